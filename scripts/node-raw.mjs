@@ -1,0 +1,3 @@
+// Registers scripts/raw-loader.mjs (Vite-style `?raw` imports in plain Node).
+import { register } from 'node:module';
+register('./raw-loader.mjs', import.meta.url);
