@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# `npm test`: every part of the test suite, in order, each one timed. A part that fails makes
+# the whole command fail (the remaining parts still run, so one log shows everything).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+results=()
+failed=0
+part() {
+  local name=$1; shift
+  local t0=$SECONDS
+  echo
+  echo "=== $name: $*"
+  if "$@"; then
+    results+=("ok    $name ($((SECONDS - t0)) s)")
+  else
+    results+=("FAIL  $name ($((SECONDS - t0)) s)")
+    failed=$((failed + 1))
+  fi
+}
+
+# Without its system packages nothing below can run: stop here with the message.
+bash scripts/ensure-system-packages.sh || exit 2
+
+part "type check" npx tsc --noEmit -p tsconfig.json
+part "unit and kernel tests (Vitest, WebGPU through Dawn)" scripts/with-webgpu.sh npx vitest run
+if [ -d python/tests ]; then
+  part "PyTorch reference tests" env PYTHONPATH=python /usr/bin/python3 -m unittest discover -s python/tests
+fi
+part "production build" npx vite build --logLevel warn
+part "end-to-end tests (Playwright, Chromium with WebGPU)" npx playwright test
+
+echo
+echo "=== summary"
+printf '%s\n' "${results[@]}"
+total=${#results[@]}
+echo "test parts: $((total - failed)) passed, $failed failed"
+[ "$failed" -eq 0 ]

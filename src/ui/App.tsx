@@ -1,0 +1,30 @@
+import { BackendBadge } from './BackendBadge';
+
+/** The playground page. Panels (configuration, charts, attention views) grow in later issues. */
+export function App() {
+  return (
+    <div className="app">
+      <header className="app-header">
+        <div>
+          <h1>Proxyformer Playground</h1>
+          <p className="tagline">
+            Train softmax, Nyströmformer and Proxyformer transformers on the Long Range Arena in your browser, on WebGPU, and see what
+            their landmarks and proxy tokens do.
+          </p>
+        </div>
+        <BackendBadge />
+      </header>
+      <main className="app-main">
+        <section className="panel">
+          <h2>What this is</h2>
+          <p>
+            Proxyformer (Lee, Lee &amp; Shin, AAAI 2024) replaces Nyströmformer&apos;s segment-mean landmarks with trainable proxy
+            tokens, made input-aware by an injection module, kept diverse by a contrastive loss and regularised by a column dropout on
+            the decomposed middle matrix. Its code is not public: every uncertain piece here is a switch, and the page marks which parts
+            are the paper&apos;s words and which are our reading.
+          </p>
+        </section>
+      </main>
+    </div>
+  );
+}
