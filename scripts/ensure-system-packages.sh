@@ -4,14 +4,16 @@
 # a test part be skipped silently because a tool is missing.
 #   chromium       end-to-end tests, and its SwiftShader Vulkan driver for WebGPU in Node
 #   python3-torch  the PyTorch reference models for the parity tests (Debian's build, for /usr/bin/python3)
+#   python3-onnx   the ONNX checker for exported models
 set -euo pipefail
 
 missing=()
 [ -x /usr/bin/chromium ] && [ -f /usr/lib/chromium/vk_swiftshader_icd.json ] || missing+=(chromium)
 /usr/bin/python3 -c 'import torch, numpy' >/dev/null 2>&1 || missing+=(python3-torch)
+/usr/bin/python3 -c 'import onnx' >/dev/null 2>&1 || missing+=(python3-onnx)
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "system packages: chromium and python3-torch present"
+  echo "system packages: chromium, python3-torch and python3-onnx present"
   exit 0
 fi
 
