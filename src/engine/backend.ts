@@ -127,6 +127,12 @@ export interface Backend {
   unaryGrad(op: UnaryGradOp, x: Buf, dy: Buf, dx: Buf, accumulate: boolean): void;
   /** x viewed as [outer, len, inner]: out[o, i] (+)= alpha · reduce_l x[o, l, i]. */
   reduce(op: ReduceOp, x: Buf, out: Buf, outer: number, len: number, inner: number, alpha: number, accumulate: boolean): void;
+  // ADDED (engine core): the gradient of a max reduction, which the Nyström "global"
+  // pseudo-inverse init needs (Z0 = Aᵀ / max_j Σ_i |A_ij|, gradients flow through the max).
+  // x viewed as [outer, len, inner], y = reduce('max') of x as [outer, inner]:
+  // dx[o, l, i] (+)= (x[o, l, i] == y[o, i]) ? dy[o, i] / ties(o, i) : 0 — torch.amax semantics
+  // (ties share the gradient evenly). No compare/select kernel exists to compose it from.
+  reduceMaxBackward(x: Buf, y: Buf, dy: Buf, dx: Buf, outer: number, len: number, inner: number, accumulate: boolean): void;
   matmul(a: Buf, b: Buf, out: Buf, p: MatmulParams): void;
 
   // ---------- neural-network kernels ----------

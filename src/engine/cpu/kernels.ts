@@ -1,0 +1,135 @@
+/**
+ * Reference loops for data movement, arithmetic, reductions and the matrix product. Each is
+ * the plainest correct loop, the definition the WGSL kernels are tested against. Values are
+ * computed in double and rounded on store by the typed array (Float32Array on an f32 backend).
+ */
+import type { BinaryOp, Dims4, MatmulParams, ReduceOp, UnaryGradOp, UnaryOp } from '../backend';
+import type { CpuArray } from './pool';
+import { gelu, geluGrad } from './erf';
+
+/** dst[dstOffset + Σ i·dstStrides] (+)= alpha · src[srcOffset + Σ i·srcStrides] over `shape`. */
+export function copyStrided(src: CpuArray, dst: CpuArray, shape: Dims4, ss: Dims4, so: number, ds: Dims4, doff: number, alpha: number, accumulate: boolean): void {
+  for (let i0 = 0; i0 < shape[0]; i0++)
+    for (let i1 = 0; i1 < shape[1]; i1++)
+      for (let i2 = 0; i2 < shape[2]; i2++)
+        for (let i3 = 0; i3 < shape[3]; i3++) {
+          const s = so + i0 * ss[0] + i1 * ss[1] + i2 * ss[2] + i3 * ss[3];
+          const d = doff + i0 * ds[0] + i1 * ds[1] + i2 * ds[2] + i3 * ds[3];
+          const v = alpha === 1 ? src[s] : alpha * src[s];
+          dst[d] = accumulate ? dst[d] + v : v;
+        }
+}
+
+function applyBinary(op: BinaryOp, x: number, y: number): number {
+  switch (op) {
+    case 'add': return x + y;
+    case 'sub': return x - y;
+    case 'mul': return x * y;
+    case 'div': return x / y;
+  }
+}
+
+/** out (contiguous over `shape`) = a ∘ b, reading a and b through strides (0 broadcasts). */
+export function binary(op: BinaryOp, a: CpuArray, b: CpuArray, out: CpuArray, shape: Dims4, as: Dims4, bs: Dims4): void {
+  let o = 0;
+  for (let i0 = 0; i0 < shape[0]; i0++)
+    for (let i1 = 0; i1 < shape[1]; i1++)
+      for (let i2 = 0; i2 < shape[2]; i2++)
+        for (let i3 = 0; i3 < shape[3]; i3++) {
+          const x = a[i0 * as[0] + i1 * as[1] + i2 * as[2] + i3 * as[3]];
+          const y = b[i0 * bs[0] + i1 * bs[1] + i2 * bs[2] + i3 * bs[3]];
+          out[o++] = applyBinary(op, x, y);
+        }
+}
+
+/** One pointwise map; `affine` is alpha·x + beta. */
+export function unaryScalar(op: UnaryOp, x: number, alpha: number, beta: number): number {
+  switch (op) {
+    case 'affine': return alpha * x + beta;
+    case 'relu': return x > 0 ? x : 0;
+    case 'gelu': return gelu(x);
+    case 'exp': return Math.exp(x);
+    case 'log': return Math.log(x);
+    case 'sqrt': return Math.sqrt(x);
+    case 'rsqrt': return 1 / Math.sqrt(x);
+    case 'square': return x * x;
+    case 'recip': return 1 / x;
+    case 'abs': return Math.abs(x);
+  }
+}
+
+export function unary(op: UnaryOp, x: CpuArray, out: CpuArray, alpha: number, beta: number): void {
+  for (let i = 0; i < out.length; i++) out[i] = unaryScalar(op, x[i], alpha, beta);
+}
+
+/** dx (+)= dy · f'(x); relu'(0) = 0 as in PyTorch. */
+export function unaryGrad(op: UnaryGradOp, x: CpuArray, dy: CpuArray, dx: CpuArray, accumulate: boolean): void {
+  for (let i = 0; i < dx.length; i++) {
+    const d = op === 'relu' ? (x[i] > 0 ? dy[i] : 0) : dy[i] * geluGrad(x[i]);
+    dx[i] = accumulate ? dx[i] + d : d;
+  }
+}
+
+/** x viewed as [outer, len, inner]: out[o, i] (+)= alpha · reduce_l x[o, l, i]. */
+export function reduce(op: ReduceOp, x: CpuArray, out: CpuArray, outer: number, len: number, inner: number, alpha: number, accumulate: boolean): void {
+  for (let o = 0; o < outer; o++)
+    for (let i = 0; i < inner; i++) {
+      let r = op === 'max' ? -Infinity : 0;
+      for (let l = 0; l < len; l++) {
+        const v = x[(o * len + l) * inner + i];
+        if (op === 'sum') r += v;
+        else if (op === 'sumsq') r += v * v;
+        else if (op === 'max') r = v > r || Number.isNaN(v) ? v : r;
+        else r = Math.max(r, Math.abs(v));
+      }
+      const j = o * inner + i;
+      out[j] = accumulate ? out[j] + alpha * r : alpha * r;
+    }
+}
+
+/**
+ * Gradient of a max reduction with torch.amax semantics: the gradient of each maximum goes to
+ * the elements equal to it, shared evenly between ties (x viewed as [outer, len, inner]).
+ */
+export function reduceMaxBackward(x: CpuArray, y: CpuArray, dy: CpuArray, dx: CpuArray, outer: number, len: number, inner: number, accumulate: boolean): void {
+  for (let o = 0; o < outer; o++)
+    for (let i = 0; i < inner; i++) {
+      const m = y[o * inner + i];
+      let ties = 0;
+      for (let l = 0; l < len; l++) if (x[(o * len + l) * inner + i] === m) ties++;
+      const share = ties > 0 ? dy[o * inner + i] / ties : 0;
+      for (let l = 0; l < len; l++) {
+        const j = (o * len + l) * inner + i;
+        const d = x[j] === m ? share : 0;
+        dx[j] = accumulate ? dx[j] + d : d;
+      }
+    }
+}
+
+/** out[b] = alpha · op(A[b]) · op(B[b]) (+ out[b] when accumulating). */
+export function matmul(a: CpuArray, b: CpuArray, out: CpuArray, p: MatmulParams): void {
+  const { batch, m, n, k, transA, transB, strideA, strideB, alpha, accumulate } = p;
+  for (let t = 0; t < batch; t++) {
+    const oa = t * strideA;
+    const ob = t * strideB;
+    const oo = t * m * n;
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let l = 0; l < k; l++) {
+          const av = transA ? a[oa + l * m + i] : a[oa + i * k + l];
+          const bv = transB ? b[ob + j * k + l] : b[ob + l * n + j];
+          s += av * bv;
+        }
+        const idx = oo + i * n + j;
+        out[idx] = accumulate ? out[idx] + alpha * s : alpha * s;
+      }
+  }
+}
+
+/** out[b] = scale · I for each of `batch` m×m matrices. */
+export function eye(out: CpuArray, batch: number, m: number, scale: number): void {
+  for (let t = 0; t < batch; t++)
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < m; j++) out[(t * m + i) * m + j] = i === j ? scale : 0;
+}

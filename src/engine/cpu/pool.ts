@@ -1,0 +1,121 @@
+/**
+ * The CPU backend's buffer pool: one owner for every array, with the same byte accounting the
+ * WebGPU pool reports (in use and allocated, live and peak, by category), reuse of released
+ * arrays of the same dtype and length, and errors that name the buffer on use after free.
+ */
+import { MEMORY_CATEGORIES, type Buf, type DType, type MemoryCategory, type MemoryReport } from '../backend';
+
+export type CpuArray = Float32Array | Float64Array | Int32Array;
+
+/** A handle to one CPU array; a freed handle keeps no array, so any later use is caught. */
+export class CpuBuf implements Buf {
+  constructor(
+    readonly id: number,
+    readonly size: number,
+    readonly dtype: DType,
+    readonly category: MemoryCategory,
+    readonly label: string,
+    public data: CpuArray | null,
+  ) {}
+}
+
+function zeroByCategory(): Record<MemoryCategory, number> {
+  const r = {} as Record<MemoryCategory, number>;
+  for (const c of MEMORY_CATEGORIES) r[c] = 0;
+  return r;
+}
+
+export class CpuPool {
+  private nextId = 1;
+  private readonly live = new Map<number, CpuBuf>();
+  /** Released arrays by "dtype:size", ready for reuse. */
+  private readonly released = new Map<string, CpuArray[]>();
+  private readonly inUse = zeroByCategory();
+  private allocatedBytes = 0;
+  private peak = 0;
+  private peakByCategory = zeroByCategory();
+
+  constructor(private readonly floatPrecision: 'f32' | 'f64') {}
+
+  /** Bytes per element of a dtype in this pool (float64 floats take 8). */
+  bytesPer(dtype: DType): number {
+    return dtype === 'f32' && this.floatPrecision === 'f64' ? 8 : 4;
+  }
+
+  alloc(size: number, dtype: DType, category: MemoryCategory, label: string): CpuBuf {
+    if (!Number.isInteger(size) || size < 1) throw new Error(`alloc "${label}": size ${size} must be a positive integer`);
+    if (dtype !== 'f32' && dtype !== 'i32') throw new Error(`alloc "${label}": dtype ${String(dtype)} is not one of f32, i32`);
+    if (!MEMORY_CATEGORIES.includes(category)) throw new Error(`alloc "${label}": category ${String(category)} is not one of ${MEMORY_CATEGORIES.join(', ')}`);
+    const key = `${dtype}:${size}`;
+    let data = this.released.get(key)?.pop();
+    if (data) {
+      data.fill(0);
+    } else {
+      data = dtype === 'i32' ? new Int32Array(size) : this.floatPrecision === 'f64' ? new Float64Array(size) : new Float32Array(size);
+      this.allocatedBytes += size * this.bytesPer(dtype);
+    }
+    const b = new CpuBuf(this.nextId++, size, dtype, category, label, data);
+    this.live.set(b.id, b);
+    this.inUse[category] += size * this.bytesPer(dtype);
+    const total = this.totalInUse();
+    if (total > this.peak) {
+      this.peak = total;
+      this.peakByCategory = { ...this.inUse };
+    }
+    return b;
+  }
+
+  free(b: Buf): void {
+    const own = this.live.get(b.id);
+    if (!own || own !== b) {
+      if (b instanceof CpuBuf && b.data === null) throw new Error(`free: buffer "${b.label}" (#${b.id}) was already freed (double free)`);
+      throw new Error(`free: buffer "${b.label}" (#${b.id}) does not belong to this CPU backend`);
+    }
+    this.live.delete(b.id);
+    this.inUse[b.category] -= b.size * this.bytesPer(b.dtype);
+    const key = `${b.dtype}:${b.size}`;
+    const list = this.released.get(key) ?? [];
+    list.push(own.data!);
+    this.released.set(key, list);
+    own.data = null;
+  }
+
+  /** The array behind a live buffer; `op` names the kernel in the error. */
+  get(b: Buf, op: string): CpuArray {
+    const own = this.live.get(b.id);
+    if (!own || own !== b) {
+      if (b instanceof CpuBuf && b.data === null) throw new Error(`${op}: buffer "${b.label}" (#${b.id}) used after free`);
+      throw new Error(`${op}: buffer "${b.label}" (#${b.id}) does not belong to this CPU backend`);
+    }
+    return own.data!;
+  }
+
+  report(): MemoryReport {
+    return {
+      inUse: { ...this.inUse },
+      allocated: this.allocatedBytes,
+      peak: this.peak,
+      peakByCategory: { ...this.peakByCategory },
+      liveBuffers: this.live.size,
+    };
+  }
+
+  resetPeak(): void {
+    this.peak = this.totalInUse();
+    this.peakByCategory = { ...this.inUse };
+  }
+
+  dispose(): void {
+    for (const b of this.live.values()) b.data = null;
+    this.live.clear();
+    this.released.clear();
+    for (const c of MEMORY_CATEGORIES) this.inUse[c] = 0;
+    this.allocatedBytes = 0;
+  }
+
+  private totalInUse(): number {
+    let t = 0;
+    for (const c of MEMORY_CATEGORIES) t += this.inUse[c];
+    return t;
+  }
+}
