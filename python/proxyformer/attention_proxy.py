@@ -1,0 +1,115 @@
+"""Proxyformer attention (Lee, Lee & Shin, AAAI 2024; model.md "Proxyformer").
+
+The paper's words (research-notes §2.1, CONFIRMED): the Nyström landmarks are trainable
+"proxy tokens"; an input-injection module makes them input-aware; a contrastive loss with
+temperature 0.07 keeps them from being redundant; "decomposed dropout" drops columns of K2.
+Everything below that is a formula is OUR RECONSTRUCTION (model.md, docs/model-contract.md):
+
+- proxyParam 'projected' (default): per layer P ∈ R^{m×d}; Q̃ = q(P_in), K̃ = k(P_in) with the
+  layer's own Linear projections (bias included), split into heads.
+  'per-head': parameters proxy_q, proxy_k ∈ R^{H×m×d_h} used directly as Q̃, K̃.
+- injection 'attend' (default): P_in = P + Concat_h(softmax(s·q(P)_h K_hᵀ + keymask) V_h);
+  'mean': P_in = P + inject(maskedmean(X)); 'segment': P_in = P + SegMean_m(X·mask);
+  'none': P_in = P (K2 and Z do not depend on the input).
+  With 'per-head' the same read-out is added to both proxy_q and proxy_k of a head
+  ('attend': softmax(s·proxy_q K_hᵀ + keymask) V_h; 'segment': SegMean of the masked Q, K
+  of that head; 'mean': inject(maskedmean(X)) split into heads).
+- decomposed dropout: a keep mask r ∈ {0,1}^m per sample and head (no rescale), on the
+  columns of K2 before the pseudo-inverse ('k2-columns') or of Z after it ('z-columns').
+- contrastive loss on each sample's Q̃, K̃ per head (losses.py), returned per [B, H].
+Then the Nyström product of attention_nystrom.py. Unlike Nyströmformer, Q is not multiplied
+by the mask (no segment means of Q are taken; padded query rows never reach a valid
+output), and n need not be a multiple of m except for 'segment' injection.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Dict, Tuple
+
+import torch
+import torch.nn as nn
+
+from .attention_nystrom import DepthwiseConvSkip, nystrom_product
+from .common import key_mask_bias, masked_mean, merge_heads, segment_means, split_heads
+from .config import ModelConfig
+from .dropout import DropoutPlan
+from .losses import contrastive_loss
+
+PROXY_INIT_STD = 0.02
+
+
+class ProxyAttention(nn.Module):
+    """Multi-head Proxyformer attention: q, k, v, out, conv, and proxies or proxy_q/proxy_k
+    (plus inject for 'mean' injection)."""
+
+    def __init__(self, config: ModelConfig):
+        super().__init__()
+        d, heads, m = config.dModel, config.heads, config.landmarks
+        self.config = config
+        self.q = nn.Linear(d, d)
+        self.k = nn.Linear(d, d)
+        self.v = nn.Linear(d, d)
+        self.out = nn.Linear(d, d)
+        self.conv = DepthwiseConvSkip(heads, config.convKernel) if config.convKernel > 0 else None
+        if config.proxyParam == "projected":
+            self.proxies = nn.Parameter(torch.randn(m, d) * PROXY_INIT_STD)
+        else:
+            self.proxy_q = nn.Parameter(torch.randn(heads, m, d // heads) * PROXY_INIT_STD)
+            self.proxy_k = nn.Parameter(torch.randn(heads, m, d // heads) * PROXY_INIT_STD)
+        self.inject = nn.Linear(d, d) if config.injection == "mean" else None
+
+    def _read_input(self, proxy_q_heads: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
+                    mask: torch.Tensor) -> torch.Tensor:
+        """'attend' read-out: softmax(s·P_q K_hᵀ + keymask) V_h, [B, H, m, d_h]."""
+        scale = 1.0 / math.sqrt(k.shape[-1])
+        weights = torch.softmax(scale * proxy_q_heads @ k.transpose(-1, -2) + key_mask_bias(mask), dim=-1)
+        return weights @ v
+
+    def landmarks(self, x: torch.Tensor, mask: torch.Tensor, q: torch.Tensor, k: torch.Tensor,
+                  v: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        """(Q̃, K̃), each [B, H, m, d_h] (or [1, H, m, d_h] with injection 'none')."""
+        cfg = self.config
+        heads, m = cfg.heads, cfg.landmarks
+        if cfg.proxyParam == "projected":
+            p = self.proxies[None]  # [1, m, d]
+            if cfg.injection == "attend":
+                read = self._read_input(split_heads(self.q(p), heads), k, v, mask)
+                p = p + merge_heads(read)
+            elif cfg.injection == "mean":
+                p = p + self.inject(masked_mean(x, mask))[:, None, :]
+            elif cfg.injection == "segment":
+                p = p + segment_means(x * mask[:, :, None], m)
+            return split_heads(self.q(p), heads), split_heads(self.k(p), heads)
+        pq, pk = self.proxy_q[None], self.proxy_k[None]  # [1, H, m, d_h]
+        if cfg.injection == "attend":
+            read = self._read_input(pq, k, v, mask)
+            return pq + read, pk + read
+        if cfg.injection == "mean":
+            shift = split_heads(self.inject(masked_mean(x, mask))[:, None, :], heads)  # [B, H, 1, d_h]
+            return pq + shift, pk + shift
+        if cfg.injection == "segment":
+            keep = mask[:, None, :, None]
+            return pq + segment_means(q * keep, m), pk + segment_means(k * keep, m)
+        return pq, pk
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor, plan: DropoutPlan, prefix: str,
+                want_views: bool = False) -> Tuple[torch.Tensor, Dict[str, Any]]:
+        """x [B, n, d], mask [B, n] -> (out [B, n, d], aux: 'contrastive' [B, H], 'views')."""
+        cfg = self.config
+        b = x.shape[0]
+        q, k, v = (split_heads(f(x), cfg.heads) for f in (self.q, self.k, self.v))
+        q_landmarks, k_landmarks = self.landmarks(x, mask, q, k, v)
+        columns = None
+        if cfg.decomposedDropout != "off":
+            columns = plan.columns(prefix + "columns", (b, cfg.heads, cfg.landmarks),
+                                   cfg.decomposedDropoutRate, like=q)
+        heads_out, views = nystrom_product(q, k, v, q_landmarks, k_landmarks, mask,
+                                           cfg.pinvIterations, cfg.pinvInit, columns=columns,
+                                           placement=cfg.decomposedDropout, conv=self.conv,
+                                           want_views=want_views)
+        con = contrastive_loss(cfg.contrastive, q_landmarks, k_landmarks, cfg.contrastiveTemperature)
+        aux: Dict[str, Any] = {"contrastive": con.expand(b, cfg.heads)}
+        if want_views:
+            views["columns"] = None if columns is None else columns.detach()
+            aux["views"] = views
+        return self.out(merge_heads(heads_out)), aux
