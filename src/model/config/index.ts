@@ -1,0 +1,10 @@
+/** The run config: one schema, its defaults, validation and the URL hash. */
+export * from './spec';
+export * from './tasks';
+export * from './schema';
+export { defaultConfig } from './defaults';
+export * from './limits';
+export { checkRules, maxListopsLength, usesSegments } from './rules';
+export { allowedText, checkValue, type ConfigIssue } from './values';
+export { validateConfig, issuesFor, type ValidateOptions, type ValidationResult } from './validate';
+export { encodeHash, decodeHash, HASH_VERSION, type DecodedHash } from './url';

@@ -1,0 +1,128 @@
+/**
+ * Rules that span several keys. Each message names the values involved and what would work.
+ */
+import { bufferLimit, formatBytes, largestBuffer, type DeviceLimits } from './limits';
+import type { RunConfig } from './schema';
+import { TASK_SPECS } from './tasks';
+import type { ConfigIssue } from './values';
+
+/** Whether the variant needs n to be a multiple of m (segment means of Q, K or X). */
+export function usesSegments(c: Pick<RunConfig, 'attention' | 'injection'>): boolean {
+  return c.attention === 'nystrom' || (c.attention === 'proxy' && c.injection === 'segment');
+}
+
+/** The longest ListOps tree the generator can produce with this depth and argument count. */
+export function maxListopsLength(maxDepth: number, maxArgs: number): number {
+  // A node at depth maxDepth is a digit (length 1); above it an operator spans 2 + Σ children.
+  let length = 1;
+  for (let depth = maxDepth - 1; depth >= 1; depth--) length = Math.min(2 + maxArgs * length, Number.MAX_SAFE_INTEGER);
+  return length;
+}
+
+/** Cross-key checks of a config whose single values are already in range. */
+export function checkRules(c: RunConfig, limits?: DeviceLimits): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const error = (key: string, related: string[], value: unknown, message: string) => issues.push({ key, related, value, severity: 'error', message });
+  const notice = (key: string, related: string[], value: unknown, message: string) => issues.push({ key, related, value, severity: 'notice', message });
+  const task = TASK_SPECS[c.task];
+
+  if (c.dModel % c.heads !== 0) {
+    const below = c.dModel - (c.dModel % c.heads);
+    const headsOk = divisors(c.dModel).filter((x) => x <= 16);
+    error('heads', ['dModel'], c.heads,
+      `dModel ${c.dModel} is not divisible by heads ${c.heads}: use heads ${headsOk.join(', ')}, or dModel ${[below, below + c.heads].filter((x) => x >= 4).join(' or ')}.`);
+  }
+
+  if (c.attention !== 'softmax') {
+    if (c.landmarks > c.seqLen) {
+      error('landmarks', ['seqLen'], c.landmarks, `landmarks ${c.landmarks} is more than seqLen ${c.seqLen}: use at most ${c.seqLen} landmarks (m ≤ n), or a longer sequence.`);
+    } else if (usesSegments(c) && c.seqLen % c.landmarks !== 0) {
+      const m = c.landmarks;
+      const lower = c.seqLen - (c.seqLen % m);
+      const nOptions = [lower, lower + m].filter((x) => x >= m && x <= 16384);
+      const mOptions = nearestDivisors(c.seqLen, m);
+      const why = c.attention === 'nystrom' ? 'Nyströmformer splits n into m equal segments' : "injection 'segment' splits n into m equal segments";
+      error('seqLen', ['landmarks', 'attention', 'injection'], c.seqLen,
+        `seqLen ${c.seqLen} is not a multiple of landmarks ${m} (${why}): use seqLen ${nOptions.join(' or ')}, or landmarks ${mOptions.join(' or ')}.`);
+    }
+    if (c.convKernel > 0 && c.convKernel % 2 === 0) {
+      error('convKernel', [], c.convKernel,
+        `convKernel ${c.convKernel} is even: use ${c.convKernel - 1} or ${c.convKernel + 1}, or 0 for off (with zero padding k//2 an even kernel gives n + 1 outputs, which no longer line up with the tokens).`);
+    }
+  }
+
+  if (c.numClasses !== task.numClasses) {
+    error('numClasses', ['task'], c.numClasses, `numClasses ${c.numClasses} does not match task ${c.task}, which has ${task.numClasses} classes.`);
+  }
+  if (c.twoTower !== task.twoTower) {
+    error('twoTower', ['task'], c.twoTower, `twoTower ${c.twoTower} does not match task ${c.task}: ${task.twoTower ? 'Retrieval compares two documents and needs two towers' : 'only Retrieval uses two towers'}.`);
+  }
+  if (c.vocabSize < task.minVocab) {
+    error('vocabSize', ['task'], c.vocabSize, `vocabSize ${c.vocabSize} is too small for task ${c.task}, whose token ids reach ${task.minVocab - 1}: use at least ${task.minVocab}.`);
+  }
+
+  if (c.warmupSteps > c.steps) {
+    error('warmupSteps', ['steps'], c.warmupSteps, `warmupSteps ${c.warmupSteps} is more than steps ${c.steps}: the warm-up must end within the run (at most ${c.steps}).`);
+  }
+  if (c.evalEvery > c.steps) {
+    notice('evalEvery', ['steps'], c.evalEvery, `evalEvery ${c.evalEvery} is more than steps ${c.steps}: the only validation will be the one at the end.`);
+  }
+
+  if (c.task === 'listops') checkListops(c, error, notice);
+  if (c.task === 'image') {
+    if (28 % c.imageSize !== 0) error('imageSize', [], c.imageSize, `imageSize ${c.imageSize} does not divide 28 (MNIST's side): use 28, 14 or 7.`);
+    else if (c.seqLen < c.imageSize * c.imageSize) {
+      notice('seqLen', ['imageSize'], c.seqLen, `seqLen ${c.seqLen} is shorter than the ${c.imageSize}×${c.imageSize} = ${c.imageSize ** 2} pixels of an image: the last rows are cut off.`);
+    }
+  }
+  if (c.task === 'pathfinder' && c.seqLen < task.naturalLength) {
+    notice('seqLen', [], c.seqLen, `seqLen ${c.seqLen} is shorter than the 1024 pixels of a Pathfinder image: the last rows are cut off.`);
+  }
+
+  if (limits) {
+    const largest = largestBuffer(c);
+    const limit = bufferLimit(limits);
+    if (largest.bytes > limit.bytes) {
+      error('seqLen', ['batchSize', 'heads', 'landmarks', 'attention'], c.seqLen,
+        `the ${largest.name} buffer [${largest.shape.join(', ')}] needs ${largest.bytes} bytes (${formatBytes(largest.bytes)}), over this device's ${limit.name} of ${limit.bytes} bytes (${formatBytes(limit.bytes)}): lower batchSize, seqLen or heads${c.attention === 'softmax' ? ', or use nystrom or proxy attention' : ''}.`);
+    }
+  }
+  return issues;
+}
+
+type Report = (key: string, related: string[], value: unknown, message: string) => void;
+
+function checkListops(c: RunConfig, error: Report, notice: Report): void {
+  if (c.listopsMinLen > c.listopsMaxLen) {
+    error('listopsMinLen', ['listopsMaxLen'], c.listopsMinLen, `listopsMinLen ${c.listopsMinLen} is more than listopsMaxLen ${c.listopsMaxLen}: the length window is empty.`);
+    return;
+  }
+  const longest = maxListopsLength(c.listopsMaxDepth, c.listopsMaxArgs);
+  if (longest < c.listopsMinLen) {
+    error('listopsMinLen', ['listopsMaxDepth', 'listopsMaxArgs'], c.listopsMinLen,
+      `no ListOps tree of depth ≤ ${c.listopsMaxDepth} with ≤ ${c.listopsMaxArgs} arguments is longer than ${longest} tokens, but listopsMinLen is ${c.listopsMinLen}: lower it to at most ${longest} or allow deeper trees.`);
+  }
+  if (c.seqLen < c.listopsMaxLen) {
+    notice('seqLen', ['listopsMaxLen'], c.seqLen, `seqLen ${c.seqLen} is shorter than listopsMaxLen ${c.listopsMaxLen}: longer trees are truncated and lose their closing brackets.`);
+  }
+}
+
+function divisors(n: number): number[] {
+  const out: number[] = [];
+  for (let i = 1; i <= n; i++) if (n % i === 0) out.push(i);
+  return out;
+}
+
+/** The divisors of n nearest to m, below and above (the landmark counts that would work). */
+function nearestDivisors(n: number, m: number): number[] {
+  let below = 0;
+  let above = 0;
+  for (let i = 1; i * i <= n; i++) {
+    if (n % i !== 0) continue;
+    for (const x of [i, n / i]) {
+      if (x < m && x > below) below = x;
+      if (x > m && (above === 0 || x < above)) above = x;
+    }
+  }
+  return [below, above].filter((x) => x > 0 && x <= 1024);
+}
