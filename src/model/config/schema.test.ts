@@ -41,13 +41,13 @@ describe('config schema', () => {
     const proxyOnly = CONFIG_KEYS.filter((k) => paramSpec(k).group === 'proxyformer');
     expect(proxyOnly.length).toBeGreaterThanOrEqual(7);
     for (const k of proxyOnly) expect(paramSpec(k).provenance?.note.length, k).toBeGreaterThan(10);
-    expect(SCHEMA.contrastiveTemperature.provenance.source).toBe('paper');
-    expect(SCHEMA.decomposedDropoutRate.provenance.source).toBe('paper');
-    expect(SCHEMA.decomposedDropout.provenance.source).toBe('paper');
-    expect(SCHEMA.landmarks.provenance.source).toBe('paper');
-    expect(SCHEMA.injection.provenance.source).toBe('ours');
-    expect(SCHEMA.contrastive.provenance.source).toBe('ours');
-    expect(SCHEMA.contrastiveWeight.provenance.source).toBe('ours');
+    expect(SCHEMA.contrastiveTemperature.provenance?.source).toBe('paper');
+    expect(SCHEMA.decomposedDropoutRate.provenance?.source).toBe('paper');
+    expect(SCHEMA.decomposedDropout.provenance?.source).toBe('paper');
+    expect(SCHEMA.landmarks.provenance?.source).toBe('paper');
+    expect(SCHEMA.injection.provenance?.source).toBe('ours');
+    expect(SCHEMA.contrastive.provenance?.source).toBe('ours');
+    expect(SCHEMA.contrastiveWeight.provenance?.source).toBe('ours');
   });
 
   it('splits hot and cold as the runtime needs: sizes, variant, length and task are cold; rates are hot', () => {

@@ -14,7 +14,7 @@
 import { defaultConfig } from './defaults';
 import type { DeviceLimits } from './limits';
 import { CONFIG_KEYS, paramSpec, type ConfigKey, type RunConfig } from './schema';
-import { appliesTo, type ParamSpec } from './spec';
+import { appliesTo, type Attention, type ParamSpec, type Task } from './spec';
 import { validateConfig } from './validate';
 import { allowedText, checkValue, describe, type ConfigIssue } from './values';
 
@@ -89,6 +89,17 @@ export function decodeHash(hash: string, options: { limits?: DeviceLimits } = {}
   }
   if (version === undefined) note('v', undefined, `the hash has no version (v=${HASH_VERSION}): read as version ${HASH_VERSION}.`);
   else if (version !== String(HASH_VERSION)) note('v', version, `hash version ${describe(version)} is not ${HASH_VERSION}, the version this page writes: keys are read as version ${HASH_VERSION}.`);
+
+  // Keys that do not apply to the decoded task and variant are not part of the experiment:
+  // dropping them keeps decode(encode(c)) = c (encode leaves them out too).
+  const task = (values.task ?? 'listops') as Task;
+  const attention = (values.attention ?? 'proxy') as Attention;
+  for (const key of Object.keys(values) as ConfigKey[]) {
+    const spec = paramSpec(key);
+    if (appliesTo(spec, task, attention)) continue;
+    note(key, values[key], `URL key ${spec.url} (${key}) does not apply to ${task} with ${attention} attention: ignored.`);
+    delete values[key];
+  }
 
   const result = validateConfig(values, { limits: options.limits, clamp: true, reportMissing: false });
   const filledFromDefaults = CONFIG_KEYS.filter((k) => !(k in values) && appliesTo(paramSpec(k), result.config.task, result.config.attention));

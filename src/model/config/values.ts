@@ -61,6 +61,7 @@ export function checkValue(key: string, spec: ParamSpec, raw: unknown, clamp: bo
     case 'int':
     case 'float': {
       if (typeof raw !== 'number' || !Number.isFinite(raw)) return bad('is not a finite number');
+      if (Object.is(raw, -0)) return checkValue(key, spec, 0, clamp); // a config never holds -0 (it would not round-trip as text)
       if (spec.type === 'int' && !Number.isInteger(raw)) {
         if (!clamp) return bad('is not an integer');
         const rounded = Math.round(raw);
