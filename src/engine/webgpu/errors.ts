@@ -19,9 +19,11 @@ export class GpuLimitError extends Error {
     readonly limit: string,
     readonly have: number,
     readonly need: number,
+    /** What asked for it (e.g. `alloc "attn.scores" (activations)`), prefixed to the message. */
+    readonly what?: string,
   ) {
     super(
-      `GPU limit ${limit} is too small: this adapter has ${have}, the request needs ${need}. ` +
+      `${what ? `${what}: ` : ''}GPU limit ${limit} is too small: this adapter has ${have}, the request needs ${need}. ` +
         'Reduce the batch size, sequence length or model width, or use a GPU with a larger limit.',
     );
   }
@@ -54,5 +56,17 @@ export class GpuValidationError extends Error {
     message: string,
   ) {
     super(`WebGPU ${kind} error: ${message}`);
+  }
+}
+
+/** A buffer handle used after `free()`, freed twice, or handed to a backend that does not own it. */
+export class GpuBufferStateError extends Error {
+  override readonly name = 'GpuBufferStateError';
+  constructor(
+    readonly op: string,
+    readonly bufferLabel: string,
+    readonly problem: 'used after free' | 'freed twice (double free)' | 'not owned by this WebGPU backend',
+  ) {
+    super(`${op}: buffer "${bufferLabel}" ${problem}`);
   }
 }

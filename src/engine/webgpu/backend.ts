@@ -1,0 +1,623 @@
+/**
+ * The WebGPU backend: every `Backend` method is one WGSL dispatch (a few for LayerNorm's and the
+ * convolution's backward), recorded into one command encoder and one compute pass, and
+ * submitted on `flush()` or `read()`. Nothing here waits on the GPU except `read()`.
+ *
+ * - Buffers come from one `BufferPool` (size classes, byte accounting by category).
+ * - Pipelines are created once per (entry point, override constants) and cached; bind groups are
+ *   cached by the pool's buffer keys.
+ * - Per-dispatch scalars go into one preallocated uniform ring (256-byte slots, dynamic offsets)
+ *   that is uploaded once per flush and reused: no allocation per step. When a step records more
+ *   dispatches than the ring has slots, the recorded part is submitted and the ring starts over
+ *   (queue order keeps that correct).
+ * - `write()` submits recorded work first, so a write is never reordered before earlier kernels.
+ * - A released buffer handed out again is cleared to zero, as the CPU pool does.
+ */
+import type { AdamWParams, Backend, BinaryOp, Buf, DType, Dims4, MatmulParams, MemoryCategory, MemoryReport, ReduceOp, UnaryGradOp, UnaryOp } from '../backend';
+import { backendLabel, type GpuContext } from './device';
+import { GpuLimitError, GpuValidationError } from './errors';
+import { KERNELS, MODULES, type KernelDef, type KernelName, type ModuleName } from './kernels';
+import { chooseMatmulKernel, type MatmulKernel } from './matmulChoice';
+import { BufferPool } from './pool';
+import { KernelTimer, MAX_TIMED_PASSES, type TimingReport } from './timing';
+
+export interface WebGpuBackendOptions {
+  /** Which matrix-product kernel to use; 'auto' follows `chooseMatmulKernel`. */
+  matmulKernel?: 'auto' | MatmulKernel;
+  /** Time every kernel with timestamp queries (one compute pass per dispatch while on). */
+  timing?: boolean;
+  /** Uniform slots per submission (each dispatch takes one). */
+  uniformSlots?: number;
+  /**
+   * Workgroups per grid dimension before a dispatch folds into a second dimension; defaults to
+   * the device limit. Tests lower it to exercise the 2-D path on small tensors.
+   */
+  maxWorkgroupsPerDimension?: number;
+}
+
+/** Bytes per uniform slot: the WebGPU default `minUniformBufferOffsetAlignment`. */
+const SLOT_BYTES = 256;
+/** Threads of the 1-D elementwise kernels. */
+const WG = 256;
+
+const UNARY_OPS: Record<UnaryOp, number> = { affine: 0, relu: 1, gelu: 2, exp: 3, log: 4, sqrt: 5, rsqrt: 6, square: 7, recip: 8, abs: 9 };
+const BINARY_OPS: Record<BinaryOp, number> = { add: 0, sub: 1, mul: 2, div: 3 };
+const REDUCE_OPS: Record<ReduceOp, number> = { sum: 0, max: 1, sumsq: 2, maxabs: 3 };
+const UNARY_GRAD_OPS: Record<UnaryGradOp, number> = { relu: 0, gelu: 1 };
+
+/** Workgroup size of the row kernels (one workgroup per row): a power of two in [32, 256] near the row length. */
+function rowWorkgroup(cols: number): number {
+  let w = 32;
+  while (w < cols && w < 256) w *= 2;
+  return w;
+}
+
+function span(shape: Dims4, strides: Dims4, offset: number): number {
+  let last = offset;
+  for (let d = 0; d < 4; d++) last += (shape[d] - 1) * strides[d];
+  return last + 1;
+}
+
+/** One parameter word of a uniform: u = u32, i = i32, f = f32. */
+type Word = ['u' | 'i' | 'f', number];
+
+export class WebGpuBackend implements Backend {
+  readonly kind = 'webgpu' as const;
+  readonly label: string;
+  readonly pool: BufferPool;
+  readonly timer: KernelTimer;
+  private readonly device: GPUDevice;
+  private readonly maxPerDim: number;
+  private readonly matmulChoice: 'auto' | MatmulKernel;
+  private readonly modules = new Map<ModuleName, GPUShaderModule>();
+  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  private readonly layouts = new Map<string, { bgl: GPUBindGroupLayout; pl: GPUPipelineLayout }>();
+  private readonly bindGroups = new Map<string, GPUBindGroup>();
+  private readonly uniform: GPUBuffer;
+  private readonly uniformData: ArrayBuffer;
+  private readonly uniformView: DataView;
+  private readonly slots: number;
+  private slotsUsed = 0;
+  private encoder: GPUCommandEncoder | null = null;
+  private pass: GPUComputePassEncoder | null = null;
+  private submissions = 0;
+  private errorsSeen = 0;
+  private disposed = false;
+
+  constructor(
+    readonly ctx: GpuContext,
+    opts: WebGpuBackendOptions = {},
+  ) {
+    this.device = ctx.device;
+    this.label = backendLabel(ctx.report);
+    const lim = this.device.limits;
+    this.maxPerDim = Math.min(opts.maxWorkgroupsPerDimension ?? lim.maxComputeWorkgroupsPerDimension, lim.maxComputeWorkgroupsPerDimension);
+    this.matmulChoice = opts.matmulKernel ?? 'auto';
+    this.pool = new BufferPool(this.device, { maxStorageBufferBindingSize: lim.maxStorageBufferBindingSize, maxBufferSize: lim.maxBufferSize });
+    this.slots = opts.uniformSlots ?? MAX_TIMED_PASSES;
+    if (!(this.slots >= 1 && this.slots <= MAX_TIMED_PASSES)) throw new Error(`WebGpuBackend: uniformSlots ${this.slots} must be in [1, ${MAX_TIMED_PASSES}]`);
+    this.uniform = this.pool.createOwned({ label: 'backend.uniforms', size: this.slots * SLOT_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.uniformData = new ArrayBuffer(this.slots * SLOT_BYTES);
+    this.uniformView = new DataView(this.uniformData);
+    this.timer = new KernelTimer(this.device, this.pool, opts.timing ?? false);
+  }
+
+  /** How many command buffers were submitted so far (tests use it to show batching). */
+  get submitCount(): number {
+    return this.submissions;
+  }
+
+  /** The matrix-product kernel this backend uses for `p`. */
+  matmulKernelFor(p: MatmulParams): MatmulKernel {
+    return this.matmulChoice === 'auto' ? chooseMatmulKernel(p, this.ctx.report.isFallback) : this.matmulChoice;
+  }
+
+  /** Per-kernel GPU times recorded so far (reads the resolved timestamps; waits for the GPU). */
+  async timing(): Promise<TimingReport> {
+    this.flush();
+    return this.timer.report();
+  }
+
+  // ---------- memory ----------
+  alloc(size: number, dtype: DType, category: MemoryCategory, label: string): Buf {
+    this.live();
+    const { buf, fresh } = this.pool.alloc(size, dtype, category, label);
+    // A reused buffer holds old data; the CPU pool hands out zeros, so do the same.
+    if (!fresh) this.fillBits(buf, 0, size);
+    return buf;
+  }
+
+  free(b: Buf): void {
+    this.pool.free(b);
+  }
+
+  write(b: Buf, data: ArrayLike<number>, elementOffset = 0): void {
+    const e = this.pool.entry(b, 'write');
+    if (!Number.isInteger(elementOffset) || elementOffset < 0 || elementOffset + data.length > b.size)
+      throw new Error(`write: ${data.length} elements at offset ${elementOffset} do not fit buffer "${b.label}" of ${b.size}`);
+    if (data.length === 0) return;
+    let typed: Float32Array | Int32Array;
+    if (b.dtype === 'i32') {
+      for (let i = 0; i < data.length; i++) if (!Number.isInteger(data[i])) throw new Error(`write: buffer "${b.label}" is i32 but element ${i} is ${data[i]}`);
+      typed = data instanceof Int32Array ? data : Int32Array.from(data);
+    } else {
+      typed = data instanceof Float32Array ? data : Float32Array.from(data);
+    }
+    // Earlier kernels may read this buffer: submit them before the queue write lands.
+    this.flush();
+    this.device.queue.writeBuffer(e.buffer, elementOffset * 4, typed.buffer, typed.byteOffset, typed.byteLength);
+  }
+
+  async read(b: Buf): Promise<Float32Array | Int32Array> {
+    const e = this.pool.entry(b, 'read');
+    const bytes = b.size * 4;
+    const staging = this.pool.acquireStaging(bytes, b.label);
+    this.endPass();
+    this.enc().copyBufferToBuffer(e.buffer, 0, staging, 0, bytes);
+    this.flush();
+    await staging.mapAsync(GPUMapMode.READ, 0, bytes);
+    const copy = staging.getMappedRange(0, bytes).slice(0);
+    staging.unmap();
+    this.pool.releaseStaging(staging);
+    this.throwNewErrors(`read "${b.label}"`);
+    return b.dtype === 'i32' ? new Int32Array(copy) : new Float32Array(copy);
+  }
+
+  memory(): MemoryReport {
+    return this.pool.report();
+  }
+
+  resetPeak(): void {
+    this.pool.resetPeak();
+  }
+
+  flush(): void {
+    this.endPass();
+    if (!this.encoder) return;
+    if (this.slotsUsed > 0) this.device.queue.writeBuffer(this.uniform, 0, this.uniformData, 0, this.slotsUsed * SLOT_BYTES);
+    this.timer.resolve(this.encoder);
+    this.device.queue.submit([this.encoder.finish()]);
+    this.submissions++;
+    this.encoder = null;
+    this.slotsUsed = 0;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.flush();
+    this.disposed = true;
+    this.timer.dispose();
+    this.pool.dispose();
+    this.bindGroups.clear();
+    this.pipelines.clear();
+    this.layouts.clear();
+    this.modules.clear();
+  }
+
+  // ---------- data movement ----------
+  fill(out: Buf, value: number): void {
+    this.pool.entry(out, 'fill');
+    let bits: number;
+    if (out.dtype === 'i32') {
+      if (!Number.isInteger(value)) throw new Error(`fill: buffer "${out.label}" is i32 but the value is ${value}`);
+      bits = value | 0;
+    } else {
+      bits = new Uint32Array(new Float32Array([value]).buffer)[0];
+    }
+    this.fillBits(out, bits, out.size);
+  }
+
+  eye(out: Buf, batch: number, m: number, scale: number): void {
+    const n = batch * m * m;
+    this.need('eye', out, n);
+    this.run('eye', 'eye', {}, [['u', n], ['u', m], ['f', scale]], [out], this.grid1(Math.ceil(n / WG), 'eye'));
+  }
+
+  copyStrided(src: Buf, dst: Buf, shape: Dims4, srcStrides: Dims4, srcOffset: number, dstStrides: Dims4, dstOffset: number, alpha: number, accumulate: boolean): void {
+    const op = 'copyStrided';
+    if (src.dtype !== dst.dtype) throw new Error(`${op}: "${src.label}" is ${src.dtype} but "${dst.label}" is ${dst.dtype}`);
+    const total = shape[0] * shape[1] * shape[2] * shape[3];
+    if (total === 0) return;
+    if (span(shape, srcStrides, srcOffset) > src.size) throw new Error(`${op}: source "${src.label}" (${src.size} elements) is too small for shape [${shape}] strides [${srcStrides}] offset ${srcOffset}`);
+    if (span(shape, dstStrides, dstOffset) > dst.size) throw new Error(`${op}: destination "${dst.label}" (${dst.size} elements) is too small for shape [${shape}] strides [${dstStrides}] offset ${dstOffset}`);
+    const floatMath = alpha !== 1 || accumulate;
+    if (floatMath && src.dtype === 'i32') throw new Error(`${op}: i32 buffers are copied bit for bit only (alpha = 1, no accumulate); got alpha ${alpha}, accumulate ${accumulate}`);
+    const words: Word[] = [
+      ['u', total], ['u', shape[1]], ['u', shape[2]], ['u', shape[3]],
+      ...srcStrides.map((s): Word => ['u', s]), ...dstStrides.map((s): Word => ['u', s]),
+      ['u', srcOffset], ['u', dstOffset], ['f', alpha], ['u', accumulate ? 1 : 0],
+    ];
+    this.run(op, 'copyStrided', { FLOAT_MATH: floatMath ? 1 : 0 }, words, [src, dst], this.grid1(Math.ceil(total / WG), op));
+  }
+
+  // ---------- arithmetic ----------
+  binary(op: BinaryOp, a: Buf, b: Buf, out: Buf, shape: Dims4, aStrides: Dims4, bStrides: Dims4): void {
+    const name = `binary ${op}`;
+    if (!(op in BINARY_OPS)) throw new Error(`binary: op ${String(op)} is not one of ${Object.keys(BINARY_OPS).join(', ')}`);
+    const total = shape[0] * shape[1] * shape[2] * shape[3];
+    this.need(name, out, total);
+    this.need(name, a, span(shape, aStrides, 0));
+    this.need(name, b, span(shape, bStrides, 0));
+    const words: Word[] = [['u', total], ['u', shape[1]], ['u', shape[2]], ['u', shape[3]], ...aStrides.map((s): Word => ['u', s]), ...bStrides.map((s): Word => ['u', s])];
+    this.run(name, 'binary', { OP: BINARY_OPS[op] }, words, [a, b, out], this.grid1(Math.ceil(total / WG), name));
+  }
+
+  unary(op: UnaryOp, x: Buf, out: Buf, alpha = 1, beta = 0): void {
+    const name = `unary ${op}`;
+    if (!(op in UNARY_OPS)) throw new Error(`unary: op ${String(op)} is not one of ${Object.keys(UNARY_OPS).join(', ')}`);
+    const n = out.size;
+    this.need(name, x, n);
+    const words: Word[] = [['u', n], ['f', alpha], ['f', beta]];
+    const grid = this.grid1(Math.ceil(n / WG), name);
+    const inPlace = this.pool.entry(x, name) === this.pool.entry(out, name);
+    if (inPlace) this.run(name, 'unaryInplace', { OP: UNARY_OPS[op] }, words, [out], grid);
+    else this.run(name, 'unary', { OP: UNARY_OPS[op] }, words, [x, out], grid);
+  }
+
+  unaryGrad(op: UnaryGradOp, x: Buf, dy: Buf, dx: Buf, accumulate: boolean): void {
+    const name = `unaryGrad ${op}`;
+    if (!(op in UNARY_GRAD_OPS)) throw new Error(`unaryGrad: op ${String(op)} is not one of ${Object.keys(UNARY_GRAD_OPS).join(', ')}`);
+    const n = dx.size;
+    this.need(name, x, n);
+    this.need(name, dy, n);
+    this.run(name, 'unaryGrad', { OP: UNARY_GRAD_OPS[op] }, [['u', n], ['u', accumulate ? 1 : 0]], [x, dy, dx], this.grid1(Math.ceil(n / WG), name));
+  }
+
+  reduce(op: ReduceOp, x: Buf, out: Buf, outer: number, len: number, inner: number, alpha: number, accumulate: boolean): void {
+    const name = `reduce ${op}`;
+    if (!(op in REDUCE_OPS)) throw new Error(`reduce: op ${String(op)} is not one of ${Object.keys(REDUCE_OPS).join(', ')}`);
+    this.need(name, x, outer * len * inner);
+    this.need(name, out, outer * inner);
+    const words: Word[] = [['u', outer], ['u', len], ['u', inner], ['f', alpha], ['u', accumulate ? 1 : 0]];
+    // A whole row per workgroup when the reduced axis is contiguous and long enough to share;
+    // otherwise one invocation per output walks its (strided, but coalesced across lanes) column.
+    if (inner === 1 && len >= 64) {
+      const wg = rowWorkgroup(len);
+      this.run(name, 'reduceRows', { OP: REDUCE_OPS[op], WG: wg }, words, [x, out], this.grid1(outer, name));
+    } else {
+      this.run(name, 'reduceLanes', { OP: REDUCE_OPS[op] }, words, [x, out], this.grid1(Math.ceil((outer * inner) / WG), name));
+    }
+  }
+
+  reduceMaxBackward(x: Buf, y: Buf, dy: Buf, dx: Buf, outer: number, len: number, inner: number, accumulate: boolean): void {
+    const name = 'reduceMaxBackward';
+    this.need(name, x, outer * len * inner);
+    this.need(name, dx, outer * len * inner);
+    this.need(name, y, outer * inner);
+    this.need(name, dy, outer * inner);
+    const words: Word[] = [['u', outer], ['u', len], ['u', inner], ['f', 1], ['u', accumulate ? 1 : 0]];
+    this.run(name, 'reduceMaxBackward', {}, words, [x, y, dy, dx], this.grid1(Math.ceil((outer * inner) / WG), name));
+  }
+
+  matmul(a: Buf, b: Buf, out: Buf, p: MatmulParams): void {
+    this.matmulWith(this.matmulKernelFor(p), a, b, out, p);
+  }
+
+  /** The matrix product with a named kernel version (the benchmark and tests call each one). */
+  matmulWith(kernel: MatmulKernel, a: Buf, b: Buf, out: Buf, p: MatmulParams): void {
+    const name = `matmul ${kernel}`;
+    const { batch, m, n, k } = p;
+    for (const [key, v] of Object.entries({ batch, m, n, k })) if (!Number.isInteger(v) || v < 1) throw new Error(`matmul: ${key} = ${v} must be a positive integer`);
+    this.need(name, a, (batch - 1) * p.strideA + m * k);
+    this.need(name, b, (batch - 1) * p.strideB + k * n);
+    this.need(name, out, batch * m * n);
+    const [ai, ak] = p.transA ? [1, m] : [k, 1];
+    const [bk, bj] = p.transB ? [1, k] : [n, 1];
+    const per = kernel === 'naive' ? 16 : 64;
+    const gx = Math.ceil(n / per);
+    const gy = Math.ceil(m / per);
+    if (gx > this.maxPerDim || gy > this.maxPerDim) throw new GpuLimitError('maxComputeWorkgroupsPerDimension', this.maxPerDim, Math.max(gx, gy), `${name} ${m}×${k}·${k}×${n}`);
+    const def: KernelName = kernel === 'naive' ? 'matmulNaive' : kernel === 'reg4' ? 'matmulReg4' : 'matmulTiled';
+    // More products than a grid dimension holds: dispatch them in slices (batch0 = first index).
+    for (let b0 = 0; b0 < batch; b0 += this.maxPerDim) {
+      const nb = Math.min(this.maxPerDim, batch - b0);
+      const words: Word[] = [
+        ['u', m], ['u', n], ['u', k], ['u', b0],
+        ['u', ai], ['u', ak], ['u', bk], ['u', bj],
+        ['u', p.strideA], ['u', p.strideB], ['f', p.alpha], ['u', p.accumulate ? 1 : 0],
+      ];
+      this.run(name, def, {}, words, [a, b, out], [gx, gy, nb]);
+    }
+  }
+
+  // ---------- neural-network kernels ----------
+  softmax(x: Buf, out: Buf, rows: number, cols: number): void {
+    this.need('softmax', x, rows * cols);
+    this.need('softmax', out, rows * cols);
+    this.run('softmax', 'softmax', { WG: rowWorkgroup(cols) }, [['u', rows], ['u', cols], ['u', 0]], [x, out], this.grid1(rows, 'softmax'));
+  }
+
+  softmaxBackward(y: Buf, dy: Buf, dx: Buf, rows: number, cols: number, accumulate: boolean): void {
+    const op = 'softmaxBackward';
+    for (const b of [y, dy, dx]) this.need(op, b, rows * cols);
+    this.run(op, 'softmaxBackward', { WG: rowWorkgroup(cols) }, [['u', rows], ['u', cols], ['u', accumulate ? 1 : 0]], [y, dy, dx], this.grid1(rows, op));
+  }
+
+  crossEntropy(logits: Buf, labels: Buf, lossRows: Buf, dlogits: Buf | null, rows: number, classes: number, gradScale: number): void {
+    const op = 'crossEntropy';
+    this.need(op, logits, rows * classes);
+    this.need(op, labels, rows, 'i32');
+    this.need(op, lossRows, rows);
+    const words: Word[] = [['u', rows], ['u', classes], ['f', gradScale]];
+    const c = { WG: rowWorkgroup(classes) };
+    if (dlogits) {
+      this.need(op, dlogits, rows * classes);
+      this.run(op, 'ceGrad', c, words, [logits, labels, lossRows, dlogits], this.grid1(rows, op));
+    } else {
+      this.run(op, 'ceLoss', c, words, [logits, labels, lossRows], this.grid1(rows, op));
+    }
+  }
+
+  layerNorm(x: Buf, gamma: Buf, beta: Buf, out: Buf, mean: Buf, rstd: Buf, rows: number, cols: number, eps: number): void {
+    const op = 'layerNorm';
+    this.need(op, x, rows * cols);
+    this.need(op, out, rows * cols);
+    this.need(op, gamma, cols);
+    this.need(op, beta, cols);
+    this.need(op, mean, rows);
+    this.need(op, rstd, rows);
+    this.run(op, 'layerNorm', { WG: rowWorkgroup(cols) }, [['u', rows], ['u', cols], ['f', eps], ['u', 0]], [x, gamma, beta, out, mean, rstd], this.grid1(rows, op));
+  }
+
+  layerNormBackward(x: Buf, gamma: Buf, mean: Buf, rstd: Buf, dy: Buf, dx: Buf, dgamma: Buf, dbeta: Buf, rows: number, cols: number, accumulateDx: boolean): void {
+    const op = 'layerNormBackward';
+    for (const b of [x, dy, dx]) this.need(op, b, rows * cols);
+    for (const b of [gamma, dgamma, dbeta]) this.need(op, b, cols);
+    for (const b of [mean, rstd]) this.need(op, b, rows);
+    this.run(op, 'layerNormDx', { WG: rowWorkgroup(cols) }, [['u', rows], ['u', cols], ['f', 0], ['u', accumulateDx ? 1 : 0]], [x, gamma, mean, rstd, dy, dx], this.grid1(rows, op));
+    this.run(op, 'layerNormParams', { WG: rowWorkgroup(rows) }, [['u', rows], ['u', cols], ['f', 0], ['u', 1]], [x, mean, rstd, dy, dgamma, dbeta], this.grid1(cols, op));
+  }
+
+  gather(table: Buf, ids: Buf, out: Buf, count: number, dim: number): void {
+    const op = 'gather';
+    this.need(op, ids, count, 'i32');
+    this.need(op, out, count * dim);
+    this.need(op, table, dim);
+    const vocab = Math.floor(table.size / dim);
+    this.run(op, 'gather', {}, [['u', count], ['u', dim], ['u', vocab], ['u', 1]], [table, ids, out], this.grid1(Math.ceil((count * dim) / WG), op));
+  }
+
+  scatterAdd(ids: Buf, dy: Buf, dtable: Buf, count: number, dim: number): void {
+    const op = 'scatterAdd';
+    this.need(op, ids, count, 'i32');
+    this.need(op, dy, count * dim);
+    this.need(op, dtable, dim);
+    const vocab = Math.floor(dtable.size / dim);
+    // Enough (column, part) owners to keep a GPU busy; each scans all ids in order.
+    const parts = Math.max(1, Math.min(vocab, Math.ceil(8192 / dim)));
+    this.run(op, 'scatterAdd', {}, [['u', count], ['u', dim], ['u', vocab], ['u', parts]], [ids, dy, dtable], this.grid1(Math.ceil((parts * dim) / WG), op));
+  }
+
+  dconv(x: Buf, w: Buf, out: Buf, bh: number, heads: number, n: number, d: number, k: number): void {
+    const op = 'dconv';
+    this.checkConv(op, bh, heads, k);
+    this.need(op, x, bh * n * d);
+    this.need(op, out, bh * n * d);
+    this.need(op, w, heads * k);
+    this.run(op, 'dconv', {}, this.convWords(bh, heads, n, d, k, false), [x, w, out], this.grid1(Math.ceil((bh * n * d) / WG), op));
+  }
+
+  dconvBackward(x: Buf, w: Buf, dy: Buf, dx: Buf | null, dw: Buf | null, bh: number, heads: number, n: number, d: number, k: number): void {
+    const op = 'dconvBackward';
+    this.checkConv(op, bh, heads, k);
+    this.need(op, x, bh * n * d);
+    this.need(op, dy, bh * n * d);
+    this.need(op, w, heads * k);
+    // As the CPU reference: dx is overwritten, dw (a parameter gradient) accumulates.
+    if (dx) {
+      this.need(op, dx, bh * n * d);
+      this.run(op, 'dconvDx', {}, this.convWords(bh, heads, n, d, k, false), [x, w, dy, dx], this.grid1(Math.ceil((bh * n * d) / WG), op));
+    }
+    if (dw) {
+      this.need(op, dw, heads * k);
+      this.run(op, 'dconvDw', {}, this.convWords(bh, heads, n, d, k, true), [x, w, dy, dw], this.grid1(heads * k, op));
+    }
+  }
+
+  // ---------- randomness ----------
+  dropoutMask(out: Buf, seed: number, offset: number, p: number, scale: number): void {
+    if (!(p >= 0 && p < 1)) throw new Error(`dropoutMask: p = ${p} must be in [0, 1)`);
+    const n = out.size;
+    this.need('dropoutMask', out, n);
+    this.run('dropoutMask', 'dropoutMask', {}, [['u', n], ['u', seed >>> 0], ['u', offset >>> 0], ['f', p], ['f', scale]], [out], this.grid1(Math.ceil(n / WG), 'dropoutMask'));
+  }
+
+  // ---------- optimizer ----------
+  sumSquares(x: Buf, out: Buf, accumulate: boolean): void {
+    this.need('sumSquares', out, 1);
+    this.run('sumSquares', 'sumSquares', {}, this.optWords({ n: x.size, acc: accumulate ? 1 : 0 }), [x, out], [1, 1, 1]);
+  }
+
+  clipCoefficient(sumSq: Buf, out: Buf, maxNorm: number): void {
+    this.need('clipCoefficient', sumSq, 1);
+    this.need('clipCoefficient', out, 1);
+    this.run('clipCoefficient', 'clipCoefficient', {}, this.optWords({ maxNorm }), [sumSq, out], [1, 1, 1]);
+  }
+
+  adamw(param: Buf, grad: Buf, m: Buf, v: Buf, gradScale: Buf | null, p: AdamWParams): void {
+    const op = `adamw "${param.label}"`;
+    const n = param.size;
+    if (!Number.isInteger(p.step) || p.step < 1) throw new Error(`${op}: step ${p.step} must be a positive integer (1-based)`);
+    for (const b of [grad, m, v]) this.need(op, b, n);
+    const words = this.optWords({
+      n,
+      lr: p.lr,
+      beta1: p.beta1,
+      beta2: p.beta2,
+      eps: p.eps,
+      wd: p.weightDecay,
+      bc1: 1 - Math.pow(p.beta1, p.step),
+      bc2: 1 - Math.pow(p.beta2, p.step),
+    });
+    const grid = this.grid1(Math.ceil(n / WG), op);
+    if (gradScale) {
+      this.need(op, gradScale, 1);
+      this.run(op, 'adamwScaled', {}, words, [param, grad, m, v, gradScale], grid);
+    } else {
+      this.run(op, 'adamw', {}, words, [param, grad, m, v], grid);
+    }
+  }
+
+  checkFinite(x: Buf, out: Buf): void {
+    this.need('checkFinite', out, 1, out.dtype);
+    const marker = out.dtype === 'i32' ? 1 : 0x3f800000; // 1 as i32, or the bits of 1.0f
+    this.run('checkFinite', 'checkFinite', {}, this.optWords({ n: x.size, marker }), [x, out], this.grid1(Math.ceil(x.size / WG), 'checkFinite'));
+  }
+
+  // ---------- recording ----------
+
+  /** Record one dispatch: parameters into the next uniform slot, buffers bound in order. */
+  private run(opName: string, kernel: KernelName, constants: Record<string, number>, words: Word[], bufs: Buf[], grid: readonly number[]): void {
+    this.live();
+    const def: KernelDef = KERNELS[kernel];
+    if (bufs.length !== def.bindings.length) throw new Error(`${opName}: kernel ${def.entry} takes ${def.bindings.length} buffers, got ${bufs.length}`);
+    const entries = bufs.map((b) => this.pool.entry(b, opName));
+    // WebGPU rejects a buffer bound twice in one dispatch when either binding is writable.
+    for (let i = 0; i < entries.length; i++)
+      for (let j = i + 1; j < entries.length; j++)
+        if (entries[i] === entries[j] && (def.bindings[i] === 'w' || def.bindings[j] === 'w'))
+          throw new Error(`${opName}: buffer "${bufs[i].label}" is passed as both an input and an output; this kernel cannot run in place — use a separate output buffer`);
+    if (words.length * 4 > SLOT_BYTES) throw new Error(`${opName}: ${words.length} parameter words do not fit a ${SLOT_BYTES}-byte uniform slot`);
+    if (this.slotsUsed === this.slots || (this.timer.enabled && this.timer.full)) this.flush();
+    const slot = this.slotsUsed++;
+    const base = slot * SLOT_BYTES;
+    const view = this.uniformView;
+    words.forEach(([t, v], i) => {
+      if (t === 'f') view.setFloat32(base + 4 * i, v, true);
+      else if (t === 'i') view.setInt32(base + 4 * i, v, true);
+      else {
+        if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new Error(`${opName}: parameter ${i} = ${v} is not a u32`);
+        view.setUint32(base + 4 * i, v, true);
+      }
+    });
+    const pipeline = this.pipeline(def, constants);
+    const bindGroup = this.bindGroup(def, entries.map((e) => e.key), entries.map((e) => e.buffer));
+    let pass: GPUComputePassEncoder;
+    if (this.timer.enabled) {
+      this.endPass();
+      pass = this.enc().beginComputePass({ label: opName, timestampWrites: this.timer.nextPass(opName) });
+    } else {
+      pass = this.pass ??= this.enc().beginComputePass({ label: 'backend.step' });
+    }
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bindGroup, [base]);
+    pass.dispatchWorkgroups(grid[0], grid[1] ?? 1, grid[2] ?? 1);
+    if (this.timer.enabled) pass.end();
+  }
+
+  private fillBits(out: Buf, bits: number, n: number): void {
+    this.run('fill', 'fill', {}, [['u', n], ['u', bits >>> 0]], [out], this.grid1(Math.ceil(n / WG), 'fill'));
+  }
+
+  private optWords(v: Partial<Record<'n' | 'acc' | 'maxNorm' | 'marker' | 'lr' | 'beta1' | 'beta2' | 'eps' | 'wd' | 'bc1' | 'bc2', number>>): Word[] {
+    return [
+      ['u', v.n ?? 0], ['u', v.acc ?? 0], ['f', v.maxNorm ?? 0], ['u', v.marker ?? 0],
+      ['f', v.lr ?? 0], ['f', v.beta1 ?? 0], ['f', v.beta2 ?? 0], ['f', v.eps ?? 0],
+      ['f', v.wd ?? 0], ['f', v.bc1 ?? 1], ['f', v.bc2 ?? 1],
+    ];
+  }
+
+  private convWords(bh: number, heads: number, n: number, d: number, k: number, acc: boolean): Word[] {
+    return [['u', bh], ['u', heads], ['u', n], ['u', d], ['u', k], ['u', Math.floor(k / 2)], ['u', acc ? 1 : 0]];
+  }
+
+  private checkConv(op: string, bh: number, heads: number, k: number): void {
+    if (!Number.isInteger(heads) || heads < 1 || bh % heads !== 0) throw new Error(`${op}: bh = ${bh} must be a multiple of heads = ${heads}`);
+    if (!Number.isInteger(k) || k < 1) throw new Error(`${op}: kernel length k = ${k} must be a positive integer`);
+  }
+
+  /** Workgroups for `count` independent groups: x up to the per-dimension limit, the rest in y. */
+  private grid1(count: number, op: string): [number, number, number] {
+    if (count <= this.maxPerDim) return [Math.max(1, count), 1, 1];
+    const y = Math.ceil(count / this.maxPerDim);
+    if (y > this.maxPerDim) throw new GpuLimitError('maxComputeWorkgroupsPerDimension', this.maxPerDim, y, `${op}: ${count} workgroups`);
+    return [this.maxPerDim, y, 1];
+  }
+
+  private need(op: string, b: Buf, count: number, dtype: DType = 'f32'): void {
+    this.pool.entry(b, op);
+    if (b.dtype !== dtype) throw new Error(`${op}: buffer "${b.label}" is ${b.dtype}, expected ${dtype}`);
+    if (b.size < count) throw new Error(`${op}: buffer "${b.label}" holds ${b.size} elements, needs ${count}`);
+  }
+
+  private enc(): GPUCommandEncoder {
+    return (this.encoder ??= this.device.createCommandEncoder({ label: `backend.submission#${this.submissions}` }));
+  }
+
+  private endPass(): void {
+    if (this.pass) {
+      this.pass.end();
+      this.pass = null;
+    }
+  }
+
+  private module(name: ModuleName): GPUShaderModule {
+    let m = this.modules.get(name);
+    if (!m) {
+      m = this.device.createShaderModule({ label: `${name}.wgsl`, code: MODULES[name] });
+      this.modules.set(name, m);
+    }
+    return m;
+  }
+
+  private layout(def: KernelDef): { bgl: GPUBindGroupLayout; pl: GPUPipelineLayout } {
+    const sig = def.bindings.join('');
+    let l = this.layouts.get(sig);
+    if (!l) {
+      const entries: GPUBindGroupLayoutEntry[] = [
+        { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform', hasDynamicOffset: true } },
+        ...def.bindings.map((a, i): GPUBindGroupLayoutEntry => ({ binding: i + 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: a === 'w' ? 'storage' : 'read-only-storage' } })),
+      ];
+      const bgl = this.device.createBindGroupLayout({ label: `layout.u+${sig}`, entries });
+      l = { bgl, pl: this.device.createPipelineLayout({ label: `pipeline-layout.u+${sig}`, bindGroupLayouts: [bgl] }) };
+      this.layouts.set(sig, l);
+    }
+    return l;
+  }
+
+  private pipeline(def: KernelDef, constants: Record<string, number>): GPUComputePipeline {
+    const ck = Object.entries(constants).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join(',');
+    const key = `${def.module}.${def.entry}(${ck})`;
+    let p = this.pipelines.get(key);
+    if (!p) {
+      p = this.device.createComputePipeline({
+        label: key,
+        layout: this.layout(def).pl,
+        compute: { module: this.module(def.module), entryPoint: def.entry, constants },
+      });
+      this.pipelines.set(key, p);
+    }
+    return p;
+  }
+
+  private bindGroup(def: KernelDef, keys: number[], buffers: GPUBuffer[]): GPUBindGroup {
+    const sig = def.bindings.join('');
+    const key = `${sig}:${keys.join(',')}`;
+    let g = this.bindGroups.get(key);
+    if (!g) {
+      // The cache is bounded: the pool reuses buffers, so a steady training loop stays far below.
+      if (this.bindGroups.size >= 16384) this.bindGroups.clear();
+      g = this.device.createBindGroup({
+        label: `bind.${def.entry}[${keys.join(',')}]`,
+        layout: this.layout(def).bgl,
+        entries: [{ binding: 0, resource: { buffer: this.uniform, size: SLOT_BYTES } }, ...buffers.map((buffer, i) => ({ binding: i + 1, resource: { buffer } }))],
+      });
+      this.bindGroups.set(key, g);
+    }
+    return g;
+  }
+
+  private live(): void {
+    if (this.disposed) throw new Error(`${this.label}: the backend was disposed`);
+  }
+
+  /** Turn validation errors the device reported since the last check into an exception. */
+  private throwNewErrors(where: string): void {
+    const errs = this.ctx.uncapturedErrors;
+    if (errs.length > this.errorsSeen) {
+      const first = errs[this.errorsSeen];
+      this.errorsSeen = errs.length;
+      throw new GpuValidationError(first.kind, `${first.message} (surfaced at ${where})`);
+    }
+  }
+}

@@ -1,0 +1,92 @@
+// Depthwise 1-D convolution along the sequence, one kernel w[h, 0..k) per head shared by that
+// head's channels, zero padding k//2, no bias (cross-correlation, as torch.nn.functional.conv1d):
+//   out[b, t, c] = Σ_j w[h, j] · x[b, t + j − pad, c],  h = b % heads, x/out [BH, n, d].
+//   dconv_dx: dx[b, s, c] (+)= Σ_j w[h, j] · dy[b, s − j + pad, c]
+//   dconv_dw: one workgroup per (h, j), a deterministic tree over (b ≡ h mod heads, t, c):
+//             dw[h, j] (+)= Σ dy[b, t, c] · x[b, t + j − pad, c]
+override WG: u32 = 256u;
+
+struct P { bh: u32, heads: u32, n: u32, d: u32, k: u32, pad: u32, acc: u32 }
+
+@group(0) @binding(0) var<uniform> p: P;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> w: array<f32>;
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+// backward: x, w, dy, then dx or dw
+@group(0) @binding(3) var<storage, read> dy: array<f32>;
+@group(0) @binding(4) var<storage, read_write> dx: array<f32>;
+@group(0) @binding(4) var<storage, read_write> dw: array<f32>;
+
+@compute @workgroup_size(WG)
+fn dconv_forward(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let i = (wid.y * nwg.x + wid.x) * WG + lid;
+  if (i >= p.bh * p.n * p.d) {
+    return;
+  }
+  let c = i % p.d;
+  let t = (i / p.d) % p.n;
+  let b = i / (p.d * p.n);
+  let h = b % p.heads;
+  var s = 0.0;
+  for (var j = 0u; j < p.k; j++) {
+    let src = i32(t + j) - i32(p.pad);
+    if (src >= 0 && src < i32(p.n)) {
+      s = fma(w[h * p.k + j], x[(b * p.n + u32(src)) * p.d + c], s);
+    }
+  }
+  out[i] = s;
+}
+
+@compute @workgroup_size(WG)
+fn dconv_dx(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let i = (wid.y * nwg.x + wid.x) * WG + lid;
+  if (i >= p.bh * p.n * p.d) {
+    return;
+  }
+  let c = i % p.d;
+  let s = (i / p.d) % p.n;
+  let b = i / (p.d * p.n);
+  let h = b % p.heads;
+  var g = 0.0;
+  for (var j = 0u; j < p.k; j++) {
+    let t = i32(s + p.pad) - i32(j);
+    if (t >= 0 && t < i32(p.n)) {
+      g = fma(w[h * p.k + j], dy[(b * p.n + u32(t)) * p.d + c], g);
+    }
+  }
+  if (p.acc != 0u) {
+    g += dx[i];
+  }
+  dx[i] = g;
+}
+
+@compute @workgroup_size(WG)
+fn dconv_dw(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let hj = wid.y * nwg.x + wid.x;
+  if (hj >= p.heads * p.k) {
+    return;
+  }
+  let h = hj / p.k;
+  let j = hj % p.k;
+  let per = p.n * p.d;
+  let blocks = (p.bh + p.heads - 1u - h) / p.heads; // rows b = h, h + heads, ... below bh
+  var s = 0.0;
+  for (var e = lid; e < blocks * per; e += WG) {
+    let b = h + (e / per) * p.heads;
+    let r = e % per;
+    let t = r / p.d;
+    let c = r % p.d;
+    let src = i32(t + j) - i32(p.pad);
+    if (src >= 0 && src < i32(p.n)) {
+      s = fma(dy[b * per + r], x[(b * p.n + u32(src)) * p.d + c], s);
+    }
+  }
+  let tot = wg_sum(lid, s);
+  if (lid == 0u) {
+    var v = tot;
+    if (p.acc != 0u) {
+      v += dw[hj];
+    }
+    dw[hj] = v;
+  }
+}

@@ -1,0 +1,18 @@
+// Dropout keep-mask from the shared counter-based generator (random.wgsl is prepended):
+// out[i] = scale when uniform(seed, offset + i) ≥ p (kept, probability 1 − p), else 0 —
+// the same comparison as the CPU reference, so the masks are bit-identical.
+override WG: u32 = 256u;
+
+struct P { n: u32, seed: u32, offset: u32, p: f32, scale: f32 }
+
+@group(0) @binding(0) var<uniform> prm: P;
+@group(0) @binding(1) var<storage, read_write> out: array<f32>;
+
+@compute @workgroup_size(WG)
+fn dropout_mask(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let i = (wid.y * nwg.x + wid.x) * WG + lid;
+  if (i < prm.n) {
+    let u = random_uniform(prm.seed, prm.offset + i);
+    out[i] = select(0.0, prm.scale, u >= prm.p);
+  }
+}

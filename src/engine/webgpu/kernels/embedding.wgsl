@@ -1,0 +1,51 @@
+// Embedding lookup and its backward.
+//   gather:      out[i, c] = table[ids[i], c]; an id outside [0, vocab) gives NaN (checkFinite sees it).
+//   scatter_add: dtable[ids[i], c] += dy[i, c], deterministic and without float atomics: the
+//                invocation for (column c, part q) owns the table rows v with v % parts = q and
+//                scans every id in order, so each sum is taken in the same order as on the CPU.
+//                Out-of-range ids are skipped.
+override WG: u32 = 256u;
+
+struct P { count: u32, dim: u32, vocab: u32, parts: u32 }
+
+@group(0) @binding(0) var<uniform> p: P;
+@group(0) @binding(1) var<storage, read> table: array<f32>;
+@group(0) @binding(2) var<storage, read> ids: array<i32>;
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+// scatter_add
+@group(0) @binding(1) var<storage, read> sids: array<i32>;
+@group(0) @binding(2) var<storage, read> dy: array<f32>;
+@group(0) @binding(3) var<storage, read_write> dtable: array<f32>;
+
+@compute @workgroup_size(WG)
+fn gather(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let i = (wid.y * nwg.x + wid.x) * WG + lid;
+  if (i >= p.count * p.dim) {
+    return;
+  }
+  let r = i / p.dim;
+  let c = i % p.dim;
+  let id = ids[r];
+  if (id >= 0 && u32(id) < p.vocab) {
+    out[i] = table[u32(id) * p.dim + c];
+  } else {
+    out[i] = nan_f32();
+  }
+}
+
+@compute @workgroup_size(WG)
+fn scatter_add(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let t = (wid.y * nwg.x + wid.x) * WG + lid;
+  if (t >= p.parts * p.dim) {
+    return;
+  }
+  let c = t % p.dim;
+  let q = t / p.dim;
+  for (var i = 0u; i < p.count; i++) {
+    let id = sids[i];
+    if (id >= 0 && u32(id) < p.vocab && u32(id) % p.parts == q) {
+      let o = u32(id) * p.dim + c;
+      dtable[o] = dtable[o] + dy[i * p.dim + c];
+    }
+  }
+}

@@ -1,0 +1,108 @@
+// LayerNorm over the last axis and its backward (workgroupReduce.wgsl is prepended).
+//   ln_forward:   one workgroup per row; mean, rstd = 1/sqrt(var + eps) (biased variance,
+//                 two passes), out = (x − mean)·rstd·gamma + beta; saves mean and rstd.
+//   ln_backward_dx: one workgroup per row; x̂ = (x − mean)·rstd, g = dy·gamma,
+//                 dx (+)= rstd·(g − mean(g) − x̂·mean(g·x̂)).
+//   ln_backward_params: one workgroup per column, a deterministic tree over the rows (no float
+//                 atomics): dgamma[c] += Σ_r dy·x̂, dbeta[c] += Σ_r dy.
+override WG: u32 = 256u;
+
+struct P { rows: u32, cols: u32, eps: f32, acc: u32 }
+
+@group(0) @binding(0) var<uniform> p: P;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+// forward
+@group(0) @binding(2) var<storage, read> gamma: array<f32>;
+@group(0) @binding(3) var<storage, read> beta: array<f32>;
+@group(0) @binding(4) var<storage, read_write> out: array<f32>;
+@group(0) @binding(5) var<storage, read_write> mean_out: array<f32>;
+@group(0) @binding(6) var<storage, read_write> rstd_out: array<f32>;
+// backward dx: x, gamma, mean, rstd, dy, dx
+@group(0) @binding(3) var<storage, read> mean_in: array<f32>;
+@group(0) @binding(4) var<storage, read> rstd_in: array<f32>;
+@group(0) @binding(5) var<storage, read> dy: array<f32>;
+@group(0) @binding(6) var<storage, read_write> dx: array<f32>;
+// backward params: x, mean, rstd, dy, dgamma, dbeta
+@group(0) @binding(2) var<storage, read> pmean: array<f32>;
+@group(0) @binding(3) var<storage, read> prstd: array<f32>;
+@group(0) @binding(4) var<storage, read> pdy: array<f32>;
+@group(0) @binding(5) var<storage, read_write> dgamma: array<f32>;
+@group(0) @binding(6) var<storage, read_write> dbeta: array<f32>;
+
+@compute @workgroup_size(WG)
+fn ln_forward(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let row = wid.y * nwg.x + wid.x;
+  if (row >= p.rows) {
+    return;
+  }
+  let base = row * p.cols;
+  let n = f32(p.cols);
+  var s = 0.0;
+  for (var j = lid; j < p.cols; j += WG) {
+    s += x[base + j];
+  }
+  let mu = wg_sum(lid, s) / n;
+  var q = 0.0;
+  for (var j = lid; j < p.cols; j += WG) {
+    let d = x[base + j] - mu;
+    q += d * d;
+  }
+  let rs = inverseSqrt(wg_sum(lid, q) / n + p.eps);
+  for (var j = lid; j < p.cols; j += WG) {
+    out[base + j] = (x[base + j] - mu) * rs * gamma[j] + beta[j];
+  }
+  if (lid == 0u) {
+    mean_out[row] = mu;
+    rstd_out[row] = rs;
+  }
+}
+
+@compute @workgroup_size(WG)
+fn ln_backward_dx(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let row = wid.y * nwg.x + wid.x;
+  if (row >= p.rows) {
+    return;
+  }
+  let base = row * p.cols;
+  let mu = mean_in[row];
+  let rs = rstd_in[row];
+  var sg = 0.0;
+  var sgx = 0.0;
+  for (var j = lid; j < p.cols; j += WG) {
+    let g = dy[base + j] * gamma[j];
+    sg += g;
+    sgx += g * (x[base + j] - mu) * rs;
+  }
+  let n = f32(p.cols);
+  let mg = wg_sum(lid, sg) / n;
+  let mgx = wg_sum(lid, sgx) / n;
+  for (var j = lid; j < p.cols; j += WG) {
+    let xh = (x[base + j] - mu) * rs;
+    var v = rs * (dy[base + j] * gamma[j] - mg - xh * mgx);
+    if (p.acc != 0u) {
+      v += dx[base + j];
+    }
+    dx[base + j] = v;
+  }
+}
+
+@compute @workgroup_size(WG)
+fn ln_backward_params(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let c = wid.y * nwg.x + wid.x;
+  if (c >= p.cols) {
+    return;
+  }
+  var sg = 0.0;
+  var sb = 0.0;
+  for (var r = lid; r < p.rows; r += WG) {
+    let d = pdy[r * p.cols + c];
+    sg += d * (x[r * p.cols + c] - pmean[r]) * prstd[r];
+    sb += d;
+  }
+  let tg = wg_sum(lid, sg);
+  let tb = wg_sum(lid, sb);
+  if (lid == 0u) {
+    dgamma[c] += tg;
+    dbeta[c] += tb;
+  }
+}

@@ -1,0 +1,80 @@
+// Optimizer kernels (workgroupReduce.wgsl is prepended).
+//   sum_squares:      out[0] (+)= Σ x², one workgroup striding over x (deterministic order).
+//   clip_coefficient: out[0] = min(1, maxNorm / (sqrt(sumSq[0]) + 1e-6)); maxNorm ≤ 0 → 1.
+//   adamw / adamw_scaled: PyTorch AdamW; g = grad · gradScale[0] (scaled variant reads the clip
+//                     coefficient from a buffer, so clipping needs no read-back).
+//   check_finite:     out[0] = marker when any x is NaN or ±Inf (exponent bits all ones).
+override WG: u32 = 256u;
+
+struct P {
+  n: u32, acc: u32, maxNorm: f32, marker: u32,
+  lr: f32, beta1: f32, beta2: f32, eps: f32,
+  wd: f32, bc1: f32, bc2: f32,
+}
+
+@group(0) @binding(0) var<uniform> p: P;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@group(0) @binding(2) var<storage, read_write> flag: array<u32>;
+// adamw: param, grad, m, v, gradScale
+@group(0) @binding(1) var<storage, read_write> param: array<f32>;
+@group(0) @binding(2) var<storage, read> grad: array<f32>;
+@group(0) @binding(3) var<storage, read_write> m1: array<f32>;
+@group(0) @binding(4) var<storage, read_write> m2: array<f32>;
+@group(0) @binding(5) var<storage, read> gscale: array<f32>;
+
+@compute @workgroup_size(WG)
+fn sum_squares(@builtin(local_invocation_index) lid: u32) {
+  var s = 0.0;
+  for (var i = lid; i < p.n; i += WG) {
+    let v = x[i];
+    s = fma(v, v, s);
+  }
+  let t = wg_sum(lid, s);
+  if (lid == 0u) {
+    out[0] = select(t, out[0] + t, p.acc != 0u);
+  }
+}
+
+@compute @workgroup_size(1)
+fn clip_coefficient() {
+  if (p.maxNorm <= 0.0) {
+    out[0] = 1.0;
+  } else {
+    out[0] = min(1.0, p.maxNorm / (sqrt(x[0]) + 1e-6));
+  }
+}
+
+fn adam_update(i: u32, g: f32) {
+  var w = param[i];
+  w = w - p.lr * p.wd * w;
+  let m = p.beta1 * m1[i] + (1.0 - p.beta1) * g;
+  let v = p.beta2 * m2[i] + (1.0 - p.beta2) * g * g;
+  m1[i] = m;
+  m2[i] = v;
+  param[i] = w - p.lr * (m / p.bc1) / (sqrt(v / p.bc2) + p.eps);
+}
+
+@compute @workgroup_size(WG)
+fn adamw(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let i = (wid.y * nwg.x + wid.x) * WG + lid;
+  if (i < p.n) {
+    adam_update(i, grad[i]);
+  }
+}
+
+@compute @workgroup_size(WG)
+fn adamw_scaled(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let i = (wid.y * nwg.x + wid.x) * WG + lid;
+  if (i < p.n) {
+    adam_update(i, grad[i] * gscale[0]);
+  }
+}
+
+@compute @workgroup_size(WG)
+fn check_finite(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let i = (wid.y * nwg.x + wid.x) * WG + lid;
+  if (i < p.n && (bitcast<u32>(x[i]) & 0x7f800000u) == 0x7f800000u) {
+    flag[0] = p.marker;
+  }
+}

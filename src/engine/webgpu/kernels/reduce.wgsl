@@ -1,0 +1,120 @@
+// reduce: x viewed as [outer, len, inner]; out[o, i] (+)= alpha · reduce_l x[o, l, i].
+// OP: 0 sum, 1 max, 2 sumsq, 3 maxabs.
+// `reduce_lanes`: one invocation per output, looping over len (coalesced when inner is large).
+// `reduce_rows`: one workgroup per output when inner = 1, a tree reduction over the row.
+// `reduce_max_backward`: one invocation per output (o, i), torch.amax semantics: the elements
+//   equal to the max share dy evenly, dx[o, l, i] (+)= x == y ? dy / ties : 0.
+override WG: u32 = 256u;
+override OP: u32 = 0u;
+
+struct P { outer: u32, len: u32, inner: u32, alpha: f32, acc: u32 }
+
+@group(0) @binding(0) var<uniform> p: P;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+
+// reduce_max_backward: x, y, dy, dx
+@group(0) @binding(2) var<storage, read> ry: array<f32>;
+@group(0) @binding(3) var<storage, read> rdy: array<f32>;
+@group(0) @binding(4) var<storage, read_write> rdx: array<f32>;
+
+var<workgroup> red: array<f32, WG>;
+
+fn identity() -> f32 {
+  // max starts from −∞ (the lowest f32, so an all −∞ row stays −∞); maxabs from 0.
+  if (OP == 1u) {
+    return neg_inf();
+  }
+  return 0.0;
+}
+
+fn lift(v: f32) -> f32 {
+  switch OP {
+    case 2u: { return v * v; }
+    case 3u: { return abs(v); }
+    default: { return v; }
+  }
+}
+
+fn combine(a: f32, b: f32) -> f32 {
+  if (OP == 1u || OP == 3u) {
+    return max(a, b);
+  }
+  return a + b;
+}
+
+fn finish(idx: u32, r: f32) {
+  var v = p.alpha * r;
+  if (p.acc != 0u) {
+    v = v + out[idx];
+  }
+  out[idx] = v;
+}
+
+@compute @workgroup_size(WG)
+fn reduce_lanes(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let idx = (wid.y * nwg.x + wid.x) * WG + lid;
+  if (idx >= p.outer * p.inner) {
+    return;
+  }
+  let o = idx / p.inner;
+  let i = idx % p.inner;
+  var r = identity();
+  var base = o * p.len * p.inner + i;
+  for (var l = 0u; l < p.len; l++) {
+    r = combine(r, lift(x[base]));
+    base += p.inner;
+  }
+  finish(idx, r);
+}
+
+@compute @workgroup_size(WG)
+fn reduce_rows(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let o = wid.y * nwg.x + wid.x;
+  if (o >= p.outer) {
+    return;
+  }
+  var r = identity();
+  let base = o * p.len;
+  for (var l = lid; l < p.len; l += WG) {
+    r = combine(r, lift(x[base + l]));
+  }
+  red[lid] = r;
+  workgroupBarrier();
+  for (var s = WG / 2u; s > 0u; s = s >> 1u) {
+    if (lid < s) {
+      red[lid] = combine(red[lid], red[lid + s]);
+    }
+    workgroupBarrier();
+  }
+  if (lid == 0u) {
+    finish(o, red[0]);
+  }
+}
+
+@compute @workgroup_size(WG)
+fn reduce_max_backward(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let idx = (wid.y * nwg.x + wid.x) * WG + lid;
+  if (idx >= p.outer * p.inner) {
+    return;
+  }
+  let o = idx / p.inner;
+  let i = idx % p.inner;
+  let m = ry[idx];
+  let base = o * p.len * p.inner + i;
+  var ties = 0u;
+  for (var l = 0u; l < p.len; l++) {
+    if (x[base + l * p.inner] == m) {
+      ties++;
+    }
+  }
+  let share = select(0.0, rdy[idx] / f32(ties), ties > 0u);
+  for (var l = 0u; l < p.len; l++) {
+    let j = base + l * p.inner;
+    var d = select(0.0, share, x[j] == m);
+    if (p.acc != 0u) {
+      d += rdx[j];
+    }
+    rdx[j] = d;
+  }
+}
