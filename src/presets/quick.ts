@@ -1,0 +1,64 @@
+/**
+ * Quick presets: tiny models that train visibly within a minute on a software WebGPU adapter
+ * (SwiftShader) or the CPU reference backend, for a first look and for CI.
+ *
+ * Which tasks, and why:
+ * - ListOps, short and shallow (trees of 10–50 tokens, depth ≤ 3, ≤ 6 arguments, n = 64):
+ *   generated in the page, so it needs no corpus file, and with few nested operators the root
+ *   operator and the digits next to it decide most labels, which a two-layer model picks up
+ *   in a few hundred steps (chance is 10%; the loss falls from ln 10 ≈ 2.30).
+ * - Image, MNIST averaged to 14×14 (196 pixel tokens): mean pooling over per-pixel features is
+ *   already a good digit classifier, so even one layer climbs quickly above the 10% chance.
+ * Not Pathfinder (small models sit at chance for thousands of steps before they learn it) nor
+ * Text/Retrieval (their signal needs long byte windows).
+ *
+ * Common choices: d 32, 2 heads, ffn 64, batch 16, lr 1e-3 (ten times the paper's: tiny
+ * models and short runs tolerate it), 10% warm-up, dropout 0 (a few hundred steps do not
+ * overfit, and dropout slows the visible fall of the loss). Proxyformer keeps its own
+ * regularisers (λ 0.1, τ 0.07, decomposed dropout 0.1) so the preset shows them at work.
+ */
+import type { Attention, RunConfig } from '../model/config';
+import { makePreset, type Preset } from './preset';
+
+const TINY: Partial<RunConfig> = {
+  dModel: 32, heads: 2, ffn: 64, batchSize: 16, lr: 1e-3, dropout: 0, attentionDropout: 0,
+  evalSteps: 4, checkpointEvery: 100,
+};
+
+const LISTOPS: Partial<RunConfig> = {
+  ...TINY,
+  layers: 2,
+  seqLen: 64, // the window's top (50) fits; 64 = 4 × 16 segments for Nyströmformer
+  landmarks: 16,
+  convKernel: 9, // 35 would span half the sequence
+  vocabSize: 16, // 15 symbols + padding
+  listopsMinLen: 10, listopsMaxLen: 50, listopsMaxDepth: 3, listopsMaxArgs: 6,
+  steps: 400, warmupSteps: 40, evalEvery: 50,
+};
+
+const IMAGE: Partial<RunConfig> = {
+  ...TINY,
+  layers: 1,
+  imageSize: 14,
+  seqLen: 196, // 14 × 14 pixels, no padding; 196 = 7 × 28 segments for Nyströmformer
+  landmarks: 28,
+  convKernel: 15, // about one image row on each side
+  vocabSize: 257, // pixel value + 1
+  steps: 300, warmupSteps: 30, evalEvery: 50,
+};
+
+const VARIANTS: [Attention, string][] = [['proxy', 'Proxyformer'], ['nystrom', 'Nyströmformer'], ['softmax', 'softmax']];
+
+/** `quick-listops-<variant>` and `quick-image-<variant>`. */
+export const QUICK_PRESETS: Preset[] = [
+  ...VARIANTS.map(([attention, title]) =>
+    makePreset(`quick-listops-${attention}`, `Quick: ListOps (short trees), tiny ${title}`,
+      'Two layers of d 32 on ListOps trees of 10–50 tokens (depth ≤ 3): trains in under a minute on a software adapter.',
+      'listops', attention, LISTOPS),
+  ),
+  ...VARIANTS.map(([attention, title]) =>
+    makePreset(`quick-image-${attention}`, `Quick: MNIST 14×14, tiny ${title}`,
+      'One layer of d 32 on MNIST digits averaged to 14×14 (196 pixel tokens): trains in under a minute on a software adapter.',
+      'image', attention, IMAGE),
+  ),
+];
