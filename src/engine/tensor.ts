@@ -6,7 +6,8 @@
  *
  * Lifetime: tensors of the categories 'activations' and 'scratch' made inside `scope(fn)` are
  * disposed when fn returns, except the ones it returns (the tf.tidy rule). Weights, gradients
- * and optimizer state are never tracked: their owners dispose them.
+ * and optimizer state are never tracked: their owners dispose them (views of them are, since a
+ * view only holds a reference).
  */
 import { numel, type Backend, type Buf, type DType, type MemoryCategory } from './backend';
 import type { TapeNode } from './autograd';
@@ -46,11 +47,13 @@ export class Tensor {
     storage: Storage,
     readonly shape: readonly number[],
     readonly name: string,
+    isView = false,
   ) {
     this.storage = storage;
     this.size = numel(shape);
     const c = storage.buf.category;
-    if (scopes.length > 0 && (c === 'activations' || c === 'scratch')) scopes[scopes.length - 1].add(this);
+    // A view is only a handle (disposing it drops a reference), so views of weights are scoped too.
+    if (scopes.length > 0 && (isView || c === 'activations' || c === 'scratch')) scopes[scopes.length - 1].add(this);
   }
 
   /** A new tensor with uninitialised (pool-zeroed on CPU) contents. */
@@ -98,7 +101,7 @@ export class Tensor {
     checkShape(shape, `view of ${this.describe()}`);
     if (numel(shape) !== this.size) throw new Error(`view: cannot view ${this.describe()} as [${shape.join(', ')}] (${numel(shape)} elements)`);
     s.refs++;
-    return new Tensor(s, [...shape], label);
+    return new Tensor(s, [...shape], label, true);
   }
 
   /** Read the values back (the only wait in the engine). */
