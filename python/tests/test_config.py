@@ -1,0 +1,53 @@
+"""Config: contract defaults, JSON round trip, refusal of bad values with named values."""
+import json
+import unittest
+
+from helpers import tiny_config  # noqa: F401  (puts python/ on sys.path)
+from proxyformer.config import ConfigError, ModelConfig
+
+
+class ConfigTest(unittest.TestCase):
+    def test_paper_preset_defaults(self):
+        c = ModelConfig(vocabSize=32, numClasses=10, seqLen=2048)
+        self.assertEqual((c.attention, c.layers, c.dModel, c.heads, c.ffn, c.landmarks), ("proxy", 2, 64, 2, 128, 128))
+        self.assertEqual((c.dropout, c.convKernel, c.pinvIterations, c.pinvInit), (0.1, 35, 6, "per-matrix"))
+        self.assertEqual((c.injection, c.contrastive, c.decomposedDropout), ("attend", "qk-infonce", "k2-columns"))
+        self.assertEqual((c.contrastiveWeight, c.contrastiveTemperature, c.pooling), (0.1, 0.07, "masked-mean"))
+        self.assertEqual(ModelConfig(vocabSize=32, numClasses=10, seqLen=2048, attention="nystrom").pinvInit, "global")
+
+    def test_json_round_trip_keeps_training_keys(self):
+        data = {"vocabSize": 32, "numClasses": 10, "seqLen": 64, "landmarks": 16, "lr": 1e-4, "task": "listops",
+                "batchSize": 32, "cycleMomentum": True}
+        c = ModelConfig.from_json(json.dumps(data))
+        self.assertEqual(c.training, {"lr": 1e-4, "task": "listops", "batchSize": 32, "cycleMomentum": True})
+        again = ModelConfig.from_json(c.to_json())
+        self.assertEqual(again.to_dict(), c.to_dict())
+
+    def test_refusals_name_the_values(self):
+        base = {"vocabSize": 10, "numClasses": 2, "seqLen": 12}
+        cases = [
+            ({"dModel": 10, "heads": 3}, "dModel 10 is not divisible by heads 3"),
+            ({"attention": "nystrom", "landmarks": 5}, "seqLen 12, landmarks 5"),
+            ({"attention": "proxy", "injection": "segment", "landmarks": 5}, "seqLen 12, landmarks 5"),
+            ({"landmarks": 16}, "landmarks 16 exceed the sequence length seqLen 12"),
+            ({"attention": "linformer"}, "attention must be one of softmax, nystrom, proxy"),
+            ({"convKernel": 4}, "convKernel must be 0 (off) or an odd positive size, got 4"),
+            ({"dropout": 1.0}, "dropout must be in [0, 1), got 1.0"),
+            ({"heads": 2.0}, "heads must be an integer"),
+            ({"twoTower": 1}, "twoTower must be true or false"),
+            ({"colour": "red"}, "unknown config key(s) 'colour'"),
+            ({"lr": "fast"}, "lr must be of type int/float"),
+        ]
+        for change, message in cases:
+            with self.subTest(change=change):
+                with self.assertRaises(ConfigError) as ctx:
+                    ModelConfig.from_dict({**base, "landmarks": 4, **change})
+                self.assertIn(message, str(ctx.exception))
+        with self.assertRaisesRegex(ConfigError, "lacks the required key\\(s\\) seqLen"):
+            ModelConfig.from_dict({"vocabSize": 10, "numClasses": 2})
+        # proxies without segment injection do not need n to be a multiple of m
+        ModelConfig.from_dict({**base, "attention": "proxy", "landmarks": 5})
+
+
+if __name__ == "__main__":
+    unittest.main()
