@@ -1,0 +1,21 @@
+/** What every attention subgraph receives from its encoder block. */
+import type { ExportConfig } from './config.ts';
+import type { Dim } from './graph.ts';
+import type { ExportContext } from './ops.ts';
+
+export interface AttentionInput {
+  ctx: ExportContext;
+  cfg: ExportConfig;
+  /** Parameter prefix of this layer's attention, e.g. `layers.0.attn`. */
+  prefix: string;
+  /** The block's normalised input LN1(X), [B, n, d]. */
+  x: string;
+  /** The 1/0 padding mask, [B, n]. */
+  mask: string;
+  /** The same mask shaped [B, 1, n, 1], to zero rows of per-head tensors. */
+  keep: string;
+  /** The additive key mask −1e9·(1 − mask), [B, 1, 1, n]. */
+  keyBias: string;
+  /** Records an attention factor (K1, K2, Z, K3 or the softmax matrix) for the optional outputs. */
+  view(name: string, value: string, dims: Dim[]): void;
+}

@@ -1,0 +1,90 @@
+/**
+ * ONNX parity: every variant and every switch that changes the graph is exported with random
+ * contract weights, run by onnxruntime-node (CPU execution provider), and compared with the
+ * PyTorch reference (python -m proxyformer.parity, float64) on a batch with padding; every file
+ * also passes Debian's onnx checker (full_check, shape inference included).
+ *
+ * Tolerance: max|ORT − torch| / max|torch| ≤ 1e-4 for logits and attention factors. ORT runs in
+ * float32 (ε ≈ 6e-8); two layers of LayerNorm, softmax and matmuls cost a few ε·√d each, and
+ * the unrolled pseudo-inverse multiplies K2 (entries up to 1) by Z (entries up to ~m) about 18
+ * times, which amplifies the rounding by roughly the condition number of K2. The measured
+ * errors are 1e-7 … 1e-5 (printed by the test); 1e-4 leaves room without hiding a wrong formula,
+ * which moves logits by 1e-2 or more (see onnxBroken.test.ts).
+ */
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import type { ExportConfig } from './config.ts';
+import { exportOnnx } from './export.ts';
+import { onnxCheck, randomBatch, randomWeights, relativeError, runOrt, runPytorch, tinyConfig } from './testing/harness.ts';
+
+const TOLERANCE = 1e-4;
+
+const CASES: [string, Partial<ExportConfig>][] = [
+  ['softmax, masked mean', { attention: 'softmax' }],
+  ['softmax, mean-all pooling, two towers', { attention: 'softmax', pooling: 'mean-all', twoTower: true, layers: 1 }],
+  ['nystrom, per-matrix init, conv', { attention: 'nystrom', pinvInit: 'per-matrix', convKernel: 3 }],
+  ['nystrom, global init, no conv, m 8, n 32', { attention: 'nystrom', pinvInit: 'global', convKernel: 0, landmarks: 8, seqLen: 32 }],
+  ['nystrom, mean-all pooling', { attention: 'nystrom', pooling: 'mean-all', layers: 1, convKernel: 5 }],
+  ['proxy projected attend', { injection: 'attend' }],
+  ['proxy projected mean', { injection: 'mean' }],
+  ['proxy projected segment', { injection: 'segment' }],
+  ['proxy projected none (cached Z)', { injection: 'none' }],
+  ['proxy per-head attend', { proxyParam: 'per-head', injection: 'attend' }],
+  ['proxy per-head mean', { proxyParam: 'per-head', injection: 'mean' }],
+  ['proxy per-head segment', { proxyParam: 'per-head', injection: 'segment' }],
+  ['proxy per-head none (cached Z), global init', { proxyParam: 'per-head', injection: 'none', pinvInit: 'global' }],
+  ['proxy global init, no conv, n 18 not a multiple of m 4', { pinvInit: 'global', convKernel: 0, seqLen: 18 }],
+  ['proxy two towers, mean-all pooling', { twoTower: true, pooling: 'mean-all', layers: 1 }],
+];
+
+/** Valid lengths per sample: one full, the others padded. */
+function lengthsFor(c: ExportConfig): number[] {
+  return [c.seqLen, c.seqLen - 5, Math.ceil(c.seqLen / 2)];
+}
+
+describe('exportOnnx parity with the PyTorch reference (onnxruntime-node, CPU)', () => {
+  it('runs on onnxruntime-node 1.30 with the CPU execution provider', () => {
+    expect(ort.env.versions.node).toBe('1.30.0');
+    expect(ort.listSupportedBackends().map((b) => b.name)).toContain('cpu');
+  });
+
+  for (const [title, over] of CASES) {
+    it(title, async () => {
+      const c = tinyConfig(over);
+      const weights = randomWeights(c);
+      const batch = randomBatch(c, lengthsFor(c));
+      const model = exportOnnx(c, weights, { attentionOutputs: true });
+      onnxCheck(model);
+      const ours = await runOrt(model, c, batch);
+      const ref = runPytorch(c, weights, batch, true);
+      const logits = ours.logits;
+      expect(logits.dims).toEqual([batch.batch, c.numClasses]);
+      const errors: Record<string, number> = { logits: relativeError(logits.data as Float32Array, ref.get('logits')!.data) };
+      const names = c.attention === 'softmax' ? ['attention'] : ['K1', 'K2', 'Z', 'K3'];
+      for (let i = 0; i < c.layers; i++) {
+        for (const name of names) {
+          const view = ours[`layers.${i}.${name}`];
+          const want = ref.get(`view.layers.${i}.${name}`)!;
+          // With injection 'none' the reference keeps K2 and Z as [1, H, m, m]; ours are broadcast over the batch.
+          const repeats = view.data.length / want.data.length;
+          const wanted = Float64Array.from({ length: view.data.length }, (_, j) => want.data[j % want.data.length]);
+          expect(Number.isInteger(repeats)).toBe(true);
+          errors[`layers.${i}.${name}`] = relativeError(view.data as Float32Array, wanted);
+        }
+      }
+      if (c.twoTower) expect(Object.keys(ours)).toContain(`layers.0.${names[0]}@2`);
+      console.log(`${title}: ${Object.entries(errors).map(([k, v]) => `${k} ${v.toExponential(1)}`).join(', ')}`);
+      for (const [name, err] of Object.entries(errors)) expect(err, name).toBeLessThan(TOLERANCE);
+    });
+  }
+
+  it('gives the same logits with and without the attention outputs', async () => {
+    const c = tinyConfig({ injection: 'segment', proxyParam: 'per-head' });
+    const weights = randomWeights(c, 3);
+    const batch = randomBatch(c, [16, 9]);
+    const withViews = await runOrt(exportOnnx(c, weights, { attentionOutputs: true }), c, batch);
+    const plain = await runOrt(exportOnnx(c, weights), c, batch);
+    expect(Object.keys(plain)).toEqual(['logits']);
+    expect(Array.from(plain.logits.data as Float32Array)).toEqual(Array.from(withViews.logits.data as Float32Array));
+  });
+});
