@@ -6,3 +6,4 @@ export { ParameterStore, type ParameterScope } from './parameters';
 export * as ops from './ops/index';
 export * from './ops/index';
 export { CpuBackend, type CpuPrecision } from './cpu/backend';
+export * from './optim/index';
