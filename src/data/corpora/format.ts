@@ -34,7 +34,7 @@ export interface SpamIndex {
   split: number[];
   /** `<folder>/<file>` of each mail, for the renderer. */
   names: string[];
-  /** Mails dropped as exact duplicates of an earlier body, or with an empty body. */
+  /** Mails dropped because their kept bytes equal an earlier mail's, or because the body is empty. */
   dropped: { duplicates: number; empty: number };
 }
 
