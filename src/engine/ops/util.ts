@@ -19,9 +19,9 @@ export function shapeStr(shape: readonly number[]): string {
 
 /** Inputs must live on one backend, be undisposed and be float (unless listed otherwise). */
 export function checkInputs(op: string, ts: Tensor[], dtype: 'f32' | 'i32' = 'f32'): void {
+  for (const t of ts) if (t.disposed) throw new Error(`${op}: input ${t.describe()} was used after dispose`);
   const b = ts[0].backend;
   for (const t of ts) {
-    if (t.disposed) throw new Error(`${op}: input ${t.describe()} was used after dispose`);
     if (t.backend !== b) throw new Error(`${op}: inputs live on different backends (${b.label} and ${t.backend.label})`);
     if (t.dtype !== dtype) throw new Error(`${op}: input ${t.describe()} must be ${dtype}`);
   }
