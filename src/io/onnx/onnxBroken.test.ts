@@ -1,0 +1,39 @@
+/**
+ * The parity comparison can fail: an export whose K2 is transposed before the pseudo-inverse
+ * (a plausible slip, and still a valid ONNX file the checker accepts) must miss the PyTorch
+ * logits by far more than the tolerance of export.test.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { exportOnnx } from './export.ts';
+import { modelProtoType, type ModelMessage, type NodeMessage } from './proto.ts';
+import { PARITY_TOLERANCE as TOLERANCE, onnxCheck, randomBatch, randomWeights, relativeError, runOrt, runPytorch, tinyConfig } from './testing/harness.ts';
+
+/** Decodes an exported model, transposes K2 of layer 0 for every consumer, and encodes it again. */
+function transposeK2(bytes: Uint8Array): Uint8Array {
+  const type = modelProtoType();
+  const model = type.toObject(type.decode(bytes), { longs: Number, defaults: false }) as ModelMessage;
+  const nodes = model.graph.node as NodeMessage[];
+  const k2 = nodes.find((n) => n.output[0] === 'layers.0.K2')!.input[0];
+  const swapped = `${k2}/broken_T`;
+  for (const n of nodes) n.input = n.input.map((i) => (i === k2 ? swapped : i));
+  const at = nodes.findIndex((n) => n.output[0] === k2) + 1;
+  nodes.splice(at, 0, { name: swapped, op_type: 'Transpose', input: [k2], output: [swapped], attribute: [{ name: 'perm', type: 7, ints: [0, 1, 3, 2] }] });
+  return type.encode(type.fromObject(model)).finish();
+}
+
+describe('a deliberately broken export', () => {
+  it('passes the onnx checker but fails the PyTorch comparison', async () => {
+    const c = tinyConfig({ attention: 'nystrom', pinvInit: 'per-matrix' });
+    const weights = randomWeights(c);
+    const batch = randomBatch(c, [16, 11, 8]);
+    const good = exportOnnx(c, weights, { attentionOutputs: true });
+    const broken = transposeK2(good);
+    onnxCheck(broken);
+    const ref = runPytorch(c, weights, batch).get('logits')!.data;
+    const goodError = relativeError((await runOrt(good, c, batch)).logits.data as Float32Array, ref);
+    const brokenError = relativeError((await runOrt(broken, c, batch)).logits.data as Float32Array, ref);
+    console.log(`K2 transposed: logits error ${brokenError.toExponential(1)} (correct export ${goodError.toExponential(1)})`);
+    expect(goodError).toBeLessThan(TOLERANCE);
+    expect(brokenError).toBeGreaterThan(100 * TOLERANCE);
+  });
+});
