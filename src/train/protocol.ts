@@ -1,0 +1,58 @@
+/**
+ * The typed message protocol between the page and the training worker. The page never
+ * touches GPU buffers; the worker never touches React. Every message is plain structured-clone
+ * data (typed arrays travel as transferables where noted).
+ */
+import type { RunConfig } from '../model/config';
+import type { MetricRow } from './metrics';
+
+/** Which backend the worker should use. `auto` = WebGPU when it passes the self-test, else the CPU reference (and it says so). */
+export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
+
+export type RunState = 'idle' | 'building' | 'running' | 'paused' | 'finished' | 'failed';
+
+/** Page → worker. */
+export type ToWorker =
+  | { type: 'start'; config: RunConfig; runId: string; backend: BackendChoice; resume?: boolean }
+  | { type: 'pause' }
+  | { type: 'resume'; lrScale?: number }
+  | { type: 'step'; count: number }
+  | { type: 'stop' }
+  | { type: 'reset' }
+  /** Hot settings, applied from the next step. Cold keys are refused with a `cold-change` reply. */
+  | { type: 'update'; changes: Partial<RunConfig> }
+  | { type: 'views'; requestId: number; split: 'validation' | 'test'; example: number }
+  | { type: 'list-runs' }
+  | { type: 'delete-run'; runId: string };
+
+/** Why a run stopped or could not start. */
+export type FailureKind = 'non-finite-loss' | 'device-lost' | 'over-limit' | 'invalid-config' | 'internal';
+
+export interface RunSummary {
+  runId: string;
+  name: string;
+  config: RunConfig;
+  step: number;
+  updatedAt: number;
+  bestValAccuracy: number | null;
+  testAccuracy: number | null;
+  state: RunState;
+}
+
+/** Worker → page. */
+export type FromWorker =
+  | { type: 'backend'; kind: 'webgpu' | 'cpu'; label: string; reason?: string; timestampQuery: boolean }
+  | { type: 'state'; state: RunState; step: number; totalSteps: number; message?: string }
+  /** Metrics, batched a few times a second. */
+  | { type: 'metrics'; runId: string; rows: MetricRow[] }
+  | { type: 'eval'; runId: string; split: 'validation' | 'test'; step: number; loss: number; accuracy: number; best: boolean }
+  | { type: 'failure'; kind: FailureKind; message: string; step: number; lastCheckpointStep: number | null; canResume: boolean }
+  | { type: 'cold-change'; keys: string[]; message: string }
+  | { type: 'checkpoint'; runId: string; step: number; bytes: number }
+  | { type: 'views'; requestId: number; views: unknown }
+  | { type: 'runs'; runs: RunSummary[] };
+
+/** Narrowing helper for message handlers. */
+export function isFromWorker(x: unknown): x is FromWorker {
+  return typeof x === 'object' && x !== null && typeof (x as { type?: unknown }).type === 'string';
+}
