@@ -1,0 +1,51 @@
+"""Derived views of model.md "What every variant exposes for the views", computed from the
+per-layer views that the attention modules return (`model(..., return_views=True)`):
+the m×m cosine similarity of the landmark/proxy vectors and its mean off-diagonal value, and,
+for n ≤ 1024, the error between the approximation K1·Z·K3 and the exact softmax matrix.
+"""
+from __future__ import annotations
+
+from typing import Dict
+
+import torch
+import torch.nn.functional as F
+
+from .attention_softmax import exact_attention_matrix
+from .common import split_heads
+
+EXACT_VIEW_MAX_N = 1024
+
+
+def cosine_similarity_matrix(vectors: torch.Tensor) -> torch.Tensor:
+    """[..., m, d_h] -> [..., m, m] cosine similarities (normalize eps 1e-12)."""
+    unit = F.normalize(vectors, dim=-1, eps=1e-12)
+    return unit @ unit.transpose(-1, -2)
+
+
+def mean_off_diagonal(similarity: torch.Tensor) -> torch.Tensor:
+    """[..., m, m] -> [...]: mean of the m(m−1) entries off the diagonal (the redundancy figure)."""
+    m = similarity.shape[-1]
+    if m < 2:
+        raise ValueError(f"mean off-diagonal similarity needs at least 2 landmarks, got {m}")
+    total = similarity.sum(dim=(-2, -1)) - torch.diagonal(similarity, dim1=-2, dim2=-1).sum(-1)
+    return total / (m * (m - 1))
+
+
+def approximation(views: Dict[str, torch.Tensor]) -> torch.Tensor:
+    """K1·Z·K3 [B, H, n, n]: the attention matrix the Nyström factors stand for."""
+    return views["K1"] @ views["Z"] @ views["K3"]
+
+
+def approximation_error(attn: torch.nn.Module, x: torch.Tensor, mask: torch.Tensor,
+                        views: Dict[str, torch.Tensor]) -> Dict[str, torch.Tensor]:
+    """Max-abs and relative Frobenius error of K1·Z·K3 against softmax(s·QKᵀ + keymask) over
+    valid query rows, per sample and head. `x` is the layer's normalised input LN1(X)."""
+    n = x.shape[1]
+    if n > EXACT_VIEW_MAX_N:
+        raise ValueError(f"the exact softmax view is for n <= {EXACT_VIEW_MAX_N}, got n {n}")
+    heads = views["K1"].shape[1]
+    exact = exact_attention_matrix(split_heads(attn.q(x), heads), split_heads(attn.k(x), heads), mask)
+    rows = mask[:, None, :, None]
+    diff = (approximation(views) - exact) * rows
+    return {"max_abs": diff.abs().amax(dim=(-2, -1)),
+            "relative_fro": torch.linalg.matrix_norm(diff) / torch.linalg.matrix_norm(exact * rows)}
