@@ -111,7 +111,7 @@ async function trainingStep(be: Backend, w: Buf, mw: Buf, vw: Buf, x: Buf, label
   let mean: number | null = null;
   if (readLoss) {
     const l = await be.read(loss);
-    mean = l.reduce((s, v) => s + v, 0) / rows;
+    mean = Array.from(l).reduce((s, v) => s + v, 0) / rows;
   }
   for (const b of [logits, act, loss, dlog, dact, dw, sq, clip]) be.free(b);
   be.flush();
