@@ -1,0 +1,78 @@
+/** Bad configs and weights are refused before any graph is built, with what is wrong and what is allowed. */
+import { describe, expect, it } from 'vitest';
+import type { ModelConfig } from '../../model/config/schema.ts';
+import { checkExportConfig, parameterShapes, type ExportConfig } from './config.ts';
+import { exportOnnx } from './export.ts';
+import { randomWeights, tinyConfig } from './testing/harness.ts';
+
+// Compile-time: the project's model config is accepted by exportOnnx as it is.
+const acceptsProjectConfig = (c: ModelConfig): ExportConfig => c;
+
+describe('export config checks', () => {
+  it('accepts the tiny configs and the project ModelConfig type', () => {
+    expect(() => checkExportConfig(tinyConfig({}))).not.toThrow();
+    expect(typeof acceptsProjectConfig).toBe('function');
+  });
+
+  const bad: [Partial<ExportConfig>, RegExp][] = [
+    [{ attention: 'linformer' as never }, /attention must be one of softmax, nystrom, proxy; got "linformer"/],
+    [{ injection: 'sum' as never }, /injection must be one of attend, mean, segment, none/],
+    [{ dModel: 15 }, /dModel 15 is not divisible by heads 2/],
+    [{ convKernel: 4 }, /convKernel must be 0 \(off\) or an odd positive size; got 4/],
+    [{ attention: 'nystrom', seqLen: 18 }, /seqLen a multiple of landmarks: seqLen 18, landmarks 4/],
+    [{ injection: 'segment', seqLen: 18 }, /seqLen a multiple of landmarks: seqLen 18, landmarks 4/],
+    [{ landmarks: 32 }, /landmarks 32 exceed the sequence length seqLen 16/],
+    [{ layers: 0 }, /layers must be a positive integer; got 0/],
+    [{ pinvIterations: -1 }, /pinvIterations must be an integer >= 0; got -1/],
+  ];
+  for (const [over, message] of bad) {
+    it(`refuses ${JSON.stringify(over)}`, () => {
+      const c = tinyConfig(over);
+      expect(() => checkExportConfig(c)).toThrow(message);
+    });
+  }
+
+  it('lets proxy attention take n that is not a multiple of m', () => {
+    expect(() => checkExportConfig(tinyConfig({ seqLen: 18 }))).not.toThrow();
+  });
+});
+
+describe('contract parameter names and shapes', () => {
+  it('lists the per-variant parameters of docs/model-contract.md', () => {
+    const projected = parameterShapes(tinyConfig({ injection: 'mean', twoTower: true }));
+    expect(projected.get('layers.1.attn.proxies')).toEqual([4, 16]);
+    expect(projected.get('layers.0.attn.inject.weight')).toEqual([16, 16]);
+    expect(projected.get('layers.0.attn.conv.weight')).toEqual([2, 3]);
+    expect(projected.get('head.fc1.weight')).toEqual([24, 64]);
+    const perHead = parameterShapes(tinyConfig({ proxyParam: 'per-head', convKernel: 0 }));
+    expect(perHead.get('layers.0.attn.proxy_q')).toEqual([2, 4, 8]);
+    expect(perHead.has('layers.0.attn.conv.weight')).toBe(false);
+    expect(perHead.has('layers.0.attn.inject.weight')).toBe(false);
+    const softmax = parameterShapes(tinyConfig({ attention: 'softmax' }));
+    expect([...softmax.keys()].filter((k) => k.startsWith('layers.0.'))).toEqual([
+      'layers.0.norm1.weight', 'layers.0.norm1.bias', 'layers.0.attn.q.weight', 'layers.0.attn.q.bias', 'layers.0.attn.k.weight',
+      'layers.0.attn.k.bias', 'layers.0.attn.v.weight', 'layers.0.attn.v.bias', 'layers.0.attn.out.weight', 'layers.0.attn.out.bias',
+      'layers.0.norm2.weight', 'layers.0.norm2.bias', 'layers.0.ffn.fc1.weight', 'layers.0.ffn.fc1.bias', 'layers.0.ffn.fc2.weight',
+      'layers.0.ffn.fc2.bias',
+    ]);
+  });
+});
+
+describe('exportOnnx refuses bad weights', () => {
+  const c = tinyConfig({});
+  it('names a missing parameter', () => {
+    const w = randomWeights(c);
+    w.delete('layers.1.ffn.fc2.bias');
+    expect(() => exportOnnx(c, w)).toThrow('weights lack the parameter(s) layers.1.ffn.fc2.bias');
+  });
+  it('names an unknown parameter', () => {
+    const w = randomWeights(c);
+    w.set('layers.0.attn.proxy_q', new Float32Array(64));
+    expect(() => exportOnnx(c, w)).toThrow(/no parameter for: layers\.0\.attn\.proxy_q/);
+  });
+  it('names a parameter of the wrong size', () => {
+    const w = randomWeights(c);
+    w.set('embed.tokens.weight', new Float32Array(10));
+    expect(() => exportOnnx(c, w)).toThrow('parameter embed.tokens.weight has 10 values; shape [11, 16] needs 176');
+  });
+});
