@@ -126,6 +126,7 @@ describe('arithmetic', () => {
     const layouts: [number, number, number][] = [
       [13, 300, 1], // row path: a workgroup per output
       [5, 17, 11], // lane path: one invocation per output
+      [2, 700, 9], // column path: few outputs over a long strided axis
       [1, 4099, 1],
       [7, 3, 1],
     ];

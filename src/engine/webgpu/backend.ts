@@ -270,10 +270,12 @@ export class WebGpuBackend implements Backend {
     this.need(name, out, outer * inner);
     const words: Word[] = [['u', outer], ['u', len], ['u', inner], ['f', alpha], ['u', accumulate ? 1 : 0]];
     // A whole row per workgroup when the reduced axis is contiguous and long enough to share;
-    // otherwise one invocation per output walks its (strided, but coalesced across lanes) column.
+    // a workgroup per output also when there are few outputs over a long strided axis (bias
+    // gradients); otherwise one invocation per output walks its column (coalesced across lanes).
     if (inner === 1 && len >= 64) {
-      const wg = rowWorkgroup(len);
-      this.run(name, 'reduceRows', { OP: REDUCE_OPS[op], WG: wg }, words, [x, out], this.grid1(outer, name));
+      this.run(name, 'reduceRows', { OP: REDUCE_OPS[op], WG: rowWorkgroup(len) }, words, [x, out], this.grid1(outer, name));
+    } else if (outer * inner < 4096 && len >= 256) {
+      this.run(name, 'reduceCols', { OP: REDUCE_OPS[op], WG: rowWorkgroup(len) }, words, [x, out], this.grid1(outer * inner, name));
     } else {
       this.run(name, 'reduceLanes', { OP: REDUCE_OPS[op] }, words, [x, out], this.grid1(Math.ceil((outer * inner) / WG), name));
     }

@@ -67,6 +67,7 @@ export const KERNELS = {
   unaryGrad: k('unaryGrad', 'unary_grad', 'rrw'),
   reduceLanes: k('reduce', 'reduce_lanes', 'rw'),
   reduceRows: k('reduce', 'reduce_rows', 'rw'),
+  reduceCols: k('reduce', 'reduce_cols', 'rw'),
   reduceMaxBackward: k('reduce', 'reduce_max_backward', 'rrrw'),
   matmulNaive: k('matmul', 'matmul_naive', 'rrw'),
   matmulReg4: k('matmul', 'matmul_reg4', 'rrw'),

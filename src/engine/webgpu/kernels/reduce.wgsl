@@ -2,6 +2,8 @@
 // OP: 0 sum, 1 max, 2 sumsq, 3 maxabs.
 // `reduce_lanes`: one invocation per output, looping over len (coalesced when inner is large).
 // `reduce_rows`: one workgroup per output when inner = 1, a tree reduction over the row.
+// `reduce_cols`: one workgroup per output for few outputs over a long strided axis (a bias
+//   gradient: [1, B·n, d] → [d]), so a long sum is not left to one invocation per output.
 // `reduce_max_backward`: one invocation per output (o, i), torch.amax semantics: the elements
 //   equal to the max share dy evenly, dx[o, l, i] (+)= x == y ? dy / ties : 0.
 override WG: u32 = 256u;
@@ -68,6 +70,37 @@ fn reduce_lanes(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg:
   finish(idx, r);
 }
 
+fn tree(lid: u32, v: f32) -> f32 {
+  red[lid] = v;
+  workgroupBarrier();
+  for (var s = WG / 2u; s > 0u; s = s >> 1u) {
+    if (lid < s) {
+      red[lid] = combine(red[lid], red[lid + s]);
+    }
+    workgroupBarrier();
+  }
+  return red[0];
+}
+
+@compute @workgroup_size(WG)
+fn reduce_cols(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let idx = wid.y * nwg.x + wid.x;
+  if (idx >= p.outer * p.inner) {
+    return;
+  }
+  let o = idx / p.inner;
+  let i = idx % p.inner;
+  let base = o * p.len * p.inner + i;
+  var r = identity();
+  for (var l = lid; l < p.len; l += WG) {
+    r = combine(r, lift(x[base + l * p.inner]));
+  }
+  let t = tree(lid, r);
+  if (lid == 0u) {
+    finish(idx, t);
+  }
+}
+
 @compute @workgroup_size(WG)
 fn reduce_rows(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
   let o = wid.y * nwg.x + wid.x;
@@ -79,16 +112,9 @@ fn reduce_rows(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: 
   for (var l = lid; l < p.len; l += WG) {
     r = combine(r, lift(x[base + l]));
   }
-  red[lid] = r;
-  workgroupBarrier();
-  for (var s = WG / 2u; s > 0u; s = s >> 1u) {
-    if (lid < s) {
-      red[lid] = combine(red[lid], red[lid + s]);
-    }
-    workgroupBarrier();
-  }
+  let t = tree(lid, r);
   if (lid == 0u) {
-    finish(o, red[0]);
+    finish(o, t);
   }
 }
 
