@@ -22,8 +22,7 @@ import torch
 
 from . import safetensors_io
 from .config import ConfigError, ModelConfig
-from .encoder import LraModel
-from .parity import load_weights
+from .encoder import LraModel, load_weights
 
 MODEL_FILE = "model.safetensors"
 CONFIG_FILE = "config.json"
@@ -70,9 +69,8 @@ def read_bundle(path: str) -> Bundle:
     try:
         config = ModelConfig.from_json(metadata["config"])
         if CONFIG_FILE in entries:
-            side = ModelConfig.from_json(entries[CONFIG_FILE].decode("utf-8"))
-            differ = [k for k, v in config.to_dict().items()
-                      if k in side.to_dict() and k not in config.training and side.to_dict()[k] != v]
+            side = ModelConfig.from_json(entries[CONFIG_FILE].decode("utf-8")).to_dict()
+            differ = [k for k, v in config.to_dict().items() if k not in config.training and side[k] != v]
             if differ:
                 raise BundleError(f"{CONFIG_FILE} and the {MODEL_FILE} metadata disagree on {', '.join(differ)}")
     except (ConfigError, UnicodeDecodeError) as err:

@@ -45,6 +45,8 @@ class DropoutPlan:
         """Keep mask r ∈ {0,1} of shape [B, H, m] for decomposed dropout, or None (no drop)."""
         if self.masks is not None:
             mask = self._explicit(name, shape)
+            if mask is not None and not bool(((mask == 0) | (mask == 1)).all()):
+                raise ValueError(f"mask {name + self.suffix} must hold only 0 and 1 (a keep mask, no rescale)")
             return None if mask is None else mask.to(like.dtype)
         if self.training and p > 0:
             return torch.bernoulli(torch.full(tuple(shape), 1.0 - p, dtype=like.dtype, device=like.device))

@@ -133,6 +133,8 @@ class LraModel(nn.Module):
             raise ValueError(f"{which} must be [B, n], got shape {list(tokens.shape)}")
         if tuple(mask.shape) != tuple(tokens.shape):
             raise ValueError(f"mask of {which} has shape {list(mask.shape)}, expected {list(tokens.shape)}")
+        if not bool(((mask == 0) | (mask == 1)).all()):
+            raise ValueError(f"mask of {which} must hold only 0 (padding) and 1 (valid)")
         n = tokens.shape[1]
         if n > cfg.seqLen:
             raise ValueError(f"{which} has length {n}, more than seqLen {cfg.seqLen}")
@@ -202,3 +204,17 @@ class LraModel(nn.Module):
         if return_views:
             out["views"] = views
         return out
+
+
+def load_weights(model: LraModel, weights: Dict[str, torch.Tensor]) -> None:
+    """Copy named tensors into the model, refusing missing, extra or mis-shaped ones."""
+    expected = model.state_dict()
+    missing = sorted(set(expected) - set(weights))
+    extra = sorted(set(weights) - set(expected))
+    if missing or extra:
+        raise ValueError(f"weights do not match the config: missing {missing or 'none'}, "
+                         f"unexpected {extra or 'none'}")
+    for name, tensor in weights.items():
+        if tuple(tensor.shape) != tuple(expected[name].shape):
+            raise ValueError(f"weight {name} has shape {list(tensor.shape)}, expected {list(expected[name].shape)}")
+    model.load_state_dict({k: v.to(expected[k].dtype) for k, v in weights.items()})

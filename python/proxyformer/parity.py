@@ -23,24 +23,10 @@ import torch
 
 from . import safetensors_io
 from .config import ModelConfig
-from .encoder import LraModel
+from .encoder import LraModel, load_weights
 
 MASK_PREFIX = "mask."
 BATCH_KEYS = ("tokens", "mask", "labels", "tokens2", "mask2")
-
-
-def load_weights(model: LraModel, weights: Dict[str, torch.Tensor]) -> None:
-    """Copy named tensors into the model, refusing missing, extra or mis-shaped ones."""
-    expected = model.state_dict()
-    missing = sorted(set(expected) - set(weights))
-    extra = sorted(set(weights) - set(expected))
-    if missing or extra:
-        raise ValueError(f"weights do not match the config: missing {missing or 'none'}, "
-                         f"unexpected {extra or 'none'}")
-    for name, tensor in weights.items():
-        if tuple(tensor.shape) != tuple(expected[name].shape):
-            raise ValueError(f"weight {name} has shape {list(tensor.shape)}, expected {list(expected[name].shape)}")
-    model.load_state_dict({k: v.to(expected[k].dtype) for k, v in weights.items()})
 
 
 def split_batch(arrays: Dict[str, torch.Tensor]):

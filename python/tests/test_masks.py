@@ -80,6 +80,13 @@ class ElementwiseMaskTest(unittest.TestCase):
             model(tiny_batch(c), masks={"embed.dropout@2": torch.ones(2, 8, 8)})
         with self.assertRaisesRegex(ValueError, "mask embed.dropout has shape \\[2, 8\\], expected \\[2, 8, 8\\]"):
             model(tiny_batch(c), masks={"embed.dropout": torch.ones(2, 8)})
+        batch = tiny_batch(c)
+        batch["mask"][0, 0] = 0.5
+        with self.assertRaisesRegex(ValueError, "mask of tokens must hold only 0 \\(padding\\) and 1 \\(valid\\)"):
+            model(batch)
+        proxy = tiny_config(attention="proxy")
+        with self.assertRaisesRegex(ValueError, "layers.0.attn.columns must hold only 0 and 1"):
+            build(proxy)(tiny_batch(proxy), masks={"layers.0.attn.columns": torch.full((2, 2, 4), 1.1)})
 
     def test_second_tower_masks_use_the_suffix(self):
         c = tiny_config(attention="softmax", twoTower=True)

@@ -10,6 +10,7 @@ import torch
 
 from helpers import PYTHON, REPO, build, random_masks, tiny_batch, tiny_config
 from proxyformer import parity, safetensors_io
+from proxyformer.encoder import load_weights
 
 
 def write_case(directory, config, seed=0):
@@ -40,7 +41,7 @@ class ParityCliTest(unittest.TestCase):
 
         # the same computation in this process, from the same F32 files, in float64
         model = build(config)
-        parity.load_weights(model, {k: v.double() for k, v in weights.items()})
+        load_weights(model, {k: v.double() for k, v in weights.items()})
         result = model(batch, masks={k: v.double() for k, v in masks.items()})
         result["loss"].backward()
         for name in ("logits", "task_loss", "contrastive_loss", "loss"):
