@@ -11,3 +11,4 @@ export { segmentMean, depthwiseConv } from './sequence';
 export { maskedFill, dropout, dropoutWith, dropoutMask, DropoutStream } from './mask';
 export { l2Normalize } from './normalize';
 export { full, zeros, eye, tensor, intTensor, arange, uniformValues } from './constants';
+export { linear, logSumExp, logSoftmax, nonFiniteFlag } from './composite';

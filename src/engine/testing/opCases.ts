@@ -93,6 +93,9 @@ export const OP_CASES: readonly OpCase[] = [
   c('dropoutWith explicit mask', [{ name: 'x', shape: [3, 4] }, { name: 'mask', shape: [3, 4], kind: 'mask01' }], (x) => O.dropoutWith(x.x, O.scale(x.mask, 1.25))),
   c('dropout (seeded)', [{ name: 'x', shape: [4, 6] }], (x) => O.dropout(x.x, 0.3, new O.DropoutStream(42, 5))),
   // ---- composites the models rely on ----
+  c('linear (shared weight and bias)', [{ name: 'x', shape: [2, 3, 4] }, { name: 'w', shape: [5, 4] }, { name: 'b', shape: [5] }], (x) => O.linear(x.x, x.w, x.b)),
+  c('logSumExp over axis', [{ name: 'x', shape: [2, 4, 3] }], (x) => O.logSumExp(O.scale(x.x, 4), 1)),
+  c('logSoftmax', [{ name: 'x', shape: [3, 5] }], (x) => O.logSoftmax(O.scale(x.x, 4))),
   c('pseudo-inverse, global init, 3 iterations', [{ name: 'a', shape: [2, 3, 3], kind: 'positive' }], (x) => pinv(O.softmax(x.a), 3), { fd: { atol: 1e-6, rtol: 1e-5 }, f32: F32_LOOSE }),
   c('attention block', [{ name: 'q', shape: [1, 2, 4, 3] }, { name: 'k', shape: [1, 2, 4, 3] }, { name: 'v', shape: [1, 2, 4, 3] }], (x) => O.mergeHeads(O.matmul(O.softmax(O.matmul(x.q, x.k, { transB: true, alpha: 0.5 })), x.v))),
 ];
