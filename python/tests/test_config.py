@@ -2,7 +2,7 @@
 import json
 import unittest
 
-from helpers import tiny_config  # noqa: F401  (puts python/ on sys.path)
+import helpers  # noqa: F401  (puts python/ on sys.path)
 from proxyformer.config import ConfigError, ModelConfig
 
 

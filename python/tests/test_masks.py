@@ -4,7 +4,7 @@ import unittest
 
 import torch
 
-from helpers import VARIANTS, build, random_masks, tiny_batch, tiny_config
+from helpers import VARIANTS, build, tiny_batch, tiny_config
 
 
 class ColumnMaskTest(unittest.TestCase):
