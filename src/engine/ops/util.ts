@@ -68,25 +68,34 @@ export function copyInto(src: Tensor, dst: Tensor, alpha: number, accumulate: bo
 
 /**
  * dst (+)= alpha · (src summed down to dst's shape): the gradient of a broadcast input.
- * One reduction per broadcast axis; the last writes into dst.
+ * One reduction per run of adjacent broadcast axes (a bias over [B, n] is one reduction);
+ * the last writes into dst.
  */
 export function reduceTo(src: Tensor, dst: Tensor, alpha: number, accumulate: boolean): void {
   const target = dims4(dst.shape);
   let cur = dims4(src.shape).slice() as number[];
-  const axes = [0, 1, 2, 3].filter((d) => target[d] === 1 && cur[d] !== 1);
   for (let d = 0; d < 4; d++) if (target[d] !== 1 && target[d] !== cur[d]) throw new Error(`reduceTo: ${src.describe()} cannot reduce to ${dst.describe()}`);
-  if (axes.length === 0) return copyInto(src, dst, alpha, accumulate);
+  const runs: [number, number][] = [];
+  for (let d = 0; d < 4; d++) {
+    if (target[d] !== 1 || cur[d] === 1) continue;
+    const last = runs[runs.length - 1];
+    if (last && last[1] === d - 1) last[1] = d;
+    else runs.push([d, d]);
+  }
+  if (runs.length === 0) return copyInto(src, dst, alpha, accumulate);
   let curBuf: Buf = src.buf;
   let temp: Tensor | null = null;
-  axes.forEach((d, idx) => {
-    const [outer, len, inner] = around(cur, d);
-    const last = idx === axes.length - 1;
+  runs.forEach(([from, to], idx) => {
+    const outer = numel(cur.slice(0, from));
+    const len = numel(cur.slice(from, to + 1));
+    const inner = numel(cur.slice(to + 1));
+    const last = idx === runs.length - 1;
     const next = last ? null : scratch(src, [outer * inner], 'reduceTo');
     src.backend.reduce('sum', curBuf, next ? next.buf : dst.buf, outer, len, inner, last ? alpha : 1, last ? accumulate : false);
     temp?.dispose();
     temp = next;
     if (next) curBuf = next.buf;
-    cur = cur.map((c, i) => (i === d ? 1 : c));
+    cur = cur.map((c, i) => (i >= from && i <= to ? 1 : c));
   });
 }
 
