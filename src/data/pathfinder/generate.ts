@@ -96,24 +96,56 @@ export interface PathfinderImage {
 const MAX_PAIR_RESTARTS = 500;
 const MAX_SEED_TRIES = 200;
 
-/** Unit directions to the integer points (at the drawing scale) on a circle of radius r·scale. */
-function circleDirections(radius: number, scale: number): [number, number][] {
+/** Unit directions (and their angles) to the integer points, at the drawing scale, on a circle of radius r·scale. */
+function circleDirections(radius: number, scale: number): { ux: Float64Array; uy: Float64Array; angle: Float64Array } {
+  const key = `${radius}x${scale}`;
+  const cached = DIRECTIONS.get(key);
+  if (cached) return cached;
   const R = radius * scale;
-  const out: [number, number][] = [];
+  const ux: number[] = [], uy: number[] = [];
   const m = Math.ceil(R) + 1;
   for (let dy = -m; dy <= m; dy++) for (let dx = -m; dx <= m; dx++) {
-    if (Math.round(Math.hypot(dx, dy)) === Math.round(R)) out.push([dx / Math.hypot(dx, dy), dy / Math.hypot(dx, dy)]);
+    const h = Math.hypot(dx, dy);
+    if (Math.round(h) === Math.round(R)) { ux.push(dx / h); uy.push(dy / h); }
   }
-  return out;
+  const dirs = { ux: Float64Array.from(ux), uy: Float64Array.from(uy), angle: Float64Array.from(ux, (x, i) => Math.atan2(uy[i], x)) };
+  DIRECTIONS.set(key, dirs);
+  return dirs;
 }
+const DIRECTIONS = new Map<string, ReturnType<typeof circleDirections>>();
+
+/** Grid cell size (pixels) of the spatial index of dashes. */
+const CELL = 4;
 
 class Scene {
   readonly segs: Segment[] = [];
-  readonly dirs: [number, number][];
+  readonly dirs: ReturnType<typeof circleDirections>;
   readonly clearance: number;
+  /** Per grid cell, the dashes whose clearance zone touches it: a point query reads one cell. */
+  private readonly cells: Segment[][];
+  private readonly cols: number;
+
   constructor(readonly r: PathfinderRules) {
     this.dirs = circleDirections(r.paddleLength + r.margin, r.antialiasScale);
     this.clearance = 3 * r.margin;
+    this.cols = Math.ceil(r.size / CELL) + 1;
+    this.cells = Array.from({ length: this.cols * this.cols }, () => []);
+  }
+  add(s: Segment): void {
+    this.segs.push(s);
+    const c = this.clearance;
+    const i0 = this.cell(Math.min(s.x0, s.x1) - c), i1 = this.cell(Math.max(s.x0, s.x1) + c);
+    const j0 = this.cell(Math.min(s.y0, s.y1) - c), j1 = this.cell(Math.max(s.y0, s.y1) + c);
+    for (let j = j0; j <= j1; j++) for (let i = i0; i <= i1; i++) this.cells[j * this.cols + i].push(s);
+  }
+  /** Removes the dashes added after the first n. */
+  truncate(n: number): void {
+    const gone = new Set(this.segs.splice(n));
+    for (const cell of this.cells) while (cell.length && gone.has(cell[cell.length - 1])) cell.pop();
+  }
+  private cell(v: number): number {
+    const k = Math.floor(v / CELL);
+    return k < 0 ? 0 : k >= this.cols ? this.cols - 1 : k;
   }
   inside(x: number, y: number): boolean {
     const lo = this.r.padding, hi = this.r.size - this.r.padding;
@@ -122,7 +154,7 @@ class Scene {
   /** Inside the padded image and at least the clearance from every dash but `except`. */
   free(x: number, y: number, except?: Segment): boolean {
     if (!this.inside(x, y)) return false;
-    for (const t of this.segs) {
+    for (const t of this.cells[this.cell(y) * this.cols + this.cell(x)]) {
       if (t !== except && pointSegmentDistance(x, y, t.x0, t.y0, t.x1, t.y1) < this.clearance) return false;
     }
     return true;
@@ -140,16 +172,16 @@ class Scene {
   /** Adds the dash that follows `cur`, or returns null when the snake is stuck. */
   step(rng: Sfc32, cur: Segment): Segment | null {
     const { paddleLength: L, margin: g, continuity } = this.r;
+    const { ux, uy, angle } = this.dirs;
     const theta = Math.atan2(cur.y1 - cur.y0, cur.x1 - cur.x0);
-    const weights = new Float64Array(this.dirs.length);
+    const weights = new Float64Array(ux.length);
     let total = 0;
-    for (let c = 0; c < this.dirs.length; c++) {
-      const [ux, uy] = this.dirs[c];
-      const turn = Math.min(angleDifference(Math.atan2(uy, ux), theta) * continuity, Math.PI / 2);
+    for (let c = 0; c < ux.length; c++) {
+      const turn = Math.min(angleDifference(angle[c], theta) * continuity, Math.PI / 2);
       const cw = Math.max(Math.cos(turn), 0) ** 2;
       if (cw < 1e-12) continue;
-      const ex = cur.x1 + (L + g) * ux, ey = cur.y1 + (L + g) * uy;
-      const mx = cur.x1 + (g + L / 2) * ux, my = cur.y1 + (g + L / 2) * uy;
+      const ex = cur.x1 + (L + g) * ux[c], ey = cur.y1 + (L + g) * uy[c];
+      const mx = cur.x1 + (g + L / 2) * ux[c], my = cur.y1 + (g + L / 2) * uy[c];
       if (!this.free(ex, ey, cur) || !this.free(mx, my, cur)) continue;
       weights[c] = cw;
       total += cw;
@@ -159,10 +191,9 @@ class Scene {
       let u = rng.float() * total;
       let c = 0;
       while (c < weights.length - 1 && (weights[c] === 0 || u >= weights[c])) { u -= weights[c]; c++; }
-      const [ux, uy] = this.dirs[c];
-      const s = { x0: cur.x1 + g * ux, y0: cur.y1 + g * uy, x1: cur.x1 + (L + g) * ux, y1: cur.y1 + (L + g) * uy, snake: cur.snake };
+      const s = { x0: cur.x1 + g * ux[c], y0: cur.y1 + g * uy[c], x1: cur.x1 + (L + g) * ux[c], y1: cur.y1 + (L + g) * uy[c], snake: cur.snake };
       if (!this.crowds(s, cur)) {
-        this.segs.push(s);
+        this.add(s);
         return s;
       }
     }
@@ -190,12 +221,12 @@ function targetPair(rng: Sfc32, r: PathfinderRules): Scene | null {
   if (!tail) return null;
   let a = sc.firstDash(tail[0], tail[1], degrees(rng), 0);
   if (!a) return null;
-  sc.segs.push(a);
+  sc.add(a);
   const phi = ((rng.int(360)) * Math.PI) / 180;
   const bx = Math.floor(tail[0] + r.seedDistance * Math.cos(phi)) + 0.5, by = Math.floor(tail[1] + r.seedDistance * Math.sin(phi)) + 0.5;
   let b = sc.firstDash(bx, by, degrees(rng), 1);
   if (!b) return null;
-  sc.segs.push(b);
+  sc.add(b);
   for (let n = 1; n < r.contourLength; n++) {
     const na = sc.step(rng, a);
     if (!na) return null;
@@ -223,9 +254,9 @@ export function generatePathfinder(rng: Sfc32, r: PathfinderRules): PathfinderIm
     let cur = sc.firstDash(tail[0], tail[1], degrees(rng), id);
     if (!cur) continue;
     const before = sc.segs.length;
-    sc.segs.push(cur);
+    sc.add(cur);
     for (let n = 1; n < r.distractorLength && cur; n++) cur = sc.step(rng, cur);
-    if (!cur) { sc.segs.length = before; continue; }
+    if (!cur) { sc.truncate(before); continue; }
     snakes.push({ role: 'distractor', dashes: r.distractorLength });
   }
   const origin = rng.int(2);
