@@ -68,7 +68,7 @@ export function checkRules(c: RunConfig, limits?: DeviceLimits): ConfigIssue[] {
     notice('evalEvery', ['steps'], c.evalEvery, `evalEvery ${c.evalEvery} is more than steps ${c.steps}: the only validation will be the one at the end.`);
   }
 
-  if (c.task === 'listops') checkListops(c, error, notice);
+  if (c.task === 'listops') checkListops(c, error);
   if (c.task === 'image') {
     if (28 % c.imageSize !== 0) error('imageSize', [], c.imageSize, `imageSize ${c.imageSize} does not divide 28 (MNIST's side): use 28, 14 or 7.`);
     else if (c.seqLen < c.imageSize * c.imageSize) {
@@ -92,7 +92,7 @@ export function checkRules(c: RunConfig, limits?: DeviceLimits): ConfigIssue[] {
 
 type Report = (key: string, related: string[], value: unknown, message: string) => void;
 
-function checkListops(c: RunConfig, error: Report, notice: Report): void {
+function checkListops(c: RunConfig, error: Report): void {
   if (c.listopsMinLen > c.listopsMaxLen) {
     error('listopsMinLen', ['listopsMaxLen'], c.listopsMinLen, `listopsMinLen ${c.listopsMinLen} is more than listopsMaxLen ${c.listopsMaxLen}: the length window is empty.`);
     return;
@@ -102,8 +102,10 @@ function checkListops(c: RunConfig, error: Report, notice: Report): void {
     error('listopsMinLen', ['listopsMaxDepth', 'listopsMaxArgs'], c.listopsMinLen,
       `no ListOps tree of depth ≤ ${c.listopsMaxDepth} with ≤ ${c.listopsMaxArgs} arguments is longer than ${longest} tokens, but listopsMinLen is ${c.listopsMinLen}: lower it to at most ${longest} or allow deeper trees.`);
   }
+  // A truncated tree loses its closing brackets and no longer determines its label, so the
+  // ListOps generator (src/data/listops) refuses a window longer than n.
   if (c.seqLen < c.listopsMaxLen) {
-    notice('seqLen', ['listopsMaxLen'], c.seqLen, `seqLen ${c.seqLen} is shorter than listopsMaxLen ${c.listopsMaxLen}: longer trees are truncated and lose their closing brackets.`);
+    error('seqLen', ['listopsMaxLen'], c.seqLen, `seqLen ${c.seqLen} is shorter than listopsMaxLen ${c.listopsMaxLen}: a truncated tree no longer determines its value; use seqLen ≥ ${c.listopsMaxLen} or a shorter window.`);
   }
 }
 

@@ -63,14 +63,14 @@ describe('validateConfig: single values', () => {
 
 describe('validateConfig: combinations', () => {
   it('refuses segment landmarks when n is not a multiple of m, naming both and what would work', () => {
-    const [e] = errorsOf({ ...nystrom, seqLen: 1000 });
+    const [e] = errorsOf({ ...nystrom, seqLen: 1000, listopsMaxLen: 1000 });
     expect(e.key).toBe('seqLen');
     expect(e.message).toBe(
       'seqLen 1000 is not a multiple of landmarks 128 (Nyströmformer splits n into m equal segments): use seqLen 896 or 1024, or landmarks 125 or 200.',
     );
-    expect(errorsOf({ ...proxy, seqLen: 1000, injection: 'segment' })[0].message).toMatch(/seqLen 1000 is not a multiple of landmarks 128 \(injection 'segment'/);
+    expect(errorsOf({ ...proxy, seqLen: 1000, listopsMaxLen: 1000, injection: 'segment' })[0].message).toMatch(/seqLen 1000 is not a multiple of landmarks 128 \(injection 'segment'/);
     // Proxyformer's other injections do not need it.
-    expect(errorsOf({ ...proxy, seqLen: 1000 })).toEqual([]);
+    expect(errorsOf({ ...proxy, seqLen: 1000, listopsMaxLen: 1000 })).toEqual([]);
   });
 
   it('refuses more landmarks than tokens', () => {
@@ -105,7 +105,18 @@ describe('validateConfig: combinations', () => {
     expect(e.message).toMatch(/no ListOps tree of depth ≤ 2 with ≤ 10 arguments is longer than 12 tokens, but listopsMinLen is 20/);
   });
 
-  it('gives notices, not errors, for truncation', () => {
+  it('refuses a ListOps window longer than n (a truncated tree has no value)', () => {
+    expect(errorsOf({ ...proxy, seqLen: 1024 })[0].message).toBe(
+      'seqLen 1024 is shorter than listopsMaxLen 1999: a truncated tree no longer determines its value; use seqLen ≥ 1999 or a shorter window.',
+    );
+  });
+
+  it('never throws on an object whose properties throw', () => {
+    const hostile = new Proxy({}, { ownKeys: () => { throw new Error('boom'); } });
+    expect(validateConfig(hostile).issues[0].message).toMatch(/cannot be read/);
+  });
+
+  it('gives notices, not errors, for image truncation', () => {
     const r = validateConfig({ ...defaultConfig('image', 'proxy'), seqLen: 512 });
     expect(r.ok).toBe(true);
     expect(r.issues[0].message).toMatch(/seqLen 512 is shorter than the 28×28 = 784 pixels/);

@@ -37,7 +37,14 @@ export function validateConfig(input: unknown, options: ValidateOptions = {}): V
     issues.push({ key: '', value: input, severity: 'error', message: `a config must be an object of key/value pairs, got ${describe(input)}.` });
     return { config: defaultConfig(), issues, ok: false };
   }
-  const given = ownEntries(input);
+  let given: Map<string, unknown>;
+  try {
+    given = ownEntries(input);
+  } catch {
+    // A Proxy whose traps throw: nothing in it can be read.
+    issues.push({ key: '', value: input, severity: 'error', message: 'the config object cannot be read (its properties throw when listed).' });
+    return { config: defaultConfig(), issues, ok: false };
+  }
 
   // Task and variant first: every other default depends on them.
   const task = pickEnum('task', TASKS, 'listops', given, issues);
