@@ -5,8 +5,10 @@
  * Which tasks, and why:
  * - ListOps, short and shallow (trees of 10–50 tokens, depth ≤ 3, ≤ 6 arguments, n = 64):
  *   generated in the page, so it needs no corpus file, and with few nested operators the root
- *   operator and the digits next to it decide most labels, which a two-layer model picks up
- *   in a few hundred steps (chance is 10%; the loss falls from ln 10 ≈ 2.30).
+ *   operator and the digits decide most labels. Trees average about 15 tokens; the most
+ *   frequent class is 13%. As a floor for what mean pooling can reach, a bag-of-tokens MLP in
+ *   numpy (6000 trees of src/data's generator) gets 35% validation accuracy, 41% when told
+ *   the root operator; a two-layer model with attention sees both.
  * - Image, MNIST averaged to 14×14 (196 pixel tokens): mean pooling over per-pixel features is
  *   already a good digit classifier, so even one layer climbs quickly above the 10% chance.
  * Not Pathfinder (small models sit at chance for thousands of steps before they learn it) nor
