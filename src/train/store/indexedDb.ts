@@ -1,0 +1,76 @@
+/**
+ * Checkpoints in the browser's IndexedDB (works in a page and in a worker). Two object
+ * stores: `runs` (RunSummary by runId) and `checkpoints` (bytes by "runId/kind").
+ */
+import type { RunSummary } from '../protocol';
+import { checkRunId, sortRuns, type CheckpointKind, type CheckpointStore } from './types';
+
+const DB_NAME = 'proxyformer-playground';
+const DB_VERSION = 1;
+
+function request<T>(req: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
+  });
+}
+
+function done(tx: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted (storage full?)'));
+    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
+  });
+}
+
+export class IndexedDbCheckpointStore implements CheckpointStore {
+  readonly where = `IndexedDB "${DB_NAME}"`;
+  private db: Promise<IDBDatabase> | undefined;
+
+  private open(): Promise<IDBDatabase> {
+    if (!this.db) {
+      if (typeof indexedDB === 'undefined') return Promise.reject(new Error('this browser context has no IndexedDB: checkpoints cannot be saved'));
+      const req = indexedDB.open(DB_NAME, DB_VERSION);
+      req.onupgradeneeded = () => {
+        const db = req.result;
+        if (!db.objectStoreNames.contains('runs')) db.createObjectStore('runs');
+        if (!db.objectStoreNames.contains('checkpoints')) db.createObjectStore('checkpoints');
+      };
+      this.db = request(req);
+    }
+    return this.db;
+  }
+
+  async save(runId: string, kind: CheckpointKind, bytes: Uint8Array, summary: RunSummary): Promise<void> {
+    checkRunId(runId);
+    const db = await this.open();
+    const tx = db.transaction(['runs', 'checkpoints'], 'readwrite');
+    // One transaction: the summary never points at a checkpoint that was not written.
+    tx.objectStore('checkpoints').put(bytes.slice().buffer, `${runId}/${kind}`);
+    tx.objectStore('runs').put(summary, runId);
+    await done(tx);
+  }
+
+  async load(runId: string, kind: CheckpointKind): Promise<Uint8Array | null> {
+    checkRunId(runId);
+    const db = await this.open();
+    const value = await request(db.transaction('checkpoints').objectStore('checkpoints').get(`${runId}/${kind}`));
+    return value instanceof ArrayBuffer ? new Uint8Array(value) : null;
+  }
+
+  async list(): Promise<RunSummary[]> {
+    const db = await this.open();
+    const all = (await request(db.transaction('runs').objectStore('runs').getAll())) as RunSummary[];
+    return sortRuns(all);
+  }
+
+  async remove(runId: string): Promise<void> {
+    checkRunId(runId);
+    const db = await this.open();
+    const tx = db.transaction(['runs', 'checkpoints'], 'readwrite');
+    tx.objectStore('runs').delete(runId);
+    tx.objectStore('checkpoints').delete(`${runId}/latest`);
+    tx.objectStore('checkpoints').delete(`${runId}/best`);
+    await done(tx);
+  }
+}
