@@ -24,9 +24,7 @@ bash scripts/ensure-system-packages.sh || exit 2
 
 part "type check" npx tsc --noEmit -p tsconfig.json
 part "unit and kernel tests (Vitest, WebGPU through Dawn)" scripts/with-webgpu.sh npx vitest run
-if [ -d python/tests ]; then
-  part "PyTorch reference tests" env PYTHONPATH=python /usr/bin/python3 -m unittest discover -s python/tests
-fi
+part "PyTorch reference tests" npm run --silent test:python
 part "production build" npx vite build --logLevel warn
 part "end-to-end tests (Playwright, Chromium with WebGPU)" npx playwright test
 
