@@ -103,6 +103,11 @@ describe('URL hash', () => {
     expect(decodeHash('ly=3').issues[0].message).toMatch(/has no version/);
   });
 
+  it('reads hand-typed exponents, with or without %-escapes', () => {
+    const r = decodeHash('v=1&lr=1e-3&fdf=1e+4&df=1e%2B1');
+    expect([r.config.lr, r.config.finalDivFactor, r.config.divFactor]).toEqual([1e-3, 1e4, 10]);
+  });
+
   it('still reports invalid combinations as errors, so nothing starts', () => {
     const r = decodeHash('v=1&t=listops&at=nystrom&n=1000');
     expect(r.ok).toBe(false);

@@ -137,7 +137,7 @@ function textToValue(key: ConfigKey, spec: ParamSpec, urlKey: string, text: stri
 
 function safeDecode(s: string): string | null {
   try {
-    return decodeURIComponent(s.replace(/\+/g, ' '));
+    return decodeURIComponent(s); // a hash is not form-encoded: '+' stays '+' (1e+4)
   } catch {
     return null;
   }
