@@ -1,0 +1,105 @@
+/**
+ * Arguments of `npm run train -- --preset <name> [--steps N] [--out DIR] [--backend webgpu|cpu]
+ * [--<config key> <value>]...`. Any key of the config schema can be set; values are parsed by
+ * the schema's type and the whole config is validated, so a bad flag gets the same message
+ * the form would show. Never throws: problems come back as messages.
+ */
+import { CONFIG_KEYS, paramSpec, validateConfig, type ConfigKey, type RunConfig } from '../../model/config';
+import { DEFAULT_PRESET, getPreset, PRESET_LIST } from '../../presets';
+
+export interface TrainArgs {
+  preset: string;
+  config: RunConfig;
+  out: string;
+  backend: 'webgpu' | 'cpu';
+  runId: string;
+  resume: boolean;
+  logEvery: number;
+}
+
+export type ParsedArgs = { ok: true; args: TrainArgs; notices: string[] } | { ok: false; errors: string[]; help: boolean };
+
+export const USAGE = `usage: npm run train -- [--preset NAME] [--steps N] [--out DIR] [--backend webgpu|cpu]
+                       [--run-id ID] [--resume] [--log-every N] [--<config key> VALUE]...
+presets: ${PRESET_LIST.map((p) => p.name).join(', ')}
+config keys: ${CONFIG_KEYS.join(', ')}`;
+
+function parseValue(key: ConfigKey, raw: string): unknown {
+  const spec = paramSpec(key);
+  switch (spec.type) {
+    case 'int':
+    case 'float': {
+      const n = Number(raw);
+      return raw.trim() === '' || Number.isNaN(n) ? raw : n;
+    }
+    case 'bool':
+      return raw === 'true' || raw === '1' ? true : raw === 'false' || raw === '0' ? false : raw;
+    case 'enum':
+      return raw;
+  }
+}
+
+/** Parse argv (without the node and script entries). */
+export function parseTrainArgs(argv: readonly string[]): ParsedArgs {
+  const errors: string[] = [];
+  let preset = DEFAULT_PRESET;
+  let out = 'runs';
+  let backend: 'webgpu' | 'cpu' = 'webgpu';
+  let runId = '';
+  let resume = false;
+  let logEvery = 10;
+  const overrides: Record<string, unknown> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') return { ok: false, errors: [], help: true };
+    if (!arg.startsWith('--')) {
+      errors.push(`unexpected argument ${JSON.stringify(arg)}: options start with --`);
+      continue;
+    }
+    let [name, value] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    if (name === 'resume') {
+      resume = true;
+      continue;
+    }
+    if (value === undefined) {
+      if (i + 1 >= argv.length) {
+        errors.push(`--${name} needs a value`);
+        continue;
+      }
+      value = argv[++i];
+    }
+    switch (name) {
+      case 'preset':
+        preset = value;
+        break;
+      case 'out':
+        out = value;
+        break;
+      case 'run-id':
+        runId = value;
+        break;
+      case 'log-every':
+        logEvery = Number(value);
+        if (!Number.isInteger(logEvery) || logEvery < 1) errors.push(`--log-every ${JSON.stringify(value)} must be a positive integer`);
+        break;
+      case 'backend':
+        if (value === 'webgpu' || value === 'cpu') backend = value;
+        else errors.push(`--backend ${JSON.stringify(value)} is not known: use webgpu or cpu`);
+        break;
+      default:
+        if ((CONFIG_KEYS as readonly string[]).includes(name)) overrides[name] = parseValue(name as ConfigKey, value);
+        else errors.push(`--${name} is not an option or a config key (see --help)`);
+    }
+  }
+  const base = getPreset(preset);
+  if (!base) errors.push(`preset ${JSON.stringify(preset)} does not exist: use one of ${PRESET_LIST.map((p) => p.name).join(', ')}`);
+  if (errors.length > 0 || !base) return { ok: false, errors, help: false };
+  const { config, issues, ok } = validateConfig({ ...base.config, ...overrides });
+  const problems = issues.filter((x) => x.severity === 'error').map((x) => x.message);
+  if (!ok) return { ok: false, errors: problems, help: false };
+  return {
+    ok: true,
+    args: { preset, config, out, backend, runId: runId || `${preset}-${config.initSeed}`, resume, logEvery },
+    notices: issues.filter((x) => x.severity === 'notice').map((x) => x.message),
+  };
+}
