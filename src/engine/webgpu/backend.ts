@@ -177,6 +177,7 @@ export class WebGpuBackend implements Backend {
     if (this.slotsUsed > 0) this.device.queue.writeBuffer(this.uniform, 0, this.uniformData, 0, this.slotsUsed * SLOT_BYTES);
     this.timer.resolve(this.encoder);
     this.device.queue.submit([this.encoder.finish()]);
+    this.timer.afterSubmit();
     this.submissions++;
     this.encoder = null;
     this.slotsUsed = 0;

@@ -1,7 +1,8 @@
 /**
  * Per-kernel GPU time through `timestamp-query`: when enabled, the backend gives every dispatch
  * its own compute pass whose begin/end timestamps land in a query set; each flush resolves them
- * into a pooled staging buffer, and nothing is read until `report()` is asked for. Where the
+ * into a pooled staging buffer that is mapped in the background once the GPU is done (training
+ * never waits for it), and the totals are only handed out when `report()` is asked for. Where the
  * device lacks `timestamp-query` the report says "not available" — never a made-up number.
  */
 import type { BufferPool } from './pool';
@@ -22,6 +23,10 @@ interface Pending {
   names: string[];
 }
 
+interface Mapping {
+  promise: Promise<void>;
+}
+
 /** Timestamps per query set: two per timed pass. */
 export const MAX_TIMED_PASSES = 2048;
 
@@ -29,9 +34,13 @@ export class KernelTimer {
   private readonly querySet: GPUQuerySet | null = null;
   private readonly resolveBuffer: GPUBuffer | null = null;
   private names: string[] = [];
+  /** Resolved in the current submission, not yet submitted. */
   private pending: Pending[] = [];
+  /** Submitted and being mapped in the background. */
+  private mapping: Mapping[] = [];
   private readonly totals = new Map<string, { count: number; ns: number }>();
   private discarded = 0;
+  private failure: Error | null = null;
   /** Why timing is off, or null when it is on. */
   readonly unavailableReason: string | null;
 
@@ -80,38 +89,49 @@ export class KernelTimer {
     this.names = [];
   }
 
-  /** Read every resolved submission so far and return per-kernel totals since the last `reset()`. */
+  /** Call right after the submission that `resolve()` recorded into: starts mapping its timestamps. */
+  afterSubmit(): void {
+    // A failed read-back (the device lost, the backend disposed) is kept and reported, never left
+    // as an unhandled rejection.
+    for (const p of this.pending) this.mapping.push({ promise: this.collect(p).catch((e: Error) => void (this.failure ??= e)) });
+    this.pending = [];
+  }
+
+  private async collect(p: Pending): Promise<void> {
+    const bytes = p.names.length * 16;
+    await p.staging.mapAsync(GPUMapMode.READ, 0, bytes);
+    const t = new BigUint64Array(p.staging.getMappedRange(0, bytes).slice(0));
+    p.staging.unmap();
+    this.pool.releaseStaging(p.staging);
+    p.names.forEach((name, i) => {
+      const begin = t[2 * i];
+      const end = t[2 * i + 1];
+      // A pair that is missing or runs backwards is not a measurement: count it, do not guess.
+      if (begin === 0n || end < begin) {
+        this.discarded++;
+        return;
+      }
+      const e = this.totals.get(name) ?? { count: 0, ns: 0 };
+      e.count++;
+      e.ns += Number(end - begin);
+      this.totals.set(name, e);
+    });
+  }
+
+  /** Wait for every submitted timestamp read-back and return per-kernel totals since the last `reset()`. */
   async report(): Promise<TimingReport> {
     if (!this.enabled) return { available: false, reason: this.unavailableReason! };
-    const pending = this.pending;
-    this.pending = [];
-    for (const p of pending) {
-      const bytes = p.names.length * 16;
-      await p.staging.mapAsync(GPUMapMode.READ, 0, bytes);
-      const t = new BigUint64Array(p.staging.getMappedRange(0, bytes).slice(0));
-      p.staging.unmap();
-      this.pool.releaseStaging(p.staging);
-      p.names.forEach((name, i) => {
-        const begin = t[2 * i];
-        const end = t[2 * i + 1];
-        // A pair that is missing or runs backwards is not a measurement: count it, do not guess.
-        if (begin === 0n || end < begin) {
-          this.discarded++;
-          return;
-        }
-        const e = this.totals.get(name) ?? { count: 0, ns: 0 };
-        e.count++;
-        e.ns += Number(end - begin);
-        this.totals.set(name, e);
-      });
-    }
+    const mapping = this.mapping;
+    this.mapping = [];
+    await Promise.all(mapping.map((m) => m.promise));
+    if (this.failure) throw new Error(`kernel timing: reading the timestamps failed: ${this.failure.message}`);
     const kernels = [...this.totals.entries()]
       .map(([name, { count, ns }]) => ({ name, count, totalMs: ns / 1e6, meanMs: ns / 1e6 / count }))
       .sort((a, b) => b.totalMs - a.totalMs);
     return { available: true, kernels, totalMs: kernels.reduce((s, k) => s + k.totalMs, 0), discardedPairs: this.discarded };
   }
 
-  /** Forget the totals (pending submissions are still counted when next reported). */
+  /** Forget the totals (submissions still being mapped are counted when they arrive). */
   reset(): void {
     this.totals.clear();
     this.discarded = 0;
@@ -120,5 +140,6 @@ export class KernelTimer {
   dispose(): void {
     this.querySet?.destroy();
     this.pending = [];
+    this.mapping = [];
   }
 }
