@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fsFetcher } from '../../scripts/corpora/fs-fetch';
 import { prepareCorpora } from '../../scripts/corpora/prepare';
@@ -12,7 +13,7 @@ import { mailBytes, TextTask } from './corpora/text';
 import { hash53 } from './hash';
 import { SPLITS } from './task';
 
-const root = join(__dirname, '..', '..');
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const nodeModules = join(root, 'node_modules');
 let outA: string, outB: string;
 let spam: SpamCorpus, mnist: MnistCorpus;
