@@ -195,6 +195,17 @@ export class WebGpuBackend implements Backend {
     this.modules.clear();
   }
 
+  /**
+   * Give released buffers back to the device (for example after evaluation at a different
+   * sequence length); returns the bytes freed. Recorded work is submitted first, and cached bind
+   * groups are dropped because some may name destroyed buffers.
+   */
+  trim(): number {
+    this.flush();
+    this.bindGroups.clear();
+    return this.pool.trim();
+  }
+
   // ---------- data movement ----------
   fill(out: Buf, value: number): void {
     this.pool.entry(out, 'fill');

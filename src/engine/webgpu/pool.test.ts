@@ -162,6 +162,28 @@ describe('many training steps', () => {
   });
 });
 
+describe('trim', () => {
+  it('destroys released buffers, keeps live ones working, and the pool serves new requests after', async () => {
+    const keep = gpu.alloc(300, 'f32', 'weights', 'keep');
+    gpu.write(keep, randomArray(seededRandom(5), 300));
+    const expected = await gpu.read(keep);
+    const drop = gpu.alloc(100_000, 'f32', 'activations', 'drop');
+    gpu.unary('relu', keep, keep);
+    gpu.free(drop);
+    const before = gpu.memory().allocated;
+    const freed = gpu.trim();
+    expect(freed).toBeGreaterThanOrEqual(400_000);
+    expect(gpu.memory().allocated).toBe(before - freed);
+    const again = gpu.alloc(100_000, 'f32', 'activations', 'again');
+    gpu.copyStrided(keep, again, [1, 1, 1, 300], [0, 0, 0, 1], 0, [0, 0, 0, 1], 0, 1, false);
+    const got = await gpu.read(again);
+    expect(Array.from(got.slice(0, 300))).toEqual(Array.from(expected, (v) => Math.max(v, 0)));
+    gpu.free(keep);
+    gpu.free(again);
+    expect(ctx.uncapturedErrors).toEqual([]);
+  });
+});
+
 describe('errors', () => {
   it('refuses a buffer beyond the device binding limit, naming have, need and the label', () => {
     const have = ctx.device.limits.maxStorageBufferBindingSize;

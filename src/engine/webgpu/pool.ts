@@ -181,6 +181,30 @@ export class BufferPool {
     this.releasedStaging.set(buffer.size, list);
   }
 
+  /**
+   * Destroy every released (not live) buffer, staging included, and return how many bytes that
+   * gave back. The caller must have submitted any recorded work that used them.
+   */
+  trim(): number {
+    let freed = 0;
+    for (const list of this.released.values())
+      for (const e of list) {
+        e.buffer.destroy();
+        this.everyBuffer.delete(e.buffer);
+        freed += e.bytes;
+      }
+    for (const list of this.releasedStaging.values())
+      for (const b of list) {
+        b.destroy();
+        this.everyBuffer.delete(b);
+        freed += b.size;
+      }
+    this.released.clear();
+    this.releasedStaging.clear();
+    this.allocatedBytes -= freed;
+    return freed;
+  }
+
   report(): MemoryReport {
     return {
       inUse: { ...this.inUse },
