@@ -158,6 +158,21 @@ describe('Image (MNIST)', () => {
     for (let p = 0; p < 784; p++) expect(x.tokens[1024 + p]).toBe(mnist.pixels[d * 784 + p] + 1);
     expect(Array.from(x.mask.subarray(1024 + 780, 1024 + 790))).toEqual([1, 1, 1, 1, 0, 0, 0, 0, 0, 0]);
     expect(x.labels[1]).toBe(mnist.index.labels[d]);
-    expect(() => new ImageTask(mnist, { seqLen: 900 as 784 }, 1)).toThrow(/784 or 1024/);
+    expect(() => new ImageTask(mnist, { seqLen: 0 }, 1)).toThrow(/seqLen must be an integer/);
+    expect(() => new ImageTask(mnist, { seqLen: 196, imageSize: 9 as 14 }, 1)).toThrow(/imageSize must be 28, 14 or 7/);
+  });
+
+  it('imageSize 14 averages 2×2 blocks into 196 tokens (the quick presets)', () => {
+    const t = new ImageTask(mnist, { seqLen: 196, imageSize: 14 }, 3);
+    const ex = t.example('train', 5);
+    const d = t.digitOf('train', 5);
+    expect(ex.tokens.length).toBe(196);
+    const px = (y: number, x: number) => mnist.pixels[d * 784 + y * 28 + x];
+    for (const [y, x] of [[0, 0], [7, 6], [13, 13], [5, 9]]) {
+      const mean = (px(2 * y, 2 * x) + px(2 * y, 2 * x + 1) + px(2 * y + 1, 2 * x) + px(2 * y + 1, 2 * x + 1)) / 4;
+      expect(ex.tokens[y * 14 + x]).toBe(Math.round(mean) + 1);
+    }
+    expect(t.batch('train', 0, 4).mask.every((m) => m === 1)).toBe(true);
+    expect(t.info).toMatch(/14×14 .*averaged in 2×2 blocks/);
   });
 });

@@ -54,7 +54,7 @@ export function renderExample(task: TaskName, ex: Example): Rendered {
     case 'listops': return { kind: 'text', texts: [listOpsToText(ex.tokens)] };
     case 'text': return { kind: 'text', texts: [bytesToText(ex.tokens)] };
     case 'retrieval': return { kind: 'text', texts: [bytesToText(ex.tokens), bytesToText(ex.tokens2 ?? [])] };
-    case 'image': return { kind: 'image', image: pixelTokensToRgba(ex.tokens, 28, 28) };
+    case 'image': { const side = Math.round(Math.sqrt(ex.tokens.length)); return { kind: 'image', image: pixelTokensToRgba(ex.tokens, side, side) }; }
     case 'pathfinder': {
       const side = Math.round(Math.sqrt(ex.tokens.length));
       if (side * side !== ex.tokens.length) throw new Error(`Pathfinder example has ${ex.tokens.length} tokens, not a square image`);
