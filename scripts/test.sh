@@ -22,6 +22,7 @@ part() {
 # Without its system packages nothing below can run: stop here with the message.
 bash scripts/ensure-system-packages.sh || exit 2
 
+part "corpus files for the app (public/data)" npm run --silent prepare:corpora
 part "type check" npx tsc --noEmit -p tsconfig.json
 part "unit and kernel tests (Vitest, WebGPU through Dawn)" scripts/with-webgpu.sh npx vitest run
 part "PyTorch reference tests" npm run --silent test:python

@@ -1,0 +1,50 @@
+/**
+ * From the run config (one schema) to the data layer's task spec: the ListOps window and depth,
+ * the Pathfinder difficulty, the image size and the sequence length come from the config; split
+ * sizes for the generated tasks follow the evaluation protocol (the validation split is exactly
+ * what `evalSteps` batches read, the test split the same size, as LRA's 2000/2000 for ListOps).
+ */
+import type { RunConfig } from '../model/config';
+import { createTask, type Task, type TaskSpec } from '../data';
+import type { FetchBytes } from '../data/corpora/load';
+import { lraPathfinderRules } from '../data/pathfinder/generate';
+
+/** LRA's training-set sizes; generated tasks draw training examples on demand within them. */
+const TRAIN_SIZE = { listops: 96_000, pathfinder: 160_000 } as const;
+const CONTOUR = { easy: 6, medium: 9, hard: 14 } as const;
+
+/** Validation and test sizes of a generated task: what the evaluation reads, at least one batch. */
+export function evalSplitSize(config: RunConfig): number {
+  return Math.max(config.batchSize, config.evalSteps * config.batchSize);
+}
+
+export function taskSpecFor(config: RunConfig): TaskSpec {
+  const evalSize = evalSplitSize(config);
+  switch (config.task) {
+    case 'listops':
+      return {
+        task: 'listops',
+        config: {
+          rules: { minLength: config.listopsMinLen, maxLength: config.listopsMaxLen, maxDepth: config.listopsMaxDepth, maxArgs: config.listopsMaxArgs },
+          sizes: { train: TRAIN_SIZE.listops, validation: evalSize, test: evalSize },
+          seqLen: config.seqLen,
+        },
+      };
+    case 'pathfinder':
+      return {
+        task: 'pathfinder',
+        config: { rules: lraPathfinderRules(CONTOUR[config.pathfinderDifficulty]), sizes: { train: TRAIN_SIZE.pathfinder, validation: evalSize, test: evalSize } },
+      };
+    case 'text':
+      return { task: 'text', config: { seqLen: config.seqLen } };
+    case 'retrieval':
+      return { task: 'retrieval', config: { seqLen: config.seqLen } };
+    case 'image':
+      return { task: 'image', config: { seqLen: config.seqLen, imageSize: config.imageSize as 28 | 14 | 7 } };
+  }
+}
+
+/** Make the task of a run; corpus tasks need `fetchBytes` (the app's own /data/ files, or public/data in Node). */
+export function taskFor(config: RunConfig, fetchBytes?: FetchBytes): Promise<Task> {
+  return createTask(taskSpecFor(config), config.dataSeed, { fetchBytes });
+}
