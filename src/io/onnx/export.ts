@@ -3,8 +3,12 @@
  * int32 [batch, n] and `mask` float32 [batch, n] (plus `tokens2`, `mask2` for a two-tower
  * retrieval model), output `logits` [batch, classes], optionally the attention factors
  * `layers.{i}.K1`, `.K2`, `.Z`, `.K3` (softmax: `layers.{i}.attention`), suffixed `@2` for the
- * second tower. Parameters keep their contract names as initializers; the config JSON is
- * stored in the model's metadata under `config`.
+ * second tower. Factor shapes: K1 [batch, H, n, m], K2 and Z [batch, H, m, m], K3 [batch, H, m, n],
+ * attention [batch, H, n, n]; with Proxyformer's injection `none` K2 and Z are the export-time
+ * constants broadcast over the batch. Parameters keep their contract names as initializers (the
+ * cached factors are `layers.{i}.attn.cached_K2` / `cached_Z`); the config JSON is stored in the
+ * model's metadata under `config`. With pinvInit `global` the Z0 scale is a max over the whole
+ * batch, so a sample's logits depend on its batch-mates, exactly as in the engine and PyTorch.
  */
 import { checkExportConfig, checkWeights, parameterShapes, type ExportConfig } from './config.ts';
 import { encoderTower, type ViewSink } from './encoder.ts';
