@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { decodeHash, defaultConfig, encodeHash } from '../model/config';
+import { DEFAULT_PRESET, PRESETS } from '../presets';
+import { changeAttention, changeTask, checkForm, hashFor, initialValues, matchingPreset, parseNumberInput, setValue, valuesFromHash, visibleKeys } from './configForm';
+import { createConfigStore } from './configStore';
+
+describe('configuration form logic', () => {
+  it('starts from the default preset, which it recognises', () => {
+    const v = initialValues();
+    const check = checkForm(v);
+    expect(check.ok).toBe(true);
+    expect(matchingPreset(check.config)).toBe(DEFAULT_PRESET);
+  });
+
+  it('a bad value gets the validator message naming the value and what is allowed, and the form is not ok', () => {
+    const check = checkForm(setValue(initialValues(), 'layers', 99));
+    expect(check.ok).toBe(false);
+    expect(check.issues.find((i) => i.key === 'layers')?.message).toBe('layers 99 is above the maximum 12: allowed an integer from 1 to 12.');
+    const typed = checkForm(setValue(initialValues(), 'lr', parseNumberInput('abc')));
+    expect(typed.issues.find((i) => i.key === 'lr')?.message).toMatch(/lr NaN is not a finite number: allowed a number from 0.000001 to 1|lr NaN is not a finite number: allowed a number from 1e-6 to 1/);
+    expect(hashFor(setValue(initialValues(), 'layers', 99))).toBeNull(); // an invalid form never becomes a link
+  });
+
+  it('parses number fields strictly', () => {
+    expect(parseNumberInput(' 1e-3 ')).toBe(0.001);
+    expect(parseNumberInput('')).toBeNaN();
+    expect(parseNumberInput('12abc')).toBeNaN();
+    expect(parseNumberInput('0x10')).toBeNaN();
+  });
+
+  it('switching the task takes its per-task defaults and keeps the chosen model sizes', () => {
+    const v = setValue(initialValues(), 'dModel', 48);
+    const t = changeTask(v, 'image');
+    expect(t.task).toBe('image');
+    expect(t.dModel).toBe(48);
+    expect(t.numClasses).toBe(defaultConfig('image').numClasses);
+    expect(t.seqLen).toBe(defaultConfig('image').seqLen);
+  });
+
+  it('switching the variant resets only what depends on it, and shows only the keys that apply', () => {
+    const n = changeAttention(initialValues(), 'nystrom');
+    expect(n.pinvInit).toBe('global');
+    expect(n.landmarks).toBe(PRESETS[DEFAULT_PRESET].config.landmarks);
+    expect(visibleKeys(n)).not.toContain('injection');
+    expect(visibleKeys(changeAttention(initialValues(), 'softmax'))).not.toContain('landmarks');
+    expect(visibleKeys(initialValues())).toContain('injection');
+    expect(visibleKeys(initialValues())).toContain('listopsMaxDepth');
+    expect(visibleKeys(initialValues())).not.toContain('imageSize');
+  });
+
+  it('round-trips through the hash; clamps out-of-range values and ignores unknown keys with notices', () => {
+    const v = setValue(initialValues(), 'lr', 0.003);
+    const hash = hashFor(v)!;
+    expect(valuesFromHash(`#${hash}`).values).toEqual(checkForm(v).config);
+    const bad = valuesFromHash(`#${hash.replace('ly=2', 'ly=99')}&zz=1`);
+    expect(bad.values.layers).toBe(12);
+    expect(bad.notices.map((n) => n.message).join(' ')).toMatch(/layers 99 is above the maximum 12: clamped to 12/);
+    expect(bad.notices.map((n) => n.message).join(' ')).toMatch(/unknown URL key "zz" ignored/);
+    expect(valuesFromHash('').values).toEqual(initialValues());
+  });
+
+  it('the store derives checks, presets and link notices', () => {
+    const store = createConfigStore(`#${encodeHash(PRESETS['quick-image-softmax'].config)}`);
+    expect(store.getState().preset).toBe('quick-image-softmax');
+    store.getState().set('layers', 3);
+    expect(store.getState().preset).toBeNull();
+    store.getState().set('heads', 5);
+    expect(store.getState().ok).toBe(false);
+    store.getState().applyPreset('quick-listops-nystrom');
+    expect(store.getState()).toMatchObject({ ok: true, preset: 'quick-listops-nystrom', linkNotices: [] });
+    expect(() => store.getState().applyPreset('nope')).toThrow(/unknown preset nope; known: quick-listops-proxy/);
+    store.getState().loadHash('v=1&t=listops&ly=0');
+    expect(store.getState().linkNotices[0].message).toMatch(/layers 0 is below the minimum 1: clamped to 1/);
+    expect(decodeHash(hashFor(store.getState().values)!).config.layers).toBe(1);
+  });
+});

@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import type { RunConfig } from '../model/config';
+import { PRESETS } from '../presets';
+import type { FromWorker, ToWorker } from '../train/protocol';
+import { AblationRunner } from './ablationStore';
+import { TrainingClient, type WorkerLike } from './trainingStore';
+
+/** A worker that records what the page sends and lets the test answer. */
+class FakeWorker implements WorkerLike {
+  sent: ToWorker[] = [];
+  onmessage: ((ev: { data: unknown }) => void) | null = null;
+  onerror: ((ev: { message?: string }) => void) | null = null;
+  terminated = false;
+  postMessage(m: ToWorker): void { this.sent.push(m); }
+  terminate(): void { this.terminated = true; }
+  reply(m: FromWorker | Record<string, unknown>): void { this.onmessage?.({ data: m }); }
+}
+
+function setup() {
+  const worker = new FakeWorker();
+  const timers: (() => void)[] = [];
+  let ids = 0;
+  const client = new TrainingClient({
+    createWorker: () => worker,
+    schedule: (fn) => void timers.push(fn),
+    now: () => 1000,
+    makeRunId: (c) => `${c.attention}-${++ids}`,
+  });
+  const flush = () => timers.splice(0).forEach((f) => f());
+  return { worker, client, flush };
+}
+
+const config: RunConfig = PRESETS['quick-listops-proxy'].config;
+
+describe('training client (fake worker)', () => {
+  it('starts a run and sends the protocol messages for each control', () => {
+    const { worker, client } = setup();
+    const runId = client.start(config, 'quick');
+    expect(runId).toBe('proxy-1');
+    expect(worker.sent[0]).toEqual({ type: 'start', config, runId, backend: 'auto' });
+    expect(client.store.getState()).toMatchObject({ runState: 'building', runId, totalSteps: config.steps });
+    expect(() => client.start(config, 'again')).toThrow(/a run is building: stop it before starting another/);
+    client.pause(); client.resume(); client.step(); client.stop(); client.reset();
+    expect(worker.sent.slice(1).map((m) => m.type)).toEqual(['pause', 'resume', 'step', 'stop', 'reset']);
+  });
+
+  it('keeps metrics outside the store and bumps the version once per flush', () => {
+    const { worker, client, flush } = setup();
+    const runId = client.start(config, 'quick');
+    const before = client.store.getState().metricsVersion;
+    let notifications = 0;
+    client.store.subscribe(() => notifications++);
+    for (let i = 0; i < 50; i++) worker.reply({ type: 'metrics', runId, rows: [{ step: i, loss: 2 - i / 100 }] });
+    expect(notifications).toBe(0); // 50 messages, no React-visible change yet
+    expect(client.metrics(runId).length).toBe(50);
+    flush();
+    expect(client.store.getState().metricsVersion).toBe(before + 1);
+    expect(notifications).toBe(1);
+    expect('rows' in client.store.getState()).toBe(false);
+    expect(client.hasMetrics(runId)).toBe(true);
+  });
+
+  it('follows state, eval, checkpoint, backend and saved-run messages', () => {
+    const { worker, client } = setup();
+    const runId = client.start(config, 'quick');
+    worker.reply({ type: 'backend', kind: 'webgpu', label: 'WebGPU · SwiftShader (software)', timestampQuery: true });
+    worker.reply({ type: 'state', state: 'running', step: 3, totalSteps: 400 });
+    worker.reply({ type: 'eval', runId, split: 'validation', step: 50, loss: 1.5, accuracy: 0.4, best: true });
+    worker.reply({ type: 'checkpoint', runId, step: 100, bytes: 1234 });
+    worker.reply({ type: 'runs', runs: [{ runId: 'old', name: 'old run', config, step: 10, updatedAt: 1, bestValAccuracy: 0.3, testAccuracy: null, state: 'paused' }] });
+    worker.reply({ type: 'not-a-message-type' });
+    worker.reply('garbage' as never);
+    const s = client.store.getState();
+    expect(s).toMatchObject({ runState: 'running', step: 3, backend: { kind: 'webgpu', timestampQuery: true }, lastCheckpoint: { step: 100 } });
+    expect(s.evals[runId]).toEqual([{ split: 'validation', step: 50, loss: 1.5, accuracy: 0.4, best: true }]);
+    expect(s.savedRuns.map((r) => r.runId)).toEqual(['old']);
+    expect(() => client.resumeSaved(s.savedRuns[0])).toThrow(/a run is running: stop it before resuming another/);
+    worker.reply({ type: 'state', state: 'finished', step: 400, totalSteps: 400 });
+    client.resumeSaved(s.savedRuns[0]);
+    expect(worker.sent[worker.sent.length - 1]).toEqual({ type: 'start', config, runId: 'old', backend: 'auto', resume: true });
+    expect(client.store.getState()).toMatchObject({ runId: 'old', step: 10, runState: 'building' });
+  });
+
+  it('offers recovery after a non-finite loss: resume with a lower learning rate', () => {
+    const { worker, client } = setup();
+    client.start(config, 'quick');
+    expect(() => client.recoverWithLowerLr()).toThrow(/no failure to recover from/);
+    worker.reply({ type: 'state', state: 'paused', step: 40, totalSteps: 400 });
+    worker.reply({ type: 'failure', kind: 'non-finite-loss', message: 'loss is NaN at step 40', step: 40, lastCheckpointStep: 30, canResume: true });
+    expect(client.store.getState().failure).toMatchObject({ kind: 'non-finite-loss', lastCheckpointStep: 30 });
+    client.recoverWithLowerLr();
+    expect(worker.sent[worker.sent.length - 1]).toEqual({ type: 'resume', lrScale: 0.5 });
+    expect(client.store.getState().failure).toBeNull();
+  });
+
+  it('sends hot changes of an active run and turns cold ones into a rebuild notice', () => {
+    const { worker, client } = setup();
+    client.update({ lr: 0.01 });
+    expect(worker.sent).toEqual([]); // nothing runs: nothing to update
+    client.start(config, 'quick');
+    client.update({ lr: 0.01, layers: 3 });
+    expect(worker.sent[1]).toEqual({ type: 'update', changes: { lr: 0.01 } });
+    expect(client.store.getState().coldNotice?.message).toMatch(/^layers needs a rebuild/);
+    expect(client.store.getState().runConfig?.lr).toBe(0.01);
+    worker.reply({ type: 'cold-change', keys: ['seqLen'], message: 'seqLen needs a rebuild' });
+    expect(client.store.getState().coldNotice).toEqual({ keys: ['seqLen'], message: 'seqLen needs a rebuild' });
+  });
+
+  it('accepts views only for the pending request and reports malformed ones', () => {
+    const { worker, client } = setup();
+    client.start(config, 'quick');
+    const id = client.requestViews(3);
+    expect(worker.sent[1]).toEqual({ type: 'views', requestId: id, split: 'validation', example: 3 });
+    const m = { rows: 1, cols: 2, data: new Float32Array([0.25, 0.75]) };
+    const views = { step: 5, task: 'listops', attention: 'proxy', seqLen: 2, landmarks: 1, split: 'validation',
+      example: { index: 3, tokens: [1, 2], label: 4 }, heads: [[{ kernel1: { rows: 2, cols: 1, data: new Float32Array([1, 1]) }, kernel3: m }]] };
+    worker.reply({ type: 'views', requestId: id + 7, views });
+    expect(client.store.getState().views).toBeNull();
+    worker.reply({ type: 'views', requestId: id, views });
+    expect(client.store.getState().views?.heads[0][0].kernel3?.data[1]).toBe(0.75);
+    const id2 = client.requestViews(0);
+    worker.reply({ type: 'views', requestId: id2, views: { ...views, heads: [[{ kernel3: { rows: 2, cols: 2, data: new Float32Array(3) } }]] } });
+    expect(client.store.getState().viewsError).toMatch(/views.heads\[0\]\[0\].kernel3.data has 3 values, expected 2 × 2 = 4/);
+  });
+
+  it('says so when the worker cannot be created', () => {
+    const client = new TrainingClient({ createWorker: () => { throw new Error('no such file'); } });
+    expect(() => client.start(config, 'x')).toThrow(/could not be created: no such file/);
+  });
+});
+
+describe('ablation runner (fake worker)', () => {
+  it('runs the paper study one after another and tabulates accuracy, throughput and memory', () => {
+    const { worker, client, flush } = setup();
+    const runner = new AblationRunner(client);
+    runner.start(config);
+    const finish = (acc: number) => {
+      const start = worker.sent.filter((m) => m.type === 'start').pop() as Extract<ToWorker, { type: 'start' }>;
+      worker.reply({ type: 'state', state: 'running', step: 0, totalSteps: 400 });
+      worker.reply({ type: 'metrics', runId: start.runId, rows: [{ step: 1, loss: 2, tokensPerSec: 1000, seqsPerSec: 10, memPeak: 5e6 }, { step: 2, loss: 1, tokensPerSec: 3000, seqsPerSec: 30, memPeak: 7e6 }] });
+      worker.reply({ type: 'eval', runId: start.runId, split: 'validation', step: 2, loss: 1, accuracy: acc, best: true });
+      worker.reply({ type: 'eval', runId: start.runId, split: 'test', step: 2, loss: 1, accuracy: acc - 0.01, best: false });
+      worker.reply({ type: 'state', state: 'finished', step: 2, totalSteps: 400 });
+      return start;
+    };
+    const starts = [0.5, 0.4, 0.3, 0.2, 0.1, 0.6].map(finish);
+    flush();
+    expect(starts.map((s) => s.config.attention)).toEqual(['proxy', 'proxy', 'proxy', 'proxy', 'nystrom', 'softmax']);
+    expect(starts[1].config.injection).toBe('none');
+    expect(starts.every((s) => s.config.dataSeed === config.dataSeed && s.config.initSeed === config.initSeed)).toBe(true);
+    const items = runner.store.getState().items;
+    expect(items.map((i) => i.status)).toEqual(Array(6).fill('finished'));
+    expect(items[0].result).toMatchObject({ bestValAccuracy: 0.5, testAccuracy: 0.49, tokensPerSec: 2000, seqsPerSec: 20, peakMemory: 7e6, finalTrainLoss: 1 });
+    expect(runner.active).toBe(false);
+  });
+
+  it('records a failed run and goes on; skips invalid configs with the validator message; cancels', () => {
+    const { worker, client } = setup();
+    const runner = new AblationRunner(client);
+    runner.start({ ...config, seqLen: 60, listopsMaxLen: 50 }); // 60 is not a multiple of 16 landmarks: Nyströmformer is skipped
+    expect(runner.store.getState().items[4]).toMatchObject({ status: 'skipped' });
+    expect(runner.store.getState().items[4].note).toMatch(/seqLen 60 is not a multiple of landmarks 16/);
+    worker.reply({ type: 'state', state: 'running', step: 0, totalSteps: 400 });
+    worker.reply({ type: 'failure', kind: 'non-finite-loss', message: 'loss is NaN at step 7', step: 7, lastCheckpointStep: null, canResume: false });
+    expect(worker.sent[worker.sent.length - 1]).toEqual({ type: 'stop' });
+    worker.reply({ type: 'state', state: 'finished', step: 7, totalSteps: 400 });
+    expect(runner.store.getState().items[0]).toMatchObject({ status: 'failed', note: 'loss is NaN at step 7' });
+    expect(runner.store.getState().items[1].status).toBe('running');
+    runner.cancel();
+    expect(runner.store.getState().items.slice(1).map((i) => i.status)).toEqual(['cancelled', 'cancelled', 'cancelled', 'skipped', 'cancelled']);
+  });
+});

@@ -1,0 +1,336 @@
+/**
+ * The training client (a vanilla zustand store): owns the worker, sends `ToWorker`, receives
+ * `FromWorker`. Metrics rows go into one MetricsBuffer per run OUTSIDE the store; the store
+ * only holds a version number, bumped at most every `flushMs`, which the charts watch.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { useStore } from 'zustand';
+import { HOT_KEYS, type ConfigKey, type RunConfig } from '../model/config';
+import { MetricsBuffer } from '../train/metrics';
+import { isFromWorker, type BackendChoice, type FailureKind, type FromWorker, type RunState, type RunSummary, type ToWorker } from '../train/protocol';
+import { asAttentionViews } from '../ui/views/adapter';
+import type { AttentionViews } from '../ui/views/types';
+
+/** What the client needs of a Worker (a real one, or a fake in unit tests). */
+export interface WorkerLike {
+  postMessage(message: ToWorker): void;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onerror: ((ev: { message?: string }) => void) | null;
+  terminate(): void;
+}
+
+export type WorkerFactory = () => WorkerLike;
+
+/** The learning-rate factor offered after a non-finite loss ("resume from the last checkpoint with a lower lr"). */
+export const RECOVERY_LR_SCALE = 0.5;
+
+/** Per-kernel GPU time, when the worker reports it (an optional `kernels` message; see the report in issue 7). */
+export interface KernelTiming {
+  name: string;
+  ms: number;
+  calls: number;
+}
+
+export interface EvalRecord {
+  split: 'validation' | 'test';
+  step: number;
+  loss: number;
+  accuracy: number;
+  best: boolean;
+}
+
+export interface Failure {
+  kind: FailureKind;
+  message: string;
+  step: number;
+  lastCheckpointStep: number | null;
+  canResume: boolean;
+}
+
+/** A run started from this page (its metrics are in `metrics(runId)`). */
+export interface SessionRun {
+  runId: string;
+  name: string;
+  config: RunConfig;
+  startedAt: number;
+}
+
+export interface TrainingState {
+  runState: RunState;
+  step: number;
+  totalSteps: number;
+  stateMessage: string | null;
+  /** The run the controls act on. */
+  runId: string | null;
+  runConfig: RunConfig | null;
+  backend: { kind: 'webgpu' | 'cpu'; label: string; reason?: string; timestampQuery: boolean } | null;
+  /** Bumped (at most every flushMs) when any run's metrics buffer grew. */
+  metricsVersion: number;
+  failure: Failure | null;
+  coldNotice: { keys: string[]; message: string } | null;
+  evals: Record<string, EvalRecord[]>;
+  lastCheckpoint: { runId: string; step: number; bytes: number } | null;
+  sessionRuns: SessionRun[];
+  savedRuns: RunSummary[];
+  views: AttentionViews | null;
+  viewsError: string | null;
+  viewsPending: number | null;
+  kernels: KernelTiming[] | null;
+  /** The worker could not be created or crashed; nothing trains. */
+  workerError: string | null;
+}
+
+export interface TrainingClientOptions {
+  createWorker: WorkerFactory;
+  /** How often at most the metrics version is bumped (ms). */
+  flushMs?: number;
+  schedule?: (fn: () => void, ms: number) => void;
+  now?: () => number;
+  makeRunId?: (config: RunConfig, now: number) => string;
+  backend?: BackendChoice;
+}
+
+const ACTIVE: readonly RunState[] = ['building', 'running', 'paused'];
+
+/** Whether a run state holds a model in the worker (cold settings are locked). */
+export function isActive(state: RunState): boolean {
+  return ACTIVE.includes(state);
+}
+
+function initialState(): TrainingState {
+  return {
+    runState: 'idle', step: 0, totalSteps: 0, stateMessage: null, runId: null, runConfig: null, backend: null,
+    metricsVersion: 0, failure: null, coldNotice: null, evals: {}, lastCheckpoint: null, sessionRuns: [], savedRuns: [],
+    views: null, viewsError: null, viewsPending: null, kernels: null, workerError: null,
+  };
+}
+
+/** The training client: a store plus the commands that talk to the worker. */
+export class TrainingClient {
+  readonly store: StoreApi<TrainingState>;
+  private worker: WorkerLike | null = null;
+  private readonly buffers = new Map<string, MetricsBuffer>();
+  private flushPending = false;
+  private nextRequestId = 1;
+  private readonly opts: Required<Omit<TrainingClientOptions, 'createWorker'>> & { createWorker: WorkerFactory };
+
+  constructor(options: TrainingClientOptions) {
+    this.opts = {
+      flushMs: 250,
+      schedule: (fn, ms) => void setTimeout(fn, ms),
+      now: () => Date.now(),
+      makeRunId: (c, now) => `${c.task}-${c.attention}-${now.toString(36)}`,
+      backend: 'auto',
+      ...options,
+    };
+    this.store = createStore<TrainingState>()(() => initialState());
+  }
+
+  /** The full-resolution metrics of a run (created empty on first use). */
+  metrics(runId: string): MetricsBuffer {
+    let b = this.buffers.get(runId);
+    if (!b) {
+      b = new MetricsBuffer();
+      this.buffers.set(runId, b);
+    }
+    return b;
+  }
+
+  /** Whether a run has metrics in this page. */
+  hasMetrics(runId: string | null): boolean {
+    return runId !== null && (this.buffers.get(runId)?.length ?? 0) > 0;
+  }
+
+  /** Create the worker (if needed) and ask it for the saved runs. */
+  connect(): void {
+    this.ensureWorker();
+    this.send({ type: 'list-runs' });
+  }
+
+  /** Start a new run from a validated config. */
+  start(config: RunConfig, name: string): string {
+    const s = this.store.getState();
+    if (isActive(s.runState)) throw new Error(`a run is ${s.runState}: stop it before starting another`);
+    const now = this.opts.now();
+    const runId = this.opts.makeRunId(config, now);
+    this.metrics(runId).clear();
+    this.store.setState({
+      runId, runConfig: config, runState: 'building', step: 0, totalSteps: config.steps, stateMessage: null,
+      failure: null, coldNotice: null, views: null, viewsError: null, kernels: null,
+      sessionRuns: [...s.sessionRuns.filter((r) => r.runId !== runId), { runId, name, config, startedAt: now }],
+    });
+    this.send({ type: 'start', config, runId, backend: this.opts.backend });
+    return runId;
+  }
+
+  /** Continue a saved run from its last checkpoint. */
+  resumeSaved(run: RunSummary): void {
+    const s = this.store.getState();
+    if (isActive(s.runState)) throw new Error(`a run is ${s.runState}: stop it before resuming another`);
+    this.store.setState({
+      runId: run.runId, runConfig: run.config, runState: 'building', step: run.step, totalSteps: run.config.steps, failure: null, views: null,
+      sessionRuns: [...s.sessionRuns.filter((r) => r.runId !== run.runId), { runId: run.runId, name: run.name, config: run.config, startedAt: this.opts.now() }],
+    });
+    this.send({ type: 'start', config: run.config, runId: run.runId, backend: this.opts.backend, resume: true });
+  }
+
+  pause(): void { this.send({ type: 'pause' }); }
+  resume(): void { this.send({ type: 'resume' }); }
+  step(count = 1): void { this.send({ type: 'step', count }); }
+  stop(): void { this.send({ type: 'stop' }); }
+
+  reset(): void {
+    this.send({ type: 'reset' });
+    this.store.setState({ failure: null, coldNotice: null, views: null, viewsError: null });
+  }
+
+  /** After a non-finite loss: go back to the last checkpoint and continue with a lower learning rate. */
+  recoverWithLowerLr(scale = RECOVERY_LR_SCALE): void {
+    const f = this.store.getState().failure;
+    if (!f?.canResume) throw new Error('no failure to recover from: the worker did not offer to resume');
+    this.send({ type: 'resume', lrScale: scale });
+    this.store.setState({ failure: null });
+  }
+
+  /**
+   * Send changed settings of the active run. Hot keys go to the worker (from the next step);
+   * cold keys are not sent and set a notice instead: they need a rebuild.
+   */
+  update(changes: Partial<RunConfig>): void {
+    const s = this.store.getState();
+    if (!isActive(s.runState)) return;
+    const keys = Object.keys(changes) as ConfigKey[];
+    const hot = keys.filter((k) => HOT_KEYS.includes(k));
+    const cold = keys.filter((k) => !HOT_KEYS.includes(k));
+    if (hot.length > 0) {
+      const sent: Partial<RunConfig> = {};
+      for (const k of hot) (sent as Record<string, unknown>)[k] = changes[k];
+      this.send({ type: 'update', changes: sent });
+      this.store.setState({ runConfig: s.runConfig ? { ...s.runConfig, ...sent } : s.runConfig });
+    }
+    if (cold.length > 0) {
+      this.store.setState({ coldNotice: { keys: cold, message: `${cold.join(', ')} ${cold.length === 1 ? 'needs' : 'need'} a rebuild: the running model keeps its old value. Stop and Start to apply.` } });
+    }
+  }
+
+  /** Ask for the attention views of one example; the reply lands in `views` (or `viewsError`). */
+  requestViews(example: number, split: 'validation' | 'test' = 'validation'): number {
+    const requestId = this.nextRequestId++;
+    this.store.setState({ viewsPending: requestId, viewsError: null });
+    this.send({ type: 'views', requestId, split, example });
+    return requestId;
+  }
+
+  listRuns(): void { this.send({ type: 'list-runs' }); }
+
+  deleteRun(runId: string): void {
+    this.send({ type: 'delete-run', runId });
+  }
+
+  dismissColdNotice(): void { this.store.setState({ coldNotice: null }); }
+
+  /** Terminate the worker (tests, page teardown). */
+  dispose(): void {
+    this.worker?.terminate();
+    this.worker = null;
+  }
+
+  private ensureWorker(): WorkerLike | null {
+    if (this.worker) return this.worker;
+    try {
+      const w = this.opts.createWorker();
+      w.onmessage = (ev) => this.receive(ev.data);
+      w.onerror = (ev) => this.store.setState({ workerError: `the training worker failed: ${ev.message ?? 'no message'}`, runState: 'failed' });
+      this.worker = w;
+    } catch (e) {
+      this.store.setState({ workerError: `the training worker could not be created: ${(e as Error).message}` });
+    }
+    return this.worker;
+  }
+
+  private send(message: ToWorker): void {
+    const w = this.ensureWorker();
+    if (!w) throw new Error(this.store.getState().workerError ?? 'no training worker');
+    w.postMessage(message);
+  }
+
+  /** Handle one message from the worker. Public for the fake-worker tests' sake is not needed: the worker calls onmessage. */
+  private receive(data: unknown): void {
+    if (!isFromWorker(data)) return;
+    const msg = data as FromWorker | { type: 'kernels'; runId: string; kernels: KernelTiming[] };
+    const set = this.store.setState;
+    const s = this.store.getState();
+    switch (msg.type) {
+      case 'backend':
+        set({ backend: { kind: msg.kind, label: msg.label, reason: msg.reason, timestampQuery: msg.timestampQuery } });
+        break;
+      case 'state':
+        set({ runState: msg.state, step: msg.step, totalSteps: msg.totalSteps, stateMessage: msg.message ?? null });
+        if (msg.state === 'finished' || msg.state === 'idle') this.flushNow();
+        break;
+      case 'metrics': {
+        const buf = this.metrics(msg.runId);
+        for (const row of msg.rows) buf.append(row);
+        this.scheduleFlush();
+        break;
+      }
+      case 'eval': {
+        const list = s.evals[msg.runId] ?? [];
+        set({ evals: { ...s.evals, [msg.runId]: [...list, { split: msg.split, step: msg.step, loss: msg.loss, accuracy: msg.accuracy, best: msg.best }] } });
+        break;
+      }
+      case 'failure':
+        set({ failure: { kind: msg.kind, message: msg.message, step: msg.step, lastCheckpointStep: msg.lastCheckpointStep, canResume: msg.canResume } });
+        break;
+      case 'cold-change':
+        set({ coldNotice: { keys: msg.keys, message: msg.message } });
+        break;
+      case 'checkpoint':
+        set({ lastCheckpoint: { runId: msg.runId, step: msg.step, bytes: msg.bytes } });
+        break;
+      case 'views':
+        if (msg.requestId !== s.viewsPending) break; // a stale reply to an older request
+        try {
+          set({ views: asAttentionViews(msg.views), viewsError: null, viewsPending: null });
+        } catch (e) {
+          set({ viewsError: `the worker sent views this page cannot draw: ${(e as Error).message}`, viewsPending: null });
+        }
+        break;
+      case 'runs':
+        set({ savedRuns: msg.runs });
+        break;
+      case 'kernels':
+        set({ kernels: [...msg.kernels].sort((a, b) => b.ms - a.ms) });
+        break;
+    }
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushPending) return;
+    this.flushPending = true;
+    this.opts.schedule(() => this.flushNow(), this.opts.flushMs);
+  }
+
+  private flushNow(): void {
+    this.flushPending = false;
+    this.store.setState((st) => ({ metricsVersion: st.metricsVersion + 1 }));
+  }
+}
+
+/** The page's worker: the training loop of src/train/worker.ts as a module worker. */
+export function createTrainingWorker(): WorkerLike {
+  return new Worker(new URL('../train/worker.ts', import.meta.url), { type: 'module', name: 'training' }) as unknown as WorkerLike;
+}
+
+let pageClient: TrainingClient | null = null;
+
+/** The page's training client (created on first use). */
+export function trainingClient(): TrainingClient {
+  pageClient ??= new TrainingClient({ createWorker: createTrainingWorker });
+  return pageClient;
+}
+
+/** React hook over the page's training store. */
+export function useTraining<T>(select: (s: TrainingState) => T): T {
+  return useStore(trainingClient().store, select);
+}

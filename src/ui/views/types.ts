@@ -1,0 +1,51 @@
+/**
+ * The attention-view data the UI draws, as plain arrays (what a `views` message from the
+ * worker carries once `src/model/views.ts` exists; `adapter.ts` checks and converts it).
+ * Matrices are row-major Float32Arrays with their shape next to them.
+ */
+import type { Attention, Task } from '../../model/config';
+
+/** A rows × cols matrix, row-major. */
+export interface Matrix {
+  rows: number;
+  cols: number;
+  data: Float32Array;
+}
+
+/** The factors of one head of one layer for one example. */
+export interface HeadViews {
+  /** Softmax attention: the exact n × n matrix is the whole story. */
+  softmax?: Matrix;
+  /** Nyström factors: K1 [n×m] tokens → landmarks/proxies, K2 [m×m], Z ≈ K2⁺ [m×m], K3 [m×n] landmarks/proxies → tokens. */
+  kernel1?: Matrix;
+  kernel2?: Matrix;
+  z?: Matrix;
+  kernel3?: Matrix;
+  /** Cosine similarity of the m landmarks/proxies [m×m] and its mean off-diagonal value. */
+  cosine?: Matrix;
+  meanOffDiagonal?: number;
+  /** ‖I − K2·Z‖ after each pseudo-inverse iteration (index 0 = the initial Z0). */
+  pinvResidual?: number[];
+  /** For n ≤ 1024: the exact softmax attention of this head's Q, K and its approximation K1·Z·K3. */
+  exact?: Matrix;
+  approx?: Matrix;
+  /** Error of the approximation: max |exact − approx| and relative Frobenius error. */
+  approxError?: { maxAbs: number; relFrobenius: number };
+}
+
+/** Everything the attention panel shows for one request. */
+export interface AttentionViews {
+  step: number;
+  task: Task;
+  attention: Attention;
+  /** Sequence length n and number of landmarks/proxies m (0 for softmax). */
+  seqLen: number;
+  landmarks: number;
+  split: 'validation' | 'test';
+  /** The example the views were computed on (unpadded token ids), its label and the model's prediction. */
+  example: { index: number; tokens: Int32Array; label: number; prediction?: number };
+  /** Side of the square input picture for image tasks (MNIST imageSize, Pathfinder 32). */
+  imageSide?: number;
+  /** layers × heads. */
+  heads: HeadViews[][];
+}
