@@ -1,0 +1,88 @@
+/**
+ * Proxyformer's proxies and input injection (Lee, Lee & Shin 2024). The paper's words: the
+ * landmarks are trainable "proxy tokens" (neural memory) and an input-injection module makes
+ * them input-aware. The formulas are OUR RECONSTRUCTION (model.md, docs/model-contract.md):
+ * - proxyParam 'projected': per layer P ∈ R^{m×d} (`proxies`), Q̃ = q(P_in), K̃ = k(P_in) with the
+ *   layer's own Linear projections (bias included); 'per-head': `proxy_q`, `proxy_k` ∈ R^{H×m×d_h}
+ *   used directly as Q̃, K̃.
+ * - injection 'attend': P_in = P + Concat_h(softmax(s·q(P)_h K_hᵀ + keymask) V_h); 'mean':
+ *   P_in = P + inject(maskedmean(X)); 'segment': P_in = P + SegMean_m(X·mask); 'none': P_in = P.
+ *   With 'per-head' the read-out is added to both proxy_q and proxy_k of a head ('attend':
+ *   softmax(s·proxy_q K_hᵀ + keymask) V_h; 'segment': SegMean of the masked Q and K of that head;
+ *   'mean': inject(maskedmean(X)) split into heads).
+ */
+import { add, matmul, mergeHeads, mul, reshape, softmax, splitHeads, type ParameterScope, type Tensor } from '../../engine';
+import { EMBED_INIT_STD, type Initialiser } from '../init';
+import { Linear } from '../layers';
+import type { TowerMask } from '../types';
+import { toBatch } from './kernels';
+import { segmentMeans } from './landmarks';
+import { maskedMean } from './masking';
+import type { Projections } from './module';
+
+export type ProxyParam = 'projected' | 'per-head';
+export type Injection = 'attend' | 'mean' | 'segment' | 'none';
+
+/** What the injection reads from the layer's input. */
+export interface LayerInput {
+  x: Tensor;
+  q: Tensor;
+  k: Tensor;
+  v: Tensor;
+  mask: TowerMask;
+}
+
+export class Proxies {
+  private readonly proxies: Tensor | null = null;
+  private readonly proxyQ: Tensor | null = null;
+  private readonly proxyK: Tensor | null = null;
+  private readonly inject: Linear | null;
+
+  constructor(scope: ParameterScope, d: number, private readonly heads: number, private readonly m: number, readonly param: ProxyParam, readonly injection: Injection, init: Initialiser) {
+    const dh = d / heads;
+    if (param === 'projected') this.proxies = scope.create('proxies', [m, d], init.normal(m * d, EMBED_INIT_STD));
+    else {
+      this.proxyQ = scope.create('proxy_q', [heads, m, dh], init.normal(heads * m * dh, EMBED_INIT_STD));
+      this.proxyK = scope.create('proxy_k', [heads, m, dh], init.normal(heads * m * dh, EMBED_INIT_STD));
+    }
+    this.inject = injection === 'mean' ? new Linear(scope, 'inject', d, d, init) : null;
+  }
+
+  /** 'attend' read-out softmax(s·P_q K_hᵀ + keymask) V_h: P_q [B|1, H, m, d_h] → [B, H, m, d_h]. */
+  private read(proxyQueries: Tensor, input: LayerInput): Tensor {
+    const s = 1 / Math.sqrt(input.k.shape[3]);
+    const weights = softmax(add(matmul(toBatch(proxyQueries, input.k), input.k, { transB: true, alpha: s }), input.mask.keyBias));
+    return matmul(weights, input.v);
+  }
+
+  /** Q̃, K̃ [B, H, m, d_h], or [1, H, m, d_h] with injection 'none' (input is then not read). */
+  landmarks(proj: Projections, input: LayerInput | null): { qLandmarks: Tensor; kLandmarks: Tensor } {
+    if (this.injection !== 'none' && !input) throw new Error(`injection '${this.injection}' reads the input, but none was given`);
+    if (this.proxies) {
+      const [m, d] = this.proxies.shape;
+      let p = reshape(this.proxies, [1, m, d]);
+      if (input && this.injection === 'attend') p = add(p, mergeHeads(this.read(splitHeads(proj.q.apply(p), this.heads), input)));
+      else if (input && this.injection === 'mean') p = add(p, reshape(this.inject!.apply(maskedMean(input.x, input.mask)), [input.x.shape[0], 1, d]));
+      else if (input && this.injection === 'segment') p = add(p, segmentMeans(mul(input.x, input.mask.column), this.m));
+      return { qLandmarks: splitHeads(proj.q.apply(p), this.heads), kLandmarks: splitHeads(proj.k.apply(p), this.heads) };
+    }
+    const [h, m, dh] = this.proxyQ!.shape;
+    const pq = reshape(this.proxyQ!, [1, h, m, dh]);
+    const pk = reshape(this.proxyK!, [1, h, m, dh]);
+    if (input && this.injection === 'attend') {
+      const read = this.read(pq, input);
+      return { qLandmarks: add(pq, read), kLandmarks: add(pk, read) };
+    }
+    if (input && this.injection === 'mean') {
+      const b = input.x.shape[0];
+      const shift = splitHeads(reshape(this.inject!.apply(maskedMean(input.x, input.mask)), [b, 1, h * dh]), h); // [B, H, 1, d_h]
+      return { qLandmarks: add(pq, shift), kLandmarks: add(pk, shift) };
+    }
+    if (input && this.injection === 'segment') {
+      const qSeg = segmentMeans(mul(input.q, input.mask.rows), this.m);
+      const kSeg = segmentMeans(mul(input.k, input.mask.rows), this.m);
+      return { qLandmarks: add(pq, qSeg), kLandmarks: add(pk, kSeg) };
+    }
+    return { qLandmarks: pq, kLandmarks: pk };
+  }
+}

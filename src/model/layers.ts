@@ -1,0 +1,36 @@
+/** The two parameterised building blocks every module uses: Linear and LayerNorm (PyTorch names and layouts). */
+import { add, layerNorm, matmul, type ParameterScope, type Tensor } from '../engine';
+import type { Initialiser } from './init';
+
+/** y = x Wᵀ + b with W [out, in] (`<name>.weight`, `<name>.bias`), PyTorch's default init. */
+export class Linear {
+  readonly weight: Tensor;
+  readonly bias: Tensor;
+
+  constructor(scope: ParameterScope, name: string, inFeatures: number, outFeatures: number, init: Initialiser) {
+    const bound = 1 / Math.sqrt(inFeatures);
+    this.weight = scope.create(`${name}.weight`, [outFeatures, inFeatures], init.uniform(outFeatures * inFeatures, bound));
+    this.bias = scope.create(`${name}.bias`, [outFeatures], init.uniform(outFeatures, bound));
+  }
+
+  /** x [..., in] → [..., out]. */
+  apply(x: Tensor): Tensor {
+    return add(matmul(x, this.weight, { transB: true }), this.bias);
+  }
+}
+
+/** LayerNorm over the last axis with eps 1e-5 (`<name>.weight` = 1, `<name>.bias` = 0 at init). */
+export class Norm {
+  readonly weight: Tensor;
+  readonly bias: Tensor;
+
+  constructor(scope: ParameterScope, name: string, width: number) {
+    this.weight = scope.create(`${name}.weight`, [width], 1);
+    this.bias = scope.create(`${name}.bias`, [width], 0);
+  }
+
+  /** x [..., width] → normalised, scaled and shifted. */
+  apply(x: Tensor): Tensor {
+    return layerNorm(x, this.weight, this.bias, 1e-5);
+  }
+}

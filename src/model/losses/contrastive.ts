@@ -1,0 +1,42 @@
+/**
+ * Proxyformer's contrastive losses. The paper states only that a contrastive loss with
+ * temperature τ = 0.07 keeps the proxies from being redundant; the two formulas are OUR
+ * RECONSTRUCTION (model.md), with normalize(x) = x/‖x‖ over the last axis:
+ *   qk-infonce: a_i = normalize(Q̃_i), b_i = normalize(K̃_i),
+ *               L = −(1/m) Σ_i log( exp(a_i·b_i/τ) / Σ_j exp(a_i·b_j/τ) )
+ *   uniformity: z_i = normalize(K̃_i),  L = (1/m) Σ_i log Σ_{j≠i} exp(z_i·z_j/τ)
+ */
+import { add, exp, eye, l2Normalize, log, matmul, max, mean, mul, noGrad, reshape, sub, sum, type Tensor } from '../../engine';
+
+export type ContrastiveKind = 'qk-infonce' | 'uniformity';
+
+/** log Σ_j exp(x_j) over the last axis, shifted by the row maximum (a constant, so the gradient is softmax). */
+export function logSumExp(x: Tensor): Tensor {
+  const shift = noGrad(() => max(x, -1, { keepDim: true }));
+  const lse = log(sum(exp(sub(x, shift)), -1));
+  return add(lse, reshape(shift, lse.shape));
+}
+
+/** InfoNCE between query-side and key-side proxies: [..., m, d_h] ×2 → [...]. */
+export function qkInfonce(qLandmarks: Tensor, kLandmarks: Tensor, temperature: number): Tensor {
+  const m = qLandmarks.shape[qLandmarks.shape.length - 2];
+  const logits = matmul(l2Normalize(qLandmarks), l2Normalize(kLandmarks), { transB: true, alpha: 1 / temperature });
+  const positives = sum(mul(logits, eye(logits.backend, m)), -1);
+  return mean(sub(logSumExp(logits), positives), -1);
+}
+
+/** Log-sum-exp of each proxy's similarity to the other proxies: [..., m, d_h] → [...]. */
+export function uniformity(kLandmarks: Tensor, temperature: number): Tensor {
+  const m = kLandmarks.shape[kLandmarks.shape.length - 2];
+  const z = l2Normalize(kLandmarks);
+  // −1e9 on the diagonal removes j = i from the sum (exp underflows to exactly 0, gradient 0).
+  const logits = add(matmul(z, z, { transB: true, alpha: 1 / temperature }), eye(z.backend, m, [], -1e9));
+  return mean(logSumExp(logits), -1);
+}
+
+/** The configured form per leading index ([B|1, H] for one layer's landmarks). */
+export function contrastiveLoss(kind: ContrastiveKind, qLandmarks: Tensor, kLandmarks: Tensor, temperature: number): Tensor {
+  if (kind === 'qk-infonce') return qkInfonce(qLandmarks, kLandmarks, temperature);
+  if (kind === 'uniformity') return uniformity(kLandmarks, temperature);
+  throw new Error(`contrastive must be 'qk-infonce' or 'uniformity'; got ${String(kind)}`);
+}

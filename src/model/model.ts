@@ -1,0 +1,131 @@
+/**
+ * `buildModel(backend, config, initSeed)`: the whole LRA classifier of model.md on the engine
+ * (embeddings, pre-LN blocks with the configured attention, final norm, pooling, classifier
+ * head; one shared encoder for two towers), with parameters named as the PyTorch state_dict
+ * (docs/model-contract.md) so that weights load on either side.
+ *
+ * `weightsVersion`: with Proxyformer injection 'none', evaluation caches Q̃, K̃, K2 and Z per
+ * layer (they depend only on the weights). Whoever changes the weights — the training loop
+ * after each optimizer step, a checkpoint or state_dict load — must increment
+ * `model.weightsVersion` (or call `model.weightsChanged()`); the next evaluation recomputes.
+ */
+import { DropoutStream, Tensor, add, concat, crossEntropy, isGradEnabled, mul, relu, scale, sub, zeros, type Backend, ParameterStore } from '../engine';
+import type { DeviceLimits, ModelConfig, RunConfig } from './config';
+import { NystromAttention } from './attention/nystrom';
+import type { AttentionModule } from './attention/module';
+import { ProxyAttention } from './attention/proxy';
+import { SoftmaxAttention } from './attention/softmax';
+import { DropoutPlan, maskNames } from './dropout';
+import { Embeddings } from './embedding';
+import { Block, Encoder } from './encoder';
+import { Initialiser } from './init';
+import { Linear, Norm } from './layers';
+import { checkModelConfig } from './validate';
+import { checkBatch } from './batch';
+import type { ForwardOptions, ForwardResult, LayerViewTensors, ModelBatch } from './types';
+
+export interface BuildOptions {
+  /** Device limits for the size check; by default read from a WebGPU backend's device. */
+  limits?: DeviceLimits;
+  /** Batch size for the size check (default: the config's, else 1). */
+  batchSize?: number;
+  /** TEST-ONLY faults: a deliberately broken model that the parity tests must catch. */
+  faults?: { transposeKernel2?: boolean };
+}
+
+export interface Model {
+  readonly config: ModelConfig;
+  readonly params: ParameterStore;
+  /** Bump after every change of the weights (see the file comment). */
+  weightsVersion: number;
+  weightsChanged(): void;
+  /** Logits and losses for a batch (records the tape unless under noGrad). */
+  forward(batch: ModelBatch, opts: ForwardOptions): ForwardResult;
+  /** Tower 1 through the encoder with view tensors recorded (noGrad; used by views.ts). */
+  encodeForViews(tokens: Tensor, mask: Tensor): LayerViewTensors[];
+  /** The explicit dropout mask names this config accepts. */
+  maskNames(): string[];
+  /** How often each layer computed its input-independent part (Proxyformer 'none'; else 0). */
+  fixedComputations(): number;
+  dispose(): void;
+}
+
+function deviceLimits(backend: Backend): DeviceLimits | undefined {
+  const limits = (backend as { ctx?: { device?: { limits?: DeviceLimits } } }).ctx?.device?.limits;
+  return limits ? { maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize, maxBufferSize: limits.maxBufferSize } : undefined;
+}
+
+function createAttention(c: ModelConfig, scope: ReturnType<ParameterStore['under']>, init: Initialiser, faults: BuildOptions['faults']): AttentionModule {
+  const pinv = { landmarks: c.landmarks, pinvIterations: c.pinvIterations, pinvInit: c.pinvInit, transposeKernel2: faults?.transposeKernel2 };
+  if (c.attention === 'softmax') return new SoftmaxAttention(scope, c.dModel, c.heads, c.attentionDropout, init);
+  if (c.attention === 'nystrom') return new NystromAttention(scope, c.dModel, c.heads, c.convKernel, pinv, init);
+  return new ProxyAttention(scope, c.dModel, c.heads, c.convKernel, {
+    ...pinv, proxyParam: c.proxyParam, injection: c.injection, contrastive: c.contrastive, contrastiveTemperature: c.contrastiveTemperature,
+    decomposedDropout: c.decomposedDropout, decomposedDropoutRate: c.decomposedDropoutRate,
+  }, init);
+}
+
+/** Build the model; refuses an invalid config with the config validator's messages (ModelConfigError). */
+export function buildModel(backend: Backend, config: ModelConfig | RunConfig, initSeed: number, options: BuildOptions = {}): Model {
+  const batchSize = options.batchSize ?? (config as Partial<RunConfig>).batchSize ?? 1;
+  const c = checkModelConfig(config, { limits: options.limits ?? deviceLimits(backend), batchSize });
+  const store = new ParameterStore(backend);
+  const init = new Initialiser(initSeed);
+  const embed = new Embeddings(store.under('embed'), c.vocabSize, c.seqLen, c.dModel, init);
+  const blocks: Block[] = [];
+  for (let i = 0; i < c.layers; i++) {
+    const layer = store.under(`layers.${i}`);
+    blocks.push(new Block(layer, c.dModel, c.ffn, c.dropout, createAttention(c, layer.under('attn'), init, options.faults), init));
+  }
+  const encoder = new Encoder(embed, blocks, new Norm(store, 'norm', c.dModel), c.pooling, c.dropout);
+  const head = store.under('head');
+  const fc1 = new Linear(head, 'fc1', c.twoTower ? 4 * c.dModel : c.dModel, c.ffn, init);
+  const fc2 = new Linear(head, 'fc2', c.ffn, c.numClasses, init);
+  const names = maskNames(c);
+  const proxyLayers = blocks.map((b) => b.attn).filter((a): a is ProxyAttention => a instanceof ProxyAttention);
+
+  const model: Model = {
+    config: c,
+    params: store,
+    weightsVersion: 0,
+    weightsChanged() {
+      model.weightsVersion++;
+    },
+    maskNames: () => [...names],
+    fixedComputations: () => proxyLayers.reduce((s, a) => s + a.fixedComputations, 0),
+    forward(batch, opts) {
+      checkBatch(c, batch);
+      if (opts.masks) {
+        const unknown = [...opts.masks.keys()].filter((k) => !names.includes(k));
+        if (unknown.length > 0) throw new Error(`unknown mask name(s) ${unknown.join(', ')} for this config; allowed: ${names.join(', ')}`);
+      }
+      const stream = !opts.masks && opts.train ? new DropoutStream(opts.dropoutSeed ?? 0) : null;
+      const plan = new DropoutPlan(opts.masks ?? null, stream);
+      const common = { wantViews: false, cacheable: !opts.train && !isGradEnabled(), weightsVersion: model.weightsVersion };
+      const first = encoder.encode(batch.tokens, batch.mask, { ...common, plan });
+      const contrastive = [...first.contrastive];
+      let features = first.pooled;
+      if (c.twoTower) {
+        const second = encoder.encode(batch.tokens2!, batch.mask2!, { ...common, plan: plan.secondTower() });
+        contrastive.push(...second.contrastive);
+        const [x1, x2] = [first.pooled, second.pooled];
+        features = concat([x1, x2, mul(x1, x2), sub(x1, x2)], -1);
+      }
+      const logits = fc2.apply(relu(fc1.apply(features)));
+      // Equal weight per tower and layer (each term is already a mean over samples and heads).
+      const contrastiveLoss = contrastive.length > 0 ? scale(contrastive.reduce((a, b) => add(a, b)), 1 / contrastive.length) : zeros(backend, []);
+      const taskLoss = batch.labels ? crossEntropy(logits, batch.labels) : null;
+      const loss = taskLoss ? add(taskLoss, scale(contrastiveLoss, c.attention === 'proxy' ? c.contrastiveWeight : 0)) : null;
+      return { logits, taskLoss, contrastiveLoss, loss };
+    },
+    encodeForViews(tokens, mask) {
+      const plan = new DropoutPlan(null, null);
+      return encoder.encode(tokens, mask, { plan, wantViews: true, cacheable: false, weightsVersion: model.weightsVersion }).views;
+    },
+    dispose() {
+      for (const a of proxyLayers) a.dropCache();
+      store.dispose();
+    },
+  };
+  return model;
+}

@@ -1,0 +1,118 @@
+/**
+ * Parity of the TypeScript models on WebGPU (Dawn in Node, float32) with the PyTorch reference
+ * (python/proxyformer, float64) on the same weights, batch and explicit dropout masks: logits,
+ * task, contrastive and total loss, and the gradient of every parameter.
+ *
+ * Error measure: max |ours − torch| / max |torch| per tensor (relative to the tensor's own scale,
+ * floor 1e-3 for tensors that are nearly zero). Tolerances, and why:
+ * - logits and losses: 1e-5. Float32 has ε ≈ 6e-8; two pre-LN layers of LayerNorm, softmax and
+ *   matmuls with k ≤ 32 cost a few ε·√k each. Measured on SwiftShader: ≤ 6e-7 (17× margin).
+ * - gradients: 1e-4. Backward runs every op again in f32, and through the pseudo-inverse it
+ *   traverses 6 iterations × 4 products by K2 and Z, amplifying rounding by about K2's condition
+ *   number (large for the non-uniform K2 that the random U(±1) embeddings produce). Measured:
+ *   ≤ 8e-7 for softmax and Proxyformer with well-conditioned K2, ≤ 2e-5 for Nyströmformer
+ *   (segment means of a few rows give near-collinear landmarks) (5× margin).
+ * The deliberately broken models (K2 transposed) miss by ≥ 2e-2 on the logits and ≥ 1e-3 on the
+ * loss: 100× above the tolerance, so the comparison cannot pass them by accident.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CpuBackend } from '../engine';
+import { acquireGpu, type GpuContext } from '../engine/webgpu/device';
+import { nodeGpu } from '../engine/webgpu/node';
+import { WebGpuBackend } from '../engine/webgpu/backend';
+import type { ModelConfig } from './config';
+import { buildModel } from './model';
+import { tinyConfig } from './testing/configs';
+import { compareOutputs, parameterShapes, randomBatch, randomMasks, randomWeights, readOutputs, runPython, runTypeScript, writeCase, type CaseData, type Outputs } from './testing/parity';
+
+interface Case {
+  name: string;
+  config: ModelConfig;
+  n: number;
+  lengths: number[];
+  /** Pass every explicit mask name of the config (else none: no dropout anywhere). */
+  masks: boolean;
+  broken?: boolean;
+}
+
+const P = (over: Partial<ModelConfig>) => tinyConfig('proxy', { contrastiveWeight: 0.5, ...over });
+const CASES: Case[] = [
+  { name: 'softmax, masked-mean, all masks', config: tinyConfig('softmax'), n: 16, lengths: [16, 11, 7], masks: true },
+  { name: 'softmax, mean-all, no masks', config: tinyConfig('softmax', { pooling: 'mean-all', layers: 1 }), n: 16, lengths: [16, 9], masks: false },
+  { name: 'nystrom, global init, conv 3, masks', config: tinyConfig('nystrom', { pinvInit: 'global' }), n: 16, lengths: [16, 11, 7], masks: true },
+  { name: 'nystrom, per-matrix init, conv off', config: tinyConfig('nystrom', { pinvInit: 'per-matrix', convKernel: 0 }), n: 16, lengths: [16, 12, 5], masks: false },
+  { name: 'nystrom, n 32, m 8, conv 5, mean-all', config: tinyConfig('nystrom', { seqLen: 32, landmarks: 8, convKernel: 5, layers: 1, pooling: 'mean-all' }), n: 32, lengths: [32, 21], masks: true },
+  { name: 'proxy attend, projected, k2-columns, qk-infonce', config: P({}), n: 16, lengths: [16, 11, 7], masks: true },
+  { name: 'proxy mean, projected, z-columns, uniformity', config: P({ injection: 'mean', decomposedDropout: 'z-columns', contrastive: 'uniformity' }), n: 16, lengths: [16, 11, 7], masks: true },
+  { name: 'proxy segment, projected, dropout off', config: P({ injection: 'segment', decomposedDropout: 'off' }), n: 16, lengths: [16, 11, 7], masks: true },
+  { name: 'proxy none, projected, k2-columns', config: P({ injection: 'none' }), n: 16, lengths: [16, 11, 7], masks: true },
+  { name: 'proxy attend, per-head, z-columns, uniformity', config: P({ proxyParam: 'per-head', decomposedDropout: 'z-columns', contrastive: 'uniformity' }), n: 16, lengths: [16, 11, 7], masks: true },
+  { name: 'proxy mean, per-head, k2-columns, global init', config: P({ proxyParam: 'per-head', injection: 'mean', pinvInit: 'global' }), n: 16, lengths: [16, 11, 7], masks: true },
+  { name: 'proxy segment, per-head, uniformity, conv off', config: P({ proxyParam: 'per-head', injection: 'segment', contrastive: 'uniformity', convKernel: 0 }), n: 16, lengths: [16, 11, 7], masks: true },
+  { name: 'proxy none, per-head, z-columns, global init', config: P({ proxyParam: 'per-head', injection: 'none', decomposedDropout: 'z-columns', pinvInit: 'global' }), n: 16, lengths: [16, 11, 7], masks: true },
+  { name: 'proxy attend, n 20 not a multiple of m 6, mean-all, no masks', config: P({ seqLen: 20, landmarks: 6, pooling: 'mean-all' }), n: 20, lengths: [20, 13], masks: false },
+  { name: 'proxy, two-tower, masks with @2', config: P({ twoTower: true, layers: 1 }), n: 16, lengths: [16, 10], masks: true },
+  { name: 'softmax, two-tower', config: tinyConfig('softmax', { twoTower: true, layers: 1 }), n: 16, lengths: [16, 10], masks: true },
+  { name: 'BROKEN proxy (K2 transposed)', config: P({}), n: 16, lengths: [16, 11, 7], masks: true, broken: true },
+  { name: 'BROKEN nystrom (K2 transposed)', config: tinyConfig('nystrom', { pinvInit: 'per-matrix' }), n: 16, lengths: [16, 11, 7], masks: true, broken: true },
+];
+
+/** See the file comment. */
+const tolerance = (name: string) => (name.startsWith('grad.') ? 1e-4 : 1e-5);
+
+let ctx: GpuContext;
+let gpu: WebGpuBackend;
+let root: string;
+const ours = new Map<string, Outputs>();
+const reference = new Map<string, Outputs>();
+
+beforeAll(async () => {
+  ctx = await acquireGpu({}, nodeGpu());
+  gpu = new WebGpuBackend(ctx);
+  root = mkdtempSync(join(tmpdir(), 'model-parity-'));
+  const cpu = new CpuBackend('f32');
+  const dirs: string[] = [];
+  for (const [i, c] of CASES.entries()) {
+    const names = c.masks ? buildModel(cpu, c.config, 0).maskNames() : [];
+    const data: CaseData = {
+      config: c.config,
+      weights: randomWeights(parameterShapes(c.config, cpu), 100 + i),
+      batch: randomBatch(c.config, c.n, c.lengths, 200 + i),
+      masks: randomMasks(c.config, names, c.lengths.length, c.n, 300 + i),
+    };
+    const dir = mkdtempSync(join(root, `case${i}-`));
+    writeCase(dir, data);
+    dirs.push(dir);
+    ours.set(c.name, await runTypeScript(gpu, data, { faults: { transposeKernel2: c.broken } }));
+  }
+  runPython(dirs);
+  CASES.forEach((c, i) => reference.set(c.name, readOutputs(dirs[i])));
+}, 180_000);
+
+afterAll(() => {
+  gpu?.dispose();
+  ctx?.destroy();
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+describe('parity with the PyTorch reference', () => {
+  for (const c of CASES) {
+    it(c.name, () => {
+      const errors = compareOutputs(ours.get(c.name)!, reference.get(c.name)!);
+      const failures = [...errors].filter(([name, err]) => !(err <= tolerance(name)));
+      const describeFailures = failures.map(([k, v]) => `${k} ${v.toExponential(2)}`).join(', ');
+      if (c.broken) {
+        // The same comparison must reject it: the logits, the losses and many gradients differ.
+        expect(errors.get('logits')!, describeFailures).toBeGreaterThan(tolerance('logits') * 100);
+        expect(errors.get('loss')!, describeFailures).toBeGreaterThan(tolerance('loss') * 100);
+        expect(failures.length).toBeGreaterThan(5);
+      } else {
+        expect(errors.size).toBe(ours.get(c.name)!.size); // every output and every parameter's gradient was compared
+        expect(failures, describeFailures).toEqual([]);
+      }
+    });
+  }
+});

@@ -1,0 +1,186 @@
+/**
+ * Node-only parity helpers: seeded weights, batches and explicit dropout masks under the
+ * contract's names, the TypeScript model's outputs and gradients, the PyTorch reference
+ * (`python -m proxyformer.parity`'s `run`, float64, one process for many case folders), and the
+ * comparison. See parity.test.ts for the tolerances and why.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { backward, intTensor, noGrad, scope, tensor, type Backend, type Tensor as EngineTensor } from '../../engine';
+import { readSafetensors, writeSafetensors, type Tensor } from '../../io/safetensors';
+import type { ModelConfig } from '../config';
+import { buildModel, type BuildOptions } from '../model';
+import { seededUniform } from './random';
+
+const PYTHON = '/usr/bin/python3';
+
+/** Host-side arrays of one case: the batch (and explicit masks) and the weights by name. */
+export interface CaseData {
+  config: ModelConfig;
+  weights: Map<string, { shape: number[]; data: Float32Array }>;
+  batch: Record<string, Tensor>;
+  masks: Map<string, { shape: number[]; data: Float32Array }>;
+}
+
+/** What a run returns, by the reference's output names (logits, losses, grad.<param>). */
+export type Outputs = Map<string, { shape: number[]; data: Float64Array | Float32Array }>;
+
+/**
+ * Random weights by name: Linear and conv weights U(±1/√fan_in), biases and LayerNorm shifts
+ * ±0.1, LayerNorm gains 1 ± 0.1, embeddings and proxies U(±1) — large, so that K2 is far from
+ * uniform (a near-uniform K2 would hide a transposed kernel).
+ */
+export function randomWeights(shapes: [string, readonly number[]][], seed: number): CaseData['weights'] {
+  const next = seededUniform(seed);
+  const sym = (bound: number) => (2 * next() - 1) * bound;
+  const out: CaseData['weights'] = new Map();
+  for (const [name, shape] of shapes) {
+    const isNorm = /norm\d?\.(weight|bias)$/.test(name);
+    const fill = (): number => {
+      if (isNorm) return name.endsWith('weight') ? 1 + sym(0.1) : sym(0.1);
+      if (name.endsWith('.bias')) return sym(0.1);
+      if (name.startsWith('embed.') || /proxies|proxy_[qk]/.test(name)) return sym(1);
+      return sym(1 / Math.sqrt(shape[shape.length - 1]));
+    };
+    out.set(name, { shape: [...shape], data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, fill) });
+  }
+  return out;
+}
+
+/** Tokens 1…vocab−1 for `lengths[b]` positions, then padding (id 0, mask 0); labels < numClasses. */
+export function randomBatch(c: ModelConfig, n: number, lengths: number[], seed: number): Record<string, Tensor> {
+  const next = seededUniform(seed);
+  const b = lengths.length;
+  const tower = () => {
+    const tokens = new Int32Array(b * n);
+    const mask = new Float32Array(b * n);
+    lengths.forEach((len, row) => {
+      for (let i = 0; i < len; i++) {
+        tokens[row * n + i] = 1 + Math.floor(next() * (c.vocabSize - 1));
+        mask[row * n + i] = 1;
+      }
+    });
+    return { tokens: { dtype: 'I32', shape: [b, n], data: tokens } as Tensor, mask: { dtype: 'F32', shape: [b, n], data: mask } as Tensor };
+  };
+  const first = tower();
+  const out: Record<string, Tensor> = { ...first, labels: { dtype: 'I32', shape: [b], data: Int32Array.from(lengths, () => Math.floor(next() * c.numClasses)) } };
+  if (c.twoTower) {
+    const second = tower();
+    out.tokens2 = second.tokens;
+    out.mask2 = second.mask;
+  }
+  return out;
+}
+
+/** The shape of each explicit mask name (docs/model-contract.md "Explicit masks"). */
+export function maskShape(c: ModelConfig, name: string, b: number, n: number): number[] {
+  const base = name.replace(/@2$/, '');
+  if (base.endsWith('attn.columns')) return [b, c.heads, c.landmarks];
+  if (base.endsWith('attn.dropout')) return [b, c.heads, n, n];
+  if (base.endsWith('ffn.dropout1')) return [b, n, c.ffn];
+  return [b, n, c.dModel];
+}
+
+/** Seeded masks for `names`: elementwise 0 or 1/(1−p) (p = 0.25), columns 0/1 with p = 0.25. */
+export function randomMasks(c: ModelConfig, names: string[], b: number, n: number, seed: number): CaseData['masks'] {
+  const next = seededUniform(seed);
+  const p = 0.25;
+  const out: CaseData['masks'] = new Map();
+  for (const name of names) {
+    const shape = maskShape(c, name, b, n);
+    const keep = name.replace(/@2$/, '').endsWith('columns') ? 1 : 1 / (1 - p);
+    out.set(name, { shape, data: Float32Array.from({ length: shape.reduce((x, y) => x * y, 1) }, () => (next() >= p ? keep : 0)) });
+  }
+  return out;
+}
+
+/** Forward (explicit masks) and backward of `loss` on `backend`: logits, losses, every parameter's gradient. */
+export async function runTypeScript(backend: Backend, data: CaseData, options: BuildOptions = {}): Promise<Outputs> {
+  const model = buildModel(backend, data.config, 0, options);
+  try {
+    for (const [name, w] of data.weights) model.params.load(name, w.data);
+    const result = scope(() => {
+      const t = (name: string) => {
+        const x = data.batch[name];
+        return x ? (x.dtype === 'I32' ? intTensor(backend, x.data, x.shape) : tensor(backend, x.data, x.shape)) : undefined;
+      };
+      const masks = new Map<string, EngineTensor>([...data.masks].map(([k, m]) => [k, tensor(backend, m.data, m.shape)]));
+      const batch = { tokens: t('tokens')!, mask: t('mask')!, labels: t('labels'), tokens2: t('tokens2'), mask2: t('mask2') };
+      const r = model.forward(batch, { train: true, masks });
+      backward(r.loss!);
+      return { logits: r.logits, task_loss: r.taskLoss!, contrastive_loss: r.contrastiveLoss, loss: r.loss! };
+    });
+    const out: Outputs = new Map();
+    for (const [name, x] of Object.entries(result)) {
+      out.set(name, { shape: [...x.shape], data: (await x.read()) as Float32Array });
+      x.dispose();
+    }
+    for (const [name, p] of model.params.entries()) {
+      const g = p.grad ? ((await p.grad.read()) as Float32Array) : new Float32Array(p.size);
+      out.set(`grad.${name}`, { shape: [...p.shape], data: g });
+    }
+    return out;
+  } finally {
+    noGrad(() => model.dispose());
+  }
+}
+
+/** Write config.json, weights.safetensors and batch.safetensors (masks as `mask.<name>`) into `dir`. */
+export function writeCase(dir: string, data: CaseData): void {
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(data.config));
+  const weights: Record<string, Tensor> = {};
+  for (const [name, w] of data.weights) weights[name] = { dtype: 'F32', shape: w.shape, data: w.data };
+  writeFileSync(join(dir, 'weights.safetensors'), writeSafetensors(weights));
+  const batch: Record<string, Tensor> = { ...data.batch };
+  for (const [name, m] of data.masks) batch[`mask.${name}`] = { dtype: 'F32', shape: m.shape, data: m.data };
+  writeFileSync(join(dir, 'batch.safetensors'), writeSafetensors(batch));
+}
+
+/**
+ * The PyTorch reference on every folder in ONE process (torch's import dominates a parity
+ * run): `proxyformer.parity.run(dir, views)` per folder, as the CLI does for one.
+ */
+export function runPython(dirs: string[], views = false): void {
+  const code = 'import sys\nfrom proxyformer.parity import run\nfor d in sys.argv[2:]:\n    run(d, sys.argv[1] == "1")\n';
+  execFileSync(PYTHON, ['-c', code, views ? '1' : '0', ...dirs], { env: { ...process.env, PYTHONPATH: 'python' }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** The reference's out.safetensors of a folder. */
+export function readOutputs(dir: string): Outputs {
+  const out: Outputs = new Map();
+  for (const [name, t] of readSafetensors(readFileSync(join(dir, 'out.safetensors'))).tensors) out.set(name, { shape: t.shape, data: t.data as Float64Array });
+  return out;
+}
+
+/** max |a − b| / max(max |b|, floor): the error relative to the reference tensor's own scale. */
+export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-3): number {
+  if (a.length !== b.length) return Infinity;
+  let err = 0;
+  let size = floor;
+  for (let i = 0; i < a.length; i++) {
+    err = Math.max(err, Math.abs(a[i] - b[i]));
+    size = Math.max(size, Math.abs(b[i]));
+  }
+  return err / size;
+}
+
+/** Per output name, the relative error of ours against the reference; names missing on one side count as Infinity. */
+export function compareOutputs(ours: Outputs, reference: Outputs): Map<string, number> {
+  const errors = new Map<string, number>();
+  for (const [name, ref] of reference) {
+    if (name.startsWith('view.')) continue;
+    const mine = ours.get(name);
+    errors.set(name, mine && mine.shape.join() === ref.shape.join() ? relativeError(mine.data, ref.data) : Infinity);
+  }
+  for (const name of ours.keys()) if (!reference.has(name)) errors.set(name, Infinity);
+  return errors;
+}
+
+/** The parameter names and shapes a config builds (read from a model on the CPU backend). */
+export function parameterShapes(c: ModelConfig, cpu: Backend): [string, readonly number[]][] {
+  const model = buildModel(cpu, c, 0);
+  const shapes = model.params.entries().map(([name, t]) => [name, t.shape] as [string, readonly number[]]);
+  model.dispose();
+  return shapes;
+}

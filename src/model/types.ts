@@ -1,0 +1,66 @@
+/** Shapes shared by the model files: the batch, forward options and results (docs/model-contract.md). */
+import type { Tensor } from '../engine';
+
+/**
+ * A batch on the model's backend: `tokens` i32 [B, n], `mask` f32 [B, n] (1 valid, 0 padding),
+ * `labels` i32 [B] (optional: without them there is no loss); two-tower adds `tokens2`, `mask2`.
+ */
+export interface ModelBatch {
+  tokens: Tensor;
+  mask: Tensor;
+  labels?: Tensor;
+  tokens2?: Tensor;
+  mask2?: Tensor;
+}
+
+export interface ForwardOptions {
+  /** Training mode: dropout is drawn (unless `masks` is given). */
+  train: boolean;
+  /**
+   * Explicit dropout multipliers by contract name (`embed.dropout`, `layers.0.attn.columns`,
+   * `…@2` for the second tower). When given (even empty) they alone decide every dropout, a
+   * missing name meaning no dropout there, whatever `train` says (as the PyTorch reference).
+   */
+  masks?: ReadonlyMap<string, Tensor>;
+  /** Seed of the counter-based generator for drawn dropout (train without masks); default 0. */
+  dropoutSeed?: number;
+}
+
+export interface ForwardResult {
+  /** [B, classes]. */
+  logits: Tensor;
+  /** Mean cross-entropy, shape []; null without labels. */
+  taskLoss: Tensor | null;
+  /** Unweighted contrastive loss (Proxyformer), shape []; a zero tensor for other attentions. */
+  contrastiveLoss: Tensor;
+  /** taskLoss + λ·contrastiveLoss, shape []; null without labels. */
+  loss: Tensor | null;
+}
+
+/** One tower's padding mask in the three layouts the attention reads. */
+export interface TowerMask {
+  /** f32 [B, n], 1 valid / 0 padding. */
+  mask: Tensor;
+  /** −1e9·(1 − mask) as [B, 1, 1, n]: added to the logits of keys. */
+  keyBias: Tensor;
+  /** mask as [B, 1, n, 1]: multiplies head tensors [B, H, n, d_h] row-wise. */
+  rows: Tensor;
+  /** mask as [B, n, 1]: multiplies model-space activations [B, n, d]. */
+  column: Tensor;
+}
+
+/** Detached per-layer tensors for the views (recorded only when asked). */
+export interface LayerViewTensors {
+  attention?: Tensor;
+  K1?: Tensor;
+  K2?: Tensor;
+  K2_dropped?: Tensor;
+  Z?: Tensor;
+  K3?: Tensor;
+  Q_landmarks?: Tensor;
+  K_landmarks?: Tensor;
+  pinv_residuals?: Tensor;
+  /** The layer's unmasked Q, K heads [B, H, n, d_h] for the exact softmax of the views. */
+  q?: Tensor;
+  k?: Tensor;
+}
