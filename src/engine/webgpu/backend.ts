@@ -18,7 +18,7 @@ import { backendLabel, type GpuContext } from './device';
 import { GpuLimitError, GpuValidationError } from './errors';
 import { KERNELS, MODULES, type KernelDef, type KernelName, type ModuleName } from './kernels';
 import { chooseMatmulKernel, type MatmulKernel } from './matmulChoice';
-import { BufferPool } from './pool';
+import { BufferPool, type PoolEntry } from './pool';
 import { KernelTimer, MAX_TIMED_PASSES, type TimingReport } from './timing';
 
 export interface WebGpuBackendOptions {
@@ -52,6 +52,16 @@ function rowWorkgroup(cols: number): number {
   return w;
 }
 
+/**
+ * Rows per chunk for a two-stage reduction over `len` rows with `blocks` workgroups per chunk:
+ * about 1024 workgroups in all (enough to fill a large GPU), at least 64 rows per chunk.
+ */
+function chunking(len: number, blocks: number): { chunk: number; chunks: number } {
+  const want = Math.max(1, Math.min(Math.ceil(1024 / blocks), Math.ceil(len / 64)));
+  const chunk = Math.ceil(len / want);
+  return { chunk, chunks: Math.ceil(len / chunk) };
+}
+
 function span(shape: Dims4, strides: Dims4, offset: number): number {
   let last = offset;
   for (let d = 0; d < 4; d++) last += (shape[d] - 1) * strides[d];
@@ -83,6 +93,8 @@ export class WebGpuBackend implements Backend {
   private submissions = 0;
   private errorsSeen = 0;
   private disposed = false;
+  /** Scratch of the two-stage reductions (see `partials`). */
+  private partialBuf: PoolEntry | null = null;
 
   constructor(
     readonly ctx: GpuContext,
@@ -280,14 +292,20 @@ export class WebGpuBackend implements Backend {
     if (!(op in REDUCE_OPS)) throw new Error(`reduce: op ${String(op)} is not one of ${Object.keys(REDUCE_OPS).join(', ')}`);
     this.need(name, x, outer * len * inner);
     this.need(name, out, outer * inner);
-    const words: Word[] = [['u', outer], ['u', len], ['u', inner], ['f', alpha], ['u', accumulate ? 1 : 0]];
+    const words: Word[] = [['u', outer], ['u', len], ['u', inner], ['f', alpha], ['u', accumulate ? 1 : 0], ['u', 0]];
     // A whole row per workgroup when the reduced axis is contiguous and long enough to share;
-    // a workgroup per output also when there are few outputs over a long strided axis (bias
-    // gradients); otherwise one invocation per output walks its column (coalesced across lanes).
+    // two stages (chunk partials, then their combination) for few outputs over a long strided
+    // axis (bias gradients); otherwise one invocation per output walks its column.
     if (inner === 1 && len >= 64) {
       this.run(name, 'reduceRows', { OP: REDUCE_OPS[op], WG: rowWorkgroup(len) }, words, [x, out], this.grid1(outer, name));
     } else if (outer * inner < 4096 && len >= 256) {
-      this.run(name, 'reduceCols', { OP: REDUCE_OPS[op], WG: rowWorkgroup(len) }, words, [x, out], this.grid1(outer * inner, name));
+      const { chunk, chunks } = chunking(len, outer * Math.ceil(inner / 64));
+      const part = this.partials(outer * chunks * inner);
+      this.run(name, 'reducePartial', { OP: REDUCE_OPS[op] }, [['u', outer], ['u', len], ['u', inner], ['f', 1], ['u', 0], ['u', chunk]], [x, part], [Math.ceil(inner / 64), chunks, outer]);
+      // The chunks hold sums (of values or squares) or maxima (of values or magnitudes).
+      const combine = op === 'sum' || op === 'sumsq' ? REDUCE_OPS.sum : REDUCE_OPS.max;
+      const stage2: Word[] = [['u', outer], ['u', chunks], ['u', inner], ['f', alpha], ['u', accumulate ? 1 : 0], ['u', 0]];
+      this.run(name, 'reduceLanes', { OP: combine }, stage2, [part, out], this.grid1(Math.ceil((outer * inner) / WG), name));
     } else {
       this.run(name, 'reduceLanes', { OP: REDUCE_OPS[op] }, words, [x, out], this.grid1(Math.ceil((outer * inner) / WG), name));
     }
@@ -299,7 +317,7 @@ export class WebGpuBackend implements Backend {
     this.need(name, dx, outer * len * inner);
     this.need(name, y, outer * inner);
     this.need(name, dy, outer * inner);
-    const words: Word[] = [['u', outer], ['u', len], ['u', inner], ['f', 1], ['u', accumulate ? 1 : 0]];
+    const words: Word[] = [['u', outer], ['u', len], ['u', inner], ['f', 1], ['u', accumulate ? 1 : 0], ['u', 0]];
     this.run(name, 'reduceMaxBackward', {}, words, [x, y, dy, dx], this.grid1(Math.ceil((outer * inner) / WG), name));
   }
 
@@ -370,7 +388,7 @@ export class WebGpuBackend implements Backend {
     this.need(op, beta, cols);
     this.need(op, mean, rows);
     this.need(op, rstd, rows);
-    this.run(op, 'layerNorm', { WG: rowWorkgroup(cols) }, [['u', rows], ['u', cols], ['f', eps], ['u', 0]], [x, gamma, beta, out, mean, rstd], this.grid1(rows, op));
+    this.run(op, 'layerNorm', { WG: rowWorkgroup(cols) }, [['u', rows], ['u', cols], ['f', eps], ['u', 0], ['u', 0], ['u', 0]], [x, gamma, beta, out, mean, rstd], this.grid1(rows, op));
   }
 
   layerNormBackward(x: Buf, gamma: Buf, mean: Buf, rstd: Buf, dy: Buf, dx: Buf, dgamma: Buf, dbeta: Buf, rows: number, cols: number, accumulateDx: boolean): void {
@@ -378,8 +396,13 @@ export class WebGpuBackend implements Backend {
     for (const b of [x, dy, dx]) this.need(op, b, rows * cols);
     for (const b of [gamma, dgamma, dbeta]) this.need(op, b, cols);
     for (const b of [mean, rstd]) this.need(op, b, rows);
-    this.run(op, 'layerNormDx', { WG: rowWorkgroup(cols) }, [['u', rows], ['u', cols], ['f', 0], ['u', accumulateDx ? 1 : 0]], [x, gamma, mean, rstd, dy, dx], this.grid1(rows, op));
-    this.run(op, 'layerNormParams', { WG: rowWorkgroup(rows) }, [['u', rows], ['u', cols], ['f', 0], ['u', 1]], [x, mean, rstd, dy, dgamma, dbeta], this.grid1(cols, op));
+    this.run(op, 'layerNormDx', { WG: rowWorkgroup(cols) }, [['u', rows], ['u', cols], ['f', 0], ['u', accumulateDx ? 1 : 0], ['u', 0], ['u', 0]], [x, gamma, mean, rstd, dy, dx], this.grid1(rows, op));
+    // dgamma, dbeta: chunk partials over rows, then one ordered sum per column (no atomics).
+    const { chunk, chunks } = chunking(rows, Math.ceil(cols / 64));
+    const part = this.partials(chunks * 2 * cols);
+    const words: Word[] = [['u', rows], ['u', cols], ['f', 0], ['u', 1], ['u', chunk], ['u', chunks]];
+    this.run(op, 'layerNormParamsPartial', {}, words, [x, mean, rstd, dy, part], [Math.ceil(cols / 64), chunks, 1]);
+    this.run(op, 'layerNormParamsFinish', {}, words, [part, dgamma, dbeta], this.grid1(Math.ceil(cols / WG), op));
   }
 
   gather(table: Buf, ids: Buf, out: Buf, count: number, dim: number): void {
@@ -481,16 +504,17 @@ export class WebGpuBackend implements Backend {
   // ---------- recording ----------
 
   /** Record one dispatch: parameters into the next uniform slot, buffers bound in order. */
-  private run(opName: string, kernel: KernelName, constants: Record<string, number>, words: Word[], bufs: Buf[], grid: readonly number[]): void {
+  private run(opName: string, kernel: KernelName, constants: Record<string, number>, words: Word[], bufs: (Buf | PoolEntry)[], grid: readonly number[]): void {
     this.live();
     const def: KernelDef = KERNELS[kernel];
     if (bufs.length !== def.bindings.length) throw new Error(`${opName}: kernel ${def.entry} takes ${def.bindings.length} buffers, got ${bufs.length}`);
-    const entries = bufs.map((b) => this.pool.entry(b, opName));
+    // Caller handles are checked (use after free names the label); internal scratch is an entry already.
+    const entries = bufs.map((b) => ('key' in b ? b : this.pool.entry(b, opName)));
     // WebGPU rejects a buffer bound twice in one dispatch when either binding is writable.
     for (let i = 0; i < entries.length; i++)
       for (let j = i + 1; j < entries.length; j++)
         if (entries[i] === entries[j] && (def.bindings[i] === 'w' || def.bindings[j] === 'w'))
-          throw new Error(`${opName}: buffer "${bufs[i].label}" is passed as both an input and an output; this kernel cannot run in place — use a separate output buffer`);
+          throw new Error(`${opName}: buffer "${entries[i].buffer.label.replace(/^\w+:/, '')}" is passed as both an input and an output; this kernel cannot run in place — use a separate output buffer`);
     if (words.length * 4 > SLOT_BYTES) throw new Error(`${opName}: ${words.length} parameter words do not fit a ${SLOT_BYTES}-byte uniform slot`);
     if (this.slotsUsed === this.slots || (this.timer.enabled && this.timer.full)) this.flush();
     const slot = this.slotsUsed++;
@@ -517,6 +541,23 @@ export class WebGpuBackend implements Backend {
     pass.setBindGroup(0, bindGroup, [base]);
     pass.dispatchWorkgroups(grid[0], grid[1] ?? 1, grid[2] ?? 1);
     if (this.timer.enabled) pass.end();
+  }
+
+  /**
+   * The backend's own scratch for two-stage reductions (counted in `allocated`, not as a live
+   * handle), grown when a reduction needs more; shared by all of them, since dispatches in one
+   * stream run in order.
+   */
+  private partials(n: number): PoolEntry {
+    const bytes = n * 4;
+    if (!this.partialBuf || this.partialBuf.bytes < bytes) {
+      // The old buffer may be named by recorded work: submit that before it is destroyed.
+      if (this.partialBuf) this.flush();
+      const size = Math.min(Math.max(bytes, 2 * (this.partialBuf?.bytes ?? 0), 4096), Math.max(bytes, this.pool.maxBindingBytes));
+      this.partialBuf = this.pool.internalStorage(size, 'backend.partials', this.partialBuf ?? undefined);
+      this.bindGroups.clear();
+    }
+    return this.partialBuf;
   }
 
   private fillBits(out: Buf, bits: number, n: number): void {

@@ -174,6 +174,22 @@ export class BufferPool {
     return buffer;
   }
 
+  /**
+   * A storage buffer the backend keeps for itself (scratch for two-stage reductions): not a
+   * caller's handle, so it is counted in `allocated` but not in `inUse` or `liveBuffers`.
+   * `previous`, if given, is destroyed (the caller has submitted the work that used it).
+   */
+  internalStorage(bytes: number, label: string, previous?: PoolEntry): PoolEntry {
+    if (bytes > this.maxBindingBytes) throw new GpuLimitError('maxStorageBufferBindingSize', this.maxBindingBytes, bytes, `internal scratch "${label}"`);
+    if (previous) {
+      previous.buffer.destroy();
+      this.everyBuffer.delete(previous.buffer);
+      this.allocatedBytes -= previous.bytes;
+    }
+    const buffer = this.createOwned({ label: `internal:${label}`, size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    return { key: this.nextKey++, buffer, bytes };
+  }
+
   /** Give an unmapped staging buffer back for reuse. */
   releaseStaging(buffer: GPUBuffer): void {
     const list = this.releasedStaging.get(buffer.size) ?? [];

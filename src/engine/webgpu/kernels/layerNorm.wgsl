@@ -3,11 +3,13 @@
 //                 two passes), out = (x − mean)·rstd·gamma + beta; saves mean and rstd.
 //   ln_backward_dx: one workgroup per row; x̂ = (x − mean)·rstd, g = dy·gamma,
 //                 dx (+)= rstd·(g − mean(g) − x̂·mean(g·x̂)).
-//   ln_backward_params: one workgroup per column, a deterministic tree over the rows (no float
-//                 atomics): dgamma[c] += Σ_r dy·x̂, dbeta[c] += Σ_r dy.
+//   ln_params_partial + ln_params_finish: dgamma[c] += Σ_r dy·x̂, dbeta[c] += Σ_r dy in two
+//                 deterministic stages (no float atomics): workgroups of 64 columns × 4 row lanes
+//                 (coalesced) sum one chunk of rows each into part[chunk, {γ, β}, c]; then one
+//                 invocation per column adds the chunks in order.
 override WG: u32 = 256u;
 
-struct P { rows: u32, cols: u32, eps: f32, acc: u32 }
+struct P { rows: u32, cols: u32, eps: f32, acc: u32, chunk: u32, chunks: u32 }
 
 @group(0) @binding(0) var<uniform> p: P;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
@@ -22,12 +24,18 @@ struct P { rows: u32, cols: u32, eps: f32, acc: u32 }
 @group(0) @binding(4) var<storage, read> rstd_in: array<f32>;
 @group(0) @binding(5) var<storage, read> dy: array<f32>;
 @group(0) @binding(6) var<storage, read_write> dx: array<f32>;
-// backward params: x, mean, rstd, dy, dgamma, dbeta
+// params, stage 1: x, mean, rstd, dy, part
 @group(0) @binding(2) var<storage, read> pmean: array<f32>;
 @group(0) @binding(3) var<storage, read> prstd: array<f32>;
 @group(0) @binding(4) var<storage, read> pdy: array<f32>;
-@group(0) @binding(5) var<storage, read_write> dgamma: array<f32>;
-@group(0) @binding(6) var<storage, read_write> dbeta: array<f32>;
+@group(0) @binding(5) var<storage, read_write> part: array<f32>;
+// params, stage 2: part, dgamma, dbeta
+@group(0) @binding(1) var<storage, read> part_in: array<f32>;
+@group(0) @binding(2) var<storage, read_write> dgamma: array<f32>;
+@group(0) @binding(3) var<storage, read_write> dbeta: array<f32>;
+
+var<workgroup> lane_g: array<f32, 256>;
+var<workgroup> lane_b: array<f32, 256>;
 
 @compute @workgroup_size(WG)
 fn ln_forward(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
@@ -86,23 +94,43 @@ fn ln_backward_dx(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw
   }
 }
 
+@compute @workgroup_size(64, 4)
+fn ln_params_partial(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let c = wid.x * 64u + lid.x;
+  let r0 = wid.y * p.chunk;
+  let r1 = min(r0 + p.chunk, p.rows);
+  var sg = 0.0;
+  var sb = 0.0;
+  if (c < p.cols) {
+    for (var r = r0 + lid.y; r < r1; r += 4u) {
+      let d = pdy[r * p.cols + c];
+      sg += d * (x[r * p.cols + c] - pmean[r]) * prstd[r];
+      sb += d;
+    }
+  }
+  let k = lid.y * 64u + lid.x;
+  lane_g[k] = sg;
+  lane_b[k] = sb;
+  workgroupBarrier();
+  if (lid.y == 0u && c < p.cols) {
+    let base = wid.y * 2u * p.cols;
+    part[base + c] = (lane_g[lid.x] + lane_g[64u + lid.x]) + (lane_g[128u + lid.x] + lane_g[192u + lid.x]);
+    part[base + p.cols + c] = (lane_b[lid.x] + lane_b[64u + lid.x]) + (lane_b[128u + lid.x] + lane_b[192u + lid.x]);
+  }
+}
+
 @compute @workgroup_size(WG)
-fn ln_backward_params(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let c = wid.y * nwg.x + wid.x;
+fn ln_params_finish(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let c = (wid.y * nwg.x + wid.x) * WG + lid;
   if (c >= p.cols) {
     return;
   }
-  var sg = 0.0;
-  var sb = 0.0;
-  for (var r = lid; r < p.rows; r += WG) {
-    let d = pdy[r * p.cols + c];
-    sg += d * (x[r * p.cols + c] - pmean[r]) * prstd[r];
-    sb += d;
+  var g = 0.0;
+  var b = 0.0;
+  for (var k = 0u; k < p.chunks; k++) {
+    g += part_in[k * 2u * p.cols + c];
+    b += part_in[k * 2u * p.cols + p.cols + c];
   }
-  let tg = wg_sum(lid, sg);
-  let tb = wg_sum(lid, sb);
-  if (lid == 0u) {
-    dgamma[c] += tg;
-    dbeta[c] += tb;
-  }
+  dgamma[c] += g;
+  dbeta[c] += b;
 }

@@ -2,14 +2,16 @@
 // OP: 0 sum, 1 max, 2 sumsq, 3 maxabs.
 // `reduce_lanes`: one invocation per output, looping over len (coalesced when inner is large).
 // `reduce_rows`: one workgroup per output when inner = 1, a tree reduction over the row.
-// `reduce_cols`: one workgroup per output for few outputs over a long strided axis (a bias
-//   gradient: [1, B·n, d] → [d]), so a long sum is not left to one invocation per output.
+// `reduce_partial`: the first of two stages for few outputs over a long strided axis (a bias
+//   gradient: [1, B·n, d] → [d]): workgroups of 64 columns × 4 row lanes (coalesced reads) each
+//   reduce one chunk of `chunk` rows into partial[o, c, i]; `reduce_lanes` then combines the
+//   chunks in order. Deterministic, no atomics, and enough workgroups to fill a real GPU.
 // `reduce_max_backward`: one invocation per output (o, i), torch.amax semantics: the elements
 //   equal to the max share dy evenly, dx[o, l, i] (+)= x == y ? dy / ties : 0.
 override WG: u32 = 256u;
 override OP: u32 = 0u;
 
-struct P { outer: u32, len: u32, inner: u32, alpha: f32, acc: u32 }
+struct P { outer: u32, len: u32, inner: u32, alpha: f32, acc: u32, chunk: u32 }
 
 @group(0) @binding(0) var<uniform> p: P;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
@@ -82,22 +84,26 @@ fn tree(lid: u32, v: f32) -> f32 {
   return red[0];
 }
 
-@compute @workgroup_size(WG)
-fn reduce_cols(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let idx = wid.y * nwg.x + wid.x;
-  if (idx >= p.outer * p.inner) {
-    return;
-  }
-  let o = idx / p.inner;
-  let i = idx % p.inner;
-  let base = o * p.len * p.inner + i;
+var<workgroup> lanes: array<f32, 256>;
+
+@compute @workgroup_size(64, 4)
+fn reduce_partial(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let i = wid.x * 64u + lid.x;
+  let o = wid.z;
+  let c = wid.y;
+  let l0 = c * p.chunk;
+  let l1 = min(l0 + p.chunk, p.len);
   var r = identity();
-  for (var l = lid; l < p.len; l += WG) {
-    r = combine(r, lift(x[base + l * p.inner]));
+  if (i < p.inner) {
+    for (var l = l0 + lid.y; l < l1; l += 4u) {
+      r = combine(r, lift(x[(o * p.len + l) * p.inner + i]));
+    }
   }
-  let t = tree(lid, r);
-  if (lid == 0u) {
-    finish(idx, t);
+  lanes[lid.y * 64u + lid.x] = r;
+  workgroupBarrier();
+  if (lid.y == 0u && i < p.inner) {
+    let t = combine(combine(lanes[lid.x], lanes[64u + lid.x]), combine(lanes[128u + lid.x], lanes[192u + lid.x]));
+    out[(o * nwg.y + c) * p.inner + i] = t;
   }
 }
 

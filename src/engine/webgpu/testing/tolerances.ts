@@ -22,3 +22,12 @@ export const TOLERANCES = {
   /** AdamW: one step of ~10 f32 operations including sqrt and a division by (√v + eps). */
   adamw: { abs: 2e-7, rel: 1e-5 },
 } as const satisfies Record<string, Tolerance>;
+
+/**
+ * A sum of `n` f32 terms of magnitude up to `maxAbs`, taken in a different order on each side:
+ * rounding grows with Σ|term| (≈ one f32 epsilon of it at worst in practice), so a long sum that
+ * cancels to near zero cannot meet a fixed absolute tolerance.
+ */
+export function sumTolerance(n: number, maxAbs: number): Tolerance {
+  return { abs: 2e-6 + 6e-8 * n * maxAbs, rel: 2e-5 };
+}
