@@ -54,10 +54,10 @@ function rowWorkgroup(cols: number): number {
 
 /**
  * Rows per chunk for a two-stage reduction over `len` rows with `blocks` workgroups per chunk:
- * about 1024 workgroups in all (enough to fill a large GPU), at least 64 rows per chunk.
+ * about 1024 workgroups in all (enough to fill a large GPU), at least `minChunk` rows per chunk.
  */
-function chunking(len: number, blocks: number): { chunk: number; chunks: number } {
-  const want = Math.max(1, Math.min(Math.ceil(1024 / blocks), Math.ceil(len / 64)));
+function chunking(len: number, blocks: number, minChunk = 64): { chunk: number; chunks: number } {
+  const want = Math.max(1, Math.min(Math.ceil(1024 / blocks), Math.ceil(len / minChunk)));
   const chunk = Math.ceil(len / want);
   return { chunk, chunks: Math.ceil(len / chunk) };
 }
@@ -431,7 +431,7 @@ export class WebGpuBackend implements Backend {
     this.need(op, x, bh * n * d);
     this.need(op, out, bh * n * d);
     this.need(op, w, heads * k);
-    this.run(op, 'dconv', {}, this.convWords(bh, heads, n, d, k, false), [x, w, out], this.grid1(Math.ceil((bh * n * d) / WG), op));
+    this.run(op, 'dconv', {}, [...this.convWords(bh, heads, n, d, k, false), ['u', 0]], [x, w, out], this.grid1(Math.ceil((bh * n * d) / WG), op));
   }
 
   dconvBackward(x: Buf, w: Buf, dy: Buf, dx: Buf | null, dw: Buf | null, bh: number, heads: number, n: number, d: number, k: number): void {
@@ -443,11 +443,17 @@ export class WebGpuBackend implements Backend {
     // As the CPU reference: dx is overwritten, dw (a parameter gradient) accumulates.
     if (dx) {
       this.need(op, dx, bh * n * d);
-      this.run(op, 'dconvDx', {}, this.convWords(bh, heads, n, d, k, false), [x, w, dy, dx], this.grid1(Math.ceil((bh * n * d) / WG), op));
+      this.run(op, 'dconvDx', {}, [...this.convWords(bh, heads, n, d, k, false), ['u', 0]], [x, w, dy, dx], this.grid1(Math.ceil((bh * n * d) / WG), op));
     }
     if (dw) {
       this.need(op, dw, heads * k);
-      this.run(op, 'dconvDw', {}, this.convWords(bh, heads, n, d, k, true), [x, w, dy, dw], this.grid1(heads * k, op));
+      // Two stages: chunk partials per (h, j), then an ordered sum of the chunks into dw.
+      const terms = Math.ceil(bh / heads) * n * d;
+      const { chunk, chunks } = chunking(terms, heads * k, 256);
+      const part = this.partials(chunks * heads * k);
+      this.run(op, 'dconvDwPartial', {}, [...this.convWords(bh, heads, n, d, k, true), ['u', chunk]], [x, w, dy, part], [heads * k, chunks, 1]);
+      const sum: Word[] = [['u', 1], ['u', chunks], ['u', heads * k], ['f', 1], ['u', 1], ['u', 0]];
+      this.run(op, 'reduceLanes', { OP: REDUCE_OPS.sum }, sum, [part, dw], this.grid1(Math.ceil((heads * k) / WG), op));
     }
   }
 

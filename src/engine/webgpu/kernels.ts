@@ -84,7 +84,7 @@ export const KERNELS = {
   scatterAdd: k('embedding', 'scatter_add', 'rrw'),
   dconv: k('dconv', 'dconv_forward', 'rrw'),
   dconvDx: k('dconv', 'dconv_dx', 'rrrw'),
-  dconvDw: k('dconv', 'dconv_dw', 'rrrw'),
+  dconvDwPartial: k('dconv', 'dconv_dw_partial', 'rrrw'),
   dropoutMask: k('dropout', 'dropout_mask', 'w'),
   sumSquares: k('optimizer', 'sum_squares', 'rw'),
   clipCoefficient: k('optimizer', 'clip_coefficient', 'rw'),

@@ -2,11 +2,13 @@
 // head's channels, zero padding k//2, no bias (cross-correlation, as torch.nn.functional.conv1d):
 //   out[b, t, c] = Σ_j w[h, j] · x[b, t + j − pad, c],  h = b % heads, x/out [BH, n, d].
 //   dconv_dx: dx[b, s, c] (+)= Σ_j w[h, j] · dy[b, s − j + pad, c]
-//   dconv_dw: one workgroup per (h, j), a deterministic tree over (b ≡ h mod heads, t, c):
-//             dw[h, j] (+)= Σ dy[b, t, c] · x[b, t + j − pad, c]
+//   dconv_dw_partial: the first of two deterministic stages of
+//             dw[h, j] += Σ_{b ≡ h mod heads, t, c} dy[b, t, c] · x[b, t + j − pad, c]:
+//             workgroup (h·k + j, chunk) sums `chunk` consecutive (b, t, c) terms into
+//             part[chunk, h·k + j]; the backend's reduce then adds the chunks in order into dw.
 override WG: u32 = 256u;
 
-struct P { bh: u32, heads: u32, n: u32, d: u32, k: u32, pad: u32, acc: u32 }
+struct P { bh: u32, heads: u32, n: u32, d: u32, k: u32, pad: u32, acc: u32, chunk: u32 }
 
 @group(0) @binding(0) var<uniform> p: P;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
@@ -15,7 +17,7 @@ struct P { bh: u32, heads: u32, n: u32, d: u32, k: u32, pad: u32, acc: u32 }
 // backward: x, w, dy, then dx or dw
 @group(0) @binding(3) var<storage, read> dy: array<f32>;
 @group(0) @binding(4) var<storage, read_write> dx: array<f32>;
-@group(0) @binding(4) var<storage, read_write> dw: array<f32>;
+@group(0) @binding(4) var<storage, read_write> part: array<f32>;
 
 @compute @workgroup_size(WG)
 fn dconv_forward(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
@@ -61,17 +63,16 @@ fn dconv_dx(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec
 }
 
 @compute @workgroup_size(WG)
-fn dconv_dw(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let hj = wid.y * nwg.x + wid.x;
-  if (hj >= p.heads * p.k) {
-    return;
-  }
+fn dconv_dw_partial(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let hj = wid.x;
   let h = hj / p.k;
   let j = hj % p.k;
   let per = p.n * p.d;
   let blocks = (p.bh + p.heads - 1u - h) / p.heads; // rows b = h, h + heads, ... below bh
+  let e0 = wid.y * p.chunk;
+  let e1 = min(e0 + p.chunk, blocks * per);
   var s = 0.0;
-  for (var e = lid; e < blocks * per; e += WG) {
+  for (var e = e0 + lid; e < e1; e += WG) {
     let b = h + (e / per) * p.heads;
     let r = e % per;
     let t = r / p.d;
@@ -83,10 +84,6 @@ fn dconv_dw(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec
   }
   let tot = wg_sum(lid, s);
   if (lid == 0u) {
-    var v = tot;
-    if (p.acc != 0u) {
-      v += dw[hj];
-    }
-    dw[hj] = v;
+    part[wid.y * p.heads * p.k + hj] = tot;
   }
 }
