@@ -22,6 +22,7 @@ import { Initialiser } from './init';
 import { Linear, Norm } from './layers';
 import { checkModelConfig } from './validate';
 import { checkBatch } from './batch';
+import { computeViews, type ModelViews } from './views';
 import type { ForwardOptions, ForwardResult, LayerViewTensors, ModelBatch } from './types';
 
 export interface BuildOptions {
@@ -43,6 +44,8 @@ export interface Model {
   forward(batch: ModelBatch, opts: ForwardOptions): ForwardResult;
   /** Tower 1 through the encoder with view tensors recorded (noGrad; used by views.ts). */
   encodeForViews(tokens: Tensor, mask: Tensor): LayerViewTensors[];
+  /** The views of one example (views.ts): outside the training step, no dropout. */
+  views(example: { tokens: ArrayLike<number>; mask?: ArrayLike<number> }): Promise<ModelViews>;
   /** The explicit dropout mask names this config accepts. */
   maskNames(): string[];
   /** How often each layer computed its input-independent part (Proxyformer 'none'; else 0). */
@@ -92,6 +95,7 @@ export function buildModel(backend: Backend, config: ModelConfig | RunConfig, in
       model.weightsVersion++;
     },
     maskNames: () => [...names],
+    views: (example) => computeViews(model, example),
     fixedComputations: () => proxyLayers.reduce((s, a) => s + a.fixedComputations, 0),
     forward(batch, opts) {
       checkBatch(c, batch);
