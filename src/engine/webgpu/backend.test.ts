@@ -313,10 +313,15 @@ describe('optimizer kernels', () => {
   it('sumSquares accumulates across tensors and clipCoefficient follows it', async () => {
     const a = rnd(5000);
     const b = rnd(33);
+    const long = rnd(300_000); // long enough for the two-stage path (74 chunks)
     const s = tw.zeros(1);
     tw.call('sumSquares', a, s, false);
     tw.call('sumSquares', b, s, true);
     await expectClose('sumSquares', s, T.reduction);
+    const s2 = tw.zeros(1);
+    tw.call('sumSquares', long, s2, false);
+    tw.call('sumSquares', a, s2, true);
+    await expectClose('sumSquares two-stage', s2, sumTolerance(305_000, 1));
     const c = tw.zeros(1);
     for (const maxNorm of [1, 1e6, 0]) {
       tw.call('clipCoefficient', s, c, maxNorm);

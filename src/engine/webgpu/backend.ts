@@ -467,8 +467,19 @@ export class WebGpuBackend implements Backend {
 
   // ---------- optimizer ----------
   sumSquares(x: Buf, out: Buf, accumulate: boolean): void {
-    this.need('sumSquares', out, 1);
-    this.run('sumSquares', 'sumSquares', {}, this.optWords({ n: x.size, acc: accumulate ? 1 : 0 }), [x, out], [1, 1, 1]);
+    const op = 'sumSquares';
+    this.need(op, out, 1);
+    this.need(op, x, x.size);
+    const n = x.size;
+    if (n < 65536) {
+      this.run(op, 'sumSquares', {}, this.optWords({ n, acc: accumulate ? 1 : 0 }), [x, out], [1, 1, 1]);
+      return;
+    }
+    // Long tensors: chunk partials over many workgroups, then one ordered sum into out[0].
+    const { chunk, chunks } = chunking(n, 1, 4096);
+    const part = this.partials(chunks);
+    this.run(op, 'sumSquaresPartial', {}, this.optWords({ n, chunk }), [x, part], this.grid1(chunks, op));
+    this.run(op, 'reduceRows', { OP: REDUCE_OPS.sum, WG: rowWorkgroup(chunks) }, [['u', 1], ['u', chunks], ['u', 1], ['f', 1], ['u', accumulate ? 1 : 0], ['u', 0]], [part, out], [1, 1, 1]);
   }
 
   clipCoefficient(sumSq: Buf, out: Buf, maxNorm: number): void {
@@ -570,11 +581,11 @@ export class WebGpuBackend implements Backend {
     this.run('fill', 'fill', {}, [['u', n], ['u', bits >>> 0]], [out], this.grid1(Math.ceil(n / WG), 'fill'));
   }
 
-  private optWords(v: Partial<Record<'n' | 'acc' | 'maxNorm' | 'marker' | 'lr' | 'beta1' | 'beta2' | 'eps' | 'wd' | 'bc1' | 'bc2', number>>): Word[] {
+  private optWords(v: Partial<Record<'n' | 'acc' | 'maxNorm' | 'marker' | 'lr' | 'beta1' | 'beta2' | 'eps' | 'wd' | 'bc1' | 'bc2' | 'chunk', number>>): Word[] {
     return [
       ['u', v.n ?? 0], ['u', v.acc ?? 0], ['f', v.maxNorm ?? 0], ['u', v.marker ?? 0],
       ['f', v.lr ?? 0], ['f', v.beta1 ?? 0], ['f', v.beta2 ?? 0], ['f', v.eps ?? 0],
-      ['f', v.wd ?? 0], ['f', v.bc1 ?? 1], ['f', v.bc2 ?? 1],
+      ['f', v.wd ?? 0], ['f', v.bc1 ?? 1], ['f', v.bc2 ?? 1], ['u', v.chunk ?? 0],
     ];
   }
 

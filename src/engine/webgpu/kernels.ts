@@ -87,6 +87,7 @@ export const KERNELS = {
   dconvDwPartial: k('dconv', 'dconv_dw_partial', 'rrrw'),
   dropoutMask: k('dropout', 'dropout_mask', 'w'),
   sumSquares: k('optimizer', 'sum_squares', 'rw'),
+  sumSquaresPartial: k('optimizer', 'sum_squares_partial', 'rw'),
   clipCoefficient: k('optimizer', 'clip_coefficient', 'rw'),
   adamw: k('optimizer', 'adamw', 'wrww'),
   adamwScaled: k('optimizer', 'adamw_scaled', 'wrwwr'),

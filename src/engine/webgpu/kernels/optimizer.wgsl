@@ -1,5 +1,7 @@
 // Optimizer kernels (workgroupReduce.wgsl is prepended).
 //   sum_squares:      out[0] (+)= Σ x², one workgroup striding over x (deterministic order).
+//   sum_squares_partial: for long x, workgroup c sums x² over elements [c·chunk, (c+1)·chunk)
+//                     into out[c]; the backend then adds the chunks in order.
 //   clip_coefficient: out[0] = min(1, maxNorm / (sqrt(sumSq[0]) + 1e-6)); maxNorm ≤ 0 → 1.
 //   adamw / adamw_scaled: PyTorch AdamW; g = grad · gradScale[0] (scaled variant reads the clip
 //                     coefficient from a buffer, so clipping needs no read-back).
@@ -9,7 +11,7 @@ override WG: u32 = 256u;
 struct P {
   n: u32, acc: u32, maxNorm: f32, marker: u32,
   lr: f32, beta1: f32, beta2: f32, eps: f32,
-  wd: f32, bc1: f32, bc2: f32,
+  wd: f32, bc1: f32, bc2: f32, chunk: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: P;
@@ -33,6 +35,21 @@ fn sum_squares(@builtin(local_invocation_index) lid: u32) {
   let t = wg_sum(lid, s);
   if (lid == 0u) {
     out[0] = select(t, out[0] + t, p.acc != 0u);
+  }
+}
+
+@compute @workgroup_size(WG)
+fn sum_squares_partial(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let e0 = wid.x * p.chunk;
+  let e1 = min(e0 + p.chunk, p.n);
+  var s = 0.0;
+  for (var i = e0 + lid; i < e1; i += WG) {
+    let v = x[i];
+    s = fma(v, v, s);
+  }
+  let t = wg_sum(lid, s);
+  if (lid == 0u) {
+    out[wid.x] = t;
   }
 }
 
