@@ -1,25 +1,23 @@
 /**
- * The WebGPU backend: every `Backend` method is one WGSL dispatch (a few for LayerNorm's and the
- * convolution's backward), recorded into one command encoder and one compute pass, and
- * submitted on `flush()` or `read()`. Nothing here waits on the GPU except `read()`.
+ * The WebGPU backend: every `Backend` method is one WGSL dispatch (two or three for the
+ * deterministic two-stage reductions), recorded by `Recorder` into one command encoder and one
+ * compute pass and submitted on `flush()` or `read()`. Nothing here waits on the GPU except
+ * `read()` (and `timing()`, which is asked for).
  *
  * - Buffers come from one `BufferPool` (size classes, byte accounting by category).
- * - Pipelines are created once per (entry point, override constants) and cached; bind groups are
- *   cached by the pool's buffer keys.
- * - Per-dispatch scalars go into one preallocated uniform ring (256-byte slots, dynamic offsets)
- *   that is uploaded once per flush and reused: no allocation per step. When a step records more
- *   dispatches than the ring has slots, the recorded part is submitted and the ring starts over
- *   (queue order keeps that correct).
  * - `write()` submits recorded work first, so a write is never reordered before earlier kernels.
  * - A released buffer handed out again is cleared to zero, as the CPU pool does.
+ * - Input checks name the op, the buffer and the sizes; the device's own validation errors are
+ *   turned into exceptions at the next `read()`.
  */
 import type { AdamWParams, Backend, BinaryOp, Buf, DType, Dims4, MatmulParams, MemoryCategory, MemoryReport, ReduceOp, UnaryGradOp, UnaryOp } from '../backend';
 import { backendLabel, type GpuContext } from './device';
 import { GpuLimitError, GpuValidationError } from './errors';
-import { KERNELS, MODULES, type KernelDef, type KernelName, type ModuleName } from './kernels';
+import { KERNELS, type KernelName } from './kernels';
 import { chooseMatmulKernel, type MatmulKernel } from './matmulChoice';
 import { BufferPool, type PoolEntry } from './pool';
 import { KernelTimer, MAX_TIMED_PASSES, type TimingReport } from './timing';
+import { Recorder, type Word } from './recorder';
 
 export interface WebGpuBackendOptions {
   /** Which matrix-product kernel to use; 'auto' follows `chooseMatmulKernel`. */
@@ -35,8 +33,6 @@ export interface WebGpuBackendOptions {
   maxWorkgroupsPerDimension?: number;
 }
 
-/** Bytes per uniform slot: the WebGPU default `minUniformBufferOffsetAlignment`. */
-const SLOT_BYTES = 256;
 /** Threads of the 1-D elementwise kernels. */
 const WG = 256;
 
@@ -68,9 +64,6 @@ function span(shape: Dims4, strides: Dims4, offset: number): number {
   return last + 1;
 }
 
-/** One parameter word of a uniform: u = u32, i = i32, f = f32. */
-type Word = ['u' | 'i' | 'f', number];
-
 export class WebGpuBackend implements Backend {
   readonly kind = 'webgpu' as const;
   readonly label: string;
@@ -79,18 +72,7 @@ export class WebGpuBackend implements Backend {
   private readonly device: GPUDevice;
   private readonly maxPerDim: number;
   private readonly matmulChoice: 'auto' | MatmulKernel;
-  private readonly modules = new Map<ModuleName, GPUShaderModule>();
-  private readonly pipelines = new Map<string, GPUComputePipeline>();
-  private readonly layouts = new Map<string, { bgl: GPUBindGroupLayout; pl: GPUPipelineLayout }>();
-  private readonly bindGroups = new Map<string, GPUBindGroup>();
-  private readonly uniform: GPUBuffer;
-  private readonly uniformData: ArrayBuffer;
-  private readonly uniformView: DataView;
-  private readonly slots: number;
-  private slotsUsed = 0;
-  private encoder: GPUCommandEncoder | null = null;
-  private pass: GPUComputePassEncoder | null = null;
-  private submissions = 0;
+  private readonly recorder: Recorder;
   private errorsSeen = 0;
   private disposed = false;
   /** Scratch of the two-stage reductions (see `partials`). */
@@ -106,17 +88,15 @@ export class WebGpuBackend implements Backend {
     this.maxPerDim = Math.min(opts.maxWorkgroupsPerDimension ?? lim.maxComputeWorkgroupsPerDimension, lim.maxComputeWorkgroupsPerDimension);
     this.matmulChoice = opts.matmulKernel ?? 'auto';
     this.pool = new BufferPool(this.device, { maxStorageBufferBindingSize: lim.maxStorageBufferBindingSize, maxBufferSize: lim.maxBufferSize });
-    this.slots = opts.uniformSlots ?? MAX_TIMED_PASSES;
-    if (!(this.slots >= 1 && this.slots <= MAX_TIMED_PASSES)) throw new Error(`WebGpuBackend: uniformSlots ${this.slots} must be in [1, ${MAX_TIMED_PASSES}]`);
-    this.uniform = this.pool.createOwned({ label: 'backend.uniforms', size: this.slots * SLOT_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-    this.uniformData = new ArrayBuffer(this.slots * SLOT_BYTES);
-    this.uniformView = new DataView(this.uniformData);
+    const slots = opts.uniformSlots ?? MAX_TIMED_PASSES;
+    if (!(Number.isInteger(slots) && slots >= 1 && slots <= MAX_TIMED_PASSES)) throw new Error(`WebGpuBackend: uniformSlots ${slots} must be an integer in [1, ${MAX_TIMED_PASSES}]`);
     this.timer = new KernelTimer(this.device, this.pool, opts.timing ?? false);
+    this.recorder = new Recorder(this.device, this.pool, this.timer, slots);
   }
 
   /** How many command buffers were submitted so far (tests use it to show batching). */
   get submitCount(): number {
-    return this.submissions;
+    return this.recorder.submissions;
   }
 
   /** The matrix-product kernel this backend uses for `p`. */
@@ -164,8 +144,7 @@ export class WebGpuBackend implements Backend {
     const e = this.pool.entry(b, 'read');
     const bytes = b.size * 4;
     const staging = this.pool.acquireStaging(bytes, b.label);
-    this.endPass();
-    this.enc().copyBufferToBuffer(e.buffer, 0, staging, 0, bytes);
+    this.recorder.copy(e.buffer, staging, bytes);
     this.flush();
     await staging.mapAsync(GPUMapMode.READ, 0, bytes);
     const copy = staging.getMappedRange(0, bytes).slice(0);
@@ -184,15 +163,7 @@ export class WebGpuBackend implements Backend {
   }
 
   flush(): void {
-    this.endPass();
-    if (!this.encoder) return;
-    if (this.slotsUsed > 0) this.device.queue.writeBuffer(this.uniform, 0, this.uniformData, 0, this.slotsUsed * SLOT_BYTES);
-    this.timer.resolve(this.encoder);
-    this.device.queue.submit([this.encoder.finish()]);
-    this.timer.afterSubmit();
-    this.submissions++;
-    this.encoder = null;
-    this.slotsUsed = 0;
+    this.recorder.flush();
   }
 
   dispose(): void {
@@ -201,10 +172,7 @@ export class WebGpuBackend implements Backend {
     this.disposed = true;
     this.timer.dispose();
     this.pool.dispose();
-    this.bindGroups.clear();
-    this.pipelines.clear();
-    this.layouts.clear();
-    this.modules.clear();
+    this.recorder.pipelines.clear();
   }
 
   /**
@@ -214,7 +182,7 @@ export class WebGpuBackend implements Backend {
    */
   trim(): number {
     this.flush();
-    this.bindGroups.clear();
+    this.recorder.pipelines.dropBindGroups();
     return this.pool.trim();
   }
 
@@ -520,44 +488,11 @@ export class WebGpuBackend implements Backend {
 
   // ---------- recording ----------
 
-  /** Record one dispatch: parameters into the next uniform slot, buffers bound in order. */
+  /** Record one dispatch; caller handles are checked here (use after free names the label). */
   private run(opName: string, kernel: KernelName, constants: Record<string, number>, words: Word[], bufs: (Buf | PoolEntry)[], grid: readonly number[]): void {
     this.live();
-    const def: KernelDef = KERNELS[kernel];
-    if (bufs.length !== def.bindings.length) throw new Error(`${opName}: kernel ${def.entry} takes ${def.bindings.length} buffers, got ${bufs.length}`);
-    // Caller handles are checked (use after free names the label); internal scratch is an entry already.
     const entries = bufs.map((b) => ('key' in b ? b : this.pool.entry(b, opName)));
-    // WebGPU rejects a buffer bound twice in one dispatch when either binding is writable.
-    for (let i = 0; i < entries.length; i++)
-      for (let j = i + 1; j < entries.length; j++)
-        if (entries[i] === entries[j] && (def.bindings[i] === 'w' || def.bindings[j] === 'w'))
-          throw new Error(`${opName}: buffer "${entries[i].buffer.label.replace(/^\w+:/, '')}" is passed as both an input and an output; this kernel cannot run in place — use a separate output buffer`);
-    if (words.length * 4 > SLOT_BYTES) throw new Error(`${opName}: ${words.length} parameter words do not fit a ${SLOT_BYTES}-byte uniform slot`);
-    if (this.slotsUsed === this.slots || (this.timer.enabled && this.timer.full)) this.flush();
-    const slot = this.slotsUsed++;
-    const base = slot * SLOT_BYTES;
-    const view = this.uniformView;
-    words.forEach(([t, v], i) => {
-      if (t === 'f') view.setFloat32(base + 4 * i, v, true);
-      else if (t === 'i') view.setInt32(base + 4 * i, v, true);
-      else {
-        if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new Error(`${opName}: parameter ${i} = ${v} is not a u32`);
-        view.setUint32(base + 4 * i, v, true);
-      }
-    });
-    const pipeline = this.pipeline(def, constants);
-    const bindGroup = this.bindGroup(def, entries.map((e) => e.key), entries.map((e) => e.buffer));
-    let pass: GPUComputePassEncoder;
-    if (this.timer.enabled) {
-      this.endPass();
-      pass = this.enc().beginComputePass({ label: opName, timestampWrites: this.timer.nextPass(opName) });
-    } else {
-      pass = this.pass ??= this.enc().beginComputePass({ label: 'backend.step' });
-    }
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bindGroup, [base]);
-    pass.dispatchWorkgroups(grid[0], grid[1] ?? 1, grid[2] ?? 1);
-    if (this.timer.enabled) pass.end();
+    this.recorder.dispatch(opName, KERNELS[kernel], constants, words, entries, grid);
   }
 
   /**
@@ -572,7 +507,7 @@ export class WebGpuBackend implements Backend {
       if (this.partialBuf) this.flush();
       const size = Math.min(Math.max(bytes, 2 * (this.partialBuf?.bytes ?? 0), 4096), Math.max(bytes, this.pool.maxBindingBytes));
       this.partialBuf = this.pool.internalStorage(size, 'backend.partials', this.partialBuf ?? undefined);
-      this.bindGroups.clear();
+      this.recorder.pipelines.dropBindGroups();
     }
     return this.partialBuf;
   }
@@ -610,73 +545,6 @@ export class WebGpuBackend implements Backend {
     this.pool.entry(b, op);
     if (b.dtype !== dtype) throw new Error(`${op}: buffer "${b.label}" is ${b.dtype}, expected ${dtype}`);
     if (b.size < count) throw new Error(`${op}: buffer "${b.label}" holds ${b.size} elements, needs ${count}`);
-  }
-
-  private enc(): GPUCommandEncoder {
-    return (this.encoder ??= this.device.createCommandEncoder({ label: `backend.submission#${this.submissions}` }));
-  }
-
-  private endPass(): void {
-    if (this.pass) {
-      this.pass.end();
-      this.pass = null;
-    }
-  }
-
-  private module(name: ModuleName): GPUShaderModule {
-    let m = this.modules.get(name);
-    if (!m) {
-      m = this.device.createShaderModule({ label: `${name}.wgsl`, code: MODULES[name] });
-      this.modules.set(name, m);
-    }
-    return m;
-  }
-
-  private layout(def: KernelDef): { bgl: GPUBindGroupLayout; pl: GPUPipelineLayout } {
-    const sig = def.bindings.join('');
-    let l = this.layouts.get(sig);
-    if (!l) {
-      const entries: GPUBindGroupLayoutEntry[] = [
-        { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform', hasDynamicOffset: true } },
-        ...def.bindings.map((a, i): GPUBindGroupLayoutEntry => ({ binding: i + 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: a === 'w' ? 'storage' : 'read-only-storage' } })),
-      ];
-      const bgl = this.device.createBindGroupLayout({ label: `layout.u+${sig}`, entries });
-      l = { bgl, pl: this.device.createPipelineLayout({ label: `pipeline-layout.u+${sig}`, bindGroupLayouts: [bgl] }) };
-      this.layouts.set(sig, l);
-    }
-    return l;
-  }
-
-  private pipeline(def: KernelDef, constants: Record<string, number>): GPUComputePipeline {
-    const ck = Object.entries(constants).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join(',');
-    const key = `${def.module}.${def.entry}(${ck})`;
-    let p = this.pipelines.get(key);
-    if (!p) {
-      p = this.device.createComputePipeline({
-        label: key,
-        layout: this.layout(def).pl,
-        compute: { module: this.module(def.module), entryPoint: def.entry, constants },
-      });
-      this.pipelines.set(key, p);
-    }
-    return p;
-  }
-
-  private bindGroup(def: KernelDef, keys: number[], buffers: GPUBuffer[]): GPUBindGroup {
-    const sig = def.bindings.join('');
-    const key = `${sig}:${keys.join(',')}`;
-    let g = this.bindGroups.get(key);
-    if (!g) {
-      // The cache is bounded: the pool reuses buffers, so a steady training loop stays far below.
-      if (this.bindGroups.size >= 16384) this.bindGroups.clear();
-      g = this.device.createBindGroup({
-        label: `bind.${def.entry}[${keys.join(',')}]`,
-        layout: this.layout(def).bgl,
-        entries: [{ binding: 0, resource: { buffer: this.uniform, size: SLOT_BYTES } }, ...buffers.map((buffer, i) => ({ binding: i + 1, resource: { buffer } }))],
-      });
-      this.bindGroups.set(key, g);
-    }
-    return g;
   }
 
   private live(): void {

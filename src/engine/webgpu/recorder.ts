@@ -1,0 +1,114 @@
+/**
+ * Records dispatches into one command encoder and one compute pass, and submits them on
+ * `flush()`. Per-dispatch scalars go into a preallocated uniform ring (256-byte slots, bound
+ * with dynamic offsets) that is uploaded once per flush and reused: no allocation per step.
+ * When a step records more dispatches than the ring has slots, the recorded part is submitted
+ * and the ring starts over; queue order keeps that correct. With kernel timing on, every
+ * dispatch gets its own pass carrying timestamp writes.
+ */
+import type { KernelDef } from './kernels';
+import { PipelineCache } from './pipelines';
+import type { BufferPool, PoolEntry } from './pool';
+import type { KernelTimer } from './timing';
+
+/** Bytes per uniform slot: the WebGPU default `minUniformBufferOffsetAlignment`. */
+export const SLOT_BYTES = 256;
+
+/** One parameter word of a uniform: u = u32, i = i32, f = f32. */
+export type Word = ['u' | 'i' | 'f', number];
+
+export class Recorder {
+  readonly pipelines: PipelineCache;
+  private readonly uniform: GPUBuffer;
+  private readonly uniformData: ArrayBuffer;
+  private readonly uniformView: DataView;
+  private slotsUsed = 0;
+  private encoder: GPUCommandEncoder | null = null;
+  private pass: GPUComputePassEncoder | null = null;
+  /** Command buffers submitted so far. */
+  submissions = 0;
+
+  constructor(
+    private readonly device: GPUDevice,
+    pool: BufferPool,
+    private readonly timer: KernelTimer,
+    private readonly slots: number,
+  ) {
+    this.uniform = pool.createOwned({ label: 'backend.uniforms', size: slots * SLOT_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.uniformData = new ArrayBuffer(slots * SLOT_BYTES);
+    this.uniformView = new DataView(this.uniformData);
+    this.pipelines = new PipelineCache(device, this.uniform, SLOT_BYTES);
+  }
+
+  /** Record one dispatch of `def`: `words` into the next uniform slot, `entries` bound in order. */
+  dispatch(opName: string, def: KernelDef, constants: Record<string, number>, words: readonly Word[], entries: readonly PoolEntry[], grid: readonly number[]): void {
+    if (entries.length !== def.bindings.length) throw new Error(`${opName}: kernel ${def.entry} takes ${def.bindings.length} buffers, got ${entries.length}`);
+    // WebGPU rejects a buffer bound twice in one dispatch when either binding is writable.
+    for (let i = 0; i < entries.length; i++)
+      for (let j = i + 1; j < entries.length; j++)
+        if (entries[i] === entries[j] && (def.bindings[i] === 'w' || def.bindings[j] === 'w'))
+          throw new Error(
+            `${opName}: buffer "${entries[i].buffer.label.replace(/^\w+:/, '')}" is passed as both an input and an output; this kernel cannot run in place — use a separate output buffer`,
+          );
+    if (words.length * 4 > SLOT_BYTES) throw new Error(`${opName}: ${words.length} parameter words do not fit a ${SLOT_BYTES}-byte uniform slot`);
+    if (this.slotsUsed === this.slots || (this.timer.enabled && this.timer.full)) this.flush();
+    const base = this.slotsUsed * SLOT_BYTES;
+    const view = this.uniformView;
+    words.forEach(([t, v], i) => {
+      if (t === 'f') view.setFloat32(base + 4 * i, v, true);
+      else if (t === 'i') view.setInt32(base + 4 * i, v, true);
+      else {
+        if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new Error(`${opName}: parameter ${i} = ${v} is not a u32`);
+        view.setUint32(base + 4 * i, v, true);
+      }
+    });
+    this.slotsUsed++;
+    const pipeline = this.pipelines.pipeline(def, constants);
+    const bindGroup = this.pipelines.bindGroup(
+      def,
+      entries.map((e) => e.key),
+      entries.map((e) => e.buffer),
+    );
+    let pass: GPUComputePassEncoder;
+    if (this.timer.enabled) {
+      this.endPass();
+      pass = this.enc().beginComputePass({ label: opName, timestampWrites: this.timer.nextPass(opName) });
+    } else {
+      pass = this.pass ??= this.enc().beginComputePass({ label: 'backend.step' });
+    }
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bindGroup, [base]);
+    pass.dispatchWorkgroups(grid[0], grid[1] ?? 1, grid[2] ?? 1);
+    if (this.timer.enabled) pass.end();
+  }
+
+  /** Record a buffer-to-buffer copy after everything recorded so far. */
+  copy(src: GPUBuffer, dst: GPUBuffer, bytes: number): void {
+    this.endPass();
+    this.enc().copyBufferToBuffer(src, 0, dst, 0, bytes);
+  }
+
+  /** Upload the used uniform slots and submit everything recorded (no-op when nothing is). */
+  flush(): void {
+    this.endPass();
+    if (!this.encoder) return;
+    if (this.slotsUsed > 0) this.device.queue.writeBuffer(this.uniform, 0, this.uniformData, 0, this.slotsUsed * SLOT_BYTES);
+    this.timer.resolve(this.encoder);
+    this.device.queue.submit([this.encoder.finish()]);
+    this.timer.afterSubmit();
+    this.submissions++;
+    this.encoder = null;
+    this.slotsUsed = 0;
+  }
+
+  private enc(): GPUCommandEncoder {
+    return (this.encoder ??= this.device.createCommandEncoder({ label: `backend.submission#${this.submissions}` }));
+  }
+
+  private endPass(): void {
+    if (this.pass) {
+      this.pass.end();
+      this.pass = null;
+    }
+  }
+}
