@@ -1,0 +1,5 @@
+/** Run bundles: write, and read with full validation (issue 8). */
+export { writeBundle, type RunBundle, type WriteOptions } from './write';
+export { importRun, readBundle, readWeightsFile, type ImportedRun, type ReadOptions } from './read';
+export type { OptimizerState } from './optimizer';
+export * from './names';

@@ -1,0 +1,45 @@
+/**
+ * The run bundle's fixed names (docs/model-contract.md; python/proxyformer/bundle.py reads and
+ * writes the same): zip entry names, safetensors metadata keys, and the import limits.
+ */
+
+/** F32 weights by state_dict name; `__metadata__.config` holds the config JSON. */
+export const MODEL_FILE = 'model.safetensors';
+/** The run config, the same JSON as the metadata's. */
+export const CONFIG_FILE = 'config.json';
+/** One row per logged step (src/train/metrics.ts columns; PyTorch appends under the same header). */
+export const METRICS_FILE = 'metrics.csv';
+/** AdamW moments per parameter (`<name>.exp_avg`, `<name>.exp_avg_sq`) and the step count in the metadata. */
+export const OPTIMIZER_FILE = 'optimizer.safetensors';
+/** The inference graph (src/io/onnx/export.ts). */
+export const ONNX_FILE = 'model.onnx';
+
+/** Every entry a bundle may hold; anything else is refused on import. */
+export const BUNDLE_FILES = [MODEL_FILE, CONFIG_FILE, METRICS_FILE, OPTIMIZER_FILE, ONNX_FILE] as const;
+export type BundleFile = (typeof BUNDLE_FILES)[number];
+
+/** Metadata keys and values written by this side. The PyTorch reference writes only `config`, so the others are optional on import. */
+export const META_CONFIG = 'config';
+export const META_FORMAT = 'format';
+export const META_VERSION = 'version';
+export const META_STEP = 'step';
+export const FORMAT_MODEL = 'proxyformer-playground/model';
+export const FORMAT_OPTIMIZER = 'proxyformer-playground/adamw';
+export const BUNDLE_VERSION = '1';
+
+/** Bounds checked on the zip's declared sizes before anything is inflated. */
+export interface ImportLimits {
+  /** Most entries the central directory may list. */
+  maxEntries: number;
+  /** Most bytes one entry may inflate to. */
+  maxEntryBytes: number;
+  /** Most bytes all entries together may inflate to. */
+  maxTotalBytes: number;
+}
+
+export const DEFAULT_LIMITS: ImportLimits = {
+  maxEntries: BUNDLE_FILES.length,
+  // The largest schema-valid models are a few hundred MB of F32; a browser tab should not be asked for more.
+  maxEntryBytes: 768 * 1024 * 1024,
+  maxTotalBytes: 1024 * 1024 * 1024,
+};

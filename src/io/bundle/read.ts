@@ -1,0 +1,107 @@
+/**
+ * Importing a run: a bundle zip, or a bare safetensors file with its config JSON, for resuming
+ * or inference. Everything is validated before anything is returned — the zip's structure and
+ * declared sizes (zip.ts), the config by the schema, the safetensors file, the tensor names,
+ * dtypes and shapes against the config's parameters, the metadata config against config.json,
+ * the optimizer state — and only `ImportError` (with a code) is thrown. The functions are pure:
+ * they return a new value and never touch the input or any state, so a caller applies the
+ * result only when it arrived, and a bad file leaves the current run as it was.
+ */
+import type { RunConfig } from '../../model/config';
+import type { MetricsBuffer } from '../../train/metrics';
+import { ImportError } from '../errors';
+import { readSafetensors } from '../safetensors';
+import { configDifferences, parseConfig, type ParsedConfig } from './config';
+import { parseMetrics } from './metrics';
+import { BUNDLE_FILES, CONFIG_FILE, DEFAULT_LIMITS, FORMAT_MODEL, META_CONFIG, META_FORMAT, META_VERSION, METRICS_FILE, MODEL_FILE, ONNX_FILE, OPTIMIZER_FILE, type ImportLimits } from './names';
+import { checkVersion, prefixed, readOptimizer, type OptimizerState } from './optimizer';
+import { readZipEntries } from './zip';
+import { expectedShapes, matchTensors } from './weights';
+
+/** A validated run, ready to load into a parameter store or an inference session. */
+export interface ImportedRun {
+  config: RunConfig;
+  /** Every parameter of the config, F32, in `parameterShapes` order. */
+  weights: Map<string, Float32Array>;
+  /** metrics.csv, when the bundle has one. */
+  metrics: MetricsBuffer | null;
+  /** AdamW state, when the bundle has one. */
+  optimizer: OptimizerState | null;
+  /** model.onnx as stored (not parsed here; an inference session can export afresh from `weights`). */
+  onnx: Uint8Array | null;
+  /** Accepted oddities: schema notices, ignored metrics columns, skipped rows. */
+  notices: string[];
+  source: 'bundle' | 'safetensors';
+}
+
+export interface ReadOptions {
+  limits?: Partial<ImportLimits>;
+}
+
+const ZIP_MAGIC = [0x50, 0x4b];
+
+/** A bundle zip, or (when the bytes are not a zip) a bare model safetensors file with `configJson`. */
+export function importRun(bytes: Uint8Array | ArrayBuffer, configJson?: Uint8Array | string, options: ReadOptions = {}): ImportedRun {
+  const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  const isZip = data[0] === ZIP_MAGIC[0] && data[1] === ZIP_MAGIC[1];
+  if (isZip && configJson !== undefined) throw new ImportError('bundle', 'a bundle zip carries its own config.json; give a separate config only with a bare .safetensors file.');
+  return isZip ? readBundle(data, options) : readWeightsFile(data, configJson, options);
+}
+
+/** Read and validate a bundle zip. */
+export function readBundle(bytes: Uint8Array | ArrayBuffer, options: ReadOptions = {}): ImportedRun {
+  const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const entries = readZipEntries(data, limits);
+  const model = entries.get(MODEL_FILE);
+  if (!model) throw new ImportError('bundle', `the bundle lacks ${MODEL_FILE}; it holds ${[...entries.keys()].join(', ') || 'nothing'} (a bundle has ${BUNDLE_FILES.join(', ')}).`);
+  const configBytes = entries.get(CONFIG_FILE);
+  const side = configBytes ? parseConfig(configBytes, CONFIG_FILE) : null;
+  const run = readModel(model, MODEL_FILE, side, CONFIG_FILE);
+  const notices = [...run.notices];
+  const metricsBytes = entries.get(METRICS_FILE);
+  let metrics: MetricsBuffer | null = null;
+  if (metricsBytes) {
+    const parsed = parseMetrics(metricsBytes);
+    metrics = parsed.metrics;
+    notices.push(...parsed.notices);
+  }
+  const optimizerBytes = entries.get(OPTIMIZER_FILE);
+  const optimizer = optimizerBytes ? readOptimizer(optimizerBytes, expectedShapes(run.config)) : null;
+  return { ...run, metrics, optimizer, onnx: entries.get(ONNX_FILE) ?? null, notices, source: 'bundle' };
+}
+
+/** Read and validate a bare model safetensors file; its config comes from `configJson` and/or its metadata (both: they must agree). */
+export function readWeightsFile(bytes: Uint8Array | ArrayBuffer, configJson?: Uint8Array | string, options: ReadOptions = {}): ImportedRun {
+  const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  const limit = options.limits?.maxEntryBytes ?? DEFAULT_LIMITS.maxEntryBytes;
+  if (data.length > limit) throw new ImportError('truncated', `the weights file has ${data.length} bytes, over the limit of ${limit}.`);
+  const side = configJson === undefined ? null : parseConfig(configJson, 'the config file');
+  const run = readModel(data, 'the weights file', side, 'the config file');
+  return { ...run, metrics: null, optimizer: null, onnx: null, source: 'safetensors' };
+}
+
+/** The model file: safetensors checks, metadata, config (metadata vs side file) and the tensors against it. */
+function readModel(bytes: Uint8Array, file: string, side: ParsedConfig | null, sideName: string): { config: RunConfig; weights: Map<string, Float32Array>; notices: string[] } {
+  const { tensors, metadata } = prefixed(() => readSafetensors(bytes), file);
+  const format = metadata.get(META_FORMAT);
+  // The PyTorch reference writes only `config`; other tools write their own format names (e.g. 'pt'), which say nothing about ours.
+  if (format !== undefined && format.startsWith('proxyformer-playground/') && format !== FORMAT_MODEL) {
+    throw new ImportError('metadata', `${file}: __metadata__.format ${JSON.stringify(format.slice(0, 60))} is not a model file (expected ${JSON.stringify(FORMAT_MODEL)}).`);
+  }
+  if (format === FORMAT_MODEL || format === undefined) checkVersion(file, metadata.get(META_VERSION));
+  const metaText = metadata.get(META_CONFIG);
+  const meta = metaText === undefined ? null : parseConfig(metaText, `${file} __metadata__.config`);
+  if (!meta && !side) {
+    throw new ImportError('config', `${file} has no __metadata__.config and no config file was given: the config decides the parameters' names and shapes, so it is needed.`);
+  }
+  if (meta && side) {
+    const differ = configDifferences(meta.config, side.config);
+    if (differ.length) {
+      throw new ImportError('config', `${sideName} and the ${file} metadata disagree on ${differ.join(', ')} (${differ.slice(0, 3).map((k) => `${k}: ${String(side.config[k])} vs ${String(meta.config[k])}`).join('; ')}).`);
+    }
+  }
+  const chosen = (side ?? meta)!;
+  const weights = matchTensors(file, expectedShapes(chosen.config), tensors);
+  return { config: chosen.config, weights, notices: [...(side?.notices ?? []), ...(meta && !side ? meta.notices : [])] };
+}
