@@ -35,6 +35,8 @@ export interface WebGpuBackendOptions {
 
 /** Threads of the 1-D elementwise kernels. */
 const WG = 256;
+/** Floats of scratch the chunked embedding backward may use (16 MiB). */
+const SCATTER_SCRATCH = 4 * 1024 * 1024;
 
 const UNARY_OPS: Record<UnaryOp, number> = { affine: 0, relu: 1, gelu: 2, exp: 3, log: 4, sqrt: 5, rsqrt: 6, square: 7, recip: 8, abs: 9 };
 const BINARY_OPS: Record<BinaryOp, number> = { add: 0, sub: 1, mul: 2, div: 3 };
@@ -379,7 +381,7 @@ export class WebGpuBackend implements Backend {
     this.need(op, out, count * dim);
     this.need(op, table, dim);
     const vocab = Math.floor(table.size / dim);
-    this.run(op, 'gather', {}, [['u', count], ['u', dim], ['u', vocab], ['u', 1]], [table, ids, out], this.grid1(Math.ceil((count * dim) / WG), op));
+    this.run(op, 'gather', {}, [['u', count], ['u', dim], ['u', vocab], ['u', 1], ['u', 0]], [table, ids, out], this.grid1(Math.ceil((count * dim) / WG), op));
   }
 
   scatterAdd(ids: Buf, dy: Buf, dtable: Buf, count: number, dim: number): void {
@@ -388,9 +390,22 @@ export class WebGpuBackend implements Backend {
     this.need(op, dy, count * dim);
     this.need(op, dtable, dim);
     const vocab = Math.floor(dtable.size / dim);
-    // Enough (column, part) owners to keep a GPU busy; each scans all ids in order.
+    // Small table: split the ids into chunks, each summed into its own zeroed table slice,
+    // then add the slices in order (scratch up to SCATTER_SCRATCH floats).
+    const chunks = Math.min(Math.floor(SCATTER_SCRATCH / (vocab * dim)), Math.ceil(count / 64));
+    if (chunks >= 4) {
+      const chunk = Math.ceil(count / chunks);
+      const n = chunks * vocab * dim;
+      const part = this.partials(n);
+      this.run(op, 'fill', {}, [['u', n], ['u', 0]], [part], this.grid1(Math.ceil(n / WG), op));
+      this.run(op, 'scatterAddChunks', {}, [['u', count], ['u', dim], ['u', vocab], ['u', chunks], ['u', chunk]], [ids, dy, part], this.grid1(Math.ceil((chunks * dim) / WG), op));
+      const sum: Word[] = [['u', 1], ['u', chunks], ['u', vocab * dim], ['f', 1], ['u', 1], ['u', 0]];
+      this.run(op, 'reduceLanes', { OP: REDUCE_OPS.sum }, sum, [part, dtable], this.grid1(Math.ceil((vocab * dim) / WG), op));
+      return;
+    }
+    // Large table: enough (column, part) owners to keep a GPU busy; each scans all ids in order.
     const parts = Math.max(1, Math.min(vocab, Math.ceil(8192 / dim)));
-    this.run(op, 'scatterAdd', {}, [['u', count], ['u', dim], ['u', vocab], ['u', parts]], [ids, dy, dtable], this.grid1(Math.ceil((parts * dim) / WG), op));
+    this.run(op, 'scatterAdd', {}, [['u', count], ['u', dim], ['u', vocab], ['u', parts], ['u', 0]], [ids, dy, dtable], this.grid1(Math.ceil((parts * dim) / WG), op));
   }
 
   dconv(x: Buf, w: Buf, out: Buf, bh: number, heads: number, n: number, d: number, k: number): void {

@@ -82,6 +82,7 @@ export const KERNELS = {
   layerNormParamsFinish: k('layerNorm', 'ln_params_finish', 'rww'),
   gather: k('embedding', 'gather', 'rrw'),
   scatterAdd: k('embedding', 'scatter_add', 'rrw'),
+  scatterAddChunks: k('embedding', 'scatter_add_chunks', 'rrw'),
   dconv: k('dconv', 'dconv_forward', 'rrw'),
   dconvDx: k('dconv', 'dconv_dx', 'rrrw'),
   dconvDwPartial: k('dconv', 'dconv_dw_partial', 'rrrw'),
