@@ -143,6 +143,20 @@ describe('arithmetic', () => {
       }
   });
 
+  it('reduce max and maxabs propagate NaN as the CPU reference does', async () => {
+    for (const [outer, len, inner] of [[3, 300, 1], [2, 700, 9], [4, 5, 3]]) {
+      const data = randomArray(rand, outer * len * inner);
+      data[inner * 7 + 1] = NaN;
+      const x = tw.buf(data);
+      const out = tw.zeros(outer * inner);
+      for (const op of ['max', 'maxabs'] as const) {
+        tw.call('reduce', op, x, out, outer, len, inner, 1, false);
+        await expectClose(`reduce ${op} with NaN [${outer},${len},${inner}]`, out, T.exact);
+        expect(Array.from(await gpu.read(out.test)).some(Number.isNaN)).toBe(true);
+      }
+    }
+  });
+
   it('reduceMaxBackward shares the gradient among ties', async () => {
     const outer = 4, len = 9, inner = 3;
     // Values from a small set so that ties occur.

@@ -70,4 +70,10 @@ describe('two-layer MLP: CPU reference and WebGPU', () => {
     expect(gpu.memory().liveBuffers).toBe(0);
     expect(ctx.uncapturedErrors).toEqual([]);
   });
+
+  it('is bit-reproducible on WebGPU (no atomics, fixed summation orders)', async () => {
+    const a = await trainMlp(gpu, 5, 15);
+    const b = await trainMlp(gpu, 5, 15);
+    expect(a).toEqual(b);
+  });
 });

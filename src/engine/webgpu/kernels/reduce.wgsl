@@ -40,8 +40,20 @@ fn lift(v: f32) -> f32 {
   }
 }
 
+fn is_nan(v: f32) -> bool {
+  // A bit test: comparisons with NaN may be folded away by shader compilers.
+  return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u;
+}
+
 fn combine(a: f32, b: f32) -> f32 {
   if (OP == 1u || OP == 3u) {
+    // WGSL's max may drop a NaN; the CPU reference (and PyTorch) propagate it.
+    if (is_nan(a)) {
+      return a;
+    }
+    if (is_nan(b)) {
+      return b;
+    }
     return max(a, b);
   }
   return a + b;
