@@ -1,0 +1,120 @@
+/**
+ * onnxruntime-web sessions over an exported model (src/io/onnx/export.ts). A session is created
+ * with exactly ONE execution provider — `webgpu`, or `wasm` when the browser has no WebGPU
+ * adapter or the user asks for it — and records which one ran and why. Given a list,
+ * onnxruntime falls back silently; a single provider either works or fails with its error,
+ * which is passed on (with `auto` nothing is retried on another provider behind the user's back).
+ *
+ * onnxruntime-web is imported lazily, so the page only loads its wasm when inference is used;
+ * Vite serves and bundles the .wasm from node_modules (no `wasmPaths`, nothing from another origin).
+ */
+import type * as Ort from 'onnxruntime-web';
+import type { InferenceBatch } from './engineLogits';
+
+export type ExecutionProvider = 'webgpu' | 'wasm';
+/** `auto`: WebGPU when the browser gives an adapter, else WASM. */
+export type ProviderChoice = 'auto' | ExecutionProvider;
+
+/** One tensor of the outputs: its dims and values. */
+export interface OutputTensor {
+  dims: number[];
+  data: Float32Array;
+}
+
+export interface InferenceResult {
+  /** [batch, classes], row-major. */
+  logits: Float32Array;
+  classes: number;
+  /** Attention factors by output name (`layers.0.K1`, `layers.0.attention`, …), when the model was exported with them. */
+  factors: Map<string, OutputTensor>;
+  /** Wall time of `session.run` in ms (informational; never asserted). */
+  ms: number;
+}
+
+/** A session and what it runs on. */
+export interface InferenceSession {
+  readonly provider: ExecutionProvider;
+  /** Why this provider: requested by the user, or what `auto` found. */
+  readonly reason: string;
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(input: InferenceBatch, seqLen: number): Promise<InferenceResult>;
+  release(): Promise<void>;
+}
+
+let ortModule: Promise<typeof Ort> | null = null;
+/** The onnxruntime-web module, loaded once. */
+export function loadOrt(): Promise<typeof Ort> {
+  ortModule ??= import('onnxruntime-web');
+  return ortModule;
+}
+
+/** Whether this browser gives a WebGPU adapter (the condition for the `webgpu` provider). */
+export async function hasWebGpu(): Promise<boolean> {
+  const gpu = (globalThis.navigator as Navigator & { gpu?: GPU }).gpu;
+  if (!gpu) return false;
+  try {
+    return (await gpu.requestAdapter()) !== null;
+  } catch {
+    return false;
+  }
+}
+
+/** Create a session on one provider. Throws with the provider named when it cannot be created. */
+export async function createSession(model: Uint8Array, choice: ProviderChoice = 'auto'): Promise<InferenceSession> {
+  let provider: ExecutionProvider;
+  let reason: string;
+  if (choice === 'auto') {
+    const gpu = await hasWebGpu();
+    provider = gpu ? 'webgpu' : 'wasm';
+    reason = gpu ? 'WebGPU adapter available' : 'no WebGPU adapter in this browser';
+  } else {
+    provider = choice;
+    reason = 'chosen';
+    if (choice === 'webgpu' && !(await hasWebGpu())) throw new Error('the webgpu execution provider was asked for, but this browser gives no WebGPU adapter; choose wasm.');
+  }
+  const ort = await loadOrt();
+  let session: Ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(model, { executionProviders: [provider], graphOptimizationLevel: 'all' });
+  } catch (err) {
+    throw new Error(`onnxruntime-web could not create a session on the ${provider} execution provider: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return wrap(ort, session, provider, reason);
+}
+
+function wrap(ort: typeof Ort, session: Ort.InferenceSession, provider: ExecutionProvider, reason: string): InferenceSession {
+  return {
+    provider,
+    reason,
+    inputNames: session.inputNames,
+    outputNames: session.outputNames,
+    async run(input, seqLen) {
+      const dims = [input.batch, seqLen];
+      const feeds: Record<string, Ort.Tensor> = {
+        tokens: new ort.Tensor('int32', input.tokens, dims),
+        mask: new ort.Tensor('float32', input.mask, dims),
+      };
+      if (session.inputNames.includes('tokens2')) {
+        if (!input.tokens2 || !input.mask2) throw new Error('this model has two towers (retrieval): give tokens2 and mask2 as well.');
+        feeds.tokens2 = new ort.Tensor('int32', input.tokens2, dims);
+        feeds.mask2 = new ort.Tensor('float32', input.mask2, dims);
+      }
+      const started = performance.now();
+      const out = await session.run(feeds);
+      const ms = performance.now() - started;
+      const factors = new Map<string, OutputTensor>();
+      let logits: OutputTensor | null = null;
+      for (const name of session.outputNames) {
+        const t = out[name];
+        const value = { dims: [...t.dims], data: Float32Array.from((await t.getData()) as Float32Array) };
+        t.dispose();
+        if (name === 'logits') logits = value;
+        else factors.set(name, value);
+      }
+      if (!logits) throw new Error(`the model has no "logits" output (outputs: ${session.outputNames.join(', ')}).`);
+      return { logits: logits.data, classes: logits.dims[1], factors, ms };
+    },
+    release: () => session.release(),
+  };
+}
