@@ -225,6 +225,17 @@ describe('errors', () => {
     gpu.free(b);
   });
 
+  it('after dispose() every handle is dead and the backend refuses new work', async () => {
+    const other = new WebGpuBackend(ctx);
+    const b = other.alloc(16, 'f32', 'weights', 'w.dead');
+    other.unary('relu', b, b);
+    other.dispose();
+    expect(other.memory().liveBuffers).toBe(0);
+    expect(other.memory().allocated).toBe(0);
+    expect(() => other.alloc(4, 'f32', 'weights', 'late')).toThrow(/the backend was disposed/);
+    expect(() => other.fill(b, 1)).toThrow(/fill: buffer "w.dead" used after free/);
+  });
+
   it('labels every GPU buffer it creates', () => {
     const b = gpu.alloc(8, 'f32', 'weights', 'encoder.0.attn.q_proj.weight');
     expect(gpu.pool.entry(b, 'test').buffer.label).toBe('weights:encoder.0.attn.q_proj.weight');
