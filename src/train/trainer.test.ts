@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { CpuBackend } from '../engine';
+import { captureCheckpoint, parseCheckpoint, restoreCheckpoint } from './checkpoint';
+import { taskFor } from './taskFromConfig';
+import { tinyConfig } from './testing';
+import { Trainer, countCorrect, dropoutSeedFor } from './trainer';
+
+async function run(trainer: Trainer, steps: number): Promise<number[]> {
+  const losses: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    trainer.trainStep();
+    if (i % 2 === 1 || i === steps - 1) losses.push(...(await trainer.readPending()).map((v) => v.loss));
+  }
+  return losses;
+}
+
+describe('Trainer (CPU reference backend)', () => {
+  it('a run restored from a checkpoint continues bit-identically to one never interrupted', async () => {
+    // Dropout everywhere and Proxyformer's decomposed dropout: every random draw must resume too.
+    const config = tinyConfig('proxy', { dropout: 0.1, decomposedDropoutRate: 0.2 });
+    const task = await taskFor(config);
+    const straight = new Trainer(new CpuBackend('f32'), config, task);
+    const reference = await run(straight, 8);
+
+    const first = new Trainer(new CpuBackend('f32'), config, task);
+    const before = await run(first, 4);
+    const bytes = await captureCheckpoint(first, { metricsCsv: 'step\n1\n' });
+    first.dispose();
+    const second = new Trainer(new CpuBackend('f32'), config, task);
+    const contents = parseCheckpoint(bytes);
+    expect(contents.step).toBe(4);
+    expect(contents.metricsCsv).toBe('step\n1\n');
+    restoreCheckpoint(second, contents);
+    const after = await run(second, 4);
+    expect([...before, ...after]).toEqual(reference); // exact equality, not a tolerance
+    expect(second.step).toBe(8);
+    straight.dispose();
+    second.dispose();
+  });
+
+  it('keeps memory flat across steps (no per-step growth of the pool)', async () => {
+    const config = tinyConfig('nystrom');
+    const be = new CpuBackend('f32');
+    const trainer = new Trainer(be, config, await taskFor(config));
+    await run(trainer, 3);
+    const after3 = be.memory();
+    await run(trainer, 6);
+    const after9 = be.memory();
+    expect(after9.inUse).toEqual(after3.inUse);
+    expect(after9.allocated).toBe(after3.allocated);
+    expect(after9.liveBuffers).toBe(after3.liveBuffers);
+    trainer.dispose();
+  });
+
+  it('evaluates a split and refuses a checkpoint that does not fit the model, naming what is wrong', async () => {
+    const config = tinyConfig('softmax');
+    const task = await taskFor(config);
+    const trainer = new Trainer(new CpuBackend('f32'), config, task);
+    const ev = await trainer.evaluate('validation', 2);
+    expect(ev.examples).toBe(8);
+    expect(ev.accuracy).toBeGreaterThanOrEqual(0);
+    expect(ev.accuracy).toBeLessThanOrEqual(1);
+    expect(Number.isFinite(ev.loss)).toBe(true);
+    const bytes = await captureCheckpoint(trainer);
+    const other = new Trainer(new CpuBackend('f32'), tinyConfig('softmax', { dModel: 32 }), task);
+    expect(() => restoreCheckpoint(other, parseCheckpoint(bytes))).toThrow(/does not fit this model: weight .* has \d+ values, the model needs/);
+    expect(() => parseCheckpoint(new Uint8Array([1, 2, 3]))).toThrow();
+    trainer.dispose();
+    other.dispose();
+  });
+});
+
+describe('training helpers', () => {
+  it('counts correct argmax predictions', () => {
+    expect(countCorrect([0, 1, 0, 5, 2, 1], new Int32Array([1, 0]), 2)).toBe(1);
+  });
+  it('draws unrelated dropout seeds per step', () => {
+    const seeds = new Set(Array.from({ length: 1000 }, (_, s) => dropoutSeedFor(7, s)));
+    expect(seeds.size).toBe(1000);
+    expect(dropoutSeedFor(7, 3)).toBe(dropoutSeedFor(7, 3));
+  });
+});

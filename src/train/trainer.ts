@@ -1,0 +1,207 @@
+/**
+ * The training loop's core, shared by the browser worker, the command line and the tests:
+ * one model, AdamW, global-norm clipping and the one-cycle schedule on one backend.
+ *
+ * `trainStep()` records a whole step (forward, backward, clipping, AdamW) and never waits for
+ * the device; the values it produced are kept on the device and read together by
+ * `readPending()`, which the caller invokes every k steps. Everything random in a step is a
+ * function of (seeds, step): the batch is `task.batch('train', step)`, the dropout seed is
+ * `dropoutSeedFor(initSeed, step)`. A run restored from a checkpoint therefore continues
+ * exactly as if it had never stopped.
+ */
+import { AdamW, GradClipper, OneCycleLR, Tensor, backward, noGrad, scope, type Backend } from '../engine';
+import { pcgHash } from '../engine/cpu/random';
+import type { RunConfig } from '../model/config';
+import { buildModel, type Model } from '../model/model';
+import type { ModelBatch } from '../model/types';
+import type { Batch, Split, Task } from '../data';
+
+/** The dropout seed of a step: a hash, so consecutive steps draw unrelated masks. */
+export function dropoutSeedFor(initSeed: number, step: number): number {
+  return pcgHash((pcgHash(initSeed >>> 0) ^ Math.imul(step + 1, 0x9e3779b9)) >>> 0);
+}
+
+/** One step's values after the read-back. */
+export interface StepValues {
+  step: number;
+  loss: number;
+  taskLoss: number;
+  contrastiveLoss: number;
+  lr: number;
+  beta1: number;
+  /** Only for the last step of each read (its logits are kept, the others' are not). */
+  trainAccuracy?: number;
+}
+
+interface Pending {
+  step: number;
+  lr: number;
+  beta1: number;
+  loss: Tensor;
+  taskLoss: Tensor;
+  contrastiveLoss: Tensor;
+  logits: Tensor | null;
+  labels: Int32Array;
+}
+
+export interface EvalResult {
+  loss: number;
+  accuracy: number;
+  examples: number;
+}
+
+/** Upload a data batch into tensors on the backend (pool buffers: no new GPU allocation once warm). */
+export function uploadBatch(backend: Backend, b: Batch): ModelBatch {
+  const shape = [b.batchSize, b.seqLen];
+  const out: ModelBatch = {
+    tokens: Tensor.fromArray(backend, b.tokens, shape, { dtype: 'i32', label: 'batch.tokens' }),
+    mask: Tensor.fromArray(backend, b.mask, shape, { label: 'batch.mask' }),
+    labels: Tensor.fromArray(backend, b.labels, [b.batchSize], { dtype: 'i32', label: 'batch.labels' }),
+  };
+  if (b.tokens2 && b.mask2) {
+    out.tokens2 = Tensor.fromArray(backend, b.tokens2, shape, { dtype: 'i32', label: 'batch.tokens2' });
+    out.mask2 = Tensor.fromArray(backend, b.mask2, shape, { label: 'batch.mask2' });
+  }
+  return out;
+}
+
+/** Correct predictions of logits [B, C] (row-major) against labels. */
+export function countCorrect(logits: ArrayLike<number>, labels: Int32Array, classes: number): number {
+  let correct = 0;
+  for (let b = 0; b < labels.length; b++) {
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (logits[b * classes + c] > logits[b * classes + best]) best = c;
+    if (best === labels[b]) correct++;
+  }
+  return correct;
+}
+
+function makeSchedule(c: RunConfig): OneCycleLR {
+  // PyTorch refuses a zero-length warm-up phase; a run without warm-up starts at its first step.
+  const warmup = Math.max(1, Math.min(c.warmupSteps, c.steps - 1));
+  return new OneCycleLR({
+    maxLr: c.lr,
+    totalSteps: Math.max(2, c.steps),
+    pctStart: warmup / Math.max(2, c.steps),
+    divFactor: c.divFactor,
+    finalDivFactor: c.finalDivFactor,
+    cycleMomentum: c.cycleMomentum,
+  });
+}
+
+export class Trainer {
+  readonly model: Model;
+  readonly optimizer: AdamW;
+  readonly clipper: GradClipper;
+  private schedule: OneCycleLR;
+  /** Steps completed. */
+  step = 0;
+  /** Multiplies the scheduled learning rate (a resume after a non-finite loss lowers it). */
+  lrScale = 1;
+  private pending: Pending[] = [];
+
+  constructor(
+    readonly backend: Backend,
+    public config: RunConfig,
+    readonly task: Task,
+  ) {
+    this.model = buildModel(backend, config, config.initSeed);
+    this.optimizer = new AdamW(this.model.params.params(), {
+      lr: config.lr,
+      beta1: config.beta1,
+      beta2: config.beta2,
+      eps: config.adamEps,
+      weightDecay: config.weightDecay,
+    });
+    this.clipper = new GradClipper(backend);
+    this.schedule = makeSchedule(config);
+  }
+
+  /** The learning rate and β1 that step `step` (0-based) uses. */
+  scheduled(step: number): { lr: number; beta1: number } {
+    const s = this.schedule.at(Math.min(step, this.schedule.totalSteps));
+    return { lr: s.lr * this.lrScale, beta1: s.beta1 ?? this.config.beta1 };
+  }
+
+  /** Record one training step: forward, backward, clipping, AdamW. No read-back. */
+  trainStep(): void {
+    const step = this.step;
+    const data = this.task.batch('train', step, this.config.batchSize);
+    const { lr, beta1 } = this.scheduled(step);
+    const kept = scope(() => {
+      const batch = uploadBatch(this.backend, data);
+      this.model.params.zeroGrad();
+      const out = this.model.forward(batch, { train: true, dropoutSeed: dropoutSeedFor(this.config.initSeed, step) });
+      backward(out.loss!);
+      const coefficient = this.clipper.compute(this.model.params.params(), this.config.gradClip);
+      this.optimizer.step({ lr, beta1, gradScale: coefficient });
+      return { loss: out.loss!, taskLoss: out.taskLoss!, contrastiveLoss: out.contrastiveLoss, logits: out.logits };
+    });
+    this.model.weightsChanged();
+    this.step = step + 1;
+    // Only the newest step's logits are needed (train accuracy at the read); free older ones now.
+    const previous = this.pending[this.pending.length - 1];
+    if (previous?.logits) {
+      previous.logits.dispose();
+      previous.logits = null;
+    }
+    this.pending.push({ step: this.step, lr, beta1, ...kept, labels: data.labels });
+    this.backend.flush();
+  }
+
+  /** Read the values of every step since the last read (one wait for the device). */
+  async readPending(): Promise<StepValues[]> {
+    const pending = this.pending;
+    this.pending = [];
+    const values = await Promise.all(
+      pending.map(async (p) => {
+        const [loss, taskLoss, contrastiveLoss] = await Promise.all([p.loss.item(), p.taskLoss.item(), p.contrastiveLoss.item()]);
+        let trainAccuracy: number | undefined;
+        if (p.logits) trainAccuracy = countCorrect(await p.logits.read(), p.labels, this.task.numClasses) / p.labels.length;
+        return { step: p.step, loss, taskLoss, contrastiveLoss, lr: p.lr, beta1: p.beta1, trainAccuracy };
+      }),
+    );
+    for (const p of pending) for (const t of [p.loss, p.taskLoss, p.contrastiveLoss, p.logits]) t?.dispose();
+    return values;
+  }
+
+  /** Mean loss and accuracy over `batches` batches of a split (all of it when batches is omitted). */
+  async evaluate(split: Split, batches?: number): Promise<EvalResult> {
+    const B = this.config.batchSize;
+    const count = batches ?? Math.ceil(this.task.splitSizes[split] / B);
+    let lossSum = 0;
+    let correct = 0;
+    let examples = 0;
+    for (let i = 0; i < count; i++) {
+      const data = this.task.batch(split, i, B);
+      const { loss, logits } = noGrad(() =>
+        scope(() => {
+          const out = this.model.forward(uploadBatch(this.backend, data), { train: false });
+          return { loss: out.taskLoss!, logits: out.logits };
+        }),
+      );
+      const [l, z] = await Promise.all([loss.item(), logits.read()]);
+      loss.dispose();
+      logits.dispose();
+      lossSum += l * data.batchSize;
+      correct += countCorrect(z, data.labels, this.task.numClasses);
+      examples += data.batchSize;
+    }
+    return { loss: lossSum / examples, accuracy: correct / examples, examples };
+  }
+
+  /** Apply hot settings that need no rebuild: learning rate (the schedule's peak), weight decay, clipping. */
+  applyOptimizerSettings(changes: Partial<RunConfig>): void {
+    this.config = { ...this.config, ...changes };
+    this.optimizer.weightDecay = this.config.weightDecay;
+    if (changes.lr !== undefined) this.schedule = makeSchedule(this.config);
+  }
+
+  dispose(): void {
+    for (const p of this.pending) for (const t of [p.loss, p.taskLoss, p.contrastiveLoss, p.logits]) t?.dispose();
+    this.pending = [];
+    this.optimizer.dispose();
+    this.clipper.dispose();
+    this.model.dispose();
+  }
+}
