@@ -11,6 +11,7 @@ import { backward, intTensor, noGrad, scope, tensor, type Backend, type Tensor a
 import { readSafetensors, writeSafetensors, type Tensor } from '../../io/safetensors';
 import type { ModelConfig } from '../config';
 import { buildModel, type BuildOptions } from '../model';
+import type { HeadViews, Matrix, ModelViews } from '../views';
 import { seededUniform } from './random';
 
 const PYTHON = '/usr/bin/python3';
@@ -96,7 +97,7 @@ export function randomMasks(c: ModelConfig, names: string[], b: number, n: numbe
 }
 
 /** Forward (explicit masks) and backward of `loss` on `backend`: logits, losses, every parameter's gradient. */
-export async function runTypeScript(backend: Backend, data: CaseData, options: BuildOptions = {}): Promise<Outputs> {
+export async function runTypeScript(backend: Backend, data: CaseData, options: BuildOptions & { views?: boolean } = {}): Promise<Outputs> {
   const model = buildModel(backend, data.config, 0, options);
   try {
     for (const [name, w] of data.weights) model.params.load(name, w.data);
@@ -120,10 +121,39 @@ export async function runTypeScript(backend: Backend, data: CaseData, options: B
       const g = p.grad ? ((await p.grad.read()) as Float32Array) : new Float32Array(p.size);
       out.set(`grad.${name}`, { shape: [...p.shape], data: g });
     }
+    if (options.views) addViews(out, await model.views(firstExample(data.batch)));
     return out;
   } finally {
     noGrad(() => model.dispose());
   }
+}
+
+/** Row 0 of the batch's first tower. */
+function firstExample(batch: Record<string, Tensor>): { tokens: ArrayLike<number>; mask: ArrayLike<number> } {
+  const n = batch.tokens.shape[1];
+  return { tokens: batch.tokens.data.subarray(0, n), mask: batch.mask.data.subarray(0, n) };
+}
+
+/** The views under the reference's names `view.layers.<i>.<name>`, heads stacked as [1, H, rows, cols]. */
+const VIEW_NAMES: [keyof HeadViews, string][] = [['K1', 'K1'], ['K2', 'K2'], ['Z', 'Z'], ['K3', 'K3'], ['qLandmarks', 'Q_landmarks'], ['kLandmarks', 'K_landmarks'], ['attention', 'attention']];
+function addViews(out: Outputs, views: ModelViews): void {
+  views.layers.forEach((layer, i) => {
+    for (const [ours, theirs] of VIEW_NAMES) {
+      const mats = layer.heads.map((h) => h[ours] as Matrix | undefined);
+      if (mats.some((x) => !x)) continue;
+      const [rows, cols] = [mats[0]!.rows, mats[0]!.cols];
+      const data = new Float32Array(mats.length * rows * cols);
+      mats.forEach((x, h) => data.set(x!.data, h * rows * cols));
+      out.set(`view.layers.${i}.${theirs}`, { shape: [1, mats.length, rows, cols], data });
+    }
+    const residuals = layer.heads.map((h) => h.pinvResiduals);
+    if (residuals.every((r) => r)) {
+      const count = residuals[0]!.length;
+      const data = new Float32Array(residuals.length * count);
+      residuals.forEach((r, h) => data.set(r!, h * count));
+      out.set(`view.layers.${i}.pinv_residuals`, { shape: [1, residuals.length, count], data });
+    }
+  });
 }
 
 /** Write config.json, weights.safetensors and batch.safetensors (masks as `mask.<name>`) into `dir`. */
@@ -166,14 +196,15 @@ export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>, floor 
 }
 
 /** Per output name, the relative error of ours against the reference; names missing on one side count as Infinity. */
-export function compareOutputs(ours: Outputs, reference: Outputs): Map<string, number> {
+export function compareOutputs(ours: Outputs, reference: Outputs, which: 'training' | 'views' = 'training'): Map<string, number> {
   const errors = new Map<string, number>();
+  const wanted = (name: string) => name.startsWith('view.') === (which === 'views');
   for (const [name, ref] of reference) {
-    if (name.startsWith('view.')) continue;
+    if (!wanted(name) || name.endsWith('K2_dropped')) continue;
     const mine = ours.get(name);
     errors.set(name, mine && mine.shape.join() === ref.shape.join() ? relativeError(mine.data, ref.data) : Infinity);
   }
-  for (const name of ours.keys()) if (!reference.has(name)) errors.set(name, Infinity);
+  for (const name of ours.keys()) if (wanted(name) && !reference.has(name)) errors.set(name, Infinity);
   return errors;
 }
 
