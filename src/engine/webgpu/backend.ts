@@ -6,7 +6,8 @@
  *
  * - Buffers come from one `BufferPool` (size classes, byte accounting by category).
  * - `write()` submits recorded work first, so a write is never reordered before earlier kernels.
- * - A released buffer handed out again is cleared to zero, as the CPU pool does.
+ * - A released buffer handed out again keeps its old contents unless `reusedBuffers` asks for
+ *   zeros or NaN poison (tests use poison to catch code that relies on zeroed memory).
  * - Input checks name the op, the buffer and the sizes; the device's own validation errors are
  *   turned into exceptions at the next `read()`.
  */
@@ -31,10 +32,20 @@ export interface WebGpuBackendOptions {
    * the device limit. Tests lower it to exercise the 2-D path on small tensors.
    */
   maxWorkgroupsPerDimension?: number;
+  /**
+   * What a released buffer holds when `alloc` hands it out again. 'uninitialized' (default, as
+   * `torch.empty`): old data, no extra GPU work — the engine initialises every buffer it reads
+   * (`zeros()`, `fill`). 'zeroed': cleared like the CPU pool (one extra write pass per
+   * allocation). 'poisoned': filled with NaN, for tests, so that code which wrongly relies on
+   * zeroed memory shows up as NaN instead of passing by luck. Fresh buffers are always zero.
+   */
+  reusedBuffers?: 'uninitialized' | 'zeroed' | 'poisoned';
 }
 
 /** Threads of the 1-D elementwise kernels. */
 const WG = 256;
+/** A quiet NaN as f32 bits (poisoned reused buffers). */
+const NAN_BITS = 0x7fc00000;
 /** Floats of scratch the chunked embedding backward may use (16 MiB). */
 const SCATTER_SCRATCH = 4 * 1024 * 1024;
 
@@ -75,6 +86,7 @@ export class WebGpuBackend implements Backend {
   private readonly maxPerDim: number;
   private readonly matmulChoice: 'auto' | MatmulKernel;
   private readonly recorder: Recorder;
+  private readonly reused: 'uninitialized' | 'zeroed' | 'poisoned';
   private errorsSeen = 0;
   private disposed = false;
   /** Scratch of the two-stage reductions (see `partials`). */
@@ -89,6 +101,8 @@ export class WebGpuBackend implements Backend {
     const lim = this.device.limits;
     this.maxPerDim = Math.min(opts.maxWorkgroupsPerDimension ?? lim.maxComputeWorkgroupsPerDimension, lim.maxComputeWorkgroupsPerDimension);
     this.matmulChoice = opts.matmulKernel ?? 'auto';
+    this.reused = opts.reusedBuffers ?? 'uninitialized';
+    if (!['uninitialized', 'zeroed', 'poisoned'].includes(this.reused)) throw new Error(`WebGpuBackend: reusedBuffers ${String(this.reused)} is not one of uninitialized, zeroed, poisoned`);
     this.pool = new BufferPool(this.device, { maxStorageBufferBindingSize: lim.maxStorageBufferBindingSize, maxBufferSize: lim.maxBufferSize });
     const slots = opts.uniformSlots ?? MAX_TIMED_PASSES;
     if (!(Number.isInteger(slots) && slots >= 1 && slots <= MAX_TIMED_PASSES)) throw new Error(`WebGpuBackend: uniformSlots ${slots} must be an integer in [1, ${MAX_TIMED_PASSES}]`);
@@ -116,8 +130,7 @@ export class WebGpuBackend implements Backend {
   alloc(size: number, dtype: DType, category: MemoryCategory, label: string): Buf {
     this.live();
     const { buf, fresh } = this.pool.alloc(size, dtype, category, label);
-    // A reused buffer holds old data; the CPU pool hands out zeros, so do the same.
-    if (!fresh) this.fillBits(buf, 0, size);
+    if (!fresh && this.reused !== 'uninitialized') this.fillBits(buf, this.reused === 'zeroed' ? 0 : NAN_BITS, size);
     return buf;
   }
 

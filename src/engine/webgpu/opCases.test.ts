@@ -16,7 +16,8 @@ let gpu: WebGpuBackend;
 
 beforeAll(async () => {
   ctx = await acquireGpu({}, nodeGpu());
-  gpu = new WebGpuBackend(ctx);
+  // Poisoned reuse: an op that reads memory it never initialised gets NaN, not a lucky zero.
+  gpu = new WebGpuBackend(ctx, { reusedBuffers: 'poisoned' });
 });
 afterAll(() => {
   gpu?.dispose();
