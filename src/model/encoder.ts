@@ -7,7 +7,7 @@
  * GELU is the exact erf form, LayerNorm eps 1e-5 (PyTorch defaults).
  */
 import { add, gelu, mul, scale, sum, type ParameterScope, type Tensor } from '../engine';
-import type { AttentionModule } from './attention/module';
+import type { AttentionContext, AttentionModule } from './attention/module';
 import { maskedMean, towerMask } from './attention/masking';
 import type { DropoutPlan } from './dropout';
 import { Embeddings } from './embedding';
@@ -44,7 +44,7 @@ export class Block {
     this.ffn = new FeedForward(scope.under('ffn'), d, ffn, rate, init);
   }
 
-  apply(x: Tensor, ctx: Omit<Parameters<AttentionModule['forward']>[1], 'prefix'>, layer: number): { x: Tensor; contrastive: Tensor | null; views: LayerViewTensors | null } {
+  apply(x: Tensor, ctx: Omit<AttentionContext, 'prefix'>, layer: number): { x: Tensor; contrastive: Tensor | null; views: LayerViewTensors | null } {
     const prefix = `layers.${layer}.`;
     const attended = this.attn.forward(this.norm1.apply(x), { ...ctx, prefix: `${prefix}attn.` });
     let y = add(x, ctx.plan.elementwise(`${prefix}attn.out_dropout`, attended.out, this.rate));
