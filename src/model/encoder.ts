@@ -13,7 +13,7 @@ import type { DropoutPlan } from './dropout';
 import { Embeddings } from './embedding';
 import type { Initialiser } from './init';
 import { Linear, Norm } from './layers';
-import type { LayerViewTensors } from './types';
+import type { HotSettings, LayerViewTensors } from './types';
 
 export type Pooling = 'masked-mean' | 'mean-all';
 
@@ -22,13 +22,13 @@ class FeedForward {
   private readonly fc1: Linear;
   private readonly fc2: Linear;
 
-  constructor(scope: ParameterScope, d: number, ffn: number, private readonly rate: number, init: Initialiser) {
+  constructor(scope: ParameterScope, d: number, ffn: number, private readonly hot: HotSettings, init: Initialiser) {
     this.fc1 = new Linear(scope, 'fc1', d, ffn, init);
     this.fc2 = new Linear(scope, 'fc2', ffn, d, init);
   }
 
   apply(x: Tensor, plan: DropoutPlan, prefix: string): Tensor {
-    return this.fc2.apply(plan.elementwise(`${prefix}dropout1`, gelu(this.fc1.apply(x)), this.rate));
+    return this.fc2.apply(plan.elementwise(`${prefix}dropout1`, gelu(this.fc1.apply(x)), this.hot.dropout));
   }
 }
 
@@ -38,17 +38,17 @@ export class Block {
   private readonly norm2: Norm;
   private readonly ffn: FeedForward;
 
-  constructor(scope: ParameterScope, d: number, ffn: number, private readonly rate: number, readonly attn: AttentionModule, init: Initialiser) {
+  constructor(scope: ParameterScope, d: number, ffn: number, private readonly hot: HotSettings, readonly attn: AttentionModule, init: Initialiser) {
     this.norm1 = new Norm(scope, 'norm1', d);
     this.norm2 = new Norm(scope, 'norm2', d);
-    this.ffn = new FeedForward(scope.under('ffn'), d, ffn, rate, init);
+    this.ffn = new FeedForward(scope.under('ffn'), d, ffn, hot, init);
   }
 
   apply(x: Tensor, ctx: Omit<AttentionContext, 'prefix'>, layer: number): { x: Tensor; contrastive: Tensor | null; views: LayerViewTensors | null } {
     const prefix = `layers.${layer}.`;
     const attended = this.attn.forward(this.norm1.apply(x), { ...ctx, prefix: `${prefix}attn.` });
-    let y = add(x, ctx.plan.elementwise(`${prefix}attn.out_dropout`, attended.out, this.rate));
-    y = add(y, ctx.plan.elementwise(`${prefix}ffn.dropout2`, this.ffn.apply(this.norm2.apply(y), ctx.plan, `${prefix}ffn.`), this.rate));
+    let y = add(x, ctx.plan.elementwise(`${prefix}attn.out_dropout`, attended.out, this.hot.dropout));
+    y = add(y, ctx.plan.elementwise(`${prefix}ffn.dropout2`, this.ffn.apply(this.norm2.apply(y), ctx.plan, `${prefix}ffn.`), this.hot.dropout));
     return { x: y, contrastive: attended.contrastive, views: attended.views };
   }
 }
@@ -67,13 +67,13 @@ export class Encoder {
     readonly blocks: Block[],
     private readonly norm: Norm,
     private readonly pooling: Pooling,
-    private readonly dropoutRate: number,
+    private readonly hot: HotSettings,
   ) {}
 
   /** One tower: ids [B, n], mask [B, n] → pooled [B, d], per-layer contrastive losses and views. */
   encode(ids: Tensor, maskValues: Tensor, o: EncodeOptions): { pooled: Tensor; contrastive: Tensor[]; views: LayerViewTensors[] } {
     const mask = towerMask(maskValues);
-    let x = o.plan.elementwise('embed.dropout', this.embed.apply(ids), this.dropoutRate);
+    let x = o.plan.elementwise('embed.dropout', this.embed.apply(ids), this.hot.dropout);
     const contrastive: Tensor[] = [];
     const views: LayerViewTensors[] = [];
     this.blocks.forEach((block, i) => {

@@ -23,7 +23,7 @@ import { Linear, Norm } from './layers';
 import { checkModelConfig } from './validate';
 import { checkBatch } from './batch';
 import { computeViews, type ModelViews } from './views';
-import type { ForwardOptions, ForwardResult, LayerViewTensors, ModelBatch } from './types';
+import type { ForwardOptions, ForwardResult, HotSettings, LayerViewTensors, ModelBatch } from './types';
 
 export interface BuildOptions {
   /** Device limits for the size check; by default read from a WebGPU backend's device. */
@@ -40,6 +40,8 @@ export interface Model {
   /** Bump after every change of the weights (see the file comment). */
   weightsVersion: number;
   weightsChanged(): void;
+  /** Change hot keys (dropout rates, λ, τ) from the next forward; refuses cold keys and invalid values. */
+  updateHot(changes: Partial<HotSettings>): void;
   /** Logits and losses for a batch (records the tape unless under noGrad). */
   forward(batch: ModelBatch, opts: ForwardOptions): ForwardResult;
   /** Tower 1 through the encoder with view tensors recorded (noGrad; used by views.ts). */
@@ -58,29 +60,29 @@ function deviceLimits(backend: Backend): DeviceLimits | undefined {
   return limits ? { maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize, maxBufferSize: limits.maxBufferSize } : undefined;
 }
 
-function createAttention(c: ModelConfig, scope: ReturnType<ParameterStore['under']>, init: Initialiser, faults: BuildOptions['faults']): AttentionModule {
+function createAttention(c: ModelConfig, hot: HotSettings, scope: ReturnType<ParameterStore['under']>, init: Initialiser, faults: BuildOptions['faults']): AttentionModule {
   const pinv = { landmarks: c.landmarks, pinvIterations: c.pinvIterations, pinvInit: c.pinvInit, transposeKernel2: faults?.transposeKernel2 };
-  if (c.attention === 'softmax') return new SoftmaxAttention(scope, c.dModel, c.heads, c.attentionDropout, init);
+  if (c.attention === 'softmax') return new SoftmaxAttention(scope, c.dModel, c.heads, hot, init);
   if (c.attention === 'nystrom') return new NystromAttention(scope, c.dModel, c.heads, c.convKernel, pinv, init);
   return new ProxyAttention(scope, c.dModel, c.heads, c.convKernel, {
-    ...pinv, proxyParam: c.proxyParam, injection: c.injection, contrastive: c.contrastive, contrastiveTemperature: c.contrastiveTemperature,
-    decomposedDropout: c.decomposedDropout, decomposedDropoutRate: c.decomposedDropoutRate,
-  }, init);
+    ...pinv, proxyParam: c.proxyParam, injection: c.injection, contrastive: c.contrastive, decomposedDropout: c.decomposedDropout,
+  }, hot, init);
 }
 
 /** Build the model; refuses an invalid config with the config validator's messages (ModelConfigError). */
 export function buildModel(backend: Backend, config: ModelConfig | RunConfig, initSeed: number, options: BuildOptions = {}): Model {
   const batchSize = options.batchSize ?? (config as Partial<RunConfig>).batchSize ?? 1;
   const c = checkModelConfig(config, { limits: options.limits ?? deviceLimits(backend), batchSize });
+  const hot: HotSettings = { dropout: c.dropout, attentionDropout: c.attentionDropout, contrastiveWeight: c.contrastiveWeight, contrastiveTemperature: c.contrastiveTemperature, decomposedDropoutRate: c.decomposedDropoutRate };
   const store = new ParameterStore(backend);
   const init = new Initialiser(initSeed);
   const embed = new Embeddings(store.under('embed'), c.vocabSize, c.seqLen, c.dModel, init);
   const blocks: Block[] = [];
   for (let i = 0; i < c.layers; i++) {
     const layer = store.under(`layers.${i}`);
-    blocks.push(new Block(layer, c.dModel, c.ffn, c.dropout, createAttention(c, layer.under('attn'), init, options.faults), init));
+    blocks.push(new Block(layer, c.dModel, c.ffn, hot, createAttention(c, hot, layer.under('attn'), init, options.faults), init));
   }
-  const encoder = new Encoder(embed, blocks, new Norm(store, 'norm', c.dModel), c.pooling, c.dropout);
+  const encoder = new Encoder(embed, blocks, new Norm(store, 'norm', c.dModel), c.pooling, hot);
   const head = store.under('head');
   const fc1 = new Linear(head, 'fc1', c.twoTower ? 4 * c.dModel : c.dModel, c.ffn, init);
   const fc2 = new Linear(head, 'fc2', c.ffn, c.numClasses, init);
@@ -93,6 +95,16 @@ export function buildModel(backend: Backend, config: ModelConfig | RunConfig, in
     weightsVersion: 0,
     weightsChanged() {
       model.weightsVersion++;
+    },
+    updateHot(changes) {
+      const cold = Object.keys(changes).filter((k) => !(k in hot));
+      if (cold.length > 0) throw new Error(`updateHot: ${cold.join(', ')} ${cold.length > 1 ? 'are not hot keys' : 'is not a hot key'} (a change needs a rebuild); hot keys: ${Object.keys(hot).join(', ')}`);
+      const checked = checkModelConfig({ ...c, ...changes }, { batchSize });
+      for (const key of Object.keys(changes) as (keyof HotSettings)[]) {
+        hot[key] = checked[key];
+        (c as Record<string, unknown>)[key] = checked[key];
+      }
+      model.weightsChanged(); // the cached contrastive loss of injection 'none' depends on τ
     },
     maskNames: () => [...names],
     views: (example) => computeViews(model, example),
@@ -119,7 +131,7 @@ export function buildModel(backend: Backend, config: ModelConfig | RunConfig, in
       // Equal weight per tower and layer (each term is already a mean over samples and heads).
       const contrastiveLoss = contrastive.length > 0 ? scale(contrastive.reduce((a, b) => add(a, b)), 1 / contrastive.length) : zeros(backend, []);
       const taskLoss = batch.labels ? crossEntropy(logits, batch.labels) : null;
-      const loss = taskLoss ? add(taskLoss, scale(contrastiveLoss, c.attention === 'proxy' ? c.contrastiveWeight : 0)) : null;
+      const loss = taskLoss ? add(taskLoss, scale(contrastiveLoss, c.attention === 'proxy' ? hot.contrastiveWeight : 0)) : null;
       return { logits, taskLoss, contrastiveLoss, loss };
     },
     encodeForViews(tokens, mask) {

@@ -37,6 +37,18 @@ export interface ForwardResult {
   loss: Tensor | null;
 }
 
+/**
+ * The model keys the config schema marks hot (applied from the next step, no rebuild). The
+ * modules share one such object and read it at every forward; `model.updateHot` changes it.
+ */
+export interface HotSettings {
+  dropout: number;
+  attentionDropout: number;
+  contrastiveWeight: number;
+  contrastiveTemperature: number;
+  decomposedDropoutRate: number;
+}
+
 /** One tower's padding mask in the three layouts the attention reads. */
 export interface TowerMask {
   /** f32 [B, n], 1 valid / 0 padding. */

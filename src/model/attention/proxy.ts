@@ -11,6 +11,7 @@
  */
 import { add, keep, meanAll, noGrad, type ParameterScope, type Tensor } from '../../engine';
 import type { Initialiser } from '../init';
+import type { HotSettings } from '../types';
 import { contrastiveLoss, type ContrastiveKind } from '../losses/contrastive';
 import { createConvSkip } from './conv';
 import { kernel2, type PinvInit } from './kernels';
@@ -25,9 +26,7 @@ export interface ProxySettings {
   proxyParam: ProxyParam;
   injection: Injection;
   contrastive: ContrastiveKind;
-  contrastiveTemperature: number;
   decomposedDropout: ColumnPlacement;
-  decomposedDropoutRate: number;
   /** TEST-ONLY fault: use K2ᵀ (the parity tests show that this is caught). */
   transposeKernel2?: boolean;
 }
@@ -50,7 +49,7 @@ export class ProxyAttention implements AttentionModule {
   /** How many times the fixed part was computed (tests read it to see the cache work). */
   fixedComputations = 0;
 
-  constructor(scope: ParameterScope, d: number, private readonly heads: number, convKernel: number, private readonly s: ProxySettings, init: Initialiser) {
+  constructor(scope: ParameterScope, d: number, private readonly heads: number, convKernel: number, private readonly s: ProxySettings, private readonly hot: HotSettings, init: Initialiser) {
     this.proj = new Projections(scope, d, heads, init);
     this.conv = createConvSkip(scope, heads, convKernel, init);
     this.proxies = new Proxies(scope, d, heads, s.landmarks, s.proxyParam, s.injection, init);
@@ -61,7 +60,7 @@ export class ProxyAttention implements AttentionModule {
     const { qLandmarks, kLandmarks } = this.proxies.landmarks(this.proj, null);
     const k2 = kernel2(qLandmarks, kLandmarks, this.s.transposeKernel2);
     const { z } = invertKernel2(k2, null, 'off', this.pinv(), false);
-    const contrastive = meanAll(contrastiveLoss(this.s.contrastive, qLandmarks, kLandmarks, this.s.contrastiveTemperature));
+    const contrastive = meanAll(contrastiveLoss(this.s.contrastive, qLandmarks, kLandmarks, this.hot.contrastiveTemperature));
     return { qLandmarks, kLandmarks, k2, z, contrastive };
   }
 
@@ -89,7 +88,7 @@ export class ProxyAttention implements AttentionModule {
   forward(x: Tensor, ctx: AttentionContext): AttentionOutput {
     const { q, k, v } = this.proj.qkv(x);
     const b = x.shape[0];
-    const columns = this.s.decomposedDropout === 'off' ? null : ctx.plan.columns(`${ctx.prefix}columns`, [b, this.heads, this.s.landmarks], this.s.decomposedDropoutRate, x);
+    const columns = this.s.decomposedDropout === 'off' ? null : ctx.plan.columns(`${ctx.prefix}columns`, [b, this.heads, this.s.landmarks], this.hot.decomposedDropoutRate, x);
     const wantResiduals = ctx.wantViews;
     let qLandmarks: Tensor, kLandmarks: Tensor, k2: Tensor, a: Tensor, z: Tensor, contrastive: Tensor;
     let residuals: Tensor | null = null;
@@ -101,7 +100,7 @@ export class ProxyAttention implements AttentionModule {
       ({ qLandmarks, kLandmarks } = fixed ?? this.proxies.landmarks(this.proj, { x, q, k, v, mask: ctx.mask }));
       k2 = fixed?.k2 ?? kernel2(qLandmarks, kLandmarks, this.s.transposeKernel2);
       ({ a, z, residuals } = invertKernel2(k2, columns, this.s.decomposedDropout, this.pinv(), wantResiduals));
-      contrastive = fixed?.contrastive ?? meanAll(contrastiveLoss(this.s.contrastive, qLandmarks, kLandmarks, this.s.contrastiveTemperature));
+      contrastive = fixed?.contrastive ?? meanAll(contrastiveLoss(this.s.contrastive, qLandmarks, kLandmarks, this.hot.contrastiveTemperature));
     }
     const zUsed = dropZColumns(z, columns, this.s.decomposedDropout);
     const product = nystromProduct(q, k, v, qLandmarks, kLandmarks, zUsed, ctx.mask);
