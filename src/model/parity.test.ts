@@ -110,6 +110,13 @@ afterAll(() => {
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
+describe('on WebGPU', () => {
+  it("buildModel reads the adapter's limits and refuses a buffer over them", () => {
+    const huge = tinyConfig('softmax', { seqLen: 16384, heads: 16, dModel: 64 });
+    expect(() => buildModel(gpu, huge, 0, { batchSize: 4 })).toThrow(/softmax attention \[B, H, n, n\] buffer \[4, 16, 16384, 16384\] needs 68719476736 bytes .* over this device's max(StorageBufferBindingSize|BufferSize)/);
+  });
+});
+
 describe('parity with the PyTorch reference', () => {
   for (const c of CASES) {
     it(c.name, () => {
