@@ -1,0 +1,39 @@
+/** No tensor outlives its step: training steps, evaluation (with the 'none' cache) and views leave memory flat. */
+import { describe, expect, it } from 'vitest';
+import { AdamW, CpuBackend, backward, intTensor, noGrad, scope, tensor } from '../engine';
+import { buildModel } from './model';
+import { tinyConfig } from './testing/configs';
+
+describe('memory', () => {
+  for (const [name, config] of [
+    ['softmax', tinyConfig('softmax')],
+    ['nystrom', tinyConfig('nystrom')],
+    ["proxy, injection 'none', two towers", tinyConfig('proxy', { injection: 'none', twoTower: true })],
+  ] as const) {
+    it(`${name}: live buffers stay flat over training steps, evaluations and views`, async () => {
+      const be = new CpuBackend('f32');
+      const model = buildModel(be, config, 0);
+      const optimizer = new AdamW(model.params.params(), { lr: 1e-3 });
+      const ids = intTensor(be, Array.from({ length: 32 }, (_, i) => 1 + (i % 9)), [2, 16]);
+      const mask = tensor(be, Array.from({ length: 32 }, (_, i) => (i % 16 < 12 ? 1 : 0)), [2, 16]);
+      const batch = { tokens: ids, mask, tokens2: ids, mask2: mask, labels: intTensor(be, [1, 2], [2]) };
+      const cycle = async (step: number) => {
+        const loss = scope(() => {
+          model.params.zeroGrad();
+          const r = model.forward(batch, { train: true, dropoutSeed: step });
+          backward(r.loss!);
+          optimizer.step();
+          model.weightsChanged();
+          return r.loss!;
+        });
+        loss.dispose();
+        for (let i = 0; i < 2; i++) noGrad(() => scope(() => model.forward(batch, { train: false }).logits)).dispose();
+        await model.views({ tokens: Array.from({ length: 16 }, (_, i) => 1 + (i % 5)) });
+      };
+      await cycle(0); // the first cycle creates gradients, optimizer state and the cache
+      const live = be.memory().liveBuffers;
+      for (let step = 1; step < 4; step++) await cycle(step);
+      expect(be.memory().liveBuffers).toBe(live);
+    });
+  }
+});
