@@ -100,8 +100,8 @@ export async function computeViews(model: Model, example: { tokens: ArrayLike<nu
       const keyBias = towerMask(mask).keyBias;
       return model.encodeForViews(tokens, mask).map((v) => {
         const out: Record<string, Tensor> = {};
-        for (const [k, t] of Object.entries(v)) // The n×n softmax attention only for n ≤ EXACT_VIEW_MAX_N (its read-back grows as n²).
-        if (t && k !== 'q' && k !== 'k' && k !== 'K2_dropped' && (k !== 'attention' || exactWanted)) out[k] = t;
+        // The n×n softmax attention only for n ≤ EXACT_VIEW_MAX_N (its read-back grows as n²).
+        for (const [k, t] of Object.entries(v)) if (t && k !== 'q' && k !== 'k' && k !== 'K2_dropped' && (k !== 'attention' || exactWanted)) out[k] = t;
         if (exactWanted && v.q && v.k && !v.attention) out.exact = exactAttention(v.q, v.k, keyBias);
         if (exactWanted && v.K1 && v.Z && v.K3) out.approximation = matmul(matmul(v.K1, toBatch(v.Z, v.K1)), v.K3);
         return out;
