@@ -36,6 +36,8 @@ export interface InferenceSession {
   readonly provider: ExecutionProvider;
   /** Why this provider: requested by the user, or what `auto` found. */
   readonly reason: string;
+  /** Where onnxruntime places nodes on this provider, in words. */
+  readonly placement: string;
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
   run(input: InferenceBatch, seqLen: number): Promise<InferenceResult>;
@@ -76,7 +78,10 @@ export async function createSession(model: Uint8Array, choice: ProviderChoice = 
   const ort = await loadOrt();
   let session: Ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(model, { executionProviders: [provider], graphOptimizationLevel: 'all' });
+    // logSeverityLevel 3 (errors): on webgpu, onnxruntime warns on every session that it keeps
+    // shape-only nodes on its CPU kernels ("Some nodes were not assigned to the preferred
+    // execution providers") — its documented placement, not a fallback; `placement` says so instead.
+    session = await ort.InferenceSession.create(model, { executionProviders: [provider], graphOptimizationLevel: 'all', logSeverityLevel: 3 });
   } catch (err) {
     throw new Error(`onnxruntime-web could not create a session on the ${provider} execution provider: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -87,6 +92,9 @@ function wrap(ort: typeof Ort, session: Ort.InferenceSession, provider: Executio
   return {
     provider,
     reason,
+    placement: provider === 'webgpu'
+      ? 'compute nodes on WebGPU; onnxruntime keeps shape-only nodes (Shape, Gather of dims, …) on its CPU kernels by design'
+      : 'every node on the WebAssembly CPU kernels',
     inputNames: session.inputNames,
     outputNames: session.outputNames,
     async run(input, seqLen) {

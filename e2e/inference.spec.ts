@@ -1,0 +1,137 @@
+/**
+ * The inference panel's onnxruntime-web path in Chromium (SwiftShader WebGPU): a tiny exported
+ * model runs on the `webgpu` AND the `wasm` execution provider, each created alone, and both give
+ * the logits (and attention factors) that onnxruntime-node computes on CPU from the same file in
+ * this process; the panel imports a bundle written here, runs it, names the provider and shows
+ * a small onnxruntime-vs-engine difference; no console error or warning.
+ *
+ * The page (e2e/pages/inference.html) is built here into a temporary folder and served by a
+ * preview server with the project's headers, so the app's build is untouched.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ortNode from 'onnxruntime-node';
+import { writeBundle } from '../src/io/bundle/write';
+import { seededWeights, tinyRunConfig } from '../src/io/bundle/testing/fixtures';
+import { exportOnnx } from '../src/io/onnx/export';
+import { parseListOps, singleBatch } from '../src/infer/inputs';
+import type { InferenceBatch } from '../src/infer/engineLogits';
+import { watchConsole } from './console';
+import { startInferencePage, type InferencePageServer } from './pages/inferenceServer';
+
+/**
+ * max |web − node| / max |node| over logits and factors. Both run float32; the providers use
+ * other kernels (WGSL on SwiftShader, wasm SIMD) and other summation orders than onnxruntime-node's
+ * CPU kernels, and the unrolled pseudo-inverse amplifies rounding by K2's condition number
+ * (src/io/onnx/testing/harness.ts). Measured on SwiftShader: logits 1.4e-7 on both providers,
+ * factors at most 3.6e-6 (webgpu) and 2.6e-6 (wasm); 1e-4 leaves a ~30× margin, while a wrong
+ * weight or a mixed-up output moves values by orders of magnitude more.
+ */
+const TOLERANCE = 1e-4;
+/**
+ * max |ORT − engine| shown by the panel: the engine's CPU backend (float32) against
+ * onnxruntime-web (float32), logits of order 1. Measured 0.9e-7 (webgpu), 1.2e-7 (wasm).
+ */
+const ENGINE_TOLERANCE = 1e-5;
+
+let server: InferencePageServer;
+test.beforeAll(async () => {
+  server = await startInferencePage();
+});
+test.afterAll(async () => {
+  await server?.close();
+});
+
+const config = tinyRunConfig({ layers: 2, attention: 'proxy' });
+const weights = seededWeights(config, 21);
+
+async function nodeOutputs(model: Uint8Array, batch: InferenceBatch): Promise<Record<string, Float32Array>> {
+  const session = await ortNode.InferenceSession.create(model, { executionProviders: ['cpu'] });
+  try {
+    const dims = [batch.batch, config.seqLen];
+    const out = await session.run({ tokens: new ortNode.Tensor('int32', batch.tokens, dims), mask: new ortNode.Tensor('float32', batch.mask, dims) });
+    return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.data as Float32Array]));
+  } finally {
+    await session.release();
+  }
+}
+
+function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let err = 0, scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    err = Math.max(err, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return err / scale;
+}
+
+async function openPage(page: Page) {
+  const response = await page.goto(server.url);
+  expect(response?.headers()['cross-origin-embedder-policy']).toBe('require-corp');
+  await expect(page.getByTestId('inference-panel')).toBeVisible();
+}
+
+test('an exported model gives onnxruntime-node\'s logits and attention factors on both the webgpu and the wasm provider', async ({ page }) => {
+  const watch = watchConsole(page);
+  await openPage(page);
+  const model = exportOnnx(config, weights, { attentionOutputs: true });
+  // Three rows: full, half and one valid token (padding changes every factor).
+  const rows = [parseListOps('[MAX 2 9 [MIN 4 7 ] 0 [SM 1 2 ] ]').tokens, parseListOps('[MED 3 1 4 ]').tokens, parseListOps('5').tokens];
+  const singles = rows.map((t) => singleBatch(config, t));
+  const batch: InferenceBatch = {
+    batch: rows.length,
+    tokens: Int32Array.from(singles.flatMap((s) => [...s.tokens])),
+    mask: Float32Array.from(singles.flatMap((s) => [...s.mask])),
+  };
+  const expected = await nodeOutputs(model, batch);
+  expect(Object.keys(expected)).toContain('layers.1.K1');
+  for (const provider of ['webgpu', 'wasm'] as const) {
+    const got = await page.evaluate(
+      ([m, p, b, n]) => window.__inferencePage.run(m, p, b, n),
+      [Array.from(model), provider, { batch: batch.batch, tokens: Array.from(batch.tokens), mask: Array.from(batch.mask) }, config.seqLen] as const,
+    );
+    expect(got.provider).toBe(provider);
+    const errors: Record<string, number> = { logits: relativeError(got.logits, expected.logits) };
+    for (const [name, data] of Object.entries(got.factors)) errors[name] = relativeError(data, expected[name]);
+    expect(Object.keys(errors).sort()).toEqual(Object.keys(expected).sort());
+    console.log(`${provider}: max relative error ${Math.max(...Object.values(errors)).toExponential(2)} (logits ${errors.logits.toExponential(2)})`);
+    for (const [name, e] of Object.entries(errors)) expect(e, `${provider} ${name}`).toBeLessThan(TOLERANCE);
+  }
+  expect(watch.problems).toEqual([]);
+});
+
+test('the panel imports a bundle, runs it on each provider, names the provider and compares with the engine', async ({ page }) => {
+  const watch = watchConsole(page);
+  await openPage(page);
+  const file = join(server.dir, 'run.zip');
+  writeFileSync(file, writeBundle({ config, weights }));
+  await page.getByTestId('infer-file').setInputFiles(file);
+  await page.getByTestId('infer-load').click();
+  await expect(page.getByTestId('infer-model')).toContainText('proxy attention, task listops');
+  const input = parseListOps('[MAX 2 9 [MIN 4 7 ] 0 ]'); // the panel's example expression
+  const expected = (await nodeOutputs(exportOnnx(config, weights, { attentionOutputs: true }), singleBatch(config, input.tokens))).logits;
+  for (const provider of ['webgpu', 'wasm'] as const) {
+    await page.getByTestId('infer-provider-choice').selectOption(provider);
+    await expect(page.getByTestId('infer-session-state')).toHaveText('ready');
+    await page.getByTestId('infer-run').click();
+    const result = page.getByTestId('infer-result');
+    await expect(result).toHaveAttribute('data-provider', provider);
+    await expect(page.getByTestId('infer-provider')).toContainText(`${provider} execution provider (chosen)`);
+    const logits = JSON.parse((await result.getAttribute('data-logits'))!) as number[];
+    expect(relativeError(logits, expected)).toBeLessThan(TOLERANCE);
+    const engine = Number(await result.getAttribute('data-engine-difference'));
+    console.log(`${provider}: panel max |ORT − engine| = ${engine.toExponential(2)}`);
+    expect(engine).toBeLessThan(ENGINE_TOLERANCE);
+    await expect(page.getByTestId('infer-heatmap')).toBeVisible();
+  }
+  // A damaged file is refused with its reason, and the loaded model stays.
+  const bad = join(server.dir, 'bad.zip');
+  writeFileSync(bad, new TextEncoder().encode('PK this is not a bundle'));
+  await page.getByTestId('infer-file').setInputFiles(bad);
+  await page.getByTestId('infer-load').click();
+  await expect(page.getByTestId('infer-load-error')).toContainText('bad.zip was refused (bundle)');
+  await expect(page.getByTestId('infer-model')).toContainText('run.zip');
+  expect(watch.problems).toEqual([]);
+});

@@ -1,0 +1,40 @@
+import { useEffect, useMemo, useRef } from 'react';
+import { finiteRange, matrixToRgba } from '../views/colormap';
+
+interface Props {
+  /** Row-major rows × cols values. */
+  data: Float32Array;
+  rows: number;
+  cols: number;
+  title: string;
+}
+
+/** One attention factor of one head as a viridis canvas, with its shape and value range. */
+export function FactorHeatmap({ data, rows, cols, title }: Props) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const range = useMemo(() => finiteRange(data), [data]);
+  const img = useMemo(() => matrixToRgba(data, rows, cols, range.lo, range.hi, 512), [data, rows, cols, range]);
+  useEffect(() => {
+    const el = canvas.current;
+    const ctx = el?.getContext('2d');
+    if (!el || !ctx) return;
+    el.width = img.width;
+    el.height = img.height;
+    ctx.putImageData(new ImageData(img.pixels.slice(), img.width, img.height), 0, 0);
+  }, [img]);
+  const side = 240;
+  const aspect = cols / rows;
+  return (
+    <figure className="infer-heatmap" data-testid="infer-heatmap">
+      <figcaption>
+        {title} <span className="muted">[{rows}×{cols}], {range.lo.toPrecision(3)} … {range.hi.toPrecision(3)}</span>
+      </figcaption>
+      <canvas
+        ref={canvas}
+        role="img"
+        aria-label={`${title}: ${rows} by ${cols}, values ${range.lo.toPrecision(3)} to ${range.hi.toPrecision(3)}`}
+        style={{ width: aspect >= 1 ? side : Math.max(24, side * aspect), height: aspect >= 1 ? Math.max(24, side / aspect) : side, imageRendering: 'pixelated' }}
+      />
+    </figure>
+  );
+}
