@@ -19,14 +19,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CpuBackend } from '../engine';
+import { CpuBackend, intTensor, noGrad, scope, tensor, type Backend } from '../engine';
 import { acquireGpu, type GpuContext } from '../engine/webgpu/device';
 import { nodeGpu } from '../engine/webgpu/node';
 import { WebGpuBackend } from '../engine/webgpu/backend';
 import type { ModelConfig } from './config';
 import { buildModel } from './model';
 import { tinyConfig } from './testing/configs';
-import { compareOutputs, parameterShapes, randomBatch, randomMasks, randomWeights, readOutputs, runPython, runTypeScript, writeCase, type CaseData, type Outputs } from './testing/parity';
+import { compareOutputs, relativeError, parameterShapes, randomBatch, randomMasks, randomWeights, readOutputs, runPython, runTypeScript, writeCase, type CaseData, type Outputs } from './testing/parity';
 
 interface Case {
   name: string;
@@ -111,6 +111,20 @@ afterAll(() => {
 });
 
 describe('on WebGPU', () => {
+  it('drawn dropout (elementwise and K2 columns) is the same on WebGPU and on the CPU for the same seed', async () => {
+    const config = tinyConfig('proxy', { dropout: 0.3, decomposedDropoutRate: 0.3 });
+    const logits = async (be: Backend, seed: number) => {
+      const model = buildModel(be, config, 7); // the same init seed gives the same weights on both
+      const batch = { tokens: intTensor(be, Array.from({ length: 48 }, (_, i) => 1 + (i % 10)), [3, 16]), mask: tensor(be, Array.from({ length: 48 }, (_, i) => (i % 16 < 11 ? 1 : 0)), [3, 16]) };
+      const out = await noGrad(() => scope(() => model.forward(batch, { train: true, dropoutSeed: seed }).logits)).read();
+      model.dispose();
+      return Array.from(out);
+    };
+    const [onGpu, onCpu, otherSeed] = [await logits(gpu, 5), await logits(new CpuBackend('f32'), 5), await logits(gpu, 6)];
+    expect(relativeError(onGpu, onCpu)).toBeLessThan(1e-5);
+    expect(relativeError(otherSeed, onCpu)).toBeGreaterThan(1e-3);
+  });
+
   it("buildModel reads the adapter's limits and refuses a buffer over them", () => {
     const huge = tinyConfig('softmax', { seqLen: 16384, heads: 16, dModel: 64 });
     expect(() => buildModel(gpu, huge, 0, { batchSize: 4 })).toThrow(/softmax attention \[B, H, n, n\] buffer \[4, 16, 16384, 16384\] needs 68719476736 bytes .* over this device's max(StorageBufferBindingSize|BufferSize)/);
