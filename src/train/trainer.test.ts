@@ -9,7 +9,7 @@ async function run(trainer: Trainer, steps: number): Promise<number[]> {
   const losses: number[] = [];
   for (let i = 0; i < steps; i++) {
     trainer.trainStep();
-    if (i % 2 === 1 || i === steps - 1) losses.push(...(await trainer.readPending()).map((v) => v.loss));
+    if (i % 2 === 1 || i === steps - 1) losses.push(...(await trainer.readPending()).values.map((v) => v.loss));
   }
   return losses;
 }
@@ -67,6 +67,21 @@ describe('Trainer (CPU reference backend)', () => {
     expect(() => parseCheckpoint(new Uint8Array([1, 2, 3]))).toThrow();
     trainer.dispose();
     other.dispose();
+  });
+});
+
+describe('non-finite detection', () => {
+  it('flags NaN weights even when the loss stays finite behind a ReLU', async () => {
+    const config = tinyConfig('nystrom');
+    const trainer = new Trainer(new CpuBackend('f32'), config, await taskFor(config));
+    trainer.trainStep();
+    expect((await trainer.readPending()).finite).toBe(true);
+    const name = 'embed.tokens.weight';
+    trainer.model.params.load(name, new Float32Array(trainer.model.params.get(name).size).fill(NaN));
+    trainer.trainStep();
+    const r = await trainer.readPending();
+    expect(r.finite).toBe(false);
+    trainer.dispose();
   });
 });
 

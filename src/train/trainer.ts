@@ -44,6 +44,16 @@ interface Pending {
   labels: Int32Array;
 }
 
+/** What one read-back returns: the values of every step since the last read, and a health check. */
+export interface ReadResult {
+  values: StepValues[];
+  /**
+   * False when any loss or any weight is NaN or ±Inf. The weights are checked too because a
+   * NaN can hide behind a ReLU (max(NaN, 0) is 0 on GPUs), leaving a finite loss on dead weights.
+   */
+  finite: boolean;
+}
+
 export interface EvalResult {
   loss: number;
   accuracy: number;
@@ -99,6 +109,8 @@ export class Trainer {
   /** Multiplies the scheduled learning rate (a resume after a non-finite loss lowers it). */
   lrScale = 1;
   private pending: Pending[] = [];
+  /** One element: set to 1 by `checkFinite` when a weight is NaN or ±Inf. */
+  private readonly nonFiniteFlag: Tensor;
 
   constructor(
     readonly backend: Backend,
@@ -115,6 +127,7 @@ export class Trainer {
     });
     this.clipper = new GradClipper(backend);
     this.schedule = makeSchedule(config);
+    this.nonFiniteFlag = Tensor.empty(backend, [1], { category: 'scratch', label: 'weights non-finite flag' });
   }
 
   /** The learning rate and β1 that step `step` (0-based) uses. */
@@ -149,10 +162,13 @@ export class Trainer {
     this.backend.flush();
   }
 
-  /** Read the values of every step since the last read (one wait for the device). */
-  async readPending(): Promise<StepValues[]> {
+  /** Read the values of every step since the last read, and whether losses and weights are finite (one wait for the device). */
+  async readPending(): Promise<ReadResult> {
     const pending = this.pending;
     this.pending = [];
+    this.backend.fill(this.nonFiniteFlag.buf, 0);
+    for (const p of this.model.params.params()) this.backend.checkFinite(p.buf, this.nonFiniteFlag.buf);
+    const flag = this.nonFiniteFlag.item();
     const values = await Promise.all(
       pending.map(async (p) => {
         const [loss, taskLoss, contrastiveLoss] = await Promise.all([p.loss.item(), p.taskLoss.item(), p.contrastiveLoss.item()]);
@@ -162,7 +178,8 @@ export class Trainer {
       }),
     );
     for (const p of pending) for (const t of [p.loss, p.taskLoss, p.contrastiveLoss, p.logits]) t?.dispose();
-    return values;
+    const weightsFinite = (await flag) === 0;
+    return { values, finite: weightsFinite && values.every((v) => Number.isFinite(v.loss)) };
   }
 
   /** Mean loss and accuracy over `batches` batches of a split (all of it when batches is omitted). */
@@ -202,6 +219,7 @@ export class Trainer {
     this.pending = [];
     this.optimizer.dispose();
     this.clipper.dispose();
+    this.nonFiniteFlag.dispose();
     this.model.dispose();
   }
 }

@@ -1,0 +1,127 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { nodeGpu } from '../engine/webgpu/node';
+import { createBackend, type BackendHandle } from './backendFactory';
+import type { FromWorker } from './protocol';
+import { TrainingSession } from './session';
+import { MemoryCheckpointStore } from './store/memory';
+import { taskFor } from './taskFromConfig';
+import { tinyConfig } from './testing';
+
+const handles: BackendHandle[] = [];
+afterAll(() => {
+  for (const h of handles) h.destroyDevice?.();
+});
+
+function harness(choice: 'webgpu' | 'cpu' = 'webgpu') {
+  const messages: FromWorker[] = [];
+  const store = new MemoryCheckpointStore();
+  const session = new TrainingSession({
+    post: (m) => messages.push(structuredClone(m)),
+    createBackend: async (c) => {
+      const h = await createBackend(c === 'auto' ? choice : c, nodeGpu());
+      handles.push(h);
+      return h;
+    },
+    loadTask: (config) => taskFor(config),
+    store,
+    yieldToEvents: () => new Promise((r) => setImmediate(r)),
+    now: () => performance.now(),
+  });
+  const until = async (pred: (m: FromWorker[]) => boolean, what: string, ms = 90_000) => {
+    const t0 = Date.now();
+    while (!pred(messages)) {
+      if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}; last messages: ${JSON.stringify(messages.slice(-4)).slice(0, 600)}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+  const losses = () => messages.flatMap((m) => (m.type === 'metrics' ? m.rows : [])).filter((r) => r.loss !== undefined).map((r) => [r.step, r.loss!] as const);
+  return { session, messages, store, until, losses };
+}
+
+const finished = (m: FromWorker[]) => m.some((x) => x.type === 'state' && x.state === 'finished');
+
+describe('training session on WebGPU (Dawn)', () => {
+  it('runs the LRA protocol: trains, evaluates, keeps the best checkpoint, tests it at the end', async () => {
+    const h = harness();
+    const config = tinyConfig('proxy', { steps: 12, evalEvery: 6, checkpointEvery: 6 });
+    await h.session.handle({ type: 'start', config, runId: 'run-1', backend: 'webgpu' });
+    await h.until(finished, 'the run to finish');
+    const kinds = h.messages.map((m) => m.type);
+    expect(kinds[0]).toBe('state'); // building
+    expect(h.messages.find((m) => m.type === 'backend')).toMatchObject({ kind: 'webgpu' });
+    const evals = h.messages.filter((m) => m.type === 'eval');
+    expect(evals.filter((e) => e.type === 'eval' && e.split === 'validation').map((e) => e.type === 'eval' && e.step)).toEqual([6, 12]);
+    expect(evals.filter((e) => e.type === 'eval' && e.split === 'test')).toHaveLength(1);
+    expect(h.losses().map(([s]) => s)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(await h.store.load('run-1', 'best')).not.toBeNull();
+    expect((await h.store.list())[0]).toMatchObject({ runId: 'run-1', step: 12, state: 'finished' });
+    const rows = h.messages.flatMap((m) => (m.type === 'metrics' ? m.rows : []));
+    expect(rows.some((r) => (r.tokensPerSec ?? 0) > 0 && (r.memWeights ?? 0) > 0)).toBe(true);
+  });
+
+  it('pauses on a non-finite loss and resumes from the last checkpoint with a lower learning rate', async () => {
+    const h = harness();
+    const config = tinyConfig('nystrom', { steps: 30, evalEvery: 30, checkpointEvery: 4 });
+    await h.session.handle({ type: 'start', config, runId: 'nan', backend: 'webgpu' });
+    await h.until((m) => m.some((x) => x.type === 'checkpoint' && x.step === 4), 'the first checkpoint');
+    await h.session.handle({ type: 'pause' });
+    const t = h.session.trainer!;
+    const name = t.model.params.names()[0];
+    t.model.params.load(name, new Float32Array(t.model.params.get(name).size).fill(NaN));
+    await h.session.handle({ type: 'resume' });
+    await h.until((m) => m.some((x) => x.type === 'failure'), 'the non-finite failure');
+    const failure = h.messages.find((m) => m.type === 'failure')!;
+    expect(failure).toMatchObject({ kind: 'non-finite-loss', canResume: true });
+    expect(h.session.state).toBe('paused');
+    const stepAtFailure = h.session.trainer!.step;
+    const lastCkpt = failure.type === 'failure' ? failure.lastCheckpointStep! : -1;
+    expect(lastCkpt).toBeGreaterThanOrEqual(4);
+    const before = h.messages.length;
+    const lrBefore = h.losses().length;
+    await h.session.handle({ type: 'resume', lrScale: 0.5 });
+    expect(h.session.trainer!.lrScale).toBe(0.5);
+    await h.until(finished, 'the resumed run to finish');
+    // The resumed run restarts right after the checkpoint, with half the scheduled learning rate.
+    const resumedRows = h.messages.slice(before).flatMap((m) => (m.type === 'metrics' ? m.rows : [])).filter((r) => r.loss !== undefined);
+    expect(resumedRows[0].step).toBe(lastCkpt + 1);
+    const firstTime = h.messages.slice(0, before).flatMap((m) => (m.type === 'metrics' ? m.rows : [])).find((r) => r.step === lastCkpt + 1)!;
+    expect(resumedRows[0].lr! / firstTime.lr!).toBeCloseTo(0.5, 10);
+    expect(lrBefore).toBeGreaterThan(0);
+    const after = h.losses().filter(([s]) => s > stepAtFailure);
+    expect(after.length).toBeGreaterThan(0);
+    for (const [, l] of after) expect(Number.isFinite(l)).toBe(true);
+  });
+
+  it('recovers from a lost device: reports it and continues from the last checkpoint on a new device', async () => {
+    const config = tinyConfig('proxy', { steps: 16, evalEvery: 16, checkpointEvery: 5 });
+    const straight = harness();
+    await straight.session.handle({ type: 'start', config, runId: 'straight', backend: 'webgpu' });
+    await straight.until(finished, 'the uninterrupted run');
+
+    const h = harness();
+    await h.session.handle({ type: 'start', config, runId: 'lost', backend: 'webgpu' });
+    await h.until((m) => m.some((x) => x.type === 'checkpoint' && x.step === 5), 'the checkpoint of step 5');
+    await h.until(() => (h.session.trainer?.step ?? 0) >= 7, 'step 7');
+    handles[handles.length - 1].destroyDevice!();
+    await h.until(finished, 'the recovered run to finish');
+    const failure = h.messages.find((m) => m.type === 'failure');
+    expect(failure).toMatchObject({ kind: 'device-lost', lastCheckpointStep: 5, canResume: true });
+    expect(h.messages.filter((m) => m.type === 'backend')).toHaveLength(2); // a second device
+    // After the loss the run repeats steps 6.. from the checkpoint: the same values as never interrupted.
+    const ref = new Map(straight.losses());
+    const last = new Map(h.losses());
+    for (let s = 6; s <= 16; s++) expect(last.get(s)).toBeCloseTo(ref.get(s)!, 5);
+  });
+
+  it('refuses a model over the device limits before training, with the numbers', async () => {
+    const h = harness();
+    const config = tinyConfig('softmax', { seqLen: 64, listopsMaxLen: 60 });
+    const huge = { ...config, batchSize: 100000 };
+    await h.session.handle({ type: 'start', config: huge, runId: 'huge', backend: 'webgpu' });
+    const failure = h.messages.find((m) => m.type === 'failure');
+    expect(failure).toMatchObject({ canResume: false });
+    expect(failure && failure.type === 'failure' && failure.kind).toMatch(/over-limit|invalid-config/);
+    expect(failure && failure.type === 'failure' && failure.message).toMatch(/\d/);
+    expect(h.session.state).toBe('failed');
+  });
+});
