@@ -53,7 +53,7 @@ export function loadOrt(): Promise<typeof Ort> {
 
 /** Whether this browser gives a WebGPU adapter (the condition for the `webgpu` provider). */
 export async function hasWebGpu(): Promise<boolean> {
-  const gpu = (globalThis.navigator as Navigator & { gpu?: GPU }).gpu;
+  const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
   if (!gpu) return false;
   try {
     return (await gpu.requestAdapter()) !== null;
