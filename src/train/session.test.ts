@@ -124,4 +124,28 @@ describe('training session on WebGPU (Dawn)', () => {
     expect(failure && failure.type === 'failure' && failure.message).toMatch(/\d/);
     expect(h.session.state).toBe('failed');
   });
+
+  it('applies hot settings from the next step and refuses cold ones with a message (CPU backend)', async () => {
+    const h = harness('cpu');
+    const config = tinyConfig('proxy', { steps: 400, evalEvery: 400, checkpointEvery: 400 });
+    await h.session.handle({ type: 'start', config, runId: 'hot', backend: 'cpu' });
+    expect(h.messages.find((m) => m.type === 'backend')).toMatchObject({ kind: 'cpu', label: expect.stringMatching(/CPU reference/) });
+    await h.until(() => h.losses().length >= 3, 'three steps');
+    await h.session.handle({ type: 'pause' });
+    await h.session.handle({ type: 'update', changes: { seqLen: 64 } });
+    expect(h.messages.find((m) => m.type === 'cold-change')).toMatchObject({ keys: ['seqLen'], message: expect.stringMatching(/start a new run/) });
+    const stepAt = h.session.trainer!.step;
+    const oldLr = h.session.trainer!.scheduled(stepAt).lr;
+    await h.session.handle({ type: 'update', changes: { lr: config.lr * 10, contrastiveWeight: 0 } });
+    const expectedLr = h.session.trainer!.scheduled(stepAt).lr;
+    expect(expectedLr / oldLr).toBeCloseTo(10, 10);
+    await h.session.handle({ type: 'step', count: 2 });
+    await h.until(() => h.losses().some(([s]) => s === stepAt + 2), 'two single steps');
+    const rows = h.messages.flatMap((m) => (m.type === 'metrics' ? m.rows : []));
+    const next = rows.find((r) => r.step === stepAt + 1 && r.lr !== undefined)!;
+    expect(next.lr).toBeCloseTo(expectedLr, 12);
+    expect(next.loss).toBeCloseTo(next.taskLoss!, 12); // λ = 0 from the next step on
+    expect(h.session.state).toBe('paused');
+    await h.session.handle({ type: 'stop' });
+  });
 });

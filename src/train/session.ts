@@ -9,7 +9,7 @@
  *   checkpoint (losing at most the steps since then);
  * - a model over the device's limits is refused before training, with the numbers.
  */
-import { COLD_KEYS, validateConfig, type ConfigKey, type RunConfig } from '../model/config';
+import { COLD_KEYS, HOT_KEYS, keysOfPart, validateConfig, type ConfigKey, type RunConfig } from '../model/config';
 import { ModelConfigError } from '../model/validate';
 import type { Task } from '../data';
 import { captureCheckpoint, parseCheckpoint, restoreCheckpoint } from './checkpoint';
@@ -35,6 +35,8 @@ export interface SessionDeps {
 
 /** Hot keys applied without rebuilding the model or optimizer. */
 const CHEAP_HOT = new Set<ConfigKey>(['lr', 'weightDecay', 'gradClip', 'evalEvery', 'evalSteps', 'checkpointEvery']);
+/** Hot keys the model applies itself from its next forward (dropout rates, λ, τ). */
+const MODEL_HOT = new Set<ConfigKey>(HOT_KEYS.filter((k) => keysOfPart('model').includes(k)));
 /** Read values back at least this often (ms), and post metrics at most this often. */
 const READ_INTERVAL_MS = 250;
 const READ_EVERY_STEPS = 16;
@@ -221,12 +223,14 @@ export class TrainingSession {
       this.deps.post({ type: 'cold-change', keys: Object.keys(changes), message: issues.filter((i) => i.severity === 'error').map((i) => i.message).join(' ') });
       return;
     }
-    if (Object.keys(changes).every((k) => CHEAP_HOT.has(k as ConfigKey))) {
+    if (Object.keys(changes).every((k) => CHEAP_HOT.has(k as ConfigKey) || MODEL_HOT.has(k as ConfigKey))) {
+      const modelChanges = Object.fromEntries(Object.entries(changes).filter(([k]) => MODEL_HOT.has(k as ConfigKey)));
+      if (Object.keys(modelChanges).length > 0) this.trainer.model.updateHot(modelChanges);
       this.trainer.applyOptimizerSettings(changes);
       this.config = this.trainer.config;
       return;
     }
-    // Dropout rates, λ, τ, β and eps live in the modules and the optimizer: rebuild them around the same state.
+    // β2 and eps are fixed in the optimizer: rebuild it (and the model) around the same state.
     const wasRunning = this.state === 'running';
     this.state = 'paused';
     while (this.looping) await this.deps.yieldToEvents();
