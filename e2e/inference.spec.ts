@@ -128,7 +128,7 @@ test('the panel imports a bundle, runs it on each provider, names the provider a
   }
   // A damaged file is refused with its reason, and the loaded model stays.
   const bad = join(server.dir, 'bad.zip');
-  writeFileSync(bad, new TextEncoder().encode('PK this is not a bundle'));
+  writeFileSync(bad, writeBundle({ config, weights }).subarray(0, 300)); // a truncated download
   await page.getByTestId('infer-file').setInputFiles(bad);
   await page.getByTestId('infer-load').click();
   await expect(page.getByTestId('infer-load-error')).toContainText('bad.zip was refused (bundle)');

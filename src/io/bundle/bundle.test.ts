@@ -156,5 +156,6 @@ describe('bundle import refuses bad files with a typed error naming the problem'
     expect(importRun(entries['model.safetensors']).config).toEqual(config);
     refused(() => importRun(entries['model.safetensors'], JSON.stringify({ ...config, dModel: 16 })), 'config', /the config file and the the weights file metadata disagree on dModel/);
     refused(() => importRun(good, '{}'), 'bundle', /carries its own config.json/);
+    refused(() => importRun(good.subarray(0, 300)), 'bundle', /not a zip archive/); // a truncated download is still recognised as a zip
   });
 });

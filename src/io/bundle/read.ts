@@ -38,12 +38,15 @@ export interface ReadOptions {
   limits?: Partial<ImportLimits>;
 }
 
-const ZIP_MAGIC = [0x50, 0x4b];
+/** A zip starts with a local file header (PK 3 4) or, when empty, the end record (PK 5 6). */
+function looksLikeZip(b: Uint8Array): boolean {
+  return b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && ((b[2] === 3 && b[3] === 4) || (b[2] === 5 && b[3] === 6));
+}
 
 /** A bundle zip, or (when the bytes are not a zip) a bare model safetensors file with `configJson`. */
 export function importRun(bytes: Uint8Array | ArrayBuffer, configJson?: Uint8Array | string, options: ReadOptions = {}): ImportedRun {
   const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  const isZip = data[0] === ZIP_MAGIC[0] && data[1] === ZIP_MAGIC[1];
+  const isZip = looksLikeZip(data);
   if (isZip && configJson !== undefined) throw new ImportError('bundle', 'a bundle zip carries its own config.json; give a separate config only with a bare .safetensors file.');
   return isZip ? readBundle(data, options) : readWeightsFile(data, configJson, options);
 }
@@ -75,7 +78,7 @@ export function readBundle(bytes: Uint8Array | ArrayBuffer, options: ReadOptions
 export function readWeightsFile(bytes: Uint8Array | ArrayBuffer, configJson?: Uint8Array | string, options: ReadOptions = {}): ImportedRun {
   const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   const limit = options.limits?.maxEntryBytes ?? DEFAULT_LIMITS.maxEntryBytes;
-  if (data.length > limit) throw new ImportError('truncated', `the weights file has ${data.length} bytes, over the limit of ${limit}.`);
+  if (data.length > limit) throw new ImportError('bundle', `the weights file has ${data.length} bytes, over the limit of ${limit}.`);
   const side = configJson === undefined ? null : parseConfig(configJson, 'the config file');
   const run = readModel(data, 'the weights file', side, 'the config file');
   return { ...run, metrics: null, optimizer: null, onnx: null, source: 'safetensors' };

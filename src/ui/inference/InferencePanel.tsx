@@ -12,6 +12,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { RunConfig } from '../../model/config';
 import { ImportError } from '../../io/errors';
 import { importRun } from '../../io/bundle/read';
+import { DEFAULT_LIMITS } from '../../io/bundle/names';
 import { exportOnnx } from '../../io/onnx/export';
 import type { InferenceBatch } from '../../infer/engineLogits';
 import { maxAbsDifference, singleBatch } from '../../infer/inputs';
@@ -57,6 +58,8 @@ export function InferencePanel({ currentRun, engineLogits }: InferencePanelProps
   const load = async () => {
     const file = bundleInput.current?.files?.[0];
     if (!file) return setLoadError('choose a bundle (.zip) or a weights file (.safetensors) first.');
+    // Refused before reading it into memory; the importer bounds what the zip inflates to.
+    if (file.size > DEFAULT_LIMITS.maxTotalBytes) return setLoadError(`${file.name} has ${file.size} bytes, over the limit of ${DEFAULT_LIMITS.maxTotalBytes}.`);
     try {
       const configFile = configInput.current?.files?.[0];
       const run = importRun(new Uint8Array(await file.arrayBuffer()), configFile ? new Uint8Array(await configFile.arrayBuffer()) : undefined);
