@@ -1,0 +1,53 @@
+/// <reference lib="webworker" />
+/**
+ * The training worker: a thin adapter between `postMessage` and `TrainingSession`. WebGPU
+ * comes from the worker's own `navigator.gpu`; corpora from this origin's /data/; checkpoints
+ * go to IndexedDB (or, if the browser refuses it, to memory, and the run list says so).
+ */
+import { computeViews } from '../model/views';
+import { httpFetcher } from '../data/corpora/load';
+import { createBackend } from './backendFactory';
+import type { ToWorker } from './protocol';
+import { TrainingSession } from './session';
+import { IndexedDbCheckpointStore } from './store/indexedDb';
+import { MemoryCheckpointStore } from './store/memory';
+import { taskFor } from './taskFromConfig';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const fetchBytes = httpFetcher(new URL('/data/', scope.location.href).href);
+const store = typeof indexedDB !== 'undefined' ? new IndexedDbCheckpointStore() : new MemoryCheckpointStore();
+
+// A MessageChannel hop lets queued commands (pause, stop) in without setTimeout's clamping.
+const channel = new MessageChannel();
+const waiting: (() => void)[] = [];
+channel.port1.onmessage = () => waiting.shift()?.();
+const yieldToEvents = () =>
+  new Promise<void>((resolve) => {
+    waiting.push(resolve);
+    channel.port2.postMessage(null);
+  });
+
+const session = new TrainingSession({
+  post: (msg) => scope.postMessage(msg),
+  createBackend: (choice) => createBackend(choice, (scope.navigator as Navigator & { gpu?: GPU }).gpu, { timing: false }),
+  loadTask: (config) => taskFor(config, fetchBytes),
+  store,
+  yieldToEvents,
+  now: () => performance.now(),
+  jsHeap: () => (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize,
+  views: async (trainer, split, example) => {
+    const ex = trainer.task.example(split, Math.min(example, trainer.task.splitSizes[split] - 1));
+    const n = trainer.config.seqLen;
+    const tokens = new Int32Array(n);
+    const mask = new Float32Array(n);
+    tokens.set(ex.tokens.subarray(0, n));
+    mask.fill(1, 0, Math.min(n, ex.tokens.length));
+    return { example: { split, index: example, tokens: Array.from(ex.tokens.subarray(0, n)), label: ex.label }, views: await computeViews(trainer.model, { tokens, mask }) };
+  },
+});
+
+// Commands run one after another: a `pause` must not overtake the `start` before it.
+let queue = Promise.resolve();
+scope.onmessage = (ev: MessageEvent<ToWorker>) => {
+  queue = queue.then(() => session.handle(ev.data)).catch((e: Error) => scope.postMessage({ type: 'failure', kind: 'internal', message: e.message, step: session.trainer?.step ?? 0, lastCheckpointStep: null, canResume: false }));
+};
