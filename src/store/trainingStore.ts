@@ -143,8 +143,8 @@ export class TrainingClient {
 
   /** Create the worker (if needed) and ask it for the saved runs. */
   connect(): void {
-    this.ensureWorker();
-    this.send({ type: 'list-runs' });
+    // A worker that cannot be created is reported in `workerError`, not thrown at page load.
+    if (this.ensureWorker()) this.send({ type: 'list-runs' });
   }
 
   /** Start a new run from a validated config. */
@@ -221,7 +221,10 @@ export class TrainingClient {
     return requestId;
   }
 
-  listRuns(): void { this.send({ type: 'list-runs' }); }
+  /** Ask for the saved runs (quietly nothing when there is no worker: `workerError` already says why). */
+  listRuns(): void {
+    if (this.ensureWorker()) this.send({ type: 'list-runs' });
+  }
 
   deleteRun(runId: string): void {
     this.send({ type: 'delete-run', runId });
@@ -317,9 +320,18 @@ export class TrainingClient {
   }
 }
 
+/**
+ * The training worker entry, bundled as a module worker by Vite. A glob import rather than
+ * `new Worker(new URL('../train/worker.ts', import.meta.url))` because the glob lets the page
+ * build (and say so) while the worker file does not exist yet; Vite emits the same worker chunk.
+ */
+const WORKER_ENTRY = import.meta.glob<new (options?: { name?: string }) => Worker>('../train/worker.ts', { query: '?worker', import: 'default', eager: true });
+
 /** The page's worker: the training loop of src/train/worker.ts as a module worker. */
 export function createTrainingWorker(): WorkerLike {
-  return new Worker(new URL('../train/worker.ts', import.meta.url), { type: 'module', name: 'training' }) as unknown as WorkerLike;
+  const Ctor = WORKER_ENTRY['../train/worker.ts'];
+  if (!Ctor) throw new Error('src/train/worker.ts is not part of this build: training is not available');
+  return new Ctor({ name: 'training' }) as unknown as WorkerLike;
 }
 
 let pageClient: TrainingClient | null = null;

@@ -1,7 +1,21 @@
+import { useEffect } from 'react';
+import { syncHash } from '../store/configStore';
+import { trainingClient } from '../store/trainingStore';
 import { BackendBadge } from './BackendBadge';
+import { ChartsPanel } from './charts/ChartsPanel';
+import { ConfigPanel } from './config/ConfigPanel';
+import { AblationPanel } from './runs/AblationPanel';
+import { RunsPanel } from './runs/RunsPanel';
+import { RunControls } from './RunControls';
+import { RunStatus } from './RunStatus';
+import { AttentionPanel } from './views/AttentionPanel';
 
-/** The playground page. Panels (configuration, charts, attention views) grow in later issues. */
+/** The playground page: configuration on the left; controls, curves, attention views and run comparison on the right. */
 export function App() {
+  useEffect(() => syncHash(), []);
+  useEffect(() => {
+    trainingClient().connect();
+  }, []);
   return (
     <div className="app">
       <header className="app-header">
@@ -14,17 +28,30 @@ export function App() {
         </div>
         <BackendBadge />
       </header>
-      <main className="app-main">
-        <section className="panel">
-          <h2>What this is</h2>
-          <p>
-            Proxyformer (Lee, Lee &amp; Shin, AAAI 2024) replaces Nyströmformer&apos;s segment-mean landmarks with trainable proxy
-            tokens, made input-aware by an injection module, kept diverse by a contrastive loss and regularised by a column dropout on
-            the decomposed middle matrix. Its code is not public: every uncertain piece here is a switch, and the page marks which parts
-            are the paper&apos;s words and which are our reading.
-          </p>
-        </section>
-      </main>
+      <div className="layout">
+        <aside className="side">
+          <ConfigPanel />
+        </aside>
+        <main className="app-main">
+          <section className="panel controls-panel" aria-label="Run">
+            <RunControls />
+            <RunStatus />
+          </section>
+          <ChartsPanel />
+          <AttentionPanel />
+          <RunsPanel />
+          <AblationPanel />
+          <section className="panel">
+            <h2>What this is</h2>
+            <p>
+              Proxyformer (Lee, Lee &amp; Shin, AAAI 2024) replaces Nyströmformer&apos;s segment-mean landmarks with trainable proxy
+              tokens, made input-aware by an injection module, kept diverse by a contrastive loss and regularised by a column dropout on
+              the decomposed middle matrix. Its code is not public: every uncertain piece here is a switch, and the page marks which parts
+              are the paper&apos;s words and which are our reading.
+            </p>
+          </section>
+        </main>
+      </div>
     </div>
   );
 }

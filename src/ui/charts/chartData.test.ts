@@ -33,7 +33,7 @@ describe('chart data shaping', () => {
   });
 
   it('aligns stacked columns on the step axis, missing values as 0', () => {
-    const b = buffer(3, (i) => (i === 1 ? {} : { memWeights: 10, memScratch: i }));
+    const b = buffer(3, (i): Record<string, number> => (i === 1 ? {} : { memWeights: 10, memScratch: i }));
     expect(alignedRows(b, ['memWeights', 'memScratch'], 100)).toEqual([
       { step: 0, memWeights: 10, memScratch: 0 }, { step: 2, memWeights: 10, memScratch: 2 },
     ]);

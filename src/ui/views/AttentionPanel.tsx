@@ -1,0 +1,155 @@
+import { useEffect, useRef, useState } from 'react';
+import { isActive, trainingClient, useTraining } from '../../store/trainingStore';
+import { ChartCard } from '../charts/ChartCard';
+import { formatNumber } from '../charts/chartData';
+import { MetricChart } from '../charts/MetricChart';
+import { viewRequest } from '../useCommands';
+import { finiteRange } from './colormap';
+import { Heatmap } from './Heatmap';
+import type { AttentionViews } from './types';
+import { K3OverInput, ResidualChart, SegmentStrip } from './ViewsExtras';
+import { Provenance } from './Provenance';
+
+/** Attention views of one example, layer and head: the Nyström factors, redundancy, pseudo-inverse and approximation error. */
+export function AttentionPanel() {
+  const views = useTraining((s) => s.views);
+  const error = useTraining((s) => s.viewsError);
+  const pending = useTraining((s) => s.viewsPending);
+  const step = useTraining((s) => s.step);
+  const runState = useTraining((s) => s.runState);
+  const runId = useTraining((s) => s.runId);
+  const version = useTraining((s) => s.metricsVersion);
+  const [example, setExample] = useState(0);
+  const [split, setSplit] = useState<'validation' | 'test'>('validation');
+  const [layer, setLayer] = useState(0);
+  const [head, setHead] = useState(0);
+  const [every, setEvery] = useState(0);
+  const lastAuto = useRef(-Infinity);
+  const client = trainingClient();
+  const canRequest = runState === 'running' || runState === 'paused' || runState === 'finished';
+
+  useEffect(() => {
+    viewRequest.set({ example, split });
+  }, [example, split]);
+  useEffect(() => {
+    // Every k steps, outside the training hot path: the worker computes views between steps.
+    if (every <= 0 || !isActive(runState) || pending !== null) return;
+    if (step - lastAuto.current >= every) {
+      lastAuto.current = step;
+      client.requestViews(example, split);
+    }
+  }, [step, every, runState, pending, example, split, client]);
+
+  const L = views?.heads.length ?? 0;
+  const H = views?.heads[0]?.length ?? 0;
+  const l = Math.min(layer, Math.max(0, L - 1));
+  const h = Math.min(head, Math.max(0, H - 1));
+  return (
+    <section className="panel" aria-labelledby="views-h">
+      <div className="panel-head">
+        <h2 id="views-h">Attention views</h2>
+        <label className="inline">Example <input type="number" min={0} value={example} onChange={(e) => setExample(Math.max(0, Math.floor(Number(e.currentTarget.value) || 0)))} /></label>
+        <label className="inline">Split <select value={split} onChange={(e) => setSplit(e.currentTarget.value as 'validation' | 'test')}><option value="validation">validation</option><option value="test">test</option></select></label>
+        <label className="inline">Layer <select value={l} onChange={(e) => setLayer(Number(e.currentTarget.value))} disabled={L === 0}>{Array.from({ length: Math.max(1, L) }, (_, i) => <option key={i} value={i}>{i}</option>)}</select></label>
+        <label className="inline">Head <select value={h} onChange={(e) => setHead(Number(e.currentTarget.value))} disabled={H === 0}>{Array.from({ length: Math.max(1, H) }, (_, i) => <option key={i} value={i}>{i}</option>)}</select></label>
+        <button type="button" onClick={() => client.requestViews(example, split)} disabled={!canRequest} aria-keyshortcuts="v">Refresh views <kbd aria-hidden="true">V</kbd></button>
+        <label className="inline">every <input type="number" min={0} value={every} onChange={(e) => setEvery(Math.max(0, Math.floor(Number(e.currentTarget.value) || 0)))} aria-label="Refresh the views every k steps (0 = only on request)" /> steps</label>
+      </div>
+      {pending !== null && <p className="muted" role="status">Computing views…</p>}
+      {error && <p className="msg-error" role="alert">{error}</p>}
+      {!views && !error && <p className="help">Start a run, then press <b>Refresh views</b> (or set “every k steps”): the worker runs one example through the model between steps and sends back each layer’s and head’s attention factors.</p>}
+      {views && <ViewBody views={views} layer={l} head={h} />}
+      {runId !== null && (
+        <ChartCard title="Landmark / proxy redundancy over training" name="proxy-cosine" note="Mean off-diagonal cosine similarity of the m landmarks or proxies (the paper’s redundancy analysis): lower means more diverse. The contrastive loss is there to push it down.">
+          <MetricChart series={[{ buffer: client.metrics(runId), metric: 'proxyCosine', label: 'mean off-diagonal cosine', colour: '#CC79A7' }]} version={version} smoothing={0} log={false} height={140} />
+        </ChartCard>
+      )}
+      <Provenance />
+    </section>
+  );
+}
+
+function ViewBody({ views, layer, head }: { views: AttentionViews; layer: number; head: number }) {
+  const v = views.heads[layer][head];
+  const n = views.seqLen;
+  const word = views.attention === 'proxy' ? 'proxy' : 'landmark';
+  const errorRange = v.exact && v.approx ? finiteRange(v.exact.data) : undefined;
+  return (
+    <div className="views" data-testid="views" data-attention={views.attention}>
+      <p className="muted">
+        Step {views.step} · {views.split} example {views.example.index} · label {views.example.label}
+        {views.example.prediction !== undefined && <> · predicted {views.example.prediction}</>} · n = {n}{views.attention !== 'softmax' && <>, m = {views.landmarks}</>}
+      </p>
+      {v.softmax && (
+        <div className="view-block">
+          <h3>Exact softmax attention</h3>
+          <p className="help">softmax(QKᵀ/√d_h): row i is how token i spreads its attention over all n tokens. Quadratic in n; the ground truth every approximation is measured against.</p>
+          <Heatmap matrix={v.softmax} title="softmax(QKᵀ/√d)" rowLabel="query token" colLabel="key token" testId="heatmap-softmax" />
+        </div>
+      )}
+      {(v.kernel1 || v.kernel2 || v.z || v.kernel3) && (
+        <div className="view-block">
+          <h3>The three kernels of the Nyström decomposition</h3>
+          <p className="help">
+            Attention ≈ K1 · Z · K3 with Z ≈ K2⁺. K1 = softmax(Q K̃ᵀ): each token’s attention over the m {word}s. K2 = softmax(Q̃ K̃ᵀ): the {word}s among themselves; Z is its iterative pseudo-inverse. K3 = softmax(Q̃ Kᵀ): each {word}’s attention over the tokens.
+            {views.attention === 'proxy' ? ' In Proxyformer the landmarks are trainable proxy tokens (made input-aware by the injection module), not segment means.' : ' In Nyströmformer the landmarks Q̃, K̃ are segment means of Q and K.'}
+          </p>
+          <div className="heatmap-row">
+            {v.kernel1 && <Heatmap matrix={v.kernel1} title="K1: tokens → landmarks" rowLabel="token" colLabel={word} testId="heatmap-k1" />}
+            {v.kernel2 && <Heatmap matrix={v.kernel2} title="K2" rowLabel={`${word} (query)`} colLabel={`${word} (key)`} testId="heatmap-k2" />}
+            {v.z && <Heatmap matrix={v.z} title="Z ≈ K2⁺" rowLabel={word} colLabel={word} testId="heatmap-z" />}
+            {v.kernel3 && <Heatmap matrix={v.kernel3} title="K3: landmarks → tokens" rowLabel={word} colLabel="token" testId="heatmap-k3" />}
+          </div>
+        </div>
+      )}
+      {views.attention === 'nystrom' && views.landmarks > 0 && n % views.landmarks === 0 && (
+        <div className="view-block">
+          <h3>Where the landmarks sit</h3>
+          <p className="help">Nyströmformer’s landmark j is the mean of the j-th of m equal segments ({n / views.landmarks} tokens each). Proxyformer’s proxies have no place in the sequence: they are learned.</p>
+          <SegmentStrip n={n} m={views.landmarks} />
+        </div>
+      )}
+      {v.kernel3 && (
+        <div className="view-block">
+          <h3>Each {word}’s attention over the input (K3 rows)</h3>
+          <p className="help">What each {word} reads from this example: its row of K3 over the n positions, {views.imageSide ? 'drawn over the input picture (brighter = more weight).' : 'as a colour behind each token.'}</p>
+          <K3OverInput task={views.task} kernel3={v.kernel3} tokens={views.example.tokens} imageSide={views.imageSide} />
+        </div>
+      )}
+      {v.cosine && (
+        <div className="view-block">
+          <h3>Redundancy: cosine similarity of the {word}s</h3>
+          <p className="help">Entry (i, j) is the cosine similarity of {word}s i and j. Mean off-diagonal value: <b data-testid="mean-off-diagonal">{v.meanOffDiagonal !== undefined ? formatNumber(v.meanOffDiagonal) : '–'}</b>. Redundant {word}s (values near 1) waste the rank of the approximation.</p>
+          <Heatmap matrix={v.cosine} title="cosine similarity" rowLabel={word} colLabel={word} testId="heatmap-cosine" />
+        </div>
+      )}
+      {v.pinvResidual && v.pinvResidual.length > 0 && (
+        <div className="view-block">
+          <h3>Pseudo-inverse residual</h3>
+          <p className="help">‖I − K2·Z‖ after each iteration of Z ← ¼Z(13I − K2Z(15I − K2Z(7I − K2Z))), from the initial Z0. A residual that does not fall means Z is a poor inverse and the approximation suffers.</p>
+          <ResidualChart residual={v.pinvResidual} />
+        </div>
+      )}
+      {v.exact && v.approx && (
+        <div className="view-block">
+          <h3>Exact softmax beside its approximation</h3>
+          <p className="help">
+            For n ≤ 1024: the exact softmax attention of this head’s Q and K, the approximation K1·Z·K3, and their absolute difference (same colour scale for the first two).
+            {v.approxError && <> Max |error| <b>{formatNumber(v.approxError.maxAbs)}</b>, relative Frobenius error <b>{formatNumber(v.approxError.relFrobenius)}</b>.</>}
+          </p>
+          <div className="heatmap-row">
+            <Heatmap matrix={v.exact} title="exact softmax" rowLabel="query token" colLabel="key token" range={errorRange} testId="heatmap-exact" />
+            <Heatmap matrix={v.approx} title="K1·Z·K3" rowLabel="query token" colLabel="key token" range={errorRange} testId="heatmap-approx" />
+            <Heatmap matrix={absDiff(v.exact, v.approx)} title="|exact − approx|" rowLabel="query token" colLabel="key token" testId="heatmap-error" />
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function absDiff(a: { rows: number; cols: number; data: Float32Array }, b: { data: Float32Array }) {
+  const data = new Float32Array(a.data.length);
+  for (let i = 0; i < data.length; i++) data[i] = Math.abs(a.data[i] - b.data[i]);
+  return { rows: a.rows, cols: a.cols, data };
+}

@@ -1,0 +1,68 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { finiteRange, matrixToRgba, VIRIDIS_LUT } from './colormap';
+import type { Matrix } from './types';
+
+interface Props {
+  matrix: Matrix;
+  title: string;
+  rowLabel: string;
+  colLabel: string;
+  /** Fixed scale (for comparing two matrices side by side); default: the matrix's own range. */
+  range?: { lo: number; hi: number };
+  /** Drawn size in CSS pixels of the longer side. */
+  size?: number;
+  testId?: string;
+}
+
+/** A matrix on a canvas in viridis, with its scale and a hover readout (row, column, value). */
+export function Heatmap({ matrix, title, rowLabel, colLabel, range, size = 220, testId }: Props) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const [hover, setHover] = useState<{ r: number; c: number; v: number } | null>(null);
+  const scale = useMemo(() => range ?? finiteRange(matrix.data), [matrix, range]);
+  const img = useMemo(() => matrixToRgba(matrix.data, matrix.rows, matrix.cols, scale.lo, scale.hi), [matrix, scale]);
+  const aspect = matrix.cols / matrix.rows;
+  const cssW = Math.max(24, Math.round(aspect >= 1 ? size : size * aspect));
+  const cssH = Math.max(24, Math.round(aspect >= 1 ? size / aspect : size));
+  useEffect(() => {
+    const el = canvas.current;
+    const ctx = el?.getContext('2d');
+    if (!el || !ctx) return;
+    el.width = img.width;
+    el.height = img.height;
+    ctx.putImageData(new ImageData(img.pixels.slice(), img.width, img.height), 0, 0);
+  }, [img]);
+  const onMove = (e: React.MouseEvent<HTMLCanvasElement>) => {
+    const rect = e.currentTarget.getBoundingClientRect();
+    const c = Math.min(matrix.cols - 1, Math.floor(((e.clientX - rect.left) / rect.width) * matrix.cols));
+    const r = Math.min(matrix.rows - 1, Math.floor(((e.clientY - rect.top) / rect.height) * matrix.rows));
+    if (r >= 0 && c >= 0) setHover({ r, c, v: matrix.data[r * matrix.cols + c] });
+  };
+  return (
+    <figure className="heatmap" data-testid={testId}>
+      <figcaption>{title} <span className="muted">[{matrix.rows}×{matrix.cols}]</span></figcaption>
+      <canvas
+        ref={canvas}
+        style={{ width: cssW, height: cssH }}
+        onMouseMove={onMove}
+        onMouseLeave={() => setHover(null)}
+        role="img"
+        aria-label={`${title}: ${matrix.rows} ${rowLabel} by ${matrix.cols} ${colLabel}, values ${scale.lo.toPrecision(3)} to ${scale.hi.toPrecision(3)}`}
+      />
+      <ColourScale lo={scale.lo} hi={scale.hi} width={cssW} />
+      <p className="readout" aria-live="off">
+        {hover ? `${rowLabel} ${hover.r}, ${colLabel} ${hover.c}: ${hover.v.toPrecision(4)}` : `rows: ${rowLabel}, columns: ${colLabel}`}
+      </p>
+    </figure>
+  );
+}
+
+/** The viridis scale bar with its end values. */
+export function ColourScale({ lo, hi, width }: { lo: number; hi: number; width: number }) {
+  const stops = [0, 32, 64, 96, 128, 160, 192, 224, 255].map((i) => `rgb(${VIRIDIS_LUT[3 * i]},${VIRIDIS_LUT[3 * i + 1]},${VIRIDIS_LUT[3 * i + 2]}) ${((100 * i) / 255).toFixed(0)}%`);
+  return (
+    <div className="scale" style={{ width }}>
+      <div className="scale-bar" style={{ background: `linear-gradient(to right, ${stops.join(', ')})` }} />
+      <div className="scale-labels"><span>{lo.toPrecision(3)}</span><span>{hi.toPrecision(3)}</span></div>
+    </div>
+  );
+}
