@@ -135,3 +135,39 @@ test('the panel imports a bundle, runs it on each provider, names the provider a
   await expect(page.getByTestId('infer-model')).toContainText('run.zip');
   expect(watch.problems).toEqual([]);
 });
+
+test('a digit drawn on the canvas becomes pixel tokens and runs (image task)', async ({ page }) => {
+  const watch = watchConsole(page);
+  await openPage(page);
+  const image = tinyRunConfig({ task: 'image', attention: 'softmax', vocabSize: 257, numClasses: 10, imageSize: 7, seqLen: 49 });
+  const imageWeights = seededWeights(image, 31);
+  const file = join(server.dir, 'image.zip');
+  writeFileSync(file, writeBundle({ config: image, weights: imageWeights }));
+  await page.getByTestId('infer-file').setInputFiles(file);
+  await page.getByTestId('infer-load').click();
+  // Switched while the 'auto' session is still being created: session.ts serialises creations
+  // (without that, onnxruntime-web's second initWasm() call fails the wasm backend for the page).
+  await page.getByTestId('infer-provider-choice').selectOption('wasm');
+  await expect(page.getByTestId('infer-session-state')).toHaveText('ready');
+  // A vertical stroke down the middle of the 28×28 canvas (a "1").
+  const box = (await page.getByTestId('infer-draw').boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.15);
+  await page.mouse.down();
+  for (let k = 1; k <= 12; k++) await page.mouse.move(box.x + box.width / 2, box.y + box.height * (0.15 + 0.7 * (k / 12)));
+  await page.mouse.up();
+  await page.getByTestId('infer-run').click();
+  const result = page.getByTestId('infer-result');
+  await expect(result).toHaveAttribute('data-provider', 'wasm');
+  const tokens = Int32Array.from(JSON.parse((await result.getAttribute('data-tokens'))!) as number[]);
+  // Ink in the middle column of the 7×7 image, none in the corners.
+  expect(tokens[3 * 7 + 3]).toBeGreaterThan(1);
+  expect([tokens[0], tokens[6], tokens[42], tokens[48]]).toEqual([1, 1, 1, 1]);
+  const logits = JSON.parse((await result.getAttribute('data-logits'))!) as number[];
+  const session = await ortNode.InferenceSession.create(exportOnnx(image, imageWeights, { attentionOutputs: true }), { executionProviders: ['cpu'] });
+  const mask = new Float32Array(49).fill(1);
+  const expected = (await session.run({ tokens: new ortNode.Tensor('int32', tokens, [1, 49]), mask: new ortNode.Tensor('float32', mask, [1, 49]) })).logits.data as Float32Array;
+  await session.release();
+  expect(relativeError(logits, expected)).toBeLessThan(TOLERANCE);
+  await expect(page.getByTestId('infer-prediction')).toContainText('digit');
+  expect(watch.problems).toEqual([]);
+});

@@ -62,8 +62,21 @@ export async function hasWebGpu(): Promise<boolean> {
   }
 }
 
+/**
+ * Session creations run one after another: onnxruntime-web initialises its wasm runtime on the
+ * first session, and a second creation during that ("multiple calls to 'initWasm()'") fails and
+ * leaves the backend failed for the page — a user switching providers quickly would hit it.
+ */
+let creating: Promise<unknown> = Promise.resolve();
+
 /** Create a session on one provider. Throws with the provider named when it cannot be created. */
-export async function createSession(model: Uint8Array, choice: ProviderChoice = 'auto'): Promise<InferenceSession> {
+export function createSession(model: Uint8Array, choice: ProviderChoice = 'auto'): Promise<InferenceSession> {
+  const next = creating.then(() => createNow(model, choice));
+  creating = next.catch(() => undefined);
+  return next;
+}
+
+async function createNow(model: Uint8Array, choice: ProviderChoice): Promise<InferenceSession> {
   let provider: ExecutionProvider;
   let reason: string;
   if (choice === 'auto') {
