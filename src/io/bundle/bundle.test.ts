@@ -80,6 +80,9 @@ describe('run bundle round trip', () => {
   it('refuses configs and weights that do not fit together when writing', () => {
     expect(() => writeBundle({ config, weights: new Map([...weights].slice(1)) })).toThrow(ExportError);
     expect(() => writeBundle({ config: { ...config, numClasses: 3 }, weights })).toThrow(/numClasses 3 does not match task listops/);
+    // A stray key is not written (the PyTorch reference refuses unknown keys).
+    const stray = unzipSync(writeBundle({ config: { ...config, uiTab: 'charts' } as typeof config, weights }));
+    expect(JSON.parse(new TextDecoder().decode(stray['config.json']))).toEqual(config);
   });
 });
 

@@ -41,17 +41,19 @@ export function writeBundle(run: RunBundle, options: WriteOptions = {}): Uint8Ar
   const checked = validateConfig(run.config);
   const errors = checked.issues.filter((i) => i.severity === 'error');
   if (errors.length) throw new ExportError('config', `the config does not validate: ${errors.map((i) => i.message).join(' ')}`);
+  // The validated copy holds exactly the schema's keys: a stray key in the caller's object would make the PyTorch side refuse the file.
+  const config = checked.config;
   let shapes: Map<string, number[]>;
   try {
-    shapes = expectedShapes(run.config);
+    shapes = expectedShapes(config);
     checkWeights(shapes, run.weights);
   } catch (err) {
     throw new ExportError('tensor', err instanceof Error ? err.message : String(err));
   }
-  const configJson = JSON.stringify(run.config, null, 2);
+  const configJson = JSON.stringify(config, null, 2);
   const tensors = new Map<string, Tensor>();
   for (const [name, shape] of shapes) tensors.set(name, { dtype: 'F32', shape, data: run.weights.get(name)! });
-  const model = writeSafetensors(tensors, { [META_CONFIG]: JSON.stringify(run.config), [META_FORMAT]: FORMAT_MODEL, [META_VERSION]: BUNDLE_VERSION });
+  const model = writeSafetensors(tensors, { [META_CONFIG]: JSON.stringify(config), [META_FORMAT]: FORMAT_MODEL, [META_VERSION]: BUNDLE_VERSION });
 
   const text = new TextEncoder();
   // Floats barely compress: level 1 keeps writing fast for large models; text gets the default level.
@@ -63,7 +65,7 @@ export function writeBundle(run: RunBundle, options: WriteOptions = {}): Uint8Ar
   if (run.optimizer) entries[OPTIMIZER_FILE] = [writeOptimizer(run.optimizer, shapes), { level: 1, mtime: MTIME }];
   if (options.onnx) {
     const attentionOutputs = typeof options.onnx === 'object' && options.onnx.attentionOutputs === true;
-    entries[ONNX_FILE] = [exportOnnx(run.config, run.weights, { attentionOutputs }), { level: 6, mtime: MTIME }];
+    entries[ONNX_FILE] = [exportOnnx(config, run.weights, { attentionOutputs }), { level: 6, mtime: MTIME }];
   }
   return zipSync(entries);
 }
