@@ -55,6 +55,7 @@ describe('training client (fake worker)', () => {
     expect(client.metrics(runId).length).toBe(50);
     flush();
     expect(client.store.getState().metricsVersion).toBe(before + 1);
+    expect(client.store.getState().step).toBe(49); // the progress follows the metrics
     expect(notifications).toBe(1);
     expect('rows' in client.store.getState()).toBe(false);
     expect(client.hasMetrics(runId)).toBe(true);
@@ -111,16 +112,21 @@ describe('training client (fake worker)', () => {
     client.start(config, 'quick');
     const id = client.requestViews(3);
     expect(worker.sent[1]).toEqual({ type: 'views', requestId: id, split: 'validation', example: 3 });
-    const m = { rows: 1, cols: 2, data: new Float32Array([0.25, 0.75]) };
-    const views = { step: 5, task: 'listops', attention: 'proxy', seqLen: 2, landmarks: 1, split: 'validation',
-      example: { index: 3, tokens: [1, 2], label: 4 }, heads: [[{ kernel1: { rows: 2, cols: 1, data: new Float32Array([1, 1]) }, kernel3: m }]] };
-    worker.reply({ type: 'views', requestId: id + 7, views });
+    // The worker's shape: { example, views: ModelViews } (src/model/views.ts).
+    const k3 = { rows: 1, cols: 2, data: new Float32Array([0.25, 0.75]) };
+    const payload = { example: { split: 'validation', index: 3, tokens: [1, 2], label: 4 },
+      views: { n: 2, layers: [{ heads: [{ K1: { rows: 2, cols: 1, data: new Float32Array([1, 1]) }, K3: k3, pinvResiduals: new Float32Array([1, 0.1]), kMeanOffDiagonal: 0.2, error: { maxAbs: 0.1, relativeFrobenius: 0.05 } }] }] } };
+    worker.reply({ type: 'views', requestId: id + 7, views: payload });
     expect(client.store.getState().views).toBeNull();
-    worker.reply({ type: 'views', requestId: id, views });
-    expect(client.store.getState().views?.heads[0][0].kernel3?.data[1]).toBe(0.75);
+    worker.reply({ type: 'views', requestId: id, views: payload });
+    const v = client.store.getState().views!;
+    expect(v).toMatchObject({ task: 'listops', attention: 'proxy', seqLen: 2, landmarks: config.landmarks, example: { index: 3, label: 4 } });
+    expect(v.heads[0][0]).toMatchObject({ kernel3: k3, pinvResidual: [1, expect.closeTo(0.1, 6)], keyMeanOffDiagonal: 0.2, approxError: { maxAbs: 0.1, relFrobenius: 0.05 } });
+    expect(Array.from(v.example.tokens)).toEqual([1, 2]);
+    expect(client.redundancy(client.store.getState().runId!).last('proxyCosine')).toBeCloseTo(0.2, 6); // the redundancy chart's point
     const id2 = client.requestViews(0);
-    worker.reply({ type: 'views', requestId: id2, views: { ...views, heads: [[{ kernel3: { rows: 2, cols: 2, data: new Float32Array(3) } }]] } });
-    expect(client.store.getState().viewsError).toMatch(/views.heads\[0\]\[0\].kernel3.data has 3 values, expected 2 × 2 = 4/);
+    worker.reply({ type: 'views', requestId: id2, views: { ...payload, views: { n: 2, layers: [{ heads: [{ K3: { rows: 2, cols: 2, data: new Float32Array(3) } }] }] } } });
+    expect(client.store.getState().viewsError).toMatch(/layers\[0\].heads\[0\].K3.data has 3 values, expected 2 × 2 = 4/);
   });
 
   it('says so when the worker cannot be created', () => {

@@ -110,7 +110,9 @@ export class TrainingClient {
   readonly store: StoreApi<TrainingState>;
   private worker: WorkerLike | null = null;
   private readonly buffers = new Map<string, MetricsBuffer>();
+  private readonly redundancyBuffers = new Map<string, MetricsBuffer>();
   private flushPending = false;
+  private latestStep: number | null = null;
   private nextRequestId = 1;
   private readonly opts: Required<Omit<TrainingClientOptions, 'createWorker'>> & { createWorker: WorkerFactory };
 
@@ -132,6 +134,19 @@ export class TrainingClient {
     if (!b) {
       b = new MetricsBuffer();
       this.buffers.set(runId, b);
+    }
+    return b;
+  }
+
+  /**
+   * The landmark/proxy redundancy of a run as measured by its views (column `proxyCosine`, one
+   * row per views reply), for the chart over training when the worker does not log it.
+   */
+  redundancy(runId: string): MetricsBuffer {
+    let b = this.redundancyBuffers.get(runId);
+    if (!b) {
+      b = new MetricsBuffer(64);
+      this.redundancyBuffers.set(runId, b);
     }
     return b;
   }
@@ -274,6 +289,8 @@ export class TrainingClient {
       case 'metrics': {
         const buf = this.metrics(msg.runId);
         for (const row of msg.rows) buf.append(row);
+        // The step counter follows the metrics (state messages only come on transitions), at the flush cadence.
+        if (msg.runId === s.runId && buf.length > 0) this.latestStep = buf.last('step');
         this.scheduleFlush();
         break;
       }
@@ -294,7 +311,10 @@ export class TrainingClient {
       case 'views':
         if (msg.requestId !== s.viewsPending) break; // a stale reply to an older request
         try {
-          set({ views: asAttentionViews(msg.views), viewsError: null, viewsPending: null });
+          if (!s.runConfig) throw new Error('no run to attach them to');
+          const views = asAttentionViews(msg.views, { config: s.runConfig, step: s.step });
+          if (s.runId !== null) recordRedundancy(this.redundancy(s.runId), views);
+          set({ views, viewsError: null, viewsPending: null });
         } catch (e) {
           set({ viewsError: `the worker sent views this page cannot draw: ${(e as Error).message}`, viewsPending: null });
         }
@@ -316,22 +336,23 @@ export class TrainingClient {
 
   private flushNow(): void {
     this.flushPending = false;
-    this.store.setState((st) => ({ metricsVersion: st.metricsVersion + 1 }));
+    const step = this.latestStep;
+    this.latestStep = null;
+    this.store.setState((st) => ({ metricsVersion: st.metricsVersion + 1, ...(step !== null && step > st.step ? { step } : {}) }));
   }
 }
 
-/**
- * The training worker entry, bundled as a module worker by Vite. A glob import rather than
- * `new Worker(new URL('../train/worker.ts', import.meta.url))` because the glob lets the page
- * build (and say so) while the worker file does not exist yet; Vite emits the same worker chunk.
- */
-const WORKER_ENTRY = import.meta.glob<new (options?: { name?: string }) => Worker>('../train/worker.ts', { query: '?worker', import: 'default', eager: true });
+/** Append the mean off-diagonal cosine of all layers, heads and both landmark sides (Q̃, K̃) of one views reply. */
+export function recordRedundancy(buffer: MetricsBuffer, views: AttentionViews): void {
+  const values = views.heads.flat().flatMap((h) => [h.queryMeanOffDiagonal, h.keyMeanOffDiagonal]).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+  if (values.length === 0) return;
+  if (buffer.length > 0 && buffer.last('step') === views.step) return; // one point per step
+  buffer.append({ step: views.step, proxyCosine: values.reduce((a, b) => a + b, 0) / values.length });
+}
 
 /** The page's worker: the training loop of src/train/worker.ts as a module worker. */
 export function createTrainingWorker(): WorkerLike {
-  const Ctor = WORKER_ENTRY['../train/worker.ts'];
-  if (!Ctor) throw new Error('src/train/worker.ts is not part of this build: training is not available');
-  return new Ctor({ name: 'training' }) as unknown as WorkerLike;
+  return new Worker(new URL('../train/worker.ts', import.meta.url), { type: 'module', name: 'training' }) as unknown as WorkerLike;
 }
 
 let pageClient: TrainingClient | null = null;

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { isActive, trainingClient, useTraining } from '../../store/trainingStore';
 import { ChartCard } from '../charts/ChartCard';
-import { formatNumber } from '../charts/chartData';
+import { formatNumber, hasValues } from '../charts/chartData';
 import { MetricChart } from '../charts/MetricChart';
 import { viewRequest } from '../useCommands';
 import { finiteRange } from './colormap';
@@ -60,8 +60,11 @@ export function AttentionPanel() {
       {!views && !error && <p className="help">Start a run, then press <b>Refresh views</b> (or set “every k steps”): the worker runs one example through the model between steps and sends back each layer’s and head’s attention factors.</p>}
       {views && <ViewBody views={views} layer={l} head={h} />}
       {runId !== null && (
-        <ChartCard title="Landmark / proxy redundancy over training" name="proxy-cosine" note="Mean off-diagonal cosine similarity of the m landmarks or proxies (the paper’s redundancy analysis): lower means more diverse. The contrastive loss is there to push it down.">
-          <MetricChart series={[{ buffer: client.metrics(runId), metric: 'proxyCosine', label: 'mean off-diagonal cosine', colour: '#CC79A7' }]} version={version} smoothing={0} log={false} height={140} />
+        <ChartCard title="Landmark / proxy redundancy over training" name="proxy-cosine"
+          note={hasValues(client.metrics(runId), 'proxyCosine')
+            ? 'Mean off-diagonal cosine similarity of the m landmarks or proxies (the paper’s redundancy analysis), as the worker logs it: lower means more diverse.'
+            : 'Mean off-diagonal cosine similarity of the landmarks or proxies (mean over layers, heads, Q̃ and K̃), one point per views refresh: set “every k steps” to follow it during training. Lower means more diverse.'}>
+          <MetricChart series={[{ buffer: hasValues(client.metrics(runId), 'proxyCosine') ? client.metrics(runId) : client.redundancy(runId), metric: 'proxyCosine', label: 'mean off-diagonal cosine', colour: '#CC79A7' }]} version={version + (views?.step ?? 0)} smoothing={0} log={false} height={140} />
         </ChartCard>
       )}
       <Provenance />
@@ -73,6 +76,7 @@ function ViewBody({ views, layer, head }: { views: AttentionViews; layer: number
   const v = views.heads[layer][head];
   const n = views.seqLen;
   const word = views.attention === 'proxy' ? 'proxy' : 'landmark';
+  const words = views.attention === 'proxy' ? 'proxies' : 'landmarks';
   const errorRange = v.exact && v.approx ? finiteRange(v.exact.data) : undefined;
   return (
     <div className="views" data-testid="views" data-attention={views.attention}>
@@ -91,7 +95,7 @@ function ViewBody({ views, layer, head }: { views: AttentionViews; layer: number
         <div className="view-block">
           <h3>The three kernels of the Nyström decomposition</h3>
           <p className="help">
-            Attention ≈ K1 · Z · K3 with Z ≈ K2⁺. K1 = softmax(Q K̃ᵀ): each token’s attention over the m {word}s. K2 = softmax(Q̃ K̃ᵀ): the {word}s among themselves; Z is its iterative pseudo-inverse. K3 = softmax(Q̃ Kᵀ): each {word}’s attention over the tokens.
+            Attention ≈ K1 · Z · K3 with Z ≈ K2⁺. K1 = softmax(Q K̃ᵀ): each token’s attention over the m {words}. K2 = softmax(Q̃ K̃ᵀ): the {words} among themselves; Z is its iterative pseudo-inverse. K3 = softmax(Q̃ Kᵀ): each {word}’s attention over the tokens.
             {views.attention === 'proxy' ? ' In Proxyformer the landmarks are trainable proxy tokens (made input-aware by the injection module), not segment means.' : ' In Nyströmformer the landmarks Q̃, K̃ are segment means of Q and K.'}
           </p>
           <div className="heatmap-row">
@@ -116,11 +120,14 @@ function ViewBody({ views, layer, head }: { views: AttentionViews; layer: number
           <K3OverInput task={views.task} kernel3={v.kernel3} tokens={views.example.tokens} imageSide={views.imageSide} />
         </div>
       )}
-      {v.cosine && (
+      {(v.queryCosine || v.keyCosine) && (
         <div className="view-block">
-          <h3>Redundancy: cosine similarity of the {word}s</h3>
-          <p className="help">Entry (i, j) is the cosine similarity of {word}s i and j. Mean off-diagonal value: <b data-testid="mean-off-diagonal">{v.meanOffDiagonal !== undefined ? formatNumber(v.meanOffDiagonal) : '–'}</b>. Redundant {word}s (values near 1) waste the rank of the approximation.</p>
-          <Heatmap matrix={v.cosine} title="cosine similarity" rowLabel={word} colLabel={word} testId="heatmap-cosine" />
+          <h3>Redundancy: cosine similarity of the {words}</h3>
+          <p className="help">Entry (i, j) is the cosine similarity of {word}s i and j, on the query side (Q̃) and the key side (K̃). Mean off-diagonal value: Q̃ <b data-testid="mean-off-diagonal">{formatNumber(v.queryMeanOffDiagonal ?? NaN)}</b>, K̃ <b>{formatNumber(v.keyMeanOffDiagonal ?? NaN)}</b>. Redundant {words} (values near 1) waste the rank of the approximation; Proxyformer’s contrastive loss is meant to push them apart.</p>
+          <div className="heatmap-row">
+            {v.queryCosine && <Heatmap matrix={v.queryCosine} title="cosine of Q̃" rowLabel={word} colLabel={word} testId="heatmap-qcosine" range={{ lo: -1, hi: 1 }} />}
+            {v.keyCosine && <Heatmap matrix={v.keyCosine} title="cosine of K̃" rowLabel={word} colLabel={word} testId="heatmap-kcosine" range={{ lo: -1, hi: 1 }} />}
+          </div>
         </div>
       )}
       {v.pinvResidual && v.pinvResidual.length > 0 && (

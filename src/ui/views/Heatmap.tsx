@@ -48,7 +48,7 @@ export function Heatmap({ matrix, title, rowLabel, colLabel, range, size = 220, 
         role="img"
         aria-label={`${title}: ${matrix.rows} ${rowLabel} by ${matrix.cols} ${colLabel}, values ${scale.lo.toPrecision(3)} to ${scale.hi.toPrecision(3)}`}
       />
-      <ColourScale lo={scale.lo} hi={scale.hi} width={cssW} />
+      <ColourScale lo={scale.lo} hi={scale.hi} width={Math.max(cssW, 96)} />
       <p className="readout" aria-live="off">
         {hover ? `${rowLabel} ${hover.r}, ${colLabel} ${hover.c}: ${hover.v.toPrecision(4)}` : `rows: ${rowLabel}, columns: ${colLabel}`}
       </p>

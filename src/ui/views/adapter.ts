@@ -1,54 +1,67 @@
 /**
- * Checks that a `views` payload from the worker has the shape the panel draws (protocol.ts
- * types it as `unknown` until `src/model/views.ts` lands). A mismatch is an error that names
- * the field, never a blank canvas.
+ * Converts a `views` payload of the training worker — `{ example, views: ModelViews }` with
+ * ModelViews from src/model/views.ts — into what the panel draws, checking every shape on the
+ * way (protocol.ts types the payload as `unknown`). A mismatch is an error that names the field,
+ * never a blank canvas. What the payload does not carry (task, variant, m, step) comes from the
+ * run the views were asked of.
  */
-import { ATTENTIONS, TASKS } from '../../model/config';
+import { TASK_SPECS, type RunConfig } from '../../model/config';
 import type { AttentionViews, HeadViews, Matrix } from './types';
 
-const MATRIX_FIELDS = ['softmax', 'kernel1', 'kernel2', 'z', 'kernel3', 'cosine', 'exact', 'approx'] as const;
+/** The run the views belong to. */
+export interface ViewsContext {
+  config: RunConfig;
+  step: number;
+}
 
 /** The payload as AttentionViews, or an Error saying which field is wrong. */
-export function asAttentionViews(x: unknown): AttentionViews {
-  const o = obj(x, 'views');
-  const task = o.task;
-  const attention = o.attention;
-  if (!TASKS.includes(task as never)) throw new Error(`views.task ${String(task)} is not one of ${TASKS.join(', ')}`);
-  if (!ATTENTIONS.includes(attention as never)) throw new Error(`views.attention ${String(attention)} is not one of ${ATTENTIONS.join(', ')}`);
-  const ex = obj(o.example, 'views.example');
+export function asAttentionViews(x: unknown, ctx: ViewsContext): AttentionViews {
+  const o = obj(x, 'payload');
+  const ex = obj(o.example, 'payload.example');
   const tokens = ex.tokens instanceof Int32Array ? ex.tokens : Array.isArray(ex.tokens) ? Int32Array.from(ex.tokens as number[]) : null;
-  if (!tokens) throw new Error('views.example.tokens is not an Int32Array or a number array');
-  if (!Array.isArray(o.heads) || o.heads.length === 0) throw new Error('views.heads must be a non-empty array of layers');
-  const heads = (o.heads as unknown[]).map((layer, l) => {
-    if (!Array.isArray(layer) || layer.length === 0) throw new Error(`views.heads[${l}] must be a non-empty array of heads`);
-    return layer.map((h, i) => headViews(h, `views.heads[${l}][${i}]`));
+  if (!tokens) throw new Error('payload.example.tokens is not an Int32Array or a number array');
+  const v = obj(o.views, 'payload.views');
+  const n = num(v.n, 'payload.views.n');
+  if (!Array.isArray(v.layers) || v.layers.length === 0) throw new Error('payload.views.layers must be a non-empty array');
+  const heads = (v.layers as unknown[]).map((layer, l) => {
+    const hs = obj(layer, `layers[${l}]`).heads;
+    if (!Array.isArray(hs) || hs.length === 0) throw new Error(`layers[${l}].heads must be a non-empty array`);
+    return hs.map((h, i) => headViews(h, `layers[${l}].heads[${i}]`));
   });
+  const { config } = ctx;
+  const side = config.task === 'image' ? config.imageSize : config.task === 'pathfinder' ? Math.round(Math.sqrt(TASK_SPECS.pathfinder.naturalLength)) : undefined;
   return {
-    step: num(o.step, 'views.step'),
-    task: task as AttentionViews['task'],
-    attention: attention as AttentionViews['attention'],
-    seqLen: num(o.seqLen, 'views.seqLen'),
-    landmarks: num(o.landmarks, 'views.landmarks'),
-    split: o.split === 'test' ? 'test' : 'validation',
-    example: { index: num(ex.index, 'views.example.index'), tokens, label: num(ex.label, 'views.example.label'), prediction: typeof ex.prediction === 'number' ? ex.prediction : undefined },
-    imageSide: typeof o.imageSide === 'number' ? o.imageSide : undefined,
+    step: ctx.step,
+    task: config.task,
+    attention: config.attention,
+    seqLen: n,
+    landmarks: config.attention === 'softmax' ? 0 : config.landmarks,
+    split: ex.split === 'test' ? 'test' : 'validation',
+    example: { index: num(ex.index, 'payload.example.index'), tokens, label: num(ex.label, 'payload.example.label'), prediction: typeof ex.prediction === 'number' ? ex.prediction : undefined },
+    imageSide: side,
     heads,
   };
 }
 
 function headViews(x: unknown, where: string): HeadViews {
   const o = obj(x, where);
-  const out: HeadViews = {};
-  for (const f of MATRIX_FIELDS) if (o[f] !== undefined) out[f] = matrix(o[f], `${where}.${f}`);
-  if (o.meanOffDiagonal !== undefined) out.meanOffDiagonal = num(o.meanOffDiagonal, `${where}.meanOffDiagonal`);
-  if (o.pinvResidual !== undefined) {
-    if (!Array.isArray(o.pinvResidual) && !(o.pinvResidual instanceof Float32Array) && !(o.pinvResidual instanceof Float64Array)) throw new Error(`${where}.pinvResidual is not an array`);
-    out.pinvResidual = Array.from(o.pinvResidual as ArrayLike<number>);
+  const m = (field: string): Matrix | undefined => (o[field] === undefined ? undefined : matrix(o[field], `${where}.${field}`));
+  const out: HeadViews = {
+    softmax: m('attention'), kernel1: m('K1'), kernel2: m('K2'), z: m('Z'), kernel3: m('K3'),
+    queryCosine: m('qCosine'), keyCosine: m('kCosine'), exact: m('exact'), approx: m('approximation'),
+  };
+  if (o.qMeanOffDiagonal !== undefined) out.queryMeanOffDiagonal = num(o.qMeanOffDiagonal, `${where}.qMeanOffDiagonal`);
+  if (o.kMeanOffDiagonal !== undefined) out.keyMeanOffDiagonal = num(o.kMeanOffDiagonal, `${where}.kMeanOffDiagonal`);
+  if (o.pinvResiduals !== undefined) {
+    const r = o.pinvResiduals;
+    if (!(r instanceof Float32Array) && !(r instanceof Float64Array) && !Array.isArray(r)) throw new Error(`${where}.pinvResiduals is not an array`);
+    out.pinvResidual = Array.from(r as ArrayLike<number>);
   }
-  if (o.approxError !== undefined) {
-    const e = obj(o.approxError, `${where}.approxError`);
-    out.approxError = { maxAbs: num(e.maxAbs, `${where}.approxError.maxAbs`), relFrobenius: num(e.relFrobenius, `${where}.approxError.relFrobenius`) };
+  if (o.error !== undefined) {
+    const e = obj(o.error, `${where}.error`);
+    out.approxError = { maxAbs: num(e.maxAbs, `${where}.error.maxAbs`), relFrobenius: num(e.relativeFrobenius, `${where}.error.relativeFrobenius`) };
   }
+  for (const k of Object.keys(out) as (keyof HeadViews)[]) if (out[k] === undefined) delete out[k];
   return out;
 }
 
@@ -67,6 +80,6 @@ function obj(x: unknown, where: string): Record<string, unknown> {
 }
 
 function num(x: unknown, where: string): number {
-  if (typeof x !== 'number' || !Number.isFinite(x)) throw new Error(`${where} is not a finite number (got ${String(x)})`);
+  if (typeof x !== 'number' || Number.isNaN(x)) throw new Error(`${where} is not a number (got ${String(x)})`);
   return x;
 }

@@ -1,6 +1,6 @@
 /**
- * The attention-view data the UI draws, as plain arrays (what a `views` message from the
- * worker carries once `src/model/views.ts` exists; `adapter.ts` checks and converts it).
+ * The attention-view data the UI draws, as plain arrays: `adapter.ts` checks a `views` message
+ * of the worker (src/model/views.ts `ModelViews` plus the example) and converts it to this.
  * Matrices are row-major Float32Arrays with their shape next to them.
  */
 import type { Attention, Task } from '../../model/config';
@@ -14,19 +14,21 @@ export interface Matrix {
 
 /** The factors of one head of one layer for one example. */
 export interface HeadViews {
-  /** Softmax attention: the exact n × n matrix is the whole story. */
+  /** Softmax attention (n ≤ 1024): the exact n × n matrix is the whole story. */
   softmax?: Matrix;
   /** Nyström factors: K1 [n×m] tokens → landmarks/proxies, K2 [m×m], Z ≈ K2⁺ [m×m], K3 [m×n] landmarks/proxies → tokens. */
   kernel1?: Matrix;
   kernel2?: Matrix;
   z?: Matrix;
   kernel3?: Matrix;
-  /** Cosine similarity of the m landmarks/proxies [m×m] and its mean off-diagonal value. */
-  cosine?: Matrix;
-  meanOffDiagonal?: number;
-  /** ‖I − K2·Z‖ after each pseudo-inverse iteration (index 0 = the initial Z0). */
+  /** Cosine similarity [m×m] among the query-side landmarks/proxies Q̃ and among the key side K̃, with their mean off-diagonal values. */
+  queryCosine?: Matrix;
+  keyCosine?: Matrix;
+  queryMeanOffDiagonal?: number;
+  keyMeanOffDiagonal?: number;
+  /** ‖I − K2·Z_k‖_F for k = 0 (the initial Z0) … pinvIterations. */
   pinvResidual?: number[];
-  /** For n ≤ 1024: the exact softmax attention of this head's Q, K and its approximation K1·Z·K3. */
+  /** For n ≤ 1024: the exact softmax attention of this head's Q, K and its approximation K1·Z·K3 (without the conv skip). */
   exact?: Matrix;
   approx?: Matrix;
   /** Error of the approximation: max |exact − approx| and relative Frobenius error. */
