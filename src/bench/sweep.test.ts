@@ -1,0 +1,105 @@
+/**
+ * The sweep at tiny sizes on the WebGPU backend (SwiftShader in CI): result and report shape,
+ * positive figures, and a real property of the models that holds on any adapter: softmax's
+ * memory per sequence grows faster with length than Proxyformer's. Speed is never asserted.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acquireGpu, type GpuContext } from '../engine/webgpu/device';
+import { nodeGpu } from '../engine/webgpu/node';
+import { WebGpuBackend } from '../engine/webgpu/backend';
+import { toMarkdown } from './report';
+import { checkSweepOptions, fitBatch, runSweep, VARIANTS, type Row, type SweepResult } from './sweep';
+
+let ctx: GpuContext;
+let backend: WebGpuBackend;
+let result: SweepResult;
+const lengths = [32, 128];
+
+beforeAll(async () => {
+  ctx = await acquireGpu({}, nodeGpu());
+  backend = new WebGpuBackend(ctx);
+  const adapter = { label: backend.label, vendor: ctx.report.vendor, architecture: ctx.report.architecture, device: ctx.report.device, description: ctx.report.description, isFallback: ctx.report.isFallback, runtime: 'vitest + Dawn' };
+  const limits = { maxStorageBufferBindingSize: ctx.device.limits.maxStorageBufferBindingSize, maxBufferSize: ctx.device.limits.maxBufferSize };
+  result = await runSweep(backend, adapter, { variants: [...VARIANTS], lengths, batch: 1, warmup: 0, repeats: 2, overrides: { landmarks: 8, convKernel: 3 }, limits });
+}, 120_000);
+
+afterAll(() => {
+  backend?.dispose();
+  ctx?.destroy();
+});
+
+const row = (variant: Row['variant'], mode: Row['mode'], n: number) => result.rows.find((r) => r.variant === variant && r.mode === mode && r.n === n)!;
+
+describe('runSweep (tiny, on the test adapter)', () => {
+  it('measures every variant, mode and length with positive figures', () => {
+    expect(result.schema).toBe('proxyformer-bench/1');
+    expect(result.rows).toHaveLength(VARIANTS.length * 2 * lengths.length);
+    for (const r of result.rows) {
+      expect(r.status, `${r.variant} ${r.mode} ${r.n}: ${r.note}`).toBe('ok');
+      expect(r.ms!.count).toBe(2);
+      expect(r.ms!.min).toBeGreaterThan(0);
+      expect(r.ms!.min).toBeLessThanOrEqual(r.ms!.median);
+      expect(r.ms!.median).toBeLessThanOrEqual(r.ms!.max);
+      expect(r.sequencesPerSecond).toBeCloseTo(1000 / r.ms!.median, 6);
+      expect(r.tokensPerSecond).toBeCloseTo(r.sequencesPerSecond! * r.n, 6);
+      expect(r.peakBytesPerSequence).toBeGreaterThan(0);
+    }
+  });
+
+  it("softmax's memory per sequence grows faster with length than Proxyformer's (n×n attention against n×m kernels)", () => {
+    const growth = (v: Row['variant']) => row(v, 'train', 128).peakBytesPerSequence! / row(v, 'train', 32).peakBytesPerSequence!;
+    expect(growth('softmax')).toBeGreaterThan(growth('proxy'));
+    // A training step keeps more alive (saved activations, gradients, AdamW state) than inference.
+    expect(row('proxy', 'train', 128).peakBytesPerSequence!).toBeGreaterThan(row('proxy', 'inference', 128).peakBytesPerSequence!);
+  });
+
+  it('fits a growth exponent per variant and mode, and reports the target ratios at the longest common length', () => {
+    expect(result.growth).toHaveLength(VARIANTS.length * 2);
+    for (const g of result.growth) {
+      expect(g.lengths).toEqual(lengths);
+      expect(Number.isFinite(g.fit.exponent)).toBe(true);
+    }
+    expect(result.targets).toHaveLength(3);
+    for (const t of result.targets) {
+      expect(t.n).toBe(128);
+      expect(t.measured).toBeGreaterThan(0);
+      expect(t.note).toMatch(/measured at n = 128/);
+    }
+  });
+
+  it('writes markdown naming the adapter, batch and lengths, with one table per mode', () => {
+    const md = toMarkdown(result);
+    expect(md).toContain(result.adapter.label);
+    expect(md).toContain(`vendor \`${result.adapter.vendor}\``);
+    expect(md).toContain('Batch 1, lengths 32, 128');
+    expect(md).toContain('## Training step');
+    expect(md).toContain('## Inference');
+    expect(md).toContain('| Proxyformer | 128 | 1 |');
+    expect(md).toContain('## Growth');
+    expect(JSON.parse(JSON.stringify(result))).toEqual(result);
+  });
+});
+
+describe('fitBatch and option checks (no device)', () => {
+  const limits = { maxStorageBufferBindingSize: 1 << 20 };
+  it('reports what does not fit with the bytes needed and the limit, instead of allocating', () => {
+    const r = fitBatch('softmax', 1024, 4, {}, limits, false);
+    // Softmax attention [4, 2, 1024, 1024] f32 = 32 MiB.
+    expect(r).toEqual({ error: expect.stringContaining('needs 33554432 bytes') });
+    expect((r as { error: string }).error).toContain('limit 1048576 bytes (maxStorageBufferBindingSize)');
+  });
+  it('with shrinkBatch, halves the batch until it fits and says so; refuses when even batch 1 is over', () => {
+    const small = { maxStorageBufferBindingSize: 8 << 20 };
+    const r = fitBatch('softmax', 1024, 4, {}, small, true);
+    expect(r).toMatchObject({ batch: 1, note: expect.stringMatching(/^batch 1: does not fit/) });
+    expect(fitBatch('softmax', 4096, 4, {}, small, true)).toEqual({ error: expect.stringContaining('even batch 1 needs') });
+    expect(fitBatch('proxy', 1024, 4, {}, small, true)).toEqual({ batch: 4 });
+  });
+  it('refuses bad options by name', () => {
+    const ok = { variants: ['proxy' as const], lengths: [64], batch: 1, warmup: 0, repeats: 1 };
+    expect(() => checkSweepOptions({ ...ok, variants: ['linear' as never] })).toThrow(/"linear" is not one of softmax, nystrom, proxy/);
+    expect(() => checkSweepOptions({ ...ok, batch: 0 })).toThrow(/batch 0/);
+    expect(() => checkSweepOptions({ ...ok, lengths: [] })).toThrow(/at least one sequence length/);
+    expect(() => checkSweepOptions({ ...ok, repeats: 0 })).toThrow(/repeats 0/);
+  });
+});
