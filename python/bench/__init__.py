@@ -1,0 +1,1 @@
+"""Benchmark peers on the Python side (PyTorch eager timing of the reference models)."""
