@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useDeferredValue, useMemo, useState } from 'react';
 import { MetricsBuffer } from '../../train/metrics';
 import { trainingClient, useTraining } from '../../store/trainingStore';
 import { ChartCard } from './ChartCard';
@@ -12,7 +12,9 @@ const EMPTY = new MetricsBuffer(16);
 /** The live charts of the current run (TensorBoard's smoothing and log scale apply to all). */
 export function ChartsPanel() {
   const runId = useTraining((s) => s.runId);
-  const version = useTraining((s) => s.metricsVersion);
+  // Deferred: the charts re-render in an interruptible background render, so a refresh never
+  // blocks the main thread for a long task while the worker streams metrics.
+  const version = useDeferredValue(useTraining((s) => s.metricsVersion));
   const kernels = useTraining((s) => s.kernels);
   const timing = useTraining((s) => s.backend?.timestampQuery ?? null);
   const attention = useTraining((s) => s.runConfig?.attention ?? null);

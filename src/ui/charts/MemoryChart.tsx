@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { Area, AreaChart, CartesianGrid, Legend, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import type { MetricName, MetricsBuffer } from '../../train/metrics';
 import { alignedRows, formatNumber, hasValues, peakOf, pointBudget } from './chartData';
@@ -10,7 +10,7 @@ const CATEGORIES: [MetricName, string][] = [
 ];
 
 /** GPU memory in use by category (the engine's buffer pool), stacked, with the peak marked. */
-export function MemoryChart({ buffer, version, height = 170 }: { buffer: MetricsBuffer; version: number; height?: number }) {
+export const MemoryChart = memo(function MemoryChart({ buffer, version, height = 170 }: { buffer: MetricsBuffer; version: number; height?: number }) {
   const [ref, width] = useWidth<HTMLDivElement>();
   const { rows, peak, present } = useMemo(() => {
     const present = CATEGORIES.filter(([c]) => hasValues(buffer, c));
@@ -35,4 +35,4 @@ export function MemoryChart({ buffer, version, height = 170 }: { buffer: Metrics
       )}
     </div>
   );
-}
+});

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { MetricName, MetricsBuffer } from '../../train/metrics';
 import { formatNumber, pointBudget, shapeSeries } from './chartData';
@@ -25,7 +25,7 @@ interface Props {
 }
 
 /** Lines of metrics against the step: raw (faint when smoothed) and smoothed, ≤ 2 points per pixel, no animation. */
-export function MetricChart({ series, version, smoothing, log, height = 170, unit = '' }: Props) {
+export const MetricChart = memo(function MetricChart({ series, version, smoothing, log, height = 170, unit = '' }: Props) {
   const [ref, width] = useWidth<HTMLDivElement>();
   const shaped = useMemo(
     () => series.map((s) => ({ ...s, data: shapeSeries(s.buffer, s.metric, { maxPoints: pointBudget(width - 60), smoothing, log }) })),
@@ -55,4 +55,4 @@ export function MetricChart({ series, version, smoothing, log, height = 170, uni
       {hidden > 0 && <p className="help">{hidden} points ≤ 0 are not drawn on the log scale.</p>}
     </div>
   );
-}
+});
