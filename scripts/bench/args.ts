@@ -9,11 +9,13 @@ export interface BenchArgs {
   outName?: string;
   /** Peers to run: `tfjs` (training step with @tensorflow/tfjs-backend-webgpu). */
   peers: string[];
+  /** Peers run only up to this length (they can be far slower than ours; default: every length). */
+  peerMaxLength: number;
 }
 
 const USAGE = `usage: bench.ts [--batch 32] [--lengths 256,512,1024,2048,4096,8192] [--variants softmax,nystrom,proxy]
   [--modes train,inference] [--warmup 2] [--repeats 5] [--landmarks 128] [--conv 35] [--no-shrink]
-  [--peers tfjs|none] [--out results] [--name <folder>]`;
+  [--peers tfjs|none] [--peer-max-length N] [--out results] [--name <folder>]`;
 
 function list(value: string, name: string): string[] {
   const items = value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -33,6 +35,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     sweep: { variants: [...VARIANTS], lengths: [256, 512, 1024, 2048, 4096, 8192], batch: 32, warmup: 2, repeats: 5, overrides: {}, shrinkBatch: true },
     outRoot: 'results',
     peers: ['tfjs'],
+    peerMaxLength: Number.MAX_SAFE_INTEGER,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -70,6 +73,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
         out.peers = p;
         break;
       }
+      case 'peer-max-length': out.peerMaxLength = int(value, name, 2); break;
       case 'out': out.outRoot = value; break;
       case 'name': out.outName = value; break;
       default: throw new Error(`unknown option --${name}\n${USAGE}`);

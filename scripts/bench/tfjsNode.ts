@@ -7,7 +7,7 @@ import type { PeerRow, SweepOptions, SweepResult } from '../../src/bench/sweep';
 import { tfjsTrainingPeer } from '../../src/bench/tfjs/peer';
 
 /** Import tfjs, select 'webgpu' (throws when it cannot) and time its training step next to ours. */
-export async function runTfjsPeer(ours: SweepResult, opts: Pick<SweepOptions, 'warmup' | 'repeats' | 'overrides'>): Promise<PeerRow[]> {
+export async function runTfjsPeer(ours: SweepResult, opts: Pick<SweepOptions, 'warmup' | 'repeats' | 'overrides'> & { maxLength?: number }): Promise<PeerRow[]> {
   const g = globalThis as { navigator?: { gpu?: GPU } };
   if (!g.navigator) g.navigator = {};
   if (!g.navigator.gpu) Object.defineProperty(g.navigator, 'gpu', { value: nodeGpu(), configurable: true });

@@ -15,10 +15,10 @@ export function tfjsPeerName(tf: typeof TF): string {
 }
 
 /** Run the tfjs training step next to each of our training rows that ran. */
-export async function tfjsTrainingPeer(tf: typeof TF, ours: SweepResult, opts: Pick<SweepOptions, 'warmup' | 'repeats' | 'overrides'>, onRow?: (row: PeerRow) => void): Promise<PeerRow[]> {
+export async function tfjsTrainingPeer(tf: typeof TF, ours: SweepResult, opts: Pick<SweepOptions, 'warmup' | 'repeats' | 'overrides'> & { maxLength?: number }, onRow?: (row: PeerRow) => void): Promise<PeerRow[]> {
   const out: PeerRow[] = [];
   const peer = tfjsPeerName(tf);
-  for (const row of ours.rows.filter((r) => r.mode === 'train' && r.status === 'ok')) {
+  for (const row of ours.rows.filter((r) => r.mode === 'train' && r.status === 'ok' && r.n <= (opts.maxLength ?? Infinity))) {
     const c = benchConfig(row.variant, row.n, row.batch, opts.overrides);
     const base = { peer, variant: row.variant, mode: 'train' as const, n: row.n, batch: row.batch };
     let result: PeerRow;
