@@ -106,8 +106,8 @@ export function reduceMaxBackward(x: CpuArray, y: CpuArray, dy: CpuArray, dx: Cp
     }
 }
 
-/** out[b] = alpha · op(A[b]) · op(B[b]) (+ out[b] when accumulating). */
-export function matmul(a: CpuArray, b: CpuArray, out: CpuArray, p: MatmulParams): void {
+/** out[b] = alpha · op(A[b]) · op(B[b]) (+ out[b] when accumulating): the plainest loop, the definition `matmul` is tested against. */
+export function matmulReference(a: CpuArray, b: CpuArray, out: CpuArray, p: MatmulParams): void {
   const { batch, m, n, k, transA, transB, strideA, strideB, alpha, accumulate } = p;
   for (let t = 0; t < batch; t++) {
     const oa = t * strideA;
@@ -124,6 +124,74 @@ export function matmul(a: CpuArray, b: CpuArray, out: CpuArray, p: MatmulParams)
         const idx = oo + i * n + j;
         out[idx] = accumulate ? out[idx] + alpha * s : alpha * s;
       }
+  }
+}
+
+/** Packed rows of op(A) and columns of op(B) (doubles hold f32 and f64 values exactly); grown on demand. */
+let packedA = new Float64Array(64);
+let packedB = new Float64Array(4096);
+
+/**
+ * The same product as `matmulReference`, bit for bit: every output is still one double sum over
+ * l = 0..k-1 in ascending order, rounded once on store. What changes is only the memory order:
+ * the row of op(A) and the columns of op(B) are packed contiguously (op(B) once per batch, or
+ * once for all when it is shared), and four outputs of a row share each loaded A value.
+ */
+export function matmul(a: CpuArray, b: CpuArray, out: CpuArray, p: MatmulParams): void {
+  const { batch, m, n, k, transA, transB, strideA, strideB, alpha, accumulate } = p;
+  if (packedA.length < k) packedA = new Float64Array(k);
+  if (packedB.length < n * k) packedB = new Float64Array(n * k);
+  const ar = packedA;
+  const bt = packedB;
+  for (let t = 0; t < batch; t++) {
+    const oa = t * strideA;
+    const ob = t * strideB;
+    const oo = t * m * n;
+    // bt[j·k + l] = op(B)[l, j]; a shared B (stride 0) is packed once.
+    if (t === 0 || strideB !== 0) {
+      if (transB) for (let q = 0; q < n * k; q++) bt[q] = b[ob + q];
+      else for (let l = 0; l < k; l++) for (let j = 0; j < n; j++) bt[j * k + l] = b[ob + l * n + j];
+    }
+    for (let i = 0; i < m; i++) {
+      if (transA) for (let l = 0; l < k; l++) ar[l] = a[oa + l * m + i];
+      else for (let l = 0; l < k; l++) ar[l] = a[oa + i * k + l];
+      const row = oo + i * n;
+      let j = 0;
+      for (; j + 4 <= n; j += 4) {
+        const c0 = j * k;
+        const c1 = c0 + k;
+        const c2 = c1 + k;
+        const c3 = c2 + k;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let l = 0; l < k; l++) {
+          const x = ar[l];
+          s0 += x * bt[c0 + l];
+          s1 += x * bt[c1 + l];
+          s2 += x * bt[c2 + l];
+          s3 += x * bt[c3 + l];
+        }
+        if (accumulate) {
+          out[row + j] = out[row + j] + alpha * s0;
+          out[row + j + 1] = out[row + j + 1] + alpha * s1;
+          out[row + j + 2] = out[row + j + 2] + alpha * s2;
+          out[row + j + 3] = out[row + j + 3] + alpha * s3;
+        } else {
+          out[row + j] = alpha * s0;
+          out[row + j + 1] = alpha * s1;
+          out[row + j + 2] = alpha * s2;
+          out[row + j + 3] = alpha * s3;
+        }
+      }
+      for (; j < n; j++) {
+        const c = j * k;
+        let s = 0;
+        for (let l = 0; l < k; l++) s += ar[l] * bt[c + l];
+        out[row + j] = accumulate ? out[row + j] + alpha * s : alpha * s;
+      }
+    }
   }
 }
 

@@ -1,0 +1,79 @@
+/**
+ * Training-step benchmark (not a test): ms per `Trainer.trainStep()` for each quick preset, on
+ * the CPU reference backend and on WebGPU through Dawn (SwiftShader on a machine without a
+ * GPU), with a `readPending()` every `--read-every` steps as the training session does. Prints
+ * ms/step, and for WebGPU dispatches and submissions per step.
+ *
+ *   scripts/run-ts.sh scripts/bench-step.ts [--steps 20] [--warmup 3] [--read-every 10]
+ *                     [--backend cpu|webgpu|both] [--preset quick-listops-proxy,...]
+ */
+import { CpuBackend, type Backend } from '../src/engine';
+import { WebGpuBackend } from '../src/engine/webgpu/backend';
+import { acquireGpu, backendLabel } from '../src/engine/webgpu/device';
+import { nodeGpu } from '../src/engine/webgpu/node';
+import { QUICK_PRESETS } from '../src/presets/quick';
+import { taskFor } from '../src/train/taskFromConfig';
+import { Trainer } from '../src/train/trainer';
+import { fsFetcher } from './corpora/fs-fetch';
+
+function option(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
+}
+function count(name: string, fallback: number): number {
+  const v = Number(option(name, String(fallback)));
+  if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} must be a positive integer, got ${option(name, '')}`);
+  return v;
+}
+
+const steps = count('steps', 20);
+const warmup = count('warmup', 3);
+const readEvery = count('read-every', 10);
+const which = option('backend', 'both');
+if (!['cpu', 'webgpu', 'both'].includes(which)) throw new Error(`--backend must be cpu, webgpu or both, got ${which}`);
+const names = option('preset', QUICK_PRESETS.map((p) => p.name).join(',')).split(',');
+for (const n of names) if (!QUICK_PRESETS.some((p) => p.name === n)) throw new Error(`--preset ${n} is not a quick preset (${QUICK_PRESETS.map((p) => p.name).join(', ')})`);
+
+async function makeBackend(kind: 'cpu' | 'webgpu'): Promise<{ backend: Backend; label: string; close: () => void }> {
+  if (kind === 'cpu') {
+    const backend = new CpuBackend('f32');
+    return { backend, label: backend.label, close: () => backend.dispose() };
+  }
+  const ctx = await acquireGpu({}, nodeGpu());
+  const backend = new WebGpuBackend(ctx);
+  return { backend, label: backendLabel(ctx.report), close: () => (backend.dispose(), ctx.destroy()) };
+}
+
+/** Time `steps` training steps after `warmup` untimed ones; a read every `readEvery` steps and at the end. */
+async function bench(kind: 'cpu' | 'webgpu', presetName: string): Promise<string> {
+  const preset = QUICK_PRESETS.find((p) => p.name === presetName)!;
+  const task = await taskFor(preset.config, fsFetcher('public/data'));
+  const { backend, label, close } = await makeBackend(kind);
+  const trainer = new Trainer(backend, preset.config, task);
+  for (let i = 0; i < warmup; i++) trainer.trainStep();
+  await trainer.readPending();
+  const gpu = backend instanceof WebGpuBackend ? backend : null;
+  const d0 = gpu?.dispatchCount ?? 0;
+  const s0 = gpu?.submitCount ?? 0;
+  let readMs = 0;
+  const t0 = performance.now();
+  let lastLoss = NaN;
+  for (let i = 1; i <= steps; i++) {
+    trainer.trainStep();
+    if (i % readEvery === 0 || i === steps) {
+      const r0 = performance.now();
+      const r = await trainer.readPending();
+      readMs += performance.now() - r0;
+      lastLoss = r.values[r.values.length - 1].loss;
+    }
+  }
+  const ms = (performance.now() - t0) / steps;
+  const gpuPart = gpu ? `, ${((gpu.dispatchCount - d0) / steps).toFixed(0)} dispatches/step, ${((gpu.submitCount - s0) / steps).toFixed(2)} submissions/step` : '';
+  trainer.dispose();
+  close();
+  return `${presetName.padEnd(24)} ${kind.padEnd(6)} ${ms.toFixed(1).padStart(8)} ms/step (reads ${(readMs / steps).toFixed(1)} ms/step)${gpuPart}, loss ${lastLoss.toFixed(4)}  [${label}]`;
+}
+
+const kinds: ('cpu' | 'webgpu')[] = which === 'both' ? ['cpu', 'webgpu'] : [which as 'cpu' | 'webgpu'];
+console.log(`${steps} timed steps after ${warmup} warm-up steps, a read every ${readEvery}`);
+for (const kind of kinds) for (const name of names) console.log(await bench(kind, name));
