@@ -9,7 +9,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runSweep, type Row } from '../src/bench/sweep';
+import { runSweep, targetsOf, type Row } from '../src/bench/sweep';
 import { toMarkdown, targetLines } from '../src/bench/report';
 import { adapterSlug } from '../src/bench/naming';
 import { WebGpuBackend } from '../src/engine/webgpu/backend';
@@ -42,6 +42,7 @@ ctx.destroy();
 if (args.peers.includes('tfjs')) {
   console.log('peer: tfjs (webgpu backend) training step');
   result.peers.push(...(await runTfjsPeer(result, { ...args.sweep, maxLength: args.peerMaxLength })));
+  result.targets = targetsOf(result.rows, result.peers);
 }
 
 writeFileSync(join(folder, 'bench.json'), JSON.stringify(result, null, 2) + '\n');

@@ -304,8 +304,17 @@ function okRow(rows: readonly Row[], variant: Variant, mode: Mode, n: number): R
   return rows.find((r) => r.variant === variant && r.mode === mode && r.n === n && r.status === 'ok');
 }
 
-/** The issue's target ratios at n = 4096 (or the longest length where both sides ran), measured against target. */
-export function targetsOf(rows: readonly Row[]): TargetLine[] {
+/** A peer's Proxyformer ratio (peer ms ÷ ours) at n = 4096 or its longest measured length. */
+function peerLine(peers: readonly PeerRow[], prefix: string, mode: Mode, name: string, target: string, min: number): TargetLine | null {
+  const ok = peers.filter((p) => p.peer.startsWith(prefix) && p.variant === 'proxy' && p.mode === mode && p.status === 'ok' && p.ratioToOurs !== undefined);
+  if (ok.length === 0) return null;
+  const n = ok.some((p) => p.n === 4096) ? 4096 : Math.max(...ok.map((p) => p.n));
+  const v = ok.find((p) => p.n === n)!.ratioToOurs!;
+  return { name, n, measured: v, target, met: v >= min, note: n === 4096 ? undefined : `measured at n = ${n}, the target is for n = 4096` };
+}
+
+/** The issue's target ratios at n = 4096 (or the longest length where both sides ran), measured against target; peer lines when peers ran. */
+export function targetsOf(rows: readonly Row[], peers: readonly PeerRow[] = []): TargetLine[] {
   const at = (a: Variant, b: Variant, mode: Mode): number | null => {
     const common = rows.filter((r) => r.variant === a && r.mode === mode && okRow(rows, b, mode, r.n) && r.status === 'ok').map((r) => r.n);
     if (common.length === 0) return null;
@@ -321,7 +330,9 @@ export function targetsOf(rows: readonly Row[]): TargetLine[] {
     line('Proxyformer ÷ softmax, training sequences/s', 'proxy', 'softmax', 'train', (p, s) => p.sequencesPerSecond! / s.sequencesPerSecond!, '≥ 4 (paper: 3.8)', (v) => v >= 4),
     line('Proxyformer ÷ softmax, training peak memory per sequence', 'proxy', 'softmax', 'train', (p, s) => p.peakBytesPerSequence! / s.peakBytesPerSequence!, '≤ 0.08 (paper: 0.08)', (v) => v <= 0.08),
     line('Proxyformer ÷ Nyströmformer, training sequences/s', 'proxy', 'nystrom', 'train', (p, s) => p.sequencesPerSecond! / s.sequencesPerSecond!, '≥ 1', (v) => v >= 1),
-  ];
+    peerLine(peers, 'tfjs', 'train', 'tfjs-webgpu ms ÷ ours, Proxyformer training step', '≥ 3', 3),
+    peerLine(peers, 'onnxruntime-web', 'inference', 'onnxruntime-web (webgpu EP) ms ÷ ours, Proxyformer inference', '≥ 1.5', 1.5),
+  ].filter((t): t is TargetLine => t !== null);
 }
 
 /** Run the whole sweep; `onProgress` after each row (the awaits between steps keep a page responsive). */

@@ -1,0 +1,81 @@
+/**
+ * The scaling benchmark in Chromium (WebGPU in the page), with both peers on the same adapter:
+ * tfjs-webgpu's training step and onnxruntime-web's WebGPU provider on our exported model.
+ *
+ * By default a tiny smoke run (batch 1, lengths 32 and 64, one repeat) that checks the JSON
+ * the page returns: every row ran, both peers ran with a ratio, growth and target lines are
+ * there. With BENCH=1 the real sweep runs (BENCH_BATCH, BENCH_LENGTHS, BENCH_REPEATS,
+ * BENCH_LANDMARKS, BENCH_CONV override it) and writes results/<date>-<adapter>-browser/bench.{json,md}.
+ * Speed is never asserted.
+ */
+import { expect, test } from '@playwright/test';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserBenchOptions } from '../src/bench/browser';
+import { resultFolderName } from '../src/bench/naming';
+import { toMarkdown, targetLines } from '../src/bench/report';
+import type { SweepResult } from '../src/bench/sweep';
+import { startBenchPage, type BenchPageServer } from '../scripts/bench/pageServer';
+import { watchConsole } from './console';
+
+const FULL = process.env.BENCH === '1';
+const num = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
+const smoke: BrowserBenchOptions = {
+  variants: ['softmax', 'nystrom', 'proxy'], lengths: [32, 64], batch: 1, warmup: 0, repeats: 1,
+  overrides: { landmarks: 8, convKernel: 3 }, peers: ['tfjs', 'ort'],
+};
+const full: BrowserBenchOptions = {
+  variants: ['softmax', 'nystrom', 'proxy'],
+  lengths: (process.env.BENCH_LENGTHS ?? '64,128,256').split(',').map(Number),
+  batch: num('BENCH_BATCH', 2), warmup: 1, repeats: num('BENCH_REPEATS', 3),
+  overrides: { landmarks: num('BENCH_LANDMARKS', 32), convKernel: num('BENCH_CONV', 3) },
+  shrinkBatch: true, peers: ['tfjs', 'ort'],
+};
+
+let server: BenchPageServer;
+test.beforeAll(async () => {
+  server = await startBenchPage();
+});
+test.afterAll(async () => {
+  await server?.close();
+});
+
+test(FULL ? 'bench: full sweep in Chromium with tfjs and onnxruntime-web peers' : 'bench: smoke sweep in Chromium returns the result JSON with both peers', async ({ page }) => {
+  test.setTimeout(FULL ? 3_600_000 : 300_000);
+  // onnxruntime-web warns that shape-only nodes stay on its CPU kernels (its documented placement);
+  // tfjs logs its backend registration; neither is a WebGPU problem.
+  const watch = watchConsole(page, [/not assigned to the preferred execution providers/, /Rerun with 'ort.env.logLevel/, /tensorflow|tfjs/i]);
+  await page.goto(server.url);
+  const opts = FULL ? full : smoke;
+  const result = (await page.evaluate((o) => window.__benchPage.run(o), opts)) as SweepResult;
+
+  expect(result.schema).toBe('proxyformer-bench/1');
+  expect(result.adapter.runtime).toMatch(/^Chromium /);
+  expect(result.rows).toHaveLength(opts.variants.length * opts.lengths.length * 2);
+  if (!FULL) {
+    for (const r of result.rows) {
+      expect(r.status, `${r.variant} ${r.mode} n=${r.n}: ${r.note}`).toBe('ok');
+      expect(r.ms!.median).toBeGreaterThan(0);
+      expect(r.peakBytesPerSequence).toBeGreaterThan(0);
+    }
+    expect(result.growth).toHaveLength(6);
+    for (const prefix of ['tfjs', 'onnxruntime-web']) {
+      const rows = result.peers.filter((p) => p.peer.startsWith(prefix));
+      expect(rows, prefix).toHaveLength(opts.variants.length * opts.lengths.length);
+      for (const p of rows) {
+        expect(p.status, `${p.peer} ${p.variant} n=${p.n}: ${p.note}`).toBe('ok');
+        expect(p.ratioToOurs).toBeGreaterThan(0);
+      }
+    }
+    // Three ratios between our variants, one per peer.
+    expect(result.targets.map((t) => t.name)).toHaveLength(5);
+    expect(toMarkdown(result)).toContain('## Peers on the same adapter');
+  } else {
+    const folder = join('results', resultFolderName(result));
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'bench.json'), JSON.stringify(result, null, 2) + '\n');
+    writeFileSync(join(folder, 'bench.md'), toMarkdown(result) + '\n');
+    console.log([`wrote ${folder}`, ...targetLines(result)].join('\n'));
+  }
+  expect(watch.problems).toEqual([]);
+});
