@@ -389,6 +389,62 @@ describe('optimizer kernels', () => {
   });
 });
 
+describe('row kernels and reductions in both layouts (workgroup per row; invocation per row)', () => {
+  for (const rowKernels of ['workgroup', 'serial'] as const) {
+    it(`${rowKernels}: softmax, layerNorm, row and chunked reductions, conv dw match the CPU`, async () => {
+      const be = new WebGpuBackend(ctx, { rowKernels });
+      expect(be.serialRows).toBe(rowKernels === 'serial');
+      const t2 = new Twin(tw.ref, be);
+      const close = async (what: string, b: TwinBuf, tol: Tolerance) => {
+        const d = await t2.compare(b, tol);
+        expect(d.ok, describeDiff(`${rowKernels} ${what}`, d, tol)).toBe(true);
+      };
+      const r = (n: number, lo = -1, hi = 1) => t2.buf(randomArray(rand, n, lo, hi));
+      // 130 rows: the serial layout's last workgroup of 64 rows is partly empty.
+      for (const [rows, cols] of [[130, 64], [5, 300]]) {
+        const x = r(rows * cols, -3, 3);
+        const y = t2.zeros(rows * cols);
+        t2.call('softmax', x, y, rows, cols);
+        await close(`softmax ${rows}×${cols}`, y, T.rowNorm);
+        const dy = r(rows * cols);
+        const dx = r(rows * cols);
+        t2.call('softmaxBackward', y, dy, dx, rows, cols, true);
+        await close(`softmaxBackward ${rows}×${cols}`, dx, T.rowNorm);
+        const gamma = r(cols, 0.5, 1.5);
+        const beta = r(cols);
+        const out = t2.zeros(rows * cols);
+        const mean = t2.zeros(rows);
+        const rstd = t2.zeros(rows);
+        t2.call('layerNorm', x, gamma, beta, out, mean, rstd, rows, cols, 1e-5);
+        await close(`layerNorm ${rows}×${cols}`, out, T.rowNorm);
+        await close(`layerNorm rstd ${rows}×${cols}`, rstd, T.rowNorm);
+        const dgamma = r(cols);
+        const dbeta = r(cols);
+        t2.call('layerNormBackward', x, gamma, mean, rstd, dy, dx, dgamma, dbeta, rows, cols, false);
+        await close(`layerNormBackward dx ${rows}×${cols}`, dx, T.rowNorm);
+        await close(`layerNormBackward dgamma ${rows}×${cols}`, dgamma, sumTolerance(rows, 3));
+        const sums = t2.zeros(rows);
+        t2.call('reduce', 'sum', x, sums, rows, cols, 1, 1, false);
+        await close(`reduce rows ${rows}×${cols}`, sums, T.reduction);
+        const colSums = t2.zeros(cols);
+        t2.call('reduce', 'sum', x, colSums, 1, rows, cols, 1, false);
+        await close(`reduce columns ${rows}×${cols}`, colSums, sumTolerance(rows, 3));
+      }
+      const [k, bh, heads, n, d] = [9, 8, 2, 64, 16];
+      const x = r(bh * n * d);
+      const w = r(heads * k);
+      const dy = r(bh * n * d);
+      const dw = r(heads * k);
+      t2.call('dconvBackward', x, w, dy, null, dw, bh, heads, n, d, k);
+      await close('dconvBackward dw', dw, sumTolerance((bh / heads) * n * d, 1));
+      be.dispose();
+    });
+  }
+  it('refuses an unknown row layout, naming the allowed ones', () => {
+    expect(() => new WebGpuBackend(ctx, { rowKernels: 'rows' as 'serial' })).toThrow(/rowKernels rows is not one of auto, workgroup, serial/);
+  });
+});
+
 describe('large grids fold into a second dimension', () => {
   it('a softmax of 70 000 rows needs more than 65 535 workgroups in x', async () => {
     const rows = 70_000, cols = 2;

@@ -40,6 +40,16 @@ export interface WebGpuBackendOptions {
    * zeroed memory shows up as NaN instead of passing by luck. Fresh buffers are always zero.
    */
   reusedBuffers?: 'uninitialized' | 'zeroed' | 'poisoned';
+  /**
+   * How the row kernels (softmax, layerNorm and their backwards) and the two-stage reductions
+   * spread work. 'workgroup': one workgroup per row with barrier tree sums, and about 1024
+   * reduction workgroups (fills a real GPU). 'serial': one invocation per row, no barriers,
+   * and few reduction workgroups: on a software adapter (SwiftShader) a barrier costs more than
+   * a short row's arithmetic and extra workgroups add nothing on a few CPU cores. 'auto'
+   * (default): 'serial' on a software adapter, else 'workgroup'. Sums run in a different order
+   * in the two layouts (both within the kernels' tested tolerances).
+   */
+  rowKernels?: 'auto' | 'workgroup' | 'serial';
 }
 
 /** Threads of the 1-D elementwise kernels. */
@@ -63,10 +73,10 @@ function rowWorkgroup(cols: number): number {
 
 /**
  * Rows per chunk for a two-stage reduction over `len` rows with `blocks` workgroups per chunk:
- * about 1024 workgroups in all (enough to fill a large GPU), at least `minChunk` rows per chunk.
+ * about `target` workgroups in all (1024 fills a large GPU), at least `minChunk` rows per chunk.
  */
-function chunking(len: number, blocks: number, minChunk = 64): { chunk: number; chunks: number } {
-  const want = Math.max(1, Math.min(Math.ceil(1024 / blocks), Math.ceil(len / minChunk)));
+function chunking(len: number, blocks: number, minChunk = 64, target = 1024): { chunk: number; chunks: number } {
+  const want = Math.max(1, Math.min(Math.ceil(target / blocks), Math.ceil(len / minChunk)));
   const chunk = Math.ceil(len / want);
   return { chunk, chunks: Math.ceil(len / chunk) };
 }
@@ -87,6 +97,12 @@ export class WebGpuBackend implements Backend {
   private readonly matmulChoice: 'auto' | MatmulKernel;
   private readonly recorder: Recorder;
   private readonly reused: 'uninitialized' | 'zeroed' | 'poisoned';
+  /** One invocation per row and few reduction workgroups (see `rowKernels`). */
+  readonly serialRows: boolean;
+  /** Side of the reg4 matmul's square workgroup (see matmul.wgsl). */
+  private readonly reg4Workgroup: number;
+  /** Workgroups a two-stage reduction aims for. */
+  private readonly reductionTarget: number;
   private errorsSeen = 0;
   private disposed = false;
   /** Scratch of the two-stage reductions (see `partials`). */
@@ -102,6 +118,14 @@ export class WebGpuBackend implements Backend {
     this.maxPerDim = Math.min(opts.maxWorkgroupsPerDimension ?? lim.maxComputeWorkgroupsPerDimension, lim.maxComputeWorkgroupsPerDimension);
     this.matmulChoice = opts.matmulKernel ?? 'auto';
     this.reused = opts.reusedBuffers ?? 'uninitialized';
+    const rows = opts.rowKernels ?? 'auto';
+    if (!['auto', 'workgroup', 'serial'].includes(rows)) throw new Error(`WebGpuBackend: rowKernels ${String(rows)} is not one of auto, workgroup, serial`);
+    this.serialRows = rows === 'serial' || (rows === 'auto' && ctx.report.isFallback);
+    // A software adapter runs workgroups on a few CPU threads: a handful per reduction is enough.
+    this.reductionTarget = this.serialRows ? 16 : 1024;
+    // SwiftShader runs each workgroup on one CPU thread: 4×4 invocations (16×16 outputs) give
+    // tiny products several workgroups to share out, where 16×16 gave one mostly idle one.
+    this.reg4Workgroup = ctx.report.isFallback ? 4 : 16;
     if (!['uninitialized', 'zeroed', 'poisoned'].includes(this.reused)) throw new Error(`WebGpuBackend: reusedBuffers ${String(this.reused)} is not one of uninitialized, zeroed, poisoned`);
     this.pool = new BufferPool(this.device, { maxStorageBufferBindingSize: lim.maxStorageBufferBindingSize, maxBufferSize: lim.maxBufferSize });
     const slots = opts.uniformSlots ?? MAX_TIMED_PASSES;
@@ -113,6 +137,11 @@ export class WebGpuBackend implements Backend {
   /** How many command buffers were submitted so far (tests use it to show batching). */
   get submitCount(): number {
     return this.recorder.submissions;
+  }
+
+  /** How many dispatches were recorded so far (the step benchmark reports them per step). */
+  get dispatchCount(): number {
+    return this.recorder.dispatches;
   }
 
   /** The matrix-product kernel this backend uses for `p`. */
@@ -276,13 +305,14 @@ export class WebGpuBackend implements Backend {
     this.need(name, x, outer * len * inner);
     this.need(name, out, outer * inner);
     const words: Word[] = [['u', outer], ['u', len], ['u', inner], ['f', alpha], ['u', accumulate ? 1 : 0], ['u', 0]];
-    // A whole row per workgroup when the reduced axis is contiguous and long enough to share;
+    // A whole row per workgroup when the reduced axis is contiguous and long enough to share
+    // (not with serial rows: there one invocation per output walks its row, without barriers);
     // two stages (chunk partials, then their combination) for few outputs over a long strided
     // axis (bias gradients); otherwise one invocation per output walks its column.
-    if (inner === 1 && len >= 64) {
+    if (inner === 1 && len >= 64 && !this.serialRows) {
       this.run(name, 'reduceRows', { OP: REDUCE_OPS[op], WG: rowWorkgroup(len) }, words, [x, out], this.grid1(outer, name));
     } else if (outer * inner < 4096 && len >= 256) {
-      const { chunk, chunks } = chunking(len, outer * Math.ceil(inner / 64));
+      const { chunk, chunks } = chunking(len, outer * Math.ceil(inner / 64), 64, this.reductionTarget);
       const part = this.partials(outer * chunks * inner);
       this.run(name, 'reducePartial', { OP: REDUCE_OPS[op] }, [['u', outer], ['u', len], ['u', inner], ['f', 1], ['u', 0], ['u', chunk]], [x, part], [Math.ceil(inner / 64), chunks, outer]);
       // The chunks hold sums (of values or squares) or maxima (of values or magnitudes).
@@ -318,7 +348,8 @@ export class WebGpuBackend implements Backend {
     this.need(name, out, batch * m * n);
     const [ai, ak] = p.transA ? [1, m] : [k, 1];
     const [bk, bj] = p.transB ? [1, k] : [n, 1];
-    const per = kernel === 'naive' ? 16 : 64;
+    const rw = this.reg4Workgroup;
+    const per = kernel === 'naive' ? 16 : kernel === 'reg4' ? 4 * rw : 64;
     const gx = Math.ceil(n / per);
     const gy = Math.ceil(m / per);
     if (gx > this.maxPerDim || gy > this.maxPerDim) throw new GpuLimitError('maxComputeWorkgroupsPerDimension', this.maxPerDim, Math.max(gx, gy), `${name} ${m}×${k}·${k}×${n}`);
@@ -331,7 +362,7 @@ export class WebGpuBackend implements Backend {
         ['u', ai], ['u', ak], ['u', bk], ['u', bj],
         ['u', p.strideA], ['u', p.strideB], ['f', p.alpha], ['u', p.accumulate ? 1 : 0],
       ];
-      this.run(name, def, {}, words, [a, b, out], [gx, gy, nb]);
+      this.run(name, def, kernel === 'reg4' ? { RW: rw } : {}, words, [a, b, out], [gx, gy, nb]);
     }
   }
 
@@ -339,13 +370,17 @@ export class WebGpuBackend implements Backend {
   softmax(x: Buf, out: Buf, rows: number, cols: number): void {
     this.need('softmax', x, rows * cols);
     this.need('softmax', out, rows * cols);
-    this.run('softmax', 'softmax', { WG: rowWorkgroup(cols) }, [['u', rows], ['u', cols], ['u', 0]], [x, out], this.grid1(rows, 'softmax'));
+    const words: Word[] = [['u', rows], ['u', cols], ['u', 0]];
+    if (this.serialRows) this.run('softmax', 'softmaxSerial', {}, words, [x, out], this.grid1(Math.ceil(rows / 64), 'softmax'));
+    else this.run('softmax', 'softmax', { WG: rowWorkgroup(cols) }, words, [x, out], this.grid1(rows, 'softmax'));
   }
 
   softmaxBackward(y: Buf, dy: Buf, dx: Buf, rows: number, cols: number, accumulate: boolean): void {
     const op = 'softmaxBackward';
     for (const b of [y, dy, dx]) this.need(op, b, rows * cols);
-    this.run(op, 'softmaxBackward', { WG: rowWorkgroup(cols) }, [['u', rows], ['u', cols], ['u', accumulate ? 1 : 0]], [y, dy, dx], this.grid1(rows, op));
+    const words: Word[] = [['u', rows], ['u', cols], ['u', accumulate ? 1 : 0]];
+    if (this.serialRows) this.run(op, 'softmaxBackwardSerial', {}, words, [y, dy, dx], this.grid1(Math.ceil(rows / 64), op));
+    else this.run(op, 'softmaxBackward', { WG: rowWorkgroup(cols) }, words, [y, dy, dx], this.grid1(rows, op));
   }
 
   crossEntropy(logits: Buf, labels: Buf, lossRows: Buf, dlogits: Buf | null, rows: number, classes: number, gradScale: number): void {
@@ -371,7 +406,10 @@ export class WebGpuBackend implements Backend {
     this.need(op, beta, cols);
     this.need(op, mean, rows);
     this.need(op, rstd, rows);
-    this.run(op, 'layerNorm', { WG: rowWorkgroup(cols) }, [['u', rows], ['u', cols], ['f', eps], ['u', 0], ['u', 0], ['u', 0]], [x, gamma, beta, out, mean, rstd], this.grid1(rows, op));
+    const words: Word[] = [['u', rows], ['u', cols], ['f', eps], ['u', 0], ['u', 0], ['u', 0]];
+    const bufs = [x, gamma, beta, out, mean, rstd];
+    if (this.serialRows) this.run(op, 'layerNormSerial', {}, words, bufs, this.grid1(Math.ceil(rows / 64), op));
+    else this.run(op, 'layerNorm', { WG: rowWorkgroup(cols) }, words, bufs, this.grid1(rows, op));
   }
 
   layerNormBackward(x: Buf, gamma: Buf, mean: Buf, rstd: Buf, dy: Buf, dx: Buf, dgamma: Buf, dbeta: Buf, rows: number, cols: number, accumulateDx: boolean): void {
@@ -379,9 +417,12 @@ export class WebGpuBackend implements Backend {
     for (const b of [x, dy, dx]) this.need(op, b, rows * cols);
     for (const b of [gamma, dgamma, dbeta]) this.need(op, b, cols);
     for (const b of [mean, rstd]) this.need(op, b, rows);
-    this.run(op, 'layerNormDx', { WG: rowWorkgroup(cols) }, [['u', rows], ['u', cols], ['f', 0], ['u', accumulateDx ? 1 : 0], ['u', 0], ['u', 0]], [x, gamma, mean, rstd, dy, dx], this.grid1(rows, op));
+    const dxWords: Word[] = [['u', rows], ['u', cols], ['f', 0], ['u', accumulateDx ? 1 : 0], ['u', 0], ['u', 0]];
+    const dxBufs = [x, gamma, mean, rstd, dy, dx];
+    if (this.serialRows) this.run(op, 'layerNormDxSerial', {}, dxWords, dxBufs, this.grid1(Math.ceil(rows / 64), op));
+    else this.run(op, 'layerNormDx', { WG: rowWorkgroup(cols) }, dxWords, dxBufs, this.grid1(rows, op));
     // dgamma, dbeta: chunk partials over rows, then one ordered sum per column (no atomics).
-    const { chunk, chunks } = chunking(rows, Math.ceil(cols / 64));
+    const { chunk, chunks } = chunking(rows, Math.ceil(cols / 64), 64, this.reductionTarget);
     const part = this.partials(chunks * 2 * cols);
     const words: Word[] = [['u', rows], ['u', cols], ['f', 0], ['u', 1], ['u', chunk], ['u', chunks]];
     this.run(op, 'layerNormParamsPartial', {}, words, [x, mean, rstd, dy, part], [Math.ceil(cols / 64), chunks, 1]);
@@ -445,7 +486,7 @@ export class WebGpuBackend implements Backend {
       this.need(op, dw, heads * k);
       // Two stages: chunk partials per (h, j), then an ordered sum of the chunks into dw.
       const terms = Math.ceil(bh / heads) * n * d;
-      const { chunk, chunks } = chunking(terms, heads * k, 256);
+      const { chunk, chunks } = chunking(terms, heads * k, 256, this.reductionTarget);
       const part = this.partials(chunks * heads * k);
       this.run(op, 'dconvDwPartial', {}, [...this.convWords(bh, heads, n, d, k, true), ['u', chunk]], [x, w, dy, part], [heads * k, chunks, 1]);
       const sum: Word[] = [['u', 1], ['u', chunks], ['u', heads * k], ['f', 1], ['u', 1], ['u', 0]];

@@ -27,6 +27,8 @@ export class Recorder {
   private pass: GPUComputePassEncoder | null = null;
   /** Command buffers submitted so far. */
   submissions = 0;
+  /** Dispatches recorded so far (the step benchmark reports them per step). */
+  dispatches = 0;
 
   constructor(
     private readonly device: GPUDevice,
@@ -79,6 +81,7 @@ export class Recorder {
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup, [base]);
     pass.dispatchWorkgroups(grid[0], grid[1] ?? 1, grid[2] ?? 1);
+    this.dispatches++;
     if (this.timer.enabled) pass.end();
   }
 

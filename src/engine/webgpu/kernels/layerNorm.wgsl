@@ -94,6 +94,63 @@ fn ln_backward_dx(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw
   }
 }
 
+// ln_forward and ln_backward_dx with one invocation per row (64 rows per workgroup), no
+// barriers: for software adapters, where a barrier costs more than a short row's arithmetic.
+@compute @workgroup_size(64)
+fn ln_forward_serial(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let row = (wid.y * nwg.x + wid.x) * 64u + lid;
+  if (row >= p.rows) {
+    return;
+  }
+  let base = row * p.cols;
+  let n = f32(p.cols);
+  var s = 0.0;
+  for (var j = 0u; j < p.cols; j++) {
+    s += x[base + j];
+  }
+  let mu = s / n;
+  var q = 0.0;
+  for (var j = 0u; j < p.cols; j++) {
+    let d = x[base + j] - mu;
+    q += d * d;
+  }
+  let rs = inverseSqrt(q / n + p.eps);
+  for (var j = 0u; j < p.cols; j++) {
+    out[base + j] = (x[base + j] - mu) * rs * gamma[j] + beta[j];
+  }
+  mean_out[row] = mu;
+  rstd_out[row] = rs;
+}
+
+@compute @workgroup_size(64)
+fn ln_backward_dx_serial(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let row = (wid.y * nwg.x + wid.x) * 64u + lid;
+  if (row >= p.rows) {
+    return;
+  }
+  let base = row * p.cols;
+  let mu = mean_in[row];
+  let rs = rstd_in[row];
+  var sg = 0.0;
+  var sgx = 0.0;
+  for (var j = 0u; j < p.cols; j++) {
+    let g = dy[base + j] * gamma[j];
+    sg += g;
+    sgx += g * (x[base + j] - mu) * rs;
+  }
+  let n = f32(p.cols);
+  let mg = sg / n;
+  let mgx = sgx / n;
+  for (var j = 0u; j < p.cols; j++) {
+    let xh = (x[base + j] - mu) * rs;
+    var v = rs * (dy[base + j] * gamma[j] - mg - xh * mgx);
+    if (p.acc != 0u) {
+      v += dx[base + j];
+    }
+    dx[base + j] = v;
+  }
+}
+
 @compute @workgroup_size(64, 4)
 fn ln_params_partial(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let c = wid.x * 64u + lid.x;

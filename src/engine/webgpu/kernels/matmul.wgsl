@@ -4,7 +4,8 @@
 // strideB (0 broadcasts one matrix). Element (i, kk) of op(A) is a[aBase + i·ai + kk·ak] with
 // (ai, ak) = (k, 1), or (1, m) when transposed; likewise (kk, j) of op(B) with (bk, bj).
 //   matmul_naive: one output per invocation, 16×16 workgroups.
-//   matmul_reg4:  4×4 outputs per invocation held in registers (16 FMAs per 8 loads).
+//   matmul_reg4:  4×4 outputs per invocation held in registers (16 FMAs per 8 loads), RW×RW
+//                 invocations per workgroup.
 //   matmul_tiled: 64×64 outputs per 16×16 workgroup, k in steps of 16 through workgroup memory,
 //                 4×4 outputs per invocation (for real GPUs; slower on SwiftShader).
 // Batch index is workgroup_id.z (at most 65535 products per dispatch; the backend splits more).
@@ -47,7 +48,11 @@ fn matmul_naive(@builtin(global_invocation_id) gid: vec3u) {
   store((bt * p.m + i) * p.n + j, s);
 }
 
-@compute @workgroup_size(16, 16)
+// RW×RW invocations per workgroup (4·RW square outputs): 16 on real GPUs; smaller on software
+// adapters, where each workgroup runs on one CPU thread and a large one leaves the others idle.
+override RW: u32 = 16u;
+
+@compute @workgroup_size(RW, RW)
 fn matmul_reg4(@builtin(global_invocation_id) gid: vec3u) {
   let j0 = gid.x * 4u;
   let i0 = gid.y * 4u;

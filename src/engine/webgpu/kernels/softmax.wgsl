@@ -55,3 +55,47 @@ fn softmax_backward(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) 
     dx[base + j] = v;
   }
 }
+
+// The same two kernels with one invocation per row (64 rows per workgroup), no workgroup memory
+// and no barriers: for software adapters, where a barrier costs more than a short row's
+// arithmetic. Sums run in column order.
+@compute @workgroup_size(64)
+fn softmax_serial(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let row = (wid.y * nwg.x + wid.x) * 64u + lid;
+  if (row >= p.rows) {
+    return;
+  }
+  let base = row * p.cols;
+  var mx = neg_inf();
+  for (var j = 0u; j < p.cols; j++) {
+    mx = max(mx, x[base + j]);
+  }
+  var s = 0.0;
+  for (var j = 0u; j < p.cols; j++) {
+    s += exp(x[base + j] - mx);
+  }
+  let inv = 1.0 / s;
+  for (var j = 0u; j < p.cols; j++) {
+    out[base + j] = exp(x[base + j] - mx) * inv;
+  }
+}
+
+@compute @workgroup_size(64)
+fn softmax_backward_serial(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let row = (wid.y * nwg.x + wid.x) * 64u + lid;
+  if (row >= p.rows) {
+    return;
+  }
+  let base = row * p.cols;
+  var d = 0.0;
+  for (var j = 0u; j < p.cols; j++) {
+    d += dy[base + j] * y[base + j];
+  }
+  for (var j = 0u; j < p.cols; j++) {
+    var v = y[base + j] * (dy[base + j] - d);
+    if (p.acc != 0u) {
+      v += dx[base + j];
+    }
+    dx[base + j] = v;
+  }
+}
