@@ -27,6 +27,9 @@ part "type check" npx tsc --noEmit -p tsconfig.json
 part "unit and kernel tests (Vitest, WebGPU through Dawn)" scripts/with-webgpu.sh npx vitest run
 part "PyTorch reference tests" npm run --silent test:python
 part "production build" npx vite build --logLevel warn
+# A free port for the preview server, so a server left running elsewhere never fails the run.
+E2E_PORT=${E2E_PORT:-$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")}
+export E2E_PORT
 part "end-to-end tests (Playwright, Chromium with WebGPU)" npx playwright test
 
 echo
