@@ -1,0 +1,102 @@
+/**
+ * The playground with real training in its worker (software WebGPU): the loss falls from the
+ * page, CSV export downloads every metrics row, attention views draw non-blank pixels for the
+ * three variants, and the ablation runner completes a tiny study. Runs are shortened through the
+ * URL hash, which is also how a researcher would share them.
+ */
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { encodeHash, type RunConfig } from '../src/model/config';
+import { PRESETS } from '../src/presets';
+import { METRIC_COLUMNS } from '../src/train/metrics';
+import { watchConsole } from './console';
+
+const link = (preset: string, over: Partial<RunConfig>) => `/#${encodeHash({ ...PRESETS[preset].config, ...over })}`;
+const runState = (page: Page) => page.getByTestId('run-state');
+/** The step the page shows (from the metrics stream). */
+const shownStep = async (page: Page) => Number((await runState(page).textContent())?.match(/step (\d+)/)?.[1] ?? 0);
+
+test.describe.configure({ timeout: 600_000 });
+
+test('the default preset trains from the page (started by its shortcut), the loss falls, and CSV export downloads every row', async ({ page }) => {
+  const watch = watchConsole(page);
+  await page.goto(link('quick-listops-proxy', { steps: 40, warmupSteps: 4, lr: 3e-3, evalEvery: 20, evalSteps: 2, checkpointEvery: 0 }));
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-state', 'webgpu');
+  await page.locator('h1').click();
+  await page.keyboard.press('s');
+  await expect(runState(page)).toHaveAttribute('data-state', /building|running/);
+  await expect(runState(page)).toHaveAttribute('data-state', 'finished', { timeout: 540_000 });
+  await expect(page.getByTestId('chart-loss').locator('svg.recharts-surface path.recharts-curve').first()).toBeVisible();
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('d')]);
+  expect(download.suggestedFilename()).toMatch(/^listops-proxy-.+-metrics\.csv$/);
+  const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
+  expect(csv[0]).toBe(METRIC_COLUMNS.join(','));
+  const col = (name: string) => csv.slice(1).map((l) => l.split(',')[METRIC_COLUMNS.indexOf(name as never)]).filter((c) => c !== '').map(Number);
+  const steps = col('step');
+  expect(Math.max(...steps)).toBe(40);
+  const loss = col('taskLoss');
+  expect(loss.length).toBeGreaterThanOrEqual(10);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const first = mean(loss.slice(0, 5));
+  const last = mean(loss.slice(-5));
+  expect(last, `task loss first 5 rows ${first}, last 5 rows ${last}`).toBeLessThan(first - 0.05);
+  expect(col('valAccuracy').length).toBeGreaterThanOrEqual(1);
+  expect(watch.problems).toEqual([]);
+});
+
+for (const attention of ['softmax', 'nystrom', 'proxy'] as const) {
+  test(`attention views draw non-blank pixels for ${attention}`, async ({ page }) => {
+    const watch = watchConsole(page);
+    await page.goto(link(`quick-listops-${attention}`, { steps: 200, evalEvery: 200, evalSteps: 1, checkpointEvery: 0 }));
+    await page.getByRole('button', { name: /^Start/ }).click();
+    await expect.poll(() => shownStep(page), { timeout: 300_000 }).toBeGreaterThanOrEqual(1);
+    await page.getByRole('button', { name: /^Pause/ }).click();
+    await expect(runState(page)).toHaveAttribute('data-state', 'paused', { timeout: 300_000 });
+    await page.getByRole('button', { name: /^Refresh views/ }).first().click();
+    const views = page.locator(`[data-testid="views"][data-attention="${attention}"]`);
+    await expect(views).toBeVisible({ timeout: 120_000 });
+    const expected = attention === 'softmax'
+      ? ['heatmap-softmax']
+      : ['heatmap-k1', 'heatmap-k2', 'heatmap-z', 'heatmap-k3', 'heatmap-qcosine', 'heatmap-kcosine', 'heatmap-exact', 'heatmap-approx', 'heatmap-error'];
+    for (const id of expected) {
+      const distinct = await views.getByTestId(id).locator('canvas').evaluate((c: HTMLCanvasElement) => {
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        const colours = new Set<number>();
+        for (let i = 0; i < d.length; i += 4) colours.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+        return colours.size;
+      });
+      expect(distinct, `${id} draws more than one colour`).toBeGreaterThan(1);
+    }
+    if (attention === 'nystrom') await expect(views.getByTestId('landmark-segments')).toBeVisible();
+    if (attention !== 'softmax') {
+      await expect(views.getByTestId('k3-strip')).toBeVisible();
+      await expect(views.getByTestId('pinv-residual').locator('svg.recharts-surface')).toBeVisible();
+    }
+    // Hover readout names row, column and value.
+    const canvas = views.locator('canvas').first();
+    await canvas.hover({ position: { x: 3, y: 3 } });
+    await expect(views.locator('.readout').first()).toHaveText(/^[\w ()]+ \d+, [\w ()]+ \d+: -?\d/);
+    expect(watch.problems).toEqual([]);
+  });
+}
+
+test('the ablation runner completes a tiny study and tabulates accuracy, throughput and memory', async ({ page }) => {
+  const watch = watchConsole(page);
+  await page.goto(link('quick-listops-proxy', { steps: 4, warmupSteps: 2, evalEvery: 4, evalSteps: 1, batchSize: 4, checkpointEvery: 0 }));
+  await page.getByTestId('ablation-start').click();
+  const rows = page.getByTestId('ablation-table').locator('tbody tr');
+  await expect(rows).toHaveCount(6);
+  for (let i = 0; i < 6; i++) {
+    // Wait for the row to end, then say how if it did not finish (its note carries the reason).
+    await expect(rows.nth(i)).toHaveAttribute('data-status', /finished|failed|skipped|cancelled/, { timeout: 300_000 });
+    expect(await rows.nth(i).getAttribute('data-status'), await rows.nth(i).textContent() ?? '').toBe('finished');
+  }
+  for (let i = 0; i < 6; i++) {
+    const cells = await rows.nth(i).locator('td').allTextContents();
+    // status, best val acc, test acc, tokens/s, seq/s, ms/step, peak memory: every figure present.
+    expect(cells.slice(1).every((c) => c !== '–'), `row ${i}: ${cells.join(' | ')}`).toBe(true);
+  }
+  await expect(page.getByTestId('run-list').locator('tbody tr')).toHaveCount(6);
+  expect(watch.problems).toEqual([]);
+});
