@@ -79,3 +79,24 @@ test(FULL ? 'bench: full sweep in Chromium with tfjs and onnxruntime-web peers' 
   }
   expect(watch.problems).toEqual([]);
 });
+
+test('bench: the Scaling view runs a sweep with progress and draws throughput and memory against length', async ({ page }) => {
+  test.setTimeout(300_000);
+  const watch = watchConsole(page);
+  await page.goto(`${server.url}?view`);
+  const view = page.getByTestId('scaling-view');
+  await view.getByLabel('lengths').fill('32, 64');
+  await view.getByLabel('batch').fill('1');
+  await view.getByLabel('repeats').fill('1');
+  await view.getByTestId('scaling-run').click();
+  await expect(view.getByTestId('scaling-progress')).toBeVisible();
+  await expect(view.getByTestId('scaling-adapter')).toContainText('WebGPU', { timeout: 240_000 });
+  // Three charts, each with one line per variant, and the paper's marks on the training charts.
+  const charts = view.locator('figure.metric-chart');
+  await expect(charts).toHaveCount(3);
+  for (let i = 0; i < 3; i++) await expect(charts.nth(i).locator('.recharts-line')).toHaveCount(3);
+  await expect(charts.nth(0)).toContainText('paper: Proxyformer 3.8× softmax');
+  await expect(charts.nth(1)).toContainText('paper: Proxyformer 0.08× softmax');
+  await expect(view.locator('table.scaling-targets tbody tr')).toHaveCount(3);
+  expect(watch.problems).toEqual([]);
+});

@@ -1,4 +1,11 @@
-/** The e2e bench page: `window.__benchPage.run(options)` runs the browser benchmark and returns its JSON, logging progress into the page. */
+/**
+ * The e2e bench page: `window.__benchPage.run(options)` runs the browser benchmark and returns its
+ * JSON, logging progress into the page; `?view` mounts the Scaling view instead, with its sweep
+ * shrunk to test sizes (8 landmarks, conv 3) so a tiny length list runs on a software adapter.
+ */
+import { createElement } from 'react';
+import { createRoot } from 'react-dom/client';
+import { ScalingView } from '../../ui/scaling/ScalingView';
 import { runBrowserBench, type BrowserBenchOptions } from '../browser';
 import type { SweepResult } from '../sweep';
 
@@ -16,3 +23,9 @@ window.__benchPage = {
       if (line) log.textContent += `${line}\n`;
     }),
 };
+
+if (new URLSearchParams(location.search).has('view')) {
+  const root = document.createElement('div');
+  document.body.appendChild(root);
+  createRoot(root).render(createElement(ScalingView, { run: (opts, onEvent) => runBrowserBench({ ...opts, warmup: 0, overrides: { landmarks: 8, convKernel: 3 } }, onEvent) }));
+}

@@ -1,0 +1,173 @@
+/**
+ * The "Scaling" view: runs the benchmark sweep (src/bench) on the user's GPU in this page — the
+ * awaits between steps keep the page responsive — with progress, then draws training
+ * throughput and memory per sequence against length on log axes, one line per variant, with
+ * the paper's Proxyformer point (3.8× softmax's throughput, 0.08× its memory at n = 4096)
+ * marked from our own softmax figure, the target lines and the peers' ratios.
+ */
+import { useMemo, useState } from 'react';
+import { CartesianGrid, Legend, Line, LineChart, ReferenceDot, Tooltip, XAxis, YAxis } from 'recharts';
+import { runBrowserBench, type BenchEvent, type BrowserBenchOptions } from '../../bench/browser';
+import { toMarkdown } from '../../bench/report';
+import { VARIANTS, VARIANT_NAMES, type SweepResult } from '../../bench/sweep';
+import { formatNumber } from '../charts/chartData';
+import { PALETTE } from '../charts/MetricChart';
+import { useWidth } from '../charts/useWidth';
+import { downloadText } from '../download';
+import { chartRows, paperMark, parseLengths, type ChartRow, type PaperMark } from './scalingData';
+
+export interface ScalingViewProps {
+  /** The benchmark runner (tests may pass a fake). */
+  run?: (opts: BrowserBenchOptions, onEvent: (e: BenchEvent) => void) => Promise<SweepResult>;
+}
+
+const COLORS: Record<string, string> = { softmax: PALETTE[5], nystrom: PALETTE[0], proxy: PALETTE[2] };
+
+function ScalingChart({ title, rows, unit, mark }: { title: string; rows: ChartRow[]; unit: '' | 'bytes'; mark: PaperMark | null }) {
+  const [ref, width] = useWidth<HTMLDivElement>();
+  return (
+    <figure ref={ref} className="metric-chart" aria-label={title}>
+      <figcaption>{title}</figcaption>
+      {width > 0 && rows.length > 0 && (
+        <LineChart width={width} height={220} data={rows} margin={{ top: 14, right: 12, bottom: 4, left: 0 }}>
+          <CartesianGrid stroke="#e6e8eb" />
+          <XAxis dataKey="n" type="number" scale="log" domain={['dataMin', 'dataMax']} ticks={rows.map((r) => r.n)} tick={{ fontSize: 11 }} label={{ value: 'sequence length n', position: 'insideBottom', offset: -2, fontSize: 11 }} />
+          <YAxis type="number" scale="log" domain={['auto', 'auto']} width={64} tick={{ fontSize: 11 }} tickFormatter={(v: number) => formatNumber(v, unit)} allowDataOverflow />
+          <Tooltip isAnimationActive={false} formatter={(v) => formatNumber(Number(v), unit)} labelFormatter={(l) => `n = ${l}`} />
+          <Legend wrapperStyle={{ fontSize: 11 }} />
+          {VARIANTS.map((v) => (
+            <Line key={v} dataKey={v} name={VARIANT_NAMES[v]} stroke={COLORS[v]} dot isAnimationActive={false} connectNulls />
+          ))}
+          {mark && <ReferenceDot x={mark.n} y={mark.value} r={5} ifOverflow="extendDomain" fill="none" stroke="#000" strokeDasharray="3 2" label={{ value: mark.label, position: 'top', fontSize: 11 }} />}
+        </LineChart>
+      )}
+    </figure>
+  );
+}
+
+/** The Scaling view (mounted by the playground page). */
+export function ScalingView({ run = runBrowserBench }: ScalingViewProps) {
+  const [lengthsText, setLengthsText] = useState('256, 512, 1024, 2048, 4096');
+  const [batch, setBatch] = useState(8);
+  const [repeats, setRepeats] = useState(3);
+  const [peers, setPeers] = useState<{ tfjs: boolean; ort: boolean }>({ tfjs: false, ort: false });
+  const [running, setRunning] = useState(false);
+  const [progress, setProgress] = useState<{ done: number; total: number; text: string }>({ done: 0, total: 0, text: '' });
+  const [result, setResult] = useState<SweepResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const lengths = parseLengths(lengthsText);
+  const batchOk = Number.isInteger(batch) && batch >= 1;
+  const repeatsOk = Number.isInteger(repeats) && repeats >= 1;
+
+  const start = async () => {
+    if (!lengths.ok || !batchOk || !repeatsOk) return;
+    setRunning(true);
+    setError(null);
+    setResult(null);
+    try {
+      const opts: BrowserBenchOptions = {
+        variants: [...VARIANTS], lengths: lengths.lengths, batch, warmup: 1, repeats, shrinkBatch: true,
+        peers: [...(peers.tfjs ? ['tfjs' as const] : []), ...(peers.ort ? ['ort' as const] : [])],
+      };
+      const r = await run(opts, (e) => {
+        if (e.kind === 'phase') setProgress((p) => ({ ...p, text: e.text }));
+        else if (e.kind === 'sweep') setProgress({ done: e.progress.done, total: e.progress.total, text: `${VARIANT_NAMES[e.progress.variant]}, n = ${e.progress.n}${e.progress.row ? `: ${e.progress.row.mode} ${e.progress.row.status}` : ''}` });
+        else setProgress((p) => ({ ...p, text: `${e.row.peer}: ${VARIANT_NAMES[e.row.variant]} n = ${e.row.n} ${e.row.status}` }));
+      });
+      setResult(r);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setRunning(false);
+    }
+  };
+
+  const charts = useMemo(() => {
+    if (!result) return null;
+    return {
+      throughput: chartRows(result.rows, 'train', 'sequencesPerSecond'),
+      memory: chartRows(result.rows, 'train', 'peakBytesPerSequence'),
+      inference: chartRows(result.rows, 'inference', 'sequencesPerSecond'),
+      throughputMark: paperMark(result.rows, 'sequencesPerSecond'),
+      memoryMark: paperMark(result.rows, 'peakBytesPerSequence'),
+    };
+  }, [result]);
+
+  return (
+    <section className="scaling-view" aria-label="Scaling" data-testid="scaling-view">
+      <h2>Scaling</h2>
+      <p className="muted">
+        Softmax, Nyströmformer and Proxyformer at the paper preset on this GPU: a full training step (forward, backward, AdamW) and inference, against
+        sequence length. A software adapter's figures say nothing about GPU speed.
+      </p>
+      <div className="scaling-controls">
+        <label>
+          lengths <input value={lengthsText} onChange={(e) => setLengthsText(e.target.value)} disabled={running} aria-invalid={!lengths.ok} />
+        </label>
+        <label>
+          batch <input type="number" min={1} value={batch} onChange={(e) => setBatch(Number(e.target.value))} disabled={running} aria-invalid={!batchOk} />
+        </label>
+        <label>
+          repeats <input type="number" min={1} value={repeats} onChange={(e) => setRepeats(Number(e.target.value))} disabled={running} aria-invalid={!repeatsOk} />
+        </label>
+        <label>
+          <input type="checkbox" checked={peers.tfjs} onChange={(e) => setPeers({ ...peers, tfjs: e.target.checked })} disabled={running} /> tfjs-webgpu peer
+        </label>
+        <label>
+          <input type="checkbox" checked={peers.ort} onChange={(e) => setPeers({ ...peers, ort: e.target.checked })} disabled={running} /> onnxruntime-web peer
+        </label>
+        <button type="button" onClick={start} disabled={running || !lengths.ok || !batchOk || !repeatsOk} data-testid="scaling-run">
+          {running ? 'Running…' : 'Run sweep'}
+        </button>
+        {result && (
+          <>
+            <button type="button" onClick={() => downloadText('bench.json', JSON.stringify(result, null, 2), 'application/json')}>JSON</button>
+            <button type="button" onClick={() => downloadText('bench.md', toMarkdown(result), 'text/markdown')}>Markdown</button>
+          </>
+        )}
+      </div>
+      {!lengths.ok && <p role="alert" className="infer-error">{lengths.error}</p>}
+      {!batchOk && <p role="alert" className="infer-error">batch must be an integer ≥ 1</p>}
+      {!repeatsOk && <p role="alert" className="infer-error">repeats must be an integer ≥ 1</p>}
+      {running && (
+        <p data-testid="scaling-progress">
+          <progress max={Math.max(1, progress.total)} value={progress.done} /> {progress.done}/{progress.total} {progress.text}
+        </p>
+      )}
+      {error && <p role="alert" className="infer-error">{error}</p>}
+      {result && charts && (
+        <>
+          <p className="muted" data-testid="scaling-adapter">
+            {result.adapter.label} — {result.adapter.runtime}; batch {result.batch}, median of {result.repeats}
+          </p>
+          <ScalingChart title="Training throughput (sequences/s)" rows={charts.throughput} unit="" mark={charts.throughputMark} />
+          <ScalingChart title="Training peak memory per sequence" rows={charts.memory} unit="bytes" mark={charts.memoryMark} />
+          <ScalingChart title="Inference throughput (sequences/s)" rows={charts.inference} unit="" mark={null} />
+          <table className="scaling-targets">
+            <thead><tr><th>ratio</th><th>n</th><th>measured</th><th>target</th></tr></thead>
+            <tbody>
+              {result.targets.map((t) => (
+                <tr key={t.name}><td>{t.name}</td><td>{t.n}</td><td>{t.measured === null ? '—' : t.measured.toFixed(2)}</td><td>{t.target}{t.note ? ` (${t.note})` : ''}</td></tr>
+              ))}
+            </tbody>
+          </table>
+          {result.peers.length > 0 && (
+            <table className="scaling-peers" data-testid="scaling-peers">
+              <thead><tr><th>peer</th><th>variant</th><th>mode</th><th>n</th><th>peer ms ÷ ours</th></tr></thead>
+              <tbody>
+                {result.peers.map((p) => (
+                  <tr key={`${p.peer}-${p.variant}-${p.n}`}><td>{p.peer}</td><td>{VARIANT_NAMES[p.variant]}</td><td>{p.mode}</td><td>{p.n}</td><td>{p.ratioToOurs === undefined ? `${p.status}: ${p.note ?? ''}` : p.ratioToOurs.toFixed(2)}</td></tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {result.rows.some((r) => r.status !== 'ok' || r.note) && (
+            <ul className="muted">
+              {result.rows.filter((r) => r.status !== 'ok' || r.note).map((r) => <li key={`${r.variant}-${r.mode}-${r.n}`}>{VARIANT_NAMES[r.variant]} {r.mode} n = {r.n}: {r.note ?? r.status}</li>)}
+            </ul>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
