@@ -98,5 +98,6 @@ test('bench: the Scaling view runs a sweep with progress and draws throughput an
   await expect(charts.nth(0)).toContainText('paper: Proxyformer 3.8× softmax');
   await expect(charts.nth(1)).toContainText('paper: Proxyformer 0.08× softmax');
   await expect(view.locator('table.scaling-targets tbody tr')).toHaveCount(3);
+  await page.screenshot({ path: test.info().outputPath('scaling-view.png'), fullPage: true });
   expect(watch.problems).toEqual([]);
 });

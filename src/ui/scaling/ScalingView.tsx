@@ -31,14 +31,14 @@ function ScalingChart({ title, rows, unit, mark }: { title: string; rows: ChartR
       {width > 0 && rows.length > 0 && (
         <LineChart width={width} height={220} data={rows} margin={{ top: 14, right: 12, bottom: 4, left: 0 }}>
           <CartesianGrid stroke="#e6e8eb" />
-          <XAxis dataKey="n" type="number" scale="log" domain={['dataMin', 'dataMax']} ticks={rows.map((r) => r.n)} tick={{ fontSize: 11 }} label={{ value: 'sequence length n', position: 'insideBottom', offset: -2, fontSize: 11 }} />
+          <XAxis dataKey="n" type="number" scale="log" domain={['dataMin', 'dataMax']} ticks={rows.map((r) => r.n)} tick={{ fontSize: 11 }} height={36} label={{ value: 'sequence length n', position: 'insideBottom', offset: 0, fontSize: 11 }} />
           <YAxis type="number" scale="log" domain={['auto', 'auto']} width={64} tick={{ fontSize: 11 }} tickFormatter={(v: number) => formatNumber(v, unit)} allowDataOverflow />
           <Tooltip isAnimationActive={false} formatter={(v) => formatNumber(Number(v), unit)} labelFormatter={(l) => `n = ${l}`} />
           <Legend wrapperStyle={{ fontSize: 11 }} />
           {VARIANTS.map((v) => (
             <Line key={v} dataKey={v} name={VARIANT_NAMES[v]} stroke={COLORS[v]} dot isAnimationActive={false} connectNulls />
           ))}
-          {mark && <ReferenceDot x={mark.n} y={mark.value} r={5} ifOverflow="extendDomain" fill="none" stroke="#000" strokeDasharray="3 2" label={{ value: mark.label, position: 'top', fontSize: 11 }} />}
+          {mark && <ReferenceDot x={mark.n} y={mark.value} r={5} ifOverflow="extendDomain" fill="none" stroke="#000" strokeDasharray="3 2" label={{ value: mark.label, position: 'left', fontSize: 11 }} />}
         </LineChart>
       )}
     </figure>
@@ -100,7 +100,7 @@ export function ScalingView({ run = runBrowserBench }: ScalingViewProps) {
         Softmax, Nyströmformer and Proxyformer at the paper preset on this GPU: a full training step (forward, backward, AdamW) and inference, against
         sequence length. A software adapter's figures say nothing about GPU speed.
       </p>
-      <div className="scaling-controls">
+      <div className="scaling-controls" style={{ display: 'flex', flexWrap: 'wrap', gap: 8, alignItems: 'center' }}>
         <label>
           lengths <input value={lengthsText} onChange={(e) => setLengthsText(e.target.value)} disabled={running} aria-invalid={!lengths.ok} />
         </label>
