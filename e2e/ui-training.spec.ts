@@ -28,6 +28,17 @@ test('the default preset trains from the page (started by its shortcut), the los
   await expect(runState(page)).toHaveAttribute('data-state', 'finished', { timeout: 540_000 });
   await expect(page.getByTestId('chart-loss').locator('svg.recharts-surface path.recharts-curve').first()).toBeVisible();
 
+  // Each chart exports as SVG (the recharts drawing) and PNG (that drawing through a canvas).
+  const [svg] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export Loss as SVG' }).click()]);
+  expect(svg.suggestedFilename()).toBe('loss.svg');
+  const svgText = readFileSync((await svg.path())!, 'utf8');
+  expect(svgText).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  expect(svgText).toContain('recharts-curve');
+  const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export Loss as PNG' }).click()]);
+  expect(png.suggestedFilename()).toBe('loss.png');
+  expect([...readFileSync((await png.path())!).subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+
+  await page.locator('h1').click();
   const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('d')]);
   expect(download.suggestedFilename()).toMatch(/^listops-proxy-.+-metrics\.csv$/);
   const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
@@ -42,6 +53,11 @@ test('the default preset trains from the page (started by its shortcut), the los
   const last = mean(loss.slice(-5));
   expect(last, `task loss first 5 rows ${first}, last 5 rows ${last}`).toBeLessThan(first - 0.05);
   expect(col('valAccuracy').length).toBeGreaterThanOrEqual(1);
+
+  // After a reload the run list shows the saved run (its checkpoint in IndexedDB).
+  const runId = download.suggestedFilename().replace(/-metrics\.csv$/, '');
+  await page.reload();
+  await expect(page.getByTestId('run-list').locator('tbody tr', { hasText: runId })).toContainText('listops · proxy');
   expect(watch.problems).toEqual([]);
 });
 

@@ -6,10 +6,12 @@ import { downloadBlob } from '../download';
 
 /** The chart's SVG as a standalone document string. */
 export function chartSvgText(container: HTMLElement): string {
-  const svg = container.querySelector('svg.recharts-surface');
+  // The chart's own surface, not a legend icon (legend icons are small svg.recharts-surface too).
+  const surfaces = [...container.querySelectorAll<SVGSVGElement>('svg.recharts-surface')].filter((el) => !el.closest('.recharts-legend-wrapper'));
+  const svg = surfaces.sort((a, b) => area(b) - area(a))[0];
   if (!svg) throw new Error('no chart drawn yet: nothing to export');
   const clone = svg.cloneNode(true) as SVGSVGElement;
-  const { width, height } = (svg as SVGSVGElement).getBoundingClientRect();
+  const { width, height } = svg.getBoundingClientRect();
   clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
   clone.setAttribute('width', String(Math.round(width)));
   clone.setAttribute('height', String(Math.round(height)));
@@ -20,6 +22,11 @@ export function chartSvgText(container: HTMLElement): string {
   bg.setAttribute('fill', '#fff');
   clone.insertBefore(bg, clone.firstChild);
   return new XMLSerializer().serializeToString(clone);
+}
+
+function area(el: Element): number {
+  const r = el.getBoundingClientRect();
+  return r.width * r.height;
 }
 
 /** Download the chart as SVG. */

@@ -116,7 +116,7 @@ function ViewBody({ views, layer, head }: { views: AttentionViews; layer: number
       {v.kernel3 && (
         <div className="view-block">
           <h3>Each {word}’s attention over the input (K3 rows)</h3>
-          <p className="help">What each {word} reads from this example: its row of K3 over the n positions, {views.imageSide ? 'drawn over the input picture (brighter = more weight).' : 'as a colour behind each token.'}</p>
+          <p className="help">What each {word} reads from this example: its row of K3 over the n positions, {views.imageSide ? 'drawn over the input picture, each scaled from its own minimum to its maximum (brighter = more weight).' : 'as a colour behind each token.'}</p>
           <K3OverInput task={views.task} kernel3={v.kernel3} tokens={views.example.tokens} imageSide={views.imageSide} />
         </div>
       )}

@@ -18,17 +18,21 @@ export function tokenLabels(task: Task, tokens: Int32Array, n: number): string[]
 
 /**
  * The input picture with one landmark's or proxy's attention over it: the K3 row (weights over
- * the n token positions) as viridis, blended over the grey input by the weight's share of the
- * row's maximum, so the input stays visible where attention is low.
+ * the n token positions) scaled from the row's minimum to its maximum, as viridis, blended over
+ * the grey input by that scaled weight, so the input stays visible where attention is low.
  */
 export function overlayImage(tokens: Int32Array, side: number, weights: ArrayLike<number>): RgbaImage {
   const padded = new Int32Array(side * side);
   padded.set(tokens.subarray(0, side * side));
   const base = pixelTokensToRgba(padded, side, side);
-  let max = 0;
-  for (let p = 0; p < side * side && p < weights.length; p++) max = Math.max(max, weights[p]);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let p = 0; p < side * side && p < weights.length; p++) {
+    lo = Math.min(lo, weights[p]);
+    hi = Math.max(hi, weights[p]);
+  }
   for (let p = 0; p < side * side; p++) {
-    const w = p < weights.length && max > 0 ? Math.max(0, weights[p]) / max : 0;
+    const w = p < weights.length && hi > lo ? (weights[p] - lo) / (hi - lo) : 0;
     const li = 3 * Math.round(255 * w);
     const a = 0.15 + 0.75 * w;
     for (let ch = 0; ch < 3; ch++) base.data[4 * p + ch] = Math.round((1 - a) * base.data[4 * p + ch] + a * VIRIDIS_LUT[li + ch]);
