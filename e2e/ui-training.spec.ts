@@ -69,6 +69,19 @@ for (const attention of ['softmax', 'nystrom', 'proxy'] as const) {
     await expect.poll(() => shownStep(page), { timeout: 300_000 }).toBeGreaterThanOrEqual(1);
     await page.getByRole('button', { name: /^Pause/ }).click();
     await expect(runState(page)).toHaveAttribute('data-state', 'paused', { timeout: 300_000 });
+    if (attention === 'proxy') {
+      // Mid-run: cold settings are locked with a note, hot ones stay editable and go to the worker.
+      await expect(page.getByTestId('locked-note')).toBeVisible();
+      await expect(page.locator('.field[data-key="layers"] input')).toBeDisabled();
+      await expect(page.locator('.field[data-key="injection"] select')).toBeDisabled();
+      await page.locator('.field[data-key="contrastiveWeight"] input').fill('0.2');
+      await page.locator('.field[data-key="lr"] input').fill('0.002');
+      const before = await shownStep(page);
+      await page.getByRole('button', { name: /^Step/ }).click(); // one step with the new settings
+      await expect.poll(() => shownStep(page), { timeout: 120_000 }).toBe(before + 1);
+      await expect(page.getByTestId('cold-notice')).toHaveCount(0);
+      await expect(page.getByTestId('failure')).toHaveCount(0);
+    }
     await page.getByRole('button', { name: /^Refresh views/ }).first().click();
     const views = page.locator(`[data-testid="views"][data-attention="${attention}"]`);
     await expect(views).toBeVisible({ timeout: 120_000 });
