@@ -2,7 +2,9 @@
  * Training-step benchmark (not a test): ms per `Trainer.trainStep()` for each quick preset, on
  * the CPU reference backend and on WebGPU through Dawn (SwiftShader on a machine without a
  * GPU), with a `readPending()` every `--read-every` steps as the training session does. Prints
- * ms/step, and for WebGPU dispatches and submissions per step.
+ * wall-clock ms/step, CPU time per step of all the process's threads (SwiftShader executes
+ * kernels on CPU threads, so on a shared machine this is the steadier figure), and for WebGPU
+ * dispatches and submissions per step.
  *
  *   scripts/run-ts.sh scripts/bench-step.ts [--steps 20] [--warmup 3] [--read-every 10]
  *                     [--backend cpu|webgpu|both] [--preset quick-listops-proxy,...]
@@ -56,6 +58,7 @@ async function bench(kind: 'cpu' | 'webgpu', presetName: string): Promise<string
   const d0 = gpu?.dispatchCount ?? 0;
   const s0 = gpu?.submitCount ?? 0;
   let readMs = 0;
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   let lastLoss = NaN;
   for (let i = 1; i <= steps; i++) {
@@ -68,10 +71,13 @@ async function bench(kind: 'cpu' | 'webgpu', presetName: string): Promise<string
     }
   }
   const ms = (performance.now() - t0) / steps;
+  // CPU time of all the process's threads (SwiftShader's workers included): steadier than the wall clock on a shared machine.
+  const cpu = process.cpuUsage(c0);
+  const cpuMs = (cpu.user + cpu.system) / 1000 / steps;
   const gpuPart = gpu ? `, ${((gpu.dispatchCount - d0) / steps).toFixed(0)} dispatches/step, ${((gpu.submitCount - s0) / steps).toFixed(2)} submissions/step` : '';
   trainer.dispose();
   close();
-  return `${presetName.padEnd(24)} ${kind.padEnd(6)} ${ms.toFixed(1).padStart(8)} ms/step (reads ${(readMs / steps).toFixed(1)} ms/step)${gpuPart}, loss ${lastLoss.toFixed(4)}  [${label}]`;
+  return `${presetName.padEnd(24)} ${kind.padEnd(6)} ${ms.toFixed(1).padStart(8)} ms/step (CPU time ${cpuMs.toFixed(1)} ms/step; waiting in reads ${(readMs / steps).toFixed(1)} ms/step)${gpuPart}, loss ${lastLoss.toFixed(4)}  [${label}]`;
 }
 
 const kinds: ('cpu' | 'webgpu')[] = which === 'both' ? ['cpu', 'webgpu'] : [which as 'cpu' | 'webgpu'];

@@ -7,39 +7,56 @@ import type { BinaryOp, Dims4, MatmulParams, ReduceOp, UnaryGradOp, UnaryOp } fr
 import type { CpuArray } from './pool';
 import { gelu, geluGrad } from './erf';
 
-/** dst[dstOffset + Σ i·dstStrides] (+)= alpha · src[srcOffset + Σ i·srcStrides] over `shape`. */
+/**
+ * dst[dstOffset + Σ i·dstStrides] (+)= alpha · src[srcOffset + Σ i·srcStrides] over `shape`.
+ * The innermost axis runs as one tight loop per case (plain copy, scaled, accumulated).
+ */
 export function copyStrided(src: CpuArray, dst: CpuArray, shape: Dims4, ss: Dims4, so: number, ds: Dims4, doff: number, alpha: number, accumulate: boolean): void {
+  const n3 = shape[3];
+  const s3 = ss[3];
+  const d3 = ds[3];
   for (let i0 = 0; i0 < shape[0]; i0++)
     for (let i1 = 0; i1 < shape[1]; i1++)
-      for (let i2 = 0; i2 < shape[2]; i2++)
-        for (let i3 = 0; i3 < shape[3]; i3++) {
-          const s = so + i0 * ss[0] + i1 * ss[1] + i2 * ss[2] + i3 * ss[3];
-          const d = doff + i0 * ds[0] + i1 * ds[1] + i2 * ds[2] + i3 * ds[3];
-          const v = alpha === 1 ? src[s] : alpha * src[s];
-          dst[d] = accumulate ? dst[d] + v : v;
-        }
+      for (let i2 = 0; i2 < shape[2]; i2++) {
+        const s = so + i0 * ss[0] + i1 * ss[1] + i2 * ss[2];
+        const d = doff + i0 * ds[0] + i1 * ds[1] + i2 * ds[2];
+        if (accumulate) {
+          if (alpha === 1) for (let i3 = 0; i3 < n3; i3++) dst[d + i3 * d3] = dst[d + i3 * d3] + src[s + i3 * s3];
+          else for (let i3 = 0; i3 < n3; i3++) dst[d + i3 * d3] = dst[d + i3 * d3] + alpha * src[s + i3 * s3];
+        } else if (alpha === 1) {
+          if (s3 === 1 && d3 === 1) for (let i3 = 0; i3 < n3; i3++) dst[d + i3] = src[s + i3];
+          else for (let i3 = 0; i3 < n3; i3++) dst[d + i3 * d3] = src[s + i3 * s3];
+        } else for (let i3 = 0; i3 < n3; i3++) dst[d + i3 * d3] = alpha * src[s + i3 * s3];
+      }
 }
 
-function applyBinary(op: BinaryOp, x: number, y: number): number {
-  switch (op) {
-    case 'add': return x + y;
-    case 'sub': return x - y;
-    case 'mul': return x * y;
-    case 'div': return x / y;
-  }
-}
-
-/** out (contiguous over `shape`) = a ∘ b, reading a and b through strides (0 broadcasts). */
+/** out (contiguous over `shape`) = a ∘ b, reading a and b through strides (0 broadcasts); the op is chosen outside the innermost loop. */
 export function binary(op: BinaryOp, a: CpuArray, b: CpuArray, out: CpuArray, shape: Dims4, as: Dims4, bs: Dims4): void {
+  const n3 = shape[3];
+  const a3 = as[3];
+  const b3 = bs[3];
   let o = 0;
   for (let i0 = 0; i0 < shape[0]; i0++)
     for (let i1 = 0; i1 < shape[1]; i1++)
-      for (let i2 = 0; i2 < shape[2]; i2++)
-        for (let i3 = 0; i3 < shape[3]; i3++) {
-          const x = a[i0 * as[0] + i1 * as[1] + i2 * as[2] + i3 * as[3]];
-          const y = b[i0 * bs[0] + i1 * bs[1] + i2 * bs[2] + i3 * bs[3]];
-          out[o++] = applyBinary(op, x, y);
+      for (let i2 = 0; i2 < shape[2]; i2++) {
+        const pa = i0 * as[0] + i1 * as[1] + i2 * as[2];
+        const pb = i0 * bs[0] + i1 * bs[1] + i2 * bs[2];
+        switch (op) {
+          case 'add':
+            for (let i3 = 0; i3 < n3; i3++) out[o + i3] = a[pa + i3 * a3] + b[pb + i3 * b3];
+            break;
+          case 'sub':
+            for (let i3 = 0; i3 < n3; i3++) out[o + i3] = a[pa + i3 * a3] - b[pb + i3 * b3];
+            break;
+          case 'mul':
+            for (let i3 = 0; i3 < n3; i3++) out[o + i3] = a[pa + i3 * a3] * b[pb + i3 * b3];
+            break;
+          case 'div':
+            for (let i3 = 0; i3 < n3; i3++) out[o + i3] = a[pa + i3 * a3] / b[pb + i3 * b3];
+            break;
         }
+        o += n3;
+      }
 }
 
 /** One pointwise map; `affine` is alpha·x + beta. */
@@ -58,16 +75,32 @@ export function unaryScalar(op: UnaryOp, x: number, alpha: number, beta: number)
   }
 }
 
+/** out = op(x) elementwise; the common maps get their own loops, the rest go through `unaryScalar`. */
 export function unary(op: UnaryOp, x: CpuArray, out: CpuArray, alpha: number, beta: number): void {
-  for (let i = 0; i < out.length; i++) out[i] = unaryScalar(op, x[i], alpha, beta);
+  const n = out.length;
+  switch (op) {
+    case 'affine':
+      for (let i = 0; i < n; i++) out[i] = alpha * x[i] + beta;
+      return;
+    case 'relu':
+      for (let i = 0; i < n; i++) out[i] = x[i] > 0 ? x[i] : 0;
+      return;
+    case 'exp':
+      for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]);
+      return;
+    default:
+      for (let i = 0; i < n; i++) out[i] = unaryScalar(op, x[i], alpha, beta);
+  }
 }
 
 /** dx (+)= dy · f'(x); relu'(0) = 0 as in PyTorch. */
 export function unaryGrad(op: UnaryGradOp, x: CpuArray, dy: CpuArray, dx: CpuArray, accumulate: boolean): void {
-  for (let i = 0; i < dx.length; i++) {
-    const d = op === 'relu' ? (x[i] > 0 ? dy[i] : 0) : dy[i] * geluGrad(x[i]);
-    dx[i] = accumulate ? dx[i] + d : d;
-  }
+  const n = dx.length;
+  if (op === 'relu') {
+    if (accumulate) for (let i = 0; i < n; i++) dx[i] = dx[i] + (x[i] > 0 ? dy[i] : 0);
+    else for (let i = 0; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : 0;
+  } else if (accumulate) for (let i = 0; i < n; i++) dx[i] = dx[i] + dy[i] * geluGrad(x[i]);
+  else for (let i = 0; i < n; i++) dx[i] = dy[i] * geluGrad(x[i]);
 }
 
 /** x viewed as [outer, len, inner]: out[o, i] (+)= alpha · reduce_l x[o, l, i]. */
@@ -135,11 +168,11 @@ let packedB = new Float64Array(4096);
  * The same product as `matmulReference`, bit for bit: every output is still one double sum over
  * l = 0..k-1 in ascending order, rounded once on store. What changes is only the memory order:
  * the row of op(A) and the columns of op(B) are packed contiguously (op(B) once per batch, or
- * once for all when it is shared), and four outputs of a row share each loaded A value.
+ * once for all when it is shared), and a 2×4 block of outputs shares each loaded value.
  */
 export function matmul(a: CpuArray, b: CpuArray, out: CpuArray, p: MatmulParams): void {
   const { batch, m, n, k, transA, transB, strideA, strideB, alpha, accumulate } = p;
-  if (packedA.length < k) packedA = new Float64Array(k);
+  if (packedA.length < 2 * k) packedA = new Float64Array(2 * k);
   if (packedB.length < n * k) packedB = new Float64Array(n * k);
   const ar = packedA;
   const bt = packedB;
@@ -152,46 +185,88 @@ export function matmul(a: CpuArray, b: CpuArray, out: CpuArray, p: MatmulParams)
       if (transB) for (let q = 0; q < n * k; q++) bt[q] = b[ob + q];
       else for (let l = 0; l < k; l++) for (let j = 0; j < n; j++) bt[j * k + l] = b[ob + l * n + j];
     }
-    for (let i = 0; i < m; i++) {
-      if (transA) for (let l = 0; l < k; l++) ar[l] = a[oa + l * m + i];
-      else for (let l = 0; l < k; l++) ar[l] = a[oa + i * k + l];
-      const row = oo + i * n;
+    // Two rows at a time (ar[0..k) and ar[k..2k)); an odd last row runs alone.
+    for (let i = 0; i < m; i += 2) {
+      const two = i + 1 < m;
+      const rows = two ? 2 : 1;
+      for (let r = 0; r < rows; r++) {
+        const o = r * k;
+        if (transA) for (let l = 0; l < k; l++) ar[o + l] = a[oa + l * m + i + r];
+        else for (let l = 0; l < k; l++) ar[o + l] = a[oa + (i + r) * k + l];
+      }
+      const row0 = oo + i * n;
+      const row1 = row0 + n;
       let j = 0;
-      for (; j + 4 <= n; j += 4) {
-        const c0 = j * k;
-        const c1 = c0 + k;
-        const c2 = c1 + k;
-        const c3 = c2 + k;
-        let s0 = 0;
-        let s1 = 0;
-        let s2 = 0;
-        let s3 = 0;
-        for (let l = 0; l < k; l++) {
-          const x = ar[l];
-          s0 += x * bt[c0 + l];
-          s1 += x * bt[c1 + l];
-          s2 += x * bt[c2 + l];
-          s3 += x * bt[c3 + l];
+      if (two) {
+        for (; j + 4 <= n; j += 4) {
+          const c0 = j * k;
+          const c1 = c0 + k;
+          const c2 = c1 + k;
+          const c3 = c2 + k;
+          let s00 = 0, s01 = 0, s02 = 0, s03 = 0;
+          let s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+          for (let l = 0; l < k; l++) {
+            const x0 = ar[l];
+            const x1 = ar[k + l];
+            const b0 = bt[c0 + l];
+            const b1 = bt[c1 + l];
+            const b2 = bt[c2 + l];
+            const b3 = bt[c3 + l];
+            s00 += x0 * b0;
+            s01 += x0 * b1;
+            s02 += x0 * b2;
+            s03 += x0 * b3;
+            s10 += x1 * b0;
+            s11 += x1 * b1;
+            s12 += x1 * b2;
+            s13 += x1 * b3;
+          }
+          store4(out, row0 + j, alpha, accumulate, s00, s01, s02, s03);
+          store4(out, row1 + j, alpha, accumulate, s10, s11, s12, s13);
         }
-        if (accumulate) {
-          out[row + j] = out[row + j] + alpha * s0;
-          out[row + j + 1] = out[row + j + 1] + alpha * s1;
-          out[row + j + 2] = out[row + j + 2] + alpha * s2;
-          out[row + j + 3] = out[row + j + 3] + alpha * s3;
-        } else {
-          out[row + j] = alpha * s0;
-          out[row + j + 1] = alpha * s1;
-          out[row + j + 2] = alpha * s2;
-          out[row + j + 3] = alpha * s3;
+      } else {
+        for (; j + 4 <= n; j += 4) {
+          const c0 = j * k;
+          const c1 = c0 + k;
+          const c2 = c1 + k;
+          const c3 = c2 + k;
+          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+          for (let l = 0; l < k; l++) {
+            const x = ar[l];
+            s0 += x * bt[c0 + l];
+            s1 += x * bt[c1 + l];
+            s2 += x * bt[c2 + l];
+            s3 += x * bt[c3 + l];
+          }
+          store4(out, row0 + j, alpha, accumulate, s0, s1, s2, s3);
         }
       }
       for (; j < n; j++) {
         const c = j * k;
-        let s = 0;
-        for (let l = 0; l < k; l++) s += ar[l] * bt[c + l];
-        out[row + j] = accumulate ? out[row + j] + alpha * s : alpha * s;
+        for (let r = 0; r < rows; r++) {
+          const o = r * k;
+          let s = 0;
+          for (let l = 0; l < k; l++) s += ar[o + l] * bt[c + l];
+          const idx = row0 + r * n + j;
+          out[idx] = accumulate ? out[idx] + alpha * s : alpha * s;
+        }
       }
     }
+  }
+}
+
+/** out[at..at+4) (+)= alpha · (s0, s1, s2, s3), each rounded once on store. */
+function store4(out: CpuArray, at: number, alpha: number, accumulate: boolean, s0: number, s1: number, s2: number, s3: number): void {
+  if (accumulate) {
+    out[at] = out[at] + alpha * s0;
+    out[at + 1] = out[at + 1] + alpha * s1;
+    out[at + 2] = out[at + 2] + alpha * s2;
+    out[at + 3] = out[at + 3] + alpha * s3;
+  } else {
+    out[at] = alpha * s0;
+    out[at + 1] = alpha * s1;
+    out[at + 2] = alpha * s2;
+    out[at + 3] = alpha * s3;
   }
 }
 

@@ -128,18 +128,29 @@ export function dconv(x: CpuArray, w: CpuArray, out: CpuArray, bh: number, heads
 export function dconvBackward(x: CpuArray, w: CpuArray, dy: CpuArray, dx: CpuArray | null, dw: CpuArray | null, bh: number, heads: number, n: number, d: number, k: number): void {
   const pad = Math.floor(k / 2);
   if (dx) dx.fill(0, 0, bh * n * d);
+  // dw[h, j] takes its terms in the same (b, t, c) order as a per-term `+=` on the array would,
+  // held in a local and rounded like the array rounds each store (f32 or f64): bit-identical.
+  const f32 = dw instanceof Float32Array;
   for (let b = 0; b < bh; b++) {
     const h = b % heads;
-    for (let t = 0; t < n; t++)
+    for (let t = 0; t < n; t++) {
+      const g0 = (b * n + t) * d;
       for (let j = 0; j < k; j++) {
         const src = t + j - pad;
         if (src < 0 || src >= n) continue;
-        for (let c = 0; c < d; c++) {
-          const g = dy[(b * n + t) * d + c];
-          if (dx) dx[(b * n + src) * d + c] += w[h * k + j] * g;
-          if (dw) dw[h * k + j] += g * x[(b * n + src) * d + c];
+        const s0 = (b * n + src) * d;
+        if (dx) {
+          const wv = w[h * k + j];
+          for (let c = 0; c < d; c++) dx[s0 + c] += wv * dy[g0 + c];
+        }
+        if (dw) {
+          let acc = dw[h * k + j];
+          if (f32) for (let c = 0; c < d; c++) acc = Math.fround(acc + dy[g0 + c] * x[s0 + c]);
+          else for (let c = 0; c < d; c++) acc += dy[g0 + c] * x[s0 + c];
+          dw[h * k + j] = acc;
         }
       }
+    }
   }
 }
 
