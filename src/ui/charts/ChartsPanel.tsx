@@ -49,7 +49,7 @@ export function ChartsPanel() {
         <ChartCard title="Contrastive loss" name="contrastive" note={attention !== null && attention !== 'proxy' ? 'Only Proxyformer has a contrastive loss.' : 'Proxyformer’s loss against redundant proxies (its form is our reading), before the weight λ.'}>
           <MetricChart series={series.contrastive} {...common} />
         </ChartCard>
-        <ChartCard title="Learning rate" name="lr" note="One-cycle schedule (warm-up, then linear decay), as the LRA code runs it."><MetricChart series={series.lr} {...common} /></ChartCard>
+        <ChartCard title="Learning rate" name="lr" note="One-cycle schedule (warm-up, then linear decay), as the LRA code runs it; never smoothed."><MetricChart series={series.lr} {...common} smoothing={0} /></ChartCard>
         <ChartCard title="Throughput" name="throughput" note={`Mean ${formatNumber(meanOf(buffer, 'tokensPerSec'))} tokens/s, ${formatNumber(meanOf(buffer, 'seqsPerSec'))} sequences/s.`}>
           <MetricChart series={series.tokens} {...common} />
         </ChartCard>

@@ -11,6 +11,9 @@ export interface SeriesSpec {
   colour: string;
 }
 
+/** Series with at most this many points (validation, every k steps) are drawn with dots. */
+const SPARSE = 30;
+
 /** Colour-blind-safe categorical colours (Okabe & Ito). */
 export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'];
 
@@ -47,7 +50,7 @@ export const MetricChart = memo(function MetricChart({ series, version, smoothin
           <Legend wrapperStyle={{ fontSize: 11 }} />
           {shaped.map((s) => [
             <Line key={`${s.label}-raw`} data={s.data.raw} dataKey="y" name={smoothing > 0 ? `${s.label} (raw)` : s.label} stroke={s.colour}
-              strokeOpacity={smoothing > 0 ? 0.3 : 1} dot={false} isAnimationActive={false} legendType={smoothing > 0 ? 'none' : 'line'} strokeWidth={1.2} />,
+              strokeOpacity={smoothing > 0 ? 0.3 : 1} dot={s.data.raw.length <= SPARSE ? { r: 2.5, fill: s.colour, strokeOpacity: 1 } : false} isAnimationActive={false} legendType={smoothing > 0 ? 'none' : 'line'} strokeWidth={1.2} />,
             smoothing > 0 ? <Line key={`${s.label}-smooth`} data={s.data.smooth} dataKey="y" name={s.label} stroke={s.colour} dot={false} isAnimationActive={false} strokeWidth={1.6} /> : null,
           ])}
         </LineChart>
