@@ -9,6 +9,8 @@ import { RunsPanel } from './runs/RunsPanel';
 import { RunControls } from './RunControls';
 import { RunStatus } from './RunStatus';
 import { AttentionPanel } from './views/AttentionPanel';
+import { InferencePanel } from './inference/InferencePanel';
+import { ScalingView } from './scaling/ScalingView';
 
 /** The playground page: configuration on the left; controls, curves, attention views and run comparison on the right. */
 export function App() {
@@ -41,6 +43,9 @@ export function App() {
           <AttentionPanel />
           <RunsPanel />
           <AblationPanel />
+          {/* Issue 8's inference panel (imports only until the current run's weights are wired) and the scaling sweep. */}
+          <div className="panel"><InferencePanel /></div>
+          <div className="panel"><ScalingView /></div>
           <section className="panel">
             <h2>What this is</h2>
             <p>
