@@ -7,7 +7,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { HOT_KEYS, type ConfigKey, type RunConfig } from '../model/config';
 import { MetricsBuffer } from '../train/metrics';
-import { isFromWorker, type BackendChoice, type FailureKind, type FromWorker, type RunState, type RunSummary, type ToWorker } from '../train/protocol';
+import { isFromWorker, type BackendChoice, type FailureKind, type FromWorker, type RunExport, type RunState, type RunSummary, type ToWorker } from '../train/protocol';
 import { asAttentionViews } from '../ui/views/adapter';
 import type { AttentionViews } from '../ui/views/types';
 
@@ -114,6 +114,7 @@ export class TrainingClient {
   private flushPending = false;
   private latestStep: number | null = null;
   private nextRequestId = 1;
+  private readonly exports = new Map<number, { resolve: (run: RunExport) => void; reject: (e: Error) => void }>();
   private readonly opts: Required<Omit<TrainingClientOptions, 'createWorker'>> & { createWorker: WorkerFactory };
 
   constructor(options: TrainingClientOptions) {
@@ -228,6 +229,20 @@ export class TrainingClient {
     }
   }
 
+  /** The current run's weights, optimizer state and metrics, read between two steps by the worker. */
+  exportRun(): Promise<RunExport> {
+    const requestId = this.nextRequestId++;
+    return new Promise((resolve, reject) => {
+      this.exports.set(requestId, { resolve, reject });
+      try {
+        this.send({ type: 'export', requestId });
+      } catch (e) {
+        this.exports.delete(requestId);
+        reject(e as Error);
+      }
+    });
+  }
+
   /** Ask for the attention views of one example; the reply lands in `views` (or `viewsError`). */
   requestViews(example: number, split: 'validation' | 'test' = 'validation'): number {
     const requestId = this.nextRequestId++;
@@ -322,6 +337,14 @@ export class TrainingClient {
       case 'runs':
         set({ savedRuns: msg.runs });
         break;
+      case 'export': {
+        const waiting = this.exports.get(msg.requestId);
+        this.exports.delete(msg.requestId);
+        if (!waiting) break;
+        if (msg.run) waiting.resolve(msg.run);
+        else waiting.reject(new Error(msg.error ?? 'the worker could not export the run'));
+        break;
+      }
       case 'kernels':
         set({ kernels: [...msg.kernels].sort((a, b) => b.ms - a.ms) });
         break;

@@ -23,7 +23,19 @@ export type ToWorker =
   | { type: 'update'; changes: Partial<RunConfig> }
   | { type: 'views'; requestId: number; split: 'validation' | 'test'; example: number }
   | { type: 'list-runs' }
-  | { type: 'delete-run'; runId: string };
+  | { type: 'delete-run'; runId: string }
+  /** The current run's weights, optimizer state and metrics (for a run bundle or the inference panel). */
+  | { type: 'export'; requestId: number };
+
+/** What an `export` reply carries: everything a run bundle needs (src/io/bundle). */
+export interface RunExport {
+  runId: string;
+  config: RunConfig;
+  step: number;
+  weights: [string, Float32Array][];
+  optimizer: { step: number; expAvg: [string, Float32Array][]; expAvgSq: [string, Float32Array][] };
+  metricsCsv: string;
+}
 
 /** Why a run stopped or could not start. */
 export type FailureKind = 'non-finite-loss' | 'device-lost' | 'over-limit' | 'invalid-config' | 'internal';
@@ -50,7 +62,8 @@ export type FromWorker =
   | { type: 'cold-change'; keys: string[]; message: string }
   | { type: 'checkpoint'; runId: string; step: number; bytes: number }
   | { type: 'views'; requestId: number; views: unknown }
-  | { type: 'runs'; runs: RunSummary[] };
+  | { type: 'runs'; runs: RunSummary[] }
+  | { type: 'export'; requestId: number; run: RunExport | null; error?: string };
 
 /** Narrowing helper for message handlers. */
 export function isFromWorker(x: unknown): x is FromWorker {

@@ -146,6 +146,18 @@ describe('training session on WebGPU (Dawn)', () => {
     expect(next.lr).toBeCloseTo(expectedLr, 12);
     expect(next.loss).toBeCloseTo(next.taskLoss!, 12); // λ = 0 from the next step on
     expect(h.session.state).toBe('paused');
+    // Export between steps: every parameter and its AdamW moments, with the metrics so far.
+    await h.session.handle({ type: 'export', requestId: 7 });
+    const reply = h.messages.find((m) => m.type === 'export');
+    expect(reply && reply.type === 'export' && reply.requestId).toBe(7);
+    const run = reply && reply.type === 'export' ? reply.run! : null;
+    const names = h.session.trainer!.model.params.names();
+    expect(run!.weights.map(([n]) => n)).toEqual(names);
+    expect(run!.optimizer.expAvg.map(([n]) => n).sort()).toEqual([...names].sort());
+    expect(run!.optimizer.step).toBe(h.session.trainer!.optimizer.stepCount);
+    expect(run!.metricsCsv.split('\n').length).toBeGreaterThan(3);
     await h.session.handle({ type: 'stop' });
+    await h.session.handle({ type: 'export', requestId: 8 });
+    expect(h.messages.find((m) => m.type === 'export' && m.requestId === 8)).toMatchObject({ run: null, error: expect.stringMatching(/no run to export/) });
   });
 });

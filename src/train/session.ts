@@ -97,6 +97,8 @@ export class TrainingSession {
         if (!this.trainer || !this.deps.views) return;
         this.deps.post({ type: 'views', requestId: msg.requestId, views: await this.deps.views(this.trainer, msg.split, msg.example) });
         return;
+      case 'export':
+        return this.exportRun(msg.requestId);
       case 'list-runs':
         this.deps.post({ type: 'runs', runs: await this.deps.store.list() });
         return;
@@ -235,6 +237,32 @@ export class TrainingSession {
     this.state = 'paused';
     while (this.looping) await this.deps.yieldToEvents();
     await this.rebuild(config, await captureCheckpoint(this.trainer, { metricsCsv: '', bestValAccuracy: this.bestValAccuracy }));
+    if (wasRunning) {
+      this.state = 'running';
+      void this.loop();
+    }
+  }
+
+  /** Read the run's state between steps (the loop pauses for the read and goes on after it). */
+  private async exportRun(requestId: number): Promise<void> {
+    if (!this.trainer) {
+      this.deps.post({ type: 'export', requestId, run: null, error: 'there is no run to export: start or resume one first' });
+      return;
+    }
+    const wasRunning = this.state === 'running';
+    this.state = 'paused';
+    while (this.looping) await this.deps.yieldToEvents();
+    const t = this.trainer;
+    const f32 = (d: Float32Array | Float64Array | Int32Array) => (d instanceof Float32Array ? d : Float32Array.from(d));
+    const weights: [string, Float32Array][] = [...(await t.model.params.read())].map(([name, { data }]) => [name, f32(data)]);
+    const expAvg: [string, Float32Array][] = [];
+    const expAvgSq: [string, Float32Array][] = [];
+    for (const { name, m, v } of t.optimizer.state()) {
+      expAvg.push([name, f32(await m.read())]);
+      expAvgSq.push([name, f32(await v.read())]);
+    }
+    const run = { runId: this.runId, config: t.config, step: t.step, weights, optimizer: { step: t.optimizer.stepCount, expAvg, expAvgSq }, metricsCsv: this.metrics.toCsv() };
+    this.deps.post({ type: 'export', requestId, run });
     if (wasRunning) {
       this.state = 'running';
       void this.loop();

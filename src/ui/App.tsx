@@ -1,6 +1,5 @@
 import { useEffect } from 'react';
 import { syncHash } from '../store/configStore';
-import { trainingClient } from '../store/trainingStore';
 import { BackendBadge } from './BackendBadge';
 import { ChartsPanel } from './charts/ChartsPanel';
 import { ConfigPanel } from './config/ConfigPanel';
@@ -10,7 +9,14 @@ import { RunControls } from './RunControls';
 import { RunStatus } from './RunStatus';
 import { AttentionPanel } from './views/AttentionPanel';
 import { InferencePanel } from './inference/InferencePanel';
+import { weightsOfExport } from './exportBundle';
+
 import { ScalingView } from './scaling/ScalingView';
+import { trainingClient } from '../store/trainingStore';
+
+/** The inference panel's "use the current run": the worker reads the weights between two steps. */
+const currentRunWeights = async () => (trainingClient().store.getState().runId === null ? null : weightsOfExport(await trainingClient().exportRun()));
+
 
 /** The playground page: configuration on the left; controls, curves, attention views and run comparison on the right. */
 export function App() {
@@ -43,8 +49,8 @@ export function App() {
           <AttentionPanel />
           <RunsPanel />
           <AblationPanel />
-          {/* Issue 8's inference panel (imports only until the current run's weights are wired) and the scaling sweep. */}
-          <div className="panel"><InferencePanel /></div>
+          {/* Issue 8's inference panel (a bundle, or the current run's weights from the worker) and the scaling sweep. */}
+          <div className="panel"><InferencePanel currentRun={currentRunWeights} /></div>
           <div className="panel"><ScalingView /></div>
           <section className="panel">
             <h2>What this is</h2>

@@ -28,6 +28,7 @@ export interface CommandActions {
   copyLink(): void;
   refreshViews(): void;
   downloadCsv(): void;
+  exportBundle(): void;
 }
 
 export type CommandId = keyof CommandActions;
@@ -56,6 +57,8 @@ export const COMMANDS: readonly Command[] = [
   { id: 'copyLink', label: 'Copy link', shortcut: 'l', description: 'Copy a link that reproduces this configuration', enabled: () => true },
   { id: 'refreshViews', label: 'Refresh views', shortcut: 'v', description: 'Compute the attention views for the chosen example now',
     enabled: (c) => c.runState === 'running' || c.runState === 'paused' || c.runState === 'finished' },
+  { id: 'exportBundle', label: 'Export bundle', shortcut: 'e', description: 'Download the run as a bundle: model.safetensors, config.json, metrics.csv, optimizer state and model.onnx',
+    enabled: (c) => c.runState === 'paused' || c.runState === 'finished' || c.runState === 'running' },
   { id: 'downloadCsv', label: 'Download CSV', shortcut: 'd', description: 'Download every metrics row of the current run', enabled: (c) => c.hasMetrics },
 ];
 

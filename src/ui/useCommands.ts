@@ -3,7 +3,8 @@ import { useEffect, useMemo, useState } from 'react';
 import { configStore, shareLink, useConfig } from '../store/configStore';
 import { ablationRunner, useAblation } from '../store/ablationStore';
 import { isActive, trainingClient, useTraining } from '../store/trainingStore';
-import { downloadText } from './download';
+import { downloadBlob, downloadText } from './download';
+import { bundleOfExport } from './exportBundle';
 import { commandForKey, COMMANDS, type Command, type CommandActions, type CommandContext } from './commands';
 
 /** Transient feedback of the last command (a copied link, a refused action). */
@@ -40,6 +41,17 @@ function actions(): CommandActions {
     refreshViews: () => {
       const s = viewRequest.get();
       client.requestViews(s.example, s.split);
+    },
+    exportBundle: () => {
+      say({ text: 'Reading the weights from the worker…' });
+      client.exportRun().then(
+        (run) => {
+          const bytes = bundleOfExport(run);
+          downloadBlob(`${run.runId}-step${run.step}.zip`, new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
+          say({ text: `Bundle of step ${run.step} downloaded (${(bytes.length / 1024).toFixed(0)} KiB).` });
+        },
+        (e: Error) => say({ text: `Export failed: ${e.message}` }),
+      );
     },
     downloadCsv: () => {
       const runId = client.store.getState().runId;

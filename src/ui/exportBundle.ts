@@ -1,0 +1,20 @@
+/** A run bundle (src/io/bundle) from the worker's export reply: weights, optimizer state, metrics and the ONNX graph. */
+import { writeBundle } from '../io/bundle/write';
+import type { RunExport } from '../train/protocol';
+
+export function bundleOfExport(run: RunExport): Uint8Array {
+  return writeBundle(
+    {
+      config: run.config,
+      weights: new Map(run.weights),
+      metrics: run.metricsCsv,
+      optimizer: { step: run.optimizer.step, expAvg: new Map(run.optimizer.expAvg), expAvgSq: new Map(run.optimizer.expAvgSq) },
+    },
+    { onnx: { attentionOutputs: true } },
+  );
+}
+
+/** The current run's config and weights for the inference panel. */
+export function weightsOfExport(run: RunExport): { config: RunExport['config']; weights: Map<string, Float32Array> } {
+  return { config: run.config, weights: new Map(run.weights) };
+}
