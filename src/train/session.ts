@@ -84,8 +84,13 @@ export class TrainingSession {
         this.stepBudget = Math.max(1, Math.floor(msg.count));
         void this.loop();
         return;
-      case 'stop':
-        return this.stop();
+      case 'stop': {
+        const step = this.trainer?.step ?? 0;
+        const saved = this.trainer !== null && this.state !== 'finished';
+        await this.stop();
+        this.setState('idle', saved ? `stopped at step ${step}; its checkpoint is saved (${this.deps.store.where}) and can be resumed from the run list` : undefined);
+        return;
+      }
       case 'reset':
         await this.stop();
         this.metrics.clear();
@@ -193,11 +198,11 @@ export class TrainingSession {
   }
 
   private async stop(): Promise<void> {
-    const wasRunning = this.state === 'running';
+    const live = this.state === 'running' || this.state === 'paused';
     this.state = 'paused';
     this.stepBudget = 0;
     while (this.looping) await this.deps.yieldToEvents();
-    if (this.trainer && wasRunning && !this.deviceLost) await this.checkpoint();
+    if (this.trainer && live && !this.deviceLost) await this.checkpoint();
     this.flushMetrics(true);
     this.trainer?.dispose();
     this.trainer = null;

@@ -18,9 +18,9 @@ describe('command registry', () => {
   it('enables run controls by run state', () => {
     const enabledIn = (state: CommandContext['runState']) => COMMANDS.filter((c) => c.enabled(ctx({ runState: state }))).map((c) => c.id);
     expect(enabledIn('idle')).toEqual(['start', 'copyLink']);
-    expect(enabledIn('running')).toEqual(['pause', 'stop', 'reset', 'copyLink', 'refreshViews']);
-    expect(enabledIn('paused')).toEqual(['resume', 'step', 'stop', 'reset', 'copyLink', 'refreshViews']);
-    expect(enabledIn('finished')).toEqual(['start', 'reset', 'copyLink', 'refreshViews']);
+    expect(enabledIn('running')).toEqual(['pause', 'stop', 'reset', 'copyLink', 'refreshViews', 'exportBundle']);
+    expect(enabledIn('paused')).toEqual(['resume', 'step', 'stop', 'reset', 'copyLink', 'refreshViews', 'exportBundle']);
+    expect(enabledIn('finished')).toEqual(['start', 'reset', 'copyLink', 'refreshViews', 'exportBundle']);
   });
 
   it('keeps Start disabled while the config is invalid or an ablation study runs', () => {
