@@ -56,13 +56,17 @@ async function bench(kind: 'cpu' | 'webgpu', presetName: string): Promise<string
   await trainer.readPending();
   const gpu = backend instanceof WebGpuBackend ? backend : null;
   const d0 = gpu?.dispatchCount ?? 0;
-  const s0 = gpu?.submitCount ?? 0;
+  const sub0 = gpu?.submitCount ?? 0;
+  const c0n = gpu?.clearCount ?? 0;
   let readMs = 0;
+  let recordMs = 0;
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   let lastLoss = NaN;
   for (let i = 1; i <= steps; i++) {
+    const s0 = performance.now();
     trainer.trainStep();
+    recordMs += performance.now() - s0;
     if (i % readEvery === 0 || i === steps) {
       const r0 = performance.now();
       const r = await trainer.readPending();
@@ -74,10 +78,10 @@ async function bench(kind: 'cpu' | 'webgpu', presetName: string): Promise<string
   // CPU time of all the process's threads (SwiftShader's workers included): steadier than the wall clock on a shared machine.
   const cpu = process.cpuUsage(c0);
   const cpuMs = (cpu.user + cpu.system) / 1000 / steps;
-  const gpuPart = gpu ? `, ${((gpu.dispatchCount - d0) / steps).toFixed(0)} dispatches/step, ${((gpu.submitCount - s0) / steps).toFixed(2)} submissions/step` : '';
+  const gpuPart = gpu ? `, ${((gpu.dispatchCount - d0) / steps).toFixed(0)} dispatches/step, ${((gpu.clearCount - c0n) / steps).toFixed(0)} buffer clears/step, ${((gpu.submitCount - sub0) / steps).toFixed(2)} submissions/step` : '';
   trainer.dispose();
   close();
-  return `${presetName.padEnd(24)} ${kind.padEnd(6)} ${ms.toFixed(1).padStart(8)} ms/step (CPU time ${cpuMs.toFixed(1)} ms/step; waiting in reads ${(readMs / steps).toFixed(1)} ms/step)${gpuPart}, loss ${lastLoss.toFixed(4)}  [${label}]`;
+  return `${presetName.padEnd(24)} ${kind.padEnd(6)} ${ms.toFixed(1).padStart(8)} ms/step (CPU time ${cpuMs.toFixed(1)}; in trainStep ${(recordMs / steps).toFixed(1)}; waiting in reads ${(readMs / steps).toFixed(1)})${gpuPart}, loss ${lastLoss.toFixed(4)}  [${label}]`;
 }
 
 const kinds: ('cpu' | 'webgpu')[] = which === 'both' ? ['cpu', 'webgpu'] : [which as 'cpu' | 'webgpu'];

@@ -430,6 +430,11 @@ describe('row kernels and reductions in both layouts (workgroup per row; invocat
         t2.call('reduce', 'sum', x, colSums, 1, rows, cols, 1, false);
         await close(`reduce columns ${rows}×${cols}`, colSums, sumTolerance(rows, 3));
       }
+      // Few outputs over a long strided axis: the two-stage (chunked partials) path.
+      const long = r(320 * 26, -3, 3);
+      const biasGrad = t2.zeros(26);
+      t2.call('reduce', 'sum', long, biasGrad, 1, 320, 26, 1, false);
+      await close('reduce chunked 320×26', biasGrad, sumTolerance(320, 3));
       const [k, bh, heads, n, d] = [9, 8, 2, 64, 16];
       const x = r(bh * n * d);
       const w = r(heads * k);

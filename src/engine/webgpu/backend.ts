@@ -144,6 +144,11 @@ export class WebGpuBackend implements Backend {
     return this.recorder.dispatches;
   }
 
+  /** How many zero fills were recorded as buffer clears instead of dispatches. */
+  get clearCount(): number {
+    return this.recorder.clears;
+  }
+
   /** The matrix-product kernel this backend uses for `p`. */
   matmulKernelFor(p: MatmulParams): MatmulKernel {
     return this.matmulChoice === 'auto' ? chooseMatmulKernel(p, this.ctx.report.isFallback) : this.matmulChoice;
@@ -314,7 +319,8 @@ export class WebGpuBackend implements Backend {
     } else if (outer * inner < 4096 && len >= 256) {
       const { chunk, chunks } = chunking(len, outer * Math.ceil(inner / 64), 64, this.reductionTarget);
       const part = this.partials(outer * chunks * inner);
-      this.run(name, 'reducePartial', { OP: REDUCE_OPS[op] }, [['u', outer], ['u', len], ['u', inner], ['f', 1], ['u', 0], ['u', chunk]], [x, part], [Math.ceil(inner / 64), chunks, outer]);
+      const stage1: Word[] = [['u', outer], ['u', len], ['u', inner], ['f', 1], ['u', 0], ['u', chunk]];
+      this.run(name, this.serialRows ? 'reducePartialSerial' : 'reducePartial', { OP: REDUCE_OPS[op] }, stage1, [x, part], [Math.ceil(inner / 64), chunks, outer]);
       // The chunks hold sums (of values or squares) or maxima (of values or magnitudes).
       const combine = op === 'sum' || op === 'sumsq' ? REDUCE_OPS.sum : REDUCE_OPS.max;
       const stage2: Word[] = [['u', outer], ['u', chunks], ['u', inner], ['f', alpha], ['u', accumulate ? 1 : 0], ['u', 0]];
@@ -425,7 +431,7 @@ export class WebGpuBackend implements Backend {
     const { chunk, chunks } = chunking(rows, Math.ceil(cols / 64), 64, this.reductionTarget);
     const part = this.partials(chunks * 2 * cols);
     const words: Word[] = [['u', rows], ['u', cols], ['f', 0], ['u', 1], ['u', chunk], ['u', chunks]];
-    this.run(op, 'layerNormParamsPartial', {}, words, [x, mean, rstd, dy, part], [Math.ceil(cols / 64), chunks, 1]);
+    this.run(op, this.serialRows ? 'layerNormParamsPartialSerial' : 'layerNormParamsPartial', {}, words, [x, mean, rstd, dy, part], [Math.ceil(cols / 64), chunks, 1]);
     this.run(op, 'layerNormParamsFinish', {}, words, [part, dgamma, dbeta], this.grid1(Math.ceil(cols / WG), op));
   }
 
@@ -486,9 +492,13 @@ export class WebGpuBackend implements Backend {
       this.need(op, dw, heads * k);
       // Two stages: chunk partials per (h, j), then an ordered sum of the chunks into dw.
       const terms = Math.ceil(bh / heads) * n * d;
-      const { chunk, chunks } = chunking(terms, heads * k, 256, this.reductionTarget);
+      // Workgroups per chunk: one per (h, j) with barriers, one per 64 of them serially.
+      const blocks = this.serialRows ? Math.ceil((heads * k) / 64) : heads * k;
+      const { chunk, chunks } = chunking(terms, blocks, 256, this.reductionTarget);
       const part = this.partials(chunks * heads * k);
-      this.run(op, 'dconvDwPartial', {}, [...this.convWords(bh, heads, n, d, k, true), ['u', chunk]], [x, w, dy, part], [heads * k, chunks, 1]);
+      const dwWords: Word[] = [...this.convWords(bh, heads, n, d, k, true), ['u', chunk]];
+      if (this.serialRows) this.run(op, 'dconvDwPartialSerial', {}, dwWords, [x, w, dy, part], [Math.ceil((heads * k) / 64), chunks, 1]);
+      else this.run(op, 'dconvDwPartial', {}, dwWords, [x, w, dy, part], [heads * k, chunks, 1]);
       const sum: Word[] = [['u', 1], ['u', chunks], ['u', heads * k], ['f', 1], ['u', 1], ['u', 0]];
       this.run(op, 'reduceLanes', { OP: REDUCE_OPS.sum }, sum, [part, dw], this.grid1(Math.ceil((heads * k) / WG), op));
     }
@@ -582,6 +592,12 @@ export class WebGpuBackend implements Backend {
   }
 
   private fillBits(out: Buf, bits: number, n: number): void {
+    // Zeros (gradients before a step, fresh accumulators) need no kernel.
+    if (bits === 0) {
+      this.live();
+      this.recorder.clear(this.pool.entry(out, 'fill').buffer, n * 4);
+      return;
+    }
     this.run('fill', 'fill', {}, [['u', n], ['u', bits >>> 0]], [out], this.grid1(Math.ceil(n / WG), 'fill'));
   }
 

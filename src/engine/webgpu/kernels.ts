@@ -31,6 +31,10 @@ export interface KernelDef {
   module: ModuleName;
   entry: string;
   bindings: readonly Access[];
+  /** `module.entry`: the pipeline cache's key when no constants are set. */
+  id: string;
+  /** The bindings as one string ('rrw'): the bind-group layout's key. */
+  signature: string;
 }
 
 /** Module texts, with the snippets they include prepended. */
@@ -54,7 +58,7 @@ export const MODULES = {
 
 export type ModuleName = keyof typeof MODULES;
 
-const k = (module: ModuleName, entry: string, bindings: string): KernelDef => ({ module, entry, bindings: bindings.split('') as Access[] });
+const k = (module: ModuleName, entry: string, bindings: string): KernelDef => ({ module, entry, bindings: bindings.split('') as Access[], id: `${module}.${entry}`, signature: bindings });
 
 /** Every entry point the backend dispatches. */
 export const KERNELS = {
@@ -68,6 +72,7 @@ export const KERNELS = {
   reduceLanes: k('reduce', 'reduce_lanes', 'rw'),
   reduceRows: k('reduce', 'reduce_rows', 'rw'),
   reducePartial: k('reduce', 'reduce_partial', 'rw'),
+  reducePartialSerial: k('reduce', 'reduce_partial_serial', 'rw'),
   reduceMaxBackward: k('reduce', 'reduce_max_backward', 'rrrw'),
   matmulNaive: k('matmul', 'matmul_naive', 'rrw'),
   matmulReg4: k('matmul', 'matmul_reg4', 'rrw'),
@@ -83,6 +88,7 @@ export const KERNELS = {
   layerNormSerial: k('layerNorm', 'ln_forward_serial', 'rrrwww'),
   layerNormDxSerial: k('layerNorm', 'ln_backward_dx_serial', 'rrrrrw'),
   layerNormParamsPartial: k('layerNorm', 'ln_params_partial', 'rrrrw'),
+  layerNormParamsPartialSerial: k('layerNorm', 'ln_params_partial_serial', 'rrrrw'),
   layerNormParamsFinish: k('layerNorm', 'ln_params_finish', 'rww'),
   gather: k('embedding', 'gather', 'rrw'),
   scatterAdd: k('embedding', 'scatter_add', 'rrw'),
@@ -90,6 +96,7 @@ export const KERNELS = {
   dconv: k('dconv', 'dconv_forward', 'rrw'),
   dconvDx: k('dconv', 'dconv_dx', 'rrrw'),
   dconvDwPartial: k('dconv', 'dconv_dw_partial', 'rrrw'),
+  dconvDwPartialSerial: k('dconv', 'dconv_dw_partial_serial', 'rrrw'),
   dropoutMask: k('dropout', 'dropout_mask', 'w'),
   sumSquares: k('optimizer', 'sum_squares', 'rw'),
   sumSquaresPartial: k('optimizer', 'sum_squares_partial', 'rw'),

@@ -5,6 +5,7 @@
  * pool's stable buffer keys.
  */
 import { MODULES, type KernelDef, type ModuleName } from './kernels';
+import type { PoolEntry } from './pool';
 
 interface Layout {
   bgl: GPUBindGroupLayout;
@@ -29,15 +30,15 @@ export class PipelineCache {
 
   /** The pipeline of `def` with these override constants. */
   pipeline(def: KernelDef, constants: Record<string, number>): GPUComputePipeline {
-    const ck = Object.entries(constants)
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([k, v]) => `${k}=${v}`)
-      .join(',');
-    const key = `${def.module}.${def.entry}(${ck})`;
+    // Looked up on every dispatch: a key built without sorting or intermediate arrays. Call
+    // sites always list their constants in one order, so insertion order identifies them.
+    let ck = '';
+    for (const name in constants) ck += `${name}=${constants[name]},`;
+    const key = ck === '' ? def.id : `${def.id}(${ck})`;
     let p = this.pipelines.get(key);
     if (!p) {
       p = this.device.createComputePipeline({
-        label: key,
+        label: `${def.module}.${def.entry}(${ck.slice(0, -1)})`,
         layout: this.layout(def).pl,
         compute: { module: this.module(def.module), entryPoint: def.entry, constants },
       });
@@ -46,18 +47,19 @@ export class PipelineCache {
     return p;
   }
 
-  /** A bind group of the uniform ring and `buffers` (whose pool keys are `keys`) for `def`. */
-  bindGroup(def: KernelDef, keys: readonly number[], buffers: readonly GPUBuffer[]): GPUBindGroup {
-    const key = `${def.bindings.join('')}:${keys.join(',')}`;
+  /** A bind group of the uniform ring and the pool entries' buffers, in binding order, for `def`. */
+  bindGroup(def: KernelDef, entries: readonly PoolEntry[]): GPUBindGroup {
+    let key = def.signature;
+    for (let i = 0; i < entries.length; i++) key += `:${entries[i].key}`;
     let g = this.bindGroups.get(key);
     if (!g) {
       if (this.bindGroups.size >= MAX_BIND_GROUPS) this.bindGroups.clear();
       g = this.device.createBindGroup({
-        label: `bind.${def.entry}[${keys.join(',')}]`,
+        label: `bind.${def.entry}[${entries.map((e) => e.key).join(',')}]`,
         layout: this.layout(def).bgl,
         entries: [
           { binding: 0, resource: { buffer: this.uniform, size: this.uniformBindingBytes } },
-          ...buffers.map((buffer, i) => ({ binding: i + 1, resource: { buffer } })),
+          ...entries.map((e, i) => ({ binding: i + 1, resource: { buffer: e.buffer } })),
         ],
       });
       this.bindGroups.set(key, g);

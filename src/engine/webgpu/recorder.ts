@@ -29,6 +29,8 @@ export class Recorder {
   submissions = 0;
   /** Dispatches recorded so far (the step benchmark reports them per step). */
   dispatches = 0;
+  /** Buffer clears recorded so far (zero fills, which need no dispatch). */
+  clears = 0;
 
   constructor(
     private readonly device: GPUDevice,
@@ -56,21 +58,18 @@ export class Recorder {
     if (this.slotsUsed === this.slots || (this.timer.enabled && this.timer.full)) this.flush();
     const base = this.slotsUsed * SLOT_BYTES;
     const view = this.uniformView;
-    words.forEach(([t, v], i) => {
+    for (let i = 0; i < words.length; i++) {
+      const [t, v] = words[i];
       if (t === 'f') view.setFloat32(base + 4 * i, v, true);
       else if (t === 'i') view.setInt32(base + 4 * i, v, true);
       else {
         if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new Error(`${opName}: parameter ${i} = ${v} is not a u32`);
         view.setUint32(base + 4 * i, v, true);
       }
-    });
+    }
     this.slotsUsed++;
     const pipeline = this.pipelines.pipeline(def, constants);
-    const bindGroup = this.pipelines.bindGroup(
-      def,
-      entries.map((e) => e.key),
-      entries.map((e) => e.buffer),
-    );
+    const bindGroup = this.pipelines.bindGroup(def, entries);
     let pass: GPUComputePassEncoder;
     if (this.timer.enabled) {
       this.endPass();
@@ -83,6 +82,17 @@ export class Recorder {
     pass.dispatchWorkgroups(grid[0], grid[1] ?? 1, grid[2] ?? 1);
     this.dispatches++;
     if (this.timer.enabled) pass.end();
+  }
+
+  /**
+   * Record zeroing the first `bytes` of `buffer` after everything recorded so far: a clear
+   * command instead of a fill dispatch (a memset on a software adapter). Clears in a row share
+   * one break between compute passes.
+   */
+  clear(buffer: GPUBuffer, bytes: number): void {
+    this.endPass();
+    this.enc().clearBuffer(buffer, 0, bytes);
+    this.clears++;
   }
 
   /** Record a buffer-to-buffer copy after everything recorded so far. */

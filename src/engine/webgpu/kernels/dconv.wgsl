@@ -87,3 +87,31 @@ fn dconv_dw_partial(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation
     part[wid.y * p.heads * p.k + hj] = tot;
   }
 }
+
+// dconv_dw_partial without workgroup memory or barriers (software adapters): invocation
+// (h·k + j, chunk) walks its chunk of terms in order; grid [ceil(heads·k / 64), chunks].
+@compute @workgroup_size(64)
+fn dconv_dw_partial_serial(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let hj = wid.x * 64u + lid;
+  if (hj >= p.heads * p.k) {
+    return;
+  }
+  let h = hj / p.k;
+  let j = hj % p.k;
+  let per = p.n * p.d;
+  let blocks = (p.bh + p.heads - 1u - h) / p.heads;
+  let e0 = wid.y * p.chunk;
+  let e1 = min(e0 + p.chunk, blocks * per);
+  var s = 0.0;
+  for (var e = e0; e < e1; e++) {
+    let b = h + (e / per) * p.heads;
+    let r = e % per;
+    let t = r / p.d;
+    let c = r % p.d;
+    let src = i32(t + j) - i32(p.pad);
+    if (src >= 0 && src < i32(p.n)) {
+      s = fma(dy[b * per + r], x[(b * p.n + u32(src)) * p.d + c], s);
+    }
+  }
+  part[wid.y * p.heads * p.k + hj] = s;
+}

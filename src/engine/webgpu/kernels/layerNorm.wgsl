@@ -191,3 +191,25 @@ fn ln_params_finish(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) 
   dgamma[c] += g;
   dbeta[c] += b;
 }
+
+// ln_params_partial without workgroup memory or barriers (software adapters): one invocation
+// per (column, chunk) walks its chunk of rows in order; same grid and partial layout.
+@compute @workgroup_size(64)
+fn ln_params_partial_serial(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let c = wid.x * 64u + lid;
+  if (c >= p.cols) {
+    return;
+  }
+  let r0 = wid.y * p.chunk;
+  let r1 = min(r0 + p.chunk, p.rows);
+  var sg = 0.0;
+  var sb = 0.0;
+  for (var r = r0; r < r1; r++) {
+    let d = pdy[r * p.cols + c];
+    sg += d * (x[r * p.cols + c] - pmean[r]) * prstd[r];
+    sb += d;
+  }
+  let base = wid.y * 2u * p.cols;
+  part[base + c] = sg;
+  part[base + p.cols + c] = sb;
+}

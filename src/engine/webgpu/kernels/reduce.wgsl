@@ -162,3 +162,22 @@ fn reduce_max_backward(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroup
     rdx[j] = d;
   }
 }
+
+// reduce_partial without workgroup memory or barriers (software adapters): one invocation per
+// (column i, chunk c) walks its chunk of rows in order; same grid and partial layout.
+@compute @workgroup_size(64)
+fn reduce_partial_serial(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let i = wid.x * 64u + lid;
+  let o = wid.z;
+  let c = wid.y;
+  if (i >= p.inner) {
+    return;
+  }
+  let l0 = c * p.chunk;
+  let l1 = min(l0 + p.chunk, p.len);
+  var r = identity();
+  for (var l = l0; l < l1; l++) {
+    r = combine(r, lift(x[(o * p.len + l) * p.inner + i]));
+  }
+  out[(o * nwg.y + c) * p.inner + i] = r;
+}
