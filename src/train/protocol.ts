@@ -63,6 +63,8 @@ export type FromWorker =
   | { type: 'checkpoint'; runId: string; step: number; bytes: number }
   | { type: 'views'; requestId: number; views: unknown }
   | { type: 'runs'; runs: RunSummary[] }
+  /** Per-kernel GPU time since the run started (timestamp-query), largest first. */
+  | { type: 'kernels'; runId: string; kernels: { name: string; ms: number; calls: number }[] }
   | { type: 'export'; requestId: number; run: RunExport | null; error?: string };
 
 /** Narrowing helper for message handlers. */

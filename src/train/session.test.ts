@@ -18,7 +18,7 @@ function harness(choice: 'webgpu' | 'cpu' = 'webgpu') {
   const session = new TrainingSession({
     post: (m) => messages.push(structuredClone(m)),
     createBackend: async (c) => {
-      const h = await createBackend(c === 'auto' ? choice : c, nodeGpu());
+      const h = await createBackend(c === 'auto' ? choice : c, nodeGpu(), { timing: true });
       handles.push(h);
       return h;
     },
@@ -57,6 +57,13 @@ describe('training session on WebGPU (Dawn)', () => {
     expect((await h.store.list())[0]).toMatchObject({ runId: 'run-1', step: 12, state: 'finished' });
     const rows = h.messages.flatMap((m) => (m.type === 'metrics' ? m.rows : []));
     expect(rows.some((r) => (r.tokensPerSec ?? 0) > 0 && (r.memWeights ?? 0) > 0)).toBe(true);
+    // SwiftShader has timestamp-query: GPU time per phase and the kernels table are measured.
+    expect(h.messages.find((m) => m.type === 'backend')).toMatchObject({ timestampQuery: true });
+    const timed = rows.filter((r) => r.gpuMsForward !== undefined);
+    expect(timed.length).toBeGreaterThan(0);
+    for (const r of timed) for (const v of [r.gpuMsForward!, r.gpuMsBackward!, r.gpuMsOptimizer!]) expect(v).toBeGreaterThan(0);
+    const kernels = h.messages.filter((m) => m.type === 'kernels').pop();
+    expect(kernels && kernels.type === 'kernels' && kernels.kernels.some((k) => /matmul/.test(k.name) && k.ms > 0 && k.calls > 0)).toBe(true);
   });
 
   it('pauses on a non-finite loss and resumes from the last checkpoint with a lower learning rate', async () => {

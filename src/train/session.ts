@@ -17,6 +17,7 @@ import type { BackendHandle } from './backendFactory';
 import { MetricsBuffer, type MetricRow } from './metrics';
 import type { BackendChoice, FailureKind, FromWorker, RunState, RunSummary, ToWorker } from './protocol';
 import type { CheckpointStore } from './store/types';
+import type { KernelTimer } from '../engine/webgpu/timing';
 import { Trainer, type StepValues } from './trainer';
 
 export interface SessionDeps {
@@ -62,6 +63,8 @@ export class TrainingSession {
   private testAccuracy: number | null = null;
   private pendingFailure: FailureKind | null = null;
   private deviceLost = false;
+  /** Per-kernel GPU totals of the current run (kernel timing). */
+  private kernelTotals = new Map<string, { ms: number; calls: number }>();
 
   constructor(private readonly deps: SessionDeps) {}
 
@@ -147,6 +150,7 @@ export class TrainingSession {
     this.bestValAccuracy = null;
     this.testAccuracy = null;
     this.lastCheckpoint = null;
+    this.kernelTotals.clear();
     this.metrics.clear();
     try {
       let saved = resume ? await this.deps.store.load(runId, 'latest') : null;
@@ -295,7 +299,29 @@ export class TrainingSession {
     this.lastPost = now;
   }
 
-  private record(values: StepValues[]): void {
+  /**
+   * GPU ms per step by phase since the last read, from the kernel timer (timestamp-query), and
+   * the running per-kernel totals for the kernels table; null where the backend cannot time.
+   */
+  private async phaseTimes(steps: number): Promise<{ forward: number; backward: number; optimizer: number } | null> {
+    const timer = (this.trainer?.backend as { timer?: KernelTimer } | undefined)?.timer;
+    if (!timer?.enabled || steps === 0) return null;
+    const report = await timer.report();
+    timer.reset();
+    if (!report.available) return null;
+    const ms = { forward: 0, backward: 0, optimizer: 0 };
+    for (const k of report.kernels) {
+      const [phase, name] = k.name.includes('/') ? k.name.split('/', 2) : ['', k.name];
+      if (phase === 'forward' || phase === 'backward' || phase === 'optimizer') ms[phase] += k.totalMs / steps;
+      const total = this.kernelTotals.get(name) ?? { ms: 0, calls: 0 };
+      this.kernelTotals.set(name, { ms: total.ms + k.totalMs, calls: total.calls + k.count });
+    }
+    const kernels = [...this.kernelTotals].map(([name, v]) => ({ name, ...v })).sort((a, b) => b.ms - a.ms).slice(0, 20);
+    this.deps.post({ type: 'kernels', runId: this.runId, kernels });
+    return ms;
+  }
+
+  private record(values: StepValues[], phases: { forward: number; backward: number; optimizer: number } | null = null): void {
     const t = this.trainer!;
     const now = this.deps.now();
     const steps = Math.max(1, t.step - this.lastRead.step);
@@ -310,6 +336,7 @@ export class TrainingSession {
         tokensPerSec: (1000 * seqs * t.config.seqLen) / msPerStep,
         memWeights: mem.inUse.weights, memGradients: mem.inUse.gradients, memOptimizer: mem.inUse.optimizer,
         memActivations: mem.inUse.activations, memScratch: mem.inUse.scratch, memPeak: mem.peak, jsHeap: this.deps.jsHeap?.(),
+        gpuMsForward: phases?.forward, gpuMsBackward: phases?.backward, gpuMsOptimizer: phases?.optimizer,
       };
       this.metrics.append(row);
       this.outbox.push(row);
@@ -374,7 +401,8 @@ export class TrainingSession {
         const due = step - this.lastRead.step >= READ_EVERY_STEPS || this.deps.now() - this.lastRead.time >= READ_INTERVAL_MS || evalDue || ckptDue || pausing || step >= t.config.steps;
         if (due) {
           const { values, finite } = await this.withDeviceWatch(t.readPending());
-          this.record(values);
+          const phases = await this.withDeviceWatch(this.phaseTimes(values.length));
+          this.record(values, phases);
           if (!finite) {
             this.state = 'paused';
             this.stepBudget = 0;

@@ -141,13 +141,21 @@ export class Trainer {
     const step = this.step;
     const data = this.task.batch('train', step, this.config.batchSize);
     const { lr, beta1 } = this.scheduled(step);
+    const timer = (this.backend as { timer?: { phase: string } }).timer;
+    const phase = (name: string) => {
+      if (timer) timer.phase = name;
+    };
     const kept = scope(() => {
       const batch = uploadBatch(this.backend, data);
       this.model.params.zeroGrad();
+      phase('forward');
       const out = this.model.forward(batch, { train: true, dropoutSeed: dropoutSeedFor(this.config.initSeed, step) });
+      phase('backward');
       backward(out.loss!);
+      phase('optimizer');
       const coefficient = this.clipper.compute(this.model.params.params(), this.config.gradClip);
       this.optimizer.step({ lr, beta1, gradScale: coefficient });
+      phase('');
       return { loss: out.loss!, taskLoss: out.taskLoss!, contrastiveLoss: out.contrastiveLoss, logits: out.logits };
     });
     this.model.weightsChanged();

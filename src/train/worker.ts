@@ -29,7 +29,7 @@ const yieldToEvents = () =>
 
 const session = new TrainingSession({
   post: (msg) => scope.postMessage(msg),
-  createBackend: (choice) => createBackend(choice, (scope.navigator as Navigator & { gpu?: GPU }).gpu, { timing: false }),
+  createBackend: (choice) => createBackend(choice, (scope.navigator as Navigator & { gpu?: GPU }).gpu, { timing: true }),
   loadTask: (config) => taskFor(config, fetchBytes),
   store,
   yieldToEvents,

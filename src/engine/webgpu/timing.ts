@@ -41,6 +41,11 @@ export class KernelTimer {
   private readonly totals = new Map<string, { count: number; ns: number }>();
   private discarded = 0;
   private failure: Error | null = null;
+  /**
+   * The phase the next passes belong to (`forward`, `backward`, `optimizer`; '' for none): the
+   * trainer sets it, and the totals are kept as `phase/kernel` so a report splits by phase.
+   */
+  phase = '';
   /** Why timing is off, or null when it is on. */
   readonly unavailableReason: string | null;
 
@@ -74,7 +79,7 @@ export class KernelTimer {
   /** The `timestampWrites` for the next pass, which runs kernel `name`. */
   nextPass(name: string): GPUComputePassTimestampWrites {
     const i = this.names.length;
-    this.names.push(name);
+    this.names.push(this.phase ? `${this.phase}/${name}` : name);
     return { querySet: this.querySet!, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 };
   }
 
