@@ -13,7 +13,11 @@ export type RunState = 'idle' | 'building' | 'running' | 'paused' | 'finished' |
 
 /** Page → worker. */
 export type ToWorker =
-  | { type: 'start'; config: RunConfig; runId: string; backend: BackendChoice; resume?: boolean }
+  /**
+   * Start a run: from scratch, from its saved checkpoint (`resume`), or from imported weights and
+   * optimizer state (`from`: a validated run bundle; the step continues from the bundle's optimizer step).
+   */
+  | { type: 'start'; config: RunConfig; runId: string; backend: BackendChoice; resume?: boolean; from?: RunImport }
   | { type: 'pause' }
   | { type: 'resume'; lrScale?: number }
   | { type: 'step'; count: number }
@@ -26,6 +30,13 @@ export type ToWorker =
   | { type: 'delete-run'; runId: string }
   /** The current run's weights, optimizer state and metrics (for a run bundle or the inference panel). */
   | { type: 'export'; requestId: number };
+
+/** Imported state to continue training from (src/io/bundle `importRun`, already validated on the page). */
+export interface RunImport {
+  weights: [string, Float32Array][];
+  optimizer: { step: number; expAvg: [string, Float32Array][]; expAvgSq: [string, Float32Array][] } | null;
+  metricsCsv: string;
+}
 
 /** What an `export` reply carries: everything a run bundle needs (src/io/bundle). */
 export interface RunExport {

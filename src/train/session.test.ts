@@ -167,4 +167,33 @@ describe('training session on WebGPU (Dawn)', () => {
     await h.session.handle({ type: 'export', requestId: 8 });
     expect(h.messages.find((m) => m.type === 'export' && m.requestId === 8)).toMatchObject({ run: null, error: expect.stringMatching(/no run to export/) });
   });
+
+  it('continues the loss curve from an imported run (weights, AdamW state, step), exactly (CPU backend)', async () => {
+    const config = tinyConfig('proxy', { steps: 80, evalEvery: 80, checkpointEvery: 80 });
+    const a = harness('cpu');
+    await a.session.handle({ type: 'start', config, runId: 'a', backend: 'cpu' });
+    await a.until(() => a.losses().length >= 4, 'four steps');
+    await a.session.handle({ type: 'pause' });
+    await a.session.handle({ type: 'export', requestId: 1 });
+    const exported = a.messages.find((m) => m.type === 'export');
+    const run = exported && exported.type === 'export' ? exported.run! : null;
+    expect(run).not.toBeNull();
+    await a.session.handle({ type: 'resume' });
+    await a.until(finished, 'the uninterrupted run');
+
+    const b = harness('cpu');
+    await b.session.handle({ type: 'start', config, runId: 'b', backend: 'cpu', from: { weights: run!.weights, optimizer: run!.optimizer, metricsCsv: run!.metricsCsv } });
+    await b.until(finished, 'the imported run');
+    const ref = new Map(a.losses());
+    const cont = b.losses().filter(([step]) => step > run!.step);
+    expect(cont[0][0]).toBe(run!.step + 1);
+    expect(run!.step).toBeLessThan(80);
+    expect(cont.length).toBe(80 - run!.step);
+    for (const [step, loss] of cont) expect(loss).toBe(ref.get(step));
+
+    const c = harness('cpu');
+    const bad = run!.weights.map(([n, w]) => [n, w.subarray(1)] as [string, Float32Array]);
+    await c.session.handle({ type: 'start', config, runId: 'c', backend: 'cpu', from: { weights: bad, optimizer: null, metricsCsv: '' } });
+    expect(c.messages.find((m) => m.type === 'failure')).toMatchObject({ kind: 'invalid-config', message: expect.stringMatching(/do not fit this model/) });
+  });
 });

@@ -15,7 +15,7 @@ import type { Task } from '../data';
 import { captureCheckpoint, parseCheckpoint, restoreCheckpoint } from './checkpoint';
 import type { BackendHandle } from './backendFactory';
 import { MetricsBuffer, type MetricRow } from './metrics';
-import type { BackendChoice, FailureKind, FromWorker, RunState, RunSummary, ToWorker } from './protocol';
+import type { BackendChoice, FailureKind, FromWorker, RunImport, RunState, RunSummary, ToWorker } from './protocol';
 import type { CheckpointStore } from './store/types';
 import type { KernelTimer } from '../engine/webgpu/timing';
 import { Trainer, type StepValues } from './trainer';
@@ -72,7 +72,7 @@ export class TrainingSession {
   async handle(msg: ToWorker): Promise<void> {
     switch (msg.type) {
       case 'start':
-        return this.start(msg.config, msg.runId, msg.backend, msg.resume ?? false);
+        return this.start(msg.config, msg.runId, msg.backend, msg.resume ?? false, msg.from);
       case 'pause':
         if (this.state !== 'running') return;
         this.state = 'paused';
@@ -142,7 +142,7 @@ export class TrainingSession {
     return h;
   }
 
-  private async start(raw: RunConfig, runId: string, choice: BackendChoice, resume: boolean): Promise<void> {
+  private async start(raw: RunConfig, runId: string, choice: BackendChoice, resume: boolean, from?: RunImport): Promise<void> {
     await this.stop();
     this.setState('building');
     this.runId = runId;
@@ -169,6 +169,10 @@ export class TrainingSession {
         this.bestValAccuracy = contents.bestValAccuracy;
         this.lastCheckpoint = { bytes: saved!, step: contents.step };
         saved = null;
+      } else if (from) {
+        loadImport(this.trainer, from);
+        const old = MetricsBuffer.fromCsv(from.metricsCsv || 'step\n');
+        for (let i = 0; i < old.length; i++) if (old.column('step')[i] <= this.trainer.step) this.metrics.append(rowAt(old, i));
       }
     } catch (e) {
       const err = e as Error;
@@ -441,6 +445,29 @@ export class TrainingSession {
     if (!lost) return p;
     return Promise.race([p, lost.then((err) => Promise.reject(err))]);
   }
+}
+
+/** Load imported weights (and AdamW state, which sets the step) into a fresh trainer; every size checked first. */
+function loadImport(trainer: Trainer, from: RunImport): void {
+  const params = trainer.model.params;
+  const weights = new Map(from.weights);
+  const problems = params.names().filter((n) => weights.get(n)?.length !== params.get(n).size);
+  if (problems.length > 0 || weights.size !== params.names().length) {
+    throw new ModelConfigError([`the imported weights do not fit this model (${problems.slice(0, 4).join(', ') || 'different parameter set'})`]);
+  }
+  for (const name of params.names()) params.load(name, weights.get(name)!);
+  if (from.optimizer) {
+    const m = new Map(from.optimizer.expAvg);
+    const v = new Map(from.optimizer.expAvgSq);
+    for (const s of trainer.optimizer.state()) {
+      if (m.get(s.name)?.length !== s.m.size || v.get(s.name)?.length !== s.v.size) throw new ModelConfigError([`the imported optimizer state of ${s.name} does not fit`]);
+      trainer.backend.write(s.m.buf, m.get(s.name)!);
+      trainer.backend.write(s.v.buf, v.get(s.name)!);
+    }
+    trainer.optimizer.stepCount = from.optimizer.step;
+    trainer.step = Math.min(from.optimizer.step, trainer.config.steps);
+  }
+  trainer.model.weightsChanged();
 }
 
 function rowAt(buf: MetricsBuffer, i: number): MetricRow {
