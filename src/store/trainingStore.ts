@@ -7,7 +7,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { HOT_KEYS, type ConfigKey, type RunConfig } from '../model/config';
 import { MetricsBuffer } from '../train/metrics';
-import { isFromWorker, type BackendChoice, type FailureKind, type FromWorker, type RunExport, type RunState, type RunSummary, type ToWorker } from '../train/protocol';
+import { isFromWorker, type BackendChoice, type FailureKind, type FromWorker, type RunExport, type RunImport, type RunState, type RunSummary, type ToWorker } from '../train/protocol';
 import { asAttentionViews } from '../ui/views/adapter';
 import type { AttentionViews } from '../ui/views/types';
 
@@ -176,6 +176,25 @@ export class TrainingClient {
       sessionRuns: [...s.sessionRuns.filter((r) => r.runId !== runId), { runId, name, config, startedAt: now }],
     });
     this.send({ type: 'start', config, runId, backend: this.opts.backend });
+    return runId;
+  }
+
+  /** Continue training from an imported bundle (validated by `importRun`; the worker checks sizes again). */
+  startFrom(imported: { config: RunConfig; weights: ReadonlyMap<string, Float32Array>; optimizer: { step: number; expAvg: ReadonlyMap<string, Float32Array>; expAvgSq: ReadonlyMap<string, Float32Array> } | null; metricsCsv: string }, name: string): string {
+    const s = this.store.getState();
+    if (isActive(s.runState)) throw new Error(`a run is ${s.runState}: stop it before starting another`);
+    const runId = `${name}-${this.opts.now().toString(36)}`.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 80);
+    const config = imported.config;
+    this.store.setState({
+      runId, runConfig: config, runState: 'building', step: imported.optimizer?.step ?? 0, totalSteps: config.steps, failure: null, views: null,
+      sessionRuns: [...s.sessionRuns.filter((r) => r.runId !== runId), { runId, name, config, startedAt: this.opts.now() }],
+    });
+    const from: RunImport = {
+      weights: [...imported.weights],
+      optimizer: imported.optimizer ? { step: imported.optimizer.step, expAvg: [...imported.optimizer.expAvg], expAvgSq: [...imported.optimizer.expAvgSq] } : null,
+      metricsCsv: imported.metricsCsv,
+    };
+    this.send({ type: 'start', config, runId, backend: this.opts.backend, from });
     return runId;
   }
 

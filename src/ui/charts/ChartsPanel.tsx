@@ -8,6 +8,8 @@ import { MemoryChart } from './MemoryChart';
 import { MetricChart, PALETTE, type SeriesSpec } from './MetricChart';
 
 const EMPTY = new MetricsBuffer(16);
+/** Spacing of the charts' refreshes (ms): more than a frame, so each re-renders in its own. */
+const STAGGER_MS = 35;
 
 /** The live charts of the current run (TensorBoard's smoothing and log scale apply to all). */
 export function ChartsPanel() {
@@ -44,19 +46,19 @@ export function ChartsPanel() {
         <label className="inline"><input type="checkbox" checked={log} onChange={(e) => setLog(e.currentTarget.checked)} /> log scale</label>
       </div>
       <div className="chart-grid">
-        <ChartCard title="Loss" name="loss" testId="chart-loss"><MetricChart series={series.loss} {...common} /></ChartCard>
-        <ChartCard title="Accuracy" name="accuracy"><MetricChart series={series.accuracy} {...common} unit="%" /></ChartCard>
+        <ChartCard title="Loss" name="loss" testId="chart-loss"><MetricChart series={series.loss} {...common} stagger={0 * STAGGER_MS} /></ChartCard>
+        <ChartCard title="Accuracy" name="accuracy"><MetricChart series={series.accuracy} {...common} stagger={1 * STAGGER_MS} unit="%" /></ChartCard>
         <ChartCard title="Contrastive loss" name="contrastive" note={attention !== null && attention !== 'proxy' ? 'Only Proxyformer has a contrastive loss.' : 'Proxyformer’s loss against redundant proxies (its form is our reading), before the weight λ.'}>
-          <MetricChart series={series.contrastive} {...common} />
+          <MetricChart series={series.contrastive} {...common} stagger={2 * STAGGER_MS} />
         </ChartCard>
-        <ChartCard title="Learning rate" name="lr" note="One-cycle schedule (warm-up, then linear decay), as the LRA code runs it; never smoothed."><MetricChart series={series.lr} {...common} smoothing={0} /></ChartCard>
+        <ChartCard title="Learning rate" name="lr" note="One-cycle schedule (warm-up, then linear decay), as the LRA code runs it; never smoothed."><MetricChart series={series.lr} {...common} stagger={3 * STAGGER_MS} smoothing={0} /></ChartCard>
         <ChartCard title="Throughput" name="throughput" note={`Mean ${formatNumber(meanOf(buffer, 'tokensPerSec'))} tokens/s, ${formatNumber(meanOf(buffer, 'seqsPerSec'))} sequences/s.`}>
-          <MetricChart series={series.tokens} {...common} />
+          <MetricChart series={series.tokens} {...common} stagger={4 * STAGGER_MS} />
         </ChartCard>
         <ChartCard title="Milliseconds per step" name="ms-per-step" note={phases ? 'Wall time per step and GPU time per phase (timestamp queries).' : 'GPU time per phase: not available (no timestamp-query on this adapter, or not reported); wall time only.'}>
-          <MetricChart series={series.ms} {...common} />
+          <MetricChart series={series.ms} {...common} stagger={5 * STAGGER_MS} />
         </ChartCard>
-        <ChartCard title="GPU memory by category" name="memory" note="Bytes in use in the engine's buffer pool, stacked; the dashed line is the peak."><MemoryChart buffer={buffer} version={version} /></ChartCard>
+        <ChartCard title="GPU memory by category" name="memory" note="Bytes in use in the engine's buffer pool, stacked; the dashed line is the peak."><MemoryChart buffer={buffer} version={version} stagger={6 * STAGGER_MS} /></ChartCard>
         <figure className="chart-card"><figcaption><span className="chart-title">Kernels</span></figcaption><KernelTable kernels={kernels} timing={timing} /></figure>
       </div>
     </section>

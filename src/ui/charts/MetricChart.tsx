@@ -2,6 +2,7 @@ import { memo, useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { MetricName, MetricsBuffer } from '../../train/metrics';
 import { formatNumber, pointBudget, shapeSeries } from './chartData';
+import { useStaggered } from './useStaggered';
 import { useWidth } from './useWidth';
 
 export interface SeriesSpec {
@@ -25,11 +26,14 @@ interface Props {
   log: boolean;
   height?: number;
   unit?: '' | 'bytes' | '%';
+  /** Refresh this long after the others' (ms), so the panel's charts re-render in different frames. */
+  stagger?: number;
 }
 
 /** Lines of metrics against the step: raw (faint when smoothed) and smoothed, ≤ 2 points per pixel, no animation. */
-export const MetricChart = memo(function MetricChart({ series, version, smoothing, log, height = 170, unit = '' }: Props) {
+export const MetricChart = memo(function MetricChart({ series, version: latestVersion, smoothing, log, height = 170, unit = '', stagger = 0 }: Props) {
   const [ref, width] = useWidth<HTMLDivElement>();
+  const version = useStaggered(latestVersion, stagger);
   const shaped = useMemo(
     () => series.map((s) => ({ ...s, data: shapeSeries(s.buffer, s.metric, { maxPoints: pointBudget(width - 60), smoothing, log }) })),
     // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { MetricName } from '../../train/metrics';
 import { isActive, trainingClient, useTraining } from '../../store/trainingStore';
 import { summarizeRun } from '../../store/runSummary';
+import { ImportRun } from './ImportRun';
 import { ChartCard } from '../charts/ChartCard';
 import { formatNumber } from '../charts/chartData';
 import { MetricChart, PALETTE, type SeriesSpec } from '../charts/MetricChart';
@@ -60,6 +61,7 @@ export function RunsPanel() {
   return (
     <section className="panel" aria-labelledby="runs-h">
       <h2 id="runs-h">Runs</h2>
+      <ImportRun />
       {rows.length === 0 ? <p className="help">No runs yet. Runs started here and runs saved in this browser (IndexedDB checkpoints) appear here.</p> : (
         <div className="table-wrap">
           <table className="table" data-testid="run-list">

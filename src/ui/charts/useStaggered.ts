@@ -1,0 +1,30 @@
+import { useEffect, useRef, useState } from 'react';
+
+/**
+ * `value`, passed on at most once per `delayMs` and `delayMs` late. Each chart of the panel gets
+ * its own delay, so their refreshes land in different frames: recharts re-renders a chart
+ * synchronously when its store notifies (in a requestAnimationFrame), and eight charts in one
+ * frame made a main-thread long task on a slow machine.
+ */
+export function useStaggered<T>(value: T, delayMs: number): T {
+  const [shown, setShown] = useState(value);
+  const latest = useRef(value);
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  latest.current = value;
+  useEffect(() => {
+    if (delayMs <= 0) {
+      setShown(value);
+      return;
+    }
+    if (pending.current === null) {
+      pending.current = setTimeout(() => {
+        pending.current = null;
+        setShown(latest.current);
+      }, delayMs);
+    }
+  }, [value, delayMs]);
+  useEffect(() => () => {
+    if (pending.current !== null) clearTimeout(pending.current);
+  }, []);
+  return shown;
+}
