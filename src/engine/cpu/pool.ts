@@ -4,6 +4,7 @@
  * arrays of the same dtype and length, and errors that name the buffer on use after free.
  */
 import { MEMORY_CATEGORIES, type Buf, type DType, type MemoryCategory, type MemoryReport } from '../backend';
+import { MemoryAccounting } from '../memoryAccounting';
 
 export type CpuArray = Float32Array | Float64Array | Int32Array;
 
@@ -19,21 +20,12 @@ export class CpuBuf implements Buf {
   ) {}
 }
 
-function zeroByCategory(): Record<MemoryCategory, number> {
-  const r = {} as Record<MemoryCategory, number>;
-  for (const c of MEMORY_CATEGORIES) r[c] = 0;
-  return r;
-}
-
 export class CpuPool {
   private nextId = 1;
   private readonly live = new Map<number, CpuBuf>();
   /** Released arrays by "dtype:size", ready for reuse. */
   private readonly released = new Map<string, CpuArray[]>();
-  private readonly inUse = zeroByCategory();
-  private allocatedBytes = 0;
-  private peak = 0;
-  private peakByCategory = zeroByCategory();
+  private readonly accounting = new MemoryAccounting();
 
   constructor(private readonly floatPrecision: 'f32' | 'f64') {}
 
@@ -52,16 +44,11 @@ export class CpuPool {
       data.fill(0);
     } else {
       data = dtype === 'i32' ? new Int32Array(size) : this.floatPrecision === 'f64' ? new Float64Array(size) : new Float32Array(size);
-      this.allocatedBytes += size * this.bytesPer(dtype);
+      this.accounting.allocated += size * this.bytesPer(dtype);
     }
     const b = new CpuBuf(this.nextId++, size, dtype, category, label, data);
     this.live.set(b.id, b);
-    this.inUse[category] += size * this.bytesPer(dtype);
-    const total = this.totalInUse();
-    if (total > this.peak) {
-      this.peak = total;
-      this.peakByCategory = { ...this.inUse };
-    }
+    this.accounting.take(category, size * this.bytesPer(dtype));
     return b;
   }
 
@@ -72,7 +59,7 @@ export class CpuPool {
       throw new Error(`free: buffer "${b.label}" (#${b.id}) does not belong to this CPU backend`);
     }
     this.live.delete(b.id);
-    this.inUse[b.category] -= b.size * this.bytesPer(b.dtype);
+    this.accounting.give(b.category, b.size * this.bytesPer(b.dtype));
     const key = `${b.dtype}:${b.size}`;
     const list = this.released.get(key) ?? [];
     list.push(own.data!);
@@ -91,31 +78,17 @@ export class CpuPool {
   }
 
   report(): MemoryReport {
-    return {
-      inUse: { ...this.inUse },
-      allocated: this.allocatedBytes,
-      peak: this.peak,
-      peakByCategory: { ...this.peakByCategory },
-      liveBuffers: this.live.size,
-    };
+    return this.accounting.report(this.live.size);
   }
 
   resetPeak(): void {
-    this.peak = this.totalInUse();
-    this.peakByCategory = { ...this.inUse };
+    this.accounting.resetPeak();
   }
 
   dispose(): void {
     for (const b of this.live.values()) b.data = null;
     this.live.clear();
     this.released.clear();
-    for (const c of MEMORY_CATEGORIES) this.inUse[c] = 0;
-    this.allocatedBytes = 0;
-  }
-
-  private totalInUse(): number {
-    let t = 0;
-    for (const c of MEMORY_CATEGORIES) t += this.inUse[c];
-    return t;
+    this.accounting.clear();
   }
 }

@@ -9,6 +9,7 @@
  * for reuse, and staging), which is ≥ `inUse` because of size classes.
  */
 import { MEMORY_CATEGORIES, type Buf, type DType, type MemoryCategory, type MemoryReport } from '../backend';
+import { MemoryAccounting } from '../memoryAccounting';
 import { GpuBufferStateError, GpuLimitError } from './errors';
 
 /** Smallest buffer the pool creates (bytes); also the size-class granularity for tiny tensors. */
@@ -52,12 +53,6 @@ export interface PoolEntry {
   readonly bytes: number;
 }
 
-function zeroByCategory(): Record<MemoryCategory, number> {
-  const r = {} as Record<MemoryCategory, number>;
-  for (const c of MEMORY_CATEGORIES) r[c] = 0;
-  return r;
-}
-
 export interface PoolLimits {
   maxStorageBufferBindingSize: number;
   maxBufferSize: number;
@@ -70,10 +65,7 @@ export class BufferPool {
   /** Released storage buffers by class size. */
   private readonly released = new Map<number, PoolEntry[]>();
   private readonly releasedStaging = new Map<number, GPUBuffer[]>();
-  private readonly inUse = zeroByCategory();
-  private allocatedBytes = 0;
-  private peak = 0;
-  private peakByCategory = zeroByCategory();
+  private readonly accounting = new MemoryAccounting();
   private readonly everyBuffer = new Set<GPUBuffer>();
   /** How many GPU buffers were created, ever (tests use it to show reuse). */
   created = 0;
@@ -116,16 +108,11 @@ export class BufferPool {
       this.everyBuffer.add(buffer);
       this.created++;
       entry = { key: this.nextKey++, buffer, bytes: cls };
-      this.allocatedBytes += cls;
+      this.accounting.allocated += cls;
     }
     const buf = new GpuBuf(this.nextId++, size, dtype, category, label, entry, this);
     this.live.set(buf.id, buf);
-    this.inUse[category] += bytes;
-    const total = this.totalInUse();
-    if (total > this.peak) {
-      this.peak = total;
-      this.peakByCategory = { ...this.inUse };
-    }
+    this.accounting.take(category, bytes);
     return { buf, fresh };
   }
 
@@ -135,7 +122,7 @@ export class BufferPool {
     const entry = own.entry!;
     own.entry = null;
     this.live.delete(own.id);
-    this.inUse[own.category] -= own.size * 4;
+    this.accounting.give(own.category, own.size * 4);
     const list = this.released.get(entry.bytes) ?? [];
     entry.buffer.label = `released:${own.label}`;
     list.push(entry);
@@ -158,7 +145,7 @@ export class BufferPool {
     const buffer = this.device.createBuffer({ label: `staging:${label}`, size: cls, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     this.everyBuffer.add(buffer);
     this.created++;
-    this.allocatedBytes += cls;
+    this.accounting.allocated += cls;
     return buffer;
   }
 
@@ -170,7 +157,7 @@ export class BufferPool {
     const buffer = this.device.createBuffer(desc);
     this.everyBuffer.add(buffer);
     this.created++;
-    this.allocatedBytes += desc.size;
+    this.accounting.allocated += desc.size;
     return buffer;
   }
 
@@ -184,7 +171,7 @@ export class BufferPool {
     if (previous) {
       previous.buffer.destroy();
       this.everyBuffer.delete(previous.buffer);
-      this.allocatedBytes -= previous.bytes;
+      this.accounting.allocated -= previous.bytes;
     }
     const buffer = this.createOwned({ label: `internal:${label}`, size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
     return { key: this.nextKey++, buffer, bytes };
@@ -217,23 +204,16 @@ export class BufferPool {
       }
     this.released.clear();
     this.releasedStaging.clear();
-    this.allocatedBytes -= freed;
+    this.accounting.allocated -= freed;
     return freed;
   }
 
   report(): MemoryReport {
-    return {
-      inUse: { ...this.inUse },
-      allocated: this.allocatedBytes,
-      peak: this.peak,
-      peakByCategory: { ...this.peakByCategory },
-      liveBuffers: this.live.size,
-    };
+    return this.accounting.report(this.live.size);
   }
 
   resetPeak(): void {
-    this.peak = this.totalInUse();
-    this.peakByCategory = { ...this.inUse };
+    this.accounting.resetPeak();
   }
 
   /** Destroy every GPU buffer; every handle becomes invalid. */
@@ -244,19 +224,12 @@ export class BufferPool {
     this.releasedStaging.clear();
     for (const buffer of this.everyBuffer) buffer.destroy();
     this.everyBuffer.clear();
-    for (const c of MEMORY_CATEGORIES) this.inUse[c] = 0;
-    this.allocatedBytes = 0;
+    this.accounting.clear();
   }
 
   private owned(b: Buf, op: string): GpuBuf {
     if (!(b instanceof GpuBuf) || b.owner !== this) throw new GpuBufferStateError(op, b.label, 'not owned by this WebGPU backend');
     if (b.entry === null) throw new GpuBufferStateError(op, b.label, op === 'free' ? 'freed twice (double free)' : 'used after free');
     return b;
-  }
-
-  private totalInUse(): number {
-    let t = 0;
-    for (const c of MEMORY_CATEGORIES) t += this.inUse[c];
-    return t;
   }
 }
