@@ -44,4 +44,12 @@ describe('MetricsBuffer', () => {
     expect(back.column('loss')[1]).toBe(Infinity);
     expect(Number.isNaN(back.column('lr')[1])).toBe(true);
   });
+
+  it('gives rows back with their filled columns only', () => {
+    const b = new MetricsBuffer();
+    b.append({ step: 1, loss: 2 });
+    b.append({ step: 2, valAccuracy: 0.5 });
+    expect(b.rows()).toEqual([{ step: 1, loss: 2 }, { step: 2, valAccuracy: 0.5 }]);
+    expect(b.row(1)).toEqual({ step: 2, valAccuracy: 0.5 });
+  });
 });

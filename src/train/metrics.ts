@@ -39,7 +39,7 @@ export type MetricRow = Partial<Record<MetricName, number>> & { step: number };
 export class MetricsBuffer {
   private columns = new Map<MetricName, Float64Array>();
   private capacity: number;
-  private rows = 0;
+  private rows_ = 0;
   /** Bumped on every append, so a chart knows when to refresh without diffing. */
   version = 0;
 
@@ -49,22 +49,22 @@ export class MetricsBuffer {
   }
 
   get length(): number {
-    return this.rows;
+    return this.rows_;
   }
 
   append(row: MetricRow): void {
-    if (this.rows === this.capacity) this.grow();
+    if (this.rows_ === this.capacity) this.grow();
     for (const c of METRIC_COLUMNS) {
       const v = row[c];
-      this.columns.get(c)![this.rows] = typeof v === 'number' ? v : NaN;
+      this.columns.get(c)![this.rows_] = typeof v === 'number' ? v : NaN;
     }
-    this.rows++;
+    this.rows_++;
     this.version++;
   }
 
   /** A read-only view of one column's filled part. */
   column(name: MetricName): Float64Array {
-    return this.columns.get(name)!.subarray(0, this.rows);
+    return this.columns.get(name)!.subarray(0, this.rows_);
   }
 
   /** The last value of a column that is not NaN, or NaN. */
@@ -74,8 +74,23 @@ export class MetricsBuffer {
     return NaN;
   }
 
+  /** Row i with its filled (non-NaN) columns. */
+  row(i: number): MetricRow {
+    const row: Partial<Record<MetricName, number>> = {};
+    for (const c of METRIC_COLUMNS) {
+      const v = this.columns.get(c)![i];
+      if (!Number.isNaN(v)) row[c] = v;
+    }
+    return row as MetricRow;
+  }
+
+  /** Every row (for replaying a restored run's metrics to the page). */
+  rows(): MetricRow[] {
+    return Array.from({ length: this.rows_ }, (_, i) => this.row(i));
+  }
+
   clear(): void {
-    this.rows = 0;
+    this.rows_ = 0;
     for (const col of this.columns.values()) col.fill(NaN);
     this.version++;
   }
@@ -89,7 +104,7 @@ export class MetricsBuffer {
     const xs = this.column(x);
     const ys = this.column(y);
     const valid: number[] = [];
-    for (let i = 0; i < this.rows; i++) if (!Number.isNaN(ys[i]) && !Number.isNaN(xs[i])) valid.push(i);
+    for (let i = 0; i < this.rows_; i++) if (!Number.isNaN(ys[i]) && !Number.isNaN(xs[i])) valid.push(i);
     if (valid.length <= maxPoints) return valid.map((i) => ({ x: xs[i], y: ys[i] }));
     const buckets = Math.max(1, Math.floor(maxPoints / 2));
     const out: { x: number; y: number }[] = [];
@@ -114,7 +129,7 @@ export class MetricsBuffer {
   /** Every row as CSV with a header line; NaN becomes an empty cell. */
   toCsv(): string {
     const lines = [METRIC_COLUMNS.join(',')];
-    for (let i = 0; i < this.rows; i++) {
+    for (let i = 0; i < this.rows_; i++) {
       lines.push(METRIC_COLUMNS.map((c) => formatCell(this.columns.get(c)![i])).join(','));
     }
     return lines.join('\n') + '\n';
@@ -141,7 +156,7 @@ export class MetricsBuffer {
     this.capacity *= 2;
     for (const c of METRIC_COLUMNS) {
       const next = new Float64Array(this.capacity).fill(NaN);
-      next.set(this.columns.get(c)!.subarray(0, this.rows));
+      next.set(this.columns.get(c)!.subarray(0, this.rows_));
       this.columns.set(c, next);
     }
   }

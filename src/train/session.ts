@@ -18,6 +18,8 @@ import { MetricsBuffer, type MetricRow } from './metrics';
 import type { BackendChoice, FailureKind, FromWorker, RunImport, RunState, RunSummary, ToWorker } from './protocol';
 import type { CheckpointStore } from './store/types';
 import type { KernelTimer } from '../engine/webgpu/timing';
+import { loadImport } from './importRun';
+import { KernelTimes, type PhaseTimes } from './kernelTimes';
 import { Trainer, type StepValues } from './trainer';
 
 export interface SessionDeps {
@@ -63,8 +65,8 @@ export class TrainingSession {
   private testAccuracy: number | null = null;
   private pendingFailure: FailureKind | null = null;
   private deviceLost = false;
-  /** Per-kernel GPU totals of the current run (kernel timing). */
-  private kernelTotals = new Map<string, { ms: number; calls: number }>();
+  /** GPU time by phase and kernel of the current run (timestamp-query). */
+  private readonly kernelTimes = new KernelTimes();
 
   constructor(private readonly deps: SessionDeps) {}
 
@@ -150,7 +152,7 @@ export class TrainingSession {
     this.bestValAccuracy = null;
     this.testAccuracy = null;
     this.lastCheckpoint = null;
-    this.kernelTotals.clear();
+    this.kernelTimes.clear();
     this.metrics.clear();
     try {
       let saved = resume ? await this.deps.store.load(runId, 'latest') : null;
@@ -165,14 +167,14 @@ export class TrainingSession {
       if (contents) {
         restoreCheckpoint(this.trainer, contents);
         const old = MetricsBuffer.fromCsv(contents.metricsCsv || 'step\n');
-        for (let i = 0; i < old.length; i++) this.metrics.append(rowAt(old, i));
+        for (const row of old.rows()) this.metrics.append(row);
         this.bestValAccuracy = contents.bestValAccuracy;
         this.lastCheckpoint = { bytes: saved!, step: contents.step };
         saved = null;
       } else if (from) {
         loadImport(this.trainer, from);
         const old = MetricsBuffer.fromCsv(from.metricsCsv || 'step\n');
-        for (let i = 0; i < old.length; i++) if (old.column('step')[i] <= this.trainer.step) this.metrics.append(rowAt(old, i));
+        for (const row of old.rows()) if (row.step <= this.trainer.step) this.metrics.append(row);
       }
     } catch (e) {
       const err = e as Error;
@@ -185,7 +187,7 @@ export class TrainingSession {
     }
     this.runStart = this.deps.now() - (this.metrics.last('wallMs') || 0);
     this.lastRead = { time: this.deps.now(), step: this.trainer.step };
-    if (this.metrics.length > 0) this.deps.post({ type: 'metrics', runId, rows: allRows(this.metrics) });
+    if (this.metrics.length > 0) this.deps.post({ type: 'metrics', runId, rows: this.metrics.rows() });
     this.setState('running');
     void this.loop();
   }
@@ -303,29 +305,7 @@ export class TrainingSession {
     this.lastPost = now;
   }
 
-  /**
-   * GPU ms per step by phase since the last read, from the kernel timer (timestamp-query), and
-   * the running per-kernel totals for the kernels table; null where the backend cannot time.
-   */
-  private async phaseTimes(steps: number): Promise<{ forward: number; backward: number; optimizer: number } | null> {
-    const timer = (this.trainer?.backend as { timer?: KernelTimer } | undefined)?.timer;
-    if (!timer?.enabled || steps === 0) return null;
-    const report = await timer.report();
-    timer.reset();
-    if (!report.available) return null;
-    const ms = { forward: 0, backward: 0, optimizer: 0 };
-    for (const k of report.kernels) {
-      const [phase, name] = k.name.includes('/') ? k.name.split('/', 2) : ['', k.name];
-      if (phase === 'forward' || phase === 'backward' || phase === 'optimizer') ms[phase] += k.totalMs / steps;
-      const total = this.kernelTotals.get(name) ?? { ms: 0, calls: 0 };
-      this.kernelTotals.set(name, { ms: total.ms + k.totalMs, calls: total.calls + k.count });
-    }
-    const kernels = [...this.kernelTotals].map(([name, v]) => ({ name, ...v })).sort((a, b) => b.ms - a.ms).slice(0, 20);
-    this.deps.post({ type: 'kernels', runId: this.runId, kernels });
-    return ms;
-  }
-
-  private record(values: StepValues[], phases: { forward: number; backward: number; optimizer: number } | null = null): void {
+  private record(values: StepValues[], phases: PhaseTimes | null = null): void {
     const t = this.trainer!;
     const now = this.deps.now();
     const steps = Math.max(1, t.step - this.lastRead.step);
@@ -405,7 +385,8 @@ export class TrainingSession {
         const due = step - this.lastRead.step >= READ_EVERY_STEPS || this.deps.now() - this.lastRead.time >= READ_INTERVAL_MS || evalDue || ckptDue || pausing || step >= t.config.steps;
         if (due) {
           const { values, finite } = await this.withDeviceWatch(t.readPending());
-          const phases = await this.withDeviceWatch(this.phaseTimes(values.length));
+          const phases = await this.withDeviceWatch(this.kernelTimes.collect((t.backend as { timer?: KernelTimer }).timer, values.length));
+          if (phases) this.deps.post({ type: 'kernels', runId: this.runId, kernels: this.kernelTimes.top() });
           this.record(values, phases);
           if (!finite) {
             this.state = 'paused';
@@ -445,40 +426,4 @@ export class TrainingSession {
     if (!lost) return p;
     return Promise.race([p, lost.then((err) => Promise.reject(err))]);
   }
-}
-
-/** Load imported weights (and AdamW state, which sets the step) into a fresh trainer; every size checked first. */
-function loadImport(trainer: Trainer, from: RunImport): void {
-  const params = trainer.model.params;
-  const weights = new Map(from.weights);
-  const problems = params.names().filter((n) => weights.get(n)?.length !== params.get(n).size);
-  if (problems.length > 0 || weights.size !== params.names().length) {
-    throw new ModelConfigError([`the imported weights do not fit this model (${problems.slice(0, 4).join(', ') || 'different parameter set'})`]);
-  }
-  for (const name of params.names()) params.load(name, weights.get(name)!);
-  if (from.optimizer) {
-    const m = new Map(from.optimizer.expAvg);
-    const v = new Map(from.optimizer.expAvgSq);
-    for (const s of trainer.optimizer.state()) {
-      if (m.get(s.name)?.length !== s.m.size || v.get(s.name)?.length !== s.v.size) throw new ModelConfigError([`the imported optimizer state of ${s.name} does not fit`]);
-      trainer.backend.write(s.m.buf, m.get(s.name)!);
-      trainer.backend.write(s.v.buf, v.get(s.name)!);
-    }
-    trainer.optimizer.stepCount = from.optimizer.step;
-    trainer.step = Math.min(from.optimizer.step, trainer.config.steps);
-  }
-  trainer.model.weightsChanged();
-}
-
-function rowAt(buf: MetricsBuffer, i: number): MetricRow {
-  const row: Record<string, number> = {};
-  for (const name of ['step', 'wallMs', 'taskLoss', 'contrastiveLoss', 'loss', 'trainAccuracy', 'valLoss', 'valAccuracy', 'lr', 'beta1', 'tokensPerSec', 'seqsPerSec', 'msPerStep'] as const) {
-    const v = buf.column(name)[i];
-    if (!Number.isNaN(v)) row[name] = v;
-  }
-  return row as MetricRow;
-}
-
-function allRows(buf: MetricsBuffer): MetricRow[] {
-  return Array.from({ length: buf.length }, (_, i) => rowAt(buf, i));
 }
