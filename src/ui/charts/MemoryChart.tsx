@@ -4,6 +4,7 @@ import type { MetricName, MetricsBuffer } from '../../train/metrics';
 import { alignedRows, formatNumber, hasValues, peakOf, pointBudget } from './chartData';
 import { PALETTE } from './MetricChart';
 import { useStaggered } from './useStaggered';
+import { useVisible } from './useVisible';
 import { useWidth } from './useWidth';
 
 const CATEGORIES: [MetricName, string][] = [
@@ -13,7 +14,8 @@ const CATEGORIES: [MetricName, string][] = [
 /** GPU memory in use by category (the engine's buffer pool), stacked, with the peak marked. */
 export const MemoryChart = memo(function MemoryChart({ buffer, version: latestVersion, height = 170, stagger = 0 }: { buffer: MetricsBuffer; version: number; height?: number; stagger?: number }) {
   const [ref, width] = useWidth<HTMLDivElement>();
-  const version = useStaggered(latestVersion, stagger);
+  const visible = useVisible(ref);
+  const version = useStaggered(latestVersion, stagger, visible);
   const { rows, peak, present } = useMemo(() => {
     const present = CATEGORIES.filter(([c]) => hasValues(buffer, c));
     return { rows: alignedRows(buffer, present.map(([c]) => c), pointBudget(width - 60)), peak: peakOf(buffer, 'memPeak'), present };

@@ -3,6 +3,7 @@ import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'r
 import type { MetricName, MetricsBuffer } from '../../train/metrics';
 import { formatNumber, pointBudget, shapeSeries } from './chartData';
 import { useStaggered } from './useStaggered';
+import { useVisible } from './useVisible';
 import { useWidth } from './useWidth';
 
 export interface SeriesSpec {
@@ -33,7 +34,8 @@ interface Props {
 /** Lines of metrics against the step: raw (faint when smoothed) and smoothed, ≤ 2 points per pixel, no animation. */
 export const MetricChart = memo(function MetricChart({ series, version: latestVersion, smoothing, log, height = 170, unit = '', stagger = 0 }: Props) {
   const [ref, width] = useWidth<HTMLDivElement>();
-  const version = useStaggered(latestVersion, stagger);
+  const visible = useVisible(ref);
+  const version = useStaggered(latestVersion, stagger, visible);
   const shaped = useMemo(
     () => series.map((s) => ({ ...s, data: shapeSeries(s.buffer, s.metric, { maxPoints: pointBudget(width - 60), smoothing, log }) })),
     // eslint-disable-next-line react-hooks/exhaustive-deps

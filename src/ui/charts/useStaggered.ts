@@ -4,14 +4,16 @@ import { useEffect, useRef, useState } from 'react';
  * `value`, passed on at most once per `delayMs` and `delayMs` late. Each chart of the panel gets
  * its own delay, so their refreshes land in different frames: recharts re-renders a chart
  * synchronously when its store notifies (in a requestAnimationFrame), and eight charts in one
- * frame made a main-thread long task on a slow machine.
+ * frame made a main-thread long task on a slow machine. With `active` false the value is held.
  */
-export function useStaggered<T>(value: T, delayMs: number): T {
+export function useStaggered<T>(value: T, delayMs: number, active = true): T {
   const [shown, setShown] = useState(value);
   const latest = useRef(value);
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
   latest.current = value;
   useEffect(() => {
+    // Inactive (off screen): keep the last value; the next change after it is back catches up.
+    if (!active) return;
     if (delayMs <= 0) {
       setShown(value);
       return;
@@ -22,7 +24,7 @@ export function useStaggered<T>(value: T, delayMs: number): T {
         setShown(latest.current);
       }, delayMs);
     }
-  }, [value, delayMs]);
+  }, [value, delayMs, active]);
   useEffect(() => () => {
     if (pending.current !== null) clearTimeout(pending.current);
   }, []);
