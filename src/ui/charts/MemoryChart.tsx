@@ -27,8 +27,8 @@ export const MemoryChart = memo(function MemoryChart({ buffer, version: latestVe
       {width > 0 && (
         <AreaChart width={width} height={height} data={rows} margin={{ top: 14, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid stroke="#e6e8eb" />
-          <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} tick={{ fontSize: 11 }} />
-          <YAxis width={60} tick={{ fontSize: 11 }} tickFormatter={(v: number) => formatNumber(v, 'bytes')} domain={[0, (max: number) => Math.max(max, peak?.value ?? 0)]} />
+          <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} tick={{ fontSize: 11 }} interval={0} tickCount={5} />
+          <YAxis width={60} tick={{ fontSize: 11 }} interval={0} tickCount={5} tickFormatter={(v: number) => formatNumber(v, 'bytes')} domain={[0, (max: number) => Math.max(max, peak?.value ?? 0)]} />
           <Tooltip isAnimationActive={false} formatter={(v) => formatNumber(Number(v), 'bytes')} labelFormatter={(l) => `step ${l}`} />
           <Legend wrapperStyle={{ fontSize: 11 }} />
           {present.map(([c, label], i) => (

@@ -50,8 +50,8 @@ export const MetricChart = memo(function MetricChart({ series, version: latestVe
       ) : width > 0 && (
         <LineChart width={width} height={height} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid stroke="#e6e8eb" />
-          <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} allowDuplicatedCategory={false} tick={{ fontSize: 11 }} />
-          <YAxis type="number" scale={log ? 'log' : 'linear'} domain={unit === '%' && !log ? [0, 1] : ['auto', 'auto']} allowDataOverflow={false} width={52} tick={{ fontSize: 11 }} tickFormatter={(v: number) => formatNumber(v, unit)} />
+          <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} allowDuplicatedCategory={false} tick={{ fontSize: 11 }} interval={0} tickCount={5} />
+          <YAxis type="number" scale={log ? 'log' : 'linear'} domain={unit === '%' && !log ? [0, 1] : ['auto', 'auto']} allowDataOverflow={false} width={52} tick={{ fontSize: 11 }} interval={0} tickCount={5} tickFormatter={(v: number) => formatNumber(v, unit)} />
           <Tooltip isAnimationActive={false} formatter={(v) => formatNumber(Number(v), unit)} labelFormatter={(l) => `step ${l}`} />
           <Legend wrapperStyle={{ fontSize: 11 }} />
           {shaped.map((s) => [
