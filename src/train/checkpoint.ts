@@ -30,15 +30,31 @@ export interface CheckpointContents {
 
 const f32 = (d: Float32Array | Float64Array | Int32Array): Float32Array => (d instanceof Float32Array ? d : Float32Array.from(d));
 
-/** Read everything off the device and serialise it (waits for the device once per tensor). */
-export async function captureCheckpoint(trainer: Trainer, extra: CheckpointExtra = {}): Promise<Uint8Array> {
-  const tensors = new Map<string, StTensor>();
-  const weights = await trainer.model.params.read();
-  for (const [name, { shape, data }] of weights) tensors.set(name, { dtype: 'F32', shape: [...shape], data: f32(data) });
+/** A trainer's weights and AdamW moments, read off the device (by state_dict name, in parameter order). */
+export interface TrainerState {
+  weights: { name: string; shape: number[]; data: Float32Array }[];
+  moments: { name: string; shape: number[]; m: Float32Array; v: Float32Array }[];
+}
+
+/** Read weights and AdamW moments (waits for the device once per tensor); checkpoints and exports share it. */
+export async function readTrainerState(trainer: Trainer): Promise<TrainerState> {
+  const weights = [...(await trainer.model.params.read())].map(([name, { shape, data }]) => ({ name, shape: [...shape], data: f32(data) }));
+  const moments: TrainerState['moments'] = [];
   for (const { name, m, v } of trainer.optimizer.state()) {
     const [md, vd] = await Promise.all([m.read(), v.read()]);
-    tensors.set(`optimizer.${name}.exp_avg`, { dtype: 'F32', shape: [...m.shape], data: f32(md) });
-    tensors.set(`optimizer.${name}.exp_avg_sq`, { dtype: 'F32', shape: [...v.shape], data: f32(vd) });
+    moments.push({ name, shape: [...m.shape], m: f32(md), v: f32(vd) });
+  }
+  return { weights, moments };
+}
+
+/** Read everything off the device and serialise it. */
+export async function captureCheckpoint(trainer: Trainer, extra: CheckpointExtra = {}): Promise<Uint8Array> {
+  const tensors = new Map<string, StTensor>();
+  const { weights, moments } = await readTrainerState(trainer);
+  for (const w of weights) tensors.set(w.name, { dtype: 'F32', shape: w.shape, data: w.data });
+  for (const { name, shape, m, v } of moments) {
+    tensors.set(`optimizer.${name}.exp_avg`, { dtype: 'F32', shape, data: m });
+    tensors.set(`optimizer.${name}.exp_avg_sq`, { dtype: 'F32', shape, data: v });
   }
   return writeSafetensors(tensors, {
     format: CHECKPOINT_FORMAT,

@@ -12,7 +12,7 @@
 import { COLD_KEYS, HOT_KEYS, keysOfPart, validateConfig, type ConfigKey, type RunConfig } from '../model/config';
 import { ModelConfigError } from '../model/validate';
 import type { Task } from '../data';
-import { captureCheckpoint, parseCheckpoint, restoreCheckpoint } from './checkpoint';
+import { captureCheckpoint, parseCheckpoint, readTrainerState, restoreCheckpoint } from './checkpoint';
 import type { BackendHandle } from './backendFactory';
 import { MetricsBuffer, type MetricRow } from './metrics';
 import type { BackendChoice, FailureKind, FromWorker, RunImport, RunState, RunSummary, ToWorker } from './protocol';
@@ -77,8 +77,7 @@ export class TrainingSession {
         return this.start(msg.config, msg.runId, msg.backend, msg.resume ?? false, msg.from);
       case 'pause':
         if (this.state !== 'running') return;
-        this.state = 'paused';
-        while (this.looping) await this.deps.yieldToEvents();
+        await this.halt();
         this.flushMetrics(true);
         this.setState('paused');
         return;
@@ -209,9 +208,8 @@ export class TrainingSession {
 
   private async stop(): Promise<void> {
     const live = this.state === 'running' || this.state === 'paused';
-    this.state = 'paused';
     this.stepBudget = 0;
-    while (this.looping) await this.deps.yieldToEvents();
+    await this.halt();
     if (this.trainer && live && !this.deviceLost) await this.checkpoint();
     this.flushMetrics(true);
     this.trainer?.dispose();
@@ -248,14 +246,9 @@ export class TrainingSession {
       return;
     }
     // β2 and eps are fixed in the optimizer: rebuild it (and the model) around the same state.
-    const wasRunning = this.state === 'running';
-    this.state = 'paused';
-    while (this.looping) await this.deps.yieldToEvents();
+    const wasRunning = await this.halt();
     await this.rebuild(config, await captureCheckpoint(this.trainer, { metricsCsv: '', bestValAccuracy: this.bestValAccuracy }));
-    if (wasRunning) {
-      this.state = 'running';
-      void this.loop();
-    }
+    if (wasRunning) this.continueRunning();
   }
 
   /** Read the run's state between steps (the loop pauses for the read and goes on after it). */
@@ -264,24 +257,30 @@ export class TrainingSession {
       this.deps.post({ type: 'export', requestId, run: null, error: 'there is no run to export: start or resume one first' });
       return;
     }
+    const wasRunning = await this.halt();
+    const t = this.trainer;
+    const { weights, moments } = await readTrainerState(t);
+    const run = {
+      runId: this.runId, config: t.config, step: t.step, metricsCsv: this.metrics.toCsv(),
+      weights: weights.map((w): [string, Float32Array] => [w.name, w.data]),
+      optimizer: { step: t.optimizer.stepCount, expAvg: moments.map((x): [string, Float32Array] => [x.name, x.m]), expAvgSq: moments.map((x): [string, Float32Array] => [x.name, x.v]) },
+    };
+    this.deps.post({ type: 'export', requestId, run });
+    if (wasRunning) this.continueRunning();
+  }
+
+  /** Stop the loop between two steps and wait for it; says whether it was running. */
+  private async halt(): Promise<boolean> {
     const wasRunning = this.state === 'running';
     this.state = 'paused';
     while (this.looping) await this.deps.yieldToEvents();
-    const t = this.trainer;
-    const f32 = (d: Float32Array | Float64Array | Int32Array) => (d instanceof Float32Array ? d : Float32Array.from(d));
-    const weights: [string, Float32Array][] = [...(await t.model.params.read())].map(([name, { data }]) => [name, f32(data)]);
-    const expAvg: [string, Float32Array][] = [];
-    const expAvgSq: [string, Float32Array][] = [];
-    for (const { name, m, v } of t.optimizer.state()) {
-      expAvg.push([name, f32(await m.read())]);
-      expAvgSq.push([name, f32(await v.read())]);
-    }
-    const run = { runId: this.runId, config: t.config, step: t.step, weights, optimizer: { step: t.optimizer.stepCount, expAvg, expAvgSq }, metricsCsv: this.metrics.toCsv() };
-    this.deps.post({ type: 'export', requestId, run });
-    if (wasRunning) {
-      this.state = 'running';
-      void this.loop();
-    }
+    return wasRunning;
+  }
+
+  /** Go on training after `halt()` (without a state message: nothing changed for the page). */
+  private continueRunning(): void {
+    this.state = 'running';
+    void this.loop();
   }
 
   private summary(state: RunState = this.state, step = this.trainer!.step): RunSummary {
