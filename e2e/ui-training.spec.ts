@@ -26,14 +26,25 @@ test('the default preset trains from the page (started by its shortcut), the los
   await page.keyboard.press('s');
   await expect(runState(page)).toHaveAttribute('data-state', /building|running/);
   await expect(runState(page)).toHaveAttribute('data-state', 'finished', { timeout: 540_000 });
-  await expect(page.getByTestId('chart-loss').locator('svg.recharts-surface path.recharts-curve').first()).toBeVisible();
+  const lossChart = page.getByTestId('chart-loss');
+  await expect(lossChart.locator('svg.recharts-surface path.series-curve').first()).toBeVisible();
+  await expect(lossChart.locator('.chart-legend li')).toHaveText(['train', 'validation']);
+  // Hovering the chart hands it to recharts' own lines and tooltip, which show the values.
+  const surface = lossChart.locator('svg.recharts-surface').first();
+  const box = (await surface.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5);
+  await expect(lossChart.locator('path.recharts-curve').first()).toBeVisible();
+  await expect(lossChart.locator('.recharts-tooltip-wrapper')).toContainText(/step \d+/);
+  await page.mouse.move(0, 0);
+  await expect(lossChart.locator('path.recharts-curve')).toHaveCount(0);
 
   // Each chart exports as SVG (the recharts drawing) and PNG (that drawing through a canvas).
   const [svg] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export Loss as SVG' }).click()]);
   expect(svg.suggestedFilename()).toBe('loss.svg');
   const svgText = readFileSync((await svg.path())!, 'utf8');
   expect(svgText).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-  expect(svgText).toContain('recharts-curve');
+  expect(svgText).toContain('series-curve');
+  expect(svgText).toMatch(/<g class="chart-legend">.*>train<\/text>/); // the legend travels with the picture
   const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export Loss as PNG' }).click()]);
   expect(png.suggestedFilename()).toBe('loss.png');
   expect([...readFileSync((await png.path())!).subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);

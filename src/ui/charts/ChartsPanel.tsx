@@ -20,6 +20,7 @@ export function ChartsPanel() {
   const kernels = useTraining((s) => s.kernels);
   const timing = useTraining((s) => s.backend?.timestampQuery ?? null);
   const attention = useTraining((s) => s.runConfig?.attention ?? null);
+  const totalSteps = useTraining((s) => (s.runId === null ? undefined : s.totalSteps || undefined));
   const [smoothing, setSmoothing] = useState(0.6);
   const [log, setLog] = useState(false);
   const buffer = runId === null ? EMPTY : trainingClient().metrics(runId);
@@ -34,7 +35,7 @@ export function ChartsPanel() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }), [buffer]);
   const phases = hasValues(buffer, 'gpuMsForward') || hasValues(buffer, 'gpuMsBackward');
-  const common = { version, smoothing, log };
+  const common = { version, smoothing, log, xMax: totalSteps };
   return (
     <section className="panel" aria-labelledby="charts-h">
       <div className="panel-head">
@@ -58,7 +59,7 @@ export function ChartsPanel() {
         <ChartCard title="Milliseconds per step" name="ms-per-step" note={phases ? 'Wall time per step and GPU time per phase (timestamp queries).' : 'GPU time per phase: not available (no timestamp-query on this adapter, or not reported); wall time only.'}>
           <MetricChart series={series.ms} {...common} stagger={5 * STAGGER_MS} />
         </ChartCard>
-        <ChartCard title="GPU memory by category" name="memory" note="Bytes in use in the engine's buffer pool, stacked; the dashed line is the peak."><MemoryChart buffer={buffer} version={version} stagger={6 * STAGGER_MS} /></ChartCard>
+        <ChartCard title="GPU memory by category" name="memory" note="Bytes in use in the engine's buffer pool, stacked; the dashed line is the peak."><MemoryChart buffer={buffer} version={version} stagger={6 * STAGGER_MS} xMax={totalSteps} /></ChartCard>
         <figure className="chart-card"><figcaption><span className="chart-title">Kernels</span></figcaption><KernelTable kernels={kernels} timing={timing} /></figure>
       </div>
     </section>

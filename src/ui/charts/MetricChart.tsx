@@ -1,7 +1,11 @@
-import { memo, useMemo } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { memo, useMemo, useState } from 'react';
+import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { MetricName, MetricsBuffer } from '../../train/metrics';
+import { ChartLegend } from './ChartLegend';
 import { formatNumber, pointBudget, shapeSeries } from './chartData';
+import { SeriesContext, SeriesPaths, SPARSE } from './SeriesPaths';
+import { extent, linearAxis, logAxis, sameAxis, stepAxis, type Axis } from './ticks';
+import { useSteady } from './useSteady';
 import { useStaggered } from './useStaggered';
 import { useVisible } from './useVisible';
 import { useWidth } from './useWidth';
@@ -12,9 +16,6 @@ export interface SeriesSpec {
   label: string;
   colour: string;
 }
-
-/** Series with at most this many points (validation, every k steps) are drawn with dots. */
-const SPARSE = 30;
 
 /** Colour-blind-safe categorical colours (Okabe & Ito). */
 export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'];
@@ -29,37 +30,80 @@ interface Props {
   unit?: '' | 'bytes' | '%';
   /** Refresh this long after the others' (ms), so the panel's charts re-render in different frames. */
   stagger?: number;
+  /** The run's last step, when known: the step axis spans [0, xMax] and holds still while the run fills it. */
+  xMax?: number;
 }
 
-/** Lines of metrics against the step: raw (faint when smoothed) and smoothed, ≤ 2 points per pixel, no animation. */
-export const MetricChart = memo(function MetricChart({ series, version: latestVersion, smoothing, log, height = 170, unit = '', stagger = 0 }: Props) {
+// Props recharts copies into its store stay the same objects between renders: a new object
+// would count as a change and cost a store update and a synchronous re-render.
+const TICK = { fontSize: 11 };
+// Room on the right for half of the last step label (400 was clipped with 8).
+const MARGIN = { top: 4, right: 16, bottom: 0, left: 0 };
+const FORMAT = { '': (v: number) => formatNumber(v), bytes: (v: number) => formatNumber(v, 'bytes'), '%': (v: number) => formatNumber(v, '%') };
+const stepLabel = (l: unknown) => `step ${String(l)}`;
+
+/** Fixed axis of a fraction shown as a percentage. */
+const PERCENT: Axis = { domain: [0, 1], ticks: [0, 0.25, 0.5, 0.75, 1] };
+
+/**
+ * Lines of metrics against the step: raw (faint when smoothed) and smoothed, ≤ 2 points per
+ * pixel, no animation. What the chart does while metrics stream in is kept lean, because
+ * recharts re-renders its store's subscribers synchronously on every data change (a main-thread
+ * long task on a slow machine): the axes' domains and ticks are computed here (ticks.ts), the
+ * lines are paths drawn with the chart's scales (SeriesPaths) and the legend is plain HTML
+ * (ChartLegend). While the pointer or focus is on the chart, recharts' own Lines and Tooltip
+ * take over, so hovering shows the values.
+ */
+export const MetricChart = memo(function MetricChart({ series, version: latestVersion, smoothing, log, height = 170, unit = '', stagger = 0, xMax }: Props) {
   const [ref, width] = useWidth<HTMLDivElement>();
   const visible = useVisible(ref);
   const version = useStaggered(latestVersion, stagger, visible);
+  const [inspecting, setInspecting] = useState(false);
   const shaped = useMemo(
     () => series.map((s) => ({ ...s, data: shapeSeries(s.buffer, s.metric, { maxPoints: pointBudget(width - 60), smoothing, log }) })),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [series, version, width, smoothing, log],
   );
-  const empty = shaped.every((s) => s.data.raw.length === 0);
+  const axes = useMemo(() => {
+    const e = extent(shaped.flatMap((s) => [s.data.raw, s.data.smooth]));
+    if (e === null) return null;
+    const y = log ? logAxis(e.y[0], e.y[1]) : unit === '%' ? PERCENT : linearAxis(e.y[0], e.y[1], 5);
+    return { x: xMax !== undefined && xMax >= e.x[1] && e.x[0] >= 0 ? stepAxis(0, xMax) : stepAxis(e.x[0], e.x[1]), y };
+  }, [shaped, log, unit, xMax]);
+  const xAxis = useSteady(axes?.x ?? null, sameAxis);
+  const yAxis = useSteady(axes?.y ?? null, sameAxis);
+  const legend = useMemo(() => series.map((s) => ({ label: s.label, colour: s.colour })), [series]);
   const hidden = shaped.reduce((a, s) => a + s.data.hiddenNonPositive, 0);
+  // The chart element is rebuilt only when its axes, size or mode change; a metrics refresh
+  // reaches SeriesPaths through SeriesContext alone, so recharts' own components (and store)
+  // sit still while the worker streams metrics. While inspecting, recharts' Lines get the data.
+  const chart = useMemo(() => (width > 0 && xAxis && yAxis ? (
+    <LineChart width={width} height={height} margin={MARGIN}>
+      <CartesianGrid stroke="#e6e8eb" />
+      <XAxis dataKey="x" type="number" domain={xAxis.domain} ticks={xAxis.ticks} allowDataOverflow allowDuplicatedCategory={false} tick={TICK} interval={0} />
+      <YAxis type="number" scale={log ? 'log' : 'linear'} domain={yAxis.domain} ticks={yAxis.ticks} allowDataOverflow width={52} tick={TICK} interval={0} tickFormatter={FORMAT[unit]} />
+      {inspecting && <Tooltip isAnimationActive={false} formatter={(v) => FORMAT[unit](Number(v))} labelFormatter={stepLabel} />}
+      {!inspecting && <SeriesPaths smoothing={smoothing} />}
+      {inspecting && shaped.map((s) => [
+        <Line key={`${s.label}-raw`} data={s.data.raw} dataKey="y" name={smoothing > 0 ? `${s.label} (raw)` : s.label} stroke={s.colour}
+          strokeOpacity={smoothing > 0 ? 0.3 : 1} dot={s.data.raw.length <= SPARSE ? { r: 2.5, fill: s.colour, strokeOpacity: 1 } : false} isAnimationActive={false} strokeWidth={1.2} />,
+        smoothing > 0 ? <Line key={`${s.label}-smooth`} data={s.data.smooth} dataKey="y" name={s.label} stroke={s.colour} dot={false} isAnimationActive={false} strokeWidth={1.6} /> : null,
+      ])}
+    </LineChart>
+  ) : null),
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  [width, height, xAxis, yAxis, log, unit, smoothing, inspecting, inspecting ? shaped : null]);
   return (
-    <div ref={ref} className="metric-chart" data-empty={empty}>
-      {empty ? (
+    <div ref={ref} className="metric-chart" data-empty={axes === null}
+      onPointerEnter={() => setInspecting(true)} onPointerLeave={() => setInspecting(false)}
+      onFocus={() => setInspecting(true)} onBlur={() => setInspecting(false)}>
+      {axes === null ? (
         <p className="empty" style={{ height }}>No data yet.</p>
-      ) : width > 0 && (
-        <LineChart width={width} height={height} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
-          <CartesianGrid stroke="#e6e8eb" />
-          <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} allowDuplicatedCategory={false} tick={{ fontSize: 11 }} interval={0} tickCount={5} />
-          <YAxis type="number" scale={log ? 'log' : 'linear'} domain={unit === '%' && !log ? [0, 1] : ['auto', 'auto']} allowDataOverflow={false} width={52} tick={{ fontSize: 11 }} interval={0} tickCount={5} tickFormatter={(v: number) => formatNumber(v, unit)} />
-          <Tooltip isAnimationActive={false} formatter={(v) => formatNumber(Number(v), unit)} labelFormatter={(l) => `step ${l}`} />
-          <Legend wrapperStyle={{ fontSize: 11 }} />
-          {shaped.map((s) => [
-            <Line key={`${s.label}-raw`} data={s.data.raw} dataKey="y" name={smoothing > 0 ? `${s.label} (raw)` : s.label} stroke={s.colour}
-              strokeOpacity={smoothing > 0 ? 0.3 : 1} dot={s.data.raw.length <= SPARSE ? { r: 2.5, fill: s.colour, strokeOpacity: 1 } : false} isAnimationActive={false} legendType={smoothing > 0 ? 'none' : 'line'} strokeWidth={1.2} />,
-            smoothing > 0 ? <Line key={`${s.label}-smooth`} data={s.data.smooth} dataKey="y" name={s.label} stroke={s.colour} dot={false} isAnimationActive={false} strokeWidth={1.6} /> : null,
-          ])}
-        </LineChart>
+      ) : chart && (
+        <>
+          <SeriesContext.Provider value={shaped}>{chart}</SeriesContext.Provider>
+          <ChartLegend items={legend} />
+        </>
       )}
       {hidden > 0 && <p className="help">{hidden} points ≤ 0 are not drawn on the log scale.</p>}
     </div>

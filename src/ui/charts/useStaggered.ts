@@ -1,10 +1,11 @@
-import { useEffect, useRef, useState } from 'react';
+import { startTransition, useEffect, useRef, useState } from 'react';
 
 /**
  * `value`, passed on at most once per `delayMs` and `delayMs` late. Each chart of the panel gets
  * its own delay, so their refreshes land in different frames: recharts re-renders a chart
  * synchronously when its store notifies (in a requestAnimationFrame), and eight charts in one
- * frame made a main-thread long task on a slow machine. With `active` false the value is held.
+ * frame made a main-thread long task on a slow machine. The update is a transition, so React
+ * renders it in slices that yield to the page. With `active` false the value is held.
  */
 export function useStaggered<T>(value: T, delayMs: number, active = true): T {
   const [shown, setShown] = useState(value);
@@ -21,7 +22,7 @@ export function useStaggered<T>(value: T, delayMs: number, active = true): T {
     if (pending.current === null) {
       pending.current = setTimeout(() => {
         pending.current = null;
-        setShown(latest.current);
+        startTransition(() => setShown(latest.current));
       }, delayMs);
     }
   }, [value, delayMs, active]);
