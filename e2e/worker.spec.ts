@@ -12,9 +12,11 @@ import { watchConsole } from './console';
 
 test.describe.configure({ timeout: 480_000 });
 
-/** The longest main-thread task allowed while the worker trains, and the share of time blocked (see the test). */
-const LONG_TASK_LIMIT_MS = 400;
-const BLOCKED_SHARE = 0.2;
+/** The issue's bound on a main-thread task while the worker trains. */
+const LONG_TASK_LIMIT_MS = 50;
+/** How long the main thread is watched while the worker trains (ms), and at least how many steps. */
+const WINDOW_MS = 10_000;
+const WINDOW_STEPS = 10;
 
 const runState = (page: Page) => page.getByTestId('run-state');
 const shownStep = async (page: Page) => Number((await runState(page).textContent())?.match(/step (\d+)/)?.[1] ?? 0);
@@ -39,19 +41,18 @@ test('the worker trains while the main thread stays responsive, and every contro
   // The observation window: from a running start, while the worker trains for a while.
   const windowStart = await page.evaluate(() => performance.now());
   const stepAtStart = await shownStep(page);
-  await expect.poll(() => shownStep(page), { timeout: 240_000 }).toBeGreaterThanOrEqual(stepAtStart + 3);
+  await page.waitForTimeout(WINDOW_MS);
+  await expect.poll(() => shownStep(page), { timeout: 240_000 }).toBeGreaterThanOrEqual(stepAtStart + WINDOW_STEPS);
   const windowEnd = await page.evaluate(() => performance.now());
   const longTasks = await page.evaluate((t0) => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.filter((e) => e.start >= t0), windowStart);
   const blocked = longTasks.reduce((s, t) => s + t.duration, 0);
   const worst = longTasks.reduce((m, t) => Math.max(m, t.duration), 0);
-  // The issue asks for no long task over 50 ms. Measured here (2 cores shared with SwiftShader's
-  // compute threads) recharts' synchronous re-render of a chart takes 50–180 ms now and then, so
-  // the test holds the page to what it does meet and the figures are reported: no task over
-  // LONG_TASK_LIMIT_MS and at most BLOCKED_SHARE of the window blocked.
-  test.info().annotations.push({ type: 'long tasks', description: `${longTasks.length} in ${((windowEnd - windowStart) / 1000).toFixed(1)} s, worst ${worst.toFixed(0)} ms, blocked ${blocked.toFixed(0)} ms` });
-  console.log(`main-thread long tasks while training: ${longTasks.length} in ${((windowEnd - windowStart) / 1000).toFixed(1)} s, worst ${worst.toFixed(0)} ms, total ${blocked.toFixed(0)} ms`);
+  // The charts refresh a few times a second while this runs; they are built so that a refresh
+  // re-renders only their paths (src/ui/charts/SeriesPaths.tsx), which keeps every task short.
+  const figures = `${longTasks.length} long tasks in ${((windowEnd - windowStart) / 1000).toFixed(1)} s (${(await shownStep(page)) - stepAtStart} steps), worst ${worst.toFixed(0)} ms, blocked ${blocked.toFixed(0)} ms`;
+  test.info().annotations.push({ type: 'long tasks', description: figures });
+  console.log(`main thread while training: ${figures}`);
   expect(worst, `main-thread long tasks during training: ${JSON.stringify(longTasks)}`).toBeLessThanOrEqual(LONG_TASK_LIMIT_MS);
-  expect(blocked / (windowEnd - windowStart), `main thread blocked ${blocked.toFixed(0)} ms of ${(windowEnd - windowStart).toFixed(0)} ms`).toBeLessThanOrEqual(BLOCKED_SHARE);
 
   // Pause: the step stops moving.
   await button(page, /^Pause/).click();
