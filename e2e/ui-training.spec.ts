@@ -68,7 +68,14 @@ test('the default preset trains from the page (started by its shortcut), the los
   // After a reload the run list shows the saved run (its checkpoint in IndexedDB).
   const runId = download.suggestedFilename().replace(/-metrics\.csv$/, '');
   await page.reload();
-  await expect(page.getByTestId('run-list').locator('tbody tr', { hasText: runId })).toContainText('listops · proxy');
+  const savedRow = page.getByTestId('run-list').locator('tbody tr', { hasText: runId });
+  await expect(savedRow).toContainText('listops · proxy');
+  // Its curves come back from the checkpoint without resuming it: tick it to compare.
+  await savedRow.getByRole('checkbox').click();
+  await expect(savedRow.getByRole('checkbox')).toBeChecked();
+  const compare = page.locator('figure.chart-card', { hasText: 'Compare: train loss' });
+  await expect(compare.locator('path.series-curve').first()).toBeVisible();
+  expect((await compare.locator('path.series-curve').first().getAttribute('d'))!.split('L').length).toBeGreaterThanOrEqual(10);
   expect(watch.problems).toEqual([]);
 });
 

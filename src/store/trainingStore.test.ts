@@ -61,6 +61,24 @@ describe('training client (fake worker)', () => {
     expect(client.hasMetrics(runId)).toBe(true);
   });
 
+  it('brings a saved run’s curves into the page from its checkpoint, once, and reports a missing one', async () => {
+    const { worker, client } = setup();
+    const before = client.store.getState().metricsVersion;
+    const a = client.loadSavedMetrics('old');
+    const b = client.loadSavedMetrics('old');
+    expect(worker.sent.filter((m) => m.type === 'saved-metrics')).toEqual([{ type: 'saved-metrics', runId: 'old' }]);
+    worker.reply({ type: 'saved-metrics', runId: 'old', metricsCsv: 'step,taskLoss\n1,2.5\n2,2.25\n' });
+    await Promise.all([a, b]);
+    expect([...client.metrics('old').column('taskLoss')]).toEqual([2.5, 2.25]);
+    expect(client.store.getState().metricsVersion).toBe(before + 1);
+    await client.loadSavedMetrics('old'); // already in the page: nothing is asked
+    expect(worker.sent.filter((m) => m.type === 'saved-metrics')).toHaveLength(1);
+    const missing = client.loadSavedMetrics('gone');
+    worker.reply({ type: 'saved-metrics', runId: 'gone', metricsCsv: null, error: 'run gone has no saved checkpoint (IndexedDB)' });
+    await expect(missing).rejects.toThrow(/gone has no saved checkpoint/);
+    expect(client.hasMetrics('gone')).toBe(false);
+  });
+
   it('follows state, eval, checkpoint, backend and saved-run messages', () => {
     const { worker, client } = setup();
     const runId = client.start(config, 'quick');

@@ -115,6 +115,7 @@ export class TrainingClient {
   private latestStep: number | null = null;
   private nextRequestId = 1;
   private readonly exports = new Map<number, { resolve: (run: RunExport) => void; reject: (e: Error) => void }>();
+  private readonly savedLoads = new Map<string, { resolve: () => void; reject: (e: Error) => void }[]>();
   private readonly opts: Required<Omit<TrainingClientOptions, 'createWorker'>> & { createWorker: WorkerFactory };
 
   constructor(options: TrainingClientOptions) {
@@ -155,6 +156,20 @@ export class TrainingClient {
   /** Whether a run has metrics in this page. */
   hasMetrics(runId: string | null): boolean {
     return runId !== null && (this.buffers.get(runId)?.length ?? 0) > 0;
+  }
+
+  /**
+   * Bring a saved run's curves into this page (from its latest checkpoint's metrics), so it can
+   * be compared after a reload without resuming it. A run already in the page is left as it is.
+   */
+  loadSavedMetrics(runId: string): Promise<void> {
+    if (this.hasMetrics(runId)) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const waiting = this.savedLoads.get(runId) ?? [];
+      waiting.push({ resolve, reject });
+      this.savedLoads.set(runId, waiting);
+      if (waiting.length === 1) this.send({ type: 'saved-metrics', runId });
+    });
   }
 
   /** Create the worker (if needed) and ask it for the saved runs. */
@@ -202,6 +217,8 @@ export class TrainingClient {
   resumeSaved(run: RunSummary): void {
     const s = this.store.getState();
     if (isActive(s.runState)) throw new Error(`a run is ${s.runState}: stop it before resuming another`);
+    // The worker sends the run's whole history from its checkpoint; curves loaded earlier go.
+    this.metrics(run.runId).clear();
     this.store.setState({
       runId: run.runId, runConfig: run.config, runState: 'building', step: run.step, totalSteps: run.config.steps, failure: null, views: null,
       sessionRuns: [...s.sessionRuns.filter((r) => r.runId !== run.runId), { runId: run.runId, name: run.name, config: run.config, startedAt: this.opts.now() }],
@@ -356,6 +373,22 @@ export class TrainingClient {
       case 'runs':
         set({ savedRuns: msg.runs });
         break;
+      case 'saved-metrics': {
+        const waiting = this.savedLoads.get(msg.runId) ?? [];
+        this.savedLoads.delete(msg.runId);
+        if (msg.metricsCsv === null) {
+          for (const w of waiting) w.reject(new Error(msg.error ?? `run ${msg.runId} has no saved metrics`));
+          break;
+        }
+        // The run may have started in this page meanwhile; its live rows win.
+        if (!this.hasMetrics(msg.runId)) {
+          const buf = this.metrics(msg.runId);
+          for (const row of MetricsBuffer.fromCsv(msg.metricsCsv || 'step\n').rows()) buf.append(row);
+          this.flushNow();
+        }
+        for (const w of waiting) w.resolve();
+        break;
+      }
       case 'export': {
         const waiting = this.exports.get(msg.requestId);
         this.exports.delete(msg.requestId);

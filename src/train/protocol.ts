@@ -28,6 +28,8 @@ export type ToWorker =
   | { type: 'views'; requestId: number; split: 'validation' | 'test'; example: number }
   | { type: 'list-runs' }
   | { type: 'delete-run'; runId: string }
+  /** The metrics saved with a run's latest checkpoint (to draw a saved run's curves after a reload). */
+  | { type: 'saved-metrics'; runId: string }
   /** The current run's weights, optimizer state and metrics (for a run bundle or the inference panel). */
   | { type: 'export'; requestId: number };
 
@@ -74,6 +76,8 @@ export type FromWorker =
   | { type: 'checkpoint'; runId: string; step: number; bytes: number }
   | { type: 'views'; requestId: number; views: unknown }
   | { type: 'runs'; runs: RunSummary[] }
+  /** Reply to `saved-metrics`: the CSV, or null and why. */
+  | { type: 'saved-metrics'; runId: string; metricsCsv: string | null; error?: string }
   /** Per-kernel GPU time since the run started (timestamp-query), largest first. */
   | { type: 'kernels'; runId: string; kernels: { name: string; ms: number; calls: number }[] }
   | { type: 'export'; requestId: number; run: RunExport | null; error?: string };

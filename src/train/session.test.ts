@@ -64,6 +64,14 @@ describe('training session on WebGPU (Dawn)', () => {
     for (const r of timed) for (const v of [r.gpuMsForward!, r.gpuMsBackward!, r.gpuMsOptimizer!]) expect(v).toBeGreaterThan(0);
     const kernels = h.messages.filter((m) => m.type === 'kernels').pop();
     expect(kernels && kernels.type === 'kernels' && kernels.kernels.some((k) => /matmul/.test(k.name) && k.ms > 0 && k.calls > 0)).toBe(true);
+    // A saved run's curves are read back from its checkpoint (the page draws them after a reload).
+    await h.session.handle({ type: 'saved-metrics', runId: 'run-1' });
+    const saved = h.messages.find((m) => m.type === 'saved-metrics');
+    const csv = saved && saved.type === 'saved-metrics' ? saved.metricsCsv : null;
+    expect(csv?.split('\n')[0]).toMatch(/^step,/);
+    expect(csv!.trim().split('\n').length - 1).toBeGreaterThanOrEqual(12);
+    await h.session.handle({ type: 'saved-metrics', runId: 'never-saved' });
+    expect(h.messages.filter((m) => m.type === 'saved-metrics').pop()).toMatchObject({ metricsCsv: null, error: expect.stringMatching(/never-saved has no saved checkpoint/) });
   });
 
   it('pauses on a non-finite loss and resumes from the last checkpoint with a lower learning rate', async () => {

@@ -111,6 +111,8 @@ export class TrainingSession {
       case 'list-runs':
         this.deps.post({ type: 'runs', runs: await this.deps.store.list() });
         return;
+      case 'saved-metrics':
+        return this.savedMetrics(msg.runId);
       case 'delete-run':
         await this.deps.store.remove(msg.runId);
         this.deps.post({ type: 'runs', runs: await this.deps.store.list() });
@@ -252,6 +254,20 @@ export class TrainingSession {
   }
 
   /** Read the run's state between steps (the loop pauses for the read and goes on after it). */
+  /** A saved run's metrics, read from its latest checkpoint; the current run is left alone. */
+  private async savedMetrics(runId: string): Promise<void> {
+    try {
+      const bytes = await this.deps.store.load(runId, 'latest');
+      if (!bytes) {
+        this.deps.post({ type: 'saved-metrics', runId, metricsCsv: null, error: `run ${runId} has no saved checkpoint (${this.deps.store.where})` });
+        return;
+      }
+      this.deps.post({ type: 'saved-metrics', runId, metricsCsv: parseCheckpoint(bytes).metricsCsv });
+    } catch (e) {
+      this.deps.post({ type: 'saved-metrics', runId, metricsCsv: null, error: `the checkpoint of run ${runId} could not be read: ${(e as Error).message}` });
+    }
+  }
+
   private async exportRun(requestId: number): Promise<void> {
     if (!this.trainer) {
       this.deps.post({ type: 'export', requestId, run: null, error: 'there is no run to export: start or resume one first' });

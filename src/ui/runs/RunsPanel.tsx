@@ -21,6 +21,7 @@ interface Row {
   test: number;
   state: string;
   saved: boolean;
+  /** Started or resumed in this page (else only saved: Resume continues it). */
   inPage: boolean;
 }
 
@@ -35,6 +36,7 @@ export function RunsPanel() {
   const client = trainingClient();
   const [selected, setSelected] = useState<string[]>([]);
   const [metric, setMetric] = useState<MetricName>('taskLoss');
+  const [loadError, setLoadError] = useState<string | null>(null);
   useEffect(() => { if (!isActive(runState)) client.listRuns(); }, [runState, client]);
 
   const rows: Row[] = useMemo(() => {
@@ -55,7 +57,22 @@ export function RunsPanel() {
   const series: SeriesSpec[] = selected.filter((id) => client.hasMetrics(id)).map((id, i) => ({
     buffer: client.metrics(id), metric, label: rows.find((r) => r.runId === id)?.name ?? id, colour: PALETTE[i % PALETTE.length],
   }));
-  const toggle = (id: string) => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id]));
+  const toggle = (id: string) => {
+    if (selected.includes(id)) {
+      setSelected((s) => s.filter((x) => x !== id));
+      return;
+    }
+    setLoadError(null);
+    if (rows.find((r) => r.runId === id)?.inPage) {
+      setSelected((s) => [...s, id]);
+      return;
+    }
+    // A saved run's curves come from its checkpoint the first time it is ticked.
+    client.loadSavedMetrics(id).then(
+      () => setSelected((s) => (s.includes(id) ? s : [...s, id])),
+      (e: Error) => setLoadError(e.message),
+    );
+  };
   const busy = isActive(runState);
 
   return (
@@ -69,7 +86,7 @@ export function RunsPanel() {
             <tbody>
               {rows.map((r) => (
                 <tr key={r.runId}>
-                  <td><input type="checkbox" checked={selected.includes(r.runId)} onChange={() => toggle(r.runId)} disabled={!r.inPage} aria-label={`Compare ${r.name}`} title={r.inPage ? '' : 'Its metrics are not in this page: resume it to see its curves'} /></td>
+                  <td><input type="checkbox" checked={selected.includes(r.runId)} onChange={() => toggle(r.runId)} aria-label={`Compare ${r.name}`} title={r.inPage ? '' : 'Its curves are read from its saved checkpoint'} /></td>
                   <td title={r.runId}>{r.name}</td>
                   <td>{r.variant}</td>
                   <td>{r.step}</td>
@@ -88,6 +105,7 @@ export function RunsPanel() {
           </table>
         </div>
       )}
+      {loadError && <p className="msg-error" role="alert">{loadError}</p>}
       <div className="panel-head">
         <label className="inline">Overlay <select value={metric} onChange={(e) => setMetric(e.currentTarget.value as MetricName)}>{OVERLAY_METRICS.map(([m, l]) => <option key={m} value={m}>{l}</option>)}</select></label>
         <span className="muted">{series.length === 0 ? 'tick runs to compare their curves' : `${series.length} run${series.length > 1 ? 's' : ''}`}</span>
