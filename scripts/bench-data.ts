@@ -3,6 +3,7 @@
  * (one thread), printed as a table. Prepares the corpora first if needed.
  */
 
+import { checkFlags } from './bench/flags';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fsFetcher } from './corpora/fs-fetch';
@@ -15,6 +16,8 @@ import { createListOpsTask, LISTOPS_PRESETS } from '../src/data/listops/task';
 import { createPathfinderTask, PATHFINDER_PRESETS } from '../src/data/pathfinder/task';
 import { lraPathfinderRules } from '../src/data/pathfinder/generate';
 import type { Task } from '../src/data/task';
+
+checkFlags({}, 'usage: npm run bench:data (no arguments)');
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = join(root, 'public', 'data');

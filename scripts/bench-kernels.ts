@@ -12,6 +12,7 @@
  * they are on by default on a non-software adapter. Software adapters say nothing about GPU
  * speed: never tune a kernel on their figures.
  */
+import { checkFlags } from './bench/flags';
 import { writeFileSync } from 'node:fs';
 import { nodeGpu } from '../src/engine/webgpu/node';
 import { acquireGpu, backendLabel } from '../src/engine/webgpu/device';
@@ -20,6 +21,8 @@ import { MATMUL_KERNELS, chooseMatmulKernel, type MatmulKernel } from '../src/en
 import { CpuBackend } from '../src/engine/cpu/backend';
 import type { Buf, MatmulParams } from '../src/engine/backend';
 import { diff, randomArray, seededRandom } from '../src/engine/webgpu/testing/twin';
+
+checkFlags({ '--full': 'switch', '--repeats': 'value', '--json': 'value' }, 'usage: npm run bench:kernels -- [--full] [--repeats N] [--json out.json]');
 
 interface Shape {
   name: string;

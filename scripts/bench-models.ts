@@ -11,12 +11,15 @@
  * with a read-back of the logits so the device work is inside the measurement. Software
  * adapters (SwiftShader) say nothing about GPU speed; the ratio is what to look at.
  */
+import { checkFlags } from './bench/flags';
 import { CpuBackend, intTensor, noGrad, scope, tensor, type Backend } from '../src/engine';
 import { nodeGpu } from '../src/engine/webgpu/node';
 import { acquireGpu, backendLabel, type GpuContext } from '../src/engine/webgpu/device';
 import { WebGpuBackend } from '../src/engine/webgpu/backend';
 import { buildModel } from '../src/model/model';
 import { tinyConfig } from '../src/model/testing/configs';
+
+checkFlags(Object.fromEntries(['--backend', '--n', '--m', '--batch', '--d', '--layers', '--iterations', '--repeats'].map((f) => [f, 'value' as const])), 'usage: npm run bench:models -- [--backend cpu|webgpu] [--n 256] [--m 64] [--batch 8] [--d 64] [--layers 2] [--iterations 6] [--repeats 10]');
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

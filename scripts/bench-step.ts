@@ -9,6 +9,7 @@
  *   scripts/run-ts.sh scripts/bench-step.ts [--steps 20] [--warmup 3] [--read-every 10]
  *                     [--backend cpu|webgpu|both] [--preset quick-listops-proxy,...]
  */
+import { checkFlags } from './bench/flags';
 import { CpuBackend, type Backend } from '../src/engine';
 import { WebGpuBackend } from '../src/engine/webgpu/backend';
 import { acquireGpu, backendLabel } from '../src/engine/webgpu/device';
@@ -17,6 +18,8 @@ import { QUICK_PRESETS } from '../src/presets/quick';
 import { taskFor } from '../src/train/taskFromConfig';
 import { Trainer } from '../src/train/trainer';
 import { fsFetcher } from './corpora/fs-fetch';
+
+checkFlags({ '--steps': 'value', '--warmup': 'value', '--read-every': 'value' }, 'usage: npm run bench:step -- [--steps 20] [--warmup 3] [--read-every 10]');
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

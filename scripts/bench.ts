@@ -13,11 +13,19 @@ import { runSweep, targetsOf, type Row } from '../src/bench/sweep';
 import { toMarkdown, targetLines } from '../src/bench/report';
 import { adapterSlug } from '../src/bench/naming';
 import { WebGpuBackend } from '../src/engine/webgpu/backend';
-import { parseBenchArgs } from './bench/args';
+import { parseBenchArgs, UsageError, type BenchArgs } from './bench/args';
 import { benchGpu, nodeAdapterInfo } from './bench/nodeGpu';
 import { runTfjsPeer } from './bench/tfjsNode';
 
-const args = parseBenchArgs(process.argv.slice(2));
+let args: BenchArgs;
+try {
+  args = parseBenchArgs(process.argv.slice(2));
+} catch (e) {
+  if (!(e instanceof UsageError)) throw e;
+  // --help is an answer, a bad flag is a refusal: the message either way, never a stack trace.
+  (e.help ? console.log : console.error)(e.message);
+  process.exit(e.help ? 0 : 2);
+}
 const ctx = await benchGpu();
 const backend = new WebGpuBackend(ctx);
 const adapter = nodeAdapterInfo(ctx, backend.label);

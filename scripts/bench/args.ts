@@ -19,14 +19,22 @@ const USAGE = `usage: bench.ts [--batch 32] [--lengths 256,512,1024,2048,4096,81
 
 function list(value: string, name: string): string[] {
   const items = value.split(',').map((s) => s.trim()).filter(Boolean);
-  if (items.length === 0) throw new Error(`--${name} needs a comma-separated list, got "${value}"\n${USAGE}`);
+  if (items.length === 0) throw new UsageError(`--${name} needs a comma-separated list, got "${value}"\n${USAGE}`);
   return items;
 }
 
 function int(value: string, name: string, min: number): number {
   const v = Number(value);
-  if (!Number.isInteger(v) || v < min) throw new Error(`--${name} must be an integer ≥ ${min}, got "${value}"\n${USAGE}`);
+  if (!Number.isInteger(v) || v < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${value}"\n${USAGE}`);
   return v;
+}
+
+/** A bad or help command line: the entry point prints the message without a stack trace. */
+export class UsageError extends Error {
+  constructor(message: string, readonly help = false) {
+    super(message);
+    this.name = 'UsageError';
+  }
 }
 
 /** Parse argv (without node and the script path). */
@@ -43,9 +51,9 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       out.sweep.shrinkBatch = false;
       continue;
     }
-    if (flag === '--help' || flag === '-h') throw new Error(USAGE);
+    if (flag === '--help' || flag === '-h') throw new UsageError(USAGE, true);
     const value = argv[i + 1];
-    if (!flag.startsWith('--') || value === undefined) throw new Error(`unexpected argument "${flag}"\n${USAGE}`);
+    if (!flag.startsWith('--') || value === undefined) throw new UsageError(`unexpected argument "${flag}"\n${USAGE}`);
     i++;
     const name = flag.slice(2);
     switch (name) {
@@ -53,13 +61,13 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       case 'lengths': out.sweep.lengths = list(value, name).map((s) => int(s, name, 2)); break;
       case 'variants': {
         const v = list(value, name);
-        for (const x of v) if (!VARIANTS.includes(x as Variant)) throw new Error(`--variants: "${x}" is not one of ${VARIANTS.join(', ')}`);
+        for (const x of v) if (!VARIANTS.includes(x as Variant)) throw new UsageError(`--variants: "${x}" is not one of ${VARIANTS.join(', ')}`);
         out.sweep.variants = v as Variant[];
         break;
       }
       case 'modes': {
         const m = list(value, name);
-        for (const x of m) if (!MODES.includes(x as Mode)) throw new Error(`--modes: "${x}" is not one of ${MODES.join(', ')}`);
+        for (const x of m) if (!MODES.includes(x as Mode)) throw new UsageError(`--modes: "${x}" is not one of ${MODES.join(', ')}`);
         out.sweep.modes = m as Mode[];
         break;
       }
@@ -69,14 +77,14 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       case 'conv': out.sweep.overrides = { ...out.sweep.overrides, convKernel: int(value, name, 0) }; break;
       case 'peers': {
         const p = value === 'none' ? [] : list(value, name);
-        for (const x of p) if (x !== 'tfjs') throw new Error(`--peers: "${x}" is not one of tfjs, none (onnxruntime-web's WebGPU provider runs in Chromium: e2e/bench.spec.ts)`);
+        for (const x of p) if (x !== 'tfjs') throw new UsageError(`--peers: "${x}" is not one of tfjs, none (onnxruntime-web's WebGPU provider runs in Chromium: e2e/bench.spec.ts)`);
         out.peers = p;
         break;
       }
       case 'peer-max-length': out.peerMaxLength = int(value, name, 2); break;
       case 'out': out.outRoot = value; break;
       case 'name': out.outName = value; break;
-      default: throw new Error(`unknown option --${name}\n${USAGE}`);
+      default: throw new UsageError(`unknown option --${name}\n${USAGE}`);
     }
   }
   return out;
