@@ -76,7 +76,7 @@ export const MemoryChart = memo(function MemoryChart({ buffer, version: latestVe
     <AreaChart width={width} height={height} data={inspecting ? rows : undefined} margin={MARGIN}>
       <CartesianGrid stroke="#e6e8eb" />
       <XAxis dataKey="step" type="number" domain={x.domain} ticks={x.ticks} allowDataOverflow tick={TICK} interval={0} />
-      <YAxis type="number" width={60} tick={TICK} interval={0} ticks={y.ticks} domain={y.domain} allowDataOverflow tickFormatter={bytes} />
+      <YAxis type="number" width={70} tick={TICK} interval={0} ticks={y.ticks} domain={y.domain} allowDataOverflow tickFormatter={bytes} />
       {inspecting && <Tooltip isAnimationActive={false} formatter={(v) => bytes(Number(v))} labelFormatter={stepLabel} />}
       {inspecting
         ? present.map(([c, label], i) => <Area key={c} dataKey={c} name={label} stackId="mem" stroke={PALETTE[i]} fill={PALETTE[i]} fillOpacity={0.55} isAnimationActive={false} />)

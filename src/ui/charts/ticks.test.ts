@@ -19,6 +19,19 @@ describe('axis ticks', () => {
     expect(t.domain[1]).toBeGreaterThanOrEqual(1301.2);
   });
 
+  it('never gives equal ticks or equal labels for a (nearly) flat series', () => {
+    // Seen in the throughput chart: raw and smoothed copies of 3191.12… one ulp apart.
+    for (const [a, b] of [[3191.1246844710854, 3191.124684471086], [3298.7, 3299.2], [0.5, 0.50001], [99_990, 100_010]]) {
+      const { ticks, domain } = linearAxis(a, b);
+      expect(new Set(ticks).size, `${a}..${b}: ${ticks}`).toBe(ticks.length);
+      const labels = ticks.map((v) => formatNumber(v));
+      expect(new Set(labels).size, `${a}..${b}: ${labels}`).toBe(labels.length);
+      expect(domain[0]).toBeLessThanOrEqual(a);
+      expect(domain[1]).toBeGreaterThanOrEqual(b);
+      expect(ticks.length).toBeGreaterThanOrEqual(2);
+    }
+  });
+
   it('handles a flat series, negative values and no data', () => {
     expect(linearAxis(0, 0).domain).toEqual([-1, 1]);
     const flat = linearAxis(5, 5);

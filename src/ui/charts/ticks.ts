@@ -32,18 +32,27 @@ function clean(v: number, step: number): number {
 export function linearAxis(min: number, max: number, count = 5, unit = 1): Axis {
   if (!Number.isFinite(min) || !Number.isFinite(max)) return { domain: [0, 1], ticks: [0, 0.25, 0.5, 0.75, 1] };
   if (min > max) [min, max] = [max, min];
-  if (min === max) {
-    const pad = min === 0 ? 1 : Math.abs(min) * 0.1;
-    min -= pad;
-    max += pad;
+  // A flat series (raw and smoothed copies of one value differ in the last bits) gets a range
+  // around its value: ticks a few ulps apart were equal after rounding, and recharts keys its
+  // ticks by value, so duplicates left stale labels on the axis.
+  if (max - min <= Math.max(Math.abs(min), Math.abs(max)) * 1e-9) {
+    const mid = (min + max) / 2;
+    const pad = mid === 0 ? 1 : Math.abs(mid) * 0.1;
+    min = mid - pad;
+    max = mid + pad;
   }
   let scale = 1;
-  if (unit > 1) while (Math.max(Math.abs(min), Math.abs(max)) / scale >= unit) scale *= unit;
-  const step = niceStep((max - min) / scale / Math.max(1, count - 1)) * scale;
+  const magnitude = Math.max(Math.abs(min), Math.abs(max));
+  if (unit > 1) while (magnitude / scale >= unit) scale *= unit;
+  // At least 1/1000 of the magnitude per step, so labels printed with 4 significant digits differ.
+  const step = niceStep(Math.max((max - min) / Math.max(1, count - 1), magnitude * 1e-3) / scale) * scale;
   const lo = Math.floor(min / step + 1e-9) * step;
   const hi = Math.ceil(max / step - 1e-9) * step;
   const ticks: number[] = [];
-  for (let k = 0, v = lo; v <= hi + step * 1e-9 && k < 100; k++, v = lo + k * step) ticks.push(clean(v, step));
+  for (let k = 0, v = lo; v <= hi + step * 1e-9 && k < 100; k++, v = lo + k * step) {
+    const t = clean(v, step);
+    if (ticks.length === 0 || t !== ticks[ticks.length - 1]) ticks.push(t);
+  }
   return { domain: [ticks[0], ticks[ticks.length - 1]], ticks };
 }
 
