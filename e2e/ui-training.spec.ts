@@ -29,6 +29,15 @@ test('the default preset trains from the page (started by its shortcut), the los
   const lossChart = page.getByTestId('chart-loss');
   await expect(lossChart.locator('svg.recharts-surface path.series-curve').first()).toBeVisible();
   await expect(lossChart.locator('.chart-legend li')).toHaveText(['train', 'validation']);
+  // No axis shows one label twice (ticks keyed by value once left stale labels behind).
+  for (const chart of await page.locator('.chart-grid .metric-chart').all()) {
+    const labels = await chart.locator('text.recharts-cartesian-axis-tick-value').evaluateAll((els) => els.map((e) => ({ text: e.textContent, x: e.getAttribute('x'), y: e.getAttribute('y') })));
+    for (const key of ['x', 'y'] as const) {
+      const lines = new Map<string, string[]>();
+      for (const l of labels) lines.set(l[key]!, [...(lines.get(l[key]!) ?? []), l.text!]);
+      for (const [at, texts] of lines) if (texts.length > 1) expect(new Set(texts).size, `tick labels at ${key}=${at}: ${texts}`).toBe(texts.length);
+    }
+  }
   // Hovering the chart hands it to recharts' own lines and tooltip, which show the values.
   const surface = lossChart.locator('svg.recharts-surface').first();
   const box = (await surface.boundingBox())!;
