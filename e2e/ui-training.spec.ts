@@ -29,6 +29,14 @@ test('the default preset trains from the page (started by its shortcut), the los
   const lossChart = page.getByTestId('chart-loss');
   await expect(lossChart.locator('svg.recharts-surface path.series-curve').first()).toBeVisible();
   await expect(lossChart.locator('.chart-legend li')).toHaveText(['train', 'validation']);
+  // Memory by category: the split at the peak first (activations live), between steps on request.
+  const memory = page.locator('figure.chart-card', { hasText: 'GPU memory by category' });
+  await memory.scrollIntoViewIfNeeded(); // charts off screen hold their picture until seen
+  await expect(memory.locator('.metric-chart')).toHaveAttribute('data-view', 'atPeak');
+  await expect(memory.locator('.chart-legend')).toContainText('activations');
+  await memory.getByRole('combobox', { name: /which moment/ }).selectOption('between');
+  await expect(memory.locator('.metric-chart')).toHaveAttribute('data-view', 'between');
+  await expect(memory.locator('path.series-area').first()).toBeAttached();
   // No axis shows one label twice (ticks keyed by value once left stale labels behind).
   for (const chart of await page.locator('.chart-grid .metric-chart').all()) {
     const labels = await chart.locator('text.recharts-cartesian-axis-tick-value').evaluateAll((els) => els.map((e) => ({ text: e.textContent, x: e.getAttribute('x'), y: e.getAttribute('y') })));
@@ -40,6 +48,7 @@ test('the default preset trains from the page (started by its shortcut), the los
   }
   // Hovering the chart hands it to recharts' own lines and tooltip, which show the values.
   const surface = lossChart.locator('svg.recharts-surface').first();
+  await surface.scrollIntoViewIfNeeded();
   const box = (await surface.boundingBox())!;
   await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5);
   await expect(lossChart.locator('path.recharts-curve').first()).toBeVisible();

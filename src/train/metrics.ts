@@ -28,6 +28,12 @@ export const METRIC_COLUMNS = [
   'memActivations',
   'memScratch',
   'memPeak',
+  // The split by category at the moment of the peak (mid-step: activations and scratch live).
+  'memPeakWeights',
+  'memPeakGradients',
+  'memPeakOptimizer',
+  'memPeakActivations',
+  'memPeakScratch',
   'jsHeap',
   'proxyCosine',
 ] as const;

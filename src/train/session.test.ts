@@ -57,6 +57,11 @@ describe('training session on WebGPU (Dawn)', () => {
     expect((await h.store.list())[0]).toMatchObject({ runId: 'run-1', step: 12, state: 'finished' });
     const rows = h.messages.flatMap((m) => (m.type === 'metrics' ? m.rows : []));
     expect(rows.some((r) => (r.tokensPerSec ?? 0) > 0 && (r.memWeights ?? 0) > 0)).toBe(true);
+    // The peak is logged with its split by category, which adds up to it (activations dominate mid-step).
+    const withPeak = rows.filter((r) => r.memPeak !== undefined);
+    expect(withPeak.length).toBeGreaterThan(0);
+    for (const r of withPeak) expect(r.memPeakWeights! + r.memPeakGradients! + r.memPeakOptimizer! + r.memPeakActivations! + r.memPeakScratch!).toBe(r.memPeak);
+    expect(withPeak.at(-1)!.memPeakActivations!).toBeGreaterThan(withPeak.at(-1)!.memActivations!);
     // SwiftShader has timestamp-query: GPU time per phase and the kernels table are measured.
     expect(h.messages.find((m) => m.type === 'backend')).toMatchObject({ timestampQuery: true });
     const timed = rows.filter((r) => r.gpuMsForward !== undefined);

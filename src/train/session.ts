@@ -335,6 +335,8 @@ export class TrainingSession {
         tokensPerSec: (1000 * seqs * t.config.seqLen) / msPerStep,
         memWeights: mem.inUse.weights, memGradients: mem.inUse.gradients, memOptimizer: mem.inUse.optimizer,
         memActivations: mem.inUse.activations, memScratch: mem.inUse.scratch, memPeak: mem.peak, jsHeap: this.deps.jsHeap?.(),
+        memPeakWeights: mem.peakByCategory.weights, memPeakGradients: mem.peakByCategory.gradients, memPeakOptimizer: mem.peakByCategory.optimizer,
+        memPeakActivations: mem.peakByCategory.activations, memPeakScratch: mem.peakByCategory.scratch,
         gpuMsForward: phases?.forward, gpuMsBackward: phases?.backward, gpuMsOptimizer: phases?.optimizer,
       };
       this.metrics.append(row);

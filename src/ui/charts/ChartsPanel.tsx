@@ -59,7 +59,7 @@ export function ChartsPanel() {
         <ChartCard title="Milliseconds per step" name="ms-per-step" note={phases ? 'Wall time per step and GPU time per phase (timestamp queries).' : 'GPU time per phase: not available (no timestamp-query on this adapter, or not reported); wall time only.'}>
           <MetricChart series={series.ms} {...common} stagger={5 * STAGGER_MS} />
         </ChartCard>
-        <ChartCard title="GPU memory by category" name="memory" note="Bytes in use in the engine's buffer pool, stacked; the dashed line is the peak."><MemoryChart buffer={buffer} version={version} stagger={6 * STAGGER_MS} xMax={totalSteps} /></ChartCard>
+        <ChartCard title="GPU memory by category" name="memory" note="Bytes in the engine's buffer pool by category, stacked: at the peak (mid-step, while activations and scratch are live) or between steps (what stays allocated). The dashed line is the peak."><MemoryChart buffer={buffer} version={version} stagger={6 * STAGGER_MS} xMax={totalSteps} /></ChartCard>
         <figure className="chart-card"><figcaption><span className="chart-title">Kernels</span></figcaption><KernelTable kernels={kernels} timing={timing} /></figure>
       </div>
     </section>

@@ -11,9 +11,15 @@ import { useSteady } from './useSteady';
 import { useVisible } from './useVisible';
 import { useWidth } from './useWidth';
 
-const CATEGORIES: [MetricName, string][] = [
-  ['memWeights', 'weights'], ['memGradients', 'gradients'], ['memOptimizer', 'optimizer'], ['memActivations', 'activations'], ['memScratch', 'scratch'],
+/** Category label and its columns: in use between steps, and the split at the moment of the peak. */
+const CATEGORIES: { label: string; between: MetricName; atPeak: MetricName; colour: string }[] = [
+  { label: 'weights', between: 'memWeights', atPeak: 'memPeakWeights', colour: PALETTE[0] },
+  { label: 'gradients', between: 'memGradients', atPeak: 'memPeakGradients', colour: PALETTE[1] },
+  { label: 'optimizer', between: 'memOptimizer', atPeak: 'memPeakOptimizer', colour: PALETTE[2] },
+  { label: 'activations', between: 'memActivations', atPeak: 'memPeakActivations', colour: PALETTE[3] },
+  { label: 'scratch', between: 'memScratch', atPeak: 'memPeakScratch', colour: PALETTE[4] },
 ];
+export type MemoryView = 'atPeak' | 'between';
 const TICK = { fontSize: 11 };
 const MARGIN = { top: 14, right: 16, bottom: 0, left: 0 };
 const bytes = (v: number) => formatNumber(v, 'bytes');
@@ -21,18 +27,18 @@ const stepLabel = (l: unknown) => `step ${String(l)}`;
 const PEAK = '#D55E00';
 
 /** The rows and the categories drawn (a context, so a refresh skips recharts' components). */
-const RowsContext = createContext<{ rows: Record<string, number>[]; keys: MetricName[] }>({ rows: [], keys: [] });
+const RowsContext = createContext<{ rows: Record<string, number>[]; keys: MetricName[]; colours: string[] }>({ rows: [], keys: [], colours: [] });
 
 /** The stacked areas drawn with the chart's scales (see SeriesPaths for why not recharts' <Area>). */
 function StackedAreas() {
-  const { rows, keys } = useContext(RowsContext);
+  const { rows, keys, colours } = useContext(RowsContext);
   const x = useXAxisScale();
   const y = useYAxisScale();
   if (!x || !y) return null;
   return (
     <g className="series-areas">
       {stackedAreaPaths(rows, 'step', keys, x, y).map((d, i) => (
-        <path key={keys[i]} className="series-area" d={d} fill={PALETTE[i]} fillOpacity={0.55} stroke={PALETTE[i]} />
+        <path key={keys[i]} className="series-area" d={d} fill={colours[i]} fillOpacity={0.55} stroke={colours[i]} />
       ))}
     </g>
   );
@@ -48,26 +54,30 @@ export const MemoryChart = memo(function MemoryChart({ buffer, version: latestVe
   const visible = useVisible(ref);
   const version = useStaggered(latestVersion, stagger, visible);
   const [inspecting, setInspecting] = useState(false);
+  const [chosen, setView] = useState<MemoryView>('atPeak');
   const shaped = useMemo(() => {
-    const present = CATEGORIES.filter(([c]) => hasValues(buffer, c));
-    const rows = alignedRows(buffer, present.map(([c]) => c), pointBudget(width - 60));
+    // Runs from before the peak split was logged (older bundles) only have the between-steps view.
+    const hasPeakSplit = CATEGORIES.some((c) => hasValues(buffer, c.atPeak));
+    const view: MemoryView = chosen === 'atPeak' && !hasPeakSplit ? 'between' : chosen;
+    const present = CATEGORIES.filter((c) => hasValues(buffer, c[view])).map((c) => ({ ...c, key: c[view] }));
+    const rows = alignedRows(buffer, present.map((c) => c.key), pointBudget(width - 60));
     const peak = peakOf(buffer, 'memPeak');
     let top = peak?.value ?? 0;
-    for (const r of rows) top = Math.max(top, present.reduce((sum, [c]) => sum + r[c], 0));
+    for (const r of rows) top = Math.max(top, present.reduce((sum, c) => sum + r[c.key], 0));
     const first = rows.length > 0 ? rows[0].step : 0;
     const last = rows.length > 0 ? rows[rows.length - 1].step : 1;
     const x = xMax !== undefined && xMax >= last && first >= 0 ? stepAxis(0, xMax) : stepAxis(first, last);
-    return { rows, peak, present, x, y: linearAxis(0, top, 5, 1024) };
+    return { rows, peak, present, x, y: linearAxis(0, top, 5, 1024), view, hasPeakSplit };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [buffer, version, width, xMax]);
+  }, [buffer, version, width, xMax, chosen]);
   const { rows, peak, present } = shaped;
   const x = useSteady(shaped.x, sameAxis);
   const y = useSteady(shaped.y, sameAxis);
-  const drawn = useMemo(() => ({ rows, keys: present.map(([c]) => c) }), [rows, present]);
+  const drawn = useMemo(() => ({ rows, keys: present.map((c) => c.key), colours: present.map((c) => c.colour) }), [rows, present]);
   const peakValue = peak?.value ?? null;
   const peakStep = peak?.step ?? null;
   const legend = useMemo(() => [
-    ...present.map(([, label], i) => ({ label, colour: PALETTE[i] })),
+    ...present.map((c) => ({ label: c.label, colour: c.colour })),
     ...(peak ? [{ label: 'peak', colour: PEAK, dashed: true }] : []),
   ], [present, peak]);
   // As in MetricChart: the chart element changes with its axes, size, peak or mode only; a
@@ -79,22 +89,32 @@ export const MemoryChart = memo(function MemoryChart({ buffer, version: latestVe
       <YAxis type="number" width={70} tick={TICK} interval={0} ticks={y.ticks} domain={y.domain} allowDataOverflow tickFormatter={bytes} />
       {inspecting && <Tooltip isAnimationActive={false} formatter={(v) => bytes(Number(v))} labelFormatter={stepLabel} />}
       {inspecting
-        ? present.map(([c, label], i) => <Area key={c} dataKey={c} name={label} stackId="mem" stroke={PALETTE[i]} fill={PALETTE[i]} fillOpacity={0.55} isAnimationActive={false} />)
+        ? present.map((c) => <Area key={c.key} dataKey={c.key} name={c.label} stackId="mem" stroke={c.colour} fill={c.colour} fillOpacity={0.55} isAnimationActive={false} />)
         : <StackedAreas />}
       {peakValue !== null && <ReferenceLine y={peakValue} stroke={PEAK} strokeDasharray="4 3" label={{ value: `peak ${bytes(peakValue)} (step ${peakStep})`, position: 'insideTopRight', fontSize: 11, fill: '#8a2b00' }} />}
     </AreaChart>
   ) : null),
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  [width, height, x, y, peakValue, peakStep, present.length, inspecting, inspecting ? rows : null]);
+  [width, height, x, y, peakValue, peakStep, present.length, shaped.view, inspecting, inspecting ? rows : null]);
   if (present.length === 0) return <div ref={ref}><p className="empty" style={{ height }}>No memory figures yet (the worker reports the buffer pool by category).</p></div>;
   return (
-    <div ref={ref} className="metric-chart" onPointerEnter={() => setInspecting(true)} onPointerLeave={() => setInspecting(false)} onFocus={() => setInspecting(true)} onBlur={() => setInspecting(false)}>
-      {chart && (
-        <>
-          <RowsContext.Provider value={drawn}>{chart}</RowsContext.Provider>
-          <ChartLegend items={legend} />
-        </>
+    <div>
+      {shaped.hasPeakSplit && (
+        <label className="inline chart-option">
+          Stack <select value={shaped.view} onChange={(e) => setView(e.currentTarget.value as MemoryView)} aria-label="Memory by category: which moment">
+            <option value="atPeak">at the peak (mid-step)</option>
+            <option value="between">between steps</option>
+          </select>
+        </label>
       )}
+      <div ref={ref} className="metric-chart" data-view={shaped.view} onPointerEnter={() => setInspecting(true)} onPointerLeave={() => setInspecting(false)} onFocus={() => setInspecting(true)} onBlur={() => setInspecting(false)}>
+        {chart && (
+          <>
+            <RowsContext.Provider value={drawn}>{chart}</RowsContext.Provider>
+            <ChartLegend items={legend} />
+          </>
+        )}
+      </div>
     </div>
   );
 });
