@@ -11,7 +11,7 @@
  * with a read-back of the logits so the device work is inside the measurement. Software
  * adapters (SwiftShader) say nothing about GPU speed; the ratio is what to look at.
  */
-import { checkFlags } from './bench/flags';
+import { checkFlags, flagValue as arg, positiveIntFlag as intArg } from './bench/flags';
 import { CpuBackend, intTensor, noGrad, scope, tensor, type Backend } from '../src/engine';
 import { nodeGpu } from '../src/engine/webgpu/node';
 import { acquireGpu, backendLabel, type GpuContext } from '../src/engine/webgpu/device';
@@ -20,16 +20,6 @@ import { buildModel } from '../src/model/model';
 import { tinyConfig } from '../src/model/testing/configs';
 
 checkFlags(Object.fromEntries(['--backend', '--n', '--m', '--batch', '--d', '--layers', '--iterations', '--repeats'].map((f) => [f, 'value' as const])), 'usage: npm run bench:models -- [--backend cpu|webgpu] [--n 256] [--m 64] [--batch 8] [--d 64] [--layers 2] [--iterations 6] [--repeats 10]');
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-}
-function intArg(name: string, fallback: number): number {
-  const v = Number(arg(name, String(fallback)));
-  if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} must be a positive integer, got ${arg(name, '')}`);
-  return v;
-}
 
 const which = arg('backend', 'cpu');
 if (which !== 'cpu' && which !== 'webgpu') throw new Error(`--backend must be cpu or webgpu, got ${which}`);

@@ -6,10 +6,10 @@
  * kernels on CPU threads, so on a shared machine this is the steadier figure), and for WebGPU
  * dispatches and submissions per step.
  *
- *   scripts/run-ts.sh scripts/bench-step.ts [--steps 20] [--warmup 3] [--read-every 10]
+ *   scripts/run-ts.sh scripts/bench-step.ts [--steps 20] [--warmup 3] [--read-every 10] [--backend cpu|webgpu|both] [--preset name,...]
  *                     [--backend cpu|webgpu|both] [--preset quick-listops-proxy,...]
  */
-import { checkFlags } from './bench/flags';
+import { checkFlags, flagValue as option, positiveIntFlag as count } from './bench/flags';
 import { CpuBackend, type Backend } from '../src/engine';
 import { WebGpuBackend } from '../src/engine/webgpu/backend';
 import { acquireGpu, backendLabel } from '../src/engine/webgpu/device';
@@ -19,17 +19,7 @@ import { taskFor } from '../src/train/taskFromConfig';
 import { Trainer } from '../src/train/trainer';
 import { fsFetcher } from './corpora/fs-fetch';
 
-checkFlags({ '--steps': 'value', '--warmup': 'value', '--read-every': 'value' }, 'usage: npm run bench:step -- [--steps 20] [--warmup 3] [--read-every 10]');
-
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-}
-function count(name: string, fallback: number): number {
-  const v = Number(option(name, String(fallback)));
-  if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} must be a positive integer, got ${option(name, '')}`);
-  return v;
-}
+checkFlags({ '--steps': 'value', '--warmup': 'value', '--read-every': 'value', '--backend': 'value', '--preset': 'value' }, 'usage: npm run bench:step -- [--steps 20] [--warmup 3] [--read-every 10] [--backend cpu|webgpu|both] [--preset name,...]');
 
 const steps = count('steps', 20);
 const warmup = count('warmup', 3);

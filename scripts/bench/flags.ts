@@ -34,3 +34,16 @@ export function checkFlags(known: FlagKinds, usage: string, argv: readonly strin
   console.error(`${problem}\n${usage}`);
   process.exit(2);
 }
+
+/** The value after `--name` on the command line, or `fallback`. */
+export function flagValue(name: string, fallback: string, argv: readonly string[] = process.argv): string {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < argv.length ? argv[i + 1] : fallback;
+}
+
+/** `--name` as a positive integer, or `fallback`; anything else is refused with the value given. */
+export function positiveIntFlag(name: string, fallback: number, argv: readonly string[] = process.argv): number {
+  const v = Number(flagValue(name, String(fallback), argv));
+  if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} must be a positive integer, got ${flagValue(name, '', argv)}`);
+  return v;
+}
