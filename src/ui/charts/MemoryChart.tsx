@@ -4,8 +4,9 @@ import type { MetricName, MetricsBuffer } from '../../train/metrics';
 import { ChartLegend } from './ChartLegend';
 import { alignedRows, formatNumber, hasValues, peakOf, pointBudget } from './chartData';
 import { stackedAreaPaths } from './linePath';
-import { PALETTE } from './MetricChart';
-import { linearAxis, sameAxis, stepAxis } from './ticks';
+import { PALETTE, stepLabel, TICK } from './MetricChart';
+import { linearAxis, runStepAxis, sameAxis } from './ticks';
+import { useInspecting } from './useInspecting';
 import { useStaggered } from './useStaggered';
 import { useSteady } from './useSteady';
 import { useVisible } from './useVisible';
@@ -20,10 +21,8 @@ const CATEGORIES: { label: string; between: MetricName; atPeak: MetricName; colo
   { label: 'scratch', between: 'memScratch', atPeak: 'memPeakScratch', colour: PALETTE[4] },
 ];
 export type MemoryView = 'atPeak' | 'between';
-const TICK = { fontSize: 11 };
 const MARGIN = { top: 14, right: 16, bottom: 0, left: 0 };
 const bytes = (v: number) => formatNumber(v, 'bytes');
-const stepLabel = (l: unknown) => `step ${String(l)}`;
 const PEAK = '#D55E00';
 
 /** The rows and the categories drawn (a context, so a refresh skips recharts' components). */
@@ -53,7 +52,7 @@ export const MemoryChart = memo(function MemoryChart({ buffer, version: latestVe
   const [ref, width] = useWidth<HTMLDivElement>();
   const visible = useVisible(ref);
   const version = useStaggered(latestVersion, stagger, visible);
-  const [inspecting, setInspecting] = useState(false);
+  const { inspecting, handlers } = useInspecting();
   const [chosen, setView] = useState<MemoryView>('atPeak');
   const shaped = useMemo(() => {
     // Runs from before the peak split was logged (older bundles) only have the between-steps view.
@@ -66,7 +65,7 @@ export const MemoryChart = memo(function MemoryChart({ buffer, version: latestVe
     for (const r of rows) top = Math.max(top, present.reduce((sum, c) => sum + r[c.key], 0));
     const first = rows.length > 0 ? rows[0].step : 0;
     const last = rows.length > 0 ? rows[rows.length - 1].step : 1;
-    const x = xMax !== undefined && xMax >= last && first >= 0 ? stepAxis(0, xMax) : stepAxis(first, last);
+    const x = runStepAxis(first, last, xMax);
     return { rows, peak, present, x, y: linearAxis(0, top, 5, 1024), view, hasPeakSplit };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [buffer, version, width, xMax, chosen]);
@@ -107,7 +106,7 @@ export const MemoryChart = memo(function MemoryChart({ buffer, version: latestVe
           </select>
         </label>
       )}
-      <div ref={ref} className="metric-chart" data-view={shaped.view} onPointerEnter={() => setInspecting(true)} onPointerLeave={() => setInspecting(false)} onFocus={() => setInspecting(true)} onBlur={() => setInspecting(false)}>
+      <div ref={ref} className="metric-chart" data-view={shaped.view} {...handlers}>
         {chart && (
           <>
             <RowsContext.Provider value={drawn}>{chart}</RowsContext.Provider>

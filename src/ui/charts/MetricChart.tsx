@@ -1,10 +1,11 @@
-import { memo, useMemo, useState } from 'react';
+import { memo, useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { MetricName, MetricsBuffer } from '../../train/metrics';
 import { ChartLegend } from './ChartLegend';
 import { formatNumber, pointBudget, shapeSeries } from './chartData';
 import { SeriesContext, SeriesPaths, SPARSE } from './SeriesPaths';
-import { extent, linearAxis, logAxis, sameAxis, stepAxis, type Axis } from './ticks';
+import { extent, linearAxis, logAxis, runStepAxis, sameAxis, type Axis } from './ticks';
+import { useInspecting } from './useInspecting';
 import { useSteady } from './useSteady';
 import { useStaggered } from './useStaggered';
 import { useVisible } from './useVisible';
@@ -36,11 +37,11 @@ interface Props {
 
 // Props recharts copies into its store stay the same objects between renders: a new object
 // would count as a change and cost a store update and a synchronous re-render.
-const TICK = { fontSize: 11 };
+export const TICK = { fontSize: 11 };
 // Room on the right for half of the last step label (400 was clipped with 8).
 const MARGIN = { top: 4, right: 16, bottom: 0, left: 0 };
 const FORMAT = { '': (v: number) => formatNumber(v), bytes: (v: number) => formatNumber(v, 'bytes'), '%': (v: number) => formatNumber(v, '%') };
-const stepLabel = (l: unknown) => `step ${String(l)}`;
+export const stepLabel = (l: unknown) => `step ${String(l)}`;
 
 /** Fixed axis of a fraction shown as a percentage. */
 const PERCENT: Axis = { domain: [0, 1], ticks: [0, 0.25, 0.5, 0.75, 1] };
@@ -58,7 +59,7 @@ export const MetricChart = memo(function MetricChart({ series, version: latestVe
   const [ref, width] = useWidth<HTMLDivElement>();
   const visible = useVisible(ref);
   const version = useStaggered(latestVersion, stagger, visible);
-  const [inspecting, setInspecting] = useState(false);
+  const { inspecting, handlers } = useInspecting();
   const shaped = useMemo(
     () => series.map((s) => ({ ...s, data: shapeSeries(s.buffer, s.metric, { maxPoints: pointBudget(width - 60), smoothing, log }) })),
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -68,7 +69,7 @@ export const MetricChart = memo(function MetricChart({ series, version: latestVe
     const e = extent(shaped.flatMap((s) => [s.data.raw, s.data.smooth]));
     if (e === null) return null;
     const y = log ? logAxis(e.y[0], e.y[1]) : unit === '%' ? PERCENT : linearAxis(e.y[0], e.y[1], 5);
-    return { x: xMax !== undefined && xMax >= e.x[1] && e.x[0] >= 0 ? stepAxis(0, xMax) : stepAxis(e.x[0], e.x[1]), y };
+    return { x: runStepAxis(e.x[0], e.x[1], xMax), y };
   }, [shaped, log, unit, xMax]);
   const xAxis = useSteady(axes?.x ?? null, sameAxis);
   const yAxis = useSteady(axes?.y ?? null, sameAxis);
@@ -94,9 +95,7 @@ export const MetricChart = memo(function MetricChart({ series, version: latestVe
   // eslint-disable-next-line react-hooks/exhaustive-deps
   [width, height, xAxis, yAxis, log, unit, smoothing, inspecting, inspecting ? shaped : null]);
   return (
-    <div ref={ref} className="metric-chart" data-empty={axes === null}
-      onPointerEnter={() => setInspecting(true)} onPointerLeave={() => setInspecting(false)}
-      onFocus={() => setInspecting(true)} onBlur={() => setInspecting(false)}>
+    <div ref={ref} className="metric-chart" data-empty={axes === null} {...handlers}>
       {axes === null ? (
         <p className="empty" style={{ height }}>No data yet.</p>
       ) : chart && (

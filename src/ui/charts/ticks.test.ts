@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatNumber } from './chartData';
-import { extent, linearAxis, logAxis, niceStep, stepAxis } from './ticks';
+import { extent, linearAxis, logAxis, niceStep, runStepAxis, stepAxis } from './ticks';
 
 describe('axis ticks', () => {
   it('picks 1, 2, 2.5, 5 times a power of ten', () => {
@@ -59,6 +59,12 @@ describe('axis ticks', () => {
     expect(stepAxis(0, 400).ticks).toEqual([0, 100, 200, 300, 400]);
     expect(stepAxis(5, 7).ticks).toEqual([5, 6, 7]);
     expect(stepAxis(3, 3)).toEqual({ domain: [2, 4], ticks: [3] });
+  });
+
+  it('spans the whole run when its last step is known and the data lies in it', () => {
+    expect(runStepAxis(1, 64, 400)).toEqual(stepAxis(0, 400));
+    expect(runStepAxis(1, 500, 400)).toEqual(stepAxis(1, 500)); // data past the run's end
+    expect(runStepAxis(1, 64)).toEqual(stepAxis(1, 64));
   });
 
   it('finds the extent of several series, ignoring non-finite points', () => {

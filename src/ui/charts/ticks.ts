@@ -90,6 +90,14 @@ export function stepAxis(min: number, max: number, count = 5): Axis {
   return { domain: [min, hi], ticks };
 }
 
+/**
+ * The step axis of a chart whose data spans [first, last]: [0, xMax] when the run's last step is
+ * known and the data lies in it (the axis then holds still for the whole run), else stepAxis.
+ */
+export function runStepAxis(first: number, last: number, xMax?: number): Axis {
+  return xMax !== undefined && xMax >= last && first >= 0 ? stepAxis(0, xMax) : stepAxis(first, last);
+}
+
 /** The smallest and largest finite y (and x) over several point lists. */
 export function extent(lists: readonly (readonly { x: number; y: number }[])[]): { x: [number, number]; y: [number, number] } | null {
   let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
