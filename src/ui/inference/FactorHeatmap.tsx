@@ -1,5 +1,6 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { useMemo } from 'react';
 import { finiteRange, matrixToRgba } from '../views/colormap';
+import { usePixels } from '../views/usePixels';
 
 interface Props {
   /** Row-major rows × cols values. */
@@ -11,17 +12,9 @@ interface Props {
 
 /** One attention factor of one head as a viridis canvas, with its shape and value range. */
 export function FactorHeatmap({ data, rows, cols, title }: Props) {
-  const canvas = useRef<HTMLCanvasElement>(null);
   const range = useMemo(() => finiteRange(data), [data]);
   const img = useMemo(() => matrixToRgba(data, rows, cols, range.lo, range.hi, 512), [data, rows, cols, range]);
-  useEffect(() => {
-    const el = canvas.current;
-    const ctx = el?.getContext('2d');
-    if (!el || !ctx) return;
-    el.width = img.width;
-    el.height = img.height;
-    ctx.putImageData(new ImageData(img.pixels.slice(), img.width, img.height), 0, 0);
-  }, [img]);
+  const canvas = usePixels(img.pixels, img.width, img.height);
   const side = 240;
   const aspect = cols / rows;
   return (

@@ -1,6 +1,7 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { finiteRange, matrixToRgba, VIRIDIS_LUT } from './colormap';
 import type { Matrix } from './types';
+import { usePixels } from './usePixels';
 
 interface Props {
   matrix: Matrix;
@@ -16,21 +17,13 @@ interface Props {
 
 /** A matrix on a canvas in viridis, with its scale and a hover readout (row, column, value). */
 export function Heatmap({ matrix, title, rowLabel, colLabel, range, size = 220, testId }: Props) {
-  const canvas = useRef<HTMLCanvasElement>(null);
   const [hover, setHover] = useState<{ r: number; c: number; v: number } | null>(null);
   const scale = useMemo(() => range ?? finiteRange(matrix.data), [matrix, range]);
   const img = useMemo(() => matrixToRgba(matrix.data, matrix.rows, matrix.cols, scale.lo, scale.hi), [matrix, scale]);
   const aspect = matrix.cols / matrix.rows;
   const cssW = Math.max(24, Math.round(aspect >= 1 ? size : size * aspect));
   const cssH = Math.max(24, Math.round(aspect >= 1 ? size / aspect : size));
-  useEffect(() => {
-    const el = canvas.current;
-    const ctx = el?.getContext('2d');
-    if (!el || !ctx) return;
-    el.width = img.width;
-    el.height = img.height;
-    ctx.putImageData(new ImageData(img.pixels.slice(), img.width, img.height), 0, 0);
-  }, [img]);
+  const canvas = usePixels(img.pixels, img.width, img.height);
   const onMove = (e: React.MouseEvent<HTMLCanvasElement>) => {
     const rect = e.currentTarget.getBoundingClientRect();
     const c = Math.min(matrix.cols - 1, Math.floor(((e.clientX - rect.left) / rect.width) * matrix.cols));
