@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
 
-// Debian's Chromium, never a downloaded browser (no network on CI). Flags from shared/TESTING.md:
+// Debian's Chromium, never a downloaded browser (no network on CI). Flags (docs/testing.md "Chromium (end-to-end tests and the app)"):
 // WebGPU needs --enable-unsafe-webgpu; the Vulkan/ANGLE SwiftShader flags keep a WebGPU canvas
 // from losing its device on the first frame; the network flags keep Chromium off the closed network.
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -12,7 +12,7 @@ import { watchConsole } from './console';
 
 test.describe.configure({ timeout: 480_000 });
 
-/** The bound on a main-thread task while the worker trains. */
+/** The bound on a main-thread task while the worker trains (docs/gpu.md "Targets"). */
 const LONG_TASK_LIMIT_MS = 50;
 /** How long the main thread is watched while the worker trains (ms), and at least how many steps. */
 const WINDOW_MS = 10_000;

@@ -1,11 +1,11 @@
 /**
- * `npm run bench`: the scaling sweep of issue 9 in Node through Dawn, with the tfjs-webgpu
+ * `npm run bench`: the scaling sweep (docs/gpu.md "Targets") in Node through Dawn, with the tfjs-webgpu
  * peer, written to `results/<date>-<adapter>/bench.json` and `bench.md`.
  *
  *   scripts/run-ts.sh scripts/bench.ts [--batch 32] [--lengths 256,...,8192] [--peers tfjs|none] ...
  *
  * A CI-sized run on SwiftShader: --batch 1 --lengths 64,128,256 --landmarks 32 --conv 3 --repeats 3.
- * Figures from a software adapter are correctness smoke, not GPU speed (shared/TESTING.md).
+ * Figures from a software adapter are correctness smoke, not GPU speed (docs/testing.md "What SwiftShader supports").
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

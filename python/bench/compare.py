@@ -1,6 +1,6 @@
 """Our WebGPU sweep (scripts/bench.ts, bench.json) against the PyTorch eager sweep (torch_sweep.py)
 on the same card: for each (variant, mode, length) both ran, ms per sequence of each and the
-ratio ours ÷ PyTorch (the issue's target: within 2×, i.e. ratio ≤ 2; below 1 we are faster).
+ratio ours ÷ PyTorch (the target in docs/gpu.md "Targets": within 2×, i.e. ratio ≤ 2; below 1 we are faster).
 Per-sequence time, so a row whose batch was shrunk on one side still compares.
 
     python3 python/bench/compare.py ours/bench.json torch.json --out compare.json --md compare.md

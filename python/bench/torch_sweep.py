@@ -1,4 +1,4 @@
-"""The PyTorch peer of the scaling sweep (issue 9): the reference `LraModel` run eagerly, same
+"""The PyTorch peer of the scaling sweep (docs/gpu.md "Targets"): the reference `LraModel` run eagerly, same
 paper preset, batch and lengths as `scripts/bench.ts`, a full training step (forward, backward,
 AdamW) and inference alone (no_grad forward), with `torch.cuda.max_memory_allocated` per sequence.
 

@@ -1,14 +1,14 @@
-"""Nyströmformer attention (Xiong et al. 2021; model.md "Nyströmformer").
+"""Nyströmformer attention (Xiong et al. 2021; docs/models.md "Nyströmformer").
 
-Paper and reference code (research-notes §1, CONFIRMED), per head, s = 1/√d_h:
+Paper and reference code, per head, s = 1/√d_h:
     K1 = softmax(s·Q K̃ᵀ) [n×m],  K2 = softmax(s·Q̃ K̃ᵀ) [m×m],  K3 = softmax(s·Q̃ Kᵀ + keymask) [m×n]
     out = (K1 · Z) · (K3 · V) + DConv(V·mask),  Z ≈ K2⁺ (pinv.py)
 with Q̃, K̃ the means of m contiguous segments of the rows of Q and K.
 Padding as the reference code (docs/model-contract.md): Q and K rows are multiplied by the
 mask first (so K1 uses the masked Q, and padding counts in the segment length), only K3 gets
 the additive key mask, and no attention dropout is applied on this path. The reference code
-falls back to exact softmax when m == n; model.md does not, and neither do we (with m == n
-the product still approximates softmax attention, see tests/test_nystrom.py).
+falls back to exact softmax when m == n; we do not (docs/models.md "Masking"): with m == n
+the product still approximates softmax attention, see tests/test_nystrom.py.
 
 `nystrom_product` is shared with Proxyformer (attention_proxy.py), which only changes where
 Q̃ and K̃ come from and adds decomposed dropout.

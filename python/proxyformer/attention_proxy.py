@@ -1,9 +1,10 @@
-"""Proxyformer attention (Lee, Lee & Shin, AAAI 2024; model.md "Proxyformer").
+"""Proxyformer attention (Lee, Lee & Shin, AAAI 2024; docs/models.md "Proxyformer").
 
-The paper's words (research-notes §2.1, CONFIRMED): the Nyström landmarks are trainable
+The paper's words (docs/models.md "What the paper states"): the Nyström landmarks are trainable
 "proxy tokens"; an input-injection module makes them input-aware; a contrastive loss with
 temperature 0.07 keeps them from being redundant; "decomposed dropout" drops columns of K2.
-Everything below that is a formula is OUR RECONSTRUCTION (model.md, docs/model-contract.md):
+Everything below that is a formula is OUR RECONSTRUCTION (docs/models.md "The switches and their provenance",
+docs/model-contract.md):
 
 - proxyParam 'projected' (default): per layer P ∈ R^{m×d}; Q̃ = q(P_in), K̃ = k(P_in) with the
   layer's own Linear projections (bias included), split into heads.

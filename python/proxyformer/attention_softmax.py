@@ -1,4 +1,4 @@
-"""Softmax attention, the exact Transformer (model.md "Softmax").
+"""Softmax attention, the exact Transformer (docs/models.md "Softmax attention").
 
     out = Drop(softmax(s·Q Kᵀ + keymask)) V,  s = 1/√d_h,
 per head, with Q, K, V the layer's Linear projections (bias) split into heads, heads merged

@@ -1,4 +1,4 @@
-"""Run bundles (issue 8): a zip with model.safetensors (F32, tensor names = state_dict keys,
+"""Run bundles: a zip with model.safetensors (F32, tensor names = state_dict keys,
 the config JSON in `__metadata__["config"]`), config.json, metrics.csv, optionally the
 optimizer state and model.onnx.
 

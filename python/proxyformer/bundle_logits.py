@@ -1,4 +1,5 @@
-"""Load a run bundle and compute its logits for a batch (issue 8, "reproduce its logits").
+"""Load a run bundle and compute its logits for a batch: the check that a
+bundle reproduces its logits outside the browser.
 
     PYTHONPATH=python /usr/bin/python3 -m proxyformer.bundle_logits --bundle run.zip \
         --batch batch.safetensors [--out logits.safetensors] [--float64] [--device cuda]

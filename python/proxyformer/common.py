@@ -29,7 +29,7 @@ def key_mask_bias(mask: torch.Tensor) -> torch.Tensor:
 
 
 def segment_means(x: torch.Tensor, segments: int) -> torch.Tensor:
-    """[..., n, c] -> [..., m, c]: mean of m contiguous segments of n/m rows (model.md)."""
+    """[..., n, c] -> [..., m, c]: mean of m contiguous segments of n/m rows (docs/models.md "Landmarks")."""
     n = x.shape[-2]
     if n % segments != 0:
         raise ValueError(f"segment means need n a multiple of m: n {n}, m {segments}")

@@ -1,7 +1,7 @@
 """The model/run config: the camelCase JSON of `docs/model-contract.md`, validated.
 
 One dataclass, `ModelConfig`, holds the model keys (with the paper preset's defaults,
-model.md "Paper preset") and keeps the training keys of the same JSON object untouched in
+docs/models.md "The encoder") and keeps the training keys of the same JSON object untouched in
 `training`, so that a bundle's `config.json` survives a round trip through Python.
 Unknown keys and impossible combinations are refused with a message that names the values.
 """
@@ -20,7 +20,7 @@ INJECTIONS = ("attend", "mean", "segment", "none")
 CONTRASTIVES = ("qk-infonce", "uniformity")
 DECOMPOSED_DROPOUTS = ("k2-columns", "z-columns", "off")
 
-# Training keys of the same JSON object (docs/model-contract.md, "Training") and their types.
+# Training keys of the same JSON object (docs/model-contract.md, "Config JSON") and their types.
 TRAINING_KEYS = {
     "task": (str,), "batchSize": (int,), "steps": (int,), "lr": (int, float),
     "warmupSteps": (int,), "weightDecay": (int, float), "beta1": (int, float),

@@ -1,4 +1,4 @@
-"""The LRA encoder around the attention (model.md "The encoder"; research-notes §1.8).
+"""The LRA encoder around the attention (docs/models.md "The encoder").
 
     x = Drop(E_tok[tokens] + E_pos[0..n−1])                        (N(0, 0.02) init)
     per layer: x = x + Drop(Attn(LN1(x)));  x = x + Drop(fc2(Drop(GELU(fc1(LN2(x))))))

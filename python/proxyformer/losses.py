@@ -1,6 +1,6 @@
 """Losses: the task's cross-entropy and Proxyformer's two contrastive forms.
 
-The contrastive formulas are our reconstruction (model.md "Proxyformer"; the paper states
+The contrastive formulas are our reconstruction (docs/models.md "Contrastive loss"; the paper states
 only that a contrastive loss with temperature 0.07 keeps the proxies from being redundant):
     qk-infonce: a_i = normalize(Q̃_i), b_i = normalize(K̃_i),
                 L = −(1/m) Σ_i log( exp(a_i·b_i/τ) / Σ_j exp(a_i·b_j/τ) )

@@ -1,8 +1,8 @@
 """Iterative Moore–Penrose pseudo-inverse of Nyströmformer (Xiong et al. 2021, Lemma 1).
 
-Paper / reference code (research-notes §1.3, CONFIRMED):
+Paper and reference code (docs/models.md "Pseudo-inverse"):
     Z_{j+1} = ¼ Z_j (13I − A Z_j (15I − A Z_j (7I − A Z_j))),   A = K2 (m×m).
-Initialisation (model.md, both selectable):
+Initialisation (both selectable):
     'per-matrix': Z_0 = Aᵀ / max_j Σ_i |A_ij|, per (sample, head) — the exact option;
     'global':     the same max taken over the whole batch and all heads — what the
                   LRA reference code really runs (its option key is mistyped).

@@ -1,4 +1,4 @@
-"""Continue a bundle's run with PyTorch DistributedDataParallel (issue 8).
+"""Continue a bundle's run with PyTorch DistributedDataParallel.
 
     # one process per rank, plain environment-variable launch (works with Debian's torch 1.13):
     MASTER_ADDR=127.0.0.1 MASTER_PORT=29500 WORLD_SIZE=2 RANK=0 python3 -m proxyformer.train_ddp ... &

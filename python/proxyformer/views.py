@@ -1,4 +1,4 @@
-"""Derived views of model.md "What every variant exposes for the views", computed from the
+"""Derived views (docs/models.md "Views"), computed from the
 per-layer views that the attention modules return (`model(..., return_views=True)`):
 the m×m cosine similarity of the landmark/proxy vectors and its mean off-diagonal value, and,
 for n ≤ 1024, the error between the approximation K1·Z·K3 and the exact softmax matrix.

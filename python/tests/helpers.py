@@ -15,7 +15,7 @@ from proxyformer.encoder import LraModel, mask_names  # noqa: E402
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PYTHON = "/usr/bin/python3"
 
-# Every Proxyformer switch appears in at least one of these (model.md "Proxyformer").
+# Every Proxyformer switch appears in at least one of these (docs/models.md "The switches and their provenance").
 VARIANTS: Dict[str, Dict[str, object]] = {
     "softmax": {"attention": "softmax"},
     "nystrom-global": {"attention": "nystrom", "pinvInit": "global"},

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseBenchArgs } from './args';
 
 describe('parseBenchArgs', () => {
-  it('defaults to the issue: batch 32, lengths 256…8192, all variants, the tfjs peer, shrinking a batch that does not fit', () => {
+  it('defaults to the targets\' setting: batch 32, lengths 256…8192, all variants, the tfjs peer, shrinking a batch that does not fit', () => {
     const a = parseBenchArgs([]);
     expect(a.sweep).toMatchObject({ batch: 32, lengths: [256, 512, 1024, 2048, 4096, 8192], variants: ['softmax', 'nystrom', 'proxy'], shrinkBatch: true });
     expect(a.peers).toEqual(['tfjs']);

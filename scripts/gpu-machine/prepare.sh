@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepares what the GPU machine needs to run the WebGPU sweep without Node, npm or network
-# (shared/GPU.md), in the ignored folder .gpu-bundle/ (carry it: run(carry=[".gpu-bundle"])):
+# (docs/gpu.md), in the ignored folder .gpu-bundle/ (carry it: run(carry=[".gpu-bundle"])):
 #   node.xz                      this machine's Node, stripped and xz-compressed
 #   node_modules/webgpu/         Dawn's package: index.js, package.json, dist/linux-x64/dawn.node.xz
 #   bench.mjs                    scripts/bench.ts bundled with esbuild (tfjs inlined, webgpu external)

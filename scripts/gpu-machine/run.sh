@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The one call on the GPU machine (shared/GPU.md): carry .gpu-bundle (scripts/gpu-machine/prepare.sh),
+# The one call on the GPU machine (docs/gpu.md): carry .gpu-bundle (scripts/gpu-machine/prepare.sh),
 #   run(command="bash scripts/gpu-machine/run.sh", carry=[".gpu-bundle"], timeout_s=540)
 # In order, each stage with its own time limit so a slow one cannot take the others' figures:
 #   1. unpack Node, dawn.node and the Vulkan loader into a scratch folder (no root needed);

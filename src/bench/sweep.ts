@@ -1,5 +1,5 @@
 /**
- * The scaling sweep of issue 9 (browser-safe: it receives a backend, never creates one): for
+ * The scaling sweep (docs/gpu.md "Targets"; browser-safe: it receives a backend, never creates one): for
  * softmax, Nyströmformer and Proxyformer at the paper preset, over sequence lengths, the time
  * of a full training step (forward, backward, clipping, AdamW: the calls of `Trainer.trainStep`)
  * and of inference alone (noGrad forward), with the engine pool's peak memory per sequence.
@@ -42,7 +42,7 @@ export interface AdapterInfo {
 export interface SweepOptions {
   variants: Variant[];
   lengths: number[];
-  /** Sequences per step (32 on a real GPU, as the issue's targets). */
+  /** Sequences per step (32 on a real GPU, as docs/gpu.md "Targets" assumes). */
   batch: number;
   warmup: number;
   repeats: number;
@@ -88,7 +88,7 @@ export interface GrowthRow {
   fit: PowerFit;
 }
 
-/** A measured ratio against the issue's target, reported as it is (never asserted). */
+/** A measured ratio against its target (docs/gpu.md "Targets"), reported as it is (never asserted). */
 export interface TargetLine {
   name: string;
   /** The length it was measured at (4096 when measured, else the longest common length). */
@@ -313,7 +313,7 @@ function peerLine(peers: readonly PeerRow[], prefix: string, mode: Mode, name: s
   return { name, n, measured: v, target, met: v >= min, note: n === 4096 ? undefined : `measured at n = ${n}, the target is for n = 4096` };
 }
 
-/** The issue's target ratios at n = 4096 (or the longest length where both sides ran), measured against target; peer lines when peers ran. */
+/** The target ratios of docs/gpu.md "Targets" at n = 4096 (or the longest length where both sides ran), measured against target; peer lines when peers ran. */
 export function targetsOf(rows: readonly Row[], peers: readonly PeerRow[] = []): TargetLine[] {
   const at = (a: Variant, b: Variant, mode: Mode): number | null => {
     const common = rows.filter((r) => r.variant === a && r.mode === mode && okRow(rows, b, mode, r.n) && r.status === 'ok').map((r) => r.n);

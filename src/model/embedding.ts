@@ -1,5 +1,5 @@
 /**
- * Token embedding plus a learned absolute position embedding (model.md), both N(0, 0.02):
+ * Token embedding plus a learned absolute position embedding (docs/models.md "The encoder"), both N(0, 0.02):
  * `embed.tokens.weight` [vocabSize, d], `embed.positions.weight` [seqLen, d]. Positions
  * 0 … n−1 of the table are used for an input of length n ≤ seqLen.
  */

@@ -1,5 +1,5 @@
 /**
- * The LRA encoder around the attention (model.md "The encoder"), per tower:
+ * The LRA encoder around the attention (docs/models.md "The encoder"), per tower:
  *   x = Drop(E_tok[tokens] + E_pos[0..n−1])
  *   per layer (pre-LayerNorm): x = x + Drop(Attn(LN1(x)));  x = x + Drop(fc2(Drop(GELU(fc1(LN2(x))))))
  *   x = LN(x); pooled = masked mean over valid tokens ('masked-mean'), or, as the reference code,

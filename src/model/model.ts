@@ -1,5 +1,5 @@
 /**
- * `buildModel(backend, config, initSeed)`: the whole LRA classifier of model.md on the engine
+ * `buildModel(backend, config, initSeed)`: the whole LRA classifier of docs/models.md on the engine
  * (embeddings, pre-LN blocks with the configured attention, final norm, pooling, classifier
  * head; one shared encoder for two towers), with parameters named as the PyTorch state_dict
  * (docs/model-contract.md) so that weights load on either side.

@@ -1,5 +1,5 @@
 /**
- * The views of one example (model.md "What every variant exposes for the views"), computed on
+ * The views of one example (docs/models.md "Views"), computed on
  * request outside the training step (noGrad, tower 1, no dropout). Per layer and head: K1, K2,
  * Z, K3 (Nyström variants) or the exact attention (softmax); the landmark/proxy vectors Q̃, K̃,
  * the m×m cosine similarity among each set and its mean off-diagonal value; the pseudo-inverse

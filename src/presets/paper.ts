@@ -1,7 +1,7 @@
 /**
  * The paper presets: every task × {softmax, Nyströmformer, Proxyformer} at the paper's sizes
  * (2 layers, d 64, ffn 128, 2 heads, m 128, dropout 0.1) and the LRA per-task schedules of the
- * Nyströmformer code (research-notes §1.9): lr 1e-4, AdamW β (0.9, 0.999), eps 1e-6, weight
+ * Nyströmformer code (docs/tasks.md "Paper schedules"): lr 1e-4, AdamW β (0.9, 0.999), eps 1e-6, weight
  * decay 0, one-cycle warm-up then linear decay. Those numbers live in the schema's per-task
  * table (`src/model/config/tasks.ts`), so these presets are the defaults with nothing changed:
  *

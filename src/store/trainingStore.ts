@@ -24,7 +24,7 @@ export type WorkerFactory = () => WorkerLike;
 /** The learning-rate factor offered after a non-finite loss ("resume from the last checkpoint with a lower lr"). */
 export const RECOVERY_LR_SCALE = 0.5;
 
-/** Per-kernel GPU time, when the worker reports it (an optional `kernels` message; see the report in issue 7). */
+/** Per-kernel GPU time, when the worker reports it (an optional `kernels` message of the worker protocol). */
 export interface KernelTiming {
   name: string;
   ms: number;

@@ -1,6 +1,6 @@
 /**
  * Pathfinder images by the rules of LRA's pathfinder32 (drewlinsley/pathfinder `snakes2.py`
- * with LRA's parameters; research-notes §5.5), a simplified port:
+ * with LRA's parameters; docs/tasks.md "Pathfinder"), a simplified port:
  *
  * 1. label uniform in {0, 1};
  * 2. two target snakes are seeded: the first tail on a pixel centre outside a border band of

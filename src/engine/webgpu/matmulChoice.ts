@@ -5,7 +5,7 @@
  * 1. `naive` when the output is thinner than a 4×4 block in either direction (m < 4 or n < 4):
  *    a blocked invocation would mostly compute clamped padding.
  * 2. On a software adapter (SwiftShader, lavapipe), `reg4`: register blocking wins there and
- *    workgroup-memory tiling loses (measured, shared/TESTING.md).
+ *    workgroup-memory tiling loses (measured; docs/testing.md "What SwiftShader supports").
  * 3. On a real GPU, `tiled` once the output covers at least one 64×64 tile (m ≥ 64, n ≥ 64) and
  *    k ≥ 16 (one step of the k loop); otherwise `reg4`.
  */

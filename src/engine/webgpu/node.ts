@@ -3,7 +3,7 @@
  * benchmarks. Never imported by browser code.
  *
  * The object returned by `create()` must stay reachable while any device from it lives:
- * if it is garbage-collected, Dawn crashes the process at random (see shared/TESTING.md).
+ * if it is garbage-collected, Dawn crashes the process at random (see docs/testing.md "WebGPU in Node (Dawn)").
  * It is therefore kept in a module-level variable for the life of the process.
  */
 import { create, globals } from 'webgpu';

@@ -1,5 +1,5 @@
 /**
- * The encoder of model.md in eval mode (no dropout): token + position embeddings, pre-LN
+ * The encoder of docs/models.md in eval mode (no dropout): token + position embeddings, pre-LN
  * blocks X = X + Attn(LN1(X)), X = X + W2·GELU(W1·LN2(X)), a final LayerNorm, then pooling:
  * the masked mean over valid tokens, or ('mean-all', the reference code) padded rows zeroed and
  * the sum divided by n.

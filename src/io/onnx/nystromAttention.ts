@@ -1,5 +1,5 @@
 /**
- * Nyströmformer attention (Xiong et al. 2021; model.md "Nyströmformer"): landmarks are the
+ * Nyströmformer attention (Xiong et al. 2021; docs/models.md "Nyströmformer"): landmarks are the
  * means of m contiguous segments of the rows of Q and K. Padding as the reference code
  * (docs/model-contract.md): Q and K rows are multiplied by the mask before the segment means
  * (so K1 reads the masked Q too), V is masked before the conv skip, K3 gets the key mask.

@@ -1,5 +1,5 @@
 /**
- * The Nyström product shared by Nyströmformer and Proxyformer (model.md), per head, s = 1/√d_h:
+ * The Nyström product shared by Nyströmformer and Proxyformer (docs/models.md "The three kernels"), per head, s = 1/√d_h:
  *   K1 = softmax(s·Q K̃ᵀ) [n×m],  K2 = softmax(s·Q̃ K̃ᵀ) [m×m],  K3 = softmax(s·Q̃ Kᵀ + keymask) [m×n],
  *   out = (K1 · Z) · (K3 · V) + DConv(V·mask),  Z ≈ K2⁺,
  * always multiplied in that order, so the cost stays linear in n.

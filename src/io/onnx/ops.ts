@@ -1,6 +1,6 @@
 /**
  * The maths of the model as ONNX subgraphs: each helper adds a few nodes and returns the name
- * of its result, so the variant files read like the formulas of model.md.
+ * of its result, so the variant files read like the formulas of docs/models.md.
  * Shapes in the comments: B is the symbolic batch, L a row count (n tokens or m landmarks).
  */
 import { float, int, ints, type GraphBuilder } from './graph.ts';

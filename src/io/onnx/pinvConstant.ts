@@ -1,6 +1,6 @@
 /**
  * Proxyformer with injection `none`: P_in = P, so Q̃, K̃, K2 = softmax(s·Q̃K̃ᵀ) and its
- * pseudo-inverse Z do not depend on the input (model.md). They are computed here once, in
+ * pseudo-inverse Z do not depend on the input (docs/models.md "Caching with injection none"). They are computed here once, in
  * float64 on the CPU; the exporter rounds them to float32 constants [1, H, m, m].
  */
 import type { ExportConfig } from './config.ts';

@@ -1,5 +1,5 @@
 /**
- * Proxyformer attention (Lee, Lee & Shin, AAAI 2024; model.md "Proxyformer", our reading of the
+ * Proxyformer attention (Lee, Lee & Shin, AAAI 2024; docs/models.md "Proxyformer", our reading of the
  * formulas): trainable proxies replace the segment-mean landmarks, an input injection makes them
  * input-aware, then the Nyström product. Q and K are not masked (padded query rows never reach a
  * valid output; K3 gets the key mask). The contrastive loss and decomposed dropout are training

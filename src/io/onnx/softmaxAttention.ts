@@ -1,4 +1,4 @@
-/** Softmax attention, the exact Transformer: out = softmax(s·QKᵀ + keymask) V per head (model.md "Softmax"). */
+/** Softmax attention, the exact Transformer: out = softmax(s·QKᵀ + keymask) V per head (docs/models.md "Softmax attention"). */
 import type { AttentionInput } from './attentionInput.ts';
 import { add, linear, matmul, mergeHeads, scale, softmax, splitHeads, transposeLast } from './ops.ts';
 

@@ -1,5 +1,5 @@
 /**
- * The three softmax kernels of the Nyström decomposition (Xiong et al. 2021; model.md), per head
+ * The three softmax kernels of the Nyström decomposition (Xiong et al. 2021; docs/models.md "The three kernels"), per head
  * with s = 1/√d_h and landmarks Q̃, K̃ [B|1, H, m, d_h]:
  *   K1 = softmax(s·Q K̃ᵀ)  [n×m],   K2 = softmax(s·Q̃ K̃ᵀ)  [m×m],   K3 = softmax(s·Q̃ Kᵀ + keymask)  [m×n].
  * Only K3 gets the additive key mask (the reference code's reading, docs/model-contract.md).

@@ -31,7 +31,7 @@ export interface AttentionModule {
   forward(x: Tensor, ctx: AttentionContext): AttentionOutput;
 }
 
-/** The layer's Linear projections q, k, v, out (with bias), and the head split of model.md. */
+/** The layer's Linear projections q, k, v, out (with bias), and the head split (docs/models.md "Notation"). */
 export class Projections {
   readonly q: Linear;
   readonly k: Linear;

@@ -1,5 +1,5 @@
 /**
- * Nyströmformer attention (Xiong et al. 2021; model.md). Per head, with segment-mean landmarks
+ * Nyströmformer attention (Xiong et al. 2021; docs/models.md "Nyströmformer"). Per head, with segment-mean landmarks
  * Q̃, K̃ of the masked Q and K (landmarks.ts):
  *   out = (K1 · Z) · (K3 · V) + DConv(V·mask),  Z ≈ K2⁺ (pinv.ts, `pinvIterations` steps).
  * As the reference code (docs/model-contract.md): the masked Q and K are used everywhere after

@@ -2,7 +2,7 @@
  * Iterative Moore–Penrose pseudo-inverse of Nyströmformer (Xiong et al. 2021, Lemma 1).
  *
  * Paper and reference code: Z_{j+1} = ¼ Z_j (13I − A Z_j (15I − A Z_j (7I − A Z_j))), A = K2.
- * Initialisation (model.md, both selectable):
+ * Initialisation (docs/models.md "Pseudo-inverse", both selectable):
  *   'per-matrix': Z_0 = Aᵀ / max_j Σ_i |A_ij| per (sample, head);
  *   'global':     the same max over the whole batch and all heads (what the reference code runs).
  * Our readings (docs/model-contract.md): gradients flow through the max (ties share it) and

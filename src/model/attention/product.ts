@@ -1,5 +1,5 @@
 /**
- * The Nyström product shared by Nyströmformer and Proxyformer (model.md):
+ * The Nyström product shared by Nyströmformer and Proxyformer (docs/models.md "The three kernels"):
  *   out = (K1 · Z) · (K3 · V) + DConv(V·mask),   Z ≈ K2⁺,
  * always multiplied in that order, so no n×n matrix is ever formed (linear in n).
  * Decomposed dropout (Proxyformer; our reading of "drops columns of K2"): a 0/1 keep mask r

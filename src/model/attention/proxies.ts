@@ -1,7 +1,7 @@
 /**
  * Proxyformer's proxies and input injection (Lee, Lee & Shin 2024). The paper's words: the
  * landmarks are trainable "proxy tokens" (neural memory) and an input-injection module makes
- * them input-aware. The formulas are OUR RECONSTRUCTION (model.md, docs/model-contract.md):
+ * them input-aware. The formulas are OUR RECONSTRUCTION (docs/models.md "Proxyformer", docs/model-contract.md):
  * - proxyParam 'projected': per layer P ∈ R^{m×d} (`proxies`), Q̃ = q(P_in), K̃ = k(P_in) with the
  *   layer's own Linear projections (bias included); 'per-head': `proxy_q`, `proxy_k` ∈ R^{H×m×d_h}
  *   used directly as Q̃, K̃.

@@ -1,5 +1,5 @@
 /**
- * Proxyformer attention (Lee, Lee & Shin 2024; model.md): the Nyström product with trainable,
+ * Proxyformer attention (Lee, Lee & Shin 2024; docs/models.md "Proxyformer"): the Nyström product with trainable,
  * input-injected proxies as landmarks (proxies.ts), decomposed dropout on the columns of K2 or Z
  * (product.ts), the conv skip, and the contrastive loss on each sample's Q̃, K̃ (losses/).
  * Unlike Nyströmformer, Q and K are not multiplied by the mask (no segment means of them are

@@ -1,5 +1,5 @@
 /**
- * Softmax attention, the exact Transformer (model.md): out = Drop(softmax(s·QKᵀ + keymask)) V
+ * Softmax attention, the exact Transformer (docs/models.md "Softmax attention"): out = Drop(softmax(s·QKᵀ + keymask)) V
  * per head, s = 1/√d_h. Only keys are masked; the dropout site is `layers.i.attn.dropout`
  * [B, H, n, n] with rate `attentionDropout`.
  */

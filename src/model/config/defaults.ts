@@ -4,7 +4,7 @@ import { defaultFor, type Attention, type Task } from './spec';
 
 /**
  * The default config for a task and attention variant: the paper's model (2 layers, d 64,
- * ffn 128, 2 heads, m 128, dropout 0.1) and the LRA schedule of that task (research-notes §1.9).
+ * ffn 128, 2 heads, m 128, dropout 0.1) and the LRA schedule of that task (docs/tasks.md "Paper schedules").
  */
 export function defaultConfig(task: Task = 'listops', attention: Attention = 'proxy'): RunConfig {
   const out: Record<string, unknown> = {};

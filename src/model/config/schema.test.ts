@@ -82,7 +82,7 @@ describe('defaultConfig', () => {
     expect(defaultConfig('image', 'proxy').pinvInit).toBe('per-matrix');
   });
 
-  it('has the LRA schedules of research-notes §1.9', () => {
+  it('has the LRA schedules of docs/tasks.md', () => {
     const row = (t: RunConfig) => [t.seqLen, t.batchSize, t.warmupSteps, t.steps, t.evalEvery, t.evalSteps];
     expect(row(defaultConfig('listops'))).toEqual([2048, 32, 1000, 5000, 50, 62]);
     expect(row(defaultConfig('text'))).toEqual([4096, 32, 8000, 20000, 500, 781]);

@@ -8,7 +8,7 @@
 export const ATTENTIONS = ['softmax', 'nystrom', 'proxy'] as const;
 export type Attention = (typeof ATTENTIONS)[number];
 
-/** The five Long Range Arena tasks (see ../shared/spec/tasks.md for the stand-in corpora). */
+/** The five Long Range Arena tasks (see docs/tasks.md for the stand-in corpora). */
 export const TASKS = ['listops', 'text', 'retrieval', 'image', 'pathfinder'] as const;
 export type Task = (typeof TASKS)[number];
 

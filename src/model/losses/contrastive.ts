@@ -1,7 +1,7 @@
 /**
  * Proxyformer's contrastive losses. The paper states only that a contrastive loss with
  * temperature τ = 0.07 keeps the proxies from being redundant; the two formulas are OUR
- * RECONSTRUCTION (model.md), with normalize(x) = x/‖x‖ over the last axis:
+ * RECONSTRUCTION (docs/models.md "Contrastive loss"), with normalize(x) = x/‖x‖ over the last axis:
  *   qk-infonce: a_i = normalize(Q̃_i), b_i = normalize(K̃_i),
  *               L = −(1/m) Σ_i log( exp(a_i·b_i/τ) / Σ_j exp(a_i·b_j/τ) )
  *   uniformity: z_i = normalize(K̃_i),  L = (1/m) Σ_i log Σ_{j≠i} exp(z_i·z_j/τ)
