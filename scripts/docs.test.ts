@@ -23,7 +23,12 @@ const SELF = 'scripts/docs.test.ts';
 
 /** Tracked files plus new files git does not ignore, that still exist in the working tree (this file aside). */
 function repositoryTextFiles(): string[] {
-  const out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
+  let out: string;
+  try {
+    out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
+  } catch (e) {
+    throw new Error(`the link check takes its file list from git, which failed here (${(e as Error).message}); run it in a git checkout with git installed`);
+  }
   return [...new Set(out.split('\0'))].filter((f) => f !== SELF && SCANNED.test(f) && existsSync(join(ROOT, f))).sort();
 }
 
