@@ -12,7 +12,7 @@
  * - Input checks name the op, the buffer and the sizes; the device's own validation errors are
  *   turned into exceptions at the next `read()`.
  */
-import type { AdamWParams, Backend, BinaryOp, Buf, DType, Dims4, MatmulParams, MemoryCategory, MemoryReport, ReduceOp, UnaryGradOp, UnaryOp } from '../backend';
+import type { AdamWParams, Backend, BinaryOp, Buf, BufferLimits, DType, Dims4, MatmulParams, MemoryCategory, MemoryReport, ReduceOp, UnaryGradOp, UnaryOp } from '../backend';
 import type { GpuContext } from './device';
 import { Dispatcher } from './dispatcher';
 import { GpuValidationError } from './errors';
@@ -49,6 +49,7 @@ export class WebGpuBackend implements Backend {
   private readonly recorder: Recorder;
   private readonly reused: 'uninitialized' | 'zeroed' | 'poisoned';
   private readonly d: Dispatcher;
+  private readonly bufferLimits: BufferLimits;
   private errorsSeen = 0;
 
   constructor(
@@ -62,7 +63,8 @@ export class WebGpuBackend implements Backend {
     this.matmulChoice = o.matmulChoice;
     this.reused = o.reused;
     const lim = this.device.limits;
-    this.pool = new BufferPool(this.device, { maxStorageBufferBindingSize: lim.maxStorageBufferBindingSize, maxBufferSize: lim.maxBufferSize });
+    this.bufferLimits = Object.freeze({ maxStorageBufferBindingSize: lim.maxStorageBufferBindingSize, maxBufferSize: lim.maxBufferSize });
+    this.pool = new BufferPool(this.device, this.bufferLimits);
     this.timer = new KernelTimer(this.device, this.pool, o.timing);
     this.recorder = new Recorder(this.device, this.pool, this.timer, o.uniformSlots);
     this.d = new Dispatcher(this.pool, this.recorder, o.dispatch);
@@ -81,6 +83,11 @@ export class WebGpuBackend implements Backend {
   /** How many zero fills were recorded as buffer clears instead of dispatches. */
   get clearCount(): number {
     return this.recorder.clears;
+  }
+
+  /** The device's per-buffer limits (the model checks its largest buffer against them). */
+  limits(): BufferLimits {
+    return this.bufferLimits;
   }
 
   /** The matrix-product kernel this backend uses for `p`. */
