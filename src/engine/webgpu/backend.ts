@@ -31,6 +31,7 @@ import { resolveOptions, type WebGpuBackendOptions } from './options';
 import { BufferPool } from './pool';
 import { Recorder } from './recorder';
 import { KernelTimer, type TimingReport } from './timing';
+import { readBack, uploadArray } from './transfer';
 
 export type { WebGpuBackendOptions } from './options';
 
@@ -118,30 +119,16 @@ export class WebGpuBackend implements Backend {
     if (!Number.isInteger(elementOffset) || elementOffset < 0 || elementOffset + data.length > b.size)
       throw new Error(`write: ${data.length} elements at offset ${elementOffset} do not fit buffer "${b.label}" of ${b.size}`);
     if (data.length === 0) return;
-    let typed: Float32Array | Int32Array;
-    if (b.dtype === 'i32') {
-      for (let i = 0; i < data.length; i++) if (!Number.isInteger(data[i])) throw new Error(`write: buffer "${b.label}" is i32 but element ${i} is ${data[i]}`);
-      typed = data instanceof Int32Array ? data : Int32Array.from(data);
-    } else {
-      typed = data instanceof Float32Array ? data : Float32Array.from(data);
-    }
+    const typed = uploadArray(b, data);
     // Earlier kernels may read this buffer: submit them before the queue write lands.
     this.flush();
     this.device.queue.writeBuffer(e.buffer, elementOffset * 4, typed.buffer, typed.byteOffset, typed.byteLength);
   }
 
   async read(b: Buf): Promise<Float32Array | Int32Array> {
-    const e = this.pool.entry(b, 'read');
-    const bytes = b.size * 4;
-    const staging = this.pool.acquireStaging(bytes, b.label);
-    this.recorder.copy(e.buffer, staging, bytes);
-    this.flush();
-    await staging.mapAsync(GPUMapMode.READ, 0, bytes);
-    const copied = staging.getMappedRange(0, bytes).slice(0);
-    staging.unmap();
-    this.pool.releaseStaging(staging);
+    const data = await readBack(this.pool, this.recorder, b);
     this.throwNewErrors(`read "${b.label}"`);
-    return b.dtype === 'i32' ? new Int32Array(copied) : new Float32Array(copied);
+    return data;
   }
 
   memory(): MemoryReport {
