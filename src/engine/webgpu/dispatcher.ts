@@ -23,6 +23,16 @@ export function rowWorkgroup(cols: number): number {
   return w;
 }
 
+const ROW_CONSTANTS = new Map<number, Record<string, number>>();
+
+/** `{ WG: rowWorkgroup(cols) }`, built once per workgroup size, so a dispatch allocates none. */
+export function rowConstants(cols: number): Record<string, number> {
+  const wg = rowWorkgroup(cols);
+  let c = ROW_CONSTANTS.get(wg);
+  if (!c) ROW_CONSTANTS.set(wg, (c = Object.freeze({ WG: wg })));
+  return c;
+}
+
 /**
  * Rows per chunk for a two-stage reduction over `len` rows with `blocks` workgroups per chunk:
  * about `target` workgroups in all (1024 fills a large GPU), at least `minChunk` rows per chunk.

@@ -1,6 +1,6 @@
 /** LayerNorm over the last axis and its backward (dx per row; dgamma, dbeta in two stages). */
 import type { Buf } from '../../backend';
-import { NO_CONSTANTS, WG, chunking, rowWorkgroup, type Dispatcher } from '../dispatcher';
+import { NO_CONSTANTS, WG, chunking, rowConstants, type Dispatcher } from '../dispatcher';
 import { kernel, shader } from '../shader';
 import { uniforms } from '../uniforms';
 import layerNormWgsl from './layerNorm.wgsl?raw';
@@ -35,7 +35,7 @@ export function layerNorm(d: Dispatcher, x: Buf, gamma: Buf, beta: Buf, out: Buf
   const values = { rows, cols, eps };
   const bufs = [x, gamma, beta, out, mean, rstd];
   if (d.serialRows) d.run(op, FORWARD_SERIAL, NO_CONSTANTS, values, bufs, d.grid1(Math.ceil(rows / SERIAL_ROWS), op));
-  else d.run(op, FORWARD, { WG: rowWorkgroup(cols) }, values, bufs, d.grid1(rows, op));
+  else d.run(op, FORWARD, rowConstants(cols), values, bufs, d.grid1(rows, op));
 }
 
 export function layerNormBackward(d: Dispatcher, x: Buf, gamma: Buf, mean: Buf, rstd: Buf, dy: Buf, dx: Buf, dgamma: Buf, dbeta: Buf, rows: number, cols: number, accumulateDx: boolean): void {
@@ -46,7 +46,7 @@ export function layerNormBackward(d: Dispatcher, x: Buf, gamma: Buf, mean: Buf, 
   const dxValues = { rows, cols, acc: accumulateDx ? 1 : 0 };
   const dxBufs = [x, gamma, mean, rstd, dy, dx];
   if (d.serialRows) d.run(op, DX_SERIAL, NO_CONSTANTS, dxValues, dxBufs, d.grid1(Math.ceil(rows / SERIAL_ROWS), op));
-  else d.run(op, DX, { WG: rowWorkgroup(cols) }, dxValues, dxBufs, d.grid1(rows, op));
+  else d.run(op, DX, rowConstants(cols), dxValues, dxBufs, d.grid1(rows, op));
   // dgamma, dbeta: chunk partials over rows, then one ordered sum per column (no atomics).
   const { chunk, chunks } = chunking(rows, Math.ceil(cols / 64), 64, d.reductionTarget);
   const part = d.partials(chunks * 2 * cols);

@@ -12,6 +12,16 @@ import specialWgsl from './special.wgsl?raw';
 
 export const REDUCE_OPS: Record<ReduceOp, number> = { sum: 0, max: 1, sumsq: 2, maxabs: 3 };
 const OP_CONSTANTS = Object.fromEntries(Object.entries(REDUCE_OPS).map(([k, v]) => [k, { OP: v }])) as Record<ReduceOp, { OP: number }>;
+const ROW_CONSTANTS = new Map<number, Record<string, number>>();
+
+/** `{ OP, WG }` of the row kernel, built once per (op, workgroup size), so a dispatch allocates none. */
+function rowConstants(op: ReduceOp, len: number): Record<string, number> {
+  const wg = rowWorkgroup(len);
+  const key = REDUCE_OPS[op] * 1024 + wg;
+  let c = ROW_CONSTANTS.get(key);
+  if (!c) ROW_CONSTANTS.set(key, (c = Object.freeze({ OP: REDUCE_OPS[op], WG: wg })));
+  return c;
+}
 
 /** `chunk` is read by the partial (stage-one) kernels only. */
 const reduceShader = shader('reduce', uniforms({ outer: 'u32', len: 'u32', inner: 'u32', alpha: 'f32', acc: 'u32', chunk: 'u32' }, { chunk: 0 }), reduceWgsl, [specialWgsl]);
@@ -32,7 +42,7 @@ export function reduce(d: Dispatcher, op: ReduceOp, x: Buf, out: Buf, outer: num
   // two stages (chunk partials, then their combination) for few outputs over a long strided
   // axis (bias gradients); otherwise one invocation per output walks its column.
   if (inner === 1 && len >= 64 && !d.serialRows) {
-    d.run(name, ROWS, { OP: REDUCE_OPS[op], WG: rowWorkgroup(len) }, { outer, len, inner, alpha, acc }, [x, out], d.grid1(outer, name));
+    d.run(name, ROWS, rowConstants(op, len), { outer, len, inner, alpha, acc }, [x, out], d.grid1(outer, name));
   } else if (outer * inner < 4096 && len >= 256) {
     const { chunk, chunks } = chunking(len, outer * Math.ceil(inner / 64), 64, d.reductionTarget);
     const part = d.partials(outer * chunks * inner);
@@ -61,5 +71,5 @@ export function sumChunks(d: Dispatcher, op: string, part: PoolEntry, out: Buf, 
 
 /** out[0] (+)= Σ part[0..n), one workgroup with a barrier tree sum. */
 export function sumRow(d: Dispatcher, op: string, part: PoolEntry, out: Buf, n: number, accumulate: boolean): void {
-  d.run(op, ROWS, { OP: REDUCE_OPS.sum, WG: rowWorkgroup(n) }, { outer: 1, len: n, inner: 1, alpha: 1, acc: accumulate ? 1 : 0 }, [part, out], [1, 1, 1]);
+  d.run(op, ROWS, rowConstants('sum', n), { outer: 1, len: n, inner: 1, alpha: 1, acc: accumulate ? 1 : 0 }, [part, out], [1, 1, 1]);
 }

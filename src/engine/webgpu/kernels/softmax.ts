@@ -1,6 +1,6 @@
 /** Row softmax and its backward, and the fused log-softmax + negative log-likelihood. */
 import type { Buf } from '../../backend';
-import { NO_CONSTANTS, rowWorkgroup, type Dispatcher } from '../dispatcher';
+import { NO_CONSTANTS, rowConstants, type Dispatcher } from '../dispatcher';
 import { kernel, shader } from '../shader';
 import { uniforms } from '../uniforms';
 import crossEntropyWgsl from './crossEntropy.wgsl?raw';
@@ -26,7 +26,7 @@ export function softmax(d: Dispatcher, x: Buf, out: Buf, rows: number, cols: num
   d.need('softmax', out, rows * cols);
   const values = { rows, cols, acc: 0 };
   if (d.serialRows) d.run('softmax', SOFTMAX_SERIAL, NO_CONSTANTS, values, [x, out], d.grid1(Math.ceil(rows / SERIAL_ROWS), 'softmax'));
-  else d.run('softmax', SOFTMAX, { WG: rowWorkgroup(cols) }, values, [x, out], d.grid1(rows, 'softmax'));
+  else d.run('softmax', SOFTMAX, rowConstants(cols), values, [x, out], d.grid1(rows, 'softmax'));
 }
 
 export function softmaxBackward(d: Dispatcher, y: Buf, dy: Buf, dx: Buf, rows: number, cols: number, accumulate: boolean): void {
@@ -36,7 +36,7 @@ export function softmaxBackward(d: Dispatcher, y: Buf, dy: Buf, dx: Buf, rows: n
   d.need(op, dx, rows * cols);
   const values = { rows, cols, acc: accumulate ? 1 : 0 };
   if (d.serialRows) d.run(op, SOFTMAX_BACKWARD_SERIAL, NO_CONSTANTS, values, [y, dy, dx], d.grid1(Math.ceil(rows / SERIAL_ROWS), op));
-  else d.run(op, SOFTMAX_BACKWARD, { WG: rowWorkgroup(cols) }, values, [y, dy, dx], d.grid1(rows, op));
+  else d.run(op, SOFTMAX_BACKWARD, rowConstants(cols), values, [y, dy, dx], d.grid1(rows, op));
 }
 
 export function crossEntropy(d: Dispatcher, logits: Buf, labels: Buf, lossRows: Buf, dlogits: Buf | null, rows: number, classes: number, gradScale: number): void {
@@ -45,7 +45,7 @@ export function crossEntropy(d: Dispatcher, logits: Buf, labels: Buf, lossRows: 
   d.need(op, labels, rows, 'i32');
   d.need(op, lossRows, rows);
   const values = { rows, classes, gradScale };
-  const c = { WG: rowWorkgroup(classes) };
+  const c = rowConstants(classes);
   if (dlogits) {
     d.need(op, dlogits, rows * classes);
     d.run(op, CE_GRAD, c, values, [logits, labels, lossRows, dlogits], d.grid1(rows, op));
