@@ -1,7 +1,8 @@
 /**
  * Records dispatches into one command encoder and one compute pass, and submits them on
- * `flush()`. Per-dispatch scalars go into a preallocated uniform ring (256-byte slots, bound
- * with dynamic offsets) that is uploaded once per flush and reused: no allocation per step.
+ * `flush()`. Per-dispatch scalars, packed by name as the kernel's shader declares them
+ * (`uniforms.ts`), go into a preallocated uniform ring (256-byte slots, bound with dynamic
+ * offsets) that is uploaded once per flush and reused: no buffer allocation per step.
  * When a step records more dispatches than the ring has slots, the recorded part is submitted
  * and the ring starts over; queue order keeps that correct. With kernel timing on, every
  * dispatch gets its own pass carrying timestamp writes.

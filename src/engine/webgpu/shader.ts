@@ -9,7 +9,7 @@
  * The pipeline cache builds explicit layouts from the bindings, so every dispatch uses one
  * uniform buffer with a dynamic offset.
  */
-import type { UniformLayout, UniformType } from './uniforms';
+import type { UniformLayout } from './uniforms';
 
 /** 'r' = read-only storage, 'w' = read-write storage. */
 export type Access = 'r' | 'w';
@@ -34,9 +34,6 @@ export interface Kernel<L extends UniformLayout = UniformLayout> {
   /** The bindings as one string ('rrw'): the bind-group layout's key. */
   readonly signature: string;
 }
-
-/** The values a kernel's dispatch passes, by field name. */
-export type ValuesOf<L> = L extends UniformLayout<Record<string, UniformType>, string> ? Parameters<L['pack']>[2] : never;
 
 /**
  * A shader from its source and the snippets it calls (prepended in order); the source must not
