@@ -78,10 +78,26 @@ export interface AdamWParams {
   step: number;
 }
 
+/**
+ * The largest single buffer a backend can hold, as WebGPU names the two limits (a subset of
+ * `GPUSupportedLimits`): one storage binding cannot exceed `maxStorageBufferBindingSize` bytes,
+ * one buffer cannot exceed `maxBufferSize` bytes. A model checks its largest buffer against
+ * these before it allocates anything.
+ */
+export interface BufferLimits {
+  readonly maxStorageBufferBindingSize: number;
+  readonly maxBufferSize: number;
+}
+
 export interface Backend {
   readonly kind: 'cpu' | 'webgpu';
   /** For the badge and every reported figure, e.g. "CPU reference (float64)" or "WebGPU · swiftshader (software)". */
   readonly label: string;
+  /**
+   * The per-buffer size limits of the device, or null when the backend has none to check (the
+   * CPU reference: a config too large for memory fails at allocation instead).
+   */
+  limits(): BufferLimits | null;
 
   // ---------- memory ----------
   alloc(size: number, dtype: DType, category: MemoryCategory, label: string): Buf;
@@ -127,8 +143,7 @@ export interface Backend {
   unaryGrad(op: UnaryGradOp, x: Buf, dy: Buf, dx: Buf, accumulate: boolean): void;
   /** x viewed as [outer, len, inner]: out[o, i] (+)= alpha · reduce_l x[o, l, i]. */
   reduce(op: ReduceOp, x: Buf, out: Buf, outer: number, len: number, inner: number, alpha: number, accumulate: boolean): void;
-  // ADDED (engine core): the gradient of a max reduction, which the Nyström "global"
-  // pseudo-inverse init needs (Z0 = Aᵀ / max_j Σ_i |A_ij|, gradients flow through the max).
+  // The gradient of a max reduction, which the Nyström "global" pseudo-inverse init needs (Z0 = Aᵀ / max_j Σ_i |A_ij|, gradients flow through the max).
   // x viewed as [outer, len, inner], y = reduce('max') of x as [outer, inner]:
   // dx[o, l, i] (+)= (x[o, l, i] == y[o, i]) ? dy[o, i] / ties(o, i) : 0 — torch.amax semantics
   // (ties share the gradient evenly). No compare/select kernel exists to compose it from.

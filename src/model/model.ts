@@ -26,7 +26,7 @@ import { computeViews, type ModelViews } from './views';
 import type { ForwardOptions, ForwardResult, HotSettings, LayerViewTensors, ModelBatch } from './types';
 
 export interface BuildOptions {
-  /** Device limits for the size check; by default read from a WebGPU backend's device. */
+  /** Device limits for the size check; by default the backend's own (`Backend.limits()`; none on the CPU). */
   limits?: DeviceLimits;
   /** Batch size for the size check (default: the config's, else 1). */
   batchSize?: number;
@@ -55,11 +55,6 @@ export interface Model {
   dispose(): void;
 }
 
-function deviceLimits(backend: Backend): DeviceLimits | undefined {
-  const limits = (backend as { ctx?: { device?: { limits?: DeviceLimits } } }).ctx?.device?.limits;
-  return limits ? { maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize, maxBufferSize: limits.maxBufferSize } : undefined;
-}
-
 function createAttention(c: ModelConfig, hot: HotSettings, scope: ReturnType<ParameterStore['under']>, init: Initialiser, faults: BuildOptions['faults']): AttentionModule {
   const pinv = { landmarks: c.landmarks, pinvIterations: c.pinvIterations, pinvInit: c.pinvInit, transposeKernel2: faults?.transposeKernel2 };
   if (c.attention === 'softmax') return new SoftmaxAttention(scope, c.dModel, c.heads, hot, init);
@@ -72,7 +67,7 @@ function createAttention(c: ModelConfig, hot: HotSettings, scope: ReturnType<Par
 /** Build the model; refuses an invalid config with the config validator's messages (ModelConfigError). */
 export function buildModel(backend: Backend, config: ModelConfig | RunConfig, initSeed: number, options: BuildOptions = {}): Model {
   const batchSize = options.batchSize ?? (config as Partial<RunConfig>).batchSize ?? 1;
-  const c = checkModelConfig(config, { limits: options.limits ?? deviceLimits(backend), batchSize });
+  const c = checkModelConfig(config, { limits: options.limits ?? backend.limits() ?? undefined, batchSize });
   const hot: HotSettings = { dropout: c.dropout, attentionDropout: c.attentionDropout, contrastiveWeight: c.contrastiveWeight, contrastiveTemperature: c.contrastiveTemperature, decomposedDropoutRate: c.decomposedDropoutRate };
   const store = new ParameterStore(backend);
   const init = new Initialiser(initSeed);

@@ -37,6 +37,11 @@ export class CpuBackend implements Backend {
     return a;
   }
 
+  /** No device limits: the CPU reference checks no buffer size up front (a config too large fails at allocation). */
+  limits(): null {
+    return null;
+  }
+
   // ---------- memory ----------
   alloc(size: number, dtype: DType, category: MemoryCategory, label: string): Buf {
     return this.pool.alloc(size, dtype, category, label);
@@ -101,7 +106,7 @@ export class CpuBackend implements Backend {
   reduce(op: ReduceOp, x: Buf, out: Buf, outer: number, len: number, inner: number, alpha: number, accumulate: boolean): void {
     K.reduce(op, this.arr(x, `reduce ${op}`, outer * len * inner), this.arr(out, `reduce ${op}`, outer * inner), outer, len, inner, alpha, accumulate);
   }
-  // ADDED: the gradient of a max reduction (torch.amax semantics: ties share the gradient evenly).
+  // The gradient of a max reduction (torch.amax semantics: ties share the gradient evenly).
   reduceMaxBackward(x: Buf, y: Buf, dy: Buf, dx: Buf, outer: number, len: number, inner: number, accumulate: boolean): void {
     const op = 'reduceMaxBackward';
     K.reduceMaxBackward(this.arr(x, op, outer * len * inner), this.arr(y, op, outer * inner), this.arr(dy, op, outer * inner), this.arr(dx, op, outer * len * inner), outer, len, inner, accumulate);

@@ -32,6 +32,10 @@ describe('CpuPool through CpuBackend', () => {
     be.free(a);
   });
 
+  it('has no device limits to check a config against (limits() is null)', () => {
+    expect(new CpuBackend('f32').limits()).toBeNull();
+  });
+
   it('counts float64 buffers at 8 bytes', () => {
     const be = new CpuBackend('f64');
     be.alloc(3, 'f32', 'optimizer', 'm');

@@ -1,10 +1,10 @@
 /**
  * Shader modules, pipelines and bind groups, each created once and cached: a pipeline per
- * (entry point, override constants), an explicit layout per binding signature (the uniform at
+ * (kernel, override constants), an explicit layout per binding signature (the uniform at
  * binding 0 with a dynamic offset, then the kernel's storage buffers), and bind groups by the
  * pool's stable buffer keys.
  */
-import { MODULES, type KernelDef, type ModuleName } from './kernels';
+import type { Kernel, Shader } from './shader';
 import type { PoolEntry } from './pool';
 
 interface Layout {
@@ -16,7 +16,7 @@ interface Layout {
 const MAX_BIND_GROUPS = 16384;
 
 export class PipelineCache {
-  private readonly modules = new Map<ModuleName, GPUShaderModule>();
+  private readonly modules = new Map<Shader, GPUShaderModule>();
   private readonly pipelines = new Map<string, GPUComputePipeline>();
   private readonly layouts = new Map<string, Layout>();
   private readonly bindGroups = new Map<string, GPUBindGroup>();
@@ -29,7 +29,7 @@ export class PipelineCache {
   ) {}
 
   /** The pipeline of `def` with these override constants. */
-  pipeline(def: KernelDef, constants: Record<string, number>): GPUComputePipeline {
+  pipeline(def: Kernel, constants: Record<string, number>): GPUComputePipeline {
     // Looked up on every dispatch: a key built without sorting or intermediate arrays. Call
     // sites always list their constants in one order, so insertion order identifies them.
     let ck = '';
@@ -38,9 +38,9 @@ export class PipelineCache {
     let p = this.pipelines.get(key);
     if (!p) {
       p = this.device.createComputePipeline({
-        label: `${def.module}.${def.entry}(${ck.slice(0, -1)})`,
+        label: `${def.shader.name}.${def.entry}(${ck.slice(0, -1)})`,
         layout: this.layout(def).pl,
-        compute: { module: this.module(def.module), entryPoint: def.entry, constants },
+        compute: { module: this.module(def.shader), entryPoint: def.entry, constants },
       });
       this.pipelines.set(key, p);
     }
@@ -48,7 +48,7 @@ export class PipelineCache {
   }
 
   /** A bind group of the uniform ring and the pool entries' buffers, in binding order, for `def`. */
-  bindGroup(def: KernelDef, entries: readonly PoolEntry[]): GPUBindGroup {
+  bindGroup(def: Kernel, entries: readonly PoolEntry[]): GPUBindGroup {
     let key = def.signature;
     for (let i = 0; i < entries.length; i++) key += `:${entries[i].key}`;
     let g = this.bindGroups.get(key);
@@ -79,17 +79,17 @@ export class PipelineCache {
     this.modules.clear();
   }
 
-  private module(name: ModuleName): GPUShaderModule {
-    let m = this.modules.get(name);
+  private module(s: Shader): GPUShaderModule {
+    let m = this.modules.get(s);
     if (!m) {
-      m = this.device.createShaderModule({ label: `${name}.wgsl`, code: MODULES[name] });
-      this.modules.set(name, m);
+      m = this.device.createShaderModule({ label: `${s.name}.wgsl`, code: s.code });
+      this.modules.set(s, m);
     }
     return m;
   }
 
-  private layout(def: KernelDef): Layout {
-    const sig = def.bindings.join('');
+  private layout(def: Kernel): Layout {
+    const sig = def.signature;
     let l = this.layouts.get(sig);
     if (!l) {
       const entries: GPUBindGroupLayoutEntry[] = [

@@ -204,6 +204,12 @@ describe('trim', () => {
 });
 
 describe('errors', () => {
+  it("reports the device's per-buffer limits through the Backend contract (what the model's size check reads)", () => {
+    const lim = ctx.device.limits;
+    expect(gpu.limits()).toEqual({ maxStorageBufferBindingSize: lim.maxStorageBufferBindingSize, maxBufferSize: lim.maxBufferSize });
+    expect(gpu.limits().maxStorageBufferBindingSize).toBeGreaterThan(0);
+  });
+
   it('refuses a buffer beyond the device binding limit, naming have, need and the label', () => {
     const have = ctx.device.limits.maxStorageBufferBindingSize;
     const elements = have / 4 + 1;

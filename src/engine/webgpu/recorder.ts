@@ -1,21 +1,19 @@
 /**
  * Records dispatches into one command encoder and one compute pass, and submits them on
- * `flush()`. Per-dispatch scalars go into a preallocated uniform ring (256-byte slots, bound
- * with dynamic offsets) that is uploaded once per flush and reused: no allocation per step.
+ * `flush()`. Per-dispatch scalars, packed by name as the kernel's shader declares them
+ * (`uniforms.ts`), go into a preallocated uniform ring (256-byte slots, bound with dynamic
+ * offsets) that is uploaded once per flush and reused: no buffer allocation per step.
  * When a step records more dispatches than the ring has slots, the recorded part is submitted
  * and the ring starts over; queue order keeps that correct. With kernel timing on, every
  * dispatch gets its own pass carrying timestamp writes.
  */
-import type { KernelDef } from './kernels';
 import { PipelineCache } from './pipelines';
 import type { BufferPool, PoolEntry } from './pool';
+import type { Kernel } from './shader';
 import type { KernelTimer } from './timing';
 
 /** Bytes per uniform slot: the WebGPU default `minUniformBufferOffsetAlignment`. */
 export const SLOT_BYTES = 256;
-
-/** One parameter word of a uniform: u = u32, i = i32, f = f32. */
-export type Word = ['u' | 'i' | 'f', number];
 
 export class Recorder {
   readonly pipelines: PipelineCache;
@@ -44,8 +42,8 @@ export class Recorder {
     this.pipelines = new PipelineCache(device, this.uniform, SLOT_BYTES);
   }
 
-  /** Record one dispatch of `def`: `words` into the next uniform slot, `entries` bound in order. */
-  dispatch(opName: string, def: KernelDef, constants: Record<string, number>, words: readonly Word[], entries: readonly PoolEntry[], grid: readonly number[]): void {
+  /** Record one dispatch of `def`: `values` packed into the next uniform slot, `entries` bound in order. */
+  dispatch<K extends Kernel>(opName: string, def: K, constants: Record<string, number>, values: Parameters<K['shader']['uniforms']['pack']>[2], entries: readonly PoolEntry[], grid: readonly number[]): void {
     if (entries.length !== def.bindings.length) throw new Error(`${opName}: kernel ${def.entry} takes ${def.bindings.length} buffers, got ${entries.length}`);
     // WebGPU rejects a buffer bound twice in one dispatch when either binding is writable.
     for (let i = 0; i < entries.length; i++)
@@ -54,19 +52,11 @@ export class Recorder {
           throw new Error(
             `${opName}: buffer "${entries[i].buffer.label.replace(/^\w+:/, '')}" is passed as both an input and an output; this kernel cannot run in place — use a separate output buffer`,
           );
-    if (words.length * 4 > SLOT_BYTES) throw new Error(`${opName}: ${words.length} parameter words do not fit a ${SLOT_BYTES}-byte uniform slot`);
+    const layout = def.shader.uniforms;
+    if (layout.bytes > SLOT_BYTES) throw new Error(`${opName}: the ${layout.bytes}-byte uniforms of ${def.shader.name} do not fit a ${SLOT_BYTES}-byte uniform slot`);
     if (this.slotsUsed === this.slots || (this.timer.enabled && this.timer.full)) this.flush();
     const base = this.slotsUsed * SLOT_BYTES;
-    const view = this.uniformView;
-    for (let i = 0; i < words.length; i++) {
-      const [t, v] = words[i];
-      if (t === 'f') view.setFloat32(base + 4 * i, v, true);
-      else if (t === 'i') view.setInt32(base + 4 * i, v, true);
-      else {
-        if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new Error(`${opName}: parameter ${i} = ${v} is not a u32`);
-        view.setUint32(base + 4 * i, v, true);
-      }
-    }
+    layout.pack(this.uniformView, base, values, opName);
     this.slotsUsed++;
     const pipeline = this.pipelines.pipeline(def, constants);
     const bindGroup = this.pipelines.bindGroup(def, entries);

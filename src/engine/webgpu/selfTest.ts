@@ -6,6 +6,10 @@
 import axpyWgsl from './kernels/axpy.wgsl?raw';
 import { axpy } from '../cpu/axpy';
 import { withErrorScopes } from './device';
+import { shader } from './shader';
+import { uniforms } from './uniforms';
+
+const AXPY = shader('axpy', uniforms({ n: 'u32', alpha: 'f32' }), axpyWgsl);
 
 export interface SelfTestResult {
   ok: boolean;
@@ -33,15 +37,14 @@ export async function runComputeSelfTest(device: GPUDevice, n = 4099, alpha = 1.
   const result = await withErrorScopes(device, () => {
     const params = device.createBuffer({ label: 'selftest.params', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     const params32 = new ArrayBuffer(16);
-    new Uint32Array(params32, 0, 1)[0] = n;
-    new Float32Array(params32, 4, 1)[0] = alpha;
+    AXPY.uniforms.pack(new DataView(params32), 0, { n, alpha }, 'selfTest');
     device.queue.writeBuffer(params, 0, params32);
     const xb = device.createBuffer({ label: 'selftest.x', size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
     const yb = device.createBuffer({ label: 'selftest.y', size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
     const readback = device.createBuffer({ label: 'selftest.readback', size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     device.queue.writeBuffer(xb, 0, x);
     device.queue.writeBuffer(yb, 0, y);
-    const module = device.createShaderModule({ label: 'axpy.wgsl', code: axpyWgsl });
+    const module = device.createShaderModule({ label: 'axpy.wgsl', code: AXPY.code });
     const pipeline = device.createComputePipeline({ label: 'axpy', layout: 'auto', compute: { module, entryPoint: 'main', constants: { WG: 64 } } });
     const bind = device.createBindGroup({
       label: 'selftest.bind',

@@ -2,9 +2,9 @@
 // self-test dispatches it to prove that compute, buffers and read-back all work.
 override WG: u32 = 64u;
 
-struct Params { n: u32, alpha: f32 }
+// The uniform struct P is generated from the uniforms() declaration in selfTest.ts.
 
-@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(0) var<uniform> params: P;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 

@@ -3,11 +3,7 @@
 override WG: u32 = 256u;
 override OP: u32 = 0u;
 
-struct P {
-  total: u32, s1: u32, s2: u32, s3: u32,
-  a0: u32, a1: u32, a2: u32, a3: u32,
-  b0: u32, b1: u32, b2: u32, b3: u32,
-}
+// The uniform struct P is generated from the uniforms() declaration in elementwise.ts.
 
 @group(0) @binding(0) var<uniform> p: P;
 @group(0) @binding(1) var<storage, read> a: array<f32>;

@@ -5,12 +5,7 @@
 override WG: u32 = 256u;
 override FLOAT_MATH: bool = true;
 
-struct P {
-  total: u32, s1: u32, s2: u32, s3: u32,
-  a0: u32, a1: u32, a2: u32, a3: u32,
-  d0: u32, d1: u32, d2: u32, d3: u32,
-  soff: u32, doff: u32, alpha: f32, acc: u32,
-}
+// The uniform struct P is generated from the uniforms() declaration in copy.ts.
 
 @group(0) @binding(0) var<uniform> p: P;
 @group(0) @binding(1) var<storage, read> src: array<u32>;

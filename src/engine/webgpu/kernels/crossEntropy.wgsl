@@ -4,7 +4,7 @@
 // NaN gradients), which checkFinite reports.
 override WG: u32 = 256u;
 
-struct P { rows: u32, classes: u32, gradScale: f32 }
+// The uniform struct P is generated from the uniforms() declaration in softmax.ts.
 
 @group(0) @binding(0) var<uniform> p: P;
 @group(0) @binding(1) var<storage, read> logits: array<f32>;

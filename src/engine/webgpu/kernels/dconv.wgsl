@@ -8,7 +8,7 @@
 //             part[chunk, h·k + j]; the backend's reduce then adds the chunks in order into dw.
 override WG: u32 = 256u;
 
-struct P { bh: u32, heads: u32, n: u32, d: u32, k: u32, pad: u32, acc: u32, chunk: u32 }
+// The uniform struct P is generated from the uniforms() declaration in dconv.ts.
 
 @group(0) @binding(0) var<uniform> p: P;
 @group(0) @binding(1) var<storage, read> x: array<f32>;

@@ -3,7 +3,7 @@
 // the same comparison as the CPU reference, so the masks are bit-identical.
 override WG: u32 = 256u;
 
-struct P { n: u32, seed: u32, offset: u32, p: f32, scale: f32 }
+// The uniform struct P is generated from the uniforms() declaration in dropout.ts.
 
 @group(0) @binding(0) var<uniform> prm: P;
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;

@@ -10,7 +10,7 @@
 //                into dtable. Same sums, `chunks` times more parallel, still deterministic.
 override WG: u32 = 256u;
 
-struct P { count: u32, dim: u32, vocab: u32, parts: u32, chunk: u32 }
+// The uniform struct P is generated from the uniforms() declaration in embedding.ts.
 
 @group(0) @binding(0) var<uniform> p: P;
 @group(0) @binding(1) var<storage, read> table: array<f32>;

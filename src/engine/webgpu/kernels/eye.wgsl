@@ -1,7 +1,7 @@
 // eye: out[b] = scale·I for each of `batch` m×m matrices (every element written).
 override WG: u32 = 256u;
 
-struct P { n: u32, m: u32, scale: f32 }
+// The uniform struct P is generated from the uniforms() declaration in copy.ts.
 
 @group(0) @binding(0) var<uniform> p: P;
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;

@@ -2,7 +2,7 @@
 // f32 and i32 buffers alike. 1-D index over a 2-D grid of workgroups (65535 per dimension).
 override WG: u32 = 256u;
 
-struct P { n: u32, bits: u32 }
+// The uniform struct P is generated from the uniforms() declaration in copy.ts.
 
 @group(0) @binding(0) var<uniform> p: P;
 @group(0) @binding(1) var<storage, read_write> out: array<u32>;

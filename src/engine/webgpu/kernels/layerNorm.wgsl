@@ -9,7 +9,7 @@
 //                 invocation per column adds the chunks in order.
 override WG: u32 = 256u;
 
-struct P { rows: u32, cols: u32, eps: f32, acc: u32, chunk: u32, chunks: u32 }
+// The uniform struct P is generated from the uniforms() declaration in layerNorm.ts.
 
 @group(0) @binding(0) var<uniform> p: P;
 @group(0) @binding(1) var<storage, read> x: array<f32>;

@@ -10,11 +10,7 @@
 //                 4×4 outputs per invocation (for real GPUs; slower on SwiftShader).
 // Batch index is workgroup_id.z (at most 65535 products per dispatch; the backend splits more).
 
-struct P {
-  m: u32, n: u32, k: u32, batch0: u32,
-  ai: u32, ak: u32, bk: u32, bj: u32,
-  strideA: u32, strideB: u32, alpha: f32, acc: u32,
-}
+// The uniform struct P is generated from the uniforms() declaration in matmul.ts.
 
 @group(0) @binding(0) var<uniform> p: P;
 @group(0) @binding(1) var<storage, read> a: array<f32>;

@@ -8,11 +8,7 @@
 //   check_finite:     out[0] = marker when any x is NaN or ±Inf (exponent bits all ones).
 override WG: u32 = 256u;
 
-struct P {
-  n: u32, acc: u32, maxNorm: f32, marker: u32,
-  lr: f32, beta1: f32, beta2: f32, eps: f32,
-  wd: f32, bc1: f32, bc2: f32, chunk: u32,
-}
+// The uniform struct P is generated from the uniforms() declaration in optimizer.ts.
 
 @group(0) @binding(0) var<uniform> p: P;
 @group(0) @binding(1) var<storage, read> x: array<f32>;

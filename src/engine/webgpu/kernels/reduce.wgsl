@@ -11,7 +11,7 @@
 override WG: u32 = 256u;
 override OP: u32 = 0u;
 
-struct P { outer: u32, len: u32, inner: u32, alpha: f32, acc: u32, chunk: u32 }
+// The uniform struct P is generated from the uniforms() declaration in reduce.ts.
 
 @group(0) @binding(0) var<uniform> p: P;
 @group(0) @binding(1) var<storage, read> x: array<f32>;

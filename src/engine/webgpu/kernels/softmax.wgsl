@@ -3,7 +3,7 @@
 //   softmax_backward: dx (+)= y ⊙ (dy − Σ_j dy_j y_j)
 override WG: u32 = 256u;
 
-struct P { rows: u32, cols: u32, acc: u32 }
+// The uniform struct P is generated from the uniforms() declaration in softmax.ts.
 
 @group(0) @binding(0) var<uniform> p: P;
 @group(0) @binding(1) var<storage, read> x: array<f32>;

@@ -3,7 +3,7 @@
 override WG: u32 = 256u;
 override OP: u32 = 0u;
 
-struct P { n: u32, acc: u32 }
+// The uniform struct P is generated from the uniforms() declaration in elementwise.ts.
 
 @group(0) @binding(0) var<uniform> p: P;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
