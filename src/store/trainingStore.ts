@@ -6,10 +6,9 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { HOT_KEYS, type ConfigKey, type RunConfig } from '../model/config';
-import { MetricsBuffer } from '../train/metrics';
+import { MetricsBuffer } from '../io/metrics';
 import { isFromWorker, type BackendChoice, type FailureKind, type FromWorker, type RunExport, type RunImport, type RunState, type RunSummary, type ToWorker } from '../train/protocol';
-import { asAttentionViews } from '../ui/views/adapter';
-import type { AttentionViews } from '../ui/views/types';
+import { toAttentionViews, type AttentionViews } from './attentionViews';
 
 /** What the client needs of a Worker (a real one, or a fake in unit tests). */
 export interface WorkerLike {
@@ -363,7 +362,7 @@ export class TrainingClient {
         if (msg.requestId !== s.viewsPending) break; // a stale reply to an older request
         try {
           if (!s.runConfig) throw new Error('no run to attach them to');
-          const views = asAttentionViews(msg.views, { config: s.runConfig, step: s.step });
+          const views = toAttentionViews(msg.views, { config: s.runConfig, step: s.step });
           if (s.runId !== null) recordRedundancy(this.redundancy(s.runId), views);
           set({ views, viewsError: null, viewsPending: null });
         } catch (e) {

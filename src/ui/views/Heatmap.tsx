@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { finiteRange, matrixToRgba, VIRIDIS_LUT } from './colormap';
-import type { Matrix } from './types';
+import type { Matrix } from '../../model/views';
 import { usePixels } from './usePixels';
 
 interface Props {

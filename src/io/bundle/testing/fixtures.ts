@@ -1,6 +1,6 @@
 /** Test fixtures for bundles: tiny validated configs, seeded weights, metrics and optimizer state. */
 import { validateConfig, type RunConfig } from '../../../model/config';
-import { MetricsBuffer } from '../../../train/metrics';
+import { MetricsBuffer } from '../../metrics';
 import { parameterShapes } from '../../onnx/config';
 import type { OptimizerState } from '../optimizer';
 
