@@ -48,7 +48,7 @@ export function toMarkdown(r: SweepResult): string {
     lines.push(...table(['variant', 'mode', 'lengths', 'exponent', 'R²'], r.growth.map((g) => [VARIANT_NAMES[g.variant], g.mode, g.lengths.join(', '), g.fit.exponent.toFixed(2), g.fit.r2.toFixed(3)])), '');
     lines.push('Expected on a GPU at long lengths: about 1 for Nyströmformer and Proxyformer, about 2 for softmax; fixed per-step costs pull short-length fits below that.', '');
   }
-  lines.push('## Targets (issue 9; measured as they are)', '');
+  lines.push('## Targets (measured as they are)', '');
   lines.push(...table(['ratio', 'n', 'measured', 'target', 'met', 'note'], r.targets.map((t) => [t.name, String(t.n), t.measured === null ? '—' : t.measured.toFixed(3), t.target, t.met === null ? '—' : t.met ? 'yes' : 'no', t.note ?? ''])), '');
   if (r.peers.length) {
     lines.push('## Peers on the same adapter (ratio = peer ms ÷ ours; above 1: ours is faster)', '');

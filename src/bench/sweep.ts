@@ -1,5 +1,5 @@
 /**
- * The scaling sweep of issue 9 (browser-safe: it receives a backend, never creates one): for
+ * The scaling sweep (browser-safe: it receives a backend, never creates one): for
  * softmax, Nyströmformer and Proxyformer at the paper preset, over sequence lengths, the time
  * of a full training step (forward, backward, clipping, AdamW: the calls of `Trainer.trainStep`)
  * and of inference alone (noGrad forward), with the engine pool's peak memory per sequence.
@@ -140,7 +140,7 @@ export interface SweepProgress {
   row?: Row;
 }
 
-export const TIMING_NOTE =
+const TIMING_NOTE =
   'wall clock around one step; each sample ends with a read-back (training: the loss, inference: the logits), so GPU time and one read-back round trip are included';
 
 /** Throws unless the options are usable; names the bad value and what is allowed. */
@@ -284,7 +284,7 @@ export async function measure(backend: Backend, variant: Variant, mode: Mode, n:
 }
 
 /** Fit time ∝ n^k per variant and mode over the rows that ran (at least two lengths). */
-export function growthOf(rows: readonly Row[]): GrowthRow[] {
+function growthOf(rows: readonly Row[]): GrowthRow[] {
   const out: GrowthRow[] = [];
   for (const variant of VARIANTS) {
     for (const mode of MODES) {

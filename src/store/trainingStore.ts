@@ -23,7 +23,7 @@ export type WorkerFactory = () => WorkerLike;
 /** The learning-rate factor offered after a non-finite loss ("resume from the last checkpoint with a lower lr"). */
 export const RECOVERY_LR_SCALE = 0.5;
 
-/** Per-kernel GPU time, when the worker reports it (an optional `kernels` message; see the report in issue 7). */
+/** Per-kernel GPU time, when the worker reports it (an optional `kernels` message). */
 export interface KernelTiming {
   name: string;
   ms: number;
@@ -417,7 +417,7 @@ export class TrainingClient {
 }
 
 /** Append the mean off-diagonal cosine of all layers, heads and both landmark sides (Q̃, K̃) of one views reply. */
-export function recordRedundancy(buffer: MetricsBuffer, views: AttentionViews): void {
+function recordRedundancy(buffer: MetricsBuffer, views: AttentionViews): void {
   const values = views.heads.flat().flatMap((h) => [h.queryMeanOffDiagonal, h.keyMeanOffDiagonal]).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
   if (values.length === 0) return;
   if (buffer.length > 0 && buffer.last('step') === views.step) return; // one point per step
@@ -425,7 +425,7 @@ export function recordRedundancy(buffer: MetricsBuffer, views: AttentionViews): 
 }
 
 /** The page's worker: the training loop of src/train/worker.ts as a module worker. */
-export function createTrainingWorker(): WorkerLike {
+function createTrainingWorker(): WorkerLike {
   return new Worker(new URL('../train/worker.ts', import.meta.url), { type: 'module', name: 'training' }) as unknown as WorkerLike;
 }
 

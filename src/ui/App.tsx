@@ -49,7 +49,7 @@ export function App() {
           <AttentionPanel />
           <RunsPanel />
           <AblationPanel />
-          {/* Issue 8's inference panel (a bundle, or the current run's weights from the worker) and the scaling sweep. */}
+          {/* The inference panel (a bundle, or the current run's weights from the worker) and the scaling sweep. */}
           <div className="panel"><InferencePanel currentRun={currentRunWeights} /></div>
           <div className="panel"><ScalingView /></div>
           <section className="panel">

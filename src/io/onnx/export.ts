@@ -1,5 +1,5 @@
 /**
- * ONNX export of the inference graph of a trained model (issue 8): opset 17, inputs `tokens`
+ * ONNX export of the inference graph of a trained model: opset 17, inputs `tokens`
  * int32 [batch, n] and `mask` float32 [batch, n] (plus `tokens2`, `mask2` for a two-tower
  * retrieval model), output `logits` [batch, classes], optionally the attention factors
  * `layers.{i}.K1`, `.K2`, `.Z`, `.K3` (softmax: `layers.{i}.attention`), suffixed `@2` for the

@@ -31,7 +31,7 @@ export function initialInverse(a: Tensor, init: PinvInit, dropped: Tensor | null
 }
 
 /** One step Z ← ¼ Z (13I − AZ (15I − AZ (7I − AZ))). */
-export function pinvStep(a: Tensor, z: Tensor): Tensor {
+function pinvStep(a: Tensor, z: Tensor): Tensor {
   const m = a.shape[a.shape.length - 1];
   const be = a.backend;
   const az = matmul(a, z);

@@ -51,7 +51,7 @@ export function randomBatch(c: ModelConfig, n: number, lengths: number[], seed: 
 }
 
 /** The shape of each explicit mask name (docs/model-contract.md "Explicit masks"). */
-export function maskShape(c: ModelConfig, name: string, b: number, n: number): number[] {
+function maskShape(c: ModelConfig, name: string, b: number, n: number): number[] {
   const base = name.replace(/@2$/, '');
   if (base.endsWith('attn.columns')) return [b, c.heads, c.landmarks];
   if (base.endsWith('attn.dropout')) return [b, c.heads, n, n];

@@ -14,7 +14,7 @@ import { uniformStream } from '../../engine/cpu/random';
 export const MAJORITY_CLASSES = 3;
 
 /** Host arrays of one majority batch. */
-export function majorityBatch(next: () => number, b: number, n: number): { tokens: Int32Array; mask: Float32Array; labels: Int32Array } {
+function majorityBatch(next: () => number, b: number, n: number): { tokens: Int32Array; mask: Float32Array; labels: Int32Array } {
   const tokens = new Int32Array(b * n);
   const mask = new Float32Array(b * n);
   const labels = new Int32Array(b);

@@ -1,5 +1,5 @@
 /**
- * The inference panel (issue 8): a model — an imported bundle or safetensors file, or the
+ * The inference panel: a model — an imported bundle or safetensors file, or the
  * current run's weights — exported to ONNX with its attention factors and run in
  * onnxruntime-web on ONE execution provider, on an input the user edits. It shows the
  * prediction, the class probabilities, the provider that ran, the attention factors, and the
