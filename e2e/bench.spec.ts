@@ -15,7 +15,7 @@ import type { BrowserBenchOptions } from '../src/bench/browser';
 import { resultFolderName } from '../src/bench/naming';
 import { toMarkdown, targetLines } from '../src/bench/report';
 import type { SweepResult } from '../src/bench/sweep';
-import { startBenchPage, type BenchPageServer } from '../scripts/bench/pageServer';
+import { startBenchPage, type BenchPageServer } from './pages/benchServer';
 import { watchConsole } from './console';
 
 const FULL = process.env.BENCH === '1';

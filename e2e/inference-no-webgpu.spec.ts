@@ -6,7 +6,9 @@ import { expect, test } from '@playwright/test';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeBundle } from '../src/io/bundle/write';
-import { seededWeights, tinyRunConfig } from '../src/io/bundle/testing/fixtures';
+import { tinyRunConfig } from '../src/io/bundle/testing/fixtures';
+import { parameterShapes } from '../src/io/onnx/config';
+import { randomWeights } from '../src/io/testing/random';
 import { watchConsole } from './console';
 import { startInferencePage, type InferencePageServer } from './pages/inferenceServer';
 
@@ -24,7 +26,7 @@ test('without WebGPU, auto runs on wasm and says why; webgpu is refused with a m
   await page.goto(server.url);
   const config = tinyRunConfig({ attention: 'softmax' });
   const file = join(server.dir, 'softmax.zip');
-  writeFileSync(file, writeBundle({ config, weights: seededWeights(config, 4) }));
+  writeFileSync(file, writeBundle({ config, weights: randomWeights(parameterShapes(config), 4) }));
   await page.getByTestId('infer-file').setInputFiles(file);
   await page.getByTestId('infer-load').click();
   await expect(page.getByTestId('infer-session-state')).toHaveText('ready');

@@ -13,7 +13,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ortNode from 'onnxruntime-node';
 import { writeBundle } from '../src/io/bundle/write';
-import { seededWeights, tinyRunConfig } from '../src/io/bundle/testing/fixtures';
+import { tinyRunConfig } from '../src/io/bundle/testing/fixtures';
+import { parameterShapes } from '../src/io/onnx/config';
+import { randomWeights } from '../src/io/testing/random';
 import { exportOnnx } from '../src/io/onnx/export';
 import { parseListOps, singleBatch } from '../src/infer/inputs';
 import type { InferenceBatch } from '../src/infer/engineLogits';
@@ -44,7 +46,7 @@ test.afterAll(async () => {
 });
 
 const config = tinyRunConfig({ layers: 2, attention: 'proxy' });
-const weights = seededWeights(config, 21);
+const weights = randomWeights(parameterShapes(config), 21);
 
 async function nodeOutputs(model: Uint8Array, batch: InferenceBatch): Promise<Record<string, Float32Array>> {
   const session = await ortNode.InferenceSession.create(model, { executionProviders: ['cpu'] });
@@ -140,7 +142,7 @@ test('a digit drawn on the canvas becomes pixel tokens and runs (image task)', a
   const watch = watchConsole(page);
   await openPage(page);
   const image = tinyRunConfig({ task: 'image', attention: 'softmax', vocabSize: 257, numClasses: 10, imageSize: 7, seqLen: 49 });
-  const imageWeights = seededWeights(image, 31);
+  const imageWeights = randomWeights(parameterShapes(image), 31);
   const file = join(server.dir, 'image.zip');
   writeFileSync(file, writeBundle({ config: image, weights: imageWeights }));
   await page.getByTestId('infer-file').setInputFiles(file);

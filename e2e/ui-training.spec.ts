@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { encodeHash, type RunConfig } from '../src/model/config';
 import { PRESETS } from '../src/presets';
-import { METRIC_COLUMNS } from '../src/train/metrics';
+import { METRIC_COLUMNS } from '../src/io/metrics';
 import { watchConsole } from './console';
 
 const link = (preset: string, over: Partial<RunConfig>) => `/#${encodeHash({ ...PRESETS[preset].config, ...over })}`;

@@ -28,8 +28,8 @@ from .dropout import DropoutPlan
 from .pinv import iterative_pinv
 
 
-class DepthwiseConvSkip(nn.Module):
-    """DConv: one length-k kernel per head shared across the d_h channels, zero padding k//2,
+class ConvSkip(nn.Module):
+    """The conv skip DConv(V·mask), a depthwise convolution: one length-k kernel per head shared across the d_h channels, zero padding k//2,
     no bias (reference code: Conv2d(H, H, (k, 1), groups=H)). `weight` is [heads, k].
 
     Cross-correlation, as PyTorch convolutions: out[b,h,i,c] = Σ_t w[h,t] · V[b,h,i+t−k//2,c],
@@ -53,7 +53,7 @@ def nystrom_product(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
                     q_landmarks: torch.Tensor, k_landmarks: torch.Tensor, mask: torch.Tensor,
                     pinv_iterations: int, pinv_init: str,
                     columns: Optional[torch.Tensor] = None, placement: str = "off",
-                    conv: Optional[DepthwiseConvSkip] = None,
+                    conv: Optional[ConvSkip] = None,
                     want_views: bool = False) -> Tuple[torch.Tensor, Optional[Dict[str, torch.Tensor]]]:
     """(K1·Z)·(K3·V) + DConv(V·mask) for heads [B, H, n, d_h] and landmarks [B or 1, H, m, d_h].
 
@@ -94,7 +94,7 @@ class NystromAttention(nn.Module):
         self.k = nn.Linear(d, d)
         self.v = nn.Linear(d, d)
         self.out = nn.Linear(d, d)
-        self.conv = DepthwiseConvSkip(config.heads, config.convKernel) if config.convKernel > 0 else None
+        self.conv = ConvSkip(config.heads, config.convKernel) if config.convKernel > 0 else None
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor, plan: DropoutPlan, prefix: str,
                 want_views: bool = False) -> Tuple[torch.Tensor, Dict[str, Any]]:

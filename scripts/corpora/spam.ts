@@ -19,11 +19,11 @@ import { MAX_MAIL_BYTES, SPAM_FORMAT, SPLIT_CODES, type SpamIndex } from '../../
 import { bodyStart, subjectOf, threadKey } from './mail';
 import type { ResolvedPackage } from './resolve';
 
-export const SPAM_FOLDERS = ['easy-ham-1', 'easy-ham-2', 'hard-ham-1', 'spam-1', 'spam-2'];
-export const SPLIT_RULE_TEXT = 'Threads (same class, same subject without Re:/Fwd:/[list] prefixes) are kept together: cyrb53(class + subject, or the body when there is no subject) mod 10 = 0 → test, 1 → validation, otherwise train (about 80/10/10).';
+const SPAM_FOLDERS = ['easy-ham-1', 'easy-ham-2', 'hard-ham-1', 'spam-1', 'spam-2'];
+const SPLIT_RULE_TEXT = 'Threads (same class, same subject without Re:/Fwd:/[list] prefixes) are kept together: cyrb53(class + subject, or the body when there is no subject) mod 10 = 0 → test, 1 → validation, otherwise train (about 80/10/10).';
 
 /** Split code of a split key: 0 train, 1 validation, 2 test. */
-export function splitOfKey(key: string): number {
+function splitOfKey(key: string): number {
   const b = hashString(key) % 10;
   return b === 0 ? SPLIT_CODES.test : b === 1 ? SPLIT_CODES.validation : SPLIT_CODES.train;
 }

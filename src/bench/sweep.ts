@@ -11,6 +11,7 @@
  * repeats with quartiles and min/max.
  */
 import { AdamW, GradClipper, Tensor, backward, noGrad, scope, type Backend, type MemoryCategory } from '../engine';
+import { uniformStream } from '../engine/cpu/random';
 import { bufferLimit, defaultConfig, formatBytes, largestBuffer, type DeviceLimits, type RunConfig } from '../model/config';
 import { buildModel, type Model } from '../model/model';
 import type { ModelBatch } from '../model/types';
@@ -139,7 +140,7 @@ export interface SweepProgress {
   row?: Row;
 }
 
-export const TIMING_NOTE =
+const TIMING_NOTE =
   'wall clock around one step; each sample ends with a read-back (training: the loss, inference: the logits), so GPU time and one read-back round trip are included';
 
 /** Throws unless the options are usable; names the bad value and what is allowed. */
@@ -179,11 +180,7 @@ export function fitBatch(variant: Variant, n: number, batch: number, overrides: 
 
 /** Random tokens, a full mask and random labels, uploaded once and reused by every step (the data pipeline is not what is measured). */
 function makeBatch(backend: Backend, c: RunConfig, batch: number): ModelBatch {
-  let state = 0x9e3779b9 ^ c.seqLen;
-  const next = () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
+  const next = uniformStream(0x9e3779b9 ^ c.seqLen);
   const tokens = Int32Array.from({ length: batch * c.seqLen }, () => 1 + Math.floor(next() * (c.vocabSize - 1)));
   const labels = Int32Array.from({ length: batch }, () => Math.floor(next() * c.numClasses));
   const keep = { category: 'activations' as const };
@@ -287,7 +284,7 @@ export async function measure(backend: Backend, variant: Variant, mode: Mode, n:
 }
 
 /** Fit time ∝ n^k per variant and mode over the rows that ran (at least two lengths). */
-export function growthOf(rows: readonly Row[]): GrowthRow[] {
+function growthOf(rows: readonly Row[]): GrowthRow[] {
   const out: GrowthRow[] = [];
   for (const variant of VARIANTS) {
     for (const mode of MODES) {

@@ -36,8 +36,6 @@ export interface EvalPools {
   test: PackedSplit;
 }
 
-export type ProgressFn = (split: Split, done: number, total: number) => void;
-
 const MAX_REDRAWS = 1000;
 const TASK_KEYS: Record<TaskName, number> = { listops: 1, text: 2, retrieval: 3, image: 4, pathfinder: 5 };
 
@@ -51,8 +49,8 @@ function drawUnique(gen: SyntheticGenerator, seed: number, task: TaskName, split
   throw new Error(`${task}: ${MAX_REDRAWS} duplicates in a row for ${split} example ${i}; the generator's settings leave too few distinct examples`);
 }
 
-/** Generates the validation and test splits (de-duplicated), reporting progress every `every` examples. */
-export function buildEvalPools(task: TaskName, gen: SyntheticGenerator, seed: number, sizes: SplitSizes, onProgress?: ProgressFn, every = 100): EvalPools {
+/** Generates the validation and test splits (de-duplicated). */
+export function buildEvalPools(task: TaskName, gen: SyntheticGenerator, seed: number, sizes: SplitSizes): EvalPools {
   const seen = new Set<number>();
   const build = (split: 'validation' | 'test'): PackedSplit => {
     const n = sizes[split];
@@ -63,7 +61,6 @@ export function buildEvalPools(task: TaskName, gen: SyntheticGenerator, seed: nu
       seen.add(hash);
       examples.push(ex);
       total += ex.tokens.length;
-      if (onProgress && ((i + 1) % every === 0 || i + 1 === n)) onProgress(split, i + 1, n);
     }
     return packSplit(examples, total);
   };
@@ -97,7 +94,7 @@ export interface SyntheticMeta {
 }
 
 /** Train examples measured for the class balance when no limit is given (generating all would take long). */
-export const TRAIN_BALANCE_SAMPLE = 2000;
+const TRAIN_BALANCE_SAMPLE = 2000;
 
 /** A generated task over eagerly built evaluation splits and an on-demand train split. */
 export class SyntheticTask implements Task {

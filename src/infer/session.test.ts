@@ -6,7 +6,9 @@
  */
 import * as ortNode from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { seededWeights, tinyRunConfig } from '../io/bundle/testing/fixtures';
+import { randomWeights } from '../io/testing/random';
+import { parameterShapes } from '../io/onnx/config';
+import { tinyRunConfig } from '../io/bundle/testing/fixtures';
 import { exportOnnx } from '../io/onnx/export';
 import { parseListOps, singleBatch } from './inputs';
 import { createSession } from './session';
@@ -14,7 +16,7 @@ import { createSession } from './session';
 describe('onnxruntime-web session', () => {
   it('auto runs on wasm without WebGPU and says why; outputs equal onnxruntime-node', async () => {
     const config = tinyRunConfig({ attention: 'nystrom' });
-    const model = exportOnnx(config, seededWeights(config, 8), { attentionOutputs: true });
+    const model = exportOnnx(config, randomWeights(parameterShapes(config), 8), { attentionOutputs: true });
     const batch = singleBatch(config, parseListOps('[MAX 1 [MIN 2 3 ] 4 ]').tokens);
     const session = await createSession(model, 'auto');
     try {
@@ -37,7 +39,7 @@ describe('onnxruntime-web session', () => {
 
   it('refuses webgpu where there is none, and a two-tower model without its second input', async () => {
     const config = tinyRunConfig({ task: 'retrieval', attention: 'softmax', vocabSize: 257, numClasses: 2, twoTower: true });
-    const model = exportOnnx(config, seededWeights(config, 9));
+    const model = exportOnnx(config, randomWeights(parameterShapes(config), 9));
     await expect(createSession(model, 'webgpu')).rejects.toThrow(/webgpu execution provider was asked for, but this browser gives no WebGPU adapter; choose wasm/);
     const session = await createSession(model, 'wasm');
     try {

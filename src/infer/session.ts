@@ -46,13 +46,13 @@ export interface InferenceSession {
 
 let ortModule: Promise<typeof Ort> | null = null;
 /** The onnxruntime-web module, loaded once. */
-export function loadOrt(): Promise<typeof Ort> {
+function loadOrt(): Promise<typeof Ort> {
   ortModule ??= import('onnxruntime-web');
   return ortModule;
 }
 
 /** Whether this browser gives a WebGPU adapter (the condition for the `webgpu` provider). */
-export async function hasWebGpu(): Promise<boolean> {
+async function hasWebGpu(): Promise<boolean> {
   const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
   if (!gpu) return false;
   try {

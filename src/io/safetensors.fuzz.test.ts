@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { uniformStream } from '../engine/cpu/random';
 import { ImportError } from './errors';
 import { readSafetensors, writeSafetensors, type Tensor } from './safetensors';
-
-/** Seeded so a failure reproduces; the seed is in the test name's output on failure. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const base = writeSafetensors(
   {
@@ -91,7 +80,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 describe('safetensors reader under fuzzing', () => {
   it('answers 6000 mutated and truncated files with a tensor map or an ImportError, nothing else', () => {
-    const rand = mulberry32(0x5afe);
+    const rand = uniformStream(0x5afe);
     const codes = new Map<string, number>();
     let accepted = 0;
     for (let i = 0; i < 6000; i++) {

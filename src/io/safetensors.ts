@@ -19,7 +19,7 @@
 import { ExportError, ImportError } from './errors';
 import { isJsonObject, parseStrictJson, type JsonValue } from './safetensorsJson';
 
-export const DTYPE_BYTES = { F32: 4, I32: 4, F64: 8 } as const;
+const DTYPE_BYTES = { F32: 4, I32: 4, F64: 8 } as const;
 export type Dtype = keyof typeof DTYPE_BYTES;
 export type TensorData = Float32Array | Int32Array | Float64Array;
 

@@ -8,7 +8,7 @@
  * skip) and its error. Plain typed arrays with shapes, for the UI.
  */
 import { intTensor, matmul, noGrad, scope, tensor, type Tensor } from '../engine';
-import { toBatch } from './attention/kernels';
+import { toBatch } from './attention/nystromKernels';
 import { towerMask } from './attention/masking';
 import { exactAttention } from './attention/softmax';
 import type { Model } from './model';

@@ -1,5 +1,5 @@
 /** One run's results for the ablation table and the run list: accuracy, throughput, memory. */
-import type { MetricsBuffer } from '../train/metrics';
+import type { MetricsBuffer } from '../io/metrics';
 import type { EvalRecord } from './trainingStore';
 
 export interface RunResult {

@@ -6,10 +6,9 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { HOT_KEYS, type ConfigKey, type RunConfig } from '../model/config';
-import { MetricsBuffer } from '../train/metrics';
+import { MetricsBuffer } from '../io/metrics';
 import { isFromWorker, type BackendChoice, type FailureKind, type FromWorker, type RunExport, type RunImport, type RunState, type RunSummary, type ToWorker } from '../train/protocol';
-import { asAttentionViews } from '../ui/views/adapter';
-import type { AttentionViews } from '../ui/views/types';
+import { toAttentionViews, type AttentionViews } from './attentionViews';
 
 /** What the client needs of a Worker (a real one, or a fake in unit tests). */
 export interface WorkerLike {
@@ -363,7 +362,7 @@ export class TrainingClient {
         if (msg.requestId !== s.viewsPending) break; // a stale reply to an older request
         try {
           if (!s.runConfig) throw new Error('no run to attach them to');
-          const views = asAttentionViews(msg.views, { config: s.runConfig, step: s.step });
+          const views = toAttentionViews(msg.views, { config: s.runConfig, step: s.step });
           if (s.runId !== null) recordRedundancy(this.redundancy(s.runId), views);
           set({ views, viewsError: null, viewsPending: null });
         } catch (e) {
@@ -418,7 +417,7 @@ export class TrainingClient {
 }
 
 /** Append the mean off-diagonal cosine of all layers, heads and both landmark sides (Q̃, K̃) of one views reply. */
-export function recordRedundancy(buffer: MetricsBuffer, views: AttentionViews): void {
+function recordRedundancy(buffer: MetricsBuffer, views: AttentionViews): void {
   const values = views.heads.flat().flatMap((h) => [h.queryMeanOffDiagonal, h.keyMeanOffDiagonal]).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
   if (values.length === 0) return;
   if (buffer.length > 0 && buffer.last('step') === views.step) return; // one point per step
@@ -426,7 +425,7 @@ export function recordRedundancy(buffer: MetricsBuffer, views: AttentionViews): 
 }
 
 /** The page's worker: the training loop of src/train/worker.ts as a module worker. */
-export function createTrainingWorker(): WorkerLike {
+function createTrainingWorker(): WorkerLike {
   return new Worker(new URL('../train/worker.ts', import.meta.url), { type: 'module', name: 'training' }) as unknown as WorkerLike;
 }
 

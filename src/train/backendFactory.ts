@@ -23,7 +23,7 @@ export interface BackendHandle {
   destroyDevice?: () => void;
 }
 
-export const CPU_LABEL = 'CPU reference backend (float32)';
+const CPU_LABEL = 'CPU reference backend (float32)';
 
 /** Acquire a backend. `gpu` is the WebGPU entry point (navigator.gpu in a browser, Dawn in Node). */
 export async function createBackend(choice: BackendChoice, gpu: GPU | undefined, opts: { timing?: boolean } = {}): Promise<BackendHandle> {

@@ -8,8 +8,8 @@ import { writeSafetensors, readSafetensors, type Tensor as StTensor } from '../i
 import { validateConfig, type RunConfig } from '../model/config';
 import type { Trainer } from './trainer';
 
-export const CHECKPOINT_FORMAT = 'proxyformer-checkpoint';
-export const CHECKPOINT_VERSION = '1';
+const CHECKPOINT_FORMAT = 'proxyformer-checkpoint';
+const CHECKPOINT_VERSION = '1';
 
 export interface CheckpointExtra {
   /** Metrics so far as CSV (MetricsBuffer.toCsv). */

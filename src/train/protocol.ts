@@ -4,7 +4,8 @@
  * data (typed arrays travel as transferables where noted).
  */
 import type { RunConfig } from '../model/config';
-import type { MetricRow } from './metrics';
+import type { MetricRow } from '../io/metrics';
+import type { ModelViews } from '../model/views';
 
 /** Which backend the worker should use. `auto` = WebGPU when it passes the self-test, else the CPU reference (and it says so). */
 export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
@@ -50,6 +51,12 @@ export interface RunExport {
   metricsCsv: string;
 }
 
+/** A `views` reply: the example the views were computed on (unpadded token ids) and the model's views of it. */
+export interface ViewsPayload {
+  example: { split: 'validation' | 'test'; index: number; tokens: number[]; label: number; prediction?: number };
+  views: ModelViews;
+}
+
 /** Why a run stopped or could not start. */
 export type FailureKind = 'non-finite-loss' | 'device-lost' | 'over-limit' | 'invalid-config' | 'internal';
 
@@ -74,7 +81,7 @@ export type FromWorker =
   | { type: 'failure'; kind: FailureKind; message: string; step: number; lastCheckpointStep: number | null; canResume: boolean }
   | { type: 'cold-change'; keys: string[]; message: string }
   | { type: 'checkpoint'; runId: string; step: number; bytes: number }
-  | { type: 'views'; requestId: number; views: unknown }
+  | { type: 'views'; requestId: number; views: ViewsPayload }
   | { type: 'runs'; runs: RunSummary[] }
   /** Reply to `saved-metrics`: the CSV, or null and why. */
   | { type: 'saved-metrics'; runId: string; metricsCsv: string | null; error?: string }

@@ -14,8 +14,8 @@ import { ModelConfigError } from '../model/validate';
 import type { Task } from '../data';
 import { captureCheckpoint, parseCheckpoint, readTrainerState, restoreCheckpoint } from './checkpoint';
 import type { BackendHandle } from './backendFactory';
-import { MetricsBuffer, type MetricRow } from './metrics';
-import type { BackendChoice, FailureKind, FromWorker, RunImport, RunState, RunSummary, ToWorker } from './protocol';
+import { MetricsBuffer, type MetricRow } from '../io/metrics';
+import type { BackendChoice, FailureKind, FromWorker, RunImport, RunState, RunSummary, ToWorker, ViewsPayload } from './protocol';
 import type { CheckpointStore } from './store/types';
 import type { KernelTimer } from '../engine/webgpu/timing';
 import { loadImport } from './importRun';
@@ -33,7 +33,7 @@ export interface SessionDeps {
   /** JS heap bytes where the platform reports them. */
   jsHeap?(): number | undefined;
   /** Views of one example (src/model/views.ts), computed outside the training step. */
-  views?(trainer: Trainer, split: 'validation' | 'test', example: number): Promise<unknown>;
+  views?(trainer: Trainer, split: 'validation' | 'test', example: number): Promise<ViewsPayload>;
 }
 
 /** Hot keys applied without rebuilding the model or optimizer. */

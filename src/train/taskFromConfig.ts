@@ -8,17 +8,17 @@ import type { RunConfig } from '../model/config';
 import { createTask, type Task, type TaskSpec } from '../data';
 import type { FetchBytes } from '../data/corpora/load';
 import { lraPathfinderRules } from '../data/pathfinder/generate';
+import { PATHFINDER_DIFFICULTY } from '../data/pathfinder/task';
 
 /** LRA's training-set sizes; generated tasks draw training examples on demand within them. */
 const TRAIN_SIZE = { listops: 96_000, pathfinder: 160_000 } as const;
-const CONTOUR = { easy: 6, medium: 9, hard: 14 } as const;
 
 /** Validation and test sizes of a generated task: what the evaluation reads, at least one batch. */
-export function evalSplitSize(config: RunConfig): number {
+function evalSplitSize(config: RunConfig): number {
   return Math.max(config.batchSize, config.evalSteps * config.batchSize);
 }
 
-export function taskSpecFor(config: RunConfig): TaskSpec {
+function taskSpecFor(config: RunConfig): TaskSpec {
   const evalSize = evalSplitSize(config);
   switch (config.task) {
     case 'listops':
@@ -33,7 +33,7 @@ export function taskSpecFor(config: RunConfig): TaskSpec {
     case 'pathfinder':
       return {
         task: 'pathfinder',
-        config: { rules: lraPathfinderRules(CONTOUR[config.pathfinderDifficulty]), sizes: { train: TRAIN_SIZE.pathfinder, validation: evalSize, test: evalSize } },
+        config: { rules: lraPathfinderRules(PATHFINDER_DIFFICULTY[config.pathfinderDifficulty]), sizes: { train: TRAIN_SIZE.pathfinder, validation: evalSize, test: evalSize } },
       };
     case 'text':
       return { task: 'text', config: { seqLen: config.seqLen } };

@@ -61,7 +61,7 @@ export interface EvalResult {
 }
 
 /** Upload a data batch into tensors on the backend (pool buffers: no new GPU allocation once warm). */
-export function uploadBatch(backend: Backend, b: Batch): ModelBatch {
+function uploadBatch(backend: Backend, b: Batch): ModelBatch {
   const shape = [b.batchSize, b.seqLen];
   const out: ModelBatch = {
     tokens: Tensor.fromArray(backend, b.tokens, shape, { dtype: 'i32', label: 'batch.tokens' }),

@@ -68,7 +68,7 @@ export const viewRequest = (() => {
 })();
 
 /** The command context from the stores. */
-export function useCommandContext(): CommandContext {
+function useCommandContext(): CommandContext {
   const runState = useTraining((s) => s.runState);
   const canRecover = useTraining((s) => s.failure?.canResume ?? false);
   const runId = useTraining((s) => s.runId);

@@ -115,8 +115,8 @@ export function buildTfjsModel(tf: Tf, c: TfjsModelConfig, seed = 1): TfjsModel 
     }
     return zz;
   };
-  const dconv = (v: T, kernel: TF.Variable) => {
-    // Depthwise convolution along the sequence, one kernel per head, shared across d_h: [B, n, dh, H] channels last.
+  const convSkip = (v: T, kernel: TF.Variable) => {
+    // The conv skip: depthwise convolution along the sequence, one kernel per head, shared across d_h: [B, n, dh, H] channels last.
     const x = tf.transpose(v, [0, 2, 3, 1]) as TF.Tensor4D;
     return tf.transpose(tf.depthwiseConv2d(x, kernel as unknown as TF.Tensor4D, 1, 'same'), [0, 3, 1, 2]);
   };
@@ -152,7 +152,7 @@ export function buildTfjsModel(tf: Tf, c: TfjsModelConfig, seed = 1): TfjsModel 
     const k2 = attend(ql, kl, null, null);
     const k3 = attend(ql, k, null, bias);
     const out = tf.matMul(tf.matMul(k1, pinv(k2)), tf.matMul(k3, v));
-    const withConv = L.conv ? tf.add(out, dconv(tf.mul(v, rows), L.conv)) : out;
+    const withConv = L.conv ? tf.add(out, convSkip(tf.mul(v, rows), L.conv)) : out;
     return { out: merge(withConv), contrastive };
   };
 

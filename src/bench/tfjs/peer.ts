@@ -10,7 +10,7 @@ import { spreadOf } from '../stats';
 import { buildTfjsModel } from './model';
 
 /** The peer's name in results, with the tfjs version and backend. */
-export function tfjsPeerName(tf: typeof TF): string {
+function tfjsPeerName(tf: typeof TF): string {
   return `tfjs ${tf.version.tfjs} (${tf.getBackend()})`;
 }
 

@@ -25,7 +25,7 @@ export interface RetrievalConfig {
 /** Presets: `paper` 2 × 4K bytes (LRA: 4000 per document, Nyströmformer pads to 4096), `small` 2 × 1K. */
 export const RETRIEVAL_PRESETS: Record<'paper' | 'small', RetrievalConfig> = { paper: { seqLen: 4096 }, small: { seqLen: 1024 } };
 
-export const PAIRS_PER_THREAD_MEMBER = 4;
+const PAIRS_PER_THREAD_MEMBER = 4;
 
 export interface MailPair {
   a: number;
@@ -34,7 +34,7 @@ export interface MailPair {
 }
 
 /** The pairs of one split, deterministic for the seed. */
-export function buildPairs(corpus: SpamCorpus, split: Split, rng: Sfc32): MailPair[] {
+function buildPairs(corpus: SpamCorpus, split: Split, rng: Sfc32): MailPair[] {
   const { thread, labels } = corpus.index;
   const members = new Map<number, number[]>();
   for (const m of itemsOfSplit(corpus.index.split, split)) {

@@ -1,7 +1,7 @@
 /** The ListOps task: LRA's generator rules, a length window and depth as parameters. */
 
 import type { Sfc32 } from '../rng';
-import { buildEvalPools, EvalPools, ProgressFn, SplitSizes, SyntheticTask } from '../synthetic';
+import { buildEvalPools, SplitSizes, SyntheticTask } from '../synthetic';
 import { checkInt } from '../task';
 import { LISTOPS_VOCAB } from './grammar';
 import { checkListOpsRules, ListOpsRules, LRA_LISTOPS_RULES, sampleListOps } from './sample';
@@ -19,7 +19,7 @@ export const LISTOPS_PRESETS: Record<'paper' | 'small', ListOpsConfig> = {
 };
 
 /** The generator object for a rule set. */
-export function listOpsGenerator(rules: ListOpsRules) {
+function listOpsGenerator(rules: ListOpsRules) {
   checkListOpsRules(rules);
   return { sample: (rng: Sfc32) => sampleListOps(rng, rules) };
 }
@@ -30,7 +30,7 @@ function checkConfig(c: ListOpsConfig): void {
 }
 
 /** The UI text for a configuration. */
-export function listOpsInfo(c: ListOpsConfig): string {
+function listOpsInfo(c: ListOpsConfig): string {
   const r = c.rules;
   return [
     'ListOps: evaluate a nested prefix expression of MIN, MAX, MED (median, even counts average the middle two and truncate) and SM (sum mod 10) over digits 0–9; the class is its value (10 classes).',
@@ -39,15 +39,10 @@ export function listOpsInfo(c: ListOpsConfig): string {
   ].join('\n');
 }
 
-/** Builds the evaluation splits (the slow part; run it in the worker) for a seed. */
-export function buildListOpsPools(c: ListOpsConfig, seed: number, onProgress?: ProgressFn): EvalPools {
-  checkConfig(c);
-  return buildEvalPools('listops', listOpsGenerator(c.rules), seed, c.sizes, onProgress);
-}
-
-/** The ListOps task from its evaluation splits (built here when not given). */
-export function createListOpsTask(c: ListOpsConfig, seed: number, pools?: EvalPools): SyntheticTask {
+/** The ListOps task of a seed; builds its evaluation splits (the slow part). */
+export function createListOpsTask(c: ListOpsConfig, seed: number): SyntheticTask {
   checkConfig(c);
   const meta = { name: 'listops' as const, vocabSize: LISTOPS_VOCAB, numClasses: 10, seqLen: c.seqLen, info: listOpsInfo(c) };
-  return new SyntheticTask(meta, listOpsGenerator(c.rules), seed, c.sizes, pools ?? buildListOpsPools(c, seed));
+  const gen = listOpsGenerator(c.rules);
+  return new SyntheticTask(meta, gen, seed, c.sizes, buildEvalPools('listops', gen, seed, c.sizes));
 }

@@ -42,16 +42,6 @@ export function segmentDistance(a: Segment, b: Segment): number {
   );
 }
 
-/** Smallest distance from a point to any of the segments (Infinity when there are none). */
-export function distanceToStrokes(px: number, py: number, segs: readonly Segment[]): number {
-  let best = Infinity;
-  for (const s of segs) {
-    const d = pointSegmentDistance(px, py, s.x0, s.y0, s.x1, s.y1);
-    if (d < best) best = d;
-  }
-  return best;
-}
-
 /** Absolute difference of two angles (radians), in [0, π]. */
 export function angleDifference(a: number, b: number): number {
   let d = Math.abs(a - b) % (2 * Math.PI);

@@ -1,11 +1,11 @@
 /** The Pathfinder task: LRA-like 32×32 contour images, tokens = pixel + 1 (black is a real token). */
 
 import type { Sfc32 } from '../rng';
-import { buildEvalPools, EvalPools, ProgressFn, SplitSizes, SyntheticTask } from '../synthetic';
+import { buildEvalPools, SplitSizes, SyntheticTask } from '../synthetic';
 import { checkInt } from '../task';
 import { checkPathfinderRules, generatePathfinder, lraPathfinderRules, PathfinderRules } from './generate';
 
-export const PATHFINDER_VOCAB = 257;
+const PATHFINDER_VOCAB = 257;
 
 export interface PathfinderConfig {
   rules: PathfinderRules;
@@ -34,7 +34,7 @@ export function pixelsToTokens(pixels: Uint8Array): Int32Array {
 }
 
 /** The generator object for a rule set. */
-export function pathfinderGenerator(rules: PathfinderRules) {
+function pathfinderGenerator(rules: PathfinderRules) {
   checkPathfinderRules(rules);
   return {
     sample: (rng: Sfc32) => {
@@ -45,7 +45,7 @@ export function pathfinderGenerator(rules: PathfinderRules) {
 }
 
 /** The UI text for a configuration. */
-export function pathfinderInfo(c: PathfinderConfig): string {
+function pathfinderInfo(c: PathfinderConfig): string {
   const r = c.rules;
   return [
     `Pathfinder: is there a path between the two round markers? Label 1 when both sit on the ends of the same dashed contour (2 classes). ${r.size}×${r.size} grayscale, tokens = pixel + 1 (vocabulary 257, id 0 = padding), ${r.size * r.size} tokens.`,
@@ -60,15 +60,10 @@ function checkConfig(c: PathfinderConfig): void {
   checkInt('Pathfinder test size', c.sizes.test, 1);
 }
 
-/** Builds the evaluation splits (run it in the worker) for a seed. */
-export function buildPathfinderPools(c: PathfinderConfig, seed: number, onProgress?: ProgressFn): EvalPools {
-  checkConfig(c);
-  return buildEvalPools('pathfinder', pathfinderGenerator(c.rules), seed, c.sizes, onProgress);
-}
-
-/** The Pathfinder task from its evaluation splits (built here when not given). */
-export function createPathfinderTask(c: PathfinderConfig, seed: number, pools?: EvalPools): SyntheticTask {
+/** The Pathfinder task of a seed; builds its evaluation splits (the slow part). */
+export function createPathfinderTask(c: PathfinderConfig, seed: number): SyntheticTask {
   checkConfig(c);
   const meta = { name: 'pathfinder' as const, vocabSize: PATHFINDER_VOCAB, numClasses: 2, seqLen: c.rules.size * c.rules.size, info: pathfinderInfo(c) };
-  return new SyntheticTask(meta, pathfinderGenerator(c.rules), seed, c.sizes, pools ?? buildPathfinderPools(c, seed));
+  const gen = pathfinderGenerator(c.rules);
+  return new SyntheticTask(meta, gen, seed, c.sizes, buildEvalPools('pathfinder', gen, seed, c.sizes));
 }

@@ -5,14 +5,12 @@ import { geluGrad } from './erf';
 import { binary, copyStrided, matmul, matmulReference, unary, unaryGrad, unaryScalar } from './kernels';
 import { dconvBackward } from './nn';
 import type { CpuArray } from './pool';
+import { uniformStream } from './random';
 
 function randomArray(n: number, seed: number, f64: boolean): Float32Array | Float64Array {
   const out = f64 ? new Float64Array(n) : new Float32Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 32) * 2 - 1;
-  }
+  const next = uniformStream(seed);
+  for (let i = 0; i < n; i++) out[i] = next() * 2 - 1;
   return out;
 }
 

@@ -24,3 +24,13 @@ export function randomU32(seed: number, counter: number): number {
 export function randomUniform(seed: number, counter: number): number {
   return (randomU32(seed, counter) >>> 8) / 16777216;
 }
+
+/**
+ * The same generator as a sequence: call k returns `randomUniform(seed, k)`. The one seeded
+ * source of test data and benchmark inputs, so every failure reproduces; the data generators
+ * keep their own streams (src/data/rng.ts), which must not correlate with this one.
+ */
+export function uniformStream(seed: number): () => number {
+  let counter = 0;
+  return () => randomUniform(seed, counter++);
+}

@@ -6,9 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../cpu/backend';
 import { OP_CASES } from './opCases';
+import type { Tolerance } from './tolerance';
 import { compare, finiteDifferences, runOpCase } from './opRunner';
 
-function expectClose(what: string, actual: ArrayLike<number>, expected: ArrayLike<number>, tol: { atol: number; rtol: number }): void {
+function expectClose(what: string, actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tolerance): void {
   const r = compare(actual, expected, tol);
   expect(r.ok, `${what}: worst element ${r.worst.index}: ${r.worst.actual} vs ${r.worst.expected} (max abs ${r.maxAbs}, tolerance ${JSON.stringify(tol)})`).toBe(true);
 }

@@ -7,12 +7,13 @@
  */
 import type { Tensor } from '../tensor';
 import * as O from '../ops/index';
-import type { OpCase, Tolerance } from './opRunner';
+import type { OpCase } from './opRunner';
+import type { Tolerance } from './tolerance';
 
-const FD: Tolerance = { atol: 1e-7, rtol: 1e-6 };
-const F32: Tolerance = { atol: 2e-5, rtol: 2e-4 };
+const FD: Tolerance = { abs: 1e-7, rel: 1e-6 };
+const F32: Tolerance = { abs: 2e-5, rel: 2e-4 };
 /** Ops whose output mixes many terms (reductions over a row, pseudo-inverse iterations) lose more in f32. */
-const F32_LOOSE: Tolerance = { atol: 1e-4, rtol: 1e-3 };
+const F32_LOOSE: Tolerance = { abs: 1e-4, rel: 1e-3 };
 
 function c(name: string, inputs: OpCase['inputs'], forward: (x: Record<string, Tensor>) => Tensor, tol: Partial<Pick<OpCase, 'fd' | 'f32'>> = {}): OpCase {
   return { name, inputs, forward, fd: tol.fd ?? FD, f32: tol.f32 ?? F32 };
@@ -96,7 +97,7 @@ export const OP_CASES: readonly OpCase[] = [
   c('linear (shared weight and bias)', [{ name: 'x', shape: [2, 3, 4] }, { name: 'w', shape: [5, 4] }, { name: 'b', shape: [5] }], (x) => O.linear(x.x, x.w, x.b)),
   c('logSumExp over axis', [{ name: 'x', shape: [2, 4, 3] }], (x) => O.logSumExp(O.scale(x.x, 4), 1)),
   c('logSoftmax', [{ name: 'x', shape: [3, 5] }], (x) => O.logSoftmax(O.scale(x.x, 4))),
-  c('pseudo-inverse, global init, 3 iterations', [{ name: 'a', shape: [2, 3, 3], kind: 'positive' }], (x) => pinv(O.softmax(x.a), 3), { fd: { atol: 1e-6, rtol: 1e-5 }, f32: F32_LOOSE }),
+  c('pseudo-inverse, global init, 3 iterations', [{ name: 'a', shape: [2, 3, 3], kind: 'positive' }], (x) => pinv(O.softmax(x.a), 3), { fd: { abs: 1e-6, rel: 1e-5 }, f32: F32_LOOSE }),
   c('attention block', [{ name: 'q', shape: [1, 2, 4, 3] }, { name: 'k', shape: [1, 2, 4, 3] }, { name: 'v', shape: [1, 2, 4, 3] }], (x) => O.mergeHeads(O.matmul(O.softmax(O.matmul(x.q, x.k, { transB: true, alpha: 0.5 })), x.v))),
 ];
 

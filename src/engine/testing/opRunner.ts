@@ -21,10 +21,9 @@ export interface InputSpec {
   max?: number;
 }
 
-export interface Tolerance {
-  atol: number;
-  rtol: number;
-}
+import type { Tolerance } from './tolerance';
+
+export type { Tolerance };
 
 export interface OpCase {
   name: string;
@@ -146,7 +145,7 @@ export interface Comparison {
   worst: { index: number; actual: number; expected: number };
 }
 
-/** |actual − expected| ≤ atol + rtol·|expected| elementwise (NaN never passes). */
+/** |actual − expected| ≤ abs + rel·|expected| elementwise (NaN never passes). */
 export function compare(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tolerance): Comparison {
   if (actual.length !== expected.length) throw new Error(`compare: lengths differ (${actual.length} vs ${expected.length})`);
   let ok = true;
@@ -155,7 +154,7 @@ export function compare(actual: ArrayLike<number>, expected: ArrayLike<number>, 
   let worst = { index: -1, actual: NaN, expected: NaN };
   for (let i = 0; i < actual.length; i++) {
     const d = Math.abs(actual[i] - expected[i]);
-    const ratio = d / (tol.atol + tol.rtol * Math.abs(expected[i]));
+    const ratio = d / (tol.abs + tol.rel * Math.abs(expected[i]));
     if (!(ratio <= 1)) ok = false;
     maxAbs = Math.max(maxAbs, Number.isNaN(d) ? Infinity : d);
     if (!(ratio <= worstRatio)) {

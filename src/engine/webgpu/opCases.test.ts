@@ -9,6 +9,7 @@ import { acquireGpu, type GpuContext } from './device';
 import { WebGpuBackend } from './backend';
 import { CpuBackend } from '../cpu/backend';
 import { OP_CASES } from '../testing/opCases';
+import type { Tolerance } from '../testing/tolerance';
 import { compare, runOpCase } from '../testing/opRunner';
 
 let ctx: GpuContext;
@@ -24,7 +25,7 @@ afterAll(() => {
   ctx?.destroy();
 });
 
-function expectClose(what: string, actual: ArrayLike<number>, expected: ArrayLike<number>, tol: { atol: number; rtol: number }): void {
+function expectClose(what: string, actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tolerance): void {
   const r = compare(actual, expected, tol);
   expect(r.ok, `${what}: worst element ${r.worst.index}: webgpu ${r.worst.actual} vs cpu ${r.worst.expected} (max abs ${r.maxAbs}, tolerance ${JSON.stringify(tol)})`).toBe(true);
 }

@@ -1,12 +1,14 @@
 import { unzipSync, zipSync, type Zippable } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { randomWeights } from '../testing/random';
+import { uniformStream } from '../../engine/cpu/random';
 import { ImportError } from '../errors';
 import { parameterShapes } from '../onnx/config';
 import { importRun, readBundle, writeBundle, type ImportedRun } from './index';
-import { mulberry32, sampleMetrics, sampleOptimizer, seededWeights, tinyRunConfig } from './testing/fixtures';
+import { sampleMetrics, sampleOptimizer, tinyRunConfig } from './testing/fixtures';
 
 const config = tinyRunConfig({ layers: 1, dModel: 4, ffn: 4 });
-const weights = seededWeights(config);
+const weights = randomWeights(parameterShapes(config));
 // Built once; the fuzz cases mutate copies.
 const deflated = writeBundle({ config, weights, metrics: sampleMetrics(3), optimizer: sampleOptimizer(config) });
 const entries = unzipSync(deflated);
@@ -109,7 +111,7 @@ function checkAccepted(run: ImportedRun): void {
 
 describe('bundle import fuzz', () => {
   it('thousands of damaged bundles and weight files give only ImportError or a consistent run, and never change the input', () => {
-    const rand = mulberry32(20261128);
+    const rand = uniformStream(20261128);
     const counts = { accepted: 0, refused: 0 };
     const codes = new Map<string, number>();
     for (let i = 0; i < 3000; i++) {

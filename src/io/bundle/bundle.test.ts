@@ -1,13 +1,15 @@
 import { unzipSync, zipSync, type Zippable } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { randomWeights } from '../testing/random';
+import { parameterShapes } from '../onnx/config';
 import { ExportError, ImportError, type ImportErrorCode } from '../errors';
 import { exportOnnx } from '../onnx/export';
 import { readSafetensors, writeSafetensors, type Tensor } from '../safetensors';
 import { importRun, readBundle, readWeightsFile, writeBundle } from './index';
-import { sampleMetrics, sampleOptimizer, seededWeights, tinyRunConfig } from './testing/fixtures';
+import { sampleMetrics, sampleOptimizer, tinyRunConfig } from './testing/fixtures';
 
 const config = tinyRunConfig();
-const weights = seededWeights(config);
+const weights = randomWeights(parameterShapes(config));
 const good = writeBundle({ config, weights, metrics: sampleMetrics(), optimizer: sampleOptimizer(config) }, { onnx: true });
 const entries = unzipSync(good);
 

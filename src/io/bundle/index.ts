@@ -3,4 +3,3 @@ export { writeBundle, type RunBundle, type WriteOptions } from './write';
 export { importRun, readBundle, readWeightsFile, type ImportedRun, type ReadOptions } from './read';
 export type { OptimizerState } from './optimizer';
 export * from './names';
-export { loadIntoStore, weightsFromStore } from './store';

@@ -4,7 +4,7 @@
  * `METRIC_COLUMNS`; others (the PyTorch trainer's `split`) are ignored; empty or non-numeric
  * cells are NaN; rows without a finite `step` are skipped.
  */
-import { METRIC_COLUMNS, MetricsBuffer, type MetricRow } from '../../train/metrics';
+import { METRIC_COLUMNS, MetricsBuffer, type MetricRow } from '../metrics';
 
 /** Parsed metrics and what was skipped. */
 export interface ParsedMetrics {

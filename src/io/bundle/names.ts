@@ -7,7 +7,7 @@
 export const MODEL_FILE = 'model.safetensors';
 /** The run config, the same JSON as the metadata's. */
 export const CONFIG_FILE = 'config.json';
-/** One row per logged step (src/train/metrics.ts columns; PyTorch appends under the same header). */
+/** One row per logged step (src/io/metrics.ts columns; PyTorch appends under the same header). */
 export const METRICS_FILE = 'metrics.csv';
 /** AdamW moments per parameter (`<name>.exp_avg`, `<name>.exp_avg_sq`) and the step count in the metadata. */
 export const OPTIMIZER_FILE = 'optimizer.safetensors';

@@ -8,7 +8,7 @@
  * result only when it arrived, and a bad file leaves the current run as it was.
  */
 import type { RunConfig } from '../../model/config';
-import type { MetricsBuffer } from '../../train/metrics';
+import type { MetricsBuffer } from '../metrics';
 import { ImportError } from '../errors';
 import { readSafetensors } from '../safetensors';
 import { configDifferences, parseConfig, type ParsedConfig } from './config';

@@ -7,7 +7,7 @@
  */
 import { zipSync, type Zippable } from 'fflate';
 import { validateConfig, type RunConfig } from '../../model/config';
-import type { MetricsBuffer } from '../../train/metrics';
+import type { MetricsBuffer } from '../metrics';
 import { ExportError } from '../errors';
 import { checkWeights } from '../onnx/config';
 import { exportOnnx } from '../onnx/export';

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { ModelConfig } from '../../model/config/schema.ts';
 import { checkExportConfig, parameterShapes, type ExportConfig } from './config.ts';
 import { exportOnnx } from './export.ts';
-import { randomWeights, tinyConfig } from './testing/harness.ts';
+import { tinyConfig } from './testing/harness.ts';
+import { randomWeights } from '../testing/random.ts';
 
 // Compile-time: the project's model config is accepted by exportOnnx as it is.
 const acceptsProjectConfig = (c: ModelConfig): ExportConfig => c;
@@ -61,17 +62,17 @@ describe('contract parameter names and shapes', () => {
 describe('exportOnnx refuses bad weights', () => {
   const c = tinyConfig({});
   it('names a missing parameter', () => {
-    const w = randomWeights(c);
+    const w = randomWeights(parameterShapes(c));
     w.delete('layers.1.ffn.fc2.bias');
     expect(() => exportOnnx(c, w)).toThrow('weights lack the parameter(s) layers.1.ffn.fc2.bias');
   });
   it('names an unknown parameter', () => {
-    const w = randomWeights(c);
+    const w = randomWeights(parameterShapes(c));
     w.set('layers.0.attn.proxy_q', new Float32Array(64));
     expect(() => exportOnnx(c, w)).toThrow(/no parameter for: layers\.0\.attn\.proxy_q/);
   });
   it('names a parameter of the wrong size', () => {
-    const w = randomWeights(c);
+    const w = randomWeights(parameterShapes(c));
     w.set('embed.tokens.weight', new Float32Array(10));
     expect(() => exportOnnx(c, w)).toThrow('parameter embed.tokens.weight has 10 values; shape [11, 16] needs 176');
   });

@@ -7,9 +7,10 @@
  */
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import type { ExportConfig } from './config.ts';
+import { parameterShapes, type ExportConfig } from './config.ts';
 import { exportOnnx } from './export.ts';
-import { PARITY_TOLERANCE as TOLERANCE, onnxCheck, randomBatch, randomWeights, relativeError, runOrt, runPytorch, tinyConfig } from './testing/harness.ts';
+import { PARITY_TOLERANCE as TOLERANCE, onnxCheck, relativeError, runOrt, runPytorch, tinyConfig } from './testing/harness.ts';
+import { randomWeights, randomBatch } from '../testing/random.ts';
 
 const CASES: [string, Partial<ExportConfig>][] = [
   ['softmax, masked mean', { attention: 'softmax' }],
@@ -43,8 +44,8 @@ describe('exportOnnx parity with the PyTorch reference (onnxruntime-node, CPU)',
   for (const [title, over] of CASES) {
     it(title, async () => {
       const c = tinyConfig(over);
-      const weights = randomWeights(c);
-      const batch = randomBatch(c, lengthsFor(c));
+      const weights = randomWeights(parameterShapes(c));
+      const batch = randomBatch(c, c.seqLen, lengthsFor(c));
       const model = exportOnnx(c, weights, { attentionOutputs: true });
       onnxCheck(model);
       const ours = await runOrt(model, c, batch);
@@ -72,8 +73,8 @@ describe('exportOnnx parity with the PyTorch reference (onnxruntime-node, CPU)',
 
   it('gives the same logits with and without the attention outputs', async () => {
     const c = tinyConfig({ injection: 'segment', proxyParam: 'per-head' });
-    const weights = randomWeights(c, 3);
-    const batch = randomBatch(c, [16, 9]);
+    const weights = randomWeights(parameterShapes(c), 3);
+    const batch = randomBatch(c, c.seqLen, [16, 9]);
     const withViews = await runOrt(exportOnnx(c, weights, { attentionOutputs: true }), c, batch);
     const plain = await runOrt(exportOnnx(c, weights), c, batch);
     expect(Object.keys(plain)).toEqual(['logits']);

@@ -9,8 +9,8 @@ import {
   type NodeMessage, type TensorMessage, type ValueInfoMessage,
 } from './proto.ts';
 
-export const OPSET = 17;
-export const IR_VERSION = 8;
+const OPSET = 17;
+const IR_VERSION = 8;
 
 /** A dimension: a fixed size or a symbolic name such as 'batch'. */
 export type Dim = number | string;

@@ -36,7 +36,7 @@ export function nystromProduct(a: AttentionInput, q: string, k: string, v: strin
     z = iterativePinv(g, k2, m, cfg.pinvIterations, cfg.pinvInit);
   }
   let out = matmul(g, matmul(g, k1, z), matmul(g, k3, v));
-  if (cfg.convKernel > 0) out = add(g, out, depthwiseConv(a, mul(g, v, a.keep)));
+  if (cfg.convKernel > 0) out = add(g, out, convSkip(a, mul(g, v, a.keep)));
   a.view('K1', k1, ['batch', heads, n, m]);
   a.view('K2', fixed ? broadcastBatch(a, k2, [heads, m, m]) : k2, ['batch', heads, m, m]);
   a.view('Z', fixed ? broadcastBatch(a, z, [heads, m, m]) : z, ['batch', heads, m, m]);
@@ -45,11 +45,11 @@ export function nystromProduct(a: AttentionInput, q: string, k: string, v: strin
 }
 
 /**
- * DConv: depthwise convolution along the sequence, one length-k kernel per head shared across
+ * The conv skip DConv(V·mask): depthwise convolution along the sequence, one length-k kernel per head shared across
  * the d_h channels, zero padding k//2, no bias; a grouped Conv with [B, H, n, d_h] read as
  * [N, C, height, width] and the weight [H, k] as [H, 1, k, 1] (the reference's Conv2d).
  */
-function depthwiseConv(a: AttentionInput, v: string): string {
+function convSkip(a: AttentionInput, v: string): string {
   const g = a.ctx.g;
   const kernel = a.cfg.convKernel, heads = a.cfg.heads;
   const name = `${a.prefix}.conv.weight`;

@@ -6,7 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { exportOnnx } from './export.ts';
 import { modelProtoType, type ModelMessage, type NodeMessage } from './proto.ts';
-import { PARITY_TOLERANCE as TOLERANCE, onnxCheck, randomBatch, randomWeights, relativeError, runOrt, runPytorch, tinyConfig } from './testing/harness.ts';
+import { PARITY_TOLERANCE as TOLERANCE, onnxCheck, relativeError, runOrt, runPytorch, tinyConfig } from './testing/harness.ts';
+import { randomWeights, randomBatch } from '../testing/random.ts';
+import { parameterShapes } from './config.ts';
 
 /** Decodes an exported model, transposes K2 of layer 0 for every consumer, and encodes it again. */
 function transposeK2(bytes: Uint8Array): Uint8Array {
@@ -24,8 +26,8 @@ function transposeK2(bytes: Uint8Array): Uint8Array {
 describe('a deliberately broken export', () => {
   it('passes the onnx checker but fails the PyTorch comparison', async () => {
     const c = tinyConfig({ attention: 'nystrom', pinvInit: 'per-matrix' });
-    const weights = randomWeights(c);
-    const batch = randomBatch(c, [16, 11, 8]);
+    const weights = randomWeights(parameterShapes(c));
+    const batch = randomBatch(c, c.seqLen, [16, 11, 8]);
     const good = exportOnnx(c, weights, { attentionOutputs: true });
     const broken = transposeK2(good);
     onnxCheck(broken);

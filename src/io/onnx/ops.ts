@@ -15,7 +15,7 @@ export interface ExportContext {
 /** The additive key mask value of the contract: −1e9·(1 − mask). */
 export const KEY_MASK_VALUE = -1e9;
 /** nn.LayerNorm's default epsilon, which the PyTorch reference and the engine use. */
-export const LAYER_NORM_EPS = 1e-5;
+const LAYER_NORM_EPS = 1e-5;
 
 /** A parameter of the contract as an initializer under its own name. */
 export function weight(ctx: ExportContext, name: string): string {

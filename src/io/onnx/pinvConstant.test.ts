@@ -1,7 +1,9 @@
 /** The export-time pseudo-inverse of Proxyformer with injection `none` (pinvConstant.ts). */
 import { describe, expect, it } from 'vitest';
 import { fixedPinv } from './pinvConstant.ts';
-import { randomWeights, tinyConfig } from './testing/harness.ts';
+import { tinyConfig } from './testing/harness.ts';
+import { randomWeights } from '../testing/random.ts';
+import { parameterShapes } from './config.ts';
 
 function residual(a: Float64Array, z: Float64Array, m: number, head: number): number {
   let sum = 0;
@@ -19,7 +21,7 @@ describe('fixedPinv', () => {
   for (const proxyParam of ['projected', 'per-head'] as const) {
     it(`converges to K2⁻¹ with enough iterations (${proxyParam})`, () => {
       const c = tinyConfig({ injection: 'none', proxyParam });
-      const w = randomWeights(c, 5);
+      const w = randomWeights(parameterShapes(c), 5);
       const few = fixedPinv({ ...c, pinvIterations: 1 }, w, 0);
       const many = fixedPinv({ ...c, pinvIterations: 30 }, w, 0);
       for (let h = 0; h < c.heads; h++) {
@@ -36,7 +38,7 @@ describe('fixedPinv', () => {
 
   it('starts from Aᵀ over the largest column sum, per head or over all heads', () => {
     const c = tinyConfig({ injection: 'none', pinvIterations: 0, heads: 2, landmarks: 4 });
-    const w = randomWeights(c, 9);
+    const w = randomWeights(parameterShapes(c), 9);
     const perMatrix = fixedPinv({ ...c, pinvInit: 'per-matrix' }, w, 1);
     const global = fixedPinv({ ...c, pinvInit: 'global' }, w, 1);
     const m = 4;
@@ -55,7 +57,7 @@ describe('fixedPinv', () => {
 
   it('names a missing parameter', () => {
     const c = tinyConfig({ injection: 'none' });
-    const w = randomWeights(c);
+    const w = randomWeights(parameterShapes(c));
     w.delete('layers.0.attn.proxies');
     expect(() => fixedPinv(c, w, 0)).toThrow(/layers\.0\.attn\.proxies/);
   });

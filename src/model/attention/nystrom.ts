@@ -9,7 +9,7 @@
 import { add, noGrad, type ParameterScope, type Tensor } from '../../engine';
 import type { Initialiser } from '../init';
 import { createConvSkip } from './conv';
-import { kernel2, type PinvInit } from './kernels';
+import { kernel2, type PinvInit } from './nystromKernels';
 import { segmentLandmarks } from './landmarks';
 import { Projections, type AttentionContext, type AttentionModule, type AttentionOutput } from './module';
 import { convSkip, invertKernel2, nystromProduct } from './product';

@@ -9,7 +9,7 @@
  * every iteration; a matrix that is all zeros (every column dropped) keeps the scale 1, so Z = 0.
  */
 import { abs, add, affine, concat, div, eye, matmul, max, maxAll, noGrad, reshape, scale, sqrt, square, sub, sum, transpose, type Tensor } from '../../engine';
-import type { PinvInit } from './kernels';
+import type { PinvInit } from './nystromKernels';
 
 /** 1 where every column of a 0/1 keep mask [..., m] is dropped, else 0 (per matrix, or over all for 'global'). */
 export function allDropped(columns: Tensor, init: PinvInit): Tensor {
@@ -31,7 +31,7 @@ export function initialInverse(a: Tensor, init: PinvInit, dropped: Tensor | null
 }
 
 /** One step Z ← ¼ Z (13I − AZ (15I − AZ (7I − AZ))). */
-export function pinvStep(a: Tensor, z: Tensor): Tensor {
+function pinvStep(a: Tensor, z: Tensor): Tensor {
   const m = a.shape[a.shape.length - 1];
   const be = a.backend;
   const az = matmul(a, z);

@@ -7,7 +7,7 @@
  * from K2') or of Z after it ('z-columns'); no rescale.
  */
 import { depthwiseConv, matmul, mul, reshape, type Tensor } from '../../engine';
-import { kernel1, kernel3, toBatch, type PinvInit } from './kernels';
+import { kernel1, kernel3, toBatch, type PinvInit } from './nystromKernels';
 import { allDropped, iterativePinv, stackLast } from './pinv';
 import type { TowerMask } from '../types';
 

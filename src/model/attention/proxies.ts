@@ -15,7 +15,7 @@ import { add, matmul, mergeHeads, mul, reshape, softmax, splitHeads, type Parame
 import { EMBED_INIT_STD, type Initialiser } from '../init';
 import { Linear } from '../layers';
 import type { TowerMask } from '../types';
-import { toBatch } from './kernels';
+import { toBatch } from './nystromKernels';
 import { segmentMeans } from './landmarks';
 import { maskedMean } from './masking';
 import type { Projections } from './module';

@@ -14,7 +14,7 @@ import type { Initialiser } from '../init';
 import type { HotSettings } from '../types';
 import { contrastiveLoss, type ContrastiveKind } from '../losses/contrastive';
 import { createConvSkip } from './conv';
-import { kernel2, type PinvInit } from './kernels';
+import { kernel2, type PinvInit } from './nystromKernels';
 import { Projections, type AttentionContext, type AttentionModule, type AttentionOutput } from './module';
 import { convSkip, dropZColumns, invertKernel2, nystromProduct, type ColumnPlacement } from './product';
 import { Proxies, type Injection, type ProxyParam } from './proxies';

@@ -18,7 +18,7 @@ export function logSumExp(x: Tensor): Tensor {
 }
 
 /** InfoNCE between query-side and key-side proxies: [..., m, d_h] ×2 → [...]. */
-export function qkInfonce(qLandmarks: Tensor, kLandmarks: Tensor, temperature: number): Tensor {
+function qkInfonce(qLandmarks: Tensor, kLandmarks: Tensor, temperature: number): Tensor {
   const m = qLandmarks.shape[qLandmarks.shape.length - 2];
   const logits = matmul(l2Normalize(qLandmarks), l2Normalize(kLandmarks), { transB: true, alpha: 1 / temperature });
   const positives = sum(mul(logits, eye(logits.backend, m)), -1);

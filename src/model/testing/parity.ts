@@ -12,7 +12,8 @@ import { readSafetensors, writeSafetensors, type Tensor } from '../../io/safeten
 import type { ModelConfig } from '../config';
 import { buildModel, type BuildOptions } from '../model';
 import type { HeadViews, Matrix, ModelViews } from '../views';
-import { seededUniform } from './random';
+import { uniformStream } from '../../engine/cpu/random';
+import { randomBatch as contractBatch, randomWeights as contractWeights } from '../../io/testing/random';
 
 const PYTHON = '/usr/bin/python3';
 
@@ -27,55 +28,30 @@ export interface CaseData {
 /** What a run returns, by the reference's output names (logits, losses, grad.<param>). */
 export type Outputs = Map<string, { shape: number[]; data: Float64Array | Float32Array }>;
 
-/**
- * Random weights by name: Linear and conv weights U(±1/√fan_in), biases and LayerNorm shifts
- * ±0.1, LayerNorm gains 1 ± 0.1, embeddings and proxies U(±1) — large, so that K2 is far from
- * uniform (a near-uniform K2 would hide a transposed kernel).
- */
+/** Random weights by name (src/io/testing/random.ts `randomWeights`) with their shapes. */
 export function randomWeights(shapes: [string, readonly number[]][], seed: number): CaseData['weights'] {
-  const next = seededUniform(seed);
-  const sym = (bound: number) => (2 * next() - 1) * bound;
-  const out: CaseData['weights'] = new Map();
-  for (const [name, shape] of shapes) {
-    const isNorm = /norm\d?\.(weight|bias)$/.test(name);
-    const fill = (): number => {
-      if (isNorm) return name.endsWith('weight') ? 1 + sym(0.1) : sym(0.1);
-      if (name.endsWith('.bias')) return sym(0.1);
-      if (name.startsWith('embed.') || /proxies|proxy_[qk]/.test(name)) return sym(1);
-      return sym(1 / Math.sqrt(shape[shape.length - 1]));
-    };
-    out.set(name, { shape: [...shape], data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, fill) });
-  }
-  return out;
+  const data = contractWeights(shapes, seed);
+  return new Map(shapes.map(([name, shape]) => [name, { shape: [...shape], data: data.get(name)! }]));
 }
 
-/** Tokens 1…vocab−1 for `lengths[b]` positions, then padding (id 0, mask 0); labels < numClasses. */
+/** A padded batch (src/io/testing/random.ts `randomBatch`) as named safetensors tensors. */
 export function randomBatch(c: ModelConfig, n: number, lengths: number[], seed: number): Record<string, Tensor> {
-  const next = seededUniform(seed);
+  const r = contractBatch(c, n, lengths, seed);
   const b = lengths.length;
-  const tower = () => {
-    const tokens = new Int32Array(b * n);
-    const mask = new Float32Array(b * n);
-    lengths.forEach((len, row) => {
-      for (let i = 0; i < len; i++) {
-        tokens[row * n + i] = 1 + Math.floor(next() * (c.vocabSize - 1));
-        mask[row * n + i] = 1;
-      }
-    });
-    return { tokens: { dtype: 'I32', shape: [b, n], data: tokens } as Tensor, mask: { dtype: 'F32', shape: [b, n], data: mask } as Tensor };
+  const out: Record<string, Tensor> = {
+    tokens: { dtype: 'I32', shape: [b, n], data: r.tokens },
+    mask: { dtype: 'F32', shape: [b, n], data: r.mask },
+    labels: { dtype: 'I32', shape: [b], data: r.labels },
   };
-  const first = tower();
-  const out: Record<string, Tensor> = { ...first, labels: { dtype: 'I32', shape: [b], data: Int32Array.from(lengths, () => Math.floor(next() * c.numClasses)) } };
-  if (c.twoTower) {
-    const second = tower();
-    out.tokens2 = second.tokens;
-    out.mask2 = second.mask;
+  if (r.tokens2 && r.mask2) {
+    out.tokens2 = { dtype: 'I32', shape: [b, n], data: r.tokens2 };
+    out.mask2 = { dtype: 'F32', shape: [b, n], data: r.mask2 };
   }
   return out;
 }
 
 /** The shape of each explicit mask name (docs/model-contract.md "Explicit masks"). */
-export function maskShape(c: ModelConfig, name: string, b: number, n: number): number[] {
+function maskShape(c: ModelConfig, name: string, b: number, n: number): number[] {
   const base = name.replace(/@2$/, '');
   if (base.endsWith('attn.columns')) return [b, c.heads, c.landmarks];
   if (base.endsWith('attn.dropout')) return [b, c.heads, n, n];
@@ -85,7 +61,7 @@ export function maskShape(c: ModelConfig, name: string, b: number, n: number): n
 
 /** Seeded masks for `names`: elementwise 0 or 1/(1−p) (p = 0.25), columns 0/1 with p = 0.25. */
 export function randomMasks(c: ModelConfig, names: string[], b: number, n: number, seed: number): CaseData['masks'] {
-  const next = seededUniform(seed);
+  const next = uniformStream(seed);
   const p = 0.25;
   const out: CaseData['masks'] = new Map();
   for (const name of names) {

@@ -9,12 +9,12 @@ import { AdamW, OneCycleLR, backward, intTensor, scope, tensor, type Backend } f
 import type { ModelConfig } from '../config';
 import { buildModel } from '../model';
 import type { ModelBatch } from '../types';
-import { seededUniform } from './random';
+import { uniformStream } from '../../engine/cpu/random';
 
 export const MAJORITY_CLASSES = 3;
 
 /** Host arrays of one majority batch. */
-export function majorityBatch(next: () => number, b: number, n: number): { tokens: Int32Array; mask: Float32Array; labels: Int32Array } {
+function majorityBatch(next: () => number, b: number, n: number): { tokens: Int32Array; mask: Float32Array; labels: Int32Array } {
   const tokens = new Int32Array(b * n);
   const mask = new Float32Array(b * n);
   const labels = new Int32Array(b);
@@ -47,7 +47,7 @@ export async function trainMajority(backend: Backend, config: ModelConfig, opts:
   const n = config.seqLen;
   const optimizer = new AdamW(model.params.params(), { lr: opts.lr, eps: 1e-6, weightDecay: 0 });
   const schedule = new OneCycleLR({ maxLr: opts.lr, totalSteps: opts.steps, pctStart: 0.1, cycleMomentum: false });
-  const next = seededUniform(seed + 1);
+  const next = uniformStream(seed + 1);
   const toTensors = (h: ReturnType<typeof majorityBatch>, rows: number): ModelBatch => ({
     tokens: intTensor(backend, h.tokens, [rows, n]), mask: tensor(backend, h.mask, [rows, n]), labels: intTensor(backend, h.labels, [rows]),
   });
@@ -64,7 +64,7 @@ export async function trainMajority(backend: Backend, config: ModelConfig, opts:
     losses.push(await loss.item());
     loss.dispose();
   }
-  const test = majorityBatch(seededUniform(seed + 2), 256, n);
+  const test = majorityBatch(uniformStream(seed + 2), 256, n);
   const logits = await scope(() => model.forward(toTensors(test, 256), { train: false }).logits).read();
   let correct = 0;
   for (let row = 0; row < 256; row++) {

@@ -1,5 +1,5 @@
 import { useDeferredValue, useMemo, useState } from 'react';
-import { MetricsBuffer } from '../../train/metrics';
+import { MetricsBuffer } from '../../io/metrics';
 import { trainingClient, useTraining } from '../../store/trainingStore';
 import { ChartCard } from './ChartCard';
 import { formatNumber, hasValues, meanOf } from './chartData';

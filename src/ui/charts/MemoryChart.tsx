@@ -1,6 +1,6 @@
 import { createContext, memo, useContext, useMemo, useState } from 'react';
 import { Area, AreaChart, CartesianGrid, ReferenceLine, Tooltip, useXAxisScale, useYAxisScale, XAxis, YAxis } from 'recharts';
-import type { MetricName, MetricsBuffer } from '../../train/metrics';
+import type { MetricName, MetricsBuffer } from '../../io/metrics';
 import { ChartLegend } from './ChartLegend';
 import { alignedRows, formatNumber, hasValues, peakOf, pointBudget } from './chartData';
 import { stackedAreaPaths } from './linePath';

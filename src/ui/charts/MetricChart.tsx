@@ -1,6 +1,6 @@
 import { memo, useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
-import type { MetricName, MetricsBuffer } from '../../train/metrics';
+import type { MetricName, MetricsBuffer } from '../../io/metrics';
 import { ChartLegend } from './ChartLegend';
 import { formatNumber, pointBudget, shapeSeries } from './chartData';
 import { SeriesContext, SeriesPaths, SPARSE } from './SeriesPaths';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MetricsBuffer } from '../../train/metrics';
+import { MetricsBuffer } from '../../io/metrics';
 import { alignedRows, formatNumber, hasValues, peakOf, pointBudget, shapeSeries, strided } from './chartData';
 
 function buffer(n: number, f: (i: number) => Record<string, number>): MetricsBuffer {

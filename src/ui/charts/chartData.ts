@@ -2,7 +2,7 @@
  * Shaping metrics for recharts: at most about two points per pixel, optional smoothing and
  * log scale. Pure functions over the columnar MetricsBuffer, so they are tested without a DOM.
  */
-import type { MetricName, MetricsBuffer } from '../../train/metrics';
+import type { MetricName, MetricsBuffer } from '../../io/metrics';
 import { smoothEma } from '../smoothing';
 
 export interface XY {

@@ -5,7 +5,7 @@
 import { downloadBlob } from '../download';
 
 /** The chart's SVG as a standalone document string. */
-export function chartSvgText(container: HTMLElement): string {
+function chartSvgText(container: HTMLElement): string {
   // The chart's own surface, not a legend icon (legend icons are small svg.recharts-surface too).
   const surfaces = [...container.querySelectorAll<SVGSVGElement>('svg.recharts-surface')].filter((el) => !el.closest('.recharts-legend-wrapper'));
   const svg = surfaces.sort((a, b) => area(b) - area(a))[0];

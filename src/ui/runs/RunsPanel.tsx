@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { MetricName } from '../../train/metrics';
+import type { MetricName } from '../../io/metrics';
 import { isActive, trainingClient, useTraining } from '../../store/trainingStore';
 import { summarizeRun } from '../../store/runSummary';
 import { ImportRun } from './ImportRun';

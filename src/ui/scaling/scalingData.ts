@@ -6,9 +6,9 @@
  */
 import { VARIANTS, type Mode, type Row, type Variant } from '../../bench/sweep';
 
-export const PAPER_THROUGHPUT_RATIO = 3.8;
-export const PAPER_MEMORY_RATIO = 0.08;
-export const PAPER_LENGTH = 4096;
+const PAPER_THROUGHPUT_RATIO = 3.8;
+const PAPER_MEMORY_RATIO = 0.08;
+const PAPER_LENGTH = 4096;
 
 export type ChartRow = { n: number } & Partial<Record<Variant, number>>;
 

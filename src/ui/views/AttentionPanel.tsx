@@ -6,7 +6,7 @@ import { MetricChart } from '../charts/MetricChart';
 import { viewRequest } from '../useCommands';
 import { finiteRange } from './colormap';
 import { Heatmap } from './Heatmap';
-import type { AttentionViews } from './types';
+import type { AttentionViews } from '../../store/attentionViews';
 import { K3OverInput, ResidualChart, SegmentStrip } from './ViewsExtras';
 import { Provenance } from './Provenance';
 

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { finiteRange, matrixToRgba, VIRIDIS_LUT } from './colormap';
-import type { Matrix } from './types';
+import type { Matrix } from '../../model/views';
 import { usePixels } from './usePixels';
 
 interface Props {
@@ -50,7 +50,7 @@ export function Heatmap({ matrix, title, rowLabel, colLabel, range, size = 220, 
 }
 
 /** The viridis scale bar with its end values. */
-export function ColourScale({ lo, hi, width }: { lo: number; hi: number; width: number }) {
+function ColourScale({ lo, hi, width }: { lo: number; hi: number; width: number }) {
   const stops = [0, 32, 64, 96, 128, 160, 192, 224, 255].map((i) => `rgb(${VIRIDIS_LUT[3 * i]},${VIRIDIS_LUT[3 * i + 1]},${VIRIDIS_LUT[3 * i + 2]}) ${((100 * i) / 255).toFixed(0)}%`);
   return (
     <div className="scale" style={{ width }}>

@@ -6,7 +6,7 @@ import { useWidth } from '../charts/useWidth';
 import { cssColour } from './colormap';
 import { ImageCanvas } from './ImageCanvas';
 import { overlayImage, tokenLabels } from './inputs';
-import type { Matrix } from './types';
+import type { Matrix } from '../../model/views';
 
 /** ‖I − K2·Z‖ per Newton–Schulz-style iteration, on a log scale. */
 export function ResidualChart({ residual }: { residual: number[] }) {

@@ -3,6 +3,7 @@
  * results. No Node-only imports: the same helpers run in Vitest (Dawn) and in Chromium.
  */
 import type { Backend, Buf, DType, MemoryCategory } from '../../backend';
+import type { Tolerance } from '../../testing/tolerance';
 
 /** A deterministic generator (mulberry32) for test data, so every failure reproduces. */
 export function seededRandom(seed: number): () => number {
@@ -34,11 +35,7 @@ export class TwinBuf {
   }
 }
 
-/** Tolerance: |test − ref| ≤ abs + rel·|ref| element by element. */
-export interface Tolerance {
-  abs: number;
-  rel: number;
-}
+export type { Tolerance };
 
 export interface Diff {
   maxAbs: number;

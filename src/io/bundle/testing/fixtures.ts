@@ -1,7 +1,8 @@
-/** Test fixtures for bundles: tiny validated configs, seeded weights, metrics and optimizer state. */
+/** Test fixtures for bundles: tiny validated configs, metrics and optimizer state (weights: ../../testing/random.ts). */
 import { validateConfig, type RunConfig } from '../../../model/config';
-import { MetricsBuffer } from '../../../train/metrics';
+import { MetricsBuffer } from '../../metrics';
 import { parameterShapes } from '../../onnx/config';
+import { uniformTensors } from '../../testing/random';
 import type { OptimizerState } from '../optimizer';
 
 /** A tiny config the schema accepts (refuses with its issues otherwise). */
@@ -16,26 +17,6 @@ export function tinyRunConfig(over: Record<string, unknown> = {}): RunConfig {
   return result.config;
 }
 
-/** Seeded uniform [0, 1) (mulberry32). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Every parameter of the config, uniform in ±scale. */
-export function seededWeights(config: RunConfig, seed = 1, scale = 0.5): Map<string, Float32Array> {
-  const next = mulberry32(seed);
-  const out = new Map<string, Float32Array>();
-  for (const [name, shape] of parameterShapes(config)) out.set(name, Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (2 * next() - 1) * scale));
-  return out;
-}
-
 /** A few metric rows with gaps (NaN cells), as a run logs them. */
 export function sampleMetrics(rows = 5): MetricsBuffer {
   const m = new MetricsBuffer();
@@ -45,8 +26,8 @@ export function sampleMetrics(rows = 5): MetricsBuffer {
 
 /** AdamW moments for every parameter. */
 export function sampleOptimizer(config: RunConfig, step = 7): OptimizerState {
-  const a = seededWeights(config, 11, 0.01);
-  const b = seededWeights(config, 12, 0.001);
+  const a = uniformTensors(parameterShapes(config), 11, 0.01);
+  const b = uniformTensors(parameterShapes(config), 12, 0.001);
   for (const v of b.values()) for (let i = 0; i < v.length; i++) v[i] = Math.abs(v[i]);
   return { step, expAvg: a, expAvgSq: b };
 }

@@ -1,5 +1,5 @@
 /**
- * Node-only test helpers for the ONNX export: random contract weights and batches, the PyTorch
+ * Node-only test helpers for the ONNX export (random weights and batches: ../../testing/random.ts): the PyTorch
  * parity CLI (float64 reference), onnxruntime-node on CPU, and Debian's onnx checker.
  */
 import { execFileSync } from 'node:child_process';
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { parameterShapes, type ExportConfig } from '../config.ts';
 import { readSafetensors, writeSafetensors, type Tensor } from '../../safetensors.ts';
+import type { RandomBatch } from '../../testing/random.ts';
 
 const PYTHON = '/usr/bin/python3';
 
@@ -31,64 +32,8 @@ export function tinyConfig(over: Partial<ExportConfig>): ExportConfig {
   };
 }
 
-/** Seeded uniform [0, 1) (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/**
- * Random weights under the contract's names: Linear and conv weights U(±1/√fan_in) as PyTorch's
- * init, biases and LayerNorm shifts ±0.1, LayerNorm gains 1 ± 0.1, embeddings and proxies
- * U(±1) so that K2 is far from uniform (a near-uniform K2 would hide transposition bugs).
- */
-export function randomWeights(c: ExportConfig, seed = 1): Map<string, Float32Array> {
-  const next = rng(seed);
-  const sym = (bound: number) => (2 * next() - 1) * bound;
-  const out = new Map<string, Float32Array>();
-  for (const [name, shape] of parameterShapes(c)) {
-    const count = shape.reduce((a, b) => a * b, 1);
-    const isNorm = /norm\d?\.(weight|bias)$/.test(name);
-    const fill = (): number => {
-      if (isNorm) return name.endsWith('weight') ? 1 + sym(0.1) : sym(0.1);
-      if (name.endsWith('.bias')) return sym(0.1);
-      if (name.startsWith('embed.') || /proxies|proxy_[qk]/.test(name)) return sym(1);
-      return sym(1 / Math.sqrt(shape[shape.length - 1]));
-    };
-    out.set(name, Float32Array.from({ length: count }, fill));
-  }
-  return out;
-}
-
-export interface Batch { tokens: Int32Array; mask: Float32Array; tokens2?: Int32Array; mask2?: Float32Array; batch: number }
-
-/** A batch whose samples have `lengths[b]` valid tokens, then padding (id 0, mask 0). */
-export function randomBatch(c: ExportConfig, lengths: number[], seed = 7): Batch {
-  const next = rng(seed);
-  const n = c.seqLen;
-  const one = () => {
-    const tokens = new Int32Array(lengths.length * n);
-    const mask = new Float32Array(lengths.length * n);
-    lengths.forEach((len, b) => {
-      for (let i = 0; i < len; i++) {
-        tokens[b * n + i] = 1 + Math.floor(next() * (c.vocabSize - 1));
-        mask[b * n + i] = 1;
-      }
-    });
-    return { tokens, mask };
-  };
-  const first = one();
-  const second = c.twoTower ? one() : undefined;
-  return { ...first, tokens2: second?.tokens, mask2: second?.mask, batch: lengths.length };
-}
-
 /** The PyTorch reference (python -m proxyformer.parity, float64): logits and, with views, view.layers.<i>.<name>. */
-export function runPytorch(c: ExportConfig, weights: Map<string, Float32Array>, b: Batch, views = false): Map<string, Tensor> {
+export function runPytorch(c: ExportConfig, weights: Map<string, Float32Array>, b: RandomBatch, views = false): Map<string, Tensor> {
   const dir = mkdtempSync(join(tmpdir(), 'onnx-parity-'));
   try {
     writeFileSync(join(dir, 'config.json'), JSON.stringify(c));
@@ -100,7 +45,7 @@ export function runPytorch(c: ExportConfig, weights: Map<string, Float32Array>, 
     const batch: Record<string, Tensor> = {
       tokens: { dtype: 'I32', shape: [b.batch, n], data: b.tokens },
       mask: { dtype: 'F32', shape: [b.batch, n], data: b.mask },
-      labels: { dtype: 'I32', shape: [b.batch], data: new Int32Array(b.batch) },
+      labels: { dtype: 'I32', shape: [b.batch], data: b.labels },
     };
     if (b.tokens2 && b.mask2) {
       batch.tokens2 = { dtype: 'I32', shape: [b.batch, n], data: b.tokens2 };
@@ -117,7 +62,7 @@ export function runPytorch(c: ExportConfig, weights: Map<string, Float32Array>, 
 }
 
 /** Runs the exported model in onnxruntime-node with the CPU execution provider only. */
-export async function runOrt(model: Uint8Array, c: ExportConfig, b: Batch): Promise<Record<string, ort.Tensor>> {
+export async function runOrt(model: Uint8Array, c: ExportConfig, b: RandomBatch): Promise<Record<string, ort.Tensor>> {
   const session = await ort.InferenceSession.create(model, { executionProviders: ['cpu'] });
   const n = c.seqLen;
   const feeds: Record<string, ort.Tensor> = {

@@ -11,15 +11,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CpuBackend } from '../../engine';
-import type { RunConfig } from '../../model/config';
-import { engineLogits, type InferenceBatch } from '../../infer/engineLogits';
-import { readSafetensors, writeSafetensors, type Tensor } from '../safetensors';
-import { readBundle, writeBundle } from './index';
-import { mulberry32, sampleMetrics, sampleOptimizer, seededWeights, tinyRunConfig } from './testing/fixtures';
+import { CpuBackend } from '../engine';
+import type { RunConfig } from '../model/config';
+import { engineLogits, type InferenceBatch } from './engineLogits';
+import { readSafetensors, writeSafetensors, type Tensor } from '../io/safetensors';
+import { readBundle, writeBundle } from '../io/bundle';
+import { sampleMetrics, sampleOptimizer, tinyRunConfig } from '../io/bundle/testing/fixtures';
+import { parameterShapes } from '../io/onnx/config';
+import { randomBatch, randomWeights } from '../io/testing/random';
+import { uniformStream } from '../engine/cpu/random';
 
 const PYTHON = '/usr/bin/python3';
-const PYTHON_DIR = fileURLToPath(new URL('../../../python', import.meta.url));
+const PYTHON_DIR = fileURLToPath(new URL('../../python', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'bundle-python-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const env = { ...process.env, PYTHONPATH: PYTHON_DIR, OMP_NUM_THREADS: '1' };
@@ -31,25 +34,6 @@ const env = { ...process.env, PYTHONPATH: PYTHON_DIR, OMP_NUM_THREADS: '1' };
  * mis-named tensor) moves the logits by orders of magnitude more.
  */
 const TOLERANCE = 2e-6;
-
-function batchFor(c: RunConfig, lengths: number[], seed: number): InferenceBatch {
-  const next = mulberry32(seed);
-  const n = c.seqLen;
-  const tower = () => {
-    const tokens = new Int32Array(lengths.length * n);
-    const mask = new Float32Array(lengths.length * n);
-    lengths.forEach((len, b) => {
-      for (let i = 0; i < len; i++) {
-        tokens[b * n + i] = 1 + Math.floor(next() * (c.vocabSize - 1));
-        mask[b * n + i] = 1;
-      }
-    });
-    return { tokens, mask };
-  };
-  const first = tower();
-  const second = c.twoTower ? tower() : undefined;
-  return { batch: lengths.length, ...first, tokens2: second?.tokens, mask2: second?.mask };
-}
 
 function batchTensors(c: RunConfig, b: InferenceBatch, lead: number[] = [b.batch]): Record<string, Tensor> {
   const shape = [...lead, c.seqLen];
@@ -99,10 +83,10 @@ describe('bundles with the PyTorch reference', () => {
     ['nystrom, text, mean-all pooling', tinyRunConfig({ task: 'text', attention: 'nystrom', vocabSize: 257, numClasses: 2, pooling: 'mean-all' })],
   ];
   it.each(cases)('a TypeScript bundle gives PyTorch the engine logits (%s)', async (_, config) => {
-    const weights = seededWeights(config, 3);
+    const weights = randomWeights(parameterShapes(config), 3);
     const bundle = join(dir, `logits-${config.attention}.zip`);
     writeFileSync(bundle, writeBundle({ config, weights, metrics: sampleMetrics() }, { onnx: true }));
-    const batch = batchFor(config, [config.seqLen, 5, 1], 9);
+    const batch = randomBatch(config, config.seqLen, [config.seqLen, 5, 1], 9);
     const batchFile = join(dir, `batch-${config.attention}.safetensors`);
     writeFileSync(batchFile, writeSafetensors(batchTensors(config, batch)));
     const out = join(dir, `out-${config.attention}.safetensors`);
@@ -116,17 +100,17 @@ describe('bundles with the PyTorch reference', () => {
 
   it('two DDP processes (gloo) continue a TypeScript bundle, and their bundle imports back with changed weights', async () => {
     const config = tinyRunConfig({ dropout: 0, attentionDropout: 0, decomposedDropoutRate: 0, gradClip: 1 });
-    const weights = seededWeights(config, 5, 0.3);
+    const weights = randomWeights(parameterShapes(config), 5);
     const source = join(dir, 'ddp-in.zip');
     writeFileSync(source, writeBundle({ config, weights, metrics: sampleMetrics(4), optimizer: sampleOptimizer(config) }, { onnx: true }));
     const steps = 3, size = 4;
-    const batches = Array.from({ length: steps }, (_, s) => batchFor(config, [16, 9, 12, 5], 100 + s));
+    const batches = Array.from({ length: steps }, (_, s) => randomBatch(config, config.seqLen, [16, 9, 12, 5], 100 + s));
     const stacked = batchTensors(config, {
       batch: size,
       tokens: Int32Array.from(batches.flatMap((b) => [...b.tokens])),
       mask: Float32Array.from(batches.flatMap((b) => [...b.mask])),
     }, [steps, size]);
-    const next = mulberry32(77);
+    const next = uniformStream(77);
     stacked.labels = { dtype: 'I32', shape: [steps, size], data: Int32Array.from({ length: steps * size }, () => Math.floor(next() * config.numClasses)) };
     const batchFile = join(dir, 'ddp-batches.safetensors');
     writeFileSync(batchFile, writeSafetensors(stacked));

@@ -5,9 +5,9 @@
  */
 import { createElement } from 'react';
 import { createRoot } from 'react-dom/client';
-import { ScalingView } from '../../ui/scaling/ScalingView';
-import { runBrowserBench, type BrowserBenchOptions } from '../browser';
-import type { SweepResult } from '../sweep';
+import { ScalingView } from '../../src/ui/scaling/ScalingView';
+import { runBrowserBench, type BrowserBenchOptions } from '../../src/bench/browser';
+import type { SweepResult } from '../../src/bench/sweep';
 
 declare global {
   interface Window {

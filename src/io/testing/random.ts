@@ -1,0 +1,67 @@
+/**
+ * Seeded test inputs under the names of docs/model-contract.md: weights by parameter name and
+ * padded token batches. Shared by the ONNX export tests (io), the model's PyTorch parity tests
+ * (model) and the bundle and inference tests; io is the lowest layer that knows the contract's
+ * names (`parameterShapes` in onnx/config.ts), so the helpers live here. Numbers come from the
+ * engine's seeded generator (`uniformStream`), so every failure reproduces.
+ */
+import { uniformStream } from '../../engine/cpu/random';
+
+/**
+ * Random weights by name: Linear and conv weights U(±1/√fan_in) as PyTorch's init, biases and
+ * LayerNorm shifts ±0.1, LayerNorm gains 1 ± 0.1, embeddings and proxies U(±1) — large, so that
+ * K2 is far from uniform (a near-uniform K2 would hide a transposed kernel).
+ */
+export function randomWeights(shapes: Iterable<readonly [string, readonly number[]]>, seed = 1): Map<string, Float32Array> {
+  const next = uniformStream(seed);
+  const sym = (bound: number) => (2 * next() - 1) * bound;
+  const out = new Map<string, Float32Array>();
+  for (const [name, shape] of shapes) {
+    const isNorm = /norm\d?\.(weight|bias)$/.test(name);
+    const fill = (): number => {
+      if (isNorm) return name.endsWith('weight') ? 1 + sym(0.1) : sym(0.1);
+      if (name.endsWith('.bias')) return sym(0.1);
+      if (name.startsWith('embed.') || /proxies|proxy_[qk]/.test(name)) return sym(1);
+      return sym(1 / Math.sqrt(shape[shape.length - 1]));
+    };
+    out.set(name, Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, fill));
+  }
+  return out;
+}
+
+/** Uniform values in ±scale for every shape (e.g. optimizer moments). */
+export function uniformTensors(shapes: Iterable<readonly [string, readonly number[]]>, seed: number, scale: number): Map<string, Float32Array> {
+  const next = uniformStream(seed);
+  const out = new Map<string, Float32Array>();
+  for (const [name, shape] of shapes) out.set(name, Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (2 * next() - 1) * scale));
+  return out;
+}
+
+/** A batch of rows of length n, row b with `lengths[b]` tokens 1…vocab−1 then padding (id 0, mask 0); a second tower for two-tower configs; labels < numClasses. */
+export interface RandomBatch {
+  batch: number;
+  tokens: Int32Array;
+  mask: Float32Array;
+  tokens2?: Int32Array;
+  mask2?: Float32Array;
+  labels: Int32Array;
+}
+
+export function randomBatch(c: { vocabSize: number; numClasses: number; twoTower: boolean }, n: number, lengths: readonly number[], seed = 7): RandomBatch {
+  const next = uniformStream(seed);
+  const tower = () => {
+    const tokens = new Int32Array(lengths.length * n);
+    const mask = new Float32Array(lengths.length * n);
+    lengths.forEach((len, row) => {
+      for (let i = 0; i < len; i++) {
+        tokens[row * n + i] = 1 + Math.floor(next() * (c.vocabSize - 1));
+        mask[row * n + i] = 1;
+      }
+    });
+    return { tokens, mask };
+  };
+  const first = tower();
+  const second = c.twoTower ? tower() : undefined;
+  const labels = Int32Array.from(lengths, () => Math.floor(next() * c.numClasses));
+  return { batch: lengths.length, ...first, tokens2: second?.tokens, mask2: second?.mask, labels };
+}
