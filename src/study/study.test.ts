@@ -67,3 +67,19 @@ describe('study results', () => {
     expect(studyMarkdown(tiny, rows)).toContain('| Proxyformer | 0 | – |');
   });
 });
+
+describe('study files', () => {
+  it('a JSON study with a preset base parses and expands', async () => {
+    const { parseStudy } = await import('./load');
+    const s = parseStudy(JSON.stringify({ name: 'mine', base: 'quick-listops-proxy', seeds: [0, 1, 2], baseline: 'soft', arms: [{ name: 'soft', attention: 'softmax' }, { name: 'prox', attention: 'proxy', overrides: { contrastiveWeight: 1 } }] }));
+    const runs = expandStudy(s);
+    expect(runs.map((r) => r.id)).toEqual(['mine.soft.s0', 'mine.soft.s1', 'mine.soft.s2', 'mine.prox.s0', 'mine.prox.s1', 'mine.prox.s2']);
+    expect(runs[3].config.contrastiveWeight).toBe(1);
+  });
+  it('names every problem of a bad file', async () => {
+    const { parseStudy } = await import('./load');
+    expect(() => parseStudy('{nope')).toThrow(/not JSON/);
+    const bad = JSON.stringify({ name: 'x', base: 'no-such-preset', seeds: [0], baseline: 'a', arms: [{ name: 'a', attention: 'magic', overrides: { wings: 2 } }] });
+    expect(() => parseStudy(bad)).toThrow(/base preset "no-such-preset"[\s\S]*attention "magic"[\s\S]*unknown config keys wings/);
+  });
+});
