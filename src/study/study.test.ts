@@ -83,3 +83,17 @@ describe('study files', () => {
     expect(() => parseStudy(bad)).toThrow(/base preset "no-such-preset"[\s\S]*attention "magic"[\s\S]*unknown config keys wings/);
   });
 });
+
+describe("the papers' tables", () => {
+  it('our number beside the published one, with what differs; Proxyformer says it has none', async () => {
+    const { paperMarkdown, paperRow } = await import('./paperTables');
+    const rows = [paperRow('listops', 'nystrom', { mean: 35.2, half: 1.4, seeds: 5, steps: 400 }), paperRow('listops', 'proxy', null), paperRow('image', 'softmax', { mean: 90, half: NaN, seeds: 1, steps: 10 })];
+    expect(rows[0].paper).toBe(37.15);
+    const md = paperMarkdown(rows);
+    expect(md).toContain('| nystrom | listops | 35.2 ± 1.4 (5 seeds, 400 steps) | 37.15 (Nyströmformer paper, Table 3) |');
+    expect(md).toContain('| proxy | listops | not run | not published (full text not public) |');
+    expect(md).toContain('90.0 (1 seed)');
+    expect(md).toContain('MNIST digits instead of grayscale CIFAR-10');
+    expect(md).toContain('3.8× softmax attention');
+  });
+});
