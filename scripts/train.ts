@@ -5,15 +5,10 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fsFetcher } from './corpora/fs-fetch';
-import { nodeGpu } from '../src/engine/webgpu/node';
-import { createBackend } from '../src/train/backendFactory';
 import { parseTrainArgs, USAGE } from '../src/train/cli/args';
 import { progressLine } from '../src/train/cli/progress';
 import type { FromWorker } from '../src/train/protocol';
-import { TrainingSession } from '../src/train/session';
-import { FileCheckpointStore } from '../src/train/store/files';
-import { taskFor } from '../src/train/taskFromConfig';
+import { trainHeadless } from './headless';
 
 const parsed = parseTrainArgs(process.argv.slice(2));
 if (!parsed.ok) {
@@ -32,8 +27,6 @@ await mkdir(runDir, { recursive: true });
 
 const started = performance.now();
 let last = { step: 0, loss: NaN, trainAccuracy: NaN, valAccuracy: NaN, tokensPerSec: 0 };
-let done: (code: number) => void;
-const finished = new Promise<number>((r) => (done = r));
 const tty = process.stdout.isTTY;
 let lastPrint = 0;
 
@@ -46,49 +39,39 @@ function print(force = false): void {
   else console.log(line);
 }
 
-const session = new TrainingSession({
-  post(msg: FromWorker) {
-    switch (msg.type) {
-      case 'backend':
-        console.log(`backend: ${msg.label}${msg.reason ? ` (${msg.reason})` : ''}`);
-        break;
-      case 'metrics':
-        for (const r of msg.rows) {
-          if (r.loss !== undefined) last = { ...last, step: r.step, loss: r.loss, tokensPerSec: r.tokensPerSec ?? last.tokensPerSec };
-          if (r.trainAccuracy !== undefined) last.trainAccuracy = r.trainAccuracy;
-          if (r.valAccuracy !== undefined) last.valAccuracy = r.valAccuracy;
-        }
-        print();
-        break;
-      case 'eval':
-        if (tty) process.stdout.write('\n');
-        console.log(`${msg.split} at step ${msg.step}: loss ${msg.loss.toFixed(4)}, accuracy ${(100 * msg.accuracy).toFixed(2)}%${msg.best ? ' (best so far)' : ''}`);
-        break;
-      case 'failure':
-        console.error(`\n${msg.kind}: ${msg.message}`);
-        if (!msg.canResume || msg.kind !== 'device-lost') done(1);
-        break;
-      case 'state':
-        if (msg.state === 'finished') {
-          print(true);
-          console.log(`\nfinished: ${msg.message ?? ''}`);
-          done(0);
-        } else if (msg.state === 'failed') done(1);
-        break;
-      default:
-        break;
-    }
-  },
-  createBackend: (choice) => createBackend(choice, choice === 'cpu' ? undefined : nodeGpu()),
-  loadTask: (config) => taskFor(config, fsFetcher('public/data')),
-  store: new FileCheckpointStore(args.out),
-  yieldToEvents: () => new Promise((r) => setImmediate(r)),
-  now: () => performance.now(),
-  jsHeap: () => process.memoryUsage().heapUsed,
-});
+/** Progress lines and evaluations as the session reports them. */
+function observe(msg: FromWorker): void {
+  switch (msg.type) {
+    case 'backend':
+      console.log(`backend: ${msg.label}${msg.reason ? ` (${msg.reason})` : ''}`);
+      break;
+    case 'metrics':
+      for (const r of msg.rows) {
+        if (r.loss !== undefined) last = { ...last, step: r.step, loss: r.loss, tokensPerSec: r.tokensPerSec ?? last.tokensPerSec };
+        if (r.trainAccuracy !== undefined) last.trainAccuracy = r.trainAccuracy;
+        if (r.valAccuracy !== undefined) last.valAccuracy = r.valAccuracy;
+      }
+      print();
+      break;
+    case 'eval':
+      if (tty) process.stdout.write('\n');
+      console.log(`${msg.split} at step ${msg.step}: loss ${msg.loss.toFixed(4)}, accuracy ${(100 * msg.accuracy).toFixed(2)}%${msg.best ? ' (best so far)' : ''}`);
+      break;
+    case 'failure':
+      console.error(`\n${msg.kind}: ${msg.message}`);
+      break;
+    case 'state':
+      if (msg.state === 'finished') {
+        print(true);
+        console.log(`\nfinished: ${msg.message ?? ''}`);
+      }
+      break;
+    default:
+      break;
+  }
+}
 
-await session.handle({ type: 'start', config: args.config, runId: args.runId, backend: args.backend, resume: args.resume });
-const code = await finished;
+const { code, session } = await trainHeadless({ config: args.config, runId: args.runId, out: args.out, backend: args.backend, resume: args.resume, observe });
 await writeFile(join(runDir, 'metrics.csv'), session.metrics.toCsv());
 await writeFile(join(runDir, 'config.json'), JSON.stringify(args.config, null, 2));
 console.log(`metrics: ${join(runDir, 'metrics.csv')}; checkpoints: ${runDir}/{latest,best}.safetensors`);

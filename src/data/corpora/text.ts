@@ -4,6 +4,8 @@
  * padded to seqLen. The order of each split is a seeded shuffle of its mails.
  */
 
+import { dedupeNote, dedupeSplits } from '../dedupe';
+import { hash53 } from '../hash';
 import { streamRng } from '../rng';
 import { batchIndices, checkInt, countClasses, packBatch, SPLITS, splitKey, type Batch, type ClassBalance, type Example, type Split, type Task } from '../task';
 import type { SpamCorpus } from './load';
@@ -36,13 +38,16 @@ export class TextTask implements Task {
     this.seqLen = config.seqLen;
     const order = {} as Record<Split, number[]>;
     for (const s of SPLITS) order[s] = shuffleInPlace(itemsOfSplit(corpus.index.split, s), streamRng(dataSeed, 2, splitKey(s)));
-    this.order = order;
-    this.splitSizes = { train: order.train.length, validation: order.validation.length, test: order.test.length };
+    // The model reads the first seqLen bytes: de-duplicate on those (src/data/dedupe.ts).
+    const unique = dedupeSplits(order, (m) => hash53(mailBytes(corpus, m).subarray(0, this.seqLen)));
+    this.order = unique.orders;
+    this.splitSizes = { train: this.order.train.length, validation: this.order.validation.length, test: this.order.test.length };
     const ix = corpus.index;
     this.info = [
       'Text: is this mail spam or ham (2 classes)? The model reads the mail body as raw bytes, token = byte + 1 (vocabulary 257, id 0 = padding), truncated or padded to ' + this.seqLen + ' bytes.',
       `LRA uses byte-level IMDb movie reviews (positive/negative). Stand-in here: the SpamAssassin public corpus (npm ${ix.source.package} ${ix.source.version}), ${ix.count} distinct mails, bodies only (headers removed because they carry the collectors' addresses), at most ${ix.maxBytes} bytes each.`,
       `Split rule: ${ix.splitRule}`,
+      dedupeNote(unique.removed, `the first ${this.seqLen} bytes`),
     ].join('\n');
   }
 

@@ -1,0 +1,47 @@
+/**
+ * One training session in Node, as the browser worker runs it: WebGPU through Dawn (or the CPU
+ * reference backend), corpora from public/data, checkpoints as files under `out`. Shared by
+ * `npm run train` and `npm run study`; the caller watches the session's messages.
+ */
+import { fsFetcher } from './corpora/fs-fetch';
+import type { RunConfig } from '../src/model/config';
+import { nodeGpu } from '../src/engine/webgpu/node';
+import { createBackend } from '../src/train/backendFactory';
+import type { BackendChoice, FromWorker } from '../src/train/protocol';
+import { TrainingSession } from '../src/train/session';
+import { FileCheckpointStore } from '../src/train/store/files';
+import { taskFor } from '../src/train/taskFromConfig';
+
+export interface HeadlessRun {
+  config: RunConfig;
+  runId: string;
+  out: string;
+  backend: BackendChoice;
+  resume?: boolean;
+  /** Every message the session posts, in order. */
+  observe?(msg: FromWorker): void;
+}
+
+/** Train until the session finishes (exit code 0) or fails (1); the session stays readable afterwards. */
+export async function trainHeadless(run: HeadlessRun): Promise<{ code: number; session: TrainingSession; backend: string }> {
+  let done: (code: number) => void = () => undefined;
+  const finished = new Promise<number>((r) => (done = r));
+  let backend = '';
+  const session = new TrainingSession({
+    post(msg: FromWorker) {
+      run.observe?.(msg);
+      if (msg.type === 'backend') backend = msg.label;
+      else if (msg.type === 'failure' && (!msg.canResume || msg.kind !== 'device-lost')) done(1);
+      else if (msg.type === 'state' && msg.state === 'finished') done(0);
+      else if (msg.type === 'state' && msg.state === 'failed') done(1);
+    },
+    createBackend: (choice) => createBackend(choice, choice === 'cpu' ? undefined : nodeGpu()),
+    loadTask: (config) => taskFor(config, fsFetcher('public/data')),
+    store: new FileCheckpointStore(run.out),
+    yieldToEvents: () => new Promise((r) => setImmediate(r)),
+    now: () => performance.now(),
+    jsHeap: () => process.memoryUsage().heapUsed,
+  });
+  await session.handle({ type: 'start', config: run.config, runId: run.runId, backend: run.backend, resume: run.resume });
+  return { code: await finished, session, backend };
+}
