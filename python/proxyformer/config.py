@@ -28,7 +28,7 @@ TRAINING_KEYS = {
     "cycleMomentum": (bool,), "divFactor": (int, float), "finalDivFactor": (int, float),
     "evalEvery": (int,), "evalSteps": (int,), "checkpointEvery": (int,),
     "dataSeed": (int,), "initSeed": (int,),
-    # Data keys of the TypeScript schema (src/model/config/schemaTrain.ts): a run bundle's
+    # Data keys of the TypeScript schema (src/config/schemaTrain.ts): a run bundle's
     # config.json carries them, and the reference only keeps them in `training`.
     "listopsMinLen": (int,), "listopsMaxLen": (int,), "listopsMaxDepth": (int,),
     "listopsMaxArgs": (int,), "pathfinderDifficulty": (str,), "imageSize": (int,),

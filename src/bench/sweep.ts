@@ -11,7 +11,7 @@
  * repeats with quartiles and min/max.
  */
 import { AdamW, GradClipper, Tensor, backward, noGrad, scope, type Backend, type MemoryCategory } from '../engine';
-import { bufferLimit, defaultConfig, formatBytes, largestBuffer, type DeviceLimits, type RunConfig } from '../model/config';
+import { bufferLimit, defaultConfig, formatBytes, largestBuffer, type DeviceLimits, type RunConfig } from '../config';
 import { buildModel, type Model } from '../model/model';
 import type { ModelBatch } from '../model/types';
 import { dropoutSeedFor } from '../train/trainer';

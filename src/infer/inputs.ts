@@ -4,7 +4,7 @@
  * a drawn digit (28×28 gray pixels, pooled to the config's imageSize, token = pixel + 1).
  * Every parse error says where and what is allowed.
  */
-import type { RunConfig } from '../model/config';
+import type { RunConfig } from '../config';
 import { poolDigit } from '../data/corpora/image';
 import { evaluateListOps } from '../data/listops/evaluate';
 import { CLOSE, DIGIT_BASE, OP_MAX, OP_MED, OP_MIN, OP_SM } from '../data/listops/grammar';

@@ -1,6 +1,6 @@
 /** Checks of a batch against the model config, before anything runs (docs/model-contract.md "Batch tensors"). */
 import type { Tensor } from '../engine';
-import type { ModelConfig } from './config';
+import type { ModelConfig } from '../config';
 import type { ModelBatch } from './types';
 
 function checkTower(c: ModelConfig, tokens: Tensor | undefined, mask: Tensor | undefined, which: string): void {

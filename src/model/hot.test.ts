@@ -1,7 +1,7 @@
 /** Hot keys (dropout rates, λ, τ) change from the next forward without a rebuild; cold keys and bad values are refused. */
 import { describe, expect, it } from 'vitest';
 import { CpuBackend, intTensor, noGrad, scope, tensor } from '../engine';
-import { HOT_KEYS, keysOfPart } from './config';
+import { HOT_KEYS, keysOfPart } from '../config';
 import { buildModel } from './model';
 import { tinyConfig } from './testing/configs';
 

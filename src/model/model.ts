@@ -10,7 +10,7 @@
  * `model.weightsVersion` (or call `model.weightsChanged()`); the next evaluation recomputes.
  */
 import { DropoutStream, Tensor, add, concat, crossEntropy, isGradEnabled, mul, relu, scale, sub, zeros, type Backend, ParameterStore } from '../engine';
-import type { DeviceLimits, ModelConfig, RunConfig } from './config';
+import type { DeviceLimits, ModelConfig, RunConfig } from '../config';
 import { NystromAttention } from './attention/nystrom';
 import type { AttentionModule } from './attention/module';
 import { ProxyAttention } from './attention/proxy';

@@ -3,7 +3,7 @@
  * (2 layers, d 64, ffn 128, 2 heads, m 128, dropout 0.1) and the LRA per-task schedules of the
  * Nyströmformer code (research-notes §1.9): lr 1e-4, AdamW β (0.9, 0.999), eps 1e-6, weight
  * decay 0, one-cycle warm-up then linear decay. Those numbers live in the schema's per-task
- * table (`src/model/config/tasks.ts`), so these presets are the defaults with nothing changed:
+ * table (`src/config/tasks.ts`), so these presets are the defaults with nothing changed:
  *
  * | task       | n    | batch | warm-up | steps | eval every / batches |
  * | ListOps    | 2048 | 32    | 1000    | 5000  | 50 / 62              |
@@ -15,7 +15,7 @@
  * These are for the PyTorch path and large GPUs; in a browser, softmax at n = 4096 is over
  * most adapters' buffer limits and the validator says so with the numbers.
  */
-import { ATTENTIONS, TASK_SPECS, TASKS } from '../model/config';
+import { ATTENTIONS, TASK_SPECS, TASKS } from '../config';
 import { makePreset, type Preset } from './preset';
 
 const VARIANT_TITLE = { softmax: 'softmax Transformer', nystrom: 'Nyströmformer', proxy: 'Proxyformer' } as const;

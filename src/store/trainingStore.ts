@@ -5,7 +5,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import { HOT_KEYS, type ConfigKey, type RunConfig } from '../model/config';
+import { HOT_KEYS, type ConfigKey, type RunConfig } from '../config';
 import { MetricsBuffer } from '../train/metrics';
 import { isFromWorker, type BackendChoice, type FailureKind, type FromWorker, type RunExport, type RunImport, type RunState, type RunSummary, type ToWorker } from '../train/protocol';
 import { asAttentionViews } from '../ui/views/adapter';

@@ -3,7 +3,7 @@
  * touches GPU buffers; the worker never touches React. Every message is plain structured-clone
  * data (typed arrays travel as transferables where noted).
  */
-import type { RunConfig } from '../model/config';
+import type { RunConfig } from '../config';
 import type { MetricRow } from './metrics';
 
 /** Which backend the worker should use. `auto` = WebGPU when it passes the self-test, else the CPU reference (and it says so). */

@@ -9,7 +9,7 @@
  *   checkpoint (losing at most the steps since then);
  * - a model over the device's limits is refused before training, with the numbers.
  */
-import { COLD_KEYS, HOT_KEYS, keysOfPart, validateConfig, type ConfigKey, type RunConfig } from '../model/config';
+import { COLD_KEYS, HOT_KEYS, keysOfPart, validateConfig, type ConfigKey, type RunConfig } from '../config';
 import { ModelConfigError } from '../model/validate';
 import type { Task } from '../data';
 import { captureCheckpoint, parseCheckpoint, readTrainerState, restoreCheckpoint } from './checkpoint';

@@ -4,7 +4,7 @@
  * sizes for the generated tasks follow the evaluation protocol (the validation split is exactly
  * what `evalSteps` batches read, the test split the same size, as LRA's 2000/2000 for ListOps).
  */
-import type { RunConfig } from '../model/config';
+import type { RunConfig } from '../config';
 import { createTask, type Task, type TaskSpec } from '../data';
 import type { FetchBytes } from '../data/corpora/load';
 import { lraPathfinderRules } from '../data/pathfinder/generate';

@@ -11,7 +11,7 @@
  */
 import { AdamW, GradClipper, OneCycleLR, Tensor, backward, noGrad, scope, type Backend } from '../engine';
 import { pcgHash } from '../engine/cpu/random';
-import type { RunConfig } from '../model/config';
+import type { RunConfig } from '../config';
 import { buildModel, type Model } from '../model/model';
 import type { ModelBatch } from '../model/types';
 import type { Batch, Split, Task } from '../data';

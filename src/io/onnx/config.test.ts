@@ -1,6 +1,6 @@
 /** Bad configs and weights are refused before any graph is built, with what is wrong and what is allowed. */
 import { describe, expect, it } from 'vitest';
-import type { ModelConfig } from '../../model/config/schema.ts';
+import type { ModelConfig } from '../../config/schema.ts';
 import { checkExportConfig, parameterShapes, type ExportConfig } from './config.ts';
 import { exportOnnx } from './export.ts';
 import { randomWeights, tinyConfig } from './testing/harness.ts';

@@ -5,7 +5,7 @@
  * never a blank canvas. What the payload does not carry (task, variant, m, step) comes from the
  * run the views were asked of.
  */
-import { TASK_SPECS, type RunConfig } from '../../model/config';
+import { TASK_SPECS, type RunConfig } from '../../config';
 import type { AttentionViews, HeadViews, Matrix } from './types';
 
 /** The run the views belong to. */

@@ -3,7 +3,7 @@
  * of the worker (src/model/views.ts `ModelViews` plus the example) and converts it to this.
  * Matrices are row-major Float32Arrays with their shape next to them.
  */
-import type { Attention, Task } from '../../model/config';
+import type { Attention, Task } from '../../config';
 
 /** A rows × cols matrix, row-major. */
 export interface Matrix {

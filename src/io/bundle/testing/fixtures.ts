@@ -1,5 +1,5 @@
 /** Test fixtures for bundles: tiny validated configs, seeded weights, metrics and optimizer state. */
-import { validateConfig, type RunConfig } from '../../../model/config';
+import { validateConfig, type RunConfig } from '../../../config';
 import { MetricsBuffer } from '../../../train/metrics';
 import { parameterShapes } from '../../onnx/config';
 import type { OptimizerState } from '../optimizer';
