@@ -3,7 +3,7 @@
  */
 import { bufferLimit, formatBytes, largestBuffer, type DeviceLimits } from './limits';
 import type { RunConfig } from './schema';
-import { TASK_SPECS } from './tasks';
+import { TASK_FACTS } from './tasks';
 import type { ConfigIssue } from './values';
 
 /** Whether the variant needs n to be a multiple of m (segment means of Q, K or X). */
@@ -24,7 +24,7 @@ export function checkRules(c: RunConfig, limits?: DeviceLimits): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const error = (key: string, related: string[], value: unknown, message: string) => issues.push({ key, related, value, severity: 'error', message });
   const notice = (key: string, related: string[], value: unknown, message: string) => issues.push({ key, related, value, severity: 'notice', message });
-  const task = TASK_SPECS[c.task];
+  const task = TASK_FACTS[c.task];
 
   if (c.dModel % c.heads !== 0) {
     const below = c.dModel - (c.dModel % c.heads);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig } from './defaults';
 import { CONFIG_KEYS, COLD_KEYS, diffConfig, HOT_KEYS, modelConfig, paramSpec, SCHEMA, trainConfig, type RunConfig } from './schema';
 import { ATTENTIONS, TASKS, type Attention } from './spec';
-import { TASK_SPECS } from './tasks';
+import { TASK_FACTS } from './tasks';
 import { validateConfig } from './validate';
 
 // The keys docs/model-contract.md fixes (shared with the PyTorch reference): none may go missing.
@@ -67,9 +67,9 @@ describe('defaultConfig', () => {
       for (const attention of ATTENTIONS) {
         const c = defaultConfig(task, attention);
         expect([c.layers, c.dModel, c.heads, c.ffn, c.landmarks, c.dropout, c.lr, c.adamEps]).toEqual([2, 64, 2, 128, 128, 0.1, 1e-4, 1e-6]);
-        expect(c.numClasses).toBe(TASK_SPECS[task].numClasses);
+        expect(c.numClasses).toBe(TASK_FACTS[task].numClasses);
         expect(c.twoTower).toBe(task === 'retrieval');
-        expect(c.batchSize).toBe(TASK_SPECS[task].paper.batchSize);
+        expect(c.batchSize).toBe(TASK_FACTS[task].paper.batchSize);
         const { issues, ok } = validateConfig(c);
         expect(issues, `${task}/${attention}`).toEqual([]);
         expect(ok).toBe(true);

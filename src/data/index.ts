@@ -12,9 +12,9 @@ import { loadMnistCorpus, loadSpamCorpus, type FetchBytes } from './corpora/load
 import { RetrievalTask, RETRIEVAL_PRESETS, type RetrievalConfig } from './corpora/retrieval';
 import { TextTask, TEXT_PRESETS, type TextConfig } from './corpora/text';
 import type { EvalPools } from './synthetic';
-import type { Task, TaskName } from './task';
+import type { TaskSource, TaskName } from './task';
 
-export type { Task, TaskName, Batch, Example, Split } from './task';
+export type { TaskSource, TaskName, Batch, Example, Split } from './task';
 export type PresetName = 'paper' | 'small';
 
 export const TASK_PRESETS = {
@@ -25,7 +25,8 @@ export const TASK_PRESETS = {
   image: IMAGE_PRESETS,
 } as const;
 
-export type TaskSpec =
+/** What `createTask` makes a `TaskSource` from: the task and its generator's or corpus reader's options. */
+export type TaskSourceSpec =
   | { task: 'listops'; config: ListOpsConfig }
   | { task: 'pathfinder'; config: PathfinderConfig }
   | { task: 'text'; config: TextConfig }
@@ -33,14 +34,14 @@ export type TaskSpec =
   | { task: 'image'; config: ImageConfig };
 
 /** The spec of a task's preset. */
-export function presetSpec(task: TaskName, preset: PresetName): TaskSpec {
+export function presetSpec(task: TaskName, preset: PresetName): TaskSourceSpec {
   const config = TASK_PRESETS[task]?.[preset];
   if (!config) throw new Error(`unknown task/preset ${task}/${preset}; tasks: ${Object.keys(TASK_PRESETS).join(', ')}, presets: paper, small`);
-  return { task, config } as TaskSpec;
+  return { task, config } as TaskSourceSpec;
 }
 
 /** Makes a task for a data seed. */
-export async function createTask(spec: TaskSpec, seed: number, opts: { fetchBytes?: FetchBytes; pools?: EvalPools } = {}): Promise<Task> {
+export async function createTask(spec: TaskSourceSpec, seed: number, opts: { fetchBytes?: FetchBytes; pools?: EvalPools } = {}): Promise<TaskSource> {
   const need = () => {
     if (!opts.fetchBytes) throw new Error(`task ${spec.task} reads a prepared corpus: pass fetchBytes (httpFetcher() in the browser)`);
     return opts.fetchBytes;

@@ -11,13 +11,13 @@ import { buildPathfinderPools, createPathfinderTask, type PathfinderConfig } fro
 import type { EvalPools, SyntheticTask } from './synthetic';
 import type { Batch, Split } from './task';
 
-export type GeneratedTaskSpec =
+export type GeneratedSourceSpec =
   | { task: 'listops'; config: ListOpsConfig; seed: number }
   | { task: 'pathfinder'; config: PathfinderConfig; seed: number };
 
 export type DataRequest =
-  | ({ type: 'prepare'; id: number } & GeneratedTaskSpec)
-  | ({ type: 'batches'; id: number; split: Split; from: number; count: number; batchSize: number } & GeneratedTaskSpec);
+  | ({ type: 'prepare'; id: number } & GeneratedSourceSpec)
+  | ({ type: 'batches'; id: number; split: Split; from: number; count: number; batchSize: number } & GeneratedSourceSpec);
 
 export type DataMessage =
   | { type: 'progress'; id: number; split: Split; done: number; total: number }
@@ -28,7 +28,7 @@ export type DataMessage =
 
 export type Post = (msg: DataMessage, transfer: ArrayBuffer[]) => void;
 
-const specKey = (s: GeneratedTaskSpec) => JSON.stringify([s.task, s.config, s.seed]);
+const specKey = (s: GeneratedSourceSpec) => JSON.stringify([s.task, s.config, s.seed]);
 
 /** Worker state: the tasks prepared so far, by spec. */
 export type TaskCache = Map<string, SyntheticTask>;

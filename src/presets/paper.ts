@@ -15,7 +15,7 @@
  * These are for the PyTorch path and large GPUs; in a browser, softmax at n = 4096 is over
  * most adapters' buffer limits and the validator says so with the numbers.
  */
-import { ATTENTIONS, TASK_SPECS, TASKS } from '../config';
+import { ATTENTIONS, TASK_FACTS, TASKS } from '../config';
 import { makePreset, type Preset } from './preset';
 
 const VARIANT_TITLE = { softmax: 'softmax Transformer', nystrom: 'Nyströmformer', proxy: 'Proxyformer' } as const;
@@ -25,8 +25,8 @@ export const PAPER_PRESETS: Preset[] = TASKS.flatMap((task) =>
   ATTENTIONS.map((attention) =>
     makePreset(
       `${task}-${attention}-paper`,
-      `${TASK_SPECS[task].title.split(' (')[0]}, ${VARIANT_TITLE[attention]}, paper sizes`,
-      `The paper's model with the LRA schedule for this task. ${TASK_SPECS[task].note}`,
+      `${TASK_FACTS[task].title.split(' (')[0]}, ${VARIANT_TITLE[attention]}, paper sizes`,
+      `The paper's model with the LRA schedule for this task. ${TASK_FACTS[task].note}`,
       task,
       attention,
     ),

@@ -11,7 +11,7 @@
  */
 import { COLD_KEYS, HOT_KEYS, keysOfPart, validateConfig, type ConfigKey, type RunConfig } from '../config';
 import { ModelConfigError } from '../model/validate';
-import type { Task } from '../data';
+import type { TaskSource } from '../data';
 import { captureCheckpoint, parseCheckpoint, readTrainerState, restoreCheckpoint } from './checkpoint';
 import type { BackendHandle } from './backendFactory';
 import { MetricsBuffer, type MetricRow } from './metrics';
@@ -25,7 +25,7 @@ import { Trainer, type StepValues } from './trainer';
 export interface SessionDeps {
   post(msg: FromWorker): void;
   createBackend(choice: BackendChoice): Promise<BackendHandle>;
-  loadTask(config: RunConfig): Promise<Task>;
+  loadTask(config: RunConfig): Promise<TaskSource>;
   store: CheckpointStore;
   /** Let queued messages in (setTimeout 0 in a worker, setImmediate in Node). */
   yieldToEvents(): Promise<void>;
@@ -53,7 +53,7 @@ export class TrainingSession {
   private config: RunConfig | null = null;
   private choice: BackendChoice = 'auto';
   private runId = '';
-  private task: Task | null = null;
+  private task: TaskSource | null = null;
   private stepBudget = 0;
   private looping = false;
   private outbox: MetricRow[] = [];

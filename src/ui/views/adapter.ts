@@ -5,7 +5,7 @@
  * never a blank canvas. What the payload does not carry (task, variant, m, step) comes from the
  * run the views were asked of.
  */
-import { TASK_SPECS, type RunConfig } from '../../config';
+import { TASK_FACTS, type RunConfig } from '../../config';
 import type { AttentionViews, HeadViews, Matrix } from './types';
 
 /** The run the views belong to. */
@@ -29,7 +29,7 @@ export function asAttentionViews(x: unknown, ctx: ViewsContext): AttentionViews 
     return hs.map((h, i) => headViews(h, `layers[${l}].heads[${i}]`));
   });
   const { config } = ctx;
-  const side = config.task === 'image' ? config.imageSize : config.task === 'pathfinder' ? Math.round(Math.sqrt(TASK_SPECS.pathfinder.naturalLength)) : undefined;
+  const side = config.task === 'image' ? config.imageSize : config.task === 'pathfinder' ? Math.round(Math.sqrt(TASK_FACTS.pathfinder.naturalLength)) : undefined;
   return {
     step: ctx.step,
     task: config.task,
