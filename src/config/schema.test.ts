@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from './defaults';
-import { CONFIG_KEYS, COLD_KEYS, diffConfig, HOT_KEYS, modelConfig, paramSpec, SCHEMA, trainConfig, type RunConfig } from './schema';
+import {
+  CONFIG_KEYS, COLD_KEYS, diffConfig, HOT_KEYS, isColdKey, isHotKey, MODEL_HOT_KEYS, modelConfig, paramSpec, SCHEMA, trainConfig,
+  type ColdKey, type HotKey, type ModelHotKey, type RunConfig,
+} from './schema';
 import { ATTENTIONS, TASKS, type Attention } from './spec';
 import { TASK_FACTS } from './tasks';
 import { validateConfig } from './validate';
@@ -58,6 +61,25 @@ describe('config schema', () => {
     const base = defaultConfig();
     expect(diffConfig(base, { ...base, lr: 3e-4 })).toEqual({ changed: ['lr'], needsRebuild: false });
     expect(diffConfig(base, { ...base, lr: 3e-4, seqLen: 1024 }).needsRebuild).toBe(true);
+  });
+
+  it('derives the hot and cold key lists and types from each key’s own apply flag', () => {
+    expect([...HOT_KEYS, ...COLD_KEYS].sort()).toEqual([...CONFIG_KEYS].sort());
+    for (const k of CONFIG_KEYS) {
+      expect(isHotKey(k), k).toBe(paramSpec(k).apply === 'hot');
+      expect(isColdKey(k), k).toBe(paramSpec(k).apply === 'cold');
+    }
+    expect(MODEL_HOT_KEYS.every((k) => paramSpec(k).part === 'model' && isHotKey(k))).toBe(true);
+    expect([isHotKey('toString'), isColdKey('constructor'), isHotKey('colour')]).toEqual([false, false, false]);
+    // The types follow the same flags: a cold key is not a HotKey, a train key not a ModelHotKey.
+    const hot: HotKey[] = ['lr', 'dropout'];
+    const modelHot: ModelHotKey[] = ['contrastiveTemperature'];
+    // @ts-expect-error layers is cold
+    const notHot: HotKey = 'layers';
+    // @ts-expect-error lr is a train key
+    const notModel: ModelHotKey = 'lr';
+    const cold: ColdKey = 'seqLen';
+    expect([hot, modelHot, notHot, notModel, cold].flat().length).toBe(6);
   });
 });
 
