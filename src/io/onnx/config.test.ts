@@ -25,7 +25,7 @@ describe('export config checks', () => {
     [{ layers: 0 }, /layers 0 is below the minimum 1: allowed an integer from 1 to 12/],
     [{ layers: 1.5 }, /layers 1.5 is not an integer/],
     [{ twoTower: 'yes' as never }, /twoTower "yes" is not a boolean: allowed true or false/],
-    [{ pinvIterations: -1 }, /pinvIterations -1 is below the minimum 0: allowed an integer from 0 to 20/],
+    [{ pinvIterations: -1 }, /pinvIterations -1 is below the minimum 0: allowed an integer from 0 to 50/],
   ];
   for (const [over, message] of bad) {
     it(`refuses ${JSON.stringify(over)}`, () => {
