@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { SCHEMA_JSON_PATH, schemaJsonText } from '../src/config/schemaJson';
+import { SCHEMA_JSON_PATH, schemaJsonText } from '../src/config';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const path = `${root}${SCHEMA_JSON_PATH}`;
