@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { encodeHash, type RunConfig } from '../src/model/config';
+import { encodeHash, type RunConfig } from '../src/config';
 import { PRESETS } from '../src/presets';
 import { METRIC_COLUMNS } from '../src/io/metrics';
 import { watchConsole } from './console';

@@ -61,12 +61,12 @@ test('a copied link restores the configuration in a new page; out-of-range value
   const third = await context.newPage();
   const watchThird = watchConsole(third);
   await third.goto(link.replace('pi=8', 'pi=99') + '&bogus=1');
-  await expect(third.getByTestId('link-notices')).toContainText('pinvIterations 99 is above the maximum 20: clamped to 20.');
+  await expect(third.getByTestId('link-notices')).toContainText('pinvIterations 99 is above the maximum 50: clamped to 50.');
   await expect(third.getByTestId('link-notices')).toContainText('unknown URL key "bogus" ignored');
-  await expect(input(third, 'pinvIterations')).toHaveValue('20');
-  await expect.poll(() => third.evaluate(() => location.hash)).toContain('pi=20'); // the address now says what runs
+  await expect(input(third, 'pinvIterations')).toHaveValue('50');
+  await expect.poll(() => third.evaluate(() => location.hash)).toContain('pi=50'); // the address now says what runs
   // Editing the address bar of an open page loads the new hash too.
-  await third.evaluate(() => { location.hash = location.hash.replace('pi=20', 'pi=3'); });
+  await third.evaluate(() => { location.hash = location.hash.replace('pi=50', 'pi=3'); });
   await expect(input(third, 'pinvIterations')).toHaveValue('3');
   expect(watchThird.problems).toEqual([]);
   expect(watch.problems).toEqual([]);

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { importRun } from '../src/io/bundle/read';
-import { encodeHash } from '../src/model/config';
+import { encodeHash } from '../src/config';
 import { PRESETS } from '../src/presets';
 import { watchConsole } from './console';
 

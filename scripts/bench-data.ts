@@ -15,7 +15,7 @@ import { TextTask, TEXT_PRESETS } from '../src/data/corpora/text';
 import { createListOpsTask, LISTOPS_PRESETS } from '../src/data/listops/task';
 import { createPathfinderTask, PATHFINDER_PRESETS } from '../src/data/pathfinder/task';
 import { lraPathfinderRules } from '../src/data/pathfinder/generate';
-import type { Task } from '../src/data/task';
+import type { TaskSource } from '../src/data/task';
 
 checkFlags({}, 'usage: npm run bench:data (no arguments)');
 
@@ -28,7 +28,7 @@ interface Row { what: string; setup: string; perSec: string; note: string }
 const rows: Row[] = [];
 
 /** Times train batches of 32 for at least `minMs`. */
-function trainRate(task: Task, minMs = 1500): number {
+function trainRate(task: TaskSource, minMs = 1500): number {
   const t0 = performance.now();
   let n = 0;
   for (let b = 0; performance.now() - t0 < minMs; b++) n += task.batch('train', b, 32).batchSize;

@@ -4,7 +4,7 @@
  * `npm run train` and `npm run study`; the caller watches the session's messages.
  */
 import { fsFetcher } from './corpora/fs-fetch';
-import type { RunConfig } from '../src/model/config';
+import type { RunConfig } from '../src/config';
 import { nodeGpu } from '../src/engine/webgpu/node';
 import { createBackend } from '../src/train/backendFactory';
 import type { BackendChoice, FromWorker } from '../src/train/protocol';

@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
  * Bottom to top; a file may import its own layer and the layers before it. Why this order:
  * - engine: tensors, autograd, the CPU and WebGPU backends; needs nothing else.
  * - data: the Long Range Arena task generators and corpora; plain arrays, needs nothing else.
- * - config: the run configuration and its validation (src/model/config, moving to src/config);
+ * - config: the run configuration and its validation (src/config; the old path src/model/config counts as the same layer);
  *   the model, the file formats, the presets and the UI forms all read it.
  * - presets: named configs; they only need config, and the training CLI picks them by name.
  * - io: file formats (safetensors, run bundles, ONNX export) and the metrics record they carry;

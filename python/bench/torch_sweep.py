@@ -28,7 +28,7 @@ from proxyformer import LraModel, ModelConfig
 VARIANTS = ("softmax", "nystrom", "proxy")
 MODES = ("train", "inference")
 NAMES = {"softmax": "softmax", "nystrom": "Nyströmformer", "proxy": "Proxyformer"}
-# The ListOps paper preset (src/model/config defaults): vocabulary 32, 10 classes, lr 1e-4,
+# The ListOps paper preset (src/config defaults): vocabulary 32, 10 classes, lr 1e-4,
 # AdamW (0.9, 0.999), eps 1e-6, weight decay 0, no clipping.
 PRESET = {"vocabSize": 32, "numClasses": 10, "layers": 2, "dModel": 64, "heads": 2, "ffn": 128,
           "landmarks": 128, "convKernel": 35, "dropout": 0.1, "attentionDropout": 0.1}

@@ -1,84 +1,132 @@
 """The model/run config: the camelCase JSON of `docs/model-contract.md`, validated.
 
-One dataclass, `ModelConfig`, holds the model keys (with the paper preset's defaults,
-docs/models.md "The encoder") and keeps the training keys of the same JSON object untouched in
-`training`, so that a bundle's `config.json` survives a round trip through Python.
-Unknown keys and impossible combinations are refused with a message that names the values.
+The keys, their defaults, allowed values and ranges are not declared here: they are read from
+`src/config/schema.json` of the same checkout, which `npm run gen:schema` writes from the
+TypeScript schema (src/config/schema*.ts). So the reference accepts exactly the keys and
+values the playground does. The file is tracked, so it travels with any copy of the working
+tree (the GPU machine runs python/ from one).
+
+One dataclass, `ModelConfig`, holds the model keys (with the paper preset's defaults) and
+keeps the training and data keys of the same JSON object in `training`, so that a bundle's
+`config.json` survives a round trip through Python. Unknown keys, values outside the schema
+and impossible combinations are refused with a message that names the values.
 """
 from __future__ import annotations
 
 import dataclasses
 import json
-from dataclasses import dataclass, field
-from typing import Any, Dict, Optional
+import math
+from pathlib import Path
+from typing import Any, Dict, Optional, Tuple
 
-ATTENTIONS = ("softmax", "nystrom", "proxy")
-POOLINGS = ("masked-mean", "mean-all")
-PINV_INITS = ("per-matrix", "global")
-PROXY_PARAMS = ("projected", "per-head")
-INJECTIONS = ("attend", "mean", "segment", "none")
-CONTRASTIVES = ("qk-infonce", "uniformity")
-DECOMPOSED_DROPOUTS = ("k2-columns", "z-columns", "off")
-
-# Training keys of the same JSON object (docs/model-contract.md, "Config JSON") and their types.
-TRAINING_KEYS = {
-    "task": (str,), "batchSize": (int,), "steps": (int,), "lr": (int, float),
-    "warmupSteps": (int,), "weightDecay": (int, float), "beta1": (int, float),
-    "beta2": (int, float), "adamEps": (int, float), "gradClip": (int, float),
-    "cycleMomentum": (bool,), "divFactor": (int, float), "finalDivFactor": (int, float),
-    "evalEvery": (int,), "evalSteps": (int,), "checkpointEvery": (int,),
-    "dataSeed": (int,), "initSeed": (int,),
-    # Data keys of the TypeScript schema (src/model/config/schemaTrain.ts): a run bundle's
-    # config.json carries them, and the reference only keeps them in `training`.
-    "listopsMinLen": (int,), "listopsMaxLen": (int,), "listopsMaxDepth": (int,),
-    "listopsMaxArgs": (int,), "pathfinderDifficulty": (str,), "imageSize": (int,),
-}
-
-_CHOICES = {
-    "attention": ATTENTIONS, "pooling": POOLINGS, "pinvInit": PINV_INITS,
-    "proxyParam": PROXY_PARAMS, "injection": INJECTIONS, "contrastive": CONTRASTIVES,
-    "decomposedDropout": DECOMPOSED_DROPOUTS,
-}
+# src/config/schema.json, from python/proxyformer/config.py.
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "src" / "config" / "schema.json"
+SCHEMA_FORMAT = 1
 
 
 class ConfigError(ValueError):
     """A config value or combination the models cannot run."""
 
 
-@dataclass
-class ModelConfig:
-    """Model keys of docs/model-contract.md (camelCase, as in the JSON)."""
+def load_schema(path: Path = SCHEMA_PATH) -> Dict[str, Any]:
+    """The generated schema; refuses a missing file or one of another format, saying what to do."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as err:
+        raise ConfigError(f"the config schema {path} is missing: python/ reads it from the same checkout "
+                          "(`npm run gen:schema` writes it from src/config/schema*.ts)") from err
+    if not isinstance(data, dict) or data.get("format") != SCHEMA_FORMAT:
+        raise ConfigError(f"{path} has format {data.get('format') if isinstance(data, dict) else None!r}, "
+                          f"this reader knows format {SCHEMA_FORMAT}: run `npm run gen:schema`")
+    return data
 
-    vocabSize: int
-    numClasses: int
-    seqLen: int
-    attention: str = "proxy"
-    layers: int = 2
-    dModel: int = 64
-    heads: int = 2
-    ffn: int = 128
-    twoTower: bool = False
-    pooling: str = "masked-mean"
-    dropout: float = 0.1
-    attentionDropout: float = 0.1
-    landmarks: int = 128
-    pinvIterations: int = 6
-    # None means "the contract's default for this attention": 'global' for nystrom
-    # (what the reference code runs), 'per-matrix' for proxy.
-    pinvInit: Optional[str] = None
-    convKernel: int = 35
-    proxyParam: str = "projected"
-    injection: str = "attend"
-    contrastive: str = "qk-infonce"
-    contrastiveWeight: float = 0.1
-    contrastiveTemperature: float = 0.07
-    decomposedDropout: str = "k2-columns"
-    decomposedDropoutRate: float = 0.1
-    training: Dict[str, Any] = field(default_factory=dict)
+
+SCHEMA = load_schema()
+# Every key's declaration: type, part, apply, default(s), min/max or values, where it applies.
+KEYS: Dict[str, Dict[str, Any]] = SCHEMA["keys"]
+ATTENTIONS: Tuple[str, ...] = tuple(SCHEMA["attentions"])
+TASKS: Tuple[str, ...] = tuple(SCHEMA["tasks"])
+
+
+def _values(key: str) -> Tuple[str, ...]:
+    return tuple(KEYS[key]["values"])
+
+
+POOLINGS = _values("pooling")
+PINV_INITS = _values("pinvInit")
+PROXY_PARAMS = _values("proxyParam")
+INJECTIONS = _values("injection")
+CONTRASTIVES = _values("contrastive")
+DECOMPOSED_DROPOUTS = _values("decomposedDropout")
+
+_PY_TYPES = {"int": (int,), "float": (int, float), "bool": (bool,), "enum": (str,)}
+_ANNOTATIONS = {"int": int, "float": float, "bool": bool, "enum": str}
+
+# The model part of the schema: the fields of ModelConfig.
+MODEL_KEYS: Tuple[str, ...] = tuple(k for k, s in KEYS.items() if s["part"] == "model")
+# Training and data keys of the same JSON object (docs/model-contract.md, "Training") and their
+# Python types; ModelConfig keeps them in `training`.
+TRAINING_KEYS: Dict[str, Tuple[type, ...]] = {k: _PY_TYPES[s["type"]] for k, s in KEYS.items() if s["part"] != "model"}
+# The schema gives these a default per task; a model alone has no task, so they must be given.
+REQUIRED_KEYS = ("vocabSize", "numClasses", "seqLen")
+# Keys whose default depends on the attention variant (pinvInit): None until the variant is known.
+_BY_ATTENTION = tuple(k for k in MODEL_KEYS if "defaultByAttention" in KEYS[k])
+
+_missing = [k for k in REQUIRED_KEYS if k not in MODEL_KEYS]
+if _missing:
+    raise ConfigError(f"{SCHEMA_PATH} lacks the model key(s) {', '.join(_missing)} this reader requires")
+
+
+def allowed_text(key: str) -> str:
+    """What a key allows, in words ("an integer from 1 to 12", "one of softmax, nystrom, proxy")."""
+    s = KEYS[key]
+    if s["type"] == "int":
+        return f"an integer from {s['min']} to {s['max']}"
+    if s["type"] == "float":
+        return f"a number from {s['min']} to {s['max']}"
+    if s["type"] == "bool":
+        return "true or false"
+    return f"one of {', '.join(s['values'])}"
+
+
+def check_value(key: str, value: Any) -> None:
+    """Refuse a value of the wrong type, outside the schema's range or not among its values."""
+    s = KEYS[key]
+    kind = s["type"]
+    if kind == "bool":
+        ok = isinstance(value, bool)
+    elif kind == "enum":
+        ok = isinstance(value, str) and value in s["values"]
+    else:
+        ok = (isinstance(value, _PY_TYPES[kind]) and not isinstance(value, bool) and math.isfinite(value)
+              and s["min"] <= value <= s["max"])
+    if not ok:
+        raise ConfigError(f"{key} must be {allowed_text(key)}, got {value!r}")
+
+
+def default_for(key: str, attention: Optional[str] = None) -> Any:
+    """The schema's default of a key (for the variant, where it has one per variant)."""
+    s = KEYS[key]
+    value = s.get("defaultByAttention", {}).get(attention, s["default"])
+    return float(value) if s["type"] == "float" else value
+
+
+def _field(key: str) -> Tuple[Any, ...]:
+    kind = KEYS[key]["type"]
+    if key in REQUIRED_KEYS:
+        return key, _ANNOTATIONS[kind]
+    if key in _BY_ATTENTION:
+        return key, Optional[_ANNOTATIONS[kind]], dataclasses.field(default=None)
+    return key, _ANNOTATIONS[kind], dataclasses.field(default=default_for(key))
+
+
+class _ModelConfigMethods:
+    """The behaviour of ModelConfig; its fields come from the schema (see ModelConfig below)."""
 
     def __post_init__(self) -> None:
-        if self.pinvInit is None:
-            self.pinvInit = "global" if self.attention == "nystrom" else "per-matrix"
+        for key in _BY_ATTENTION:
+            if getattr(self, key) is None:
+                setattr(self, key, default_for(key, self.attention))
         self.validate()
 
     @property
@@ -87,36 +135,13 @@ class ModelConfig:
         return self.dModel // self.heads
 
     def validate(self) -> None:
-        """Refuse types, ranges and combinations the models cannot run."""
-        for f in dataclasses.fields(self):
-            if f.name == "training":
-                continue
-            value = getattr(self, f.name)
-            kind = f.type if isinstance(f.type, str) else f.type.__name__
-            if "int" in kind and (isinstance(value, bool) or not isinstance(value, int)):
-                raise ConfigError(f"{f.name} must be an integer, got {value!r}")
-            if "float" in kind and (isinstance(value, bool) or not isinstance(value, (int, float))):
-                raise ConfigError(f"{f.name} must be a number, got {value!r}")
-            if "bool" in kind and not isinstance(value, bool):
-                raise ConfigError(f"{f.name} must be true or false, got {value!r}")
-        for key, allowed in _CHOICES.items():
-            if getattr(self, key) not in allowed:
-                raise ConfigError(f"{key} must be one of {', '.join(allowed)}; got {getattr(self, key)!r}")
-        for key in ("vocabSize", "numClasses", "seqLen", "layers", "dModel", "heads", "ffn",
-                    "landmarks", "pinvIterations"):
-            if getattr(self, key) < 1:
-                raise ConfigError(f"{key} must be at least 1, got {getattr(self, key)}")
-        if self.convKernel < 0 or (self.convKernel > 0 and self.convKernel % 2 == 0):
+        """Refuse types, ranges and values the schema does not allow, and combinations the models cannot run."""
+        for key in MODEL_KEYS:
+            check_value(key, getattr(self, key))
+        if self.convKernel > 0 and self.convKernel % 2 == 0:
             raise ConfigError(f"convKernel must be 0 (off) or an odd positive size, got {self.convKernel}")
         if self.dModel % self.heads != 0:
             raise ConfigError(f"dModel {self.dModel} is not divisible by heads {self.heads}")
-        for key in ("dropout", "attentionDropout", "decomposedDropoutRate"):
-            if not 0 <= getattr(self, key) < 1:
-                raise ConfigError(f"{key} must be in [0, 1), got {getattr(self, key)}")
-        if self.contrastiveWeight < 0:
-            raise ConfigError(f"contrastiveWeight must be >= 0, got {self.contrastiveWeight}")
-        if self.contrastiveTemperature <= 0:
-            raise ConfigError(f"contrastiveTemperature must be > 0, got {self.contrastiveTemperature}")
         if self.attention in ("nystrom", "proxy") and self.landmarks > self.seqLen:
             raise ConfigError(f"landmarks {self.landmarks} exceed the sequence length seqLen {self.seqLen}")
         if self.needs_segments and self.seqLen % self.landmarks != 0:
@@ -128,29 +153,32 @@ class ModelConfig:
         for key, value in self.training.items():
             if key not in TRAINING_KEYS:
                 raise ConfigError(f"unknown config key {key!r}")
-            types = TRAINING_KEYS[key]
-            if (isinstance(value, bool) and bool not in types) or not isinstance(value, types):
-                raise ConfigError(f"{key} must be of type {'/'.join(t.__name__ for t in types)}, got {value!r}")
+            check_value(key, value)
 
     @property
     def needs_segments(self) -> bool:
         """Whether the sequence is cut into `landmarks` contiguous segments (n % m == 0)."""
         return self.attention == "nystrom" or (self.attention == "proxy" and self.injection == "segment")
 
+    def training_value(self, key: str) -> Any:
+        """A training key as read, or the schema's default when the JSON did not carry it."""
+        if key not in TRAINING_KEYS:
+            raise ConfigError(f"{key!r} is not a training key; training keys: {', '.join(TRAINING_KEYS)}")
+        return self.training.get(key, default_for(key))
+
     @classmethod
     def from_dict(cls, data: Dict[str, Any]) -> "ModelConfig":
         """Read the camelCase JSON object; training keys go to `training`, others are refused."""
         if not isinstance(data, dict):
             raise ConfigError(f"config must be a JSON object, got {type(data).__name__}")
-        model_keys = {f.name for f in dataclasses.fields(cls)} - {"training"}
-        unknown = [k for k in data if k not in model_keys and k not in TRAINING_KEYS]
+        unknown = [k for k in data if k not in KEYS]
         if unknown:
             raise ConfigError(f"unknown config key(s) {', '.join(map(repr, unknown))}; allowed: "
-                              f"{', '.join(sorted(model_keys | set(TRAINING_KEYS)))}")
-        missing = [k for k in ("vocabSize", "numClasses", "seqLen") if k not in data]
+                              f"{', '.join(sorted(KEYS))}")
+        missing = [k for k in REQUIRED_KEYS if k not in data]
         if missing:
             raise ConfigError(f"config lacks the required key(s) {', '.join(missing)}")
-        model = {k: v for k, v in data.items() if k in model_keys}
+        model = {k: v for k, v in data.items() if k in MODEL_KEYS}
         training = {k: v for k, v in data.items() if k in TRAINING_KEYS}
         return cls(**model, training=training)
 
@@ -176,3 +204,16 @@ class ModelConfig:
     def replace(self, **changes: Any) -> "ModelConfig":
         """A copy with some keys changed (validated again)."""
         return dataclasses.replace(self, **changes)
+
+
+# Required keys first (a dataclass wants fields without defaults before the others), then the
+# schema's order, then the training keys as read.
+ModelConfig = dataclasses.make_dataclass(
+    "ModelConfig",
+    [_field(k) for k in REQUIRED_KEYS]
+    + [_field(k) for k in MODEL_KEYS if k not in REQUIRED_KEYS]
+    + [("training", Dict[str, Any], dataclasses.field(default_factory=dict))],
+    bases=(_ModelConfigMethods,),
+    namespace={"__doc__": "Model keys of docs/model-contract.md (camelCase, as in the JSON), from src/config/schema.json.",
+               "__module__": __name__},
+)

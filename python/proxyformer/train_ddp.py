@@ -66,9 +66,9 @@ def train(model: torch.nn.Module, batches: Dict[str, torch.Tensor], steps: int, 
           rank: int, world: int, device: torch.device) -> List[Dict[str, float]]:
     """AdamW steps on this rank's shards; returns one metrics row per step (rank-mean losses)."""
     cfg = model.config
-    hp = cfg.training
-    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, betas=(hp.get("beta1", 0.9), hp.get("beta2", 0.999)),
-                                  eps=hp.get("adamEps", 1e-6), weight_decay=hp.get("weightDecay", 0.0))
+    hp = cfg.training_value  # the bundle's value, or the schema's default
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, betas=(hp("beta1"), hp("beta2")),
+                                  eps=hp("adamEps"), weight_decay=hp("weightDecay"))
     wrapped = DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None) \
         if world > 1 else model
     model.train()
@@ -79,8 +79,8 @@ def train(model: torch.nn.Module, batches: Dict[str, torch.Tensor], steps: int, 
         out = wrapped(batch)
         optimizer.zero_grad(set_to_none=True)
         out["loss"].backward()
-        if hp.get("gradClip", 0) > 0:
-            torch.nn.utils.clip_grad_norm_(model.parameters(), hp["gradClip"])
+        if hp("gradClip") > 0:
+            torch.nn.utils.clip_grad_norm_(model.parameters(), hp("gradClip"))
         optimizer.step()
         logged = torch.stack([out["loss"], out["task_loss"], out["contrastive_loss"]]).detach()
         if world > 1:
@@ -118,7 +118,7 @@ def main(argv=None) -> int:
         model, source = load_model(args.bundle, torch.float32, str(device))
         batches = read_batches(args.batches)
         steps = args.steps if args.steps is not None else batches["labels"].shape[0]
-        lr = args.lr if args.lr is not None else source.config.training.get("lr", 1e-4)
+        lr = args.lr if args.lr is not None else source.config.training_value("lr")
         torch.manual_seed(args.seed + rank)
         rows = train(model, batches, steps, lr, rank, world, device)
         if rank == 0:

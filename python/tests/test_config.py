@@ -32,11 +32,15 @@ class ConfigTest(unittest.TestCase):
             ({"landmarks": 16}, "landmarks 16 exceed the sequence length seqLen 12"),
             ({"attention": "linformer"}, "attention must be one of softmax, nystrom, proxy"),
             ({"convKernel": 4}, "convKernel must be 0 (off) or an odd positive size, got 4"),
-            ({"dropout": 1.0}, "dropout must be in [0, 1), got 1.0"),
+            ({"dropout": 1.0}, "dropout must be a number from 0 to 0.9, got 1.0"),
             ({"heads": 2.0}, "heads must be an integer"),
             ({"twoTower": 1}, "twoTower must be true or false"),
             ({"colour": "red"}, "unknown config key(s) 'colour'"),
-            ({"lr": "fast"}, "lr must be of type int/float"),
+            ({"lr": "fast"}, "lr must be a number from 1e-06 to 1, got 'fast'"),
+            ({"lr": 2}, "lr must be a number from 1e-06 to 1, got 2"),
+            ({"task": "cifar"}, "task must be one of listops, text, retrieval, image, pathfinder, got 'cifar'"),
+            ({"layers": 13}, "layers must be an integer from 1 to 12, got 13"),
+            ({"contrastiveTemperature": 0.0}, "contrastiveTemperature must be a number from 0.001 to 10, got 0.0"),
         ]
         for change, message in cases:
             with self.subTest(change=change):

@@ -1,5 +1,5 @@
 /** The sweep's result as a markdown report: adapter, settings, one table per mode, growth exponents, targets and peers. */
-import { formatBytes } from '../model/config';
+import { formatBytes } from '../config';
 import { MODES, VARIANT_NAMES, type Row, type SweepResult } from './sweep';
 
 const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3));

@@ -12,7 +12,7 @@
  */
 import { AdamW, GradClipper, Tensor, backward, noGrad, scope, type Backend, type MemoryCategory } from '../engine';
 import { uniformStream } from '../engine/cpu/random';
-import { bufferLimit, defaultConfig, formatBytes, largestBuffer, type DeviceLimits, type RunConfig } from '../model/config';
+import { bufferLimit, defaultConfig, formatBytes, largestBuffer, type DeviceLimits, type RunConfig } from '../config';
 import { buildModel, type Model } from '../model/model';
 import type { ModelBatch } from '../model/types';
 import { dropoutSeedFor } from '../train/trainer';

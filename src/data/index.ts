@@ -10,10 +10,11 @@ import { ImageTask, type ImageConfig } from './corpora/image';
 import { loadMnistCorpus, loadSpamCorpus, type FetchBytes } from './corpora/load';
 import { RetrievalTask, type RetrievalConfig } from './corpora/retrieval';
 import { TextTask, type TextConfig } from './corpora/text';
-import type { Task } from './task';
+import type { TaskSource } from './task';
 
-export type { Task, TaskName, Batch, Example, Split } from './task';
-export type TaskSpec =
+export type { TaskSource, TaskName, Batch, Example, Split } from './task';
+/** What `createTask` makes a `TaskSource` from: the task and its generator's or corpus reader's options. */
+export type TaskSourceSpec =
   | { task: 'listops'; config: ListOpsConfig }
   | { task: 'pathfinder'; config: PathfinderConfig }
   | { task: 'text'; config: TextConfig }
@@ -21,7 +22,7 @@ export type TaskSpec =
   | { task: 'image'; config: ImageConfig };
 
 /** Makes a task for a data seed. */
-export async function createTask(spec: TaskSpec, seed: number, opts: { fetchBytes?: FetchBytes } = {}): Promise<Task> {
+export async function createTask(spec: TaskSourceSpec, seed: number, opts: { fetchBytes?: FetchBytes } = {}): Promise<TaskSource> {
   const need = () => {
     if (!opts.fetchBytes) throw new Error(`task ${spec.task} reads a prepared corpus: pass fetchBytes (httpFetcher() in the browser)`);
     return opts.fetchBytes;

@@ -12,7 +12,7 @@
 
 import { hash53 } from './hash';
 import { Sfc32, streamRng } from './rng';
-import { batchIndices, checkInt, ClassBalance, countClasses, Example, packBatch, Split, splitKey, Task, TaskName, Batch } from './task';
+import { batchIndices, checkInt, ClassBalance, countClasses, Example, packBatch, Split, splitKey, TaskSource, TaskName, Batch } from './task';
 
 export interface SyntheticGenerator {
   sample(rng: Sfc32): Example;
@@ -97,7 +97,7 @@ export interface SyntheticMeta {
 const TRAIN_BALANCE_SAMPLE = 2000;
 
 /** A generated task over eagerly built evaluation splits and an on-demand train split. */
-export class SyntheticTask implements Task {
+export class SyntheticTask implements TaskSource {
   readonly name: TaskName;
   readonly vocabSize: number;
   readonly numClasses: number;

@@ -39,7 +39,11 @@ export interface ClassBalance {
   measured: number;
 }
 
-export interface Task {
+/**
+ * The runtime task: a seeded source of examples and batches for one data seed (the per-task
+ * facts of the run config, classes and paper sizes, are `TASK_FACTS` in src/config/tasks.ts).
+ */
+export interface TaskSource {
   name: TaskName;
   vocabSize: number;
   numClasses: number;
@@ -102,7 +106,7 @@ export function batchIndices(size: number, index: number, batchSize: number): nu
 }
 
 /** Counts labels of examples 0..limit-1 of a split. */
-export function countClasses(task: Pick<Task, 'numClasses' | 'splitSizes'>, label: (i: number) => number, split: Split, limit?: number): ClassBalance {
+export function countClasses(task: Pick<TaskSource, 'numClasses' | 'splitSizes'>, label: (i: number) => number, split: Split, limit?: number): ClassBalance {
   const n = Math.min(limit ?? task.splitSizes[split], task.splitSizes[split]);
   const counts = new Array<number>(task.numClasses).fill(0);
   for (let i = 0; i < n; i++) counts[label(i)]++;

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CpuBackend } from '../engine';
-import type { RunConfig } from '../model/config';
+import type { RunConfig } from '../config';
 import { engineLogits, type InferenceBatch } from './engineLogits';
 import { readSafetensors, writeSafetensors, type Tensor } from '../io/safetensors';
 import { readBundle, writeBundle } from '../io/bundle';

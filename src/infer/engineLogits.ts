@@ -4,7 +4,7 @@
  * panel compares these with onnxruntime's; the bundle tests compare them with PyTorch's.
  */
 import { intTensor, noGrad, scope, tensor, type Backend } from '../engine';
-import type { RunConfig } from '../model/config';
+import type { RunConfig } from '../config';
 import { buildModel } from '../model/model';
 
 /** Token ids and padding mask of a batch of `batch` rows (plus the second tower's for retrieval). */

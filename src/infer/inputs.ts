@@ -4,7 +4,7 @@
  * a drawn digit (28×28 gray pixels, pooled to the config's imageSize, token = pixel + 1).
  * Every parse error says where and what is allowed.
  */
-import type { RunConfig } from '../model/config';
+import { dividesMnist, type RunConfig } from '../config';
 import { poolDigit } from '../data/corpora/image';
 import { evaluateListOps } from '../data/listops/evaluate';
 import { CLOSE, DIGIT_BASE, OP_MAX, OP_MED, OP_MIN, OP_SM } from '../data/listops/grammar';
@@ -50,7 +50,7 @@ export function textToTokens(text: string, seqLen: number): Int32Array {
 /** A drawn 28×28 digit (0 = black, 255 = white, row-major) → pixel tokens at the config's imageSize. */
 export function digitToTokens(pixels28: Uint8Array, imageSize: number): Int32Array {
   if (pixels28.length !== 28 * 28) throw new Error(`a digit has 784 pixels (28×28), got ${pixels28.length}.`);
-  if (28 % imageSize !== 0) throw new Error(`imageSize ${imageSize} does not divide 28; allowed 28, 14, 7.`);
+  if (!dividesMnist(imageSize)) throw new Error(`imageSize ${imageSize} does not divide 28; allowed 28, 14, 7.`);
   return Int32Array.from(poolDigit(pixels28, imageSize), (p) => p + 1);
 }
 

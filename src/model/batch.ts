@@ -1,6 +1,6 @@
 /** Checks of a batch against the model config, before anything runs (docs/model-contract.md "Batch tensors"). */
 import type { Tensor } from '../engine';
-import type { ModelConfig } from './config';
+import { segmentsFit, type ModelConfig } from '../config';
 import type { ModelBatch } from './types';
 
 function checkTower(c: ModelConfig, tokens: Tensor | undefined, mask: Tensor | undefined, which: string): void {
@@ -10,8 +10,7 @@ function checkTower(c: ModelConfig, tokens: Tensor | undefined, mask: Tensor | u
   const n = tokens.shape[1];
   if (n > c.seqLen) throw new Error(`${which} has length ${n}, more than seqLen ${c.seqLen}`);
   if (c.attention !== 'softmax' && c.landmarks > n) throw new Error(`${which} has length ${n}, fewer tokens than landmarks ${c.landmarks}`);
-  const segments = c.attention === 'nystrom' || (c.attention === 'proxy' && c.injection === 'segment');
-  if (segments && n % c.landmarks !== 0) throw new Error(`${which} has length ${n}, not a multiple of landmarks ${c.landmarks} (segment means)`);
+  if (!segmentsFit(c, n)) throw new Error(`${which} has length ${n}, not a multiple of landmarks ${c.landmarks} (segment means)`);
 }
 
 /** Throws with the offending shapes when a batch does not fit the config. */

@@ -1,7 +1,7 @@
 /** Hot keys (dropout rates, λ, τ) change from the next forward without a rebuild; cold keys and bad values are refused. */
 import { describe, expect, it } from 'vitest';
 import { CpuBackend, intTensor, noGrad, scope, tensor } from '../engine';
-import { HOT_KEYS, keysOfPart } from './config';
+import { CONFIG_KEYS, MODEL_HOT_KEYS, paramSpec } from '../config';
 import { buildModel } from './model';
 import { tinyConfig } from './testing/configs';
 
@@ -15,9 +15,15 @@ const batch = {
 describe('hot keys', () => {
   it('are exactly the model keys the config schema marks hot', () => {
     const model = buildModel(be, tinyConfig('proxy'), 0);
-    const modelHot = HOT_KEYS.filter((k) => keysOfPart('model').includes(k)).sort();
+    const modelHot = CONFIG_KEYS.filter((k) => paramSpec(k).part === 'model' && paramSpec(k).apply === 'hot');
+    expect([...MODEL_HOT_KEYS]).toEqual(modelHot);
+    expect([...modelHot].sort()).toEqual(['attentionDropout', 'contrastiveTemperature', 'contrastiveWeight', 'decomposedDropoutRate', 'dropout']);
     expect(() => model.updateHot(Object.fromEntries(modelHot.map((k) => [k, model.config[k as keyof typeof model.config]])))).not.toThrow();
-    expect(modelHot).toEqual(['attentionDropout', 'contrastiveTemperature', 'contrastiveWeight', 'decomposedDropoutRate', 'dropout']);
+    // Every other model key is refused, and so is a name that is only on Object's prototype.
+    for (const k of CONFIG_KEYS.filter((k) => paramSpec(k).part === 'model' && !modelHot.includes(k))) {
+      expect(() => model.updateHot({ [k]: model.config[k as keyof typeof model.config] } as never), k).toThrow(/is not a hot key/);
+    }
+    expect(() => model.updateHot({ toString: 1 } as never)).toThrow(/toString is not a hot key/);
   });
 
   it('apply from the next forward: dropout 0 makes training equal evaluation, λ 0 makes loss the task loss', async () => {

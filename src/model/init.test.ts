@@ -1,7 +1,7 @@
 /** Initialisation: seeded, the spec's N(0, 0.02) for embeddings and proxies, PyTorch's defaults elsewhere, names of the contract. */
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../engine';
-import { defaultConfig, modelConfig } from './config';
+import { defaultConfig, modelConfig } from '../config';
 import { buildModel } from './model';
 import { tinyConfig } from './testing/configs';
 

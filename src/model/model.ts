@@ -10,7 +10,7 @@
  * `model.weightsVersion` (or call `model.weightsChanged()`); the next evaluation recomputes.
  */
 import { DropoutStream, Tensor, add, concat, crossEntropy, isGradEnabled, mul, relu, scale, sub, zeros, type Backend, ParameterStore } from '../engine';
-import type { DeviceLimits, ModelConfig, RunConfig } from './config';
+import { MODEL_HOT_KEYS, type DeviceLimits, type ModelConfig, type RunConfig } from '../config';
 import { NystromAttention } from './attention/nystrom';
 import type { AttentionModule } from './attention/module';
 import { ProxyAttention } from './attention/proxy';
@@ -68,7 +68,7 @@ function createAttention(c: ModelConfig, hot: HotSettings, scope: ReturnType<Par
 export function buildModel(backend: Backend, config: ModelConfig | RunConfig, initSeed: number, options: BuildOptions = {}): Model {
   const batchSize = options.batchSize ?? (config as Partial<RunConfig>).batchSize ?? 1;
   const c = checkModelConfig(config, { limits: options.limits ?? backend.limits() ?? undefined, batchSize });
-  const hot: HotSettings = { dropout: c.dropout, attentionDropout: c.attentionDropout, contrastiveWeight: c.contrastiveWeight, contrastiveTemperature: c.contrastiveTemperature, decomposedDropoutRate: c.decomposedDropoutRate };
+  const hot = Object.fromEntries(MODEL_HOT_KEYS.map((k) => [k, c[k]])) as HotSettings;
   const store = new ParameterStore(backend);
   const init = new Initialiser(initSeed);
   const embed = new Embeddings(store.under('embed'), c.vocabSize, c.seqLen, c.dModel, init);
@@ -92,8 +92,8 @@ export function buildModel(backend: Backend, config: ModelConfig | RunConfig, in
       model.weightsVersion++;
     },
     updateHot(changes) {
-      const cold = Object.keys(changes).filter((k) => !(k in hot));
-      if (cold.length > 0) throw new Error(`updateHot: ${cold.join(', ')} ${cold.length > 1 ? 'are not hot keys' : 'is not a hot key'} (a change needs a rebuild); hot keys: ${Object.keys(hot).join(', ')}`);
+      const cold = Object.keys(changes).filter((k) => !(MODEL_HOT_KEYS as readonly string[]).includes(k));
+      if (cold.length > 0) throw new Error(`updateHot: ${cold.join(', ')} ${cold.length > 1 ? 'are not hot keys' : 'is not a hot key'} (a change needs a rebuild); hot keys: ${MODEL_HOT_KEYS.join(', ')}`);
       const checked = checkModelConfig({ ...c, ...changes }, { batchSize });
       for (const key of Object.keys(changes) as (keyof HotSettings)[]) {
         hot[key] = checked[key];

@@ -23,7 +23,7 @@ import { CpuBackend, intTensor, noGrad, scope, tensor, type Backend } from '../e
 import { acquireGpu, type GpuContext } from '../engine/webgpu/device';
 import { nodeGpu } from '../engine/webgpu/node';
 import { WebGpuBackend } from '../engine/webgpu/backend';
-import type { ModelConfig } from './config';
+import type { ModelConfig } from '../config';
 import { buildModel } from './model';
 import { tinyConfig } from './testing/configs';
 import { compareOutputs, relativeError, parameterShapes, randomBatch, randomMasks, randomWeights, readOutputs, runPython, runTypeScript, writeCase, type CaseData, type Outputs } from './testing/parity';

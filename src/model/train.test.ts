@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../engine';
-import type { ModelConfig } from './config';
+import type { ModelConfig } from '../config';
 import { tinyConfig } from './testing/configs';
 import { MAJORITY_CLASSES, trainMajority } from './testing/toyTrain';
 

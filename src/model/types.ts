@@ -38,16 +38,11 @@ export interface ForwardResult {
 }
 
 /**
- * The model keys the config schema marks hot (applied from the next step, no rebuild). The
- * modules share one such object and read it at every forward; `model.updateHot` changes it.
+ * The model keys the config schema marks hot (applied from the next step, no rebuild), derived
+ * from the schema's `apply: 'hot'`. The modules share one such object and read it at every
+ * forward; `model.updateHot` changes it.
  */
-export interface HotSettings {
-  dropout: number;
-  attentionDropout: number;
-  contrastiveWeight: number;
-  contrastiveTemperature: number;
-  decomposedDropoutRate: number;
-}
+export type { HotSettings } from '../config';
 
 /** One tower's padding mask in the three layouts the attention reads. */
 export interface TowerMask {

@@ -1,10 +1,10 @@
 /**
  * The model builder's gate: a config is checked by the one config validator
- * (`src/model/config`), and every error is refused with the validator's own message (which
+ * (`src/config`), and every error is refused with the validator's own message (which
  * names the values): segment landmarks with n not a multiple of m, more landmarks than tokens,
  * d not divisible by heads, a buffer over the device's limits, values out of range.
  */
-import { keysOfPart, validateConfig, type DeviceLimits, type ModelConfig, type RunConfig } from './config';
+import { keysOfPart, validateConfig, type DeviceLimits, type ModelConfig, type RunConfig } from '../config';
 
 /** Thrown by `buildModel` for a config it cannot build; `issues` holds every message. */
 export class ModelConfigError extends Error {

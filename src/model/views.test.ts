@@ -1,7 +1,7 @@
 /** Views of one example: shapes, stochastic kernels, the pseudo-inverse residual shrinking, cosine, and the approximation error. */
 import { describe, expect, it } from 'vitest';
 import { CpuBackend, isGradEnabled } from '../engine';
-import type { ModelConfig } from './config';
+import type { ModelConfig } from '../config';
 import { buildModel } from './model';
 import { tinyConfig } from './testing/configs';
 import { randomWeights } from './testing/parity';

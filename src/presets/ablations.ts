@@ -3,7 +3,7 @@
  * removed, then the two baselines, all from one base config with the same task, sizes and
  * seeds. The ablation runner queues these in order.
  */
-import { defaultConfig, paramSpec, CONFIG_KEYS, validateConfig, type Attention, type ConfigIssue, type RunConfig } from '../model/config';
+import { defaultConfig, paramSpec, CONFIG_KEYS, validateConfig, type Attention, type ConfigIssue, type RunConfig } from '../config';
 
 export interface Ablation {
   name: string;

@@ -3,7 +3,7 @@
  * (2 layers, d 64, ffn 128, 2 heads, m 128, dropout 0.1) and the LRA per-task schedules of the
  * Nyströmformer code (docs/tasks.md "Paper schedules"): lr 1e-4, AdamW β (0.9, 0.999), eps 1e-6, weight
  * decay 0, one-cycle warm-up then linear decay. Those numbers live in the schema's per-task
- * table (`src/model/config/tasks.ts`), so these presets are the defaults with nothing changed:
+ * table (`src/config/tasks.ts`), so these presets are the defaults with nothing changed:
  *
  * | task       | n    | batch | warm-up | steps | eval every / batches |
  * | ListOps    | 2048 | 32    | 1000    | 5000  | 50 / 62              |
@@ -15,7 +15,7 @@
  * These are for the PyTorch path and large GPUs; in a browser, softmax at n = 4096 is over
  * most adapters' buffer limits and the validator says so with the numbers.
  */
-import { ATTENTIONS, TASK_SPECS, TASKS } from '../model/config';
+import { ATTENTIONS, TASK_FACTS, TASKS } from '../config';
 import { makePreset, type Preset } from './preset';
 
 const VARIANT_TITLE = { softmax: 'softmax Transformer', nystrom: 'Nyströmformer', proxy: 'Proxyformer' } as const;
@@ -25,8 +25,8 @@ export const PAPER_PRESETS: Preset[] = TASKS.flatMap((task) =>
   ATTENTIONS.map((attention) =>
     makePreset(
       `${task}-${attention}-paper`,
-      `${TASK_SPECS[task].title.split(' (')[0]}, ${VARIANT_TITLE[attention]}, paper sizes`,
-      `The paper's model with the LRA schedule for this task. ${TASK_SPECS[task].note}`,
+      `${TASK_FACTS[task].title.split(' (')[0]}, ${VARIANT_TITLE[attention]}, paper sizes`,
+      `The paper's model with the LRA schedule for this task. ${TASK_FACTS[task].note}`,
       task,
       attention,
     ),

@@ -2,7 +2,7 @@
  * A preset is small commented data (nanoGPT's habit): a task, a variant and the few values
  * that differ from that pair's paper defaults. The full config is built once from the schema.
  */
-import { appliesTo, defaultConfig, paramSpec, validateConfig, type Attention, type ConfigIssue, type ConfigKey, type RunConfig, type Task } from '../model/config';
+import { appliesTo, defaultConfig, paramSpec, validateConfig, type Attention, type ConfigIssue, type ConfigKey, type RunConfig, type Task } from '../config';
 
 export interface Preset {
   /** Registry name, e.g. `listops-proxy-paper`, `quick-listops-proxy`. */

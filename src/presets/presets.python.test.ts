@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, validateConfig, type RunConfig } from '../model/config';
+import { defaultConfig, validateConfig, type RunConfig } from '../config';
 import { PRESET_LIST } from './index';
 
 const PYTHON_DIR = fileURLToPath(new URL('../../python', import.meta.url));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, diffConfig, encodeHash, decodeHash, largestBuffer, validateConfig } from '../model/config';
+import { defaultConfig, diffConfig, encodeHash, decodeHash, largestBuffer, validateConfig } from '../config';
 import { ABLATIONS, ablationStudy, DEFAULT_PRESET, getPreset, PRESET_LIST, PRESETS, presetIssues } from './index';
 
 describe('presets', () => {

@@ -19,7 +19,7 @@
  * overfit, and dropout slows the visible fall of the loss). Proxyformer keeps its own
  * regularisers (λ 0.1, τ 0.07, decomposed dropout 0.1) so the preset shows them at work.
  */
-import type { Attention, RunConfig } from '../model/config';
+import type { Attention, RunConfig } from '../config';
 import { makePreset, type Preset } from './preset';
 
 const TINY: Partial<RunConfig> = {

@@ -5,7 +5,7 @@
  */
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import type { ConfigIssue, RunConfig } from '../model/config';
+import type { ConfigIssue, RunConfig } from '../config';
 import { ablationStudy, type Ablation } from '../presets';
 import { summarizeRun, type RunResult } from './runSummary';
 import { isActive, trainingClient, type TrainingClient } from './trainingStore';

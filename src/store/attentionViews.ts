@@ -5,7 +5,7 @@
  * not carry (task, variant, m, step: from the run the views were asked of), and checks every
  * matrix against its shape: a mismatch is an error that names the field, never a blank canvas.
  */
-import { TASK_SPECS, type Attention, type RunConfig, type Task } from '../model/config';
+import { TASK_FACTS, type Attention, type RunConfig, type Task } from '../config';
 import type { HeadViews as ModelHeadViews, Matrix } from '../model/views';
 import type { ViewsPayload } from '../train/protocol';
 
@@ -64,7 +64,7 @@ export function toAttentionViews(payload: ViewsPayload, ctx: ViewsContext): Atte
     return layer.heads.map((h, i) => headViews(h, `layers[${l}].heads[${i}]`));
   });
   const { config } = ctx;
-  const side = config.task === 'image' ? config.imageSize : config.task === 'pathfinder' ? Math.round(Math.sqrt(TASK_SPECS.pathfinder.naturalLength)) : undefined;
+  const side = config.task === 'image' ? config.imageSize : config.task === 'pathfinder' ? Math.round(Math.sqrt(TASK_FACTS.pathfinder.naturalLength)) : undefined;
   return {
     step: ctx.step,
     task: config.task,

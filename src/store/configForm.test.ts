@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeHash, defaultConfig, encodeHash } from '../model/config';
+import { decodeHash, defaultConfig, encodeHash } from '../config';
 import { DEFAULT_PRESET, PRESETS } from '../presets';
 import { changeAttention, changeTask, checkForm, hashFor, initialValues, matchingPreset, parseNumberInput, setValue, valuesFromHash, visibleKeys } from './configForm';
 import { createConfigStore } from './configStore';

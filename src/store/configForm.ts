@@ -6,7 +6,7 @@
 import {
   appliesTo, CONFIG_KEYS, decodeHash, defaultConfig, encodeHash, paramSpec, validateConfig,
   type Attention, type ConfigIssue, type ConfigKey, type DeviceLimits, type RunConfig, type Task,
-} from '../model/config';
+} from '../config';
 import { DEFAULT_PRESET, getPreset, PRESET_LIST, withAttention } from '../presets';
 
 /** The form's values: a RunConfig whose numbers may be NaN or out of range while the user types. */

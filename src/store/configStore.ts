@@ -1,7 +1,7 @@
 /** The configuration form's state (a vanilla zustand store): values, their check, the preset, and hash notices. */
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import type { ConfigIssue, ConfigKey } from '../model/config';
+import type { ConfigIssue, ConfigKey } from '../config';
 import { checkForm, hashFor, matchingPreset, presetValues, setValue, valuesFromHash, type FormCheck, type FormValues } from './configForm';
 
 export interface ConfigState extends FormCheck {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunConfig } from '../model/config';
+import type { RunConfig } from '../config';
 import { PRESETS } from '../presets';
 import type { FromWorker, ToWorker } from '../train/protocol';
 import { AblationRunner } from './ablationStore';

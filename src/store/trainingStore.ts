@@ -5,7 +5,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import { HOT_KEYS, type ConfigKey, type RunConfig } from '../model/config';
+import { isHotKey, type ConfigKey, type RunConfig } from '../config';
 import { MetricsBuffer } from '../io/metrics';
 import { isFromWorker, type BackendChoice, type FailureKind, type FromWorker, type RunExport, type RunImport, type RunState, type RunSummary, type ToWorker } from '../train/protocol';
 import { toAttentionViews, type AttentionViews } from './attentionViews';
@@ -251,8 +251,8 @@ export class TrainingClient {
     const s = this.store.getState();
     if (!isActive(s.runState)) return;
     const keys = Object.keys(changes) as ConfigKey[];
-    const hot = keys.filter((k) => HOT_KEYS.includes(k));
-    const cold = keys.filter((k) => !HOT_KEYS.includes(k));
+    const hot = keys.filter((k) => isHotKey(k));
+    const cold = keys.filter((k) => !isHotKey(k));
     if (hot.length > 0) {
       const sent: Partial<RunConfig> = {};
       for (const k of hot) (sent as Record<string, unknown>)[k] = changes[k];

@@ -4,7 +4,7 @@
  * so arm A and arm B see the same batches and start from the same draw for one seed, and the
  * comparison against the baseline arm is paired (src/study/stats.ts).
  */
-import { validateConfig, type Attention, type ConfigIssue, type RunConfig } from '../model/config';
+import { validateConfig, type Attention, type ConfigIssue, type RunConfig } from '../config';
 import { withAttention } from '../presets/ablations';
 
 export interface StudyArm {

@@ -4,7 +4,7 @@
  * task and variant's defaults). Everything is validated before anything runs, and each problem
  * is named.
  */
-import { ATTENTIONS, CONFIG_KEYS, defaultConfig, validateConfig, type Attention, type RunConfig } from '../model/config';
+import { ATTENTIONS, CONFIG_KEYS, defaultConfig, validateConfig, type Attention, type RunConfig } from '../config';
 import { PRESETS } from '../presets';
 import { studyProblems, type Study, type StudyArm } from './definition';
 

@@ -7,7 +7,7 @@
  * its baselines used Linformer k = 256 and Performer with 256 features (the Proxyformer paper:
  * 128 for every projection baseline). See docs/models.md "Sources".
  */
-import type { Attention, Task } from '../model/config';
+import type { Attention, Task } from '../config';
 
 export interface PaperAccuracy {
   source: string;

@@ -5,7 +5,7 @@
  * config builds before anything is loaded, so a wrong file never half-loads.
  */
 import { writeSafetensors, readSafetensors, type Tensor as StTensor } from '../io/safetensors';
-import { validateConfig, type RunConfig } from '../model/config';
+import { validateConfig, type RunConfig } from '../config';
 import type { Trainer } from './trainer';
 
 const CHECKPOINT_FORMAT = 'proxyformer-checkpoint';

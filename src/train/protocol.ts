@@ -3,7 +3,7 @@
  * touches GPU buffers; the worker never touches React. Every message is plain structured-clone
  * data (typed arrays travel as transferables where noted).
  */
-import type { RunConfig } from '../model/config';
+import type { RunConfig } from '../config';
 import type { MetricRow } from '../io/metrics';
 import type { ModelViews } from '../model/views';
 

@@ -9,9 +9,9 @@
  *   checkpoint (losing at most the steps since then);
  * - a model over the device's limits is refused before training, with the numbers.
  */
-import { COLD_KEYS, HOT_KEYS, keysOfPart, validateConfig, type ConfigKey, type RunConfig } from '../model/config';
+import { isColdKey, MODEL_HOT_KEYS, validateConfig, type ConfigKey, type HotKey, type RunConfig } from '../config';
 import { ModelConfigError } from '../model/validate';
-import type { Task } from '../data';
+import type { TaskSource } from '../data';
 import { captureCheckpoint, parseCheckpoint, readTrainerState, restoreCheckpoint } from './checkpoint';
 import type { BackendHandle } from './backendFactory';
 import { MetricsBuffer, type MetricRow } from '../io/metrics';
@@ -25,7 +25,7 @@ import { Trainer, type StepValues } from './trainer';
 export interface SessionDeps {
   post(msg: FromWorker): void;
   createBackend(choice: BackendChoice): Promise<BackendHandle>;
-  loadTask(config: RunConfig): Promise<Task>;
+  loadTask(config: RunConfig): Promise<TaskSource>;
   store: CheckpointStore;
   /** Let queued messages in (setTimeout 0 in a worker, setImmediate in Node). */
   yieldToEvents(): Promise<void>;
@@ -36,10 +36,14 @@ export interface SessionDeps {
   views?(trainer: Trainer, split: 'validation' | 'test', example: number): Promise<ViewsPayload>;
 }
 
-/** Hot keys applied without rebuilding the model or optimizer. */
-const CHEAP_HOT = new Set<ConfigKey>(['lr', 'weightDecay', 'gradClip', 'evalEvery', 'evalSteps', 'checkpointEvery']);
-/** Hot keys the model applies itself from its next forward (dropout rates, λ, τ). */
-const MODEL_HOT = new Set<ConfigKey>(HOT_KEYS.filter((k) => keysOfPart('model').includes(k)));
+/**
+ * The training hot keys the trainer applies without rebuilding the optimizer
+ * (`applyOptimizerSettings`); the other hot keys (β1, β2, ε, the schedule's shape) rebuild it
+ * around the same state. Typed by the schema: a key that is not hot there does not compile.
+ */
+const CHEAP_HOT = new Set<ConfigKey>(['lr', 'weightDecay', 'gradClip', 'evalEvery', 'evalSteps', 'checkpointEvery'] satisfies HotKey[]);
+/** Hot keys the model applies itself from its next forward (dropout rates, λ, τ): the schema's hot model keys. */
+const MODEL_HOT = new Set<ConfigKey>(MODEL_HOT_KEYS);
 /** Read values back at least this often (ms), and post metrics at most this often. */
 const READ_INTERVAL_MS = 250;
 const READ_EVERY_STEPS = 16;
@@ -53,7 +57,7 @@ export class TrainingSession {
   private config: RunConfig | null = null;
   private choice: BackendChoice = 'auto';
   private runId = '';
-  private task: Task | null = null;
+  private task: TaskSource | null = null;
   private stepBudget = 0;
   private looping = false;
   private outbox: MetricRow[] = [];
@@ -229,7 +233,7 @@ export class TrainingSession {
   }
 
   private async update(changes: Partial<RunConfig>): Promise<void> {
-    const cold = Object.keys(changes).filter((k) => (COLD_KEYS as readonly string[]).includes(k));
+    const cold = Object.keys(changes).filter(isColdKey);
     if (cold.length > 0) {
       this.deps.post({ type: 'cold-change', keys: cold, message: `${cold.join(', ')} change the model or the data: start a new run to apply ${cold.length > 1 ? 'them' : 'it'}.` });
       return;

@@ -4,8 +4,8 @@
  * sizes for the generated tasks follow the evaluation protocol (the validation split is exactly
  * what `evalSteps` batches read, the test split the same size, as LRA's 2000/2000 for ListOps).
  */
-import type { RunConfig } from '../model/config';
-import { createTask, type Task, type TaskSpec } from '../data';
+import type { RunConfig } from '../config';
+import { createTask, type TaskSource, type TaskSourceSpec } from '../data';
 import type { FetchBytes } from '../data/corpora/load';
 import { lraPathfinderRules } from '../data/pathfinder/generate';
 import { PATHFINDER_DIFFICULTY } from '../data/pathfinder/task';
@@ -18,7 +18,7 @@ function evalSplitSize(config: RunConfig): number {
   return Math.max(config.batchSize, config.evalSteps * config.batchSize);
 }
 
-function taskSpecFor(config: RunConfig): TaskSpec {
+function taskSourceSpecFor(config: RunConfig): TaskSourceSpec {
   const evalSize = evalSplitSize(config);
   switch (config.task) {
     case 'listops':
@@ -45,6 +45,6 @@ function taskSpecFor(config: RunConfig): TaskSpec {
 }
 
 /** Make the task of a run; corpus tasks need `fetchBytes` (the app's own /data/ files, or public/data in Node). */
-export function taskFor(config: RunConfig, fetchBytes?: FetchBytes): Promise<Task> {
-  return createTask(taskSpecFor(config), config.dataSeed, { fetchBytes });
+export function taskFor(config: RunConfig, fetchBytes?: FetchBytes): Promise<TaskSource> {
+  return createTask(taskSourceSpecFor(config), config.dataSeed, { fetchBytes });
 }

@@ -1,5 +1,5 @@
 /** Tiny runs for the runtime's tests: a config small enough for a few steps in well under a second per step. */
-import { validateConfig, type RunConfig } from '../model/config';
+import { validateConfig, type RunConfig } from '../config';
 import { getPreset } from '../presets';
 
 /** The quick ListOps preset shrunk further (d 16, n 32, m 8, batch 4), for `attention`. */

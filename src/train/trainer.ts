@@ -11,10 +11,10 @@
  */
 import { AdamW, GradClipper, OneCycleLR, Tensor, backward, noGrad, scope, type Backend } from '../engine';
 import { pcgHash } from '../engine/cpu/random';
-import type { RunConfig } from '../model/config';
+import type { RunConfig } from '../config';
 import { buildModel, type Model } from '../model/model';
 import type { ModelBatch } from '../model/types';
-import type { Batch, Split, Task } from '../data';
+import type { Batch, Split, TaskSource } from '../data';
 
 /** The dropout seed of a step: a hash, so consecutive steps draw unrelated masks. */
 export function dropoutSeedFor(initSeed: number, step: number): number {
@@ -115,7 +115,7 @@ export class Trainer {
   constructor(
     readonly backend: Backend,
     public config: RunConfig,
-    readonly task: Task,
+    readonly task: TaskSource,
   ) {
     this.model = buildModel(backend, config, config.initSeed);
     this.optimizer = new AdamW(this.model.params.params(), {

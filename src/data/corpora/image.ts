@@ -7,7 +7,7 @@
 import { dedupeNote, dedupeSplits } from '../dedupe';
 import { hash53 } from '../hash';
 import { streamRng } from '../rng';
-import { batchIndices, checkInt, countClasses, packBatch, SPLITS, splitKey, type Batch, type ClassBalance, type Example, type Split, type Task } from '../task';
+import { batchIndices, checkInt, countClasses, packBatch, SPLITS, splitKey, type Batch, type ClassBalance, type Example, type Split, type TaskSource } from '../task';
 import { MNIST_PIXELS } from './format';
 import type { MnistCorpus } from './load';
 import { bytesToTokens, itemsOfSplit, shuffleInPlace } from './stored';
@@ -40,7 +40,7 @@ export function poolDigit(pixels: Uint8Array, side: number): Uint8Array {
   return out;
 }
 
-export class ImageTask implements Task {
+export class ImageTask implements TaskSource {
   readonly name = 'image' as const;
   readonly vocabSize = 257;
   readonly numClasses = 10;

@@ -15,7 +15,7 @@
 import { dedupeNote, dedupeSplits } from '../dedupe';
 import { hash53 } from '../hash';
 import { streamRng, type Sfc32 } from '../rng';
-import { batchIndices, checkInt, countClasses, packBatch, SPLITS, splitKey, type Batch, type ClassBalance, type Example, type Split, type Task } from '../task';
+import { batchIndices, checkInt, countClasses, packBatch, SPLITS, splitKey, type Batch, type ClassBalance, type Example, type Split, type TaskSource } from '../task';
 import type { SpamCorpus } from './load';
 import { bytesToTokens, itemsOfSplit, shuffleInPlace } from './stored';
 import { mailBytes } from './text';
@@ -72,7 +72,7 @@ function buildPairs(corpus: SpamCorpus, split: Split, rng: Sfc32, kept?: Readonl
   return shuffleInPlace(pairs, rng);
 }
 
-export class RetrievalTask implements Task {
+export class RetrievalTask implements TaskSource {
   readonly name = 'retrieval' as const;
   readonly vocabSize = 257;
   readonly numClasses = 2;

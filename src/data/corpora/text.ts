@@ -7,7 +7,7 @@
 import { dedupeNote, dedupeSplits } from '../dedupe';
 import { hash53 } from '../hash';
 import { streamRng } from '../rng';
-import { batchIndices, checkInt, countClasses, packBatch, SPLITS, splitKey, type Batch, type ClassBalance, type Example, type Split, type Task } from '../task';
+import { batchIndices, checkInt, countClasses, packBatch, SPLITS, splitKey, type Batch, type ClassBalance, type Example, type Split, type TaskSource } from '../task';
 import type { SpamCorpus } from './load';
 import { bytesToTokens, itemsOfSplit, shuffleInPlace } from './stored';
 
@@ -23,7 +23,7 @@ export function mailBytes(c: SpamCorpus, i: number): Uint8Array {
   return c.bytes.subarray(c.index.offsets[i], c.index.offsets[i + 1]);
 }
 
-export class TextTask implements Task {
+export class TextTask implements TaskSource {
   readonly name = 'text' as const;
   readonly vocabSize = 257;
   readonly numClasses = 2;

@@ -3,7 +3,7 @@
  * nesting) and validated by the run config schema. Errors of the schema refuse the import;
  * its notices (unknown keys, keys filled with defaults) travel with the result.
  */
-import { CONFIG_KEYS, validateConfig, type ConfigKey, type RunConfig } from '../../model/config';
+import { CONFIG_KEYS, validateConfig, type ConfigKey, type RunConfig } from '../../config';
 import { ImportError } from '../errors';
 import { parseStrictJson } from '../safetensorsJson';
 

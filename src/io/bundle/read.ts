@@ -7,7 +7,7 @@
  * they return a new value and never touch the input or any state, so a caller applies the
  * result only when it arrived, and a bad file leaves the current run as it was.
  */
-import type { RunConfig } from '../../model/config';
+import type { RunConfig } from '../../config';
 import type { MetricsBuffer } from '../metrics';
 import { ImportError } from '../errors';
 import { readSafetensors } from '../safetensors';

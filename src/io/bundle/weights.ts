@@ -3,7 +3,7 @@
  * shapes, `parameterShapes`): every problem is collected and named at once — missing,
  * unexpected, wrong dtype, wrong shape — so one message says everything that is wrong.
  */
-import type { RunConfig } from '../../model/config';
+import type { RunConfig } from '../../config';
 import { ImportError } from '../errors';
 import { checkExportConfig, parameterShapes } from '../onnx/config';
 import type { Tensor } from '../safetensors';

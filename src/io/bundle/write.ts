@@ -6,7 +6,7 @@
  * The output is deterministic (fixed entry order and timestamps): the same run gives the same bytes.
  */
 import { zipSync, type Zippable } from 'fflate';
-import { validateConfig, type RunConfig } from '../../model/config';
+import { validateConfig, type RunConfig } from '../../config';
 import type { MetricsBuffer } from '../metrics';
 import { ExportError } from '../errors';
 import { checkWeights } from '../onnx/config';

@@ -1,6 +1,6 @@
 /** Bad configs and weights are refused before any graph is built, with what is wrong and what is allowed. */
 import { describe, expect, it } from 'vitest';
-import type { ModelConfig } from '../../model/config/schema.ts';
+import type { ModelConfig } from '../../config/index.ts';
 import { checkExportConfig, parameterShapes, type ExportConfig } from './config.ts';
 import { exportOnnx } from './export.ts';
 import { tinyConfig } from './testing/harness.ts';
@@ -16,15 +16,17 @@ describe('export config checks', () => {
   });
 
   const bad: [Partial<ExportConfig>, RegExp][] = [
-    [{ attention: 'linformer' as never }, /attention must be one of softmax, nystrom, proxy; got "linformer"/],
-    [{ injection: 'sum' as never }, /injection must be one of attend, mean, segment, none/],
-    [{ dModel: 15 }, /dModel 15 is not divisible by heads 2/],
-    [{ convKernel: 4 }, /convKernel must be 0 \(off\) or an odd positive size; got 4/],
-    [{ attention: 'nystrom', seqLen: 18 }, /seqLen a multiple of landmarks: seqLen 18, landmarks 4/],
-    [{ injection: 'segment', seqLen: 18 }, /seqLen a multiple of landmarks: seqLen 18, landmarks 4/],
-    [{ landmarks: 32 }, /landmarks 32 exceed the sequence length seqLen 16/],
-    [{ layers: 0 }, /layers must be a positive integer; got 0/],
-    [{ pinvIterations: -1 }, /pinvIterations must be an integer >= 0; got -1/],
+    [{ attention: 'linformer' as never }, /config attention "linformer" is not a known value: allowed one of softmax, nystrom, proxy\./],
+    [{ injection: 'sum' as never }, /injection "sum" is not a known value: allowed one of attend, mean, segment, none/],
+    [{ dModel: 15 }, /dModel 15 is not divisible by heads 2: use heads 1, 3, 5, 15, or dModel 14 or 16/],
+    [{ convKernel: 4 }, /convKernel 4 is even: use 3 or 5, or 0 for off/],
+    [{ attention: 'nystrom', seqLen: 18 }, /seqLen 18 is not a multiple of landmarks 4 \(Nyströmformer splits n into m equal segments\)/],
+    [{ injection: 'segment', seqLen: 18 }, /seqLen 18 is not a multiple of landmarks 4 \(injection 'segment'/],
+    [{ landmarks: 32 }, /landmarks 32 is more than seqLen 16: use at most 16 landmarks/],
+    [{ layers: 0 }, /layers 0 is below the minimum 1: allowed an integer from 1 to 12/],
+    [{ layers: 1.5 }, /layers 1.5 is not an integer/],
+    [{ twoTower: 'yes' as never }, /twoTower "yes" is not a boolean: allowed true or false/],
+    [{ pinvIterations: -1 }, /pinvIterations -1 is below the minimum 0: allowed an integer from 0 to 50/],
   ];
   for (const [over, message] of bad) {
     it(`refuses ${JSON.stringify(over)}`, () => {

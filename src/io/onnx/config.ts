@@ -1,60 +1,32 @@
 /**
- * The model keys the exporter reads (docs/model-contract.md, "Config JSON"), their checks,
- * and the contract's parameter names and shapes for a config. Training-only keys
- * (dropout, contrastive loss, decomposed dropout) do not change the inference graph.
+ * The model keys the exporter reads (docs/model-contract.md, "Config JSON"), checked by the
+ * config schema and rules of src/config, and the contract's parameter names and shapes for a
+ * config. Training-only keys (dropout, contrastive loss, decomposed dropout) do not change the
+ * inference graph.
  */
 
+import { checkShapeRules, checkValue, paramSpec, type ModelConfig } from '../../config/index.ts';
+
+/** The model keys that decide the inference graph (the training-only ones are left out). */
+export const EXPORT_KEYS = [
+  'attention', 'layers', 'dModel', 'heads', 'ffn', 'vocabSize', 'numClasses', 'seqLen', 'twoTower', 'pooling',
+  'landmarks', 'pinvIterations', 'pinvInit', 'convKernel', 'proxyParam', 'injection',
+] as const satisfies readonly (keyof ModelConfig)[];
+
 /** The model part of the run config that decides the inference graph. */
-export interface ExportConfig {
-  attention: 'softmax' | 'nystrom' | 'proxy';
-  layers: number;
-  dModel: number;
-  heads: number;
-  ffn: number;
-  vocabSize: number;
-  numClasses: number;
-  seqLen: number;
-  twoTower: boolean;
-  pooling: 'masked-mean' | 'mean-all';
-  landmarks: number;
-  pinvIterations: number;
-  pinvInit: 'per-matrix' | 'global';
-  convKernel: number;
-  proxyParam: 'projected' | 'per-head';
-  injection: 'attend' | 'mean' | 'segment' | 'none';
-}
+export type ExportConfig = Pick<ModelConfig, (typeof EXPORT_KEYS)[number]>;
 
-const CHOICES: Partial<Record<keyof ExportConfig, readonly string[]>> = {
-  attention: ['softmax', 'nystrom', 'proxy'],
-  pooling: ['masked-mean', 'mean-all'],
-  pinvInit: ['per-matrix', 'global'],
-  proxyParam: ['projected', 'per-head'],
-  injection: ['attend', 'mean', 'segment', 'none'],
-};
-const POSITIVE_INTS = ['layers', 'dModel', 'heads', 'ffn', 'vocabSize', 'numClasses', 'seqLen', 'landmarks'] as const;
-
-/** Refuses configs the graph cannot express, naming the key, the value and what is allowed. */
+/**
+ * Refuses configs the graph cannot express, with the schema's own messages: each key against
+ * its declaration (type, range, allowed values), then the model's shape rules (src/config/rules.ts).
+ */
 export function checkExportConfig(c: ExportConfig): void {
-  for (const [key, allowed] of Object.entries(CHOICES)) {
-    const value = c[key as keyof ExportConfig];
-    if (!allowed!.includes(value as string)) throw new Error(`config ${key} must be one of ${allowed!.join(', ')}; got ${JSON.stringify(value)}`);
+  for (const key of EXPORT_KEYS) {
+    const result = checkValue(key, paramSpec(key), c[key], false);
+    if (!result.ok) throw new Error(`config ${result.issue.message}`);
   }
-  for (const key of POSITIVE_INTS) {
-    if (!Number.isInteger(c[key]) || c[key] < 1) throw new Error(`config ${key} must be a positive integer; got ${c[key]}`);
-  }
-  if (typeof c.twoTower !== 'boolean') throw new Error(`config twoTower must be true or false; got ${JSON.stringify(c.twoTower)}`);
-  if (!Number.isInteger(c.pinvIterations) || c.pinvIterations < 0) throw new Error(`config pinvIterations must be an integer >= 0; got ${c.pinvIterations}`);
-  if (!Number.isInteger(c.convKernel) || c.convKernel < 0 || (c.convKernel > 0 && c.convKernel % 2 === 0)) {
-    throw new Error(`config convKernel must be 0 (off) or an odd positive size; got ${c.convKernel}`);
-  }
-  if (c.dModel % c.heads !== 0) throw new Error(`config dModel ${c.dModel} is not divisible by heads ${c.heads}`);
-  if (c.attention !== 'softmax' && c.landmarks > c.seqLen) {
-    throw new Error(`config landmarks ${c.landmarks} exceed the sequence length seqLen ${c.seqLen}`);
-  }
-  const segments = c.attention === 'nystrom' || (c.attention === 'proxy' && c.injection === 'segment');
-  if (segments && c.seqLen % c.landmarks !== 0) {
-    throw new Error(`segment means need seqLen a multiple of landmarks: seqLen ${c.seqLen}, landmarks ${c.landmarks}`);
-  }
+  const error = checkShapeRules(c).find((issue) => issue.severity === 'error');
+  if (error) throw new Error(`config ${error.message}`);
 }
 
 /** The contract's parameter names and shapes (PyTorch state_dict keys, Linear weights [out, in]). */

@@ -1,5 +1,5 @@
 /** Tiny model configs for the tests: the paper's structure at sizes a software adapter runs in seconds. */
-import { defaultConfig, modelConfig, type Attention, type ModelConfig } from '../config';
+import { defaultConfig, modelConfig, type Attention, type ModelConfig } from '../../config';
 
 /** d 16, 2 heads, ffn 24, n 16, m 4, 2 layers, 3 classes, vocab 11, conv 3; `over` changes any key. */
 export function tinyConfig(attention: Attention, over: Partial<ModelConfig> = {}): ModelConfig {

@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { backward, intTensor, noGrad, scope, tensor, type Backend, type Tensor as EngineTensor } from '../../engine';
 import { readSafetensors, writeSafetensors, type Tensor } from '../../io/safetensors';
-import type { ModelConfig } from '../config';
+import type { ModelConfig } from '../../config';
 import { buildModel, type BuildOptions } from '../model';
 import type { HeadViews, Matrix, ModelViews } from '../views';
 import { uniformStream } from '../../engine/cpu/random';

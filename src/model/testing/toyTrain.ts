@@ -6,7 +6,7 @@
  * one-cycle schedule; the model's `weightsVersion` is bumped after every step.
  */
 import { AdamW, OneCycleLR, backward, intTensor, scope, tensor, type Backend } from '../../engine';
-import type { ModelConfig } from '../config';
+import type { ModelConfig } from '../../config';
 import { buildModel } from '../model';
 import type { ModelBatch } from '../types';
 import { uniformStream } from '../../engine/cpu/random';

@@ -4,7 +4,7 @@
  * the schema's type and the whole config is validated, so a bad flag gets the same message
  * the form would show. Never throws: problems come back as messages.
  */
-import { CONFIG_KEYS, paramSpec, validateConfig, type ConfigKey, type RunConfig } from '../../model/config';
+import { CONFIG_KEYS, paramSpec, validateConfig, type ConfigKey, type RunConfig } from '../../config';
 import { DEFAULT_PRESET, getPreset, PRESET_LIST } from '../../presets';
 
 export interface TrainArgs {

@@ -6,7 +6,7 @@ import type { RunSummary } from '../protocol';
 import { FileCheckpointStore } from './files';
 import { MemoryCheckpointStore } from './memory';
 import type { CheckpointStore } from './types';
-import { defaultConfig } from '../../model/config';
+import { defaultConfig } from '../../config';
 
 const dirs: string[] = [];
 afterAll(async () => {

@@ -1,4 +1,4 @@
-import { issuesFor, paramSpec, type ConfigKey, type Group } from '../../model/config';
+import { issuesFor, paramSpec, type ConfigKey, type Group } from '../../config';
 import { PRESET_LIST } from '../../presets';
 import { configStore, useConfig } from '../../store/configStore';
 import { visibleKeys } from '../../store/configForm';

@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import { allowedText, issuesFor, paramSpec, type ConfigIssue, type ConfigKey, type ParamSpec } from '../../model/config';
+import { allowedText, issuesFor, paramSpec, type ConfigIssue, type ConfigKey, type ParamSpec } from '../../config';
 import { parseNumberInput } from '../../store/configForm';
 
 interface Props {

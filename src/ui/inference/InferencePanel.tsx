@@ -9,7 +9,7 @@
  * file shows its message and leaves the loaded model as it was.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { RunConfig } from '../../model/config';
+import type { RunConfig } from '../../config';
 import { ImportError } from '../../io/errors';
 import { importRun } from '../../io/bundle/read';
 import { DEFAULT_LIMITS } from '../../io/bundle/names';

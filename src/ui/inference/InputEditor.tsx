@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { RunConfig } from '../../model/config';
+import type { RunConfig } from '../../config';
 import { digitToTokens, parseListOps, textToTokens } from '../../infer/inputs';
 import { DrawCanvas } from './DrawCanvas';
 

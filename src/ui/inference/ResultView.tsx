@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import type { RunConfig } from '../../model/config';
+import type { RunConfig } from '../../config';
 import type { InferenceResult } from '../../infer/session';
 import { softmax } from '../../infer/inputs';
 import { FactorHeatmap } from './FactorHeatmap';

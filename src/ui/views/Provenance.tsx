@@ -1,4 +1,4 @@
-import { CONFIG_KEYS, paramSpec } from '../../model/config';
+import { CONFIG_KEYS, paramSpec } from '../../config';
 
 /** Which parts of Proxyformer are the paper's words and which are our reading, straight from the schema. */
 export function Provenance() {

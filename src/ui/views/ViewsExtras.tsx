@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
-import type { Task } from '../../model/config';
+import type { Task } from '../../config';
 import { formatNumber } from '../charts/chartData';
 import { useWidth } from '../charts/useWidth';
 import { cssColour } from './colormap';

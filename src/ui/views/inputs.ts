@@ -1,6 +1,6 @@
 /** What the attention overlays draw the weights over: the input as tokens or as a picture. */
 import { listOpsToText, pixelTokensToRgba, type RgbaImage } from '../../data/render';
-import type { Task } from '../../model/config';
+import type { Task } from '../../config';
 import { VIRIDIS_LUT } from './colormap';
 
 /** One label per token position for sequence tasks (ListOps symbols, bytes as characters). */

@@ -1,5 +1,5 @@
 /** Test fixtures for bundles: tiny validated configs, metrics and optimizer state (weights: ../../testing/random.ts). */
-import { validateConfig, type RunConfig } from '../../../model/config';
+import { validateConfig, type RunConfig } from '../../../config';
 import { MetricsBuffer } from '../../metrics';
 import { parameterShapes } from '../../onnx/config';
 import { uniformTensors } from '../../testing/random';

@@ -1,14 +1,29 @@
 /**
- * Rules that span several keys. Each message names the values involved and what would work.
+ * Rules that span several keys, in one place: the validator, the model's batch check, the ONNX
+ * exporter and the inference inputs call these instead of restating them. Each message names
+ * the values involved and what would work.
  */
 import { bufferLimit, formatBytes, largestBuffer, type DeviceLimits } from './limits';
 import type { RunConfig } from './schema';
-import { TASK_SPECS } from './tasks';
+import { TASK_FACTS } from './tasks';
 import type { ConfigIssue } from './values';
 
 /** Whether the variant needs n to be a multiple of m (segment means of Q, K or X). */
 export function usesSegments(c: Pick<RunConfig, 'attention' | 'injection'>): boolean {
   return c.attention === 'nystrom' || (c.attention === 'proxy' && c.injection === 'segment');
+}
+
+/** Whether n tokens split into the m equal segments the variant takes means of (always true without segment means). */
+export function segmentsFit(c: Pick<RunConfig, 'attention' | 'injection' | 'landmarks'>, n: number): boolean {
+  return !usesSegments(c) || n % c.landmarks === 0;
+}
+
+/** The side of an MNIST digit; the image task's `imageSize` must divide it (2×2 or 4×4 block means). */
+export const MNIST_SIDE = 28;
+
+/** Whether an image side divides MNIST's 28 pixels. */
+export function dividesMnist(imageSize: number): boolean {
+  return Number.isInteger(imageSize) && imageSize > 0 && MNIST_SIDE % imageSize === 0;
 }
 
 /** The longest ListOps tree the generator can produce with this depth and argument count. */
@@ -19,37 +34,49 @@ export function maxListopsLength(maxDepth: number, maxArgs: number): number {
   return length;
 }
 
-/** Cross-key checks of a config whose single values are already in range. */
-export function checkRules(c: RunConfig, limits?: DeviceLimits): ConfigIssue[] {
+/** The keys the model's shape rules read (all in the model part, so the ONNX exporter has them too). */
+export type ShapeKeys = 'attention' | 'injection' | 'dModel' | 'heads' | 'landmarks' | 'seqLen' | 'convKernel';
+
+/**
+ * The rules on the model's shape alone: heads divide d, m ≤ n, n a multiple of m where segment
+ * means are taken, an odd conv kernel. Part of `checkRules`; the ONNX exporter runs them alone.
+ */
+export function checkShapeRules(c: Pick<RunConfig, ShapeKeys>): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const error = (key: string, related: string[], value: unknown, message: string) => issues.push({ key, related, value, severity: 'error', message });
-  const notice = (key: string, related: string[], value: unknown, message: string) => issues.push({ key, related, value, severity: 'notice', message });
-  const task = TASK_SPECS[c.task];
-
   if (c.dModel % c.heads !== 0) {
     const below = c.dModel - (c.dModel % c.heads);
     const headsOk = divisors(c.dModel).filter((x) => x <= 16);
     error('heads', ['dModel'], c.heads,
       `dModel ${c.dModel} is not divisible by heads ${c.heads}: use heads ${headsOk.join(', ')}, or dModel ${[below, below + c.heads].filter((x) => x >= 4).join(' or ')}.`);
   }
-
-  if (c.attention !== 'softmax') {
-    if (c.landmarks > c.seqLen) {
-      error('landmarks', ['seqLen'], c.landmarks, `landmarks ${c.landmarks} is more than seqLen ${c.seqLen}: use at most ${c.seqLen} landmarks (m ≤ n), or a longer sequence.`);
-    } else if (usesSegments(c) && c.seqLen % c.landmarks !== 0) {
-      const m = c.landmarks;
-      const lower = c.seqLen - (c.seqLen % m);
-      const nOptions = [lower, lower + m].filter((x) => x >= m && x <= 16384);
-      const mOptions = nearestDivisors(c.seqLen, m);
-      const why = c.attention === 'nystrom' ? 'Nyströmformer splits n into m equal segments' : "injection 'segment' splits n into m equal segments";
-      error('seqLen', ['landmarks', 'attention', 'injection'], c.seqLen,
-        `seqLen ${c.seqLen} is not a multiple of landmarks ${m} (${why}): use seqLen ${nOptions.join(' or ')}, or landmarks ${mOptions.join(' or ')}.`);
-    }
-    if (c.convKernel > 0 && c.convKernel % 2 === 0) {
-      error('convKernel', [], c.convKernel,
-        `convKernel ${c.convKernel} is even: use ${c.convKernel - 1} or ${c.convKernel + 1}, or 0 for off (with zero padding k//2 an even kernel gives n + 1 outputs, which no longer line up with the tokens).`);
-    }
+  if (c.attention === 'softmax') return issues;
+  if (c.landmarks > c.seqLen) {
+    error('landmarks', ['seqLen'], c.landmarks, `landmarks ${c.landmarks} is more than seqLen ${c.seqLen}: use at most ${c.seqLen} landmarks (m ≤ n), or a longer sequence.`);
+  } else if (!segmentsFit(c, c.seqLen)) {
+    const m = c.landmarks;
+    const lower = c.seqLen - (c.seqLen % m);
+    const nOptions = [lower, lower + m].filter((x) => x >= m && x <= 16384);
+    const mOptions = nearestDivisors(c.seqLen, m);
+    const why = c.attention === 'nystrom' ? 'Nyströmformer splits n into m equal segments' : "injection 'segment' splits n into m equal segments";
+    error('seqLen', ['landmarks', 'attention', 'injection'], c.seqLen,
+      `seqLen ${c.seqLen} is not a multiple of landmarks ${m} (${why}): use seqLen ${nOptions.join(' or ')}, or landmarks ${mOptions.join(' or ')}.`);
   }
+  if (c.convKernel > 0 && c.convKernel % 2 === 0) {
+    error('convKernel', [], c.convKernel,
+      `convKernel ${c.convKernel} is even: use ${c.convKernel - 1} or ${c.convKernel + 1}, or 0 for off (with zero padding k//2 an even kernel gives n + 1 outputs, which no longer line up with the tokens).`);
+  }
+  return issues;
+}
+
+/** Cross-key checks of a config whose single values are already in range. */
+export function checkRules(c: RunConfig, limits?: DeviceLimits): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const error = (key: string, related: string[], value: unknown, message: string) => issues.push({ key, related, value, severity: 'error', message });
+  const notice = (key: string, related: string[], value: unknown, message: string) => issues.push({ key, related, value, severity: 'notice', message });
+  const task = TASK_FACTS[c.task];
+
+  issues.push(...checkShapeRules(c));
 
   if (c.numClasses !== task.numClasses) {
     error('numClasses', ['task'], c.numClasses, `numClasses ${c.numClasses} does not match task ${c.task}, which has ${task.numClasses} classes.`);
@@ -70,13 +97,13 @@ export function checkRules(c: RunConfig, limits?: DeviceLimits): ConfigIssue[] {
 
   if (c.task === 'listops') checkListops(c, error);
   if (c.task === 'image') {
-    if (28 % c.imageSize !== 0) error('imageSize', [], c.imageSize, `imageSize ${c.imageSize} does not divide 28 (MNIST's side): use 28, 14 or 7.`);
+    if (!dividesMnist(c.imageSize)) error('imageSize', [], c.imageSize, `imageSize ${c.imageSize} does not divide 28 (MNIST's side): use 28, 14 or 7.`);
     else if (c.seqLen < c.imageSize * c.imageSize) {
       notice('seqLen', ['imageSize'], c.seqLen, `seqLen ${c.seqLen} is shorter than the ${c.imageSize}×${c.imageSize} = ${c.imageSize ** 2} pixels of an image: the last rows are cut off.`);
     }
   }
   if (c.task === 'pathfinder' && c.seqLen < task.naturalLength) {
-    notice('seqLen', [], c.seqLen, `seqLen ${c.seqLen} is shorter than the 1024 pixels of a Pathfinder image: the last rows are cut off.`);
+    notice('seqLen', [], c.seqLen, `seqLen ${c.seqLen} is shorter than the ${task.naturalLength} pixels of a Pathfinder image: the last rows are cut off.`);
   }
 
   if (limits) {

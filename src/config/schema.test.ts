@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from './defaults';
-import { CONFIG_KEYS, COLD_KEYS, diffConfig, HOT_KEYS, modelConfig, paramSpec, SCHEMA, trainConfig, type RunConfig } from './schema';
+import {
+  CONFIG_KEYS, COLD_KEYS, diffConfig, HOT_KEYS, isColdKey, isHotKey, MODEL_HOT_KEYS, modelConfig, paramSpec, SCHEMA, trainConfig,
+  type ColdKey, type HotKey, type ModelHotKey, type RunConfig,
+} from './schema';
 import { ATTENTIONS, TASKS, type Attention } from './spec';
-import { TASK_SPECS } from './tasks';
+import { TASK_FACTS } from './tasks';
 import { validateConfig } from './validate';
 
 // The keys docs/model-contract.md fixes (shared with the PyTorch reference): none may go missing.
@@ -59,6 +62,25 @@ describe('config schema', () => {
     expect(diffConfig(base, { ...base, lr: 3e-4 })).toEqual({ changed: ['lr'], needsRebuild: false });
     expect(diffConfig(base, { ...base, lr: 3e-4, seqLen: 1024 }).needsRebuild).toBe(true);
   });
+
+  it('derives the hot and cold key lists and types from each key’s own apply flag', () => {
+    expect([...HOT_KEYS, ...COLD_KEYS].sort()).toEqual([...CONFIG_KEYS].sort());
+    for (const k of CONFIG_KEYS) {
+      expect(isHotKey(k), k).toBe(paramSpec(k).apply === 'hot');
+      expect(isColdKey(k), k).toBe(paramSpec(k).apply === 'cold');
+    }
+    expect(MODEL_HOT_KEYS.every((k) => paramSpec(k).part === 'model' && isHotKey(k))).toBe(true);
+    expect([isHotKey('toString'), isColdKey('constructor'), isHotKey('colour')]).toEqual([false, false, false]);
+    // The types follow the same flags: a cold key is not a HotKey, a train key not a ModelHotKey.
+    const hot: HotKey[] = ['lr', 'dropout'];
+    const modelHot: ModelHotKey[] = ['contrastiveTemperature'];
+    // @ts-expect-error layers is cold
+    const notHot: HotKey = 'layers';
+    // @ts-expect-error lr is a train key
+    const notModel: ModelHotKey = 'lr';
+    const cold: ColdKey = 'seqLen';
+    expect([hot, modelHot, notHot, notModel, cold].flat().length).toBe(6);
+  });
 });
 
 describe('defaultConfig', () => {
@@ -67,9 +89,9 @@ describe('defaultConfig', () => {
       for (const attention of ATTENTIONS) {
         const c = defaultConfig(task, attention);
         expect([c.layers, c.dModel, c.heads, c.ffn, c.landmarks, c.dropout, c.lr, c.adamEps]).toEqual([2, 64, 2, 128, 128, 0.1, 1e-4, 1e-6]);
-        expect(c.numClasses).toBe(TASK_SPECS[task].numClasses);
+        expect(c.numClasses).toBe(TASK_FACTS[task].numClasses);
         expect(c.twoTower).toBe(task === 'retrieval');
-        expect(c.batchSize).toBe(TASK_SPECS[task].paper.batchSize);
+        expect(c.batchSize).toBe(TASK_FACTS[task].paper.batchSize);
         const { issues, ok } = validateConfig(c);
         expect(issues, `${task}/${attention}`).toEqual([]);
         expect(ok).toBe(true);

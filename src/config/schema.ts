@@ -6,7 +6,7 @@
  */
 import { MODEL_PARAMS, NYSTROM_PARAMS, PROXY_PARAMS } from './schemaModel';
 import { DATA_PARAMS, OPTIMISATION_PARAMS, SCHEDULE_PARAMS, SEED_PARAMS } from './schemaTrain';
-import type { Group, ParamSpec, Part, ValueOf } from './spec';
+import type { Apply, Group, ParamSpec, Part, ValueOf } from './spec';
 
 export const SCHEMA = {
   ...DATA_PARAMS,
@@ -22,6 +22,14 @@ type Schema = typeof SCHEMA;
 export type ConfigKey = keyof Schema;
 
 type KeysOfPart<P extends Part> = { [K in ConfigKey]: Schema[K]['part'] extends P ? K : never }[ConfigKey];
+type KeysOfApply<A extends Apply> = { [K in ConfigKey]: Schema[K]['apply'] extends A ? K : never }[ConfigKey];
+
+/** The keys the schema marks hot: applied from the next step, no rebuild. */
+export type HotKey = KeysOfApply<'hot'>;
+/** The keys the schema marks cold: a change needs a rebuild. */
+export type ColdKey = KeysOfApply<'cold'>;
+/** The hot keys of the model part (dropout rates, λ, τ): the model applies them itself. */
+export type ModelHotKey = HotKey & KeysOfPart<'model'>;
 
 /** The whole run: one flat JSON object (config.json, safetensors `__metadata__.config`, the URL hash). */
 export type RunConfig = { -readonly [K in ConfigKey]: ValueOf<Schema[K]> };
@@ -31,6 +39,8 @@ export type ModelConfig = Pick<RunConfig, KeysOfPart<'model'>>;
 export type TrainConfig = Pick<RunConfig, KeysOfPart<'train'>>;
 /** What the data generators read besides the task and the data seed. */
 export type DataConfig = Pick<RunConfig, KeysOfPart<'data'>>;
+/** The model's hot settings: one shared object the modules read at every forward. */
+export type HotSettings = Pick<RunConfig, ModelHotKey>;
 
 /** Every key, in the table's order (the form's order). */
 export const CONFIG_KEYS = Object.keys(SCHEMA) as ConfigKey[];
@@ -46,9 +56,21 @@ export function keysInGroup(group: Group): ConfigKey[] {
 }
 
 /** The keys whose change needs a rebuild. */
-export const COLD_KEYS: readonly ConfigKey[] = CONFIG_KEYS.filter((k) => paramSpec(k).apply === 'cold');
+export const COLD_KEYS = CONFIG_KEYS.filter((k): k is ColdKey => paramSpec(k).apply === 'cold') as readonly ColdKey[];
 /** The keys the worker applies from the next step. */
-export const HOT_KEYS: readonly ConfigKey[] = CONFIG_KEYS.filter((k) => paramSpec(k).apply === 'hot');
+export const HOT_KEYS = CONFIG_KEYS.filter((k): k is HotKey => paramSpec(k).apply === 'hot') as readonly HotKey[];
+/** The hot keys of the model part, which the model applies from its next forward (`model.updateHot`). */
+export const MODEL_HOT_KEYS = HOT_KEYS.filter((k): k is ModelHotKey => paramSpec(k).part === 'model') as readonly ModelHotKey[];
+
+/** Whether a key is one of the schema's hot keys (false for unknown names). */
+export function isHotKey(key: string): key is HotKey {
+  return Object.prototype.hasOwnProperty.call(SCHEMA, key) && paramSpec(key as ConfigKey).apply === 'hot';
+}
+
+/** Whether a key is one of the schema's cold keys (false for unknown names). */
+export function isColdKey(key: string): key is ColdKey {
+  return Object.prototype.hasOwnProperty.call(SCHEMA, key) && paramSpec(key as ConfigKey).apply === 'cold';
+}
 
 /** The keys of one part (model, train, data). */
 export function keysOfPart(part: Part): ConfigKey[] {

@@ -34,12 +34,12 @@ export interface Provenance {
   note: string;
 }
 
-interface CommonSpec<P extends Part> {
+interface CommonSpec<P extends Part, A extends Apply> {
   /** Short readable URL key, 1–4 characters, unique. */
   url: string;
   group: Group;
   part: P;
-  apply: Apply;
+  apply: A;
   /** Short label for the form. */
   label: string;
   /** Help text for a researcher: what it does, and what the paper or reference code uses. */
@@ -50,7 +50,7 @@ interface CommonSpec<P extends Part> {
   provenance?: Provenance;
 }
 
-export interface IntSpec<P extends Part = Part> extends CommonSpec<P> {
+export interface IntSpec<P extends Part = Part, A extends Apply = Apply> extends CommonSpec<P, A> {
   type: 'int';
   default: number;
   defaultByTask?: Partial<Record<Task, number>>;
@@ -63,7 +63,7 @@ export interface IntSpec<P extends Part = Part> extends CommonSpec<P> {
   log?: boolean;
 }
 
-export interface FloatSpec<P extends Part = Part> extends CommonSpec<P> {
+export interface FloatSpec<P extends Part = Part, A extends Apply = Apply> extends CommonSpec<P, A> {
   type: 'float';
   default: number;
   defaultByTask?: Partial<Record<Task, number>>;
@@ -74,14 +74,14 @@ export interface FloatSpec<P extends Part = Part> extends CommonSpec<P> {
   log?: boolean;
 }
 
-export interface BoolSpec<P extends Part = Part> extends CommonSpec<P> {
+export interface BoolSpec<P extends Part = Part, A extends Apply = Apply> extends CommonSpec<P, A> {
   type: 'bool';
   default: boolean;
   defaultByTask?: Partial<Record<Task, boolean>>;
   defaultByAttention?: Partial<Record<Attention, boolean>>;
 }
 
-export interface EnumSpec<V extends string = string, P extends Part = Part> extends CommonSpec<P> {
+export interface EnumSpec<V extends string = string, P extends Part = Part, A extends Apply = Apply> extends CommonSpec<P, A> {
   type: 'enum';
   values: readonly V[];
   default: V;
@@ -98,22 +98,22 @@ export type ParamSpec = IntSpec | FloatSpec | BoolSpec | EnumSpec;
 export type ValueOf<S> = S extends EnumSpec<infer V> ? V : S extends BoolSpec ? boolean : number;
 
 /** Declare an integer hyperparameter. */
-export function int<P extends Part>(spec: Omit<IntSpec<P>, 'type'>): IntSpec<P> {
+export function int<P extends Part, A extends Apply>(spec: Omit<IntSpec<P, A>, 'type'>): IntSpec<P, A> {
   return { type: 'int', ...spec };
 }
 
 /** Declare a real-valued hyperparameter. */
-export function float<P extends Part>(spec: Omit<FloatSpec<P>, 'type'>): FloatSpec<P> {
+export function float<P extends Part, A extends Apply>(spec: Omit<FloatSpec<P, A>, 'type'>): FloatSpec<P, A> {
   return { type: 'float', ...spec };
 }
 
 /** Declare a boolean hyperparameter. */
-export function bool<P extends Part>(spec: Omit<BoolSpec<P>, 'type'>): BoolSpec<P> {
+export function bool<P extends Part, A extends Apply>(spec: Omit<BoolSpec<P, A>, 'type'>): BoolSpec<P, A> {
   return { type: 'bool', ...spec };
 }
 
 /** Declare a hyperparameter that takes one of a fixed list of strings. */
-export function oneOf<const V extends string, P extends Part>(spec: Omit<EnumSpec<V, P>, 'type'>): EnumSpec<V, P> {
+export function oneOf<const V extends string, P extends Part, A extends Apply>(spec: Omit<EnumSpec<V, P, A>, 'type'>): EnumSpec<V, P, A> {
   return { type: 'enum', ...spec };
 }
 
