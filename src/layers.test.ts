@@ -23,11 +23,12 @@ import { describe, expect, it } from 'vitest';
  * - train: the trainer, session and worker; needs model, data, io (checkpoints), presets (CLI).
  * - infer: inference on imported runs; needs model, io (bundles, ONNX) and data (inputs).
  * - bench: the scaling sweep; trains (train) and compares with onnxruntime (infer, io).
+ * - study: multi-seed studies (definitions, statistics, tables); reads presets and config.
  * - store: the page's state (zustand); drives the training worker (train) and presets.
  * - ui: the React components; may use everything below.
  * - app: src/main.tsx, the entry point.
  */
-const ORDER = ['engine', 'data', 'config', 'presets', 'io', 'model', 'train', 'infer', 'bench', 'store', 'ui', 'app'] as const;
+const ORDER = ['engine', 'data', 'config', 'presets', 'io', 'model', 'train', 'infer', 'bench', 'study', 'store', 'ui', 'app'] as const;
 type Layer = (typeof ORDER)[number];
 
 const SRC = dirname(fileURLToPath(import.meta.url));

@@ -64,7 +64,7 @@ _ANNOTATIONS = {"int": int, "float": float, "bool": bool, "enum": str}
 
 # The model part of the schema: the fields of ModelConfig.
 MODEL_KEYS: Tuple[str, ...] = tuple(k for k, s in KEYS.items() if s["part"] == "model")
-# Training and data keys of the same JSON object (docs/model-contract.md, "Training") and their
+# Training and data keys of the same JSON object (docs/model-contract.md "Config JSON") and their
 # Python types; ModelConfig keeps them in `training`.
 TRAINING_KEYS: Dict[str, Tuple[type, ...]] = {k: _PY_TYPES[s["type"]] for k, s in KEYS.items() if s["part"] != "model"}
 # The schema gives these a default per task; a model alone has no task, so they must be given.
