@@ -13,7 +13,7 @@ const CONTRACT_MODEL = ['attention', 'layers', 'dModel', 'heads', 'ffn', 'vocabS
   'attentionDropout', 'landmarks', 'pinvIterations', 'pinvInit', 'convKernel', 'proxyParam', 'injection', 'contrastive', 'contrastiveWeight',
   'contrastiveTemperature', 'decomposedDropout', 'decomposedDropoutRate'];
 const CONTRACT_TRAIN = ['task', 'batchSize', 'steps', 'lr', 'warmupSteps', 'weightDecay', 'beta1', 'beta2', 'adamEps', 'gradClip', 'cycleMomentum',
-  'divFactor', 'finalDivFactor', 'evalEvery', 'evalSteps', 'checkpointEvery', 'dataSeed', 'initSeed'];
+  'divFactor', 'finalDivFactor', 'evalEvery', 'evalSteps', 'testSize', 'checkpointEvery', 'dataSeed', 'initSeed'];
 
 describe('config schema', () => {
   it('declares every contract key, in the contract’s part', () => {

@@ -113,6 +113,11 @@ export const SCHEDULE_PARAMS = {
     min: 1, max: 100_000, log: true,
     help: 'Validation batches per evaluation. LRA: per task (ListOps 62).',
   }),
+  testSize: int({
+    url: 'ts', group: 'schedule', part: 'train', apply: 'cold', label: 'Test examples', default: 0, min: 0, max: 100_000, log: true,
+    task: ['listops', 'pathfinder'],
+    help: 'Generated tasks only: examples in the test split that the best checkpoint is evaluated on at the end; 0 = as many as one validation reads (LRA ListOps: 2000). Corpus tasks use their whole test split. A comparison of a few dozen test examples says nothing: quick presets use 1000.',
+  }),
   checkpointEvery: int({
     url: 'ce', group: 'schedule', part: 'train', apply: 'hot', label: 'Checkpoint every', default: 1000, min: 0, max: 1_000_000, log: true,
     help: 'Save weights, optimiser and RNG state every N steps for resuming; 0 = only at the end.',

@@ -36,6 +36,7 @@ const LISTOPS: Partial<RunConfig> = {
   vocabSize: 16, // 15 symbols + padding
   listopsMinLen: 10, listopsMaxLen: 50, listopsMaxDepth: 3, listopsMaxArgs: 6,
   steps: 400, warmupSteps: 40, evalEvery: 50,
+  testSize: 1000, // the test split the end of the run is judged on: 64 trees would say nothing
 };
 
 const IMAGE: Partial<RunConfig> = {

@@ -2,7 +2,8 @@
  * From the run config (one schema) to the data layer's task spec: the ListOps window and depth,
  * the Pathfinder difficulty, the image size and the sequence length come from the config; split
  * sizes for the generated tasks follow the evaluation protocol (the validation split is exactly
- * what `evalSteps` batches read, the test split the same size, as LRA's 2000/2000 for ListOps).
+ * what `evalSteps` batches read, the test split `testSize` examples or else the same size, as LRA's
+ * 2000/2000 for ListOps).
  */
 import type { RunConfig } from '../config';
 import { createTask, type TaskSource, type TaskSourceSpec } from '../data';
@@ -20,20 +21,21 @@ function evalSplitSize(config: RunConfig): number {
 
 function taskSourceSpecFor(config: RunConfig): TaskSourceSpec {
   const evalSize = evalSplitSize(config);
+  const testSize = config.testSize > 0 ? config.testSize : evalSize;
   switch (config.task) {
     case 'listops':
       return {
         task: 'listops',
         config: {
           rules: { minLength: config.listopsMinLen, maxLength: config.listopsMaxLen, maxDepth: config.listopsMaxDepth, maxArgs: config.listopsMaxArgs },
-          sizes: { train: TRAIN_SIZE.listops, validation: evalSize, test: evalSize },
+          sizes: { train: TRAIN_SIZE.listops, validation: evalSize, test: testSize },
           seqLen: config.seqLen,
         },
       };
     case 'pathfinder':
       return {
         task: 'pathfinder',
-        config: { rules: lraPathfinderRules(PATHFINDER_DIFFICULTY[config.pathfinderDifficulty]), sizes: { train: TRAIN_SIZE.pathfinder, validation: evalSize, test: evalSize } },
+        config: { rules: lraPathfinderRules(PATHFINDER_DIFFICULTY[config.pathfinderDifficulty]), sizes: { train: TRAIN_SIZE.pathfinder, validation: evalSize, test: testSize } },
       };
     case 'text':
       return { task: 'text', config: { seqLen: config.seqLen } };
