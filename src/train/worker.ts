@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 /**
  * The training worker: a thin adapter between `postMessage` and `TrainingSession`. WebGPU
- * comes from the worker's own `navigator.gpu`; corpora from this origin's /data/; checkpoints
+ * comes from the worker's own `navigator.gpu`; corpora from data/ beside the page; checkpoints
  * go to IndexedDB (or, if the browser refuses it, to memory, and the run list says so).
  */
 import { computeViews } from '../model/views';
@@ -14,7 +14,9 @@ import { MemoryCheckpointStore } from './store/memory';
 import { taskFor } from './taskFromConfig';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-const fetchBytes = httpFetcher(new URL('/data/', scope.location.href).href);
+// The corpora sit in data/ beside index.html. The dev server serves them at the root; a build
+// has relative URLs (any host, any sub-path) and puts this worker in assets/, one folder below.
+const fetchBytes = httpFetcher(new URL(import.meta.env.DEV ? '/data/' : '../data/', scope.location.href).href);
 const store = typeof indexedDB !== 'undefined' ? new IndexedDbCheckpointStore() : new MemoryCheckpointStore();
 
 // A MessageChannel hop lets queued commands (pause, stop) in without setTimeout's clamping.

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { syncHash } from '../store/configStore';
 import { BackendBadge } from './BackendBadge';
+import { IsolationBadge } from './IsolationBadge';
 import { ChartsPanel } from './charts/ChartsPanel';
 import { ConfigPanel } from './config/ConfigPanel';
 import { AblationPanel } from './runs/AblationPanel';
@@ -34,7 +35,10 @@ export function App() {
             their landmarks and proxy tokens do.
           </p>
         </div>
-        <BackendBadge />
+        <div className="badges">
+          <BackendBadge />
+          <IsolationBadge />
+        </div>
       </header>
       <div className="layout">
         <aside className="side">
