@@ -33,7 +33,7 @@ export type TaskSpec =
   | { task: 'image'; config: ImageConfig };
 
 /** The spec of a task's preset. */
-export function presetSpec(task: TaskName, preset: PresetName): TaskSpec {
+export function presetSpec(task: Exclude<TaskName, 'custom'>, preset: PresetName): TaskSpec {
   const config = TASK_PRESETS[task]?.[preset];
   if (!config) throw new Error(`unknown task/preset ${task}/${preset}; tasks: ${Object.keys(TASK_PRESETS).join(', ')}, presets: paper, small`);
   return { task, config } as TaskSpec;

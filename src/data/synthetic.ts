@@ -39,7 +39,7 @@ export interface EvalPools {
 export type ProgressFn = (split: Split, done: number, total: number) => void;
 
 const MAX_REDRAWS = 1000;
-const TASK_KEYS: Record<TaskName, number> = { listops: 1, text: 2, retrieval: 3, image: 4, pathfinder: 5 };
+const TASK_KEYS: Record<TaskName, number> = { listops: 1, text: 2, retrieval: 3, image: 4, pathfinder: 5, custom: 6 };
 
 function drawUnique(gen: SyntheticGenerator, seed: number, task: TaskName, split: Split, i: number, seen: (h: number) => boolean): { ex: Example; hash: number } {
   const rng = streamRng(seed, TASK_KEYS[task], splitKey(split), i);
