@@ -32,6 +32,9 @@ TRAINING_KEYS = {
     # config.json carries them, and the reference only keeps them in `training`.
     "listopsMinLen": (int,), "listopsMaxLen": (int,), "listopsMaxDepth": (int,),
     "listopsMaxArgs": (int,), "pathfinderDifficulty": (str,), "imageSize": (int,),
+    # A user dataset (task "custom", docs/user-data.md): its id, name, kind and split sizes.
+    "dataId": (str,), "dataName": (str,), "dataKind": (str,), "dataTrain": (int,),
+    "dataValidation": (int,), "dataTest": (int,),
 }
 
 _CHOICES = {

@@ -13,7 +13,7 @@ def schema_keys():
     keys = []
     for name in ("schemaTrain.ts", "schemaModel.ts"):
         text = (ROOT / "src" / "model" / "config" / name).read_text()
-        keys += re.findall(r"^  ([A-Za-z0-9]+): (?:int|float|bool|oneOf)\(", text, flags=re.M)
+        keys += re.findall(r"^  ([A-Za-z0-9]+): (?:int|float|bool|oneOf|text)\(", text, flags=re.M)
     return keys
 
 

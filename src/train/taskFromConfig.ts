@@ -8,6 +8,7 @@ import type { RunConfig } from '../model/config';
 import { createTask, type Task, type TaskSpec } from '../data';
 import type { FetchBytes } from '../data/corpora/load';
 import { lraPathfinderRules } from '../data/pathfinder/generate';
+import { userDataTask, type DatasetSource } from './userDataTask';
 
 /** LRA's training-set sizes; generated tasks draw training examples on demand within them. */
 const TRAIN_SIZE = { listops: 96_000, pathfinder: 160_000 } as const;
@@ -18,6 +19,7 @@ export function evalSplitSize(config: RunConfig): number {
   return Math.max(config.batchSize, config.evalSteps * config.batchSize);
 }
 
+/** The data layer's spec of an LRA task (a `custom` task is loaded by `taskFor` from a dataset source). */
 export function taskSpecFor(config: RunConfig): TaskSpec {
   const evalSize = evalSplitSize(config);
   switch (config.task) {
@@ -41,10 +43,16 @@ export function taskSpecFor(config: RunConfig): TaskSpec {
       return { task: 'retrieval', config: { seqLen: config.seqLen } };
     case 'image':
       return { task: 'image', config: { seqLen: config.seqLen, imageSize: config.imageSize as 28 | 14 | 7 } };
+    case 'custom':
+      throw new Error('task custom is a prepared dataset, not an LRA task: load it with taskFor(config, fetchBytes, datasets)');
   }
 }
 
-/** Make the task of a run; corpus tasks need `fetchBytes` (the app's own /data/ files, or public/data in Node). */
-export function taskFor(config: RunConfig, fetchBytes?: FetchBytes): Promise<Task> {
+/**
+ * Make the task of a run; corpus tasks need `fetchBytes` (the app's own /data/ files, or
+ * public/data in Node), a `custom` task the dataset store that holds its `dataId`.
+ */
+export function taskFor(config: RunConfig, fetchBytes?: FetchBytes, datasets?: DatasetSource): Promise<Task> {
+  if (config.task === 'custom') return userDataTask(config, datasets);
   return createTask(taskSpecFor(config), config.dataSeed, { fetchBytes });
 }

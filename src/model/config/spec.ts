@@ -8,8 +8,10 @@
 export const ATTENTIONS = ['softmax', 'nystrom', 'proxy'] as const;
 export type Attention = (typeof ATTENTIONS)[number];
 
-/** The five Long Range Arena tasks (see ../shared/spec/tasks.md for the stand-in corpora). */
-export const TASKS = ['listops', 'text', 'retrieval', 'image', 'pathfinder'] as const;
+/** The five Long Range Arena tasks (stand-in corpora in src/data/README.md). */
+export const LRA_TASKS = ['listops', 'text', 'retrieval', 'image', 'pathfinder'] as const;
+/** The LRA tasks and `custom`: a researcher's own dataset (docs/user-data.md), named by the `data*` keys. */
+export const TASKS = [...LRA_TASKS, 'custom'] as const;
 export type Task = (typeof TASKS)[number];
 
 /** Where a key lives in the form. */
@@ -91,11 +93,24 @@ export interface EnumSpec<V extends string = string, P extends Part = Part> exte
   valueHelp?: Partial<Record<V, string>>;
 }
 
+/** A short string (a dataset's id or name): bounded length, and a pattern it must match. */
+export interface TextSpec<P extends Part = Part> extends CommonSpec<P> {
+  type: 'text';
+  default: string;
+  defaultByTask?: Partial<Record<Task, string>>;
+  defaultByAttention?: Partial<Record<Attention, string>>;
+  maxLength: number;
+  /** A regular expression (source) the whole value must match. */
+  pattern: string;
+  /** The pattern in words, for messages. */
+  patternHelp: string;
+}
+
 /** One hyperparameter's declaration. */
-export type ParamSpec = IntSpec | FloatSpec | BoolSpec | EnumSpec;
+export type ParamSpec = IntSpec | FloatSpec | BoolSpec | EnumSpec | TextSpec;
 
 /** The value type a spec declares. */
-export type ValueOf<S> = S extends EnumSpec<infer V> ? V : S extends BoolSpec ? boolean : number;
+export type ValueOf<S> = S extends EnumSpec<infer V> ? V : S extends BoolSpec ? boolean : S extends TextSpec ? string : number;
 
 /** Declare an integer hyperparameter. */
 export function int<P extends Part>(spec: Omit<IntSpec<P>, 'type'>): IntSpec<P> {
@@ -110,6 +125,11 @@ export function float<P extends Part>(spec: Omit<FloatSpec<P>, 'type'>): FloatSp
 /** Declare a boolean hyperparameter. */
 export function bool<P extends Part>(spec: Omit<BoolSpec<P>, 'type'>): BoolSpec<P> {
   return { type: 'bool', ...spec };
+}
+
+/** Declare a short text value. */
+export function text<P extends Part>(spec: Omit<TextSpec<P>, 'type'>): TextSpec<P> {
+  return { type: 'text', ...spec };
 }
 
 /** Declare a hyperparameter that takes one of a fixed list of strings. */
