@@ -4,6 +4,7 @@ import { BackendBadge } from './BackendBadge';
 import { IsolationBadge } from './IsolationBadge';
 import { ChartsPanel } from './charts/ChartsPanel';
 import { ConfigPanel } from './config/ConfigPanel';
+import { UserDataPanel } from './data/UserDataPanel';
 import { AblationPanel } from './runs/AblationPanel';
 import { RunsPanel } from './runs/RunsPanel';
 import { RunControls } from './RunControls';
@@ -43,6 +44,7 @@ export function App() {
       <div className="layout">
         <aside className="side">
           <ConfigPanel />
+          <UserDataPanel />
         </aside>
         <main className="app-main">
           <section className="panel controls-panel" aria-label="Run">
