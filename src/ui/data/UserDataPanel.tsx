@@ -6,7 +6,7 @@
  * so and asks for its file. Format, limits and splits: docs/user-data.md.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { DEFAULT_LIMITS, DEFAULT_PREPARE, formatOf, type DatasetHeader } from '../../data/userData';
+import { decodeDataset, DEFAULT_LIMITS, DEFAULT_PREPARE, formatOf, type DatasetHeader } from '../../data/userData';
 import { defaultConfig, encodeHash, validateConfig, type RunConfig } from '../../model/config';
 import { quickDataConfig } from '../../presets/userData';
 import { configStore, useConfig } from '../../store/configStore';
@@ -17,11 +17,8 @@ import { useDatasetImport } from './useDatasetImport';
 const store = new IndexedDbDatasetStore();
 
 /** Task custom with this dataset's keys and the quick model sized to it; the attention variant is kept. */
-export function configForDataset(id: string, header: DatasetHeader, file: Uint8Array | null, attention: RunConfig['attention']): RunConfig {
-  const keys = file
-    ? datasetKeys(id, file)
-    : { task: 'custom' as const, dataId: id, dataName: header.name, dataKind: header.kind, dataTrain: header.sizes.train, dataValidation: header.sizes.validation, dataTest: header.sizes.test, numClasses: header.classes.length, twoTower: header.kind === 'pairs', vocabSize: 257 };
-  return validateConfig({ ...defaultConfig('custom', attention), ...quickDataConfig(header), ...keys }).config;
+export function configForDataset(id: string, file: Uint8Array, attention: RunConfig['attention']): RunConfig {
+  return validateConfig({ ...defaultConfig('custom', attention), ...quickDataConfig(decodeDataset(file).header), ...datasetKeys(id, file) }).config;
 }
 
 export function UserDataPanel() {
@@ -59,12 +56,16 @@ export function UserDataPanel() {
     void start(file, { kind: k, columns, seqLen: preparedLen, imageSide, splitSeed, validationPercent: DEFAULT_PREPARE.validationPercent, testPercent: DEFAULT_PREPARE.testPercent }, DEFAULT_LIMITS.maxFileBytes);
   };
 
-  const use = async (id: string, header: DatasetHeader | null) => {
+  const [useError, setUseError] = useState<string | null>(null);
+  const use = async (id: string) => {
     const file = await store.get(id);
-    if (!file) return;
-    const { decodeDataset } = await import('../../data/userData/format');
-    const h = header ?? decodeDataset(file).header;
-    configStore.getState().loadHash(encodeHash(configForDataset(id, h, file, config.attention)));
+    if (!file) {
+      setUseError(`dataset ${id} is no longer stored here: import its file again.`);
+      refresh();
+      return;
+    }
+    setUseError(null);
+    configStore.getState().loadHash(encodeHash(configForDataset(id, file, config.attention)));
   };
 
   const remove = async (id: string) => {
@@ -116,7 +117,8 @@ export function UserDataPanel() {
       )}
       {status.state === 'cancelled' && <p className="muted">Import cancelled.</p>}
       {status.state === 'error' && <p className="msg-error" role="alert" data-testid="import-error">{status.message}</p>}
-      {status.state === 'done' && <Preview id={status.id} header={status.header} preview={status.preview} stored={status.stored} storeError={status.storeError} onUse={() => void use(status.id, status.header)} />}
+      {status.state === 'done' && <Preview id={status.id} header={status.header} preview={status.preview} stored={status.stored} storeError={status.storeError} onUse={() => void use(status.id)} />}
+      {useError && <p className="msg-error" role="alert">{useError}</p>}
       <h3>Stored datasets</h3>
       {listError && <p className="msg-error">{listError}</p>}
       {datasets?.length === 0 && <p className="muted">None yet.</p>}
@@ -125,7 +127,7 @@ export function UserDataPanel() {
           {datasets.map((d) => (
             <li key={d.id} data-testid={`dataset-${d.id}`}>
               <strong>{d.name}</strong> <code>{d.id}</code> — {d.kind}, {d.classes.length} classes, {d.sizes.train}/{d.sizes.validation}/{d.sizes.test} examples, {(d.bytes / 1024).toFixed(0)} KiB
-              {config.task === 'custom' && config.dataId === d.id ? <em> (in use)</em> : <button type="button" onClick={() => void use(d.id, null)}>Use</button>}
+              {config.task === 'custom' && config.dataId === d.id ? <em> (in use)</em> : <button type="button" onClick={() => void use(d.id)}>Use</button>}
               <button type="button" onClick={() => void remove(d.id)} aria-label={`Remove ${d.name}`}>Remove</button>
             </li>
           ))}
