@@ -1,6 +1,7 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { coiServiceWorker } from './scripts/vite/coiServiceWorker.ts';
 
 // Cross-origin isolation: onnxruntime-web's threads and SharedArrayBuffer need both headers,
 // on the dev server and on the preview server that `npm start` uses.
@@ -9,8 +10,11 @@ const isolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-export default defineConfig({
-  plugins: [react()],
+export default defineConfig(({ command }) => ({
+  // The build uses relative URLs, so dist/ works from any static host and any sub-path
+  // (`/user/repo/` on GitHub Pages); the dev server stays at the root.
+  base: command === 'build' ? './' : '/',
+  plugins: [react(), coiServiceWorker()],
   server: { host: '127.0.0.1', port: 5173, headers: isolation },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true, headers: isolation },
   worker: { format: 'es' },
@@ -24,4 +28,4 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },
-});
+}));

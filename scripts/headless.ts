@@ -18,6 +18,8 @@ export interface HeadlessRun {
   out: string;
   backend: BackendChoice;
   resume?: boolean;
+  /** Where a `custom` task's prepared dataset comes from (docs/user-data.md). */
+  datasets?: Parameters<typeof taskFor>[2];
   /** Every message the session posts, in order. */
   observe?(msg: FromWorker): void;
 }
@@ -36,7 +38,7 @@ export async function trainHeadless(run: HeadlessRun): Promise<{ code: number; s
       else if (msg.type === 'state' && msg.state === 'failed') done(1);
     },
     createBackend: (choice) => createBackend(choice, choice === 'cpu' ? undefined : nodeGpu()),
-    loadTask: (config) => taskFor(config, fsFetcher('public/data')),
+    loadTask: (config) => taskFor(config, fsFetcher('public/data'), run.datasets),
     store: new FileCheckpointStore(run.out),
     yieldToEvents: () => new Promise((r) => setImmediate(r)),
     now: () => performance.now(),

@@ -4,7 +4,7 @@
  * progress, evaluations and where it wrote its files.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -27,4 +27,33 @@ it('trains a quick preset from the command line to better than chance', async ()
   expect(csv.length).toBeGreaterThan(300);
   expect(existsSync(join(out, 'cli', 'latest.safetensors'))).toBe(true);
   expect(existsSync(join(out, 'cli', 'best.safetensors'))).toBe(true);
+  expect(existsSync(join(out, 'cli', 'bundle.zip'))).toBe(true);
+}, 300_000);
+
+it('--data FILE alone: prepares the CSV, trains a quick model on it above chance, writes the prepared file beside the run', async () => {
+  let seed = 3;
+  const r = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+  const words = ['apple', 'river', 'stone', 'cloud', 'paper', 'green', 'quiet', 'north'];
+  const rows = Array.from({ length: 400 }, () => {
+    const w = Array.from({ length: 6 }, () => words[Math.floor(r() * words.length)]);
+    const pos = r() < 0.5;
+    if (pos) w[Math.floor(r() * 6)] = 'zebra';
+    return `"${w.join(' ')}",${pos ? 'yes' : 'no'}`;
+  });
+  const csv = join(out, 'zebra.csv');
+  writeFileSync(csv, `text,label\n${rows.join('\n')}\n`);
+  const dataOut = join(out, 'data-runs');
+  const { stdout } = await promisify(execFile)('scripts/run-ts.sh', ['scripts/train.ts', '--data', csv, '--backend', 'cpu', '--steps', '120', '--warmupSteps', '12', '--out', dataOut], { maxBuffer: 1 << 24 });
+  expect(stdout).toMatch(/dataset zebra \([0-9a-f]{16}\): text, 2 classes, \d+ distinct examples/);
+  expect(stdout).toMatch(/classes: 0 = "no", 1 = "yes"/);
+  const test = /test at step \d+: loss [\d.]+, accuracy ([\d.]+)%/.exec(stdout); // the best validation checkpoint
+  expect(test, stdout.slice(-800)).not.toBeNull();
+  expect(Number(test![1])).toBeGreaterThan(65); // chance ≈ 50%
+  const [runId] = readdirSync(dataOut);
+  expect(runId).toMatch(/^data-zebra-[0-9a-f]{8}-0$/);
+  const config = JSON.parse(readFileSync(join(dataOut, runId, 'config.json'), 'utf8'));
+  expect(config).toMatchObject({ task: 'custom', dataName: 'zebra', dataKind: 'text', numClasses: 2, vocabSize: 257 });
+  const { createHash } = await import('node:crypto');
+  expect(createHash('sha256').update(readFileSync(join(dataOut, runId, 'dataset.pfdata'))).digest('hex').slice(0, 16)).toBe(config.dataId);
+  expect(existsSync(join(dataOut, runId, 'bundle.zip'))).toBe(true);
 }, 300_000);

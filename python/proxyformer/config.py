@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any, Dict, Optional, Tuple
 
@@ -59,8 +60,8 @@ INJECTIONS = _values("injection")
 CONTRASTIVES = _values("contrastive")
 DECOMPOSED_DROPOUTS = _values("decomposedDropout")
 
-_PY_TYPES = {"int": (int,), "float": (int, float), "bool": (bool,), "enum": (str,)}
-_ANNOTATIONS = {"int": int, "float": float, "bool": bool, "enum": str}
+_PY_TYPES = {"int": (int,), "float": (int, float), "bool": (bool,), "enum": (str,), "text": (str,)}
+_ANNOTATIONS = {"int": int, "float": float, "bool": bool, "enum": str, "text": str}
 
 # The model part of the schema: the fields of ModelConfig.
 MODEL_KEYS: Tuple[str, ...] = tuple(k for k, s in KEYS.items() if s["part"] == "model")
@@ -86,6 +87,8 @@ def allowed_text(key: str) -> str:
         return f"a number from {s['min']} to {s['max']}"
     if s["type"] == "bool":
         return "true or false"
+    if s["type"] == "text":
+        return f"text of at most {s['maxLength']} characters matching {s['pattern']}"
     return f"one of {', '.join(s['values'])}"
 
 
@@ -97,6 +100,8 @@ def check_value(key: str, value: Any) -> None:
         ok = isinstance(value, bool)
     elif kind == "enum":
         ok = isinstance(value, str) and value in s["values"]
+    elif kind == "text":
+        ok = isinstance(value, str) and len(value) <= s["maxLength"] and re.fullmatch(s["pattern"], value) is not None
     else:
         ok = (isinstance(value, _PY_TYPES[kind]) and not isinstance(value, bool) and math.isfinite(value)
               and s["min"] <= value <= s["max"])

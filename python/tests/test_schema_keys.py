@@ -20,7 +20,7 @@ def typescript_keys():
     """The keys declared in the TypeScript schema files, by a plain text scan (no Node needed)."""
     keys = []
     for path in sorted((ROOT / "src" / "config").glob("schema*.ts")):
-        keys += re.findall(r"^  ([A-Za-z0-9]+): (?:int|float|bool|oneOf)\(", path.read_text(), flags=re.M)
+        keys += re.findall(r"^  ([A-Za-z0-9]+): (?:int|float|bool|oneOf|text)\(", path.read_text(), flags=re.M)
     return keys
 
 

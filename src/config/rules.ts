@@ -78,10 +78,11 @@ export function checkRules(c: RunConfig, limits?: DeviceLimits): ConfigIssue[] {
 
   issues.push(...checkShapeRules(c));
 
-  if (c.numClasses !== task.numClasses) {
+  if (c.task === 'custom') checkCustom(c, error);
+  else if (c.numClasses !== task.numClasses) {
     error('numClasses', ['task'], c.numClasses, `numClasses ${c.numClasses} does not match task ${c.task}, which has ${task.numClasses} classes.`);
   }
-  if (c.twoTower !== task.twoTower) {
+  if (c.task !== 'custom' && c.twoTower !== task.twoTower) {
     error('twoTower', ['task'], c.twoTower, `twoTower ${c.twoTower} does not match task ${c.task}: ${task.twoTower ? 'Retrieval compares two documents and needs two towers' : 'only Retrieval uses two towers'}.`);
   }
   if (c.vocabSize < task.minVocab) {
@@ -118,6 +119,17 @@ export function checkRules(c: RunConfig, limits?: DeviceLimits): ConfigIssue[] {
 }
 
 type Report = (key: string, related: string[], value: unknown, message: string) => void;
+
+/** A user dataset brings its classes and towers; the numbers are checked against the file when it is loaded. */
+function checkCustom(c: RunConfig, error: Report): void {
+  if (c.dataId === '') {
+    error('dataId', ['task'], c.dataId, 'task custom needs a dataset: import one in the Your data panel (or pass --data FILE on the command line), which sets dataId.');
+  }
+  const pairs = c.dataKind === 'pairs';
+  if (c.twoTower !== pairs) {
+    error('twoTower', ['dataKind'], c.twoTower, `twoTower ${c.twoTower} does not match dataKind ${c.dataKind}: ${pairs ? 'pairs of texts need two towers' : 'only pairs use two towers'}.`);
+  }
+}
 
 function checkListops(c: RunConfig, error: Report): void {
   if (c.listopsMinLen > c.listopsMaxLen) {

@@ -4,7 +4,7 @@ import {
   CONFIG_KEYS, COLD_KEYS, diffConfig, HOT_KEYS, isColdKey, isHotKey, MODEL_HOT_KEYS, modelConfig, paramSpec, SCHEMA, trainConfig,
   type ColdKey, type HotKey, type ModelHotKey, type RunConfig,
 } from './schema';
-import { ATTENTIONS, TASKS, type Attention } from './spec';
+import { ATTENTIONS, LRA_TASKS, TASKS, type Attention } from './spec';
 import { TASK_FACTS } from './tasks';
 import { validateConfig } from './validate';
 
@@ -85,7 +85,7 @@ describe('config schema', () => {
 
 describe('defaultConfig', () => {
   it('is the paper preset for every task and variant, and valid', () => {
-    for (const task of TASKS) {
+    for (const task of LRA_TASKS) {
       for (const attention of ATTENTIONS) {
         const c = defaultConfig(task, attention);
         expect([c.layers, c.dModel, c.heads, c.ffn, c.landmarks, c.dropout, c.lr, c.adamEps]).toEqual([2, 64, 2, 128, 128, 0.1, 1e-4, 1e-6]);

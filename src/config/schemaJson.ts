@@ -18,7 +18,7 @@ type Value = number | boolean | string;
 
 /** One key as JSON. `attention` and `task` always list where it applies (all of them when the schema says nothing). */
 export interface KeyJson {
-  type: 'int' | 'float' | 'bool' | 'enum';
+  type: 'int' | 'float' | 'bool' | 'enum' | 'text';
   part: Part;
   apply: Apply;
   default: Value;
@@ -27,6 +27,9 @@ export interface KeyJson {
   min?: number;
   max?: number;
   values?: readonly string[];
+  /** Text keys: the longest value and the pattern (a regular expression source) it must match whole. */
+  maxLength?: number;
+  pattern?: string;
   attention: readonly Attention[];
   task: readonly Task[];
   provenance?: Provenance;
@@ -50,6 +53,7 @@ export function schemaJson(): SchemaJson {
     if (s.defaultByAttention) out.defaultByAttention = s.defaultByAttention;
     if (s.type === 'int' || s.type === 'float') Object.assign(out, { min: s.min, max: s.max });
     if (s.type === 'enum') out.values = s.values;
+    if (s.type === 'text') Object.assign(out, { maxLength: s.maxLength, pattern: s.pattern });
     if (s.provenance) out.provenance = s.provenance;
     keys[key] = reorder(out);
   }

@@ -9,7 +9,9 @@ export const ATTENTIONS = ['softmax', 'nystrom', 'proxy'] as const;
 export type Attention = (typeof ATTENTIONS)[number];
 
 /** The five Long Range Arena tasks (see docs/tasks.md for the stand-in corpora). */
-export const TASKS = ['listops', 'text', 'retrieval', 'image', 'pathfinder'] as const;
+export const LRA_TASKS = ['listops', 'text', 'retrieval', 'image', 'pathfinder'] as const;
+/** The LRA tasks and `custom`: a researcher's own dataset (docs/user-data.md), named by the `data*` keys. */
+export const TASKS = [...LRA_TASKS, 'custom'] as const;
 export type Task = (typeof TASKS)[number];
 
 /** Where a key lives in the form. */
@@ -91,11 +93,24 @@ export interface EnumSpec<V extends string = string, P extends Part = Part, A ex
   valueHelp?: Partial<Record<V, string>>;
 }
 
+/** A short string (a dataset's id or name): bounded length, and a pattern it must match. */
+export interface TextSpec<P extends Part = Part, A extends Apply = Apply> extends CommonSpec<P, A> {
+  type: 'text';
+  default: string;
+  defaultByTask?: Partial<Record<Task, string>>;
+  defaultByAttention?: Partial<Record<Attention, string>>;
+  maxLength: number;
+  /** A regular expression (source) the whole value must match. */
+  pattern: string;
+  /** The pattern in words, for messages. */
+  patternHelp: string;
+}
+
 /** One hyperparameter's declaration. */
-export type ParamSpec = IntSpec | FloatSpec | BoolSpec | EnumSpec;
+export type ParamSpec = IntSpec | FloatSpec | BoolSpec | EnumSpec | TextSpec;
 
 /** The value type a spec declares. */
-export type ValueOf<S> = S extends EnumSpec<infer V> ? V : S extends BoolSpec ? boolean : number;
+export type ValueOf<S> = S extends EnumSpec<infer V> ? V : S extends BoolSpec ? boolean : S extends TextSpec ? string : number;
 
 /** Declare an integer hyperparameter. */
 export function int<P extends Part, A extends Apply>(spec: Omit<IntSpec<P, A>, 'type'>): IntSpec<P, A> {
@@ -110,6 +125,11 @@ export function float<P extends Part, A extends Apply>(spec: Omit<FloatSpec<P, A
 /** Declare a boolean hyperparameter. */
 export function bool<P extends Part, A extends Apply>(spec: Omit<BoolSpec<P, A>, 'type'>): BoolSpec<P, A> {
   return { type: 'bool', ...spec };
+}
+
+/** Declare a short text value. */
+export function text<P extends Part, A extends Apply>(spec: Omit<TextSpec<P, A>, 'type'>): TextSpec<P, A> {
+  return { type: 'text', ...spec };
 }
 
 /** Declare a hyperparameter that takes one of a fixed list of strings. */

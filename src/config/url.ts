@@ -131,7 +131,7 @@ function textToValue(key: ConfigKey, spec: ParamSpec, urlKey: string, text: stri
     else return refuse('is not 1 or 0');
   }
   const checked = checkValue(key, spec, typed, true);
-  if (!checked.ok) return refuse(spec.type === 'enum' ? 'is not a known value' : 'is not usable');
+  if (!checked.ok) return refuse(spec.type === 'enum' ? 'is not a known value' : spec.type === 'text' ? 'does not match' : 'is not usable');
   return { ok: true, value: checked.value, issue: checked.issue };
 }
 

@@ -31,6 +31,8 @@ export function allowedText(spec: ParamSpec): string {
       return 'true or false';
     case 'enum':
       return `one of ${spec.values.join(', ')}`;
+    case 'text':
+      return `${spec.patternHelp} (at most ${spec.maxLength} characters)`;
   }
 }
 
@@ -58,6 +60,10 @@ export function checkValue(key: string, spec: ParamSpec, raw: unknown, clamp: bo
       return typeof raw === 'boolean' ? { ok: true, value: raw } : bad('is not a boolean');
     case 'enum':
       return typeof raw === 'string' && (spec.values as readonly string[]).includes(raw) ? { ok: true, value: raw } : bad('is not a known value');
+    case 'text':
+      if (typeof raw !== 'string') return bad('is not a string');
+      if (raw.length > spec.maxLength) return bad(`has ${raw.length} characters`);
+      return new RegExp(`^(?:${spec.pattern})$`, 'u').test(raw) ? { ok: true, value: raw } : bad('does not match');
     case 'int':
     case 'float': {
       if (typeof raw !== 'number' || !Number.isFinite(raw)) return bad('is not a finite number');

@@ -48,9 +48,12 @@ export function pixelTokensToRgba(tokens: ArrayLike<number>, width: number, heig
   return { width, height, data };
 }
 
-/** An example of a task, rendered for display. */
-export function renderExample(task: TaskName, ex: Example): Rendered {
+/** An example of a task, rendered for display (`customKind`: what a user dataset holds). */
+export function renderExample(task: TaskName, ex: Example, customKind: 'text' | 'pairs' | 'image' = 'text'): Rendered {
   switch (task) {
+    case 'custom':
+      if (customKind === 'image') return renderExample('image', ex);
+      return renderExample(customKind === 'pairs' ? 'retrieval' : 'text', ex);
     case 'listops': return { kind: 'text', texts: [listOpsToText(ex.tokens)] };
     case 'text': return { kind: 'text', texts: [bytesToText(ex.tokens)] };
     case 'retrieval': return { kind: 'text', texts: [bytesToText(ex.tokens), bytesToText(ex.tokens2 ?? [])] };

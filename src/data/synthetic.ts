@@ -37,7 +37,7 @@ export interface EvalPools {
 }
 
 const MAX_REDRAWS = 1000;
-const TASK_KEYS: Record<TaskName, number> = { listops: 1, text: 2, retrieval: 3, image: 4, pathfinder: 5 };
+const TASK_KEYS: Record<TaskName, number> = { listops: 1, text: 2, retrieval: 3, image: 4, pathfinder: 5, custom: 6 };
 
 function drawUnique(gen: SyntheticGenerator, seed: number, task: TaskName, split: Split, i: number, seen: (h: number) => boolean): { ex: Example; hash: number } {
   const rng = streamRng(seed, TASK_KEYS[task], splitKey(split), i);

@@ -14,7 +14,7 @@ export function splitKey(split: Split): number {
   return SPLITS.indexOf(split) + 1;
 }
 
-export type TaskName = 'listops' | 'text' | 'retrieval' | 'image' | 'pathfinder';
+export type TaskName = 'listops' | 'text' | 'retrieval' | 'image' | 'pathfinder' | 'custom';
 
 /** One example: unpadded token ids (0 never appears inside) and its class. */
 export interface Example {

@@ -10,6 +10,7 @@
  */
 import type * as Ort from 'onnxruntime-web';
 import type { InferenceBatch } from './engineLogits';
+import { isolationStatus } from './isolation';
 
 export type ExecutionProvider = 'webgpu' | 'wasm';
 /** `auto`: WebGPU when the browser gives an adapter, else WASM. */
@@ -38,6 +39,8 @@ export interface InferenceSession {
   readonly reason: string;
   /** Where onnxruntime places nodes on this provider, in words. */
   readonly placement: string;
+  /** Wasm threads onnxruntime-web was told to use (more than 1 only when the page is cross-origin isolated). */
+  readonly wasmThreads: number;
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
   run(input: InferenceBatch, seqLen: number): Promise<InferenceResult>;
@@ -45,9 +48,16 @@ export interface InferenceSession {
 }
 
 let ortModule: Promise<typeof Ort> | null = null;
-/** The onnxruntime-web module, loaded once. */
+/**
+ * The onnxruntime-web module, loaded once, with its wasm thread count set from this page's
+ * isolation (src/infer/isolation.ts): asked for threads without isolation, onnxruntime would
+ * drop to one with only a console warning.
+ */
 function loadOrt(): Promise<typeof Ort> {
-  ortModule ??= import('onnxruntime-web');
+  ortModule ??= import('onnxruntime-web').then((ort) => {
+    ort.env.wasm.numThreads = isolationStatus().wasmThreads;
+    return ort;
+  });
   return ortModule;
 }
 
@@ -105,9 +115,10 @@ function wrap(ort: typeof Ort, session: Ort.InferenceSession, provider: Executio
   return {
     provider,
     reason,
+    wasmThreads: ort.env.wasm.numThreads ?? 1,
     placement: provider === 'webgpu'
       ? 'compute nodes on WebGPU; onnxruntime keeps shape-only nodes (Shape, Gather of dims, …) on its CPU kernels by design'
-      : 'every node on the WebAssembly CPU kernels',
+      : `every node on the WebAssembly CPU kernels, ${ort.env.wasm.numThreads ?? 1} thread${(ort.env.wasm.numThreads ?? 1) === 1 ? '' : 's'}`,
     inputNames: session.inputNames,
     outputNames: session.outputNames,
     async run(input, seqLen) {

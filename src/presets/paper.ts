@@ -15,13 +15,13 @@
  * These are for the PyTorch path and large GPUs; in a browser, softmax at n = 4096 is over
  * most adapters' buffer limits and the validator says so with the numbers.
  */
-import { ATTENTIONS, TASK_FACTS, TASKS } from '../config';
+import { ATTENTIONS, LRA_TASKS, TASK_FACTS } from '../config';
 import { makePreset, type Preset } from './preset';
 
 const VARIANT_TITLE = { softmax: 'softmax Transformer', nystrom: 'Nyströmformer', proxy: 'Proxyformer' } as const;
 
 /** `<task>-<variant>-paper` for every task and variant. */
-export const PAPER_PRESETS: Preset[] = TASKS.flatMap((task) =>
+export const PAPER_PRESETS: Preset[] = LRA_TASKS.flatMap((task) =>
   ATTENTIONS.map((attention) =>
     makePreset(
       `${task}-${attention}-paper`,

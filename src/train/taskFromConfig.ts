@@ -10,6 +10,7 @@ import { createTask, type TaskSource, type TaskSourceSpec } from '../data';
 import type { FetchBytes } from '../data/corpora/load';
 import { lraPathfinderRules } from '../data/pathfinder/generate';
 import { PATHFINDER_DIFFICULTY } from '../data/pathfinder/task';
+import { userDataTask, type DatasetSource } from './userDataTask';
 
 /** LRA's training-set sizes; generated tasks draw training examples on demand within them. */
 const TRAIN_SIZE = { listops: 96_000, pathfinder: 160_000 } as const;
@@ -19,6 +20,7 @@ function evalSplitSize(config: RunConfig): number {
   return Math.max(config.batchSize, config.evalSteps * config.batchSize);
 }
 
+/** The data layer's spec of an LRA task (a `custom` task is loaded by `taskFor` from a dataset source). */
 function taskSourceSpecFor(config: RunConfig): TaskSourceSpec {
   const evalSize = evalSplitSize(config);
   const testSize = config.testSize > 0 ? config.testSize : evalSize;
@@ -43,10 +45,16 @@ function taskSourceSpecFor(config: RunConfig): TaskSourceSpec {
       return { task: 'retrieval', config: { seqLen: config.seqLen } };
     case 'image':
       return { task: 'image', config: { seqLen: config.seqLen, imageSize: config.imageSize as 28 | 14 | 7 } };
+    case 'custom':
+      throw new Error('task custom is a prepared dataset, not an LRA task: load it with taskFor(config, fetchBytes, datasets)');
   }
 }
 
-/** Make the task of a run; corpus tasks need `fetchBytes` (the app's own /data/ files, or public/data in Node). */
-export function taskFor(config: RunConfig, fetchBytes?: FetchBytes): Promise<TaskSource> {
+/**
+ * Make the task of a run; corpus tasks need `fetchBytes` (the app's own /data/ files, or
+ * public/data in Node), a `custom` task the dataset store that holds its `dataId`.
+ */
+export function taskFor(config: RunConfig, fetchBytes?: FetchBytes, datasets?: DatasetSource): Promise<TaskSource> {
+  if (config.task === 'custom') return userDataTask(config, datasets);
   return createTask(taskSourceSpecFor(config), config.dataSeed, { fetchBytes });
 }

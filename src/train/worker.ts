@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 /**
  * The training worker: a thin adapter between `postMessage` and `TrainingSession`. WebGPU
- * comes from the worker's own `navigator.gpu`; corpora from this origin's /data/; checkpoints
+ * comes from the worker's own `navigator.gpu`; corpora from data/ beside the page; checkpoints
  * go to IndexedDB (or, if the browser refuses it, to memory, and the run list says so).
  */
 import { computeViews } from '../model/views';
@@ -9,13 +9,18 @@ import { httpFetcher } from '../data/corpora/load';
 import { createBackend } from './backendFactory';
 import type { ToWorker } from './protocol';
 import { TrainingSession } from './session';
+import { IndexedDbDatasetStore } from './store/datasets';
 import { IndexedDbCheckpointStore } from './store/indexedDb';
 import { MemoryCheckpointStore } from './store/memory';
 import { taskFor } from './taskFromConfig';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-const fetchBytes = httpFetcher(new URL('/data/', scope.location.href).href);
+// The corpora sit in data/ beside index.html. The dev server serves them at the root; a build
+// has relative URLs (any host, any sub-path) and puts this worker in assets/, one folder below.
+const fetchBytes = httpFetcher(new URL(import.meta.env.DEV ? '/data/' : '../data/', scope.location.href).href);
 const store = typeof indexedDB !== 'undefined' ? new IndexedDbCheckpointStore() : new MemoryCheckpointStore();
+// Your own datasets (task custom), stored by the import worker under their content id.
+const datasets = new IndexedDbDatasetStore();
 
 // A MessageChannel hop lets queued commands (pause, stop) in without setTimeout's clamping.
 const channel = new MessageChannel();
@@ -30,7 +35,7 @@ const yieldToEvents = () =>
 const session = new TrainingSession({
   post: (msg) => scope.postMessage(msg),
   createBackend: (choice) => createBackend(choice, (scope.navigator as Navigator & { gpu?: GPU }).gpu, { timing: true }),
-  loadTask: (config) => taskFor(config, fetchBytes),
+  loadTask: (config) => taskFor(config, fetchBytes, datasets),
   store,
   yieldToEvents,
   now: () => performance.now(),

@@ -1,8 +1,10 @@
 import { useEffect } from 'react';
 import { syncHash } from '../store/configStore';
 import { BackendBadge } from './BackendBadge';
+import { IsolationBadge } from './IsolationBadge';
 import { ChartsPanel } from './charts/ChartsPanel';
 import { ConfigPanel } from './config/ConfigPanel';
+import { UserDataPanel } from './data/UserDataPanel';
 import { AblationPanel } from './runs/AblationPanel';
 import { RunsPanel } from './runs/RunsPanel';
 import { RunControls } from './RunControls';
@@ -34,11 +36,15 @@ export function App() {
             their landmarks and proxy tokens do.
           </p>
         </div>
-        <BackendBadge />
+        <div className="badges">
+          <BackendBadge />
+          <IsolationBadge />
+        </div>
       </header>
       <div className="layout">
         <aside className="side">
           <ConfigPanel />
+          <UserDataPanel />
         </aside>
         <main className="app-main">
           <section className="panel controls-panel" aria-label="Run">

@@ -6,6 +6,10 @@
  */
 import { CONFIG_KEYS, paramSpec, validateConfig, type ConfigKey, type RunConfig } from '../../config';
 import { DEFAULT_PRESET, getPreset, PRESET_LIST } from '../../presets';
+import { quickDataConfig } from '../../presets/userData';
+import { datasetKeys } from '../userDataTask';
+import { DATA_USAGE } from './data';
+import { decodeDataset } from '../../data/userData';
 
 export interface TrainArgs {
   preset: string;
@@ -21,6 +25,8 @@ export type ParsedArgs = { ok: true; args: TrainArgs; notices: string[] } | { ok
 
 export const USAGE = `usage: npm run train -- [--preset NAME] [--steps N] [--out DIR] [--backend webgpu|cpu]
                        [--run-id ID] [--resume] [--log-every N] [--<config key> VALUE]...
+                       [--data FILE [data options]]
+${DATA_USAGE}
 presets: ${PRESET_LIST.map((p) => p.name).join(', ')}
 config keys: ${CONFIG_KEYS.join(', ')}`;
 
@@ -35,13 +41,25 @@ function parseValue(key: ConfigKey, raw: string): unknown {
     case 'bool':
       return raw === 'true' || raw === '1' ? true : raw === 'false' || raw === '0' ? false : raw;
     case 'enum':
+    case 'text':
       return raw;
   }
 }
 
-/** Parse argv (without the node and script entries). */
-export function parseTrainArgs(argv: readonly string[]): ParsedArgs {
+/** A prepared dataset the run trains on (`--data`, read by scripts/train.ts before parsing). */
+export interface DatasetChoice {
+  id: string;
+  file: Uint8Array;
+}
+
+/**
+ * Parse argv (without the node and script entries and without the data flags, see data.ts).
+ * With a dataset, the base is the quick model sized to it unless --preset is given; the
+ * dataset's keys come next and explicit config flags last.
+ */
+export function parseTrainArgs(argv: readonly string[], dataset?: DatasetChoice): ParsedArgs {
   const errors: string[] = [];
+  let presetGiven = false;
   let preset = DEFAULT_PRESET;
   let out = 'runs';
   let backend: 'webgpu' | 'cpu' = 'webgpu';
@@ -71,6 +89,7 @@ export function parseTrainArgs(argv: readonly string[]): ParsedArgs {
     switch (name) {
       case 'preset':
         preset = value;
+        presetGiven = true;
         break;
       case 'out':
         out = value;
@@ -94,12 +113,29 @@ export function parseTrainArgs(argv: readonly string[]): ParsedArgs {
   const base = getPreset(preset);
   if (!base) errors.push(`preset ${JSON.stringify(preset)} does not exist: use one of ${PRESET_LIST.map((p) => p.name).join(', ')}`);
   if (errors.length > 0 || !base) return { ok: false, errors, help: false };
-  const { config, issues, ok } = validateConfig({ ...base.config, ...overrides });
+  let start: Record<string, unknown> = { ...base.config };
+  let name = preset;
+  if (dataset) {
+    const keys = datasetKeys(dataset.id, dataset.file);
+    const quick = presetGiven ? {} : quickDataConfig(decodeDatasetHeader(dataset.file));
+    start = { ...start, ...quick, ...keys };
+    name = presetGiven ? `${preset}-${dataset.id.slice(0, 8)}` : `data-${slug(keys.dataName ?? '')}-${dataset.id.slice(0, 8)}`;
+  }
+  const { config, issues, ok } = validateConfig({ ...start, ...overrides });
   const problems = issues.filter((x) => x.severity === 'error').map((x) => x.message);
   if (!ok) return { ok: false, errors: problems, help: false };
   return {
     ok: true,
-    args: { preset, config, out, backend, runId: runId || `${preset}-${config.initSeed}`, resume, logEvery },
+    args: { preset: name, config, out, backend, runId: runId || `${name}-${config.initSeed}`, resume, logEvery },
     notices: issues.filter((x) => x.severity === 'notice').map((x) => x.message),
   };
+}
+
+/** A dataset name as part of a run id (letters, digits, '.', '_', '-'). */
+function slug(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '').slice(0, 40) || 'dataset';
+}
+
+function decodeDatasetHeader(file: Uint8Array) {
+  return decodeDataset(file).header;
 }

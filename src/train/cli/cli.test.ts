@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseTrainArgs } from './args';
+import { describeDataset, loadDataFile, splitDataArgs } from './data';
 import { progressLine } from './progress';
 
 describe('npm run train arguments', () => {
@@ -51,5 +52,41 @@ describe('progress line', () => {
   });
   it('prints a non-finite loss as it is', () => {
     expect(progressLine({ step: 1, totalSteps: 2, loss: NaN, tokensPerSec: 0, elapsedMs: 0 })).toContain('loss NaN');
+  });
+});
+
+describe('npm run train -- --data FILE', () => {
+  const csv = 'text,label\n' + Array.from({ length: 300 }, (_, i) => `${i % 2 ? 'zebra ' : ''}row ${i} ${'x'.repeat(i % 90)},${i % 2 ? 'yes' : 'no'}`).join('\n');
+
+  it('takes the data flags out of argv and checks them', () => {
+    const r = splitDataArgs(['--data', 'a.csv', '--steps', '5', '--label-column=y', '--split-seed', '4', '--data-kind', 'pairs']);
+    expect(r.errors).toEqual([]);
+    expect(r.rest).toEqual(['--steps', '5']);
+    expect(r.data).toMatchObject({ path: 'a.csv', kind: 'pairs', columns: { label: 'y' }, splitSeed: 4, seqLen: 1024, validationPercent: 10 });
+    expect(splitDataArgs(['--text-column', 'x']).errors).toEqual(['--text-column needs --data FILE']);
+    const bad = splitDataArgs(['--data', 'a.csv', '--test-percent', '80', '--data-kind', 'image']).errors.join(' ');
+    expect(bad).toMatch(/--test-percent "80" must be an integer from 1 to 49/);
+    expect(bad).toMatch(/--data-kind "image" is not known: use text or pairs \(images: import the zip in the page/);
+  });
+
+  it('with --data alone: a quick model sized to the data, the dataset keys set, config flags still win', async () => {
+    const loaded = await loadDataFile(splitDataArgs(['--data', 'kw.csv']).data!, new TextEncoder().encode(csv));
+    expect(describeDataset(loaded.id, loaded.dataset)).toMatch(/^dataset kw \([0-9a-f]{16}\): text, 2 classes, 300 distinct examples/);
+    const r = parseTrainArgs(['--backend', 'cpu', '--layers', '2'], { id: loaded.id, file: loaded.file });
+    expect(r.ok, r.ok ? '' : r.errors.join(' ')).toBe(true);
+    if (!r.ok) return;
+    const c = r.args.config;
+    expect([c.task, c.dataId, c.dataName, c.dataKind, c.numClasses, c.vocabSize, c.twoTower]).toEqual(['custom', loaded.id, 'kw', 'text', 2, 257, false]);
+    expect([c.dataTrain, c.dataValidation, c.dataTest]).toEqual([loaded.dataset.header.sizes.train, loaded.dataset.header.sizes.validation, loaded.dataset.header.sizes.test]);
+    expect(c.seqLen).toBe(112); // the longest row, "zebra row 299 " + 89 x = 103 bytes, rounded up to 16
+    expect([c.dModel, c.layers, c.batchSize]).toEqual([32, 2, 16]);
+    expect(r.args.runId).toBe(`data-kw-${loaded.id.slice(0, 8)}-0`);
+    const preset = parseTrainArgs(['--preset', 'quick-image-softmax', '--seqLen', '64', '--landmarks', '16'], { id: loaded.id, file: loaded.file });
+    expect(preset.ok && preset.args.config.attention).toBe('softmax');
+  });
+
+  it('a bad file is refused with the limit it broke', async () => {
+    const bad = new Uint8Array([...new TextEncoder().encode('text,label\nab'), 0xff, ...new TextEncoder().encode(',1\nc,2\n')]);
+    await expect(loadDataFile(splitDataArgs(['--data', 'bad.csv']).data!, bad)).rejects.toThrow(/not valid UTF-8: byte offset 13/);
   });
 });

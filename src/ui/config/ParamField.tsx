@@ -79,6 +79,10 @@ function Input({ id, name, spec, value, disabled, invalid, describedBy, onChange
       </select>
     );
   }
+  if (spec.type === 'text') {
+    // Dataset keys are set by "Use this dataset" in the Your data panel; shown, not typed.
+    return <input {...common} type="text" readOnly value={String(value)} maxLength={spec.maxLength} spellCheck={false} />;
+  }
   return <NumberInput {...common} spec={spec} value={value as number} onValue={(v) => onChange(name, v)} />;
 }
 

@@ -39,7 +39,7 @@ interface Loaded extends ModelWeights {
   notices: string[];
 }
 
-type Outcome = { result: InferenceResult; provider: string; reason: string; placement: string; tokens: Int32Array; engineDifference?: number | string };
+type Outcome = { result: InferenceResult; provider: string; reason: string; placement: string; wasmThreads: number; tokens: Int32Array; engineDifference?: number | string };
 
 /** See the file comment. */
 export function InferencePanel({ currentRun, engineLogits }: InferencePanelProps) {
@@ -123,7 +123,7 @@ export function InferencePanel({ currentRun, engineLogits }: InferencePanelProps
           engineDifference = `the engine could not run: ${err instanceof Error ? err.message : String(err)}`;
         }
       }
-      setOutcome({ result, provider: session.provider, reason: session.reason, placement: session.placement, tokens: batch.tokens, engineDifference });
+      setOutcome({ result, provider: session.provider, reason: session.reason, placement: session.placement, wasmThreads: session.wasmThreads, tokens: batch.tokens, engineDifference });
     } catch (err) {
       setRunError(err instanceof Error ? err.message : String(err));
     } finally {

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { RunConfig } from '../../config';
 import { digitToTokens, parseListOps, textToTokens } from '../../infer/inputs';
+import { greyPixels } from '../../data/userData/images';
 import { DrawCanvas } from './DrawCanvas';
 
 /** The tokens of what the user entered (two towers: both), or why they cannot be made. */
@@ -27,7 +28,8 @@ export function InputEditor({ config, onInput }: Props) {
     onInput(encode(config, { listops, mail, mail2, pixels }));
   }, [config, listops, mail, mail2, pixels, onInput]);
 
-  switch (config.task) {
+  const kind = config.task === 'custom' ? config.dataKind : null;
+  switch (kind === 'text' ? 'text' : kind === 'pairs' ? 'retrieval' : kind === 'image' ? 'image' : config.task) {
     case 'listops':
       return (
         <label className="infer-input">
@@ -53,16 +55,30 @@ export function InputEditor({ config, onInput }: Props) {
     case 'pathfinder':
       return (
         <div className="infer-input">
-          <span>{config.task === 'image' ? `Draw a digit (28×28, fed at ${config.imageSize}×${config.imageSize})` : 'Draw a Pathfinder image (32×32): two dots and paths'}</span>
+          <span>{kind === 'image' ? `Draw an image (28×28, fed at ${customSide(config)}×${customSide(config)} grey pixels)` : config.task === 'image' ? `Draw a digit (28×28, fed at ${config.imageSize}×${config.imageSize})` : 'Draw a Pathfinder image (32×32): two dots and paths'}</span>
           <DrawCanvas side={side} pixels={pixels} onChange={setPixels} />
         </div>
       );
   }
 }
 
+/** The side of a custom image dataset's pictures: its seqLen is side² (src/data/userData). */
+function customSide(config: RunConfig): number {
+  return Math.max(1, Math.floor(Math.sqrt(config.seqLen)));
+}
+
 function encode(config: RunConfig, v: { listops: string; mail: string; mail2: string; pixels: Uint8Array }): EditedInput {
   try {
     switch (config.task) {
+      case 'custom': {
+        if (config.dataKind === 'pairs') return { ok: true, tokens: textToTokens(v.mail, config.seqLen), tokens2: textToTokens(v.mail2, config.seqLen), note: 'two texts' };
+        if (config.dataKind === 'text') return { ok: true, tokens: textToTokens(v.mail, config.seqLen), note: `${Math.min(new TextEncoder().encode(v.mail).length, config.seqLen)} bytes` };
+        const side = customSide(config);
+        const rgba = new Uint8Array(28 * 28 * 4);
+        // The canvas draws white on black; the pixels are grey levels, opaque.
+        v.pixels.forEach((p, i) => rgba.set([p, p, p, 255], 4 * i));
+        return { ok: true, tokens: Int32Array.from(greyPixels(rgba, 28, 28, side), (p) => p + 1), note: `${side * side} pixels` };
+      }
       case 'listops': {
         const parsed = parseListOps(v.listops);
         return { ok: true, tokens: parsed.tokens, note: `${parsed.tokens.length} tokens; true value ${parsed.value}` };

@@ -10,6 +10,7 @@ interface Props {
   provider: string;
   reason: string;
   placement: string;
+  wasmThreads: number;
   /** The tokens that were fed (first tower, padded), for the record and the tests. */
   tokens: Int32Array;
   /** max |onnxruntime − engine| over the logits; undefined when no engine comparison was asked for. */
@@ -24,7 +25,7 @@ function className(config: RunConfig, k: number): string {
 }
 
 /** Prediction, class probabilities, the provider that ran, the engine comparison and the attention factors. */
-export function ResultView({ config, result, provider, reason, placement, tokens, engineDifference }: Props) {
+export function ResultView({ config, result, provider, reason, placement, wasmThreads, tokens, engineDifference }: Props) {
   const probs = useMemo(() => softmax(result.logits.subarray(0, result.classes)), [result]);
   const prediction = probs.indexOf(Math.max(...probs));
   const names = [...result.factors.keys()];
@@ -39,7 +40,7 @@ export function ResultView({ config, result, provider, reason, placement, tokens
   })() : null;
 
   return (
-    <div className="infer-result" data-testid="infer-result" data-provider={provider} data-logits={JSON.stringify([...result.logits])} data-tokens={JSON.stringify([...tokens])}
+    <div className="infer-result" data-testid="infer-result" data-provider={provider} data-wasm-threads={wasmThreads} data-logits={JSON.stringify([...result.logits])} data-tokens={JSON.stringify([...tokens])}
       data-engine-difference={typeof engineDifference === 'number' ? String(engineDifference) : undefined}>
       <p>
         Prediction: <strong data-testid="infer-prediction">{className(config, prediction)}</strong> ({(100 * probs[prediction]).toFixed(1)}%)
