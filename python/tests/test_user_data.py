@@ -1,6 +1,6 @@
 """Prepared user datasets (.pfdata): the reader checks the file, keeps its examples, splits and
 labels, and builds batches of byte + 1 tokens. The fixture is written by
-src/data/userData/userData.python.test.ts (which also checks that it is what the writer makes)."""
+src/infer/userData.python.test.ts (which also checks that it is what the writer makes)."""
 import hashlib
 import os
 import tempfile

@@ -70,7 +70,7 @@ export function schemaJsonText(): string {
   return ['{', ...head, '  "keys": {', keys.join(',\n'), '  }', '}', ''].join('\n');
 }
 
-const ORDER: (keyof KeyJson)[] = ['type', 'part', 'apply', 'default', 'defaultByTask', 'defaultByAttention', 'min', 'max', 'values', 'attention', 'task', 'provenance'];
+const ORDER: (keyof KeyJson)[] = ['type', 'part', 'apply', 'default', 'defaultByTask', 'defaultByAttention', 'min', 'max', 'values', 'maxLength', 'pattern', 'attention', 'task', 'provenance'];
 
 function reorder(spec: KeyJson): KeyJson {
   const out: Record<string, unknown> = {};

@@ -1,5 +1,5 @@
 /**
- * Messages of the import worker (importWorker.ts): the page sends a file's bytes (transferred)
+ * Messages of the import worker (src/train/datasetImportWorker.ts): the page sends a file's bytes (transferred)
  * and the options; the worker answers with progress, then the prepared dataset's summary and
  * preview, or the refusal. Cancel terminates the worker.
  */

@@ -32,7 +32,7 @@ export function useDatasetImport(onStored: () => void) {
     }
     setStatus({ state: 'running', stage: 'reading the file', fraction: 0 });
     const bytes = await file.arrayBuffer();
-    const w = new Worker(new URL('../../data/userData/importWorker.ts', import.meta.url), { type: 'module', name: 'dataset-import' });
+    const w = new Worker(new URL('../../train/datasetImportWorker.ts', import.meta.url), { type: 'module', name: 'dataset-import' });
     worker.current = w;
     w.onmessage = (ev: MessageEvent<ImportReply>) => {
       if (worker.current !== w) return;

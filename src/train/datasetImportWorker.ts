@@ -4,13 +4,13 @@
  * (a 64 MiB CSV takes seconds; the page stays responsive and Cancel terminates this worker).
  * Images are decoded here with createImageBitmap and read back through an OffscreenCanvas.
  */
-import { IndexedDbDatasetStore } from '../../train/store/datasets';
-import { DEFAULT_LIMITS, UserDataError } from './limits';
-import { datasetId, encodeDataset } from './format';
-import { importTextFile, readImageZip, datasetName, type DecodeImage } from './parse';
-import { prepareDataset, type PreparedDataset } from './prepare';
-import type { ImportReply, ImportRequest, PreviewExample } from './protocol';
-import { SPLITS } from '../task';
+import { IndexedDbDatasetStore } from './store/datasets';
+import { DEFAULT_LIMITS, UserDataError } from '../data/userData/limits';
+import { datasetId, encodeDataset } from '../data/userData/format';
+import { importTextFile, readImageZip, datasetName, type DecodeImage } from '../data/userData/parse';
+import { prepareDataset, type PreparedDataset } from '../data/userData/prepare';
+import type { ImportReply, ImportRequest, PreviewExample } from '../data/userData/protocol';
+import { SPLITS } from '../data/task';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: ImportReply) => scope.postMessage(m);
