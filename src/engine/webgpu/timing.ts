@@ -50,7 +50,7 @@ export class KernelTimer {
   readonly unavailableReason: string | null;
 
   constructor(
-    private readonly device: GPUDevice,
+    device: GPUDevice,
     private readonly pool: BufferPool,
     enabled: boolean,
   ) {
