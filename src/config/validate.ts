@@ -63,7 +63,7 @@ export function validateConfig(input: unknown, options: ValidateOptions = {}): V
     if (result.issue) issues.push(result.issue);
   }
   for (const key of given.keys()) {
-    if (!(key in SCHEMA) || !Object.prototype.hasOwnProperty.call(SCHEMA, key)) {
+    if (!(key in SCHEMA) || !Object.hasOwn(SCHEMA, key)) {
       issues.push({ key, value: given.get(key), severity: 'notice', message: `unknown key ${describe(key)} ignored (not a config key of this version).` });
     }
   }
