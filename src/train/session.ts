@@ -167,7 +167,7 @@ export class TrainingSession {
       this.trainer?.dispose();
       this.trainer = null;
       this.setState('failed', err.message);
-      this.fail(err instanceof ModelConfigError ? (overLimit ? 'over-limit' : 'invalid-config') : overLimit ? 'over-limit' : 'internal', err.message, false);
+      this.fail(overLimit ? 'over-limit' : err instanceof ModelConfigError ? 'invalid-config' : 'internal', err.message, false);
       return;
     }
     this.log.begin(this.trainer.step);
