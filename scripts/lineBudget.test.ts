@@ -48,15 +48,16 @@ describe('line budget per file', () => {
     expect(budgetFor('src/engine/webgpu/backend.ts')).toBe(SOURCE_BUDGET);
     expect(budgetFor('src/engine/webgpu/backend.test.ts')).toBe(TEST_BUDGET);
     expect(budgetFor('e2e/inference.spec.ts')).toBe(TEST_BUDGET);
-    expect(budgetFor('python/tests/test_encoder.py')).toBe(TEST_BUDGET);
+    expect(budgetFor('python/tests/test_config.py')).toBe(TEST_BUDGET);
     expect(budgetFor('python/proxyformer/encoder.py')).toBe(SOURCE_BUDGET);
+    // Made-up files (under a folder the repository does not have, so the docs check leaves them alone).
     const files: Record<string, string> = {
-      'src/big.ts': 'x\n'.repeat(SOURCE_BUDGET + 1),
-      'src/ok.ts': 'x\n'.repeat(SOURCE_BUDGET),
-      'src/big.test.ts': 'x\n'.repeat(SOURCE_BUDGET + 1),
-      'docs/long.md': 'x\n'.repeat(10 * SOURCE_BUDGET),
+      'fixture/big.ts': 'x\n'.repeat(SOURCE_BUDGET + 1),
+      'fixture/ok.ts': 'x\n'.repeat(SOURCE_BUDGET),
+      'fixture/big.test.ts': 'x\n'.repeat(SOURCE_BUDGET + 1),
+      'fixture/long.md': 'x\n'.repeat(10 * SOURCE_BUDGET),
     };
-    expect(overBudget(Object.keys(files), (p) => files[p])).toEqual([`src/big.ts: ${SOURCE_BUDGET + 1} lines > ${SOURCE_BUDGET}`]);
+    expect(overBudget(Object.keys(files), (p) => files[p])).toEqual([`fixture/big.ts: ${SOURCE_BUDGET + 1} lines > ${SOURCE_BUDGET}`]);
   });
 
   it(`no tracked source file is over ${SOURCE_BUDGET} lines (tests: ${TEST_BUDGET})`, () => {
