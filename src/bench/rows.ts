@@ -4,7 +4,7 @@
  * rows against the targets).
  */
 import type { MemoryCategory } from '../engine';
-import type { DeviceLimits, RunConfig } from '../model/config';
+import type { DeviceLimits, RunConfig } from '../config';
 import type { PowerFit, Spread } from './stats';
 
 export const VARIANTS = ['softmax', 'nystrom', 'proxy'] as const;

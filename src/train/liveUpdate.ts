@@ -1,7 +1,7 @@
 /**
  * What a settings change during a run does: cold keys (model shape, data) are refused with a
  * message, since they need a new run; the hot keys the optimizer and the model read each step
- * apply in place; the other hot keys (β2, eps: fixed in the optimizer) rebuild the model and
+ * apply in place; the other hot keys (β1, β2, ε, the schedule's shape) rebuild the model and
  * optimizer around the same state.
  */
 import { isColdKey, MODEL_HOT_KEYS, validateConfig, type ConfigKey, type HotKey, type RunConfig } from '../config';
