@@ -36,7 +36,11 @@ async function makeBackend(kind: 'cpu' | 'webgpu'): Promise<{ backend: Backend; 
   }
   const ctx = await acquireGpu({}, nodeGpu());
   const backend = new WebGpuBackend(ctx);
-  return { backend, label: backendLabel(ctx.report), close: () => (backend.dispose(), ctx.destroy()) };
+  const close = () => {
+    backend.dispose();
+    ctx.destroy();
+  };
+  return { backend, label: backendLabel(ctx.report), close };
 }
 
 /** Time `steps` training steps after `warmup` untimed ones; a read every `readEvery` steps and at the end. */

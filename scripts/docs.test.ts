@@ -81,7 +81,9 @@ describe('the checker', () => {
   });
 
   it('leaves relative, absolute, templated and code-fenced paths alone', () => {
-    const ts = "import x from '../src/model/gone.ts'; const p = '/tmp/docs/gone.md'; const q = `src/${name}.ts`; // src/**/*.test.ts, mysrc/gone.ts\n";
+    const ts =
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the fixture is source text holding a template literal
+      "import x from '../src/model/gone.ts'; const p = '/tmp/docs/gone.md'; const q = `src/${name}.ts`; // src/**/*.test.ts, mysrc/gone.ts\n";
     expect(checkFile('src/x.ts', ts, repo)).toEqual([]);
     expect(checkFile('docs/x.md', '```\n[a](gone.md)\n```\n', repo)).toEqual([]);
     // A link in a .ts file is code, not Markdown (handlers[kind](event)).

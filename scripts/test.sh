@@ -24,6 +24,7 @@ bash scripts/ensure-system-packages.sh || exit 2
 
 part "corpus files for the app (public/data)" npm run --silent prepare:corpora
 part "type check" npx tsc --noEmit -p tsconfig.json
+part "lint and format (Biome)" npm run --silent lint
 part "unit and kernel tests (Vitest, WebGPU through Dawn)" scripts/with-webgpu.sh npx vitest run
 part "PyTorch reference tests" npm run --silent test:python
 part "production build" npx vite build --logLevel warn

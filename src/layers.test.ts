@@ -34,7 +34,7 @@ type Layer = (typeof ORDER)[number];
 const SRC = dirname(fileURLToPath(import.meta.url));
 
 /** The layer of a file under src/ (by path relative to src/, with `/` separators). */
-export function layerOf(path: string): Layer {
+function layerOf(path: string): Layer {
   const parts = path.split('/');
   if (parts.length === 1) return 'app';
   if (parts[0] === 'model' && parts[1] === 'config') return 'config';
@@ -46,7 +46,7 @@ export function layerOf(path: string): Layer {
 const IMPORT = /(?:^|[^\w.])(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]|(?:^|[^\w.])import\s*\(\s*['"]([^'"]+)['"]\s*\)|(?:^|[^\w.])import\s+['"]([^'"]+)['"]|new URL\(\s*['"]([^'"]+)['"]\s*,\s*import\.meta\.url/g;
 
 /** The specifiers a source imports (packages included). */
-export function importsOf(source: string): string[] {
+function importsOf(source: string): string[] {
   return [...source.matchAll(IMPORT)].map((m) => m[1] ?? m[2] ?? m[3] ?? m[4]);
 }
 
@@ -82,7 +82,7 @@ function edges(): Edge[] {
 }
 
 /** The cycles among layers of a graph, each as its layers in order (Tarjan's strongly connected components of more than one node). */
-export function layerCycles(graph: ReadonlyMap<string, ReadonlySet<string>>): string[][] {
+function layerCycles(graph: ReadonlyMap<string, ReadonlySet<string>>): string[][] {
   let next = 0;
   const index = new Map<string, number>();
   const low = new Map<string, number>();

@@ -41,7 +41,9 @@ export function buildMnist(pkg: ResolvedPackage): { bin: Uint8Array; index: Mnis
     }
   }
   const bin = new Uint8Array(images.length * MNIST_PIXELS);
-  images.forEach((img, i) => bin.set(img, i * MNIST_PIXELS));
+  images.forEach((img, i) => {
+    bin.set(img, i * MNIST_PIXELS);
+  });
   const index: MnistIndex = {
     format: MNIST_FORMAT, source: { package: pkg.name, version: pkg.version }, splitRule: MNIST_SPLIT_RULE,
     count: images.length, labels, split, dropped: { duplicates },

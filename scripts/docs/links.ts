@@ -24,11 +24,11 @@ const EXTENSIONS = ['ts', 'tsx', 'md', 'py', 'sh', 'mjs', 'js', 'json', 'wgsl', 
 /** Text files scanned (by extension). */
 export const SCANNED = /\.(md|ts|tsx|py|sh|mjs|wgsl|html)$/;
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const SEGMENT = '[A-Za-z0-9_@+-][A-Za-z0-9_.@+-]*';
 /** A repository path: not preceded by a path character, a known folder, segments, an extension. */
 const PATH_MENTION = new RegExp(
-  `(?<![A-Za-z0-9_./@-])((?:${TOP_LEVEL.map(escape).join('|')})(?:/${SEGMENT})+\\.(?:${EXTENSIONS.join('|')}))(?![A-Za-z0-9_/-])`,
+  `(?<![A-Za-z0-9_./@-])((?:${TOP_LEVEL.map(escapeRegExp).join('|')})(?:/${SEGMENT})+\\.(?:${EXTENSIONS.join('|')}))(?![A-Za-z0-9_/-])`,
   'g',
 );
 /** A section named right after a docs page: `docs/models.md "Views"` or `docs/models.md, "Views"`. */
@@ -38,10 +38,10 @@ const MARKDOWN_LINK = /\[[^\]\n]*\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g;
 
 /** Things a reader of the repository cannot follow. Built from pieces so this file passes its own check. */
 const OUTSIDE: { re: RegExp; what: string }[] = [
-  { re: new RegExp(escape(['..', 'shared', ''].join('/'))), what: 'a path outside the repository' },
+  { re: new RegExp(escapeRegExp(['..', 'shared', ''].join('/'))), what: 'a path outside the repository' },
   { re: new RegExp(`\\b${['shared', '(spec|TESTING|GPU|ARCHITECTURE)'].join('/')}\\b`), what: 'the former shared folder' },
   { re: new RegExp(['research', 'notes'].join('-')), what: 'background notes that are not in the repository' },
-  { re: new RegExp(`\\b[Ii]ssue ?#?[0-9]+\\b`), what: 'an issue-tracker number' },
+  { re: /\b[Ii]ssue ?#?[0-9]+\b/, what: 'an issue-tracker number' },
 ];
 
 export interface RepoView {

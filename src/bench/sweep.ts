@@ -16,129 +16,12 @@ import { bufferLimit, defaultConfig, formatBytes, largestBuffer, type DeviceLimi
 import { buildModel, type Model } from '../model/model';
 import type { ModelBatch } from '../model/types';
 import { dropoutSeedFor } from '../train/trainer';
-import { fitPowerLaw, spreadOf, type PowerFit, type Spread } from './stats';
+import { MODES, VARIANTS, type AdapterInfo, type Mode, type Row, type SweepOptions, type SweepProgress, type SweepResult, type Variant } from './rows';
+import { spreadOf } from './stats';
+import { growthOf, targetsOf } from './targets';
 
-export const VARIANTS = ['softmax', 'nystrom', 'proxy'] as const;
-export type Variant = (typeof VARIANTS)[number];
-export const MODES = ['train', 'inference'] as const;
-export type Mode = (typeof MODES)[number];
-
-/** The paper's names for the variants (tables and charts). */
-export const VARIANT_NAMES: Record<Variant, string> = { softmax: 'softmax', nystrom: 'Nyströmformer', proxy: 'Proxyformer' };
-
-/** What the figures came from: written next to every figure. */
-export interface AdapterInfo {
-  /** Badge text, e.g. "WebGPU · swiftshader (software)". */
-  label: string;
-  vendor: string;
-  architecture: string;
-  device: string;
-  description: string;
-  /** True for software adapters (SwiftShader, lavapipe): their speed says nothing about GPUs. */
-  isFallback: boolean;
-  /** Where the engine ran: "node <version> + Dawn (webgpu <version>)", "Chromium <version>". */
-  runtime: string;
-}
-
-export interface SweepOptions {
-  variants: Variant[];
-  lengths: number[];
-  /** Sequences per step (32 on a real GPU, as docs/gpu.md "Targets" assumes). */
-  batch: number;
-  warmup: number;
-  repeats: number;
-  /** Model keys changed from the ListOps paper preset (e.g. fewer landmarks for tiny lengths); recorded in the result. */
-  overrides?: Partial<RunConfig>;
-  /** The device's per-buffer limits; a (variant, length) whose largest buffer exceeds them is reported as not fitting. */
-  limits?: DeviceLimits;
-  /**
-   * When the batch does not fit, halve it until it does and say so in the row's note (per-sequence
-   * figures stay comparable). Off: the row is reported as not fitting.
-   */
-  shrinkBatch?: boolean;
-  /** Which modes to measure (default both). */
-  modes?: Mode[];
-}
-
-export type RowStatus = 'ok' | 'does-not-fit' | 'error';
-
-/** One (variant, mode, length) measurement. */
-export interface Row {
-  variant: Variant;
-  mode: Mode;
-  n: number;
-  /** The batch actually run (smaller than asked only with shrinkBatch, see note). */
-  batch: number;
-  status: RowStatus;
-  /** Why a row did not run, or that its batch was shrunk. */
-  note?: string;
-  /** Milliseconds per step (median, quartiles, min/max). */
-  ms?: Spread;
-  sequencesPerSecond?: number;
-  tokensPerSecond?: number;
-  /** Highest bytes in use in the engine pool during one step (weights, gradients, optimizer state included). */
-  peakBytes?: number;
-  peakBytesPerSequence?: number;
-  peakByCategory?: Record<MemoryCategory, number>;
-}
-
-export interface GrowthRow {
-  variant: Variant;
-  mode: Mode;
-  lengths: number[];
-  fit: PowerFit;
-}
-
-/** A measured ratio against its target (docs/gpu.md "Targets"), reported as it is (never asserted). */
-export interface TargetLine {
-  name: string;
-  /** The length it was measured at (4096 when measured, else the longest common length). */
-  n: number;
-  measured: number | null;
-  target: string;
-  met: boolean | null;
-  note?: string;
-}
-
-/** A peer library's figure and its ratio to ours (see peers.ts). */
-export interface PeerRow {
-  peer: string;
-  variant: Variant;
-  mode: Mode;
-  n: number;
-  batch: number;
-  status: RowStatus;
-  note?: string;
-  ms?: Spread;
-  /** Peer's median ms ÷ ours: above 1 means we are faster. */
-  ratioToOurs?: number;
-}
-
-export interface SweepResult {
-  schema: 'proxyformer-bench/1';
-  date: string;
-  adapter: AdapterInfo;
-  batch: number;
-  lengths: number[];
-  variants: Variant[];
-  warmup: number;
-  repeats: number;
-  overrides: Partial<RunConfig>;
-  /** How a sample is timed, in words. */
-  timing: string;
-  rows: Row[];
-  growth: GrowthRow[];
-  targets: TargetLine[];
-  peers: PeerRow[];
-}
-
-export interface SweepProgress {
-  done: number;
-  total: number;
-  variant: Variant;
-  n: number;
-  row?: Row;
-}
+export * from './rows';
+export { targetsOf } from './targets';
 
 const TIMING_NOTE =
   'wall clock around one step; each sample ends with a read-back (training: the loss, inference: the logits), so GPU time and one read-back round trip are included';
@@ -281,55 +164,6 @@ export async function measure(backend: Backend, variant: Variant, mode: Mode, n:
     // Give the pool's buffers back between lengths (the next length needs other sizes).
     (backend as Backend & { trim?: () => number }).trim?.();
   }
-}
-
-/** Fit time ∝ n^k per variant and mode over the rows that ran (at least two lengths). */
-function growthOf(rows: readonly Row[]): GrowthRow[] {
-  const out: GrowthRow[] = [];
-  for (const variant of VARIANTS) {
-    for (const mode of MODES) {
-      const ok = rows.filter((r) => r.variant === variant && r.mode === mode && r.status === 'ok' && r.ms);
-      if (new Set(ok.map((r) => r.n)).size < 2) continue;
-      // Per-sequence time, so a row whose batch was shrunk still lies on the same line.
-      out.push({ variant, mode, lengths: ok.map((r) => r.n), fit: fitPowerLaw(ok.map((r) => r.n), ok.map((r) => r.ms!.median / r.batch)) });
-    }
-  }
-  return out;
-}
-
-function okRow(rows: readonly Row[], variant: Variant, mode: Mode, n: number): Row | undefined {
-  return rows.find((r) => r.variant === variant && r.mode === mode && r.n === n && r.status === 'ok');
-}
-
-/** A peer's Proxyformer ratio (peer ms ÷ ours) at n = 4096 or its longest measured length. */
-function peerLine(peers: readonly PeerRow[], prefix: string, mode: Mode, name: string, target: string, min: number): TargetLine | null {
-  const ok = peers.filter((p) => p.peer.startsWith(prefix) && p.variant === 'proxy' && p.mode === mode && p.status === 'ok' && p.ratioToOurs !== undefined);
-  if (ok.length === 0) return null;
-  const n = ok.some((p) => p.n === 4096) ? 4096 : Math.max(...ok.map((p) => p.n));
-  const v = ok.find((p) => p.n === n)!.ratioToOurs!;
-  return { name, n, measured: v, target, met: v >= min, note: n === 4096 ? undefined : `measured at n = ${n}, the target is for n = 4096` };
-}
-
-/** The target ratios of docs/gpu.md "Targets" at n = 4096 (or the longest length where both sides ran), measured against target; peer lines when peers ran. */
-export function targetsOf(rows: readonly Row[], peers: readonly PeerRow[] = []): TargetLine[] {
-  const at = (a: Variant, b: Variant, mode: Mode): number | null => {
-    const common = rows.filter((r) => r.variant === a && r.mode === mode && okRow(rows, b, mode, r.n) && r.status === 'ok').map((r) => r.n);
-    if (common.length === 0) return null;
-    return common.includes(4096) ? 4096 : Math.max(...common);
-  };
-  const line = (name: string, a: Variant, b: Variant, mode: Mode, value: (x: Row, y: Row) => number, target: string, met: (v: number) => boolean): TargetLine => {
-    const n = at(a, b, mode);
-    if (n === null) return { name, n: 4096, measured: null, target, met: null, note: `no length where both ${a} and ${b} ran` };
-    const v = value(okRow(rows, a, mode, n)!, okRow(rows, b, mode, n)!);
-    return { name, n, measured: v, target, met: met(v), note: n === 4096 ? undefined : `measured at n = ${n}, the target is for n = 4096` };
-  };
-  return [
-    line('Proxyformer ÷ softmax, training sequences/s', 'proxy', 'softmax', 'train', (p, s) => p.sequencesPerSecond! / s.sequencesPerSecond!, '≥ 4 (paper: 3.8)', (v) => v >= 4),
-    line('Proxyformer ÷ softmax, training peak memory per sequence', 'proxy', 'softmax', 'train', (p, s) => p.peakBytesPerSequence! / s.peakBytesPerSequence!, '≤ 0.08 (paper: 0.08)', (v) => v <= 0.08),
-    line('Proxyformer ÷ Nyströmformer, training sequences/s', 'proxy', 'nystrom', 'train', (p, s) => p.sequencesPerSecond! / s.sequencesPerSecond!, '≥ 1', (v) => v >= 1),
-    peerLine(peers, 'tfjs', 'train', 'tfjs-webgpu ms ÷ ours, Proxyformer training step', '≥ 3', 3),
-    peerLine(peers, 'onnxruntime-web', 'inference', 'onnxruntime-web (webgpu EP) ms ÷ ours, Proxyformer inference', '≥ 1.5', 1.5),
-  ].filter((t): t is TargetLine => t !== null);
 }
 
 /** Run the whole sweep; `onProgress` after each row (the awaits between steps keep a page responsive). */

@@ -64,12 +64,12 @@ export const MODEL_HOT_KEYS = HOT_KEYS.filter((k): k is ModelHotKey => paramSpec
 
 /** Whether a key is one of the schema's hot keys (false for unknown names). */
 export function isHotKey(key: string): key is HotKey {
-  return Object.prototype.hasOwnProperty.call(SCHEMA, key) && paramSpec(key as ConfigKey).apply === 'hot';
+  return Object.hasOwn(SCHEMA, key) && paramSpec(key as ConfigKey).apply === 'hot';
 }
 
 /** Whether a key is one of the schema's cold keys (false for unknown names). */
 export function isColdKey(key: string): key is ColdKey {
-  return Object.prototype.hasOwnProperty.call(SCHEMA, key) && paramSpec(key as ConfigKey).apply === 'cold';
+  return Object.hasOwn(SCHEMA, key) && paramSpec(key as ConfigKey).apply === 'cold';
 }
 
 /** The keys of one part (model, train, data). */

@@ -8,7 +8,7 @@ import { defaultConfig } from './defaults';
 import type { DeviceLimits } from './limits';
 import { checkRules } from './rules';
 import { CONFIG_KEYS, paramSpec, SCHEMA, type ConfigKey, type RunConfig } from './schema';
-import { appliesTo, ATTENTIONS, TASKS } from './spec';
+import { appliesTo } from './spec';
 import { checkValue, describe, type ConfigIssue } from './values';
 
 export type { ConfigIssue } from './values';
@@ -47,8 +47,8 @@ export function validateConfig(input: unknown, options: ValidateOptions = {}): V
   }
 
   // Task and variant first: every other default depends on them.
-  const task = pickEnum('task', TASKS, 'listops', given, issues);
-  const attention = pickEnum('attention', ATTENTIONS, 'proxy', given, issues);
+  const task = pickEnum('task', 'listops', given, issues);
+  const attention = pickEnum('attention', 'proxy', given, issues);
   const config = defaultConfig(task, attention) as Record<ConfigKey, unknown>;
 
   const missing: ConfigKey[] = [];
@@ -63,7 +63,7 @@ export function validateConfig(input: unknown, options: ValidateOptions = {}): V
     if (result.issue) issues.push(result.issue);
   }
   for (const key of given.keys()) {
-    if (!(key in SCHEMA) || !Object.prototype.hasOwnProperty.call(SCHEMA, key)) {
+    if (!(key in SCHEMA) || !Object.hasOwn(SCHEMA, key)) {
       issues.push({ key, value: given.get(key), severity: 'notice', message: `unknown key ${describe(key)} ignored (not a config key of this version).` });
     }
   }
@@ -87,10 +87,10 @@ function ownEntries(input: object): Map<string, unknown> {
   return out;
 }
 
-function pickEnum<V extends string>(key: 'task' | 'attention', values: readonly V[], fallback: V, given: Map<string, unknown>, issues: ConfigIssue[]): V {
+function pickEnum<K extends 'task' | 'attention'>(key: K, fallback: RunConfig[K], given: Map<string, unknown>, issues: ConfigIssue[]): RunConfig[K] {
   if (!given.has(key)) return fallback;
   const result = checkValue(key, SCHEMA[key], given.get(key), false);
-  if (result.ok) return result.value as V;
+  if (result.ok) return result.value as RunConfig[K];
   issues.push({ ...result.issue, message: `${result.issue.message} Using ${fallback}.` });
   return fallback;
 }

@@ -4,7 +4,7 @@ import { CLOSE, DIGIT_BASE, OPERATORS, OP_MAX, OP_MED, OP_MIN, OP_SM } from './l
 import { evaluateListOps } from './listops/evaluate';
 import { LRA_LISTOPS_RULES, sampleListOps, VALUE_P, type ListOpsRules } from './listops/sample';
 import { createListOpsTask, LISTOPS_PRESETS, type ListOpsConfig } from './listops/task';
-import { Sfc32, streamRng } from './rng';
+import { type Sfc32, streamRng } from './rng';
 
 const small: ListOpsConfig = { ...LISTOPS_PRESETS.small, sizes: { train: 5000, validation: 300, test: 300 } };
 

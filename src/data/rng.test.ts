@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hash53 } from './hash';
-import { mix32, Sfc32, streamRng } from './rng';
+import { mix32, type Sfc32, streamRng } from './rng';
 
 describe('data RNG (sfc32 streams)', () => {
   it('reproduces a stream for the same (seed, keys) and differs for other keys', () => {

@@ -11,8 +11,8 @@
  */
 
 import { hash53 } from './hash';
-import { Sfc32, streamRng } from './rng';
-import { batchIndices, checkInt, ClassBalance, countClasses, Example, packBatch, Split, splitKey, TaskSource, TaskName, Batch } from './task';
+import { type Sfc32, streamRng } from './rng';
+import { batchIndices, checkInt, type ClassBalance, countClasses, type Example, packBatch, type Split, splitKey, type TaskSource, type TaskName, type Batch } from './task';
 
 export interface SyntheticGenerator {
   sample(rng: Sfc32): Example;

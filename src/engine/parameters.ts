@@ -33,10 +33,9 @@ export class ParameterStore implements ParameterScope {
   }
 
   under(prefix: string): ParameterScope {
-    const store = this;
     const make = (p: string): ParameterScope => ({
       prefix: p,
-      create: (name, shape, values) => store.create(`${p}.${name}`, shape, values),
+      create: (name, shape, values) => this.create(`${p}.${name}`, shape, values),
       under: (sub) => make(`${p}.${sub}`),
     });
     return make(prefix);

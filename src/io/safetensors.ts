@@ -150,7 +150,7 @@ function readEntry(name: string, entry: JsonValue, dataLength: number): { dtype:
     throw new ImportError('tensor-entry', `${where}: the entry has fields [${fields.join(', ')}], allowed exactly dtype, shape, data_offsets.`);
   }
   const dtype = entry.dtype;
-  if (typeof dtype !== 'string' || !Object.prototype.hasOwnProperty.call(DTYPE_BYTES, dtype)) {
+  if (typeof dtype !== 'string' || !Object.hasOwn(DTYPE_BYTES, dtype)) {
     const known = typeof dtype === 'string' && OTHER_DTYPES.includes(dtype);
     throw new ImportError('dtype', `${where}: dtype ${JSON.stringify(dtype)} is ${known ? 'a safetensors dtype this reader does not take' : 'not a safetensors dtype'}; allowed ${ALLOWED}.`);
   }

@@ -49,7 +49,7 @@ export function parseStrictJson(text: string): JsonValue {
       skipSpace();
       if (text[i] !== '"') fail('expected a quoted key');
       const key = string();
-      if (Object.prototype.hasOwnProperty.call(out, key)) fail(`duplicate key ${JSON.stringify(key)}`);
+      if (Object.hasOwn(out, key)) fail(`duplicate key ${JSON.stringify(key)}`);
       skipSpace();
       if (text[i] !== ':') fail("expected ':'");
       i++;

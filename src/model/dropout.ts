@@ -7,7 +7,7 @@
  *   `DropoutStream`, so a seed reproduces the run on every backend;
  * - off: evaluation.
  */
-import { DropoutStream, Tensor, dropout, dropoutWith } from '../engine';
+import { type DropoutStream, Tensor, dropout, dropoutWith } from '../engine';
 
 export class DropoutPlan {
   constructor(

@@ -10,7 +10,7 @@ import { add, gelu, mul, scale, sum, type ParameterScope, type Tensor } from '..
 import type { AttentionContext, AttentionModule } from './attention/module';
 import { maskedMean, towerMask } from './attention/masking';
 import type { DropoutPlan } from './dropout';
-import { Embeddings } from './embedding';
+import type { Embeddings } from './embedding';
 import type { Initialiser } from './init';
 import { Linear, Norm } from './layers';
 import type { HotSettings, LayerViewTensors } from './types';

@@ -9,7 +9,7 @@
  * after each optimizer step, a checkpoint or state_dict load — must increment
  * `model.weightsVersion` (or call `model.weightsChanged()`); the next evaluation recomputes.
  */
-import { DropoutStream, Tensor, add, concat, crossEntropy, isGradEnabled, mul, relu, scale, sub, zeros, type Backend, ParameterStore } from '../engine';
+import { DropoutStream, type Tensor, add, concat, crossEntropy, isGradEnabled, mul, relu, scale, sub, zeros, type Backend, ParameterStore } from '../engine';
 import { MODEL_HOT_KEYS, type DeviceLimits, type ModelConfig, type RunConfig } from '../config';
 import { NystromAttention } from './attention/nystrom';
 import type { AttentionModule } from './attention/module';

@@ -101,7 +101,7 @@ beforeAll(async () => {
     ours.set(c.name, await runTypeScript(gpu, data, { faults: { transposeKernel2: c.broken }, views: c.views }));
   }
   runPython(dirs, true);
-  CASES.forEach((c, i) => reference.set(c.name, readOutputs(dirs[i])));
+  for (const [i, c] of CASES.entries()) reference.set(c.name, readOutputs(dirs[i]));
 }, 180_000);
 
 afterAll(() => {

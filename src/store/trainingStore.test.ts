@@ -26,7 +26,9 @@ function setup() {
     now: () => 1000,
     makeRunId: (c) => `${c.attention}-${++ids}`,
   });
-  const flush = () => timers.splice(0).forEach((f) => f());
+  const flush = () => {
+    for (const f of timers.splice(0)) f();
+  };
   return { worker, client, flush };
 }
 

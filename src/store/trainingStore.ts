@@ -1,117 +1,24 @@
 /**
  * The training client (a vanilla zustand store): owns the worker, sends `ToWorker`, receives
- * `FromWorker`. Metrics rows go into one MetricsBuffer per run OUTSIDE the store; the store
- * only holds a version number, bumped at most every `flushMs`, which the charts watch.
+ * `FromWorker`. Metrics rows go into one MetricsBuffer per run OUTSIDE the store (runMetrics.ts);
+ * the store only holds a version number, bumped at most every `flushMs`, which the charts watch.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { isHotKey, type ConfigKey, type RunConfig } from '../config';
-import { MetricsBuffer } from '../io/metrics';
-import { isFromWorker, type BackendChoice, type FailureKind, type FromWorker, type RunExport, type RunImport, type RunState, type RunSummary, type ToWorker } from '../train/protocol';
-import { toAttentionViews, type AttentionViews } from './attentionViews';
+import type { MetricsBuffer } from '../io/metrics';
+import { isFromWorker, type FromWorker, type RunExport, type RunImport, type RunSummary, type ToWorker } from '../train/protocol';
+import { toAttentionViews } from './attentionViews';
+import { recordRedundancy, RunMetrics } from './runMetrics';
+import { initialState, isActive, RECOVERY_LR_SCALE, type KernelTiming, type TrainingClientOptions, type TrainingState, type WorkerFactory, type WorkerLike } from './trainingState';
 
-/** What the client needs of a Worker (a real one, or a fake in unit tests). */
-export interface WorkerLike {
-  postMessage(message: ToWorker): void;
-  onmessage: ((ev: { data: unknown }) => void) | null;
-  onerror: ((ev: { message?: string }) => void) | null;
-  terminate(): void;
-}
-
-export type WorkerFactory = () => WorkerLike;
-
-/** The learning-rate factor offered after a non-finite loss ("resume from the last checkpoint with a lower lr"). */
-export const RECOVERY_LR_SCALE = 0.5;
-
-/** Per-kernel GPU time, when the worker reports it (an optional `kernels` message of the worker protocol). */
-export interface KernelTiming {
-  name: string;
-  ms: number;
-  calls: number;
-}
-
-export interface EvalRecord {
-  split: 'validation' | 'test';
-  step: number;
-  loss: number;
-  accuracy: number;
-  best: boolean;
-}
-
-export interface Failure {
-  kind: FailureKind;
-  message: string;
-  step: number;
-  lastCheckpointStep: number | null;
-  canResume: boolean;
-}
-
-/** A run started from this page (its metrics are in `metrics(runId)`). */
-export interface SessionRun {
-  runId: string;
-  name: string;
-  config: RunConfig;
-  startedAt: number;
-}
-
-export interface TrainingState {
-  runState: RunState;
-  step: number;
-  totalSteps: number;
-  stateMessage: string | null;
-  /** The run the controls act on. */
-  runId: string | null;
-  runConfig: RunConfig | null;
-  backend: { kind: 'webgpu' | 'cpu'; label: string; reason?: string; timestampQuery: boolean } | null;
-  /** Bumped (at most every flushMs) when any run's metrics buffer grew. */
-  metricsVersion: number;
-  failure: Failure | null;
-  coldNotice: { keys: string[]; message: string } | null;
-  evals: Record<string, EvalRecord[]>;
-  lastCheckpoint: { runId: string; step: number; bytes: number } | null;
-  sessionRuns: SessionRun[];
-  savedRuns: RunSummary[];
-  views: AttentionViews | null;
-  viewsError: string | null;
-  viewsPending: number | null;
-  kernels: KernelTiming[] | null;
-  /** The worker could not be created or crashed; nothing trains. */
-  workerError: string | null;
-}
-
-export interface TrainingClientOptions {
-  createWorker: WorkerFactory;
-  /** How often at most the metrics version is bumped (ms). */
-  flushMs?: number;
-  schedule?: (fn: () => void, ms: number) => void;
-  now?: () => number;
-  makeRunId?: (config: RunConfig, now: number) => string;
-  backend?: BackendChoice;
-}
-
-const ACTIVE: readonly RunState[] = ['building', 'running', 'paused'];
-
-/** Whether a run state holds a model in the worker (cold settings are locked). */
-export function isActive(state: RunState): boolean {
-  return ACTIVE.includes(state);
-}
-
-function initialState(): TrainingState {
-  return {
-    runState: 'idle', step: 0, totalSteps: 0, stateMessage: null, runId: null, runConfig: null, backend: null,
-    metricsVersion: 0, failure: null, coldNotice: null, evals: {}, lastCheckpoint: null, sessionRuns: [], savedRuns: [],
-    views: null, viewsError: null, viewsPending: null, kernels: null, workerError: null,
-  };
-}
+export * from './trainingState';
 
 /** The training client: a store plus the commands that talk to the worker. */
 export class TrainingClient {
   readonly store: StoreApi<TrainingState>;
   private worker: WorkerLike | null = null;
-  private readonly buffers = new Map<string, MetricsBuffer>();
-  private readonly redundancyBuffers = new Map<string, MetricsBuffer>();
-  private flushPending = false;
-  private latestStep: number | null = null;
+  private readonly runs: RunMetrics;
   private nextRequestId = 1;
   private readonly exports = new Map<number, { resolve: (run: RunExport) => void; reject: (e: Error) => void }>();
   private readonly savedLoads = new Map<string, { resolve: () => void; reject: (e: Error) => void }[]>();
@@ -127,34 +34,22 @@ export class TrainingClient {
       ...options,
     };
     this.store = createStore<TrainingState>()(() => initialState());
+    this.runs = new RunMetrics(this.store, this.opts.schedule, this.opts.flushMs);
   }
 
   /** The full-resolution metrics of a run (created empty on first use). */
   metrics(runId: string): MetricsBuffer {
-    let b = this.buffers.get(runId);
-    if (!b) {
-      b = new MetricsBuffer();
-      this.buffers.set(runId, b);
-    }
-    return b;
+    return this.runs.metrics(runId);
   }
 
-  /**
-   * The landmark/proxy redundancy of a run as measured by its views (column `proxyCosine`, one
-   * row per views reply), for the chart over training when the worker does not log it.
-   */
+  /** The landmark/proxy redundancy its views measured over training (see RunMetrics.redundancy). */
   redundancy(runId: string): MetricsBuffer {
-    let b = this.redundancyBuffers.get(runId);
-    if (!b) {
-      b = new MetricsBuffer(64);
-      this.redundancyBuffers.set(runId, b);
-    }
-    return b;
+    return this.runs.redundancy(runId);
   }
 
   /** Whether a run has metrics in this page. */
   hasMetrics(runId: string | null): boolean {
-    return runId !== null && (this.buffers.get(runId)?.length ?? 0) > 0;
+    return this.runs.hasMetrics(runId);
   }
 
   /**
@@ -334,16 +229,11 @@ export class TrainingClient {
         break;
       case 'state':
         set({ runState: msg.state, step: msg.step, totalSteps: msg.totalSteps, stateMessage: msg.message ?? null });
-        if (msg.state === 'finished' || msg.state === 'idle') this.flushNow();
+        if (msg.state === 'finished' || msg.state === 'idle') this.runs.flushNow();
         break;
-      case 'metrics': {
-        const buf = this.metrics(msg.runId);
-        for (const row of msg.rows) buf.append(row);
-        // The step counter follows the metrics (state messages only come on transitions), at the flush cadence.
-        if (msg.runId === s.runId && buf.length > 0) this.latestStep = buf.last('step');
-        this.scheduleFlush();
+      case 'metrics':
+        this.runs.append(msg.runId, msg.rows, msg.runId === s.runId);
         break;
-      }
       case 'eval': {
         const list = s.evals[msg.runId] ?? [];
         set({ evals: { ...s.evals, [msg.runId]: [...list, { split: msg.split, step: msg.step, loss: msg.loss, accuracy: msg.accuracy, best: msg.best }] } });
@@ -380,11 +270,7 @@ export class TrainingClient {
           break;
         }
         // The run may have started in this page meanwhile; its live rows win.
-        if (!this.hasMetrics(msg.runId)) {
-          const buf = this.metrics(msg.runId);
-          for (const row of MetricsBuffer.fromCsv(msg.metricsCsv || 'step\n').rows()) buf.append(row);
-          this.flushNow();
-        }
+        if (!this.runs.hasMetrics(msg.runId)) this.runs.load(msg.runId, msg.metricsCsv);
         for (const w of waiting) w.resolve();
         break;
       }
@@ -401,27 +287,6 @@ export class TrainingClient {
         break;
     }
   }
-
-  private scheduleFlush(): void {
-    if (this.flushPending) return;
-    this.flushPending = true;
-    this.opts.schedule(() => this.flushNow(), this.opts.flushMs);
-  }
-
-  private flushNow(): void {
-    this.flushPending = false;
-    const step = this.latestStep;
-    this.latestStep = null;
-    this.store.setState((st) => ({ metricsVersion: st.metricsVersion + 1, ...(step !== null && step > st.step ? { step } : {}) }));
-  }
-}
-
-/** Append the mean off-diagonal cosine of all layers, heads and both landmark sides (Q̃, K̃) of one views reply. */
-function recordRedundancy(buffer: MetricsBuffer, views: AttentionViews): void {
-  const values = views.heads.flat().flatMap((h) => [h.queryMeanOffDiagonal, h.keyMeanOffDiagonal]).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
-  if (values.length === 0) return;
-  if (buffer.length > 0 && buffer.last('step') === views.step) return; // one point per step
-  buffer.append({ step: views.step, proxyCosine: values.reduce((a, b) => a + b, 0) / values.length });
 }
 
 /** The page's worker: the training loop of src/train/worker.ts as a module worker. */

@@ -47,15 +47,18 @@ export function parseStudy(text: string, source = 'the study file'): Study {
   const arms: StudyArm[] = [];
   if (!Array.isArray(raw.arms)) problems.push('"arms" must be a list');
   else {
-    raw.arms.forEach((a, i) => {
-      if (!isObject(a)) return void problems.push(`arm ${i} must be an object`);
+    for (const [i, a] of (raw.arms as unknown[]).entries()) {
+      if (!isObject(a)) {
+        problems.push(`arm ${i} must be an object`);
+        continue;
+      }
       const attention = a.attention as Attention;
       if (!(ATTENTIONS as readonly string[]).includes(String(attention))) problems.push(`arm ${i}: attention "${String(a.attention)}" is not one of ${ATTENTIONS.join(', ')}`);
       const overrides = isObject(a.overrides) ? (a.overrides as Partial<RunConfig>) : {};
       const unknown = Object.keys(overrides).filter((k) => !(CONFIG_KEYS as readonly string[]).includes(k));
       if (unknown.length > 0) problems.push(`arm ${i}: unknown config keys ${unknown.join(', ')}`);
       arms.push({ name: String(a.name ?? ''), label: String(a.label ?? a.name ?? ''), what: String(a.what ?? ''), attention, overrides });
-    });
+    }
   }
   const seeds = Array.isArray(raw.seeds) ? (raw.seeds as number[]) : [];
   if (!Array.isArray(raw.seeds)) problems.push('"seeds" must be a list of integers');

@@ -6,6 +6,7 @@
  */
 import { writeSafetensors, readSafetensors, type Tensor as StTensor } from '../io/safetensors';
 import { validateConfig, type RunConfig } from '../config';
+import type { RunExport } from './protocol';
 import type { Trainer } from './trainer';
 
 const CHECKPOINT_FORMAT = 'proxyformer-checkpoint';
@@ -45,6 +46,20 @@ export async function readTrainerState(trainer: Trainer): Promise<TrainerState> 
     moments.push({ name, shape: [...m.shape], m: f32(md), v: f32(vd) });
   }
   return { weights, moments };
+}
+
+/** The run as the page exports it: weights, AdamW state and metrics, read off the device. */
+export async function captureRunExport(trainer: Trainer, runId: string, metricsCsv: string): Promise<RunExport> {
+  const { weights, moments } = await readTrainerState(trainer);
+  return {
+    runId, config: trainer.config, step: trainer.step, metricsCsv,
+    weights: weights.map((w): [string, Float32Array] => [w.name, w.data]),
+    optimizer: {
+      step: trainer.optimizer.stepCount,
+      expAvg: moments.map((x): [string, Float32Array] => [x.name, x.m]),
+      expAvgSq: moments.map((x): [string, Float32Array] => [x.name, x.v]),
+    },
+  };
 }
 
 /** Read everything off the device and serialise it. */

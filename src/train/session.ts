@@ -9,18 +9,22 @@
  *   checkpoint (losing at most the steps since then);
  * - a model over the device's limits is refused before training, with the numbers.
  */
-import { isColdKey, MODEL_HOT_KEYS, validateConfig, type ConfigKey, type HotKey, type RunConfig } from '../config';
+import { validateConfig, type RunConfig } from '../config';
 import { ModelConfigError } from '../model/validate';
 import type { TaskSource } from '../data';
-import { captureCheckpoint, parseCheckpoint, readTrainerState, restoreCheckpoint } from './checkpoint';
+import { captureCheckpoint, captureRunExport, parseCheckpoint, restoreCheckpoint } from './checkpoint';
 import type { BackendHandle } from './backendFactory';
-import { MetricsBuffer, type MetricRow } from '../io/metrics';
 import type { BackendChoice, FailureKind, FromWorker, RunImport, RunState, RunSummary, ToWorker, ViewsPayload } from './protocol';
 import type { CheckpointStore } from './store/types';
 import type { KernelTimer } from '../engine/webgpu/timing';
 import { loadImport } from './importRun';
-import { KernelTimes, type PhaseTimes } from './kernelTimes';
-import { Trainer, type StepValues } from './trainer';
+import { KernelTimes } from './kernelTimes';
+import type { MetricsBuffer } from '../io/metrics';
+import { planUpdate } from './liveUpdate';
+import { RunLog } from './runLog';
+import { answerSavedRuns } from './savedRuns';
+import { SessionBackend } from './sessionBackend';
+import { Trainer } from './trainer';
 
 export interface SessionDeps {
   post(msg: FromWorker): void;
@@ -36,43 +40,40 @@ export interface SessionDeps {
   views?(trainer: Trainer, split: 'validation' | 'test', example: number): Promise<ViewsPayload>;
 }
 
-/**
- * The training hot keys the trainer applies without rebuilding the optimizer
- * (`applyOptimizerSettings`); the other hot keys (β1, β2, ε, the schedule's shape) rebuild it
- * around the same state. Typed by the schema: a key that is not hot there does not compile.
- */
-const CHEAP_HOT = new Set<ConfigKey>(['lr', 'weightDecay', 'gradClip', 'evalEvery', 'evalSteps', 'checkpointEvery'] satisfies HotKey[]);
-/** Hot keys the model applies itself from its next forward (dropout rates, λ, τ): the schema's hot model keys. */
-const MODEL_HOT = new Set<ConfigKey>(MODEL_HOT_KEYS);
-/** Read values back at least this often (ms), and post metrics at most this often. */
+/** Read values back at least this often (ms) or every so many steps. */
 const READ_INTERVAL_MS = 250;
 const READ_EVERY_STEPS = 16;
 
 export class TrainingSession {
   state: RunState = 'idle';
   trainer: Trainer | null = null;
-  readonly metrics = new MetricsBuffer();
-  private gpu: BackendHandle | null = null;
+  private readonly log: RunLog;
+  private readonly backend: SessionBackend;
   /** The config of the current run (survives the trainer when a device is lost). */
   private config: RunConfig | null = null;
-  private choice: BackendChoice = 'auto';
-  private runId = '';
   private task: TaskSource | null = null;
   private stepBudget = 0;
   private looping = false;
-  private outbox: MetricRow[] = [];
-  private lastPost = 0;
-  private lastRead = { time: 0, step: 0 };
-  private runStart = 0;
   private lastCheckpoint: { bytes: Uint8Array; step: number } | null = null;
   private bestValAccuracy: number | null = null;
   private testAccuracy: number | null = null;
   private pendingFailure: FailureKind | null = null;
-  private deviceLost = false;
   /** GPU time by phase and kernel of the current run (timestamp-query). */
   private readonly kernelTimes = new KernelTimes();
 
-  constructor(private readonly deps: SessionDeps) {}
+  constructor(private readonly deps: SessionDeps) {
+    this.log = new RunLog(deps);
+    this.backend = new SessionBackend((choice) => deps.createBackend(choice), (msg) => deps.post(msg));
+  }
+
+  /** Every metrics row of the current run (saved with its checkpoints). */
+  get metrics(): MetricsBuffer {
+    return this.log.metrics;
+  }
+
+  private get runId(): string {
+    return this.log.runId;
+  }
 
   /** Handle one command; resolves when the command (not the run it starts) is done. */
   async handle(msg: ToWorker): Promise<void> {
@@ -82,7 +83,7 @@ export class TrainingSession {
       case 'pause':
         if (this.state !== 'running') return;
         await this.halt();
-        this.flushMetrics(true);
+        this.log.flush(true);
         this.setState('paused');
         return;
       case 'resume':
@@ -113,14 +114,9 @@ export class TrainingSession {
       case 'export':
         return this.exportRun(msg.requestId);
       case 'list-runs':
-        this.deps.post({ type: 'runs', runs: await this.deps.store.list() });
-        return;
       case 'saved-metrics':
-        return this.savedMetrics(msg.runId);
       case 'delete-run':
-        await this.deps.store.remove(msg.runId);
-        this.deps.post({ type: 'runs', runs: await this.deps.store.list() });
-        return;
+        return answerSavedRuns(this.deps.store, (m) => this.deps.post(m), msg);
     }
   }
 
@@ -131,28 +127,14 @@ export class TrainingSession {
 
   private fail(kind: FailureKind, message: string, canResume: boolean): void {
     this.pendingFailure = kind;
-    this.flushMetrics(true);
+    this.log.flush(true);
     this.deps.post({ type: 'failure', kind, message, step: this.trainer?.step ?? 0, lastCheckpointStep: this.lastCheckpoint?.step ?? null, canResume });
-  }
-
-  private async ensureBackend(choice: BackendChoice): Promise<BackendHandle> {
-    if (this.gpu && this.choice === choice && !this.deviceLost) return this.gpu;
-    if (!this.deviceLost) this.gpu?.backend.dispose();
-    this.choice = choice;
-    this.deviceLost = false;
-    const h = await this.deps.createBackend(choice);
-    this.gpu = h;
-    this.deps.post({ type: 'backend', kind: h.kind, label: h.label, reason: h.reason, timestampQuery: h.timestampQuery });
-    void h.lost?.then(() => {
-      if (this.gpu === h) this.deviceLost = true;
-    });
-    return h;
   }
 
   private async start(raw: RunConfig, runId: string, choice: BackendChoice, resume: boolean, from?: RunImport): Promise<void> {
     await this.stop();
     this.setState('building');
-    this.runId = runId;
+    this.log.runId = runId;
     this.pendingFailure = null;
     this.bestValAccuracy = null;
     this.testAccuracy = null;
@@ -166,20 +148,18 @@ export class TrainingSession {
       const { config, ok, issues } = validateConfig(contents?.config ?? raw);
       if (!ok) throw new ModelConfigError(issues.filter((i) => i.severity === 'error').map((i) => i.message));
       this.config = config;
-      const handle = await this.ensureBackend(choice);
+      const handle = await this.backend.ensure(choice);
       this.task = await this.deps.loadTask(config);
       this.trainer = new Trainer(handle.backend, config, this.task);
       if (contents) {
         restoreCheckpoint(this.trainer, contents);
-        const old = MetricsBuffer.fromCsv(contents.metricsCsv || 'step\n');
-        for (const row of old.rows()) this.metrics.append(row);
+        this.log.restore(contents.metricsCsv);
         this.bestValAccuracy = contents.bestValAccuracy;
         this.lastCheckpoint = { bytes: saved!, step: contents.step };
         saved = null;
       } else if (from) {
         loadImport(this.trainer, from);
-        const old = MetricsBuffer.fromCsv(from.metricsCsv || 'step\n');
-        for (const row of old.rows()) if (row.step <= this.trainer.step) this.metrics.append(row);
+        this.log.restore(from.metricsCsv, this.trainer.step);
       }
     } catch (e) {
       const err = e as Error;
@@ -187,12 +167,10 @@ export class TrainingSession {
       this.trainer?.dispose();
       this.trainer = null;
       this.setState('failed', err.message);
-      this.fail(err instanceof ModelConfigError ? (overLimit ? 'over-limit' : 'invalid-config') : overLimit ? 'over-limit' : 'internal', err.message, false);
+      this.fail(overLimit ? 'over-limit' : err instanceof ModelConfigError ? 'invalid-config' : 'internal', err.message, false);
       return;
     }
-    this.runStart = this.deps.now() - (this.metrics.last('wallMs') || 0);
-    this.lastRead = { time: this.deps.now(), step: this.trainer.step };
-    if (this.metrics.length > 0) this.deps.post({ type: 'metrics', runId, rows: this.metrics.rows() });
+    this.log.begin(this.trainer.step);
     this.setState('running');
     void this.loop();
   }
@@ -206,7 +184,7 @@ export class TrainingSession {
     }
     this.pendingFailure = null;
     if (this.state === 'paused' || this.state === 'failed') {
-      this.lastRead = { time: this.deps.now(), step: this.trainer.step };
+      this.log.markRead(this.trainer.step);
       this.setState('running');
       void this.loop();
     }
@@ -216,15 +194,15 @@ export class TrainingSession {
     const live = this.state === 'running' || this.state === 'paused';
     this.stepBudget = 0;
     await this.halt();
-    if (this.trainer && live && !this.deviceLost) await this.checkpoint();
-    this.flushMetrics(true);
+    if (this.trainer && live && !this.backend.lost) await this.checkpoint();
+    this.log.flush(true);
     this.trainer?.dispose();
     this.trainer = null;
   }
 
   /** Rebuild the trainer (new config and/or new device) from checkpoint bytes. */
   private async rebuild(config: RunConfig, bytes: Uint8Array | null): Promise<void> {
-    const handle = await this.ensureBackend(this.choice);
+    const handle = await this.backend.ensure(this.backend.choice);
     const contents = bytes ? parseCheckpoint(bytes) : null;
     this.trainer?.dispose();
     this.trainer = new Trainer(handle.backend, config, this.task!);
@@ -233,43 +211,22 @@ export class TrainingSession {
   }
 
   private async update(changes: Partial<RunConfig>): Promise<void> {
-    const cold = Object.keys(changes).filter(isColdKey);
-    if (cold.length > 0) {
-      this.deps.post({ type: 'cold-change', keys: cold, message: `${cold.join(', ')} change the model or the data: start a new run to apply ${cold.length > 1 ? 'them' : 'it'}.` });
+    const plan = planUpdate(this.trainer?.config ?? null, changes);
+    if (plan?.kind === 'refused') {
+      this.deps.post({ type: 'cold-change', keys: plan.keys, message: plan.message });
       return;
     }
-    if (!this.trainer) return;
-    const { config, ok, issues } = validateConfig({ ...this.trainer.config, ...changes });
-    if (!ok) {
-      this.deps.post({ type: 'cold-change', keys: Object.keys(changes), message: issues.filter((i) => i.severity === 'error').map((i) => i.message).join(' ') });
-      return;
-    }
-    if (Object.keys(changes).every((k) => CHEAP_HOT.has(k as ConfigKey) || MODEL_HOT.has(k as ConfigKey))) {
-      const modelChanges = Object.fromEntries(Object.entries(changes).filter(([k]) => MODEL_HOT.has(k as ConfigKey)));
-      if (Object.keys(modelChanges).length > 0) this.trainer.model.updateHot(modelChanges);
+    if (!plan || !this.trainer) return;
+    if (plan.kind === 'in-place') {
+      if (Object.keys(plan.modelChanges).length > 0) this.trainer.model.updateHot(plan.modelChanges);
       this.trainer.applyOptimizerSettings(changes);
       this.config = this.trainer.config;
       return;
     }
     // β2 and eps are fixed in the optimizer: rebuild it (and the model) around the same state.
     const wasRunning = await this.halt();
-    await this.rebuild(config, await captureCheckpoint(this.trainer, { metricsCsv: '', bestValAccuracy: this.bestValAccuracy }));
+    await this.rebuild(plan.config, await captureCheckpoint(this.trainer, { metricsCsv: '', bestValAccuracy: this.bestValAccuracy }));
     if (wasRunning) this.continueRunning();
-  }
-
-  /** Read the run's state between steps (the loop pauses for the read and goes on after it). */
-  /** A saved run's metrics, read from its latest checkpoint; the current run is left alone. */
-  private async savedMetrics(runId: string): Promise<void> {
-    try {
-      const bytes = await this.deps.store.load(runId, 'latest');
-      if (!bytes) {
-        this.deps.post({ type: 'saved-metrics', runId, metricsCsv: null, error: `run ${runId} has no saved checkpoint (${this.deps.store.where})` });
-        return;
-      }
-      this.deps.post({ type: 'saved-metrics', runId, metricsCsv: parseCheckpoint(bytes).metricsCsv });
-    } catch (e) {
-      this.deps.post({ type: 'saved-metrics', runId, metricsCsv: null, error: `the checkpoint of run ${runId} could not be read: ${(e as Error).message}` });
-    }
   }
 
   private async exportRun(requestId: number): Promise<void> {
@@ -278,13 +235,7 @@ export class TrainingSession {
       return;
     }
     const wasRunning = await this.halt();
-    const t = this.trainer;
-    const { weights, moments } = await readTrainerState(t);
-    const run = {
-      runId: this.runId, config: t.config, step: t.step, metricsCsv: this.metrics.toCsv(),
-      weights: weights.map((w): [string, Float32Array] => [w.name, w.data]),
-      optimizer: { step: t.optimizer.stepCount, expAvg: moments.map((x): [string, Float32Array] => [x.name, x.m]), expAvgSq: moments.map((x): [string, Float32Array] => [x.name, x.v]) },
-    };
+    const run = await captureRunExport(this.trainer, this.runId, this.metrics.toCsv());
     this.deps.post({ type: 'export', requestId, run });
     if (wasRunning) this.continueRunning();
   }
@@ -316,47 +267,12 @@ export class TrainingSession {
     this.deps.post({ type: 'checkpoint', runId: this.runId, step: t.step, bytes: bytes.length });
   }
 
-  private flushMetrics(force = false): void {
-    const now = this.deps.now();
-    if (this.outbox.length === 0 || (!force && now - this.lastPost < 200)) return;
-    this.deps.post({ type: 'metrics', runId: this.runId, rows: this.outbox });
-    this.outbox = [];
-    this.lastPost = now;
-  }
-
-  private record(values: StepValues[], phases: PhaseTimes | null = null): void {
-    const t = this.trainer!;
-    const now = this.deps.now();
-    const steps = Math.max(1, t.step - this.lastRead.step);
-    const msPerStep = (now - this.lastRead.time) / steps;
-    this.lastRead = { time: now, step: t.step };
-    const seqs = t.config.batchSize * (t.config.twoTower ? 2 : 1);
-    const mem = t.backend.memory();
-    for (const v of values) {
-      const row: MetricRow = {
-        step: v.step, wallMs: now - this.runStart, taskLoss: v.taskLoss, contrastiveLoss: v.contrastiveLoss, loss: v.loss,
-        trainAccuracy: v.trainAccuracy, lr: v.lr, beta1: v.beta1, msPerStep, seqsPerSec: (1000 * seqs) / msPerStep,
-        tokensPerSec: (1000 * seqs * t.config.seqLen) / msPerStep,
-        memWeights: mem.inUse.weights, memGradients: mem.inUse.gradients, memOptimizer: mem.inUse.optimizer,
-        memActivations: mem.inUse.activations, memScratch: mem.inUse.scratch, memPeak: mem.peak, jsHeap: this.deps.jsHeap?.(),
-        memPeakWeights: mem.peakByCategory.weights, memPeakGradients: mem.peakByCategory.gradients, memPeakOptimizer: mem.peakByCategory.optimizer,
-        memPeakActivations: mem.peakByCategory.activations, memPeakScratch: mem.peakByCategory.scratch,
-        gpuMsForward: phases?.forward, gpuMsBackward: phases?.backward, gpuMsOptimizer: phases?.optimizer,
-      };
-      this.metrics.append(row);
-      this.outbox.push(row);
-    }
-    this.flushMetrics();
-  }
-
   private async evaluate(split: 'validation' | 'test', batches?: number): Promise<void> {
     const t = this.trainer!;
     const r = await t.evaluate(split, batches);
     const best = split === 'validation' && (this.bestValAccuracy === null || r.accuracy > this.bestValAccuracy);
     if (split === 'validation') {
-      const row: MetricRow = { step: t.step, valLoss: r.loss, valAccuracy: r.accuracy };
-      this.metrics.append(row);
-      this.outbox.push(row);
+      this.log.add({ step: t.step, valLoss: r.loss, valAccuracy: r.accuracy });
     } else this.testAccuracy = r.accuracy;
     if (best) this.bestValAccuracy = r.accuracy;
     this.deps.post({ type: 'eval', runId: this.runId, split, step: t.step, loss: r.loss, accuracy: r.accuracy, best });
@@ -372,7 +288,7 @@ export class TrainingSession {
     const best = await this.deps.store.load(this.runId, 'best');
     if (best) restoreCheckpoint(t, parseCheckpoint(best));
     await this.evaluate('test');
-    this.flushMetrics(true);
+    this.log.flush(true);
     await this.deps.store.save(this.runId, 'latest', this.lastCheckpoint!.bytes, this.summary('finished', finalStep));
     this.setState('finished', `test accuracy ${(100 * (this.testAccuracy ?? 0)).toFixed(2)}% (best validation checkpoint)`);
   }
@@ -383,7 +299,7 @@ export class TrainingSession {
     this.trainer = null; // its buffers died with the device
     await this.rebuild(this.config!, from?.bytes ?? null);
     this.pendingFailure = null;
-    this.lastRead = { time: this.deps.now(), step: this.trainer!.step };
+    this.log.markRead(this.trainer!.step);
   }
 
   private async loop(): Promise<void> {
@@ -396,19 +312,20 @@ export class TrainingSession {
           await this.finish();
           break;
         }
-        if (this.deviceLost) throw new Error('device lost');
+        if (this.backend.lost) throw new Error('device lost');
         t.trainStep();
         if (this.stepBudget > 0) this.stepBudget--;
         const step = t.step;
         const evalDue = step % t.config.evalEvery === 0;
         const ckptDue = step % t.config.checkpointEvery === 0;
         const pausing = this.state !== 'running' && this.stepBudget === 0;
-        const due = step - this.lastRead.step >= READ_EVERY_STEPS || this.deps.now() - this.lastRead.time >= READ_INTERVAL_MS || evalDue || ckptDue || pausing || step >= t.config.steps;
+        const { lastRead } = this.log;
+        const due = step - lastRead.step >= READ_EVERY_STEPS || this.deps.now() - lastRead.time >= READ_INTERVAL_MS || evalDue || ckptDue || pausing || step >= t.config.steps;
         if (due) {
-          const { values, finite } = await this.withDeviceWatch(t.readPending());
-          const phases = await this.withDeviceWatch(this.kernelTimes.collect((t.backend as { timer?: KernelTimer }).timer, values.length));
+          const { values, finite } = await this.backend.watch(t.readPending());
+          const phases = await this.backend.watch(this.kernelTimes.collect((t.backend as { timer?: KernelTimer }).timer, values.length));
           if (phases) this.deps.post({ type: 'kernels', runId: this.runId, kernels: this.kernelTimes.top() });
-          this.record(values, phases);
+          this.log.recordSteps(t, values, phases);
           if (!finite) {
             this.state = 'paused';
             this.stepBudget = 0;
@@ -419,16 +336,16 @@ export class TrainingSession {
             break;
           }
         }
-        if (evalDue) await this.withDeviceWatch(this.evaluate('validation', t.config.evalSteps));
-        if (ckptDue) await this.withDeviceWatch(this.checkpoint());
+        if (evalDue) await this.backend.watch(this.evaluate('validation', t.config.evalSteps));
+        if (ckptDue) await this.backend.watch(this.checkpoint());
         if (pausing) {
-          this.flushMetrics(true);
+          this.log.flush(true);
           this.setState('paused');
         }
         await this.deps.yieldToEvents();
       }
     } catch (e) {
-      if (this.deviceLost) {
+      if (this.backend.lost) {
         this.looping = false;
         await this.recoverFromDeviceLoss();
         if (this.state === 'running') return this.loop();
@@ -439,12 +356,5 @@ export class TrainingSession {
     } finally {
       this.looping = false;
     }
-  }
-
-  /** A read on a lost device may never settle: race it against the loss. */
-  private withDeviceWatch<T>(p: Promise<T>): Promise<T> {
-    const lost = this.gpu?.lost;
-    if (!lost) return p;
-    return Promise.race([p, lost.then((err) => Promise.reject(err))]);
   }
 }

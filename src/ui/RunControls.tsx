@@ -19,6 +19,7 @@ export function RunControls() {
             onClick={() => runCommand(c, ctx)}
           >
             {c.label}
+            {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: a <kbd> is not focusable (a false positive); the hint is hidden because aria-keyshortcuts announces the key */}
             {c.shortcut && <kbd aria-hidden="true">{shortcutHint(c.shortcut)}</kbd>}
           </button>
         ))}

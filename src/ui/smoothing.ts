@@ -18,7 +18,7 @@ export function smoothEma(ys: readonly number[], w: number): number[] {
     }
     last = last * w + (1 - w) * y;
     count++;
-    out[i] = w === 0 ? y : last / (1 - Math.pow(w, count));
+    out[i] = w === 0 ? y : last / (1 - w ** count);
   }
   return out;
 }

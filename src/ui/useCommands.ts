@@ -98,7 +98,8 @@ export function useCommands(): { ctx: CommandContext; feedback: CommandFeedback 
     return () => { feedbackListener = null; };
   }, []);
   const ctxKey = JSON.stringify(ctx);
-  const current = useMemo(() => ctx, [ctxKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new ctx object every render; its JSON says when it changed
+  const current = useMemo(() => ctx, [ctxKey]);
   useEffect(() => {
     const onKey = (ev: KeyboardEvent) => {
       const target = ev.target as HTMLElement | null;

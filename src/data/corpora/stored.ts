@@ -1,6 +1,6 @@
 /** Helpers for tasks over prepared corpora: a seeded order of each split's examples. */
 
-import { Sfc32 } from '../rng';
+import type { Sfc32 } from '../rng';
 import { SPLIT_CODES } from './format';
 import type { Split } from '../task';
 

@@ -1,10 +1,10 @@
 /** The ListOps task: LRA's generator rules, a length window and depth as parameters. */
 
 import type { Sfc32 } from '../rng';
-import { buildEvalPools, SplitSizes, SyntheticTask } from '../synthetic';
+import { buildEvalPools, type SplitSizes, SyntheticTask } from '../synthetic';
 import { checkInt } from '../task';
 import { LISTOPS_VOCAB } from './grammar';
-import { checkListOpsRules, ListOpsRules, LRA_LISTOPS_RULES, sampleListOps } from './sample';
+import { checkListOpsRules, type ListOpsRules, LRA_LISTOPS_RULES, sampleListOps } from './sample';
 
 export interface ListOpsConfig {
   rules: ListOpsRules;

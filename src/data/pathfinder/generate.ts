@@ -241,10 +241,11 @@ function targetPair(rng: Sfc32, r: PathfinderRules): Scene | null {
 /** One Pathfinder image with its label and stroke geometry, consuming `rng`. */
 export function generatePathfinder(rng: Sfc32, r: PathfinderRules): PathfinderImage {
   const label = rng.int(2);
-  let sc: Scene | null = null;
+  let sc: Scene | null = targetPair(rng, r);
   let restarts = 0;
-  while (!(sc = targetPair(rng, r))) {
+  while (!sc) {
     if (++restarts > MAX_PAIR_RESTARTS) throw new Error(`Pathfinder: target snakes of ${r.contourLength} dashes did not fit in ${MAX_PAIR_RESTARTS} tries at size ${r.size}`);
+    sc = targetPair(rng, r);
   }
   const snakes: PathfinderGeometry['snakes'] = [{ role: 'target', dashes: r.contourLength }, { role: 'target', dashes: r.contourLength }];
   for (let d = 0; d < r.distractors; d++) {

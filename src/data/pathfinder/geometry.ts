@@ -15,7 +15,7 @@ export function pointSegmentDistance(px: number, py: number, x0: number, y0: num
   const dy = y1 - y0;
   const len2 = dx * dx + dy * dy;
   let t = len2 > 0 ? ((px - x0) * dx + (py - y0) * dy) / len2 : 0;
-  t = t < 0 ? 0 : t > 1 ? 1 : t;
+  t = t < 0 ? 0 : Math.min(t, 1);
   const ex = x0 + t * dx - px;
   const ey = y0 + t * dy - py;
   return Math.sqrt(ex * ex + ey * ey);

@@ -42,7 +42,7 @@ export class Canvas {
       for (let i = i0; i <= i1; i++) {
         const c = edge(i + 0.5, j + 0.5);
         if (c <= 0) continue;
-        const v = (c >= 1 ? 1 : c) * intensity;
+        const v = Math.min(c, 1) * intensity;
         const p = j * W + i;
         if (v > this.data[p]) this.data[p] = v;
       }

@@ -1,9 +1,9 @@
 /** The Pathfinder task: LRA-like 32×32 contour images, tokens = pixel + 1 (black is a real token). */
 
 import type { Sfc32 } from '../rng';
-import { buildEvalPools, SplitSizes, SyntheticTask } from '../synthetic';
+import { buildEvalPools, type SplitSizes, SyntheticTask } from '../synthetic';
 import { checkInt } from '../task';
-import { checkPathfinderRules, generatePathfinder, lraPathfinderRules, PathfinderRules } from './generate';
+import { checkPathfinderRules, generatePathfinder, lraPathfinderRules, type PathfinderRules } from './generate';
 
 const PATHFINDER_VOCAB = 257;
 

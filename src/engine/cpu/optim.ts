@@ -17,8 +17,8 @@ export function clipCoefficient(sumSq: CpuArray, out: CpuArray, maxNorm: number)
 /** One AdamW step, torch.optim.AdamW semantics (decoupled decay applied before the moment update). */
 export function adamw(param: CpuArray, grad: CpuArray, m: CpuArray, v: CpuArray, gradScale: CpuArray | null, p: AdamWParams): void {
   const scale = gradScale ? gradScale[0] : 1;
-  const bc1 = 1 - Math.pow(p.beta1, p.step);
-  const bc2 = 1 - Math.pow(p.beta2, p.step);
+  const bc1 = 1 - p.beta1 ** p.step;
+  const bc2 = 1 - p.beta2 ** p.step;
   for (let i = 0; i < param.length; i++) {
     const g = grad[i] * scale;
     param[i] = param[i] - p.lr * p.weightDecay * param[i];

@@ -82,7 +82,10 @@ export function reduceTo(src: Tensor, dst: Tensor, alpha: number, accumulate: bo
     if (last && last[1] === d - 1) last[1] = d;
     else runs.push([d, d]);
   }
-  if (runs.length === 0) return copyInto(src, dst, alpha, accumulate);
+  if (runs.length === 0) {
+    copyInto(src, dst, alpha, accumulate);
+    return;
+  }
   let curBuf: Buf = src.buf;
   let temp: Tensor | null = null;
   runs.forEach(([from, to], idx) => {
@@ -104,7 +107,10 @@ export function reduceTo(src: Tensor, dst: Tensor, alpha: number, accumulate: bo
  * that is then added to dst when accumulating.
  */
 export function writeOrAdd(dst: Tensor, accumulate: boolean, compute: (out: Buf) => void): void {
-  if (!accumulate) return compute(dst.buf);
+  if (!accumulate) {
+    compute(dst.buf);
+    return;
+  }
   const t = scratch(dst, dst.shape, 'writeOrAdd');
   compute(t.buf);
   copyInto(t, dst, 1, true);
@@ -113,7 +119,10 @@ export function writeOrAdd(dst: Tensor, accumulate: boolean, compute: (out: Buf)
 
 /** sink.into for a tensor that may not want a gradient: a zeroed temporary stands in (kernels that always write it). */
 export function intoOrTemp(sink: GradSink, t: Tensor, write: (dst: Tensor, accumulate: boolean) => void): void {
-  if (sink.needs(t)) return sink.into(t, write);
+  if (sink.needs(t)) {
+    sink.into(t, write);
+    return;
+  }
   const tmp = scratch(t, t.shape, 'unused gradient');
   t.backend.fill(tmp.buf, 0);
   write(tmp, false);

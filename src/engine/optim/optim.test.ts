@@ -95,7 +95,7 @@ print(json.dumps(out))`) as number[][];
         const coef = clip.compute([p, q], maxNorm);
         opt.step({ lr: lrAt(s), beta1: beta1At(s), gradScale: coef });
         const got = [...(await p.read()), ...(await q.read())];
-        got.forEach((v, i) => expect(Math.abs(v - ref[s][i]), `step ${s} element ${i}: ${v} vs ${ref[s][i]}`).toBeLessThanOrEqual(1e-12));
+        for (const [i, v] of got.entries()) expect(Math.abs(v - ref[s][i]), `step ${s} element ${i}: ${v} vs ${ref[s][i]}`).toBeLessThanOrEqual(1e-12);
       }
       if (maxNorm > 0) expect(await clip.coefficient.item()).toBeLessThan(1);
     });

@@ -56,6 +56,7 @@ export function inputValues(spec: InputSpec, seed: number, salt: number): number
       case 'mask01': return r < 0.3 ? 0 : 1;
       case 'ids': return Math.floor(r * (spec.max ?? 2));
     }
+    throw new Error(`input kind ${String(spec.kind)} is not one of signed, positive, away0, mask01, ids`);
   });
 }
 

@@ -8,11 +8,11 @@ import { describe, expect, it } from 'vitest';
 import type { Dims4, MatmulParams, ReduceOp, UnaryOp } from '../backend';
 import { contiguousStrides } from '../backend';
 import { MATMUL_KERNELS } from './matmulChoice';
-import { ctx, expectClose, gpu, rand, rnd, tw, useGpuTwin } from './testing/gpuTwin';
+import { ctx, expectClose, gpu, rand, rnd, tw, setUpGpuTwin } from './testing/gpuTwin';
 import { TOLERANCES as T, sumTolerance } from './testing/tolerances';
 import { describeDiff, randomArray, type Tolerance } from './testing/twin';
 
-useGpuTwin();
+setUpGpuTwin();
 
 describe('data movement', () => {
   it('fill writes f32 and i32 values', async () => {

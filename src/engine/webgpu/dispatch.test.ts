@@ -6,11 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Dims4, MatmulParams } from '../backend';
 import { WebGpuBackend } from './backend';
-import { ctx, expectClose, gpu, rand, rnd, tw, useGpuTwin } from './testing/gpuTwin';
+import { ctx, expectClose, gpu, rand, rnd, tw, setUpGpuTwin } from './testing/gpuTwin';
 import { TOLERANCES as T, sumTolerance } from './testing/tolerances';
-import { Twin, TwinBuf, describeDiff, randomArray, type Tolerance } from './testing/twin';
+import { Twin, type TwinBuf, describeDiff, randomArray, type Tolerance } from './testing/twin';
 
-useGpuTwin();
+setUpGpuTwin();
 
 describe('row kernels and reductions in both layouts (workgroup per row; invocation per row)', () => {
   for (const rowKernels of ['workgroup', 'serial'] as const) {

@@ -29,7 +29,10 @@ const ROW_CONSTANTS = new Map<number, Record<string, number>>();
 export function rowConstants(cols: number): Record<string, number> {
   const wg = rowWorkgroup(cols);
   let c = ROW_CONSTANTS.get(wg);
-  if (!c) ROW_CONSTANTS.set(wg, (c = Object.freeze({ WG: wg })));
+  if (!c) {
+    c = Object.freeze({ WG: wg });
+    ROW_CONSTANTS.set(wg, c);
+  }
   return c;
 }
 

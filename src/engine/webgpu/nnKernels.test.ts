@@ -3,11 +3,11 @@
  * (softmax, cross-entropy, layerNorm, embedding, depthwise conv, dropout, AdamW and friends).
  */
 import { describe, expect, it } from 'vitest';
-import { ctx, expectClose, gpu, rand, rnd, tw, useGpuTwin } from './testing/gpuTwin';
+import { ctx, expectClose, gpu, rand, rnd, tw, setUpGpuTwin } from './testing/gpuTwin';
 import { TOLERANCES as T, sumTolerance } from './testing/tolerances';
 import { describeDiff, randomArray } from './testing/twin';
 
-useGpuTwin();
+setUpGpuTwin();
 
 describe('neural-network kernels', () => {
   it('softmax and its backward, short and long rows', async () => {

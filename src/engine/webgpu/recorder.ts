@@ -105,7 +105,8 @@ export class Recorder {
   }
 
   private enc(): GPUCommandEncoder {
-    return (this.encoder ??= this.device.createCommandEncoder({ label: `backend.submission#${this.submissions}` }));
+    this.encoder ??= this.device.createCommandEncoder({ label: `backend.submission#${this.submissions}` });
+    return this.encoder;
   }
 
   private endPass(): void {

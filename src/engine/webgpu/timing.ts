@@ -50,7 +50,7 @@ export class KernelTimer {
   readonly unavailableReason: string | null;
 
   constructor(
-    private readonly device: GPUDevice,
+    device: GPUDevice,
     private readonly pool: BufferPool,
     enabled: boolean,
   ) {
@@ -98,7 +98,9 @@ export class KernelTimer {
   afterSubmit(): void {
     // A failed read-back (the device lost, the backend disposed) is kept and reported, never left
     // as an unhandled rejection.
-    for (const p of this.pending) this.mapping.push({ promise: this.collect(p).catch((e: Error) => void (this.failure ??= e)) });
+    for (const p of this.pending) this.mapping.push({ promise: this.collect(p).catch((e: Error) => {
+      this.failure ??= e;
+    }) });
     this.pending = [];
   }
 

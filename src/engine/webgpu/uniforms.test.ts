@@ -10,7 +10,9 @@ import { kernel, shader } from './shader';
 import { uniforms, type UniformType } from './uniforms';
 
 const contexts: GpuContext[] = [];
-afterAll(() => contexts.forEach((c) => c.destroy()));
+afterAll(() => {
+  for (const c of contexts) c.destroy();
+});
 
 /** 13 fields, so they cross several 16-byte rows, in every type and order. */
 const SPEC = {
@@ -44,7 +46,7 @@ describe('uniforms()', () => {
   it('packs each value at its field offset, encoded by its type, little-endian, from a base', () => {
     const view = new DataView(new ArrayBuffer(256 + layout.bytes));
     layout.pack(view, 256, VALUES, 'test');
-    names.forEach((n, i) => expect(view.getUint32(256 + 4 * i, true), n).toBe(bitsOf(SPEC[n], VALUES[n])));
+    for (const [i, n] of names.entries()) expect(view.getUint32(256 + 4 * i, true), n).toBe(bitsOf(SPEC[n], VALUES[n]));
     expect(view.getFloat32(256 + 4 * names.indexOf('alpha'), true)).toBeCloseTo(0.1, 7);
     expect(view.getInt32(256 + 4 * names.indexOf('shift'), true)).toBe(-3);
     // Nothing before the base was touched.

@@ -53,11 +53,17 @@ function splitRow(line: string): string[] {
   for (let i = 0; i < line.length; i++) {
     const c = line[i];
     if (quoted) {
-      if (c === '"' && line[i + 1] === '"') cell += c, i++;
+      if (c === '"' && line[i + 1] === '"') {
+        cell += c;
+        i++;
+      }
       else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') cells.push(cell.trim()), (cell = '');
+    else if (c === ',') {
+      cells.push(cell.trim());
+      cell = '';
+    }
     else cell += c;
   }
   cells.push(cell.trim());

@@ -89,7 +89,7 @@ function readModel(bytes: Uint8Array, file: string, side: ParsedConfig | null, s
   const { tensors, metadata } = prefixed(() => readSafetensors(bytes), file);
   const format = metadata.get(META_FORMAT);
   // The PyTorch reference writes only `config`; other tools write their own format names (e.g. 'pt'), which say nothing about ours.
-  if (format !== undefined && format.startsWith('proxyformer-playground/') && format !== FORMAT_MODEL) {
+  if (format?.startsWith('proxyformer-playground/') && format !== FORMAT_MODEL) {
     throw new ImportError('metadata', `${file}: __metadata__.format ${JSON.stringify(format.slice(0, 60))} is not a model file (expected ${JSON.stringify(FORMAT_MODEL)}).`);
   }
   if (format === FORMAT_MODEL || format === undefined) checkVersion(file, metadata.get(META_VERSION));

@@ -119,14 +119,14 @@ function addViews(out: Outputs, views: ModelViews): void {
       if (mats.some((x) => !x)) continue;
       const [rows, cols] = [mats[0]!.rows, mats[0]!.cols];
       const data = new Float32Array(mats.length * rows * cols);
-      mats.forEach((x, h) => data.set(x!.data, h * rows * cols));
+      for (const [h, x] of mats.entries()) data.set(x!.data, h * rows * cols);
       out.set(`view.layers.${i}.${theirs}`, { shape: [1, mats.length, rows, cols], data });
     }
     const residuals = layer.heads.map((h) => h.pinvResiduals);
     if (residuals.every((r) => r)) {
       const count = residuals[0]!.length;
       const data = new Float32Array(residuals.length * count);
-      residuals.forEach((r, h) => data.set(r!, h * count));
+      for (const [h, r] of residuals.entries()) data.set(r!, h * count);
       out.set(`view.layers.${i}.pinv_residuals`, { shape: [1, residuals.length, count], data });
     }
   });

@@ -25,6 +25,7 @@ export function ChartsPanel() {
   const [log, setLog] = useState(false);
   const buffer = runId === null ? EMPTY : trainingClient().metrics(runId);
   const s = (metric: SeriesSpec['metric'], label: string, i: number): SeriesSpec => ({ buffer, metric, label, colour: PALETTE[i] });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: s is remade every render from buffer, the one input
   const series = useMemo(() => ({
     loss: [s('taskLoss', 'train', 0), s('valLoss', 'validation', 1)],
     accuracy: [s('trainAccuracy', 'train', 0), s('valAccuracy', 'validation', 1)],
@@ -32,7 +33,6 @@ export function ChartsPanel() {
     lr: [s('lr', 'learning rate', 3)],
     tokens: [s('tokensPerSec', 'tokens/s', 0)],
     ms: [s('msPerStep', 'wall', 7), s('gpuMsForward', 'GPU forward', 0), s('gpuMsBackward', 'GPU backward', 1), s('gpuMsOptimizer', 'GPU optimizer', 2)],
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }), [buffer]);
   const phases = hasValues(buffer, 'gpuMsForward') || hasValues(buffer, 'gpuMsBackward');
   const common = { version, smoothing, log, xMax: totalSteps };

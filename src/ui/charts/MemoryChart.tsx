@@ -54,6 +54,7 @@ export const MemoryChart = memo(function MemoryChart({ buffer, version: latestVe
   const version = useStaggered(latestVersion, stagger, visible);
   const { inspecting, handlers } = useInspecting();
   const [chosen, setView] = useState<MemoryView>('atPeak');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: version: the buffer is mutated outside React, and the version says when it grew
   const shaped = useMemo(() => {
     // Runs from before the peak split was logged (older bundles) only have the between-steps view.
     const hasPeakSplit = CATEGORIES.some((c) => hasValues(buffer, c.atPeak));
@@ -67,7 +68,6 @@ export const MemoryChart = memo(function MemoryChart({ buffer, version: latestVe
     const last = rows.length > 0 ? rows[rows.length - 1].step : 1;
     const x = runStepAxis(first, last, xMax);
     return { rows, peak, present, x, y: linearAxis(0, top, 5, 1024), view, hasPeakSplit };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [buffer, version, width, xMax, chosen]);
   const { rows, peak, present } = shaped;
   const x = useSteady(shaped.x, sameAxis);
@@ -81,6 +81,7 @@ export const MemoryChart = memo(function MemoryChart({ buffer, version: latestVe
   ], [present, peak]);
   // As in MetricChart: the chart element changes with its axes, size, peak or mode only; a
   // refresh reaches StackedAreas through RowsContext.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: rows change on every refresh, and only matter while inspecting
   const chart = useMemo(() => (width > 0 ? (
     <AreaChart width={width} height={height} data={inspecting ? rows : undefined} margin={MARGIN}>
       <CartesianGrid stroke="#e6e8eb" />
@@ -93,7 +94,6 @@ export const MemoryChart = memo(function MemoryChart({ buffer, version: latestVe
       {peakValue !== null && <ReferenceLine y={peakValue} stroke={PEAK} strokeDasharray="4 3" label={{ value: `peak ${bytes(peakValue)} (step ${peakStep})`, position: 'insideTopRight', fontSize: 11, fill: '#8a2b00' }} />}
     </AreaChart>
   ) : null),
-  // eslint-disable-next-line react-hooks/exhaustive-deps
   [width, height, x, y, peakValue, peakStep, present.length, shaped.view, inspecting, inspecting ? rows : null]);
   if (present.length === 0) return <div ref={ref}><p className="empty" style={{ height }}>No memory figures yet (the worker reports the buffer pool by category).</p></div>;
   return (

@@ -60,9 +60,9 @@ export const MetricChart = memo(function MetricChart({ series, version: latestVe
   const visible = useVisible(ref);
   const version = useStaggered(latestVersion, stagger, visible);
   const { inspecting, handlers } = useInspecting();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: version: the buffer is mutated outside React, and the version says when it grew
   const shaped = useMemo(
     () => series.map((s) => ({ ...s, data: shapeSeries(s.buffer, s.metric, { maxPoints: pointBudget(width - 60), smoothing, log }) })),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [series, version, width, smoothing, log],
   );
   const axes = useMemo(() => {
@@ -78,6 +78,7 @@ export const MetricChart = memo(function MetricChart({ series, version: latestVe
   // The chart element is rebuilt only when its axes, size or mode change; a metrics refresh
   // reaches SeriesPaths through SeriesContext alone, so recharts' own components (and store)
   // sit still while the worker streams metrics. While inspecting, recharts' Lines get the data.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: shaped changes on every refresh, and only matters while inspecting
   const chart = useMemo(() => (width > 0 && xAxis && yAxis ? (
     <LineChart width={width} height={height} margin={MARGIN}>
       <CartesianGrid stroke="#e6e8eb" />
@@ -92,7 +93,6 @@ export const MetricChart = memo(function MetricChart({ series, version: latestVe
       ])}
     </LineChart>
   ) : null),
-  // eslint-disable-next-line react-hooks/exhaustive-deps
   [width, height, xAxis, yAxis, log, unit, smoothing, inspecting, inspecting ? shaped : null]);
   return (
     <div ref={ref} className="metric-chart" data-empty={axes === null} {...handlers}>

@@ -68,7 +68,9 @@ export function alignedRows(buffer: MetricsBuffer, columns: readonly MetricName[
   for (let i = 0; i < steps.length; i++) {
     if (!cols.some((col) => !Number.isNaN(col[i]))) continue;
     const row: Record<string, number> = { step: steps[i] };
-    columns.forEach((c, j) => (row[c] = Number.isNaN(cols[j][i]) ? 0 : cols[j][i]));
+    columns.forEach((c, j) => {
+      row[c] = Number.isNaN(cols[j][i]) ? 0 : cols[j][i];
+    });
     rows.push(row);
   }
   return strided(rows, maxPoints);

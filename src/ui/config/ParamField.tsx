@@ -90,11 +90,12 @@ function Input({ id, name, spec, value, disabled, invalid, describedBy, onChange
 function NumberInput(props: { id: string; name: string; disabled: boolean; 'aria-invalid': boolean; 'aria-describedby': string; spec: ParamSpec & { min: number; max: number; step?: number }; value: number; onValue(v: number): void }) {
   const { spec, value, onValue, ...rest } = props;
   const [text, setText] = useState(String(value));
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a new value from outside resets the text, never the typing
   useEffect(() => {
     // Follow external changes (a preset, a link) without fighting the user's typing.
     const parsed = parseNumberInput(text);
     if (!(Object.is(parsed, value) || (Number.isNaN(parsed) && Number.isNaN(value)))) setText(Number.isNaN(value) ? text : String(value));
-  }, [value]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [value]);
   return (
     <input
       {...rest}

@@ -71,7 +71,7 @@ export function InferencePanel({ currentRun, engineLogits }: InferencePanelProps
     }
   };
 
-  const useCurrent = async () => {
+  const loadCurrentRun = async () => {
     try {
       const run = await currentRun?.();
       if (!run) return setLoadError('there is no current run with weights yet.');
@@ -142,7 +142,7 @@ export function InferencePanel({ currentRun, engineLogits }: InferencePanelProps
           config JSON (only with a bare .safetensors) <input ref={configInput} type="file" accept=".json,application/json" data-testid="infer-config-file" />
         </label>{' '}
         <button type="button" onClick={() => void load()} data-testid="infer-load">Load</button>
-        {currentRun && <button type="button" onClick={() => void useCurrent()} data-testid="infer-use-current">Use the current run</button>}
+        {currentRun && <button type="button" onClick={() => void loadCurrentRun()} data-testid="infer-use-current">Use the current run</button>}
       </div>
       {loadError && <p role="alert" className="infer-error" data-testid="infer-load-error">{loadError}</p>}
       {model && (

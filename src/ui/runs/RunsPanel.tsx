@@ -39,6 +39,7 @@ export function RunsPanel() {
   const [loadError, setLoadError] = useState<string | null>(null);
   useEffect(() => { if (!isActive(runState)) client.listRuns(); }, [runState, client]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: version: the buffer is mutated outside React, and the version says when it grew
   const rows: Row[] = useMemo(() => {
     const out = new Map<string, Row>();
     for (const r of savedRuns) {
@@ -51,7 +52,6 @@ export function RunsPanel() {
         state: r.runId === current ? runState : prev?.state ?? 'stopped', saved: prev !== undefined, inPage: true });
     }
     return [...out.values()];
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [savedRuns, sessionRuns, evals, version, current, runState]);
 
   const series: SeriesSpec[] = selected.filter((id) => client.hasMetrics(id)).map((id, i) => ({

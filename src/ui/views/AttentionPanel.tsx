@@ -52,7 +52,11 @@ export function AttentionPanel() {
         <label className="inline">Split <select value={split} onChange={(e) => setSplit(e.currentTarget.value as 'validation' | 'test')}><option value="validation">validation</option><option value="test">test</option></select></label>
         <label className="inline">Layer <select value={l} onChange={(e) => setLayer(Number(e.currentTarget.value))} disabled={L === 0}>{Array.from({ length: Math.max(1, L) }, (_, i) => <option key={i} value={i}>{i}</option>)}</select></label>
         <label className="inline">Head <select value={h} onChange={(e) => setHead(Number(e.currentTarget.value))} disabled={H === 0}>{Array.from({ length: Math.max(1, H) }, (_, i) => <option key={i} value={i}>{i}</option>)}</select></label>
-        <button type="button" onClick={() => client.requestViews(example, split)} disabled={!canRequest} aria-keyshortcuts="v">Refresh views <kbd aria-hidden="true">V</kbd></button>
+        <button type="button" onClick={() => client.requestViews(example, split)} disabled={!canRequest} aria-keyshortcuts="v">
+          Refresh views{' '}
+          {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: a <kbd> is not focusable (a false positive); the hint is hidden because aria-keyshortcuts announces the key */}
+          <kbd aria-hidden="true">V</kbd>
+        </button>
         <label className="inline">every <input type="number" min={0} value={every} onChange={(e) => setEvery(Math.max(0, Math.floor(Number(e.currentTarget.value) || 0)))} aria-label="Refresh the views every k steps (0 = only on request)" /> steps</label>
       </div>
       {pending !== null && <p className="muted" role="status">Computing views…</p>}

@@ -10,7 +10,7 @@ const MATPLOTLIB: [number, number[]][] = [
 describe('viridis colour map', () => {
   it('matches matplotlib within 4/255 at the endpoints and quartiles', () => {
     expect(VIRIDIS_LUT.length).toBe(768);
-    for (const [i, rgb] of MATPLOTLIB) at(i).forEach((v, ch) => expect(Math.abs(v - rgb[ch]), `entry ${i} channel ${ch}`).toBeLessThanOrEqual(4));
+    for (const [i, rgb] of MATPLOTLIB) for (const [ch, v] of at(i).entries()) expect(Math.abs(v - rgb[ch]), `entry ${i} channel ${ch}`).toBeLessThanOrEqual(4);
   });
 
   it('gets brighter monotonically (luminance), as a sequential map must', () => {

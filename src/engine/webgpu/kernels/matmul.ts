@@ -45,7 +45,10 @@ export function matmulWith(d: Dispatcher, version: MatmulKernel, a: Buf, b: Buf,
   let constants = NO_CONSTANTS;
   if (version === 'reg4') {
     let c = reg4Constants.get(rw);
-    if (!c) reg4Constants.set(rw, (c = { RW: rw }));
+    if (!c) {
+      c = { RW: rw };
+      reg4Constants.set(rw, c);
+    }
     constants = c;
   }
   // More products than a grid dimension holds: dispatch them in slices (batch0 = first index).

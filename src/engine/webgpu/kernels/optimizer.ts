@@ -62,8 +62,8 @@ export function adamw(d: Dispatcher, param: Buf, grad: Buf, m: Buf, v: Buf, grad
     beta2: p.beta2,
     eps: p.eps,
     wd: p.weightDecay,
-    bc1: 1 - Math.pow(p.beta1, p.step),
-    bc2: 1 - Math.pow(p.beta2, p.step),
+    bc1: 1 - p.beta1 ** p.step,
+    bc2: 1 - p.beta2 ** p.step,
   };
   const grid = d.grid1(Math.ceil(n / WG), op);
   if (gradScale) {

@@ -19,7 +19,10 @@ function rowConstants(op: ReduceOp, len: number): Record<string, number> {
   const wg = rowWorkgroup(len);
   const key = REDUCE_OPS[op] * 1024 + wg;
   let c = ROW_CONSTANTS.get(key);
-  if (!c) ROW_CONSTANTS.set(key, (c = Object.freeze({ OP: REDUCE_OPS[op], WG: wg })));
+  if (!c) {
+    c = Object.freeze({ OP: REDUCE_OPS[op], WG: wg });
+    ROW_CONSTANTS.set(key, c);
+  }
   return c;
 }
 

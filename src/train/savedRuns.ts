@@ -1,0 +1,34 @@
+/**
+ * The commands about saved runs (list, curves, delete), answered from the checkpoint store
+ * alone: the run in training, if any, is left as it is.
+ */
+import { parseCheckpoint } from './checkpoint';
+import type { FromWorker, ToWorker } from './protocol';
+import type { CheckpointStore } from './store/types';
+
+export type SavedRunsCommand = Extract<ToWorker, { type: 'list-runs' | 'saved-metrics' | 'delete-run' }>;
+
+export async function answerSavedRuns(store: CheckpointStore, post: (msg: FromWorker) => void, msg: SavedRunsCommand): Promise<void> {
+  switch (msg.type) {
+    case 'list-runs':
+      post({ type: 'runs', runs: await store.list() });
+      return;
+    case 'delete-run':
+      await store.remove(msg.runId);
+      post({ type: 'runs', runs: await store.list() });
+      return;
+    case 'saved-metrics':
+      return post(await savedMetrics(store, msg.runId));
+  }
+}
+
+/** A saved run's metrics, read from its latest checkpoint. */
+async function savedMetrics(store: CheckpointStore, runId: string): Promise<FromWorker> {
+  try {
+    const bytes = await store.load(runId, 'latest');
+    if (!bytes) return { type: 'saved-metrics', runId, metricsCsv: null, error: `run ${runId} has no saved checkpoint (${store.where})` };
+    return { type: 'saved-metrics', runId, metricsCsv: parseCheckpoint(bytes).metricsCsv };
+  } catch (e) {
+    return { type: 'saved-metrics', runId, metricsCsv: null, error: `the checkpoint of run ${runId} could not be read: ${(e as Error).message}` };
+  }
+}
