@@ -6,6 +6,16 @@ import type { RunConfig } from './schema';
 import { TASK_SPECS } from './tasks';
 import type { ConfigIssue } from './values';
 
+/** Whether the variant has landmarks or proxies (the Nyström decomposition). */
+export function usesLandmarks(c: Pick<RunConfig, 'attention'>): boolean {
+  return c.attention === 'nystrom' || c.attention === 'proxy';
+}
+
+/** Whether the variant has parameters with one column per position (Linformer's E): inputs must have exactly seqLen tokens. */
+export function fixesLength(c: Pick<RunConfig, 'attention'>): boolean {
+  return c.attention === 'linformer';
+}
+
 /** Whether the variant needs n to be a multiple of m (segment means of Q, K or X). */
 export function usesSegments(c: Pick<RunConfig, 'attention' | 'injection'>): boolean {
   return c.attention === 'nystrom' || (c.attention === 'proxy' && c.injection === 'segment');
@@ -33,7 +43,7 @@ export function checkRules(c: RunConfig, limits?: DeviceLimits): ConfigIssue[] {
       `dModel ${c.dModel} is not divisible by heads ${c.heads}: use heads ${headsOk.join(', ')}, or dModel ${[below, below + c.heads].filter((x) => x >= 4).join(' or ')}.`);
   }
 
-  if (c.attention !== 'softmax') {
+  if (usesLandmarks(c)) {
     if (c.landmarks > c.seqLen) {
       error('landmarks', ['seqLen'], c.landmarks, `landmarks ${c.landmarks} is more than seqLen ${c.seqLen}: use at most ${c.seqLen} landmarks (m ≤ n), or a longer sequence.`);
     } else if (usesSegments(c) && c.seqLen % c.landmarks !== 0) {
@@ -49,6 +59,15 @@ export function checkRules(c: RunConfig, limits?: DeviceLimits): ConfigIssue[] {
       error('convKernel', [], c.convKernel,
         `convKernel ${c.convKernel} is even: use ${c.convKernel - 1} or ${c.convKernel + 1}, or 0 for off (with zero padding k//2 an even kernel gives n + 1 outputs, which no longer line up with the tokens).`);
     }
+  }
+
+  if (c.attention === 'linformer' && c.linformerK > c.seqLen) {
+    notice('linformerK', ['seqLen'], c.linformerK,
+      `linformerK ${c.linformerK} is more than seqLen ${c.seqLen}: E projects ${c.seqLen} keys up to ${c.linformerK} rows, which costs more than exact softmax attention and approximates nothing; use at most ${c.seqLen}.`);
+  }
+  if (c.attention === 'performer' && c.performerRedraw > c.steps) {
+    notice('performerRedraw', ['steps'], c.performerRedraw,
+      `performerRedraw ${c.performerRedraw} is more than steps ${c.steps}: the features are never redrawn in this run (0 says so directly).`);
   }
 
   if (c.numClasses !== task.numClasses) {
@@ -84,7 +103,7 @@ export function checkRules(c: RunConfig, limits?: DeviceLimits): ConfigIssue[] {
     const limit = bufferLimit(limits);
     if (largest.bytes > limit.bytes) {
       error('seqLen', ['batchSize', 'heads', 'landmarks', 'attention'], c.seqLen,
-        `the ${largest.name} buffer [${largest.shape.join(', ')}] needs ${largest.bytes} bytes (${formatBytes(largest.bytes)}), over this device's ${limit.name} of ${limit.bytes} bytes (${formatBytes(limit.bytes)}): lower batchSize, seqLen or heads${c.attention === 'softmax' ? ', or use nystrom or proxy attention' : ''}.`);
+        `the ${largest.name} buffer [${largest.shape.join(', ')}] needs ${largest.bytes} bytes (${formatBytes(largest.bytes)}), over this device's ${limit.name} of ${limit.bytes} bytes (${formatBytes(limit.bytes)}): lower batchSize, seqLen or heads${c.attention === 'softmax' ? ', or use an attention that is linear in n (nystrom, proxy, linformer, performer, linear)' : ''}.`);
     }
   }
   return issues;

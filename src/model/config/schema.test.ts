@@ -8,7 +8,8 @@ import { validateConfig } from './validate';
 // The keys docs/model-contract.md fixes (shared with the PyTorch reference): none may go missing.
 const CONTRACT_MODEL = ['attention', 'layers', 'dModel', 'heads', 'ffn', 'vocabSize', 'numClasses', 'seqLen', 'twoTower', 'pooling', 'dropout',
   'attentionDropout', 'landmarks', 'pinvIterations', 'pinvInit', 'convKernel', 'proxyParam', 'injection', 'contrastive', 'contrastiveWeight',
-  'contrastiveTemperature', 'decomposedDropout', 'decomposedDropoutRate'];
+  'contrastiveTemperature', 'decomposedDropout', 'decomposedDropoutRate', 'linformerK', 'linformerSharing', 'performerFeatures', 'performerKernel',
+  'performerRedraw'];
 const CONTRACT_TRAIN = ['task', 'batchSize', 'steps', 'lr', 'warmupSteps', 'weightDecay', 'beta1', 'beta2', 'adamEps', 'gradClip', 'cycleMomentum',
   'divFactor', 'finalDivFactor', 'evalEvery', 'evalSteps', 'checkpointEvery', 'dataSeed', 'initSeed'];
 
