@@ -18,8 +18,11 @@
  * models and short runs tolerate it), 10% warm-up, dropout 0 (a few hundred steps do not
  * overfit, and dropout slows the visible fall of the loss). Proxyformer keeps its own
  * regularisers (λ 0.1, τ 0.07, decomposed dropout 0.1) so the preset shows them at work.
+ * The projection and kernel baselines get the same budget as the landmarks (the paper gives
+ * every projection-based model the same 128): Linformer's k and Performer's features equal m.
  */
 import type { Attention, RunConfig } from '../model/config';
+import { VARIANT_NAMES } from './names';
 import { makePreset, type Preset } from './preset';
 
 const TINY: Partial<RunConfig> = {
@@ -32,6 +35,8 @@ const LISTOPS: Partial<RunConfig> = {
   layers: 2,
   seqLen: 64, // the window's top (50) fits; 64 = 4 × 16 segments for Nyströmformer
   landmarks: 16,
+  linformerK: 16,
+  performerFeatures: 16,
   convKernel: 9, // 35 would span half the sequence
   vocabSize: 16, // 15 symbols + padding
   listopsMinLen: 10, listopsMaxLen: 50, listopsMaxDepth: 3, listopsMaxArgs: 6,
@@ -44,22 +49,25 @@ const IMAGE: Partial<RunConfig> = {
   imageSize: 14,
   seqLen: 196, // 14 × 14 pixels, no padding; 196 = 7 × 28 segments for Nyströmformer
   landmarks: 28,
+  linformerK: 28,
+  performerFeatures: 28,
   convKernel: 15, // about one image row on each side
   vocabSize: 257, // pixel value + 1
   steps: 300, warmupSteps: 30, evalEvery: 50,
 };
 
-const VARIANTS: [Attention, string][] = [['proxy', 'Proxyformer'], ['nystrom', 'Nyströmformer'], ['softmax', 'softmax']];
+/** Proxyformer first (the page's default), then the baselines in the paper's table order. */
+const VARIANTS: Attention[] = ['proxy', 'nystrom', 'softmax', 'linformer', 'performer', 'linear'];
 
 /** `quick-listops-<variant>` and `quick-image-<variant>`. */
 export const QUICK_PRESETS: Preset[] = [
-  ...VARIANTS.map(([attention, title]) =>
-    makePreset(`quick-listops-${attention}`, `Quick: ListOps (short trees), tiny ${title}`,
+  ...VARIANTS.map((attention) =>
+    makePreset(`quick-listops-${attention}`, `Quick: ListOps (short trees), tiny ${VARIANT_NAMES[attention]}`,
       'Two layers of d 32 on ListOps trees of 10–50 tokens (depth ≤ 3): the loss falls within a minute on a software adapter; the 400 steps take about two (SwiftShader, measured).',
       'listops', attention, LISTOPS),
   ),
-  ...VARIANTS.map(([attention, title]) =>
-    makePreset(`quick-image-${attention}`, `Quick: MNIST 14×14, tiny ${title}`,
+  ...VARIANTS.map((attention) =>
+    makePreset(`quick-image-${attention}`, `Quick: MNIST 14×14, tiny ${VARIANT_NAMES[attention]}`,
       'One layer of d 32 on MNIST digits averaged to 14×14 (196 pixel tokens): the loss falls within a minute on a software adapter.',
       'image', attention, IMAGE),
   ),
