@@ -12,13 +12,15 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Dict, Optional
 
-ATTENTIONS = ("softmax", "nystrom", "proxy")
+ATTENTIONS = ("softmax", "nystrom", "proxy", "linformer", "performer", "linear")
 POOLINGS = ("masked-mean", "mean-all")
 PINV_INITS = ("per-matrix", "global")
 PROXY_PARAMS = ("projected", "per-head")
 INJECTIONS = ("attend", "mean", "segment", "none")
 CONTRASTIVES = ("qk-infonce", "uniformity")
 DECOMPOSED_DROPOUTS = ("k2-columns", "z-columns", "off")
+LINFORMER_SHARINGS = ("shared", "per-layer")
+PERFORMER_KERNELS = ("relu", "softmax")
 
 # Training keys of the same JSON object (docs/model-contract.md, "Training") and their types.
 TRAINING_KEYS = {
@@ -37,7 +39,8 @@ TRAINING_KEYS = {
 _CHOICES = {
     "attention": ATTENTIONS, "pooling": POOLINGS, "pinvInit": PINV_INITS,
     "proxyParam": PROXY_PARAMS, "injection": INJECTIONS, "contrastive": CONTRASTIVES,
-    "decomposedDropout": DECOMPOSED_DROPOUTS,
+    "decomposedDropout": DECOMPOSED_DROPOUTS, "linformerSharing": LINFORMER_SHARINGS,
+    "performerKernel": PERFORMER_KERNELS,
 }
 
 
@@ -74,6 +77,12 @@ class ModelConfig:
     contrastiveTemperature: float = 0.07
     decomposedDropout: str = "k2-columns"
     decomposedDropoutRate: float = 0.1
+    # The LRA baselines (Linformer, Performer): docs/model-contract.md.
+    linformerK: int = 128
+    linformerSharing: str = "shared"
+    performerFeatures: int = 128
+    performerKernel: str = "relu"
+    performerRedraw: int = 0  # training-only redraw cadence; the reference uses the features in its state
     training: Dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -103,11 +112,13 @@ class ModelConfig:
             if getattr(self, key) not in allowed:
                 raise ConfigError(f"{key} must be one of {', '.join(allowed)}; got {getattr(self, key)!r}")
         for key in ("vocabSize", "numClasses", "seqLen", "layers", "dModel", "heads", "ffn",
-                    "landmarks", "pinvIterations"):
+                    "landmarks", "pinvIterations", "linformerK", "performerFeatures"):
             if getattr(self, key) < 1:
                 raise ConfigError(f"{key} must be at least 1, got {getattr(self, key)}")
         if self.convKernel < 0 or (self.convKernel > 0 and self.convKernel % 2 == 0):
             raise ConfigError(f"convKernel must be 0 (off) or an odd positive size, got {self.convKernel}")
+        if self.performerRedraw < 0:
+            raise ConfigError(f"performerRedraw must be 0 (never) or a positive step count, got {self.performerRedraw}")
         if self.dModel % self.heads != 0:
             raise ConfigError(f"dModel {self.dModel} is not divisible by heads {self.heads}")
         for key in ("dropout", "attentionDropout", "decomposedDropoutRate"):

@@ -20,6 +20,9 @@ const VARIANTS: [string, ModelConfig][] = [
   ['nystrom', toy(tinyConfig('nystrom'))],
   ['proxy (attend, k2-columns, qk-infonce)', toy(tinyConfig('proxy'))],
   ["proxy (injection 'none', z-columns)", toy(tinyConfig('proxy', { injection: 'none', decomposedDropout: 'z-columns' }))],
+  ['linformer (k 8, shared E)', toy(tinyConfig('linformer', { linformerK: 8 }))],
+  ['performer (relu kernel, 32 features)', toy(tinyConfig('performer', { performerFeatures: 32 }))],
+  ['linear (elu + 1)', toy(tinyConfig('linear'))],
 ];
 
 describe('toy training (200 steps, CPU backend)', () => {

@@ -118,6 +118,7 @@ export async function runTypeScript(backend: Backend, data: CaseData, options: B
       x.dispose();
     }
     for (const [name, p] of model.params.entries()) {
+      if (model.params.isState(name)) continue; // Performer's features: no gradient on either side
       const g = p.grad ? ((await p.grad.read()) as Float32Array) : new Float32Array(p.size);
       out.set(`grad.${name}`, { shape: [...p.shape], data: g });
     }
