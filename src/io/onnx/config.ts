@@ -6,7 +6,7 @@
 
 /** The model part of the run config that decides the inference graph. */
 export interface ExportConfig {
-  attention: 'softmax' | 'nystrom' | 'proxy';
+  attention: 'softmax' | 'nystrom' | 'proxy' | 'linformer' | 'performer' | 'linear';
   layers: number;
   dModel: number;
   heads: number;
@@ -22,16 +22,25 @@ export interface ExportConfig {
   convKernel: number;
   proxyParam: 'projected' | 'per-head';
   injection: 'attend' | 'mean' | 'segment' | 'none';
+  linformerK: number;
+  linformerSharing: 'shared' | 'per-layer';
+  performerFeatures: number;
+  performerKernel: 'relu' | 'softmax';
 }
 
 const CHOICES: Partial<Record<keyof ExportConfig, readonly string[]>> = {
-  attention: ['softmax', 'nystrom', 'proxy'],
+  attention: ['softmax', 'nystrom', 'proxy', 'linformer', 'performer', 'linear'],
   pooling: ['masked-mean', 'mean-all'],
   pinvInit: ['per-matrix', 'global'],
   proxyParam: ['projected', 'per-head'],
   injection: ['attend', 'mean', 'segment', 'none'],
+  linformerSharing: ['shared', 'per-layer'],
+  performerKernel: ['relu', 'softmax'],
 };
-const POSITIVE_INTS = ['layers', 'dModel', 'heads', 'ffn', 'vocabSize', 'numClasses', 'seqLen', 'landmarks'] as const;
+const POSITIVE_INTS = ['layers', 'dModel', 'heads', 'ffn', 'vocabSize', 'numClasses', 'seqLen', 'landmarks', 'linformerK', 'performerFeatures'] as const;
+
+/** Whether the variant has landmarks or proxies (the Nyström decomposition). */
+const usesLandmarks = (c: ExportConfig): boolean => c.attention === 'nystrom' || c.attention === 'proxy';
 
 /** Refuses configs the graph cannot express, naming the key, the value and what is allowed. */
 export function checkExportConfig(c: ExportConfig): void {
@@ -48,7 +57,7 @@ export function checkExportConfig(c: ExportConfig): void {
     throw new Error(`config convKernel must be 0 (off) or an odd positive size; got ${c.convKernel}`);
   }
   if (c.dModel % c.heads !== 0) throw new Error(`config dModel ${c.dModel} is not divisible by heads ${c.heads}`);
-  if (c.attention !== 'softmax' && c.landmarks > c.seqLen) {
+  if (usesLandmarks(c) && c.landmarks > c.seqLen) {
     throw new Error(`config landmarks ${c.landmarks} exceed the sequence length seqLen ${c.seqLen}`);
   }
   const segments = c.attention === 'nystrom' || (c.attention === 'proxy' && c.injection === 'segment');
@@ -57,7 +66,11 @@ export function checkExportConfig(c: ExportConfig): void {
   }
 }
 
-/** The contract's parameter names and shapes (PyTorch state_dict keys, Linear weights [out, in]). */
+/**
+ * The contract's state names and shapes (PyTorch state_dict keys, Linear weights [out, in]), in
+ * the engine's creation order: every parameter and the non-trainable state (Performer's
+ * `features`, a PyTorch buffer), which weights files and bundles carry like a parameter.
+ */
 export function parameterShapes(c: ExportConfig): Map<string, number[]> {
   const d = c.dModel;
   const shapes = new Map<string, number[]>();
@@ -71,11 +84,14 @@ export function parameterShapes(c: ExportConfig): Map<string, number[]> {
   };
   shapes.set('embed.tokens.weight', [c.vocabSize, d]);
   shapes.set('embed.positions.weight', [c.seqLen, d]);
+  const linformerE = [c.heads, c.linformerK, c.seqLen];
+  if (c.attention === 'linformer' && c.linformerSharing === 'shared') shapes.set('linformer_e', linformerE);
   for (let i = 0; i < c.layers; i++) {
     const p = `layers.${i}`;
     norm(`${p}.norm1`);
+    if (c.attention === 'linformer' && c.linformerSharing === 'per-layer') shapes.set(`${p}.attn.linformer_e`, linformerE);
     for (const proj of ['q', 'k', 'v', 'out']) linear(`${p}.attn.${proj}`, d, d);
-    if (c.attention !== 'softmax' && c.convKernel > 0) shapes.set(`${p}.attn.conv.weight`, [c.heads, c.convKernel]);
+    if (usesLandmarks(c) && c.convKernel > 0) shapes.set(`${p}.attn.conv.weight`, [c.heads, c.convKernel]);
     if (c.attention === 'proxy') {
       if (c.proxyParam === 'projected') shapes.set(`${p}.attn.proxies`, [c.landmarks, d]);
       else {
@@ -84,6 +100,7 @@ export function parameterShapes(c: ExportConfig): Map<string, number[]> {
       }
       if (c.injection === 'mean') linear(`${p}.attn.inject`, d, d);
     }
+    if (c.attention === 'performer') shapes.set(`${p}.attn.features`, [c.performerFeatures, d / c.heads]);
     norm(`${p}.norm2`);
     linear(`${p}.ffn.fc1`, c.ffn, d);
     linear(`${p}.ffn.fc2`, d, c.ffn);
@@ -92,6 +109,16 @@ export function parameterShapes(c: ExportConfig): Map<string, number[]> {
   linear('head.fc1', c.ffn, c.twoTower ? 4 * d : d);
   linear('head.fc2', c.numClasses, c.ffn);
   return shapes;
+}
+
+/** Whether a state name is non-trainable state (Performer's random features): no gradient, no optimizer moments. */
+export function isStateName(name: string): boolean {
+  return /^layers\.\d+\.attn\.features$/.test(name);
+}
+
+/** The trainable parameters of parameterShapes: the names an optimizer state covers. */
+export function trainableShapes(c: ExportConfig): Map<string, number[]> {
+  return new Map([...parameterShapes(c)].filter(([name]) => !isStateName(name)));
 }
 
 /** Refuses weights that miss a parameter, carry an unknown name, or hold the wrong number of values. */

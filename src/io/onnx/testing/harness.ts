@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { parameterShapes, type ExportConfig } from '../config.ts';
+import { isStateName, parameterShapes, type ExportConfig } from '../config.ts';
 import { readSafetensors, writeSafetensors, type Tensor } from '../../safetensors.ts';
 
 const PYTHON = '/usr/bin/python3';
@@ -27,7 +27,8 @@ export function tinyConfig(over: Partial<ExportConfig>): ExportConfig {
   return {
     attention: 'proxy', layers: 2, dModel: 16, heads: 2, ffn: 24, vocabSize: 11, numClasses: 3, seqLen: 16,
     twoTower: false, pooling: 'masked-mean', landmarks: 4, pinvIterations: 6, pinvInit: 'per-matrix',
-    convKernel: 3, proxyParam: 'projected', injection: 'attend', ...over,
+    convKernel: 3, proxyParam: 'projected', injection: 'attend', linformerK: 5, linformerSharing: 'shared', performerFeatures: 12,
+    performerKernel: 'relu', ...over,
   };
 }
 
@@ -45,7 +46,9 @@ function rng(seed: number): () => number {
 /**
  * Random weights under the contract's names: Linear and conv weights U(±1/√fan_in) as PyTorch's
  * init, biases and LayerNorm shifts ±0.1, LayerNorm gains 1 ± 0.1, embeddings and proxies
- * U(±1) so that K2 is far from uniform (a near-uniform K2 would hide transposition bugs).
+ * U(±1) so that K2 is far from uniform (a near-uniform K2 would hide transposition bugs),
+ * Linformer's E U(±1/√n) (each projected key a mix of n keys of unit scale), Performer's features
+ * N(0, 1)-sized U(±√3) rows as the Gaussian draw (W need not be orthogonal for parity).
  */
 export function randomWeights(c: ExportConfig, seed = 1): Map<string, Float32Array> {
   const next = rng(seed);
@@ -58,6 +61,7 @@ export function randomWeights(c: ExportConfig, seed = 1): Map<string, Float32Arr
       if (isNorm) return name.endsWith('weight') ? 1 + sym(0.1) : sym(0.1);
       if (name.endsWith('.bias')) return sym(0.1);
       if (name.startsWith('embed.') || /proxies|proxy_[qk]/.test(name)) return sym(1);
+      if (isStateName(name)) return sym(Math.sqrt(3));
       return sym(1 / Math.sqrt(shape[shape.length - 1]));
     };
     out.set(name, Float32Array.from({ length: count }, fill));
