@@ -35,12 +35,29 @@ export function asAttentionViews(x: unknown, ctx: ViewsContext): AttentionViews 
     task: config.task,
     attention: config.attention,
     seqLen: n,
-    landmarks: config.attention === 'softmax' ? 0 : config.landmarks,
+    landmarks: config.attention === 'nystrom' || config.attention === 'proxy' ? config.landmarks : 0,
+    budget: budgetOf(config),
     split: ex.split === 'test' ? 'test' : 'validation',
     example: { index: num(ex.index, 'payload.example.index'), tokens, label: num(ex.label, 'payload.example.label'), prediction: typeof ex.prediction === 'number' ? ex.prediction : undefined },
     imageSide: side,
     heads,
   };
+}
+
+/** What the variant's size beyond n is called, and its value. */
+export function budgetOf(config: RunConfig): { name: string; value: number } | null {
+  switch (config.attention) {
+    case 'nystrom':
+    case 'proxy':
+      return { name: 'm', value: config.landmarks };
+    case 'linformer':
+      return { name: 'k', value: config.linformerK };
+    case 'performer':
+      return { name: 'features', value: config.performerFeatures };
+    case 'softmax':
+    case 'linear':
+      return null;
+  }
 }
 
 function headViews(x: unknown, where: string): HeadViews {
@@ -49,6 +66,7 @@ function headViews(x: unknown, where: string): HeadViews {
   const out: HeadViews = {
     softmax: m('attention'), kernel1: m('K1'), kernel2: m('K2'), z: m('Z'), kernel3: m('K3'),
     queryCosine: m('qCosine'), keyCosine: m('kCosine'), exact: m('exact'), approx: m('approximation'),
+    linformerE: m('E'), projectedAttention: m('projectedAttention'),
   };
   if (o.qMeanOffDiagonal !== undefined) out.queryMeanOffDiagonal = num(o.qMeanOffDiagonal, `${where}.qMeanOffDiagonal`);
   if (o.kMeanOffDiagonal !== undefined) out.keyMeanOffDiagonal = num(o.kMeanOffDiagonal, `${where}.kMeanOffDiagonal`);

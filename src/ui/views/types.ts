@@ -26,9 +26,16 @@ export interface HeadViews {
   keyCosine?: Matrix;
   queryMeanOffDiagonal?: number;
   keyMeanOffDiagonal?: number;
+  /** Linformer: this head's E [k, n] (rows: projected keys, columns: positions) and softmax(s·Q(EK)ᵀ) [n, k]. */
+  linformerE?: Matrix;
+  projectedAttention?: Matrix;
   /** ‖I − K2·Z_k‖_F for k = 0 (the initial Z0) … pinvIterations. */
   pinvResidual?: number[];
-  /** For n ≤ 1024: the exact softmax attention of this head's Q, K and its approximation K1·Z·K3 (without the conv skip). */
+  /**
+   * For n ≤ 1024: the exact softmax attention of this head's Q, K and its approximation: K1·Z·K3
+   * (Nyström variants, without the conv skip) or the kernel's implied φ(Q)φ(K)ᵀ with rows divided
+   * by their sums (Performer, linear attention).
+   */
   exact?: Matrix;
   approx?: Matrix;
   /** Error of the approximation: max |exact − approx| and relative Frobenius error. */
@@ -40,9 +47,11 @@ export interface AttentionViews {
   step: number;
   task: Task;
   attention: Attention;
-  /** Sequence length n and number of landmarks/proxies m (0 for softmax). */
+  /** Sequence length n and number of landmarks/proxies m (0 for variants without them). */
   seqLen: number;
   landmarks: number;
+  /** The variant's size beyond n, as the panel names it: m, Linformer's k, Performer's features (null for softmax and linear attention). */
+  budget: { name: string; value: number } | null;
   split: 'validation' | 'test';
   /** The example the views were computed on (unpadded token ids), its label and the model's prediction. */
   example: { index: number; tokens: Int32Array; label: number; prediction?: number };
