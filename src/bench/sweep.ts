@@ -1,6 +1,7 @@
 /**
- * The scaling sweep of issue 9 (browser-safe: it receives a backend, never creates one): for
- * softmax, Nyströmformer and Proxyformer at the paper preset, over sequence lengths, the time
+ * The scaling sweep (browser-safe: it receives a backend, never creates one): for every
+ * attention variant of the schema (softmax, Nyströmformer, Proxyformer, Linformer, Performer,
+ * linear attention) at the paper preset, over sequence lengths, the time
  * of a full training step (forward, backward, clipping, AdamW: the calls of `Trainer.trainStep`)
  * and of inference alone (noGrad forward), with the engine pool's peak memory per sequence.
  *
@@ -11,19 +12,20 @@
  * repeats with quartiles and min/max.
  */
 import { AdamW, GradClipper, Tensor, backward, noGrad, scope, type Backend, type MemoryCategory } from '../engine';
-import { bufferLimit, defaultConfig, formatBytes, largestBuffer, type DeviceLimits, type RunConfig } from '../model/config';
+import { ATTENTIONS, bufferLimit, defaultConfig, formatBytes, largestBuffer, type Attention, type DeviceLimits, type RunConfig } from '../model/config';
 import { buildModel, type Model } from '../model/model';
 import type { ModelBatch } from '../model/types';
 import { dropoutSeedFor } from '../train/trainer';
 import { fitPowerLaw, spreadOf, type PowerFit, type Spread } from './stats';
 
-export const VARIANTS = ['softmax', 'nystrom', 'proxy'] as const;
-export type Variant = (typeof VARIANTS)[number];
+/** Every value of the schema's `attention` key: a new variant is swept without touching this file. */
+export const VARIANTS = ATTENTIONS;
+export type Variant = Attention;
 export const MODES = ['train', 'inference'] as const;
 export type Mode = (typeof MODES)[number];
 
 /** The paper's names for the variants (tables and charts). */
-export const VARIANT_NAMES: Record<Variant, string> = { softmax: 'softmax', nystrom: 'Nyströmformer', proxy: 'Proxyformer' };
+export { VARIANT_NAMES } from '../presets/names';
 
 /** What the figures came from: written next to every figure. */
 export interface AdapterInfo {
@@ -154,9 +156,20 @@ export function checkSweepOptions(o: SweepOptions): void {
   if (!Number.isInteger(o.repeats) || o.repeats < 1) throw new Error(`repeats ${o.repeats} must be an integer ≥ 1`);
 }
 
-/** The paper preset of a variant at length n (ListOps sizes: vocabulary 32, 10 classes), with the sweep's overrides. */
+/**
+ * The paper preset of a variant at length n (ListOps sizes: vocabulary 32, 10 classes), with the
+ * sweep's overrides. Linformer's E is built for exactly this n (it has one column per position).
+ */
 export function benchConfig(variant: Variant, n: number, batch: number, overrides: Partial<RunConfig> = {}): RunConfig {
   return { ...defaultConfig('listops', variant), ...overrides, attention: variant, seqLen: n, batchSize: batch };
+}
+
+/**
+ * Sweep overrides that give every projection-based variant the same budget, as the paper does
+ * (128 there): landmarks / proxies m, Linformer's k and Performer's features.
+ */
+export function budgetOverrides(budget: number): Partial<RunConfig> {
+  return { landmarks: budget, linformerK: budget, performerFeatures: budget };
 }
 
 /**
