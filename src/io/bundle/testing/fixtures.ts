@@ -1,7 +1,7 @@
 /** Test fixtures for bundles: tiny validated configs, seeded weights, metrics and optimizer state. */
 import { validateConfig, type RunConfig } from '../../../model/config';
 import { MetricsBuffer } from '../../../train/metrics';
-import { parameterShapes } from '../../onnx/config';
+import { isStateName, parameterShapes } from '../../onnx/config';
 import type { OptimizerState } from '../optimizer';
 
 /** A tiny config the schema accepts (refuses with its issues otherwise). */
@@ -43,10 +43,11 @@ export function sampleMetrics(rows = 5): MetricsBuffer {
   return m;
 }
 
-/** AdamW moments for every parameter. */
+/** AdamW moments for every trainable parameter (state such as Performer's features has none). */
 export function sampleOptimizer(config: RunConfig, step = 7): OptimizerState {
-  const a = seededWeights(config, 11, 0.01);
-  const b = seededWeights(config, 12, 0.001);
+  const trainable = (w: Map<string, Float32Array>) => new Map([...w].filter(([name]) => !isStateName(name)));
+  const a = trainable(seededWeights(config, 11, 0.01));
+  const b = trainable(seededWeights(config, 12, 0.001));
   for (const v of b.values()) for (let i = 0; i < v.length; i++) v[i] = Math.abs(v[i]);
   return { step, expAvg: a, expAvgSq: b };
 }
