@@ -168,7 +168,7 @@ function ViewBody({ views, layer, head }: { views: AttentionViews; layer: number
             For n ≤ 1024: the exact softmax attention of this head’s Q and K, {linformer
               ? 'Linformer’s implied n × n matrix P·E (the weights its output puts on each value row; rows need not sum to 1, entries can be negative)'
               : kernelVariant
-                ? `the kernel’s implied n × n attention φ(Q)φ(K)ᵀ with each row divided by its sum (${views.attention === 'performer' ? 'Performer’s random features' : 'φ = elu + 1'}; never formed when training, which is what makes it linear in n)`
+                ? `the kernel’s implied n × n attention φ(Q)φ(K)ᵀ with each row divided by its sum (${views.attention === 'performer' ? 'Performer’s random features' : 'φ = elu + 1; the LRA code’s linear attention does not divide by the row sums, so this is the shape of its weights, normalised to compare with softmax'}; never formed when training, which is what makes it linear in n)`
                 : 'the approximation K1·Z·K3'}, and their absolute difference (same colour scale for the first two).
             {approxError && <> Max |error| <b data-testid="approx-max-error">{formatNumber(approxError.maxAbs)}</b>, relative Frobenius error <b data-testid="approx-rel-error">{formatNumber(approxError.relFrobenius)}</b>.</>}
           </p>
