@@ -41,7 +41,7 @@ for (const n of notices) console.error(`note: ${n}`);
 const tty = process.stdout.isTTY;
 
 /** Train one config to its end; the exit code (0 finished, 1 failed) and the run's summary. */
-async function trainOnce(config: RunConfig, runId: string, a: TrainArgs): Promise<{ code: number; result: RunResult }> {
+async function trainOnce(config: RunConfig, runId: string, a: TrainArgs): Promise<{ code: number; result: RunResult; failure?: string }> {
   const runDir = join(a.out, runId);
   await mkdir(runDir, { recursive: true });
   const started = performance.now();
@@ -49,6 +49,7 @@ async function trainOnce(config: RunConfig, runId: string, a: TrainArgs): Promis
   let done: (code: number) => void;
   const finished = new Promise<number>((r) => (done = r));
   const evals: EvalRecord[] = [];
+  let failure: string | undefined;
   let lastPrint = 0;
 
   function print(force = false): void {
@@ -81,6 +82,7 @@ async function trainOnce(config: RunConfig, runId: string, a: TrainArgs): Promis
           break;
         case 'failure':
           console.error(`\n${msg.kind}: ${msg.message}`);
+          failure = `${msg.kind}: ${msg.message}`;
           if (!msg.canResume || msg.kind !== 'device-lost') done(1);
           break;
         case 'state':
@@ -107,7 +109,7 @@ async function trainOnce(config: RunConfig, runId: string, a: TrainArgs): Promis
   await writeFile(join(runDir, 'metrics.csv'), session.metrics.toCsv());
   await writeFile(join(runDir, 'config.json'), JSON.stringify(config, null, 2));
   console.log(`metrics: ${join(runDir, 'metrics.csv')}; checkpoints: ${runDir}/{latest,best}.safetensors`);
-  return { code, result: summarizeRun(session.metrics, evals) };
+  return { code, result: summarizeRun(session.metrics, evals), failure };
 }
 
 if (!compare.study) {
@@ -127,8 +129,8 @@ for (const [i, run] of runs.entries()) {
     rows.push({ label: run.ablation.label, status: 'skipped', note: why });
     continue;
   }
-  const { code, result } = await trainOnce(run.config, `${study.name}-${run.ablation.name}-${run.config.initSeed}`, args);
-  rows.push({ label: run.ablation.label, status: code === 0 ? 'finished' : 'failed', result });
+  const { code, result, failure } = await trainOnce(run.config, `${study.name}-${run.ablation.name}-${run.config.initSeed}`, args);
+  rows.push({ label: run.ablation.label, status: code === 0 ? 'finished' : 'failed', note: code === 0 ? undefined : (failure ?? 'the run failed'), result });
 }
 for (const u of study.unavailable) rows.push({ label: u.label, status: 'not yet available', note: u.note.replace(/^not yet available: /, '') });
 const table = studyTable(rows);
