@@ -26,7 +26,7 @@ describe('the study table', () => {
       { label: 'softmax', status: 'finished', result },
       { label: 'Reformer', status: 'not yet available', note: 'LSH attention is not implemented' },
     ]).split('\n');
-    expect(t[0]).toBe('| variant | status | steps | final train loss | best val acc | test acc | ms/step | tokens/s | peak GPU memory |');
+    expect(t[0]).toBe('| variant | status | steps | final train loss | best val acc | test acc | ms/step | tokens/s | peak memory (engine pool) |');
     expect(t[2]).toBe('| softmax | finished | 100 | 1.812 | 30.5% | 29.0% | 80.4 | 12350 | 3.0 MiB |');
     expect(t[3]).toBe('| Reformer | not yet available: LSH attention is not implemented | – | – | – | – | – | – | – |');
   });

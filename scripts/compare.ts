@@ -45,7 +45,7 @@ export interface StudyRow {
 
 /** The results as a Markdown table (also what the terminal shows). */
 export function studyTable(rows: readonly StudyRow[]): string {
-  const head = ['variant', 'status', 'steps', 'final train loss', 'best val acc', 'test acc', 'ms/step', 'tokens/s', 'peak GPU memory'];
+  const head = ['variant', 'status', 'steps', 'final train loss', 'best val acc', 'test acc', 'ms/step', 'tokens/s', 'peak memory (engine pool)'];
   const body = rows.map((r) => {
     const x = r.result;
     const cells = x
