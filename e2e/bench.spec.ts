@@ -15,20 +15,24 @@ import type { BrowserBenchOptions } from '../src/bench/browser';
 import { resultFolderName } from '../src/bench/naming';
 import { toMarkdown, targetLines } from '../src/bench/report';
 import type { SweepResult } from '../src/bench/sweep';
+import { ATTENTIONS as VARIANTS } from '../src/config';
+import { VARIANT_NAMES } from '../src/presets';
 import { startBenchPage, type BenchPageServer } from './pages/benchServer';
 import { watchConsole } from './console';
 
 const FULL = process.env.BENCH === '1';
 const num = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
+// The smoke run checks the peers, and the tfjs peer implements these three (src/bench/tfjs/peer.ts).
 const smoke: BrowserBenchOptions = {
   variants: ['softmax', 'nystrom', 'proxy'], lengths: [32, 64], batch: 1, warmup: 0, repeats: 1,
   overrides: { landmarks: 8, convKernel: 3 }, peers: ['tfjs', 'ort'],
 };
+const budget = num('BENCH_LANDMARKS', 32); // m, Linformer's k and Performer's features alike
 const full: BrowserBenchOptions = {
-  variants: ['softmax', 'nystrom', 'proxy'],
+  variants: [...VARIANTS],
   lengths: (process.env.BENCH_LENGTHS ?? '64,128,256').split(',').map(Number),
   batch: num('BENCH_BATCH', 2), warmup: 1, repeats: num('BENCH_REPEATS', 3),
-  overrides: { landmarks: num('BENCH_LANDMARKS', 32), convKernel: num('BENCH_CONV', 3) },
+  overrides: { landmarks: budget, linformerK: budget, performerFeatures: budget, convKernel: num('BENCH_CONV', 3) },
   shrinkBatch: true, peers: ['tfjs', 'ort'],
 };
 
@@ -81,7 +85,7 @@ test(FULL ? 'bench: full sweep in Chromium with tfjs and onnxruntime-web peers' 
 });
 
 test('bench: the Scaling view runs a sweep with progress and draws throughput and memory against length', async ({ page }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(600_000);
   const watch = watchConsole(page);
   await page.goto(`${server.url}?view`);
   const view = page.getByTestId('scaling-view');
@@ -90,11 +94,13 @@ test('bench: the Scaling view runs a sweep with progress and draws throughput an
   await view.getByLabel('repeats').fill('1');
   await view.getByTestId('scaling-run').click();
   await expect(view.getByTestId('scaling-progress')).toBeVisible();
-  await expect(view.getByTestId('scaling-adapter')).toContainText('WebGPU', { timeout: 240_000 });
-  // Three charts, each with one line per variant, and the paper's marks on the training charts.
+  await expect(view.getByTestId('scaling-adapter')).toContainText('WebGPU', { timeout: 540_000 });
+  // Three charts, each with one line per variant of the schema, and the paper's marks on the training charts.
   const charts = view.locator('figure.metric-chart');
   await expect(charts).toHaveCount(3);
-  for (let i = 0; i < 3; i++) await expect(charts.nth(i).locator('.recharts-line')).toHaveCount(3);
+  for (let i = 0; i < 3; i++) await expect(charts.nth(i).locator('.recharts-line')).toHaveCount(VARIANTS.length);
+  // recharts orders its legend itself: compare as sets.
+  expect((await charts.nth(0).locator('.recharts-legend-item-text').allTextContents()).sort()).toEqual(VARIANTS.map((v) => VARIANT_NAMES[v]).sort());
   await expect(charts.nth(0)).toContainText('paper: Proxyformer 3.8× softmax');
   await expect(charts.nth(1)).toContainText('paper: Proxyformer 0.08× softmax');
   await expect(view.locator('table.scaling-targets tbody tr')).toHaveCount(3);

@@ -1,7 +1,8 @@
 /**
  * `npm run train` end to end: a CI-sized run on the CPU reference backend trains a quick
  * preset (MNIST at 7×7, softmax attention) to clearly better than chance (10%) and prints its
- * progress, evaluations and where it wrote its files.
+ * progress, evaluations and where it wrote its files; `--compare paper` trains the paper's
+ * comparison in turn and prints its table.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -56,4 +57,20 @@ it('--data FILE alone: prepares the CSV, trains a quick model on it above chance
   const { createHash } = await import('node:crypto');
   expect(createHash('sha256').update(readFileSync(join(dataOut, runId, 'dataset.pfdata'))).digest('hex').slice(0, 16)).toBe(config.dataId);
   expect(existsSync(join(dataOut, runId, 'bundle.zip'))).toBe(true);
+}, 300_000);
+
+it("--compare paper trains each variant of the paper's comparison in turn and prints and writes the table", async () => {
+  const args = ['scripts/train.ts', '--compare', 'paper', '--preset', 'quick-listops-proxy', '--backend', 'cpu', '--steps', '4', '--warmupSteps', '2',
+    '--evalEvery', '4', '--evalSteps', '1', '--batchSize', '2', '--checkpointEvery', '0', '--initSeed', '3', '--out', out];
+  const { stdout } = await promisify(execFile)('scripts/run-ts.sh', args, { maxBuffer: 1 << 24 });
+  const table = stdout.slice(stdout.indexOf('| variant |'));
+  const rows = table.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| variant') && !l.startsWith('| ---'));
+  expect(rows.map((r) => r.split(' | ')[0].slice(2)), stdout.slice(-1500)).toEqual(['softmax', 'Linformer', 'Performer', 'Nyströmformer', 'Proxyformer', 'Reformer', 'BigBird']);
+  for (const r of rows.slice(0, 5)) expect(r).toMatch(/^\| [^|]+ \| finished \| 4 \| \d/);
+  expect(rows[5]).toMatch(/not yet available/);
+  for (const v of ['softmax', 'linformer', 'performer', 'nystrom', 'proxy']) {
+    const config = JSON.parse(readFileSync(join(out, `paper-${v}-3`, 'config.json'), 'utf8'));
+    expect([config.attention, config.initSeed, config.landmarks, config.linformerK, config.performerFeatures]).toEqual([v, 3, 16, 16, 16]);
+  }
+  expect(readFileSync(join(out, 'paper-3.md'), 'utf8')).toContain(rows[0]);
 }, 300_000);

@@ -59,6 +59,8 @@ PROXY_PARAMS = _values("proxyParam")
 INJECTIONS = _values("injection")
 CONTRASTIVES = _values("contrastive")
 DECOMPOSED_DROPOUTS = _values("decomposedDropout")
+LINFORMER_SHARINGS = _values("linformerSharing")
+PERFORMER_KERNELS = _values("performerKernel")
 
 _PY_TYPES = {"int": (int,), "float": (int, float), "bool": (bool,), "enum": (str,), "text": (str,)}
 _ANNOTATIONS = {"int": int, "float": float, "bool": bool, "enum": str, "text": str}
@@ -145,6 +147,8 @@ class _ModelConfigMethods:
             check_value(key, getattr(self, key))
         if self.convKernel > 0 and self.convKernel % 2 == 0:
             raise ConfigError(f"convKernel must be 0 (off) or an odd positive size, got {self.convKernel}")
+        if self.performerRedraw < 0:
+            raise ConfigError(f"performerRedraw must be 0 (never) or a positive step count, got {self.performerRedraw}")
         if self.dModel % self.heads != 0:
             raise ConfigError(f"dModel {self.dModel} is not divisible by heads {self.heads}")
         if self.attention in ("nystrom", "proxy") and self.landmarks > self.seqLen:

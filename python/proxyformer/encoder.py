@@ -16,7 +16,10 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .attention_linear import LinearAttention
+from .attention_linformer import LinformerAttention, new_projection
 from .attention_nystrom import NystromAttention
+from .attention_performer import PerformerAttention
 from .attention_proxy import ProxyAttention
 from .attention_softmax import SoftmaxAttention
 from .config import ModelConfig
@@ -24,7 +27,9 @@ from .dropout import DropoutPlan
 from .losses import task_loss
 
 EMBED_INIT_STD = 0.02
-ATTENTION_CLASSES = {"softmax": SoftmaxAttention, "nystrom": NystromAttention, "proxy": ProxyAttention}
+ATTENTION_CLASSES = {"softmax": SoftmaxAttention, "nystrom": NystromAttention, "proxy": ProxyAttention,
+                     "linformer": LinformerAttention, "performer": PerformerAttention,
+                     "linear": LinearAttention}
 
 
 class Embeddings(nn.Module):
@@ -70,9 +75,10 @@ class Block(nn.Module):
         self.rate = config.dropout
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor, plan: DropoutPlan, prefix: str,
-                want_views: bool) -> tuple:
-        """x [B, n, d] -> (x [B, n, d], attention aux)."""
-        attended, aux = self.attn(self.norm1(x), mask, plan, prefix + "attn.", want_views)
+                want_views: bool, shared_e: Optional[torch.Tensor] = None) -> tuple:
+        """x [B, n, d] -> (x [B, n, d], attention aux); shared_e: the model's shared Linformer E."""
+        extra = {"shared_e": shared_e} if shared_e is not None else {}
+        attended, aux = self.attn(self.norm1(x), mask, plan, prefix + "attn.", want_views, **extra)
         x = x + plan.elementwise(prefix + "attn.out_dropout", attended, self.rate)
         x = x + plan.elementwise(prefix + "ffn.dropout2", self.ffn(self.norm2(x), plan, prefix + "ffn."), self.rate)
         return x, aux
@@ -123,6 +129,9 @@ class LraModel(nn.Module):
         super().__init__()
         self.config = config
         self.embed = Embeddings(config)
+        # Linformer 'shared': one E for every layer, a parameter of the model (`linformer_e`).
+        shared = config.attention == "linformer" and config.linformerSharing == "shared"
+        self.linformer_e = new_projection(config) if shared else None
         self.layers = nn.ModuleList([Block(config) for _ in range(config.layers)])
         self.norm = nn.LayerNorm(config.dModel)
         self.head = ClassifierHead(config)
@@ -138,6 +147,9 @@ class LraModel(nn.Module):
         n = tokens.shape[1]
         if n > cfg.seqLen:
             raise ValueError(f"{which} has length {n}, more than seqLen {cfg.seqLen}")
+        if cfg.attention == "linformer" and n != cfg.seqLen:
+            raise ValueError(f"{which} has length {n}; Linformer's E has one column per position, so "
+                             f"inputs must have exactly seqLen {cfg.seqLen} tokens (pad them)")
         if cfg.needs_segments and n % cfg.landmarks != 0:
             raise ValueError(f"{which} has length {n}, not a multiple of landmarks {cfg.landmarks}")
         if tokens.numel() and (int(tokens.min()) < 0 or int(tokens.max()) >= cfg.vocabSize):
@@ -150,7 +162,7 @@ class LraModel(nn.Module):
         x = plan.elementwise("embed.dropout", self.embed(tokens), self.config.dropout)
         contrastive, views = [], []
         for i, block in enumerate(self.layers):
-            x, aux = block(x, mask, plan, f"layers.{i}.", want_views)
+            x, aux = block(x, mask, plan, f"layers.{i}.", want_views, self.linformer_e)
             if aux["contrastive"] is not None:
                 contrastive.append(aux["contrastive"])
             if want_views:

@@ -2,14 +2,15 @@
 
     PYTHONPATH=python /usr/bin/python3 -m proxyformer.parity --dir D [--views]
 
-Reads D/config.json (the camelCase model config), D/weights.safetensors (every parameter by
-its state_dict name), D/batch.safetensors (tokens, mask, labels; tokens2, mask2 for two
-towers; explicit dropout masks as `mask.<contract mask name>`). Builds the model in float64,
+Reads D/config.json (the camelCase model config), D/weights.safetensors (every state_dict
+entry by name: the parameters and Performer's `features` buffer, which is loaded, not
+trained), D/batch.safetensors (tokens, mask, labels; tokens2, mask2 for two towers; explicit
+dropout masks as `mask.<contract mask name>`). Builds the model in float64,
 loads the weights (strict: every name present, no extra, shapes equal), runs forward with
 exactly the given masks (a missing mask = no dropout there, so a `columns` mask turns on
 decomposed dropout and nothing else is drawn), backward of `loss`, and writes
 D/out.safetensors (F64): logits, task_loss, contrastive_loss, loss, grad.<param name> for every
-parameter, and with --views the views of tower 1 as view.layers.<i>.<name>.
+parameter (buffers have none), and with --views the views of tower 1 as view.layers.<i>.<name>.
 See python/README.md.
 """
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Tiny training sanity run: each variant should lower the loss well below chance on a toy task.
 
     PYTHONPATH=python /usr/bin/python3 -m proxyformer.toy_train [--steps 200] [--device cuda]
-        [--variant softmax|nystrom|proxy|proxy-none|proxy-mean|proxy-segment|proxy-per-head|all]
+        [--variant softmax|nystrom|proxy|proxy-none|proxy-mean|proxy-segment|proxy-per-head|
+                   linformer|performer|performer-softmax|linear|all]
 
 Toy task ("majority"): sequences of ids 1..3 with a padded tail of random length; the label
 is the id that occurs most often among the valid tokens (ties go to the smaller id). Chance
@@ -30,6 +31,10 @@ VARIANTS: Dict[str, Dict[str, object]] = {
     "proxy-mean": {"attention": "proxy", "injection": "mean", "contrastive": "uniformity"},
     "proxy-segment": {"attention": "proxy", "injection": "segment"},
     "proxy-per-head": {"attention": "proxy", "proxyParam": "per-head"},
+    "linformer": {"attention": "linformer", "linformerK": 8},
+    "performer": {"attention": "performer", "performerFeatures": 32},
+    "performer-softmax": {"attention": "performer", "performerFeatures": 32, "performerKernel": "softmax"},
+    "linear": {"attention": "linear"},
 }
 
 

@@ -31,7 +31,17 @@ VARIANTS: Dict[str, Dict[str, object]] = {
                               "contrastive": "uniformity"},
     "proxy-perhead-none": {"attention": "proxy", "proxyParam": "per-head", "injection": "none",
                            "decomposedDropout": "z-columns", "convKernel": 0},
+    # The LRA baselines (docs/model-contract.md, "Projection and kernel baselines").
+    "linformer-shared": {"attention": "linformer", "linformerK": 4},
+    "linformer-per-layer": {"attention": "linformer", "linformerK": 5, "linformerSharing": "per-layer"},
+    "performer-relu": {"attention": "performer", "performerFeatures": 6},
+    "performer-softmax": {"attention": "performer", "performerFeatures": 6, "performerKernel": "softmax"},
+    "linear": {"attention": "linear"},
 }
+
+# Variants whose backward is, by the contract, not the derivative of the forward: Performer's
+# softmax kernel detaches its max stabiliser. test_performer.py checks that gradient instead.
+DETACHED_GRADIENT_VARIANTS = ("performer-softmax",)
 
 
 def tiny_config(**changes) -> ModelConfig:

@@ -30,7 +30,12 @@ class ConfigTest(unittest.TestCase):
             ({"attention": "nystrom", "landmarks": 5}, "seqLen 12, landmarks 5"),
             ({"attention": "proxy", "injection": "segment", "landmarks": 5}, "seqLen 12, landmarks 5"),
             ({"landmarks": 16}, "landmarks 16 exceed the sequence length seqLen 12"),
-            ({"attention": "linformer"}, "attention must be one of softmax, nystrom, proxy"),
+            ({"attention": "reformer"}, "attention must be one of softmax, nystrom, proxy, linformer, performer, linear"),
+            ({"attention": "performer", "performerKernel": "exp"}, "performerKernel must be one of relu, softmax; got 'exp'"),
+            ({"attention": "linformer", "linformerSharing": "global"}, "linformerSharing must be one of shared, per-layer"),
+            ({"attention": "linformer", "linformerK": 0}, "linformerK must be at least 1, got 0"),
+            ({"attention": "performer", "performerFeatures": 0}, "performerFeatures must be at least 1, got 0"),
+            ({"attention": "performer", "performerRedraw": -1}, "performerRedraw must be 0 (never) or a positive step count, got -1"),
             ({"convKernel": 4}, "convKernel must be 0 (off) or an odd positive size, got 4"),
             ({"dropout": 1.0}, "dropout must be a number from 0 to 0.9, got 1.0"),
             ({"heads": 2.0}, "heads must be an integer"),
@@ -51,6 +56,8 @@ class ConfigTest(unittest.TestCase):
             ModelConfig.from_dict({"vocabSize": 10, "numClasses": 2})
         # proxies without segment injection do not need n to be a multiple of m
         ModelConfig.from_dict({**base, "attention": "proxy", "landmarks": 5})
+        # the baselines ignore landmarks, and Linformer's k may exceed n (the schema only notes it)
+        ModelConfig.from_dict({**base, "attention": "linformer", "landmarks": 16, "linformerK": 20})
 
 
 if __name__ == "__main__":

@@ -67,6 +67,32 @@ class DdpTest(unittest.TestCase):
             self.assertEqual(rows[0], "step,split,loss,taskLoss,contrastiveLoss,lr")
             self.assertEqual([r.split(",")[0] for r in rows[1:]], ["1", "2", "3"])
 
+    def test_training_keeps_performer_features_and_trains_linformer_e(self):
+        # One process: features are a buffer (no optimizer state, never redrawn), E a parameter.
+        config = tiny_config(attention="performer", performerFeatures=6, dropout=0.0).replace(training={"lr": 1e-2})
+        other = tiny_config(attention="linformer", linformerK=4, dropout=0.0).replace(training={"lr": 1e-2})
+        for c, name, should_move in ((config, "layers.0.attn.features", False), (other, "linformer_e", True)):
+            with self.subTest(state=name), tempfile.TemporaryDirectory() as d:
+                source = os.path.join(d, "in.zip")
+                model = build(c, dtype=torch.float32)
+                bundle.write_bundle(source, model, c)
+                steps = [tiny_batch(c, batch=BATCH, seed=s) for s in range(2)]
+                stacked = {k: torch.stack([b[k] for b in steps]) for k in steps[0]}
+                stacked["tokens"], stacked["labels"] = stacked["tokens"].int(), stacked["labels"].int()
+                batches = os.path.join(d, "batches.safetensors")
+                safetensors_io.save(batches, stacked)
+                with mock.patch.dict(os.environ, {}, clear=False):
+                    for k in ("RANK", "WORLD_SIZE"):
+                        os.environ.pop(k, None)
+                    with contextlib.redirect_stdout(io.StringIO()):
+                        train_ddp.main(["--bundle", source, "--batches", batches, "--out", os.path.join(d, "out.zip")])
+                after, _ = bundle.load_model(os.path.join(d, "out.zip"))
+                moved = float((after.state_dict()[name] - model.state_dict()[name]).abs().max())
+                if should_move:
+                    self.assertGreater(moved, 1e-4)
+                else:
+                    self.assertEqual(moved, 0.0)
+
 
 if __name__ == "__main__":
     unittest.main()

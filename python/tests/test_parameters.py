@@ -35,6 +35,12 @@ def contract_parameters(c):
             if c.injection == "mean":
                 p[L + "attn.inject.weight"] = [d, d]
                 p[L + "attn.inject.bias"] = [d]
+        if c.attention == "linformer" and c.linformerSharing == "per-layer":
+            p[L + "attn.linformer_e"] = [h, c.linformerK, c.seqLen]
+        if c.attention == "performer":
+            p[L + "attn.features"] = [c.performerFeatures, d // h]  # a buffer: state, not a parameter
+    if c.attention == "linformer" and c.linformerSharing == "shared":
+        p["linformer_e"] = [h, c.linformerK, c.seqLen]
     return p
 
 

@@ -54,6 +54,29 @@ class ParityCliTest(unittest.TestCase):
         self.assertIn("view.layers.1.Z", out)
         self.assertGreater(float(abs(out["contrastive_loss"])), 0.0)
 
+    def test_baselines_state_comes_from_the_weights_file_and_has_no_gradient(self):
+        cases = [(tiny_config(attention="performer", performerFeatures=6, performerKernel="softmax", layers=2),
+                  ["layers.0.attn.features", "layers.1.attn.features"], ["Q_features", "K_features"]),
+                 (tiny_config(attention="linformer", linformerK=4, layers=2), [], ["E", "attention_projected", "K_landmarks"]),
+                 (tiny_config(attention="linear"), [], ["Q_features", "K_features"])]
+        for config, state, views in cases:
+            with self.subTest(attention=config.attention), tempfile.TemporaryDirectory() as d:
+                weights, batch, masks = write_case(d, config, seed=5)  # parity.run seeds 0: its own draw differs
+                out = parity.run(d, with_views=True)
+                model = build(config, seed=7)
+                load_weights(model, {k: v.double() for k, v in weights.items()})
+                expected = model(batch, masks={k: v.double() for k, v in masks.items()})["logits"]
+                torch.testing.assert_close(out["logits"], expected.detach(), rtol=1e-12, atol=1e-13)
+                grads = {k[5:] for k in out if k.startswith("grad.")}
+                self.assertEqual(grads, set(dict(model.named_parameters())))
+                for name in state:
+                    self.assertNotIn(name, grads)
+                    self.assertIn(name, weights)
+                if config.attention == "linformer":
+                    self.assertIn("linformer_e", grads)
+                for view in views:
+                    self.assertIn(f"view.layers.0.{view}", out)
+
     def test_bad_inputs_are_reported(self):
         config = tiny_config(attention="softmax")
         with tempfile.TemporaryDirectory() as d:

@@ -1,5 +1,5 @@
 /** Command-line options of `scripts/bench.ts` (parsed without a library; every bad value is named). */
-import { MODES, VARIANTS, type Mode, type SweepOptions, type Variant } from '../../src/bench/sweep';
+import { budgetOverrides, MODES, VARIANTS, type Mode, type SweepOptions, type Variant } from '../../src/bench/sweep';
 
 export interface BenchArgs {
   sweep: Omit<SweepOptions, 'limits'>;
@@ -13,9 +13,10 @@ export interface BenchArgs {
   peerMaxLength: number;
 }
 
-const USAGE = `usage: bench.ts [--batch 32] [--lengths 256,512,1024,2048,4096,8192] [--variants softmax,nystrom,proxy]
+const USAGE = `usage: bench.ts [--batch 32] [--lengths 256,512,1024,2048,4096,8192] [--variants ${VARIANTS.join(',')}]
   [--modes train,inference] [--warmup 2] [--repeats 5] [--landmarks 128] [--conv 35] [--no-shrink]
-  [--peers tfjs|none] [--peer-max-length N] [--out results] [--name <folder>]`;
+  [--peers tfjs|none] [--peer-max-length N] [--out results] [--name <folder>]
+  --landmarks sets the projection budget of every variant that has one: m, Linformer's k and Performer's features.`;
 
 function list(value: string, name: string): string[] {
   const items = value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -73,7 +74,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       }
       case 'warmup': out.sweep.warmup = int(value, name, 0); break;
       case 'repeats': out.sweep.repeats = int(value, name, 1); break;
-      case 'landmarks': out.sweep.overrides = { ...out.sweep.overrides, landmarks: int(value, name, 1) }; break;
+      case 'landmarks': out.sweep.overrides = { ...out.sweep.overrides, ...budgetOverrides(int(value, name, 1)) }; break;
       case 'conv': out.sweep.overrides = { ...out.sweep.overrides, convKernel: int(value, name, 0) }; break;
       case 'peers': {
         const p = value === 'none' ? [] : list(value, name);

@@ -31,7 +31,7 @@ export function toMarkdown(r: SweepResult): string {
     `- Adapter: vendor \`${a.vendor || '?'}\`, architecture \`${a.architecture || '?'}\`, device \`${a.device || '?'}\`, description \`${a.description || '?'}\`${a.isFallback ? ' — **software adapter: these figures say nothing about GPU speed**' : ''}`,
     `- Runtime: ${a.runtime}`,
     `- Date: ${r.date}`,
-    `- Model: ListOps paper preset (2 layers, d 64, ffn 128, 2 heads, m 128, conv 35; Proxyformer defaults)${Object.keys(r.overrides).length ? `, changed: \`${JSON.stringify(r.overrides)}\`` : ''}`,
+    `- Model: ListOps paper preset (2 layers, d 64, ffn 128, 2 heads, m 128, conv 35, Linformer k 128, Performer 128 features; each variant's defaults)${Object.keys(r.overrides).length ? `, changed: \`${JSON.stringify(r.overrides)}\`` : ''}`,
     `- Batch ${r.batch}, lengths ${r.lengths.join(', ')}; ${r.warmup} warm-up steps, median of ${r.repeats}`,
     `- Timing: ${r.timing}`,
     `- Memory: the engine pool's peak bytes in use during one step (weights, gradients, AdamW state, activations, scratch) ÷ batch`,

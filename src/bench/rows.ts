@@ -4,16 +4,17 @@
  * rows against the targets).
  */
 import type { MemoryCategory } from '../engine';
-import type { DeviceLimits, RunConfig } from '../config';
+import { ATTENTIONS, type Attention, type DeviceLimits, type RunConfig } from '../config';
 import type { PowerFit, Spread } from './stats';
 
-export const VARIANTS = ['softmax', 'nystrom', 'proxy'] as const;
-export type Variant = (typeof VARIANTS)[number];
+/** Every value of the schema's `attention` key: a new variant is swept without touching this file. */
+export const VARIANTS = ATTENTIONS;
+export type Variant = Attention;
 export const MODES = ['train', 'inference'] as const;
 export type Mode = (typeof MODES)[number];
 
 /** The paper's names for the variants (tables and charts). */
-export const VARIANT_NAMES: Record<Variant, string> = { softmax: 'softmax', nystrom: 'Nyströmformer', proxy: 'Proxyformer' };
+export { VARIANT_NAMES } from '../presets/names';
 
 /** What the figures came from: written next to every figure. */
 export interface AdapterInfo {

@@ -8,7 +8,7 @@ import { acquireGpu, type GpuContext } from '../engine/webgpu/device';
 import { nodeGpu } from '../engine/webgpu/node';
 import { WebGpuBackend } from '../engine/webgpu/backend';
 import { toMarkdown } from './report';
-import { checkSweepOptions, fitBatch, runSweep, targetsOf, VARIANTS, type PeerRow, type Row, type SweepResult } from './sweep';
+import { budgetOverrides, checkSweepOptions, fitBatch, runSweep, targetsOf, VARIANTS, type PeerRow, type Row, type SweepResult } from './sweep';
 
 let ctx: GpuContext;
 let backend: WebGpuBackend;
@@ -20,7 +20,7 @@ beforeAll(async () => {
   backend = new WebGpuBackend(ctx);
   const adapter = { label: backend.label, vendor: ctx.report.vendor, architecture: ctx.report.architecture, device: ctx.report.device, description: ctx.report.description, isFallback: ctx.report.isFallback, runtime: 'vitest + Dawn' };
   const limits = { maxStorageBufferBindingSize: ctx.device.limits.maxStorageBufferBindingSize, maxBufferSize: ctx.device.limits.maxBufferSize };
-  result = await runSweep(backend, adapter, { variants: [...VARIANTS], lengths, batch: 1, warmup: 0, repeats: 2, overrides: { landmarks: 8, convKernel: 3 }, limits });
+  result = await runSweep(backend, adapter, { variants: [...VARIANTS], lengths, batch: 1, warmup: 0, repeats: 2, overrides: { ...budgetOverrides(8), convKernel: 3 }, limits });
 }, 120_000);
 
 afterAll(() => {
@@ -49,6 +49,8 @@ describe('runSweep (tiny, on the test adapter)', () => {
   it("softmax's memory per sequence grows faster with length than Proxyformer's (n×n attention against n×m kernels)", () => {
     const growth = (v: Row['variant']) => row(v, 'train', 128).peakBytesPerSequence! / row(v, 'train', 32).peakBytesPerSequence!;
     expect(growth('softmax')).toBeGreaterThan(growth('proxy'));
+    // The same for the projection and kernel baselines (n×k, n×features, d_h×d_h instead of n×n).
+    for (const v of ['linformer', 'performer', 'linear'] as const) expect(growth('softmax'), v).toBeGreaterThan(growth(v));
     // A training step keeps more alive (saved activations, gradients, AdamW state) than inference.
     expect(row('proxy', 'train', 128).peakBytesPerSequence!).toBeGreaterThan(row('proxy', 'inference', 128).peakBytesPerSequence!);
   });
@@ -97,7 +99,7 @@ describe('fitBatch and option checks (no device)', () => {
   });
   it('refuses bad options by name', () => {
     const ok = { variants: ['proxy' as const], lengths: [64], batch: 1, warmup: 0, repeats: 1 };
-    expect(() => checkSweepOptions({ ...ok, variants: ['linear' as never] })).toThrow(/"linear" is not one of softmax, nystrom, proxy/);
+    expect(() => checkSweepOptions({ ...ok, variants: ['reformer' as never] })).toThrow(/"reformer" is not one of softmax, nystrom, proxy, linformer, performer, linear/);
     expect(() => checkSweepOptions({ ...ok, batch: 0 })).toThrow(/batch 0/);
     expect(() => checkSweepOptions({ ...ok, lengths: [] })).toThrow(/at least one sequence length/);
     expect(() => checkSweepOptions({ ...ok, repeats: 0 })).toThrow(/repeats 0/);

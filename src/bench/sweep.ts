@@ -1,6 +1,7 @@
 /**
- * The scaling sweep (docs/gpu.md "Targets"; browser-safe: it receives a backend, never creates one): for
- * softmax, Nyströmformer and Proxyformer at the paper preset, over sequence lengths, the time
+ * The scaling sweep (docs/gpu.md "Targets"; browser-safe: it receives a backend, never creates one): for every
+ * attention variant of the schema (softmax, Nyströmformer, Proxyformer, Linformer, Performer,
+ * linear attention) at the paper preset, over sequence lengths, the time
  * of a full training step (forward, backward, clipping, AdamW: the calls of `Trainer.trainStep`)
  * and of inference alone (noGrad forward), with the engine pool's peak memory per sequence.
  *
@@ -38,9 +39,20 @@ export function checkSweepOptions(o: SweepOptions): void {
   if (!Number.isInteger(o.repeats) || o.repeats < 1) throw new Error(`repeats ${o.repeats} must be an integer ≥ 1`);
 }
 
-/** The paper preset of a variant at length n (ListOps sizes: vocabulary 32, 10 classes), with the sweep's overrides. */
+/**
+ * The paper preset of a variant at length n (ListOps sizes: vocabulary 32, 10 classes), with the
+ * sweep's overrides. Linformer's E is built for exactly this n (it has one column per position).
+ */
 export function benchConfig(variant: Variant, n: number, batch: number, overrides: Partial<RunConfig> = {}): RunConfig {
   return { ...defaultConfig('listops', variant), ...overrides, attention: variant, seqLen: n, batchSize: batch };
+}
+
+/**
+ * Sweep overrides that give every projection-based variant the same budget, as the paper does
+ * (128 there): landmarks / proxies m, Linformer's k and Performer's features.
+ */
+export function budgetOverrides(budget: number): Partial<RunConfig> {
+  return { landmarks: budget, linformerK: budget, performerFeatures: budget };
 }
 
 /**

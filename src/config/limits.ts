@@ -35,6 +35,13 @@ export function sizedBuffers(c: RunConfig): BufferEstimate[] {
   ];
   if (c.attention === 'softmax') {
     list.push(['softmax attention [B, H, n, n]', [b, h, n, n]]);
+  } else if (c.attention === 'linformer') {
+    const k = c.linformerK;
+    list.push(['Linformer attention [B, H, n, k]', [b, h, n, k]], ['Linformer E [H, k, n]', [h, k, n]]);
+  } else if (c.attention === 'performer') {
+    list.push(['Performer features φ(Q) [B, H, n, features]', [b, h, n, c.performerFeatures]]);
+  } else if (c.attention === 'linear') {
+    list.push(['linear attention φ(K)ᵀV [B, H, d_h, d_h]', [b, h, d / h, d / h]]);
   } else {
     list.push(['kernel 1 [B, H, n, m]', [b, h, n, m]], ['kernel 3 [B, H, m, n]', [b, h, m, n]], ['kernel 2 [B, H, m, m]', [b, h, m, m]]);
   }

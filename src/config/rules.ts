@@ -8,6 +8,16 @@ import type { RunConfig } from './schema';
 import { TASK_FACTS } from './tasks';
 import type { ConfigIssue } from './values';
 
+/** Whether the variant has landmarks or proxies (the Nyström decomposition). */
+export function usesLandmarks(c: Pick<RunConfig, 'attention'>): boolean {
+  return c.attention === 'nystrom' || c.attention === 'proxy';
+}
+
+/** Whether the variant has parameters with one column per position (Linformer's E): inputs must have exactly seqLen tokens. */
+export function fixesLength(c: Pick<RunConfig, 'attention'>): boolean {
+  return c.attention === 'linformer';
+}
+
 /** Whether the variant needs n to be a multiple of m (segment means of Q, K or X). */
 export function usesSegments(c: Pick<RunConfig, 'attention' | 'injection'>): boolean {
   return c.attention === 'nystrom' || (c.attention === 'proxy' && c.injection === 'segment');
@@ -50,7 +60,7 @@ export function checkShapeRules(c: Pick<RunConfig, ShapeKeys>): ConfigIssue[] {
     error('heads', ['dModel'], c.heads,
       `dModel ${c.dModel} is not divisible by heads ${c.heads}: use heads ${headsOk.join(', ')}, or dModel ${[below, below + c.heads].filter((x) => x >= 4).join(' or ')}.`);
   }
-  if (c.attention === 'softmax') return issues;
+  if (!usesLandmarks(c)) return issues;
   if (c.landmarks > c.seqLen) {
     error('landmarks', ['seqLen'], c.landmarks, `landmarks ${c.landmarks} is more than seqLen ${c.seqLen}: use at most ${c.seqLen} landmarks (m ≤ n), or a longer sequence.`);
   } else if (!segmentsFit(c, c.seqLen)) {
@@ -77,6 +87,15 @@ export function checkRules(c: RunConfig, limits?: DeviceLimits): ConfigIssue[] {
   const task = TASK_FACTS[c.task];
 
   issues.push(...checkShapeRules(c));
+
+  if (c.attention === 'linformer' && c.linformerK > c.seqLen) {
+    notice('linformerK', ['seqLen'], c.linformerK,
+      `linformerK ${c.linformerK} is more than seqLen ${c.seqLen}: E projects ${c.seqLen} keys up to ${c.linformerK} rows, which costs more than exact softmax attention and approximates nothing; use at most ${c.seqLen}.`);
+  }
+  if (c.attention === 'performer' && c.performerRedraw > c.steps) {
+    notice('performerRedraw', ['steps'], c.performerRedraw,
+      `performerRedraw ${c.performerRedraw} is more than steps ${c.steps}: the features are never redrawn in this run (0 says so directly).`);
+  }
 
   if (c.task === 'custom') checkCustom(c, error);
   else if (c.numClasses !== task.numClasses) {
@@ -112,7 +131,7 @@ export function checkRules(c: RunConfig, limits?: DeviceLimits): ConfigIssue[] {
     const limit = bufferLimit(limits);
     if (largest.bytes > limit.bytes) {
       error('seqLen', ['batchSize', 'heads', 'landmarks', 'attention'], c.seqLen,
-        `the ${largest.name} buffer [${largest.shape.join(', ')}] needs ${largest.bytes} bytes (${formatBytes(largest.bytes)}), over this device's ${limit.name} of ${limit.bytes} bytes (${formatBytes(limit.bytes)}): lower batchSize, seqLen or heads${c.attention === 'softmax' ? ', or use nystrom or proxy attention' : ''}.`);
+        `the ${largest.name} buffer [${largest.shape.join(', ')}] needs ${largest.bytes} bytes (${formatBytes(largest.bytes)}), over this device's ${limit.name} of ${limit.bytes} bytes (${formatBytes(limit.bytes)}): lower batchSize, seqLen or heads${c.attention === 'softmax' ? ', or use an attention that is linear in n (nystrom, proxy, linformer, performer, linear)' : ''}.`);
     }
   }
   return issues;

@@ -4,14 +4,15 @@ import {
   CONFIG_KEYS, COLD_KEYS, diffConfig, HOT_KEYS, isColdKey, isHotKey, MODEL_HOT_KEYS, modelConfig, paramSpec, SCHEMA, trainConfig,
   type ColdKey, type HotKey, type ModelHotKey, type RunConfig,
 } from './schema';
-import { ATTENTIONS, LRA_TASKS, TASKS, type Attention } from './spec';
+import { ATTENTIONS, LRA_TASKS, type Attention } from './spec';
 import { TASK_FACTS } from './tasks';
 import { validateConfig } from './validate';
 
 // The keys docs/model-contract.md fixes (shared with the PyTorch reference): none may go missing.
 const CONTRACT_MODEL = ['attention', 'layers', 'dModel', 'heads', 'ffn', 'vocabSize', 'numClasses', 'seqLen', 'twoTower', 'pooling', 'dropout',
   'attentionDropout', 'landmarks', 'pinvIterations', 'pinvInit', 'convKernel', 'proxyParam', 'injection', 'contrastive', 'contrastiveWeight',
-  'contrastiveTemperature', 'decomposedDropout', 'decomposedDropoutRate'];
+  'contrastiveTemperature', 'decomposedDropout', 'decomposedDropoutRate', 'linformerK', 'linformerSharing', 'performerFeatures', 'performerKernel',
+  'performerRedraw'];
 const CONTRACT_TRAIN = ['task', 'batchSize', 'steps', 'lr', 'warmupSteps', 'weightDecay', 'beta1', 'beta2', 'adamEps', 'gradClip', 'cycleMomentum',
   'divFactor', 'finalDivFactor', 'evalEvery', 'evalSteps', 'testSize', 'checkpointEvery', 'dataSeed', 'initSeed'];
 

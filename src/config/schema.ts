@@ -4,7 +4,7 @@
  * validator, the worker and the model builder all read this table; the types below are
  * derived from it so a key cannot exist in one place and not in another.
  */
-import { MODEL_PARAMS, NYSTROM_PARAMS, PROXY_PARAMS } from './schemaModel';
+import { BASELINE_PARAMS, MODEL_PARAMS, NYSTROM_PARAMS, PROXY_PARAMS } from './schemaModel';
 import { DATA_PARAMS, OPTIMISATION_PARAMS, SCHEDULE_PARAMS, SEED_PARAMS } from './schemaTrain';
 import type { Apply, Group, ParamSpec, Part, ValueOf } from './spec';
 
@@ -13,6 +13,7 @@ export const SCHEMA = {
   ...MODEL_PARAMS,
   ...NYSTROM_PARAMS,
   ...PROXY_PARAMS,
+  ...BASELINE_PARAMS,
   ...OPTIMISATION_PARAMS,
   ...SCHEDULE_PARAMS,
   ...SEED_PARAMS,

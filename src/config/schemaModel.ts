@@ -7,17 +7,22 @@ import { fixedByTask, paperByTask } from './tasks';
 
 const APPROX = ['nystrom', 'proxy'] as const;
 const PROXY = ['proxy'] as const;
+const LINFORMER = ['linformer'] as const;
+const PERFORMER = ['performer'] as const;
 
 /** Encoder sizes and the variant. */
 export const MODEL_PARAMS = {
   attention: oneOf({
     url: 'at', group: 'attention', part: 'model', apply: 'cold', label: 'Attention',
-    values: ['softmax', 'nystrom', 'proxy'], default: 'proxy',
-    help: 'The attention in every block: exact softmax (quadratic in n), Nyströmformer (segment-mean landmarks) or Proxyformer (trainable proxy tokens as landmarks).',
+    values: ['softmax', 'nystrom', 'proxy', 'linformer', 'performer', 'linear'], default: 'proxy',
+    help: 'The attention in every block: exact softmax (quadratic in n), Nyströmformer (segment-mean landmarks), Proxyformer (trainable proxy tokens as landmarks), or the LRA projection and kernel baselines Linformer, Performer and linear attention.',
     valueHelp: {
       softmax: 'exact softmax(QKᵀ/√d_h)V: the ground truth for every approximation view',
       nystrom: 'Xiong et al. 2021: landmarks are segment means of Q and K',
       proxy: 'Lee, Lee & Shin 2024: landmarks are trainable proxy tokens made input-aware',
+      linformer: 'Wang et al. 2020: softmax(s·Q(EK)ᵀ)(EV) with a learned E ∈ R^{k×n}; the length n is fixed to seqLen',
+      performer: 'Choromanski et al. 2021: D⁻¹φ(Q)(φ(K)ᵀV) with random orthogonal features (FAVOR+)',
+      linear: 'Katharopoulos et al. 2020: D⁻¹φ(Q)(φ(K)ᵀV) with φ(x) = elu(x) + 1',
     },
   }),
   layers: int({
@@ -150,5 +155,39 @@ export const PROXY_PARAMS = {
     attention: PROXY,
     provenance: { source: 'paper', note: 'The paper’s dropout probability is 0.1.' },
     help: 'Probability that a column (one key proxy) is dropped. Paper: 0.1.',
+  }),
+} as const;
+
+/** The LRA projection and kernel baselines (Linformer, Performer) and their switches. */
+export const BASELINE_PARAMS = {
+  linformerK: int({
+    url: 'lk', group: 'attention', part: 'model', apply: 'cold', label: 'Linformer projection k', default: 128, min: 1, max: 4096, log: true,
+    attention: LINFORMER,
+    provenance: { source: 'paper', note: 'The paper uses projection dimension 128 for all projection baselines.' },
+    help: 'k: rows of Linformer’s E ∈ R^{k×n}, which projects the n keys and values to k. E has one column per position, so it ties the model to its seqLen: the length cannot change after training, and every input is padded to exactly seqLen. Cost is linear in n for fixed k.',
+  }),
+  linformerSharing: oneOf({
+    url: 'lsh', group: 'attention', part: 'model', apply: 'cold', label: 'Linformer E sharing', values: ['shared', 'per-layer'], default: 'shared',
+    attention: LINFORMER,
+    provenance: { source: 'ours', note: 'The LRA reference code keeps one E for all layers (a class-level parameter); per-layer is the alternative.' },
+    help: 'shared: one E [heads, k, seqLen] for all layers (what the LRA reference code does); per-layer: each layer has its own. Either way E ties the model to its seqLen (the length cannot change after training).',
+  }),
+  performerFeatures: int({
+    url: 'pf', group: 'attention', part: 'model', apply: 'cold', label: 'Performer features', default: 128, min: 1, max: 4096, log: true,
+    attention: PERFORMER,
+    provenance: { source: 'paper', note: 'The paper uses 128 features for all projection baselines.' },
+    help: 'Random features per head: rows of the orthogonal Gaussian projection W [features, d_h] (blocks of d_h orthogonal rows, FAVOR+). Not trained; stored with the weights and exported. More features approximate the softmax kernel better.',
+  }),
+  performerKernel: oneOf({
+    url: 'pk', group: 'attention', part: 'model', apply: 'cold', label: 'Performer kernel', values: ['relu', 'softmax'], default: 'relu',
+    attention: PERFORMER,
+    provenance: { source: 'ours', note: 'The LRA reference code runs the ReLU kernel; the softmax kernel (positive exponential features) is the one that approximates softmax attention.' },
+    help: 'relu: φ(x) = relu(x Wᵀ) + 1e-3 (what the LRA reference code runs). softmax: positive exponential features exp(x Wᵀ − ‖x‖²/2 − max)/√features, an unbiased estimate of the softmax kernel.',
+  }),
+  performerRedraw: int({
+    url: 'prd', group: 'attention', part: 'model', apply: 'cold', label: 'Feature redraw every', default: 0, min: 0, max: 1000000, log: false, step: 1,
+    attention: PERFORMER,
+    provenance: { source: 'ours', note: 'The LRA reference code never redraws; performer_pytorch can redraw every k steps.' },
+    help: 'Redraw the random features every k training steps (deterministic from initSeed and the step; never during evaluation); 0 = never (the LRA reference code).',
   }),
 } as const;

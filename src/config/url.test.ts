@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from './defaults';
 import { CONFIG_KEYS, paramSpec, type RunConfig } from './schema';
-import { ATTENTIONS, LRA_TASKS, TASKS } from './spec';
+import { ATTENTIONS, LRA_TASKS } from './spec';
 import { decodeHash, encodeHash } from './url';
 
 /** A small seeded generator so the fuzz cases are the same on every run. */

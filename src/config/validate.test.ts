@@ -78,6 +78,19 @@ describe('validateConfig: combinations', () => {
       .toBe('landmarks 128 is more than seqLen 64: use at most 64 landmarks (m ≤ n), or a longer sequence.');
   });
 
+  it('checks no landmarks for the projection and kernel baselines, and warns about a Linformer k above n and a redraw beyond the run', () => {
+    for (const attention of ['linformer', 'performer', 'linear'] as const) {
+      // m > n and n not a multiple of m only matter for nystrom and proxy.
+      expect(errorsOf({ ...defaultConfig('listops', attention), seqLen: 100, listopsMaxLen: 100, listopsMinLen: 10 }), attention).toEqual([]);
+    }
+    const lin = validateConfig({ ...defaultConfig('listops', 'linformer'), seqLen: 100, listopsMaxLen: 100, listopsMinLen: 10 }).issues;
+    expect(lin.find((i) => i.key === 'linformerK')?.message).toBe(
+      'linformerK 128 is more than seqLen 100: E projects 100 keys up to 128 rows, which costs more than exact softmax attention and approximates nothing; use at most 100.');
+    const perf = validateConfig({ ...defaultConfig('listops', 'performer'), performerRedraw: 6000 }).issues;
+    expect(perf.find((i) => i.key === 'performerRedraw')?.severity).toBe('notice');
+    expect(validateConfig({ ...defaultConfig('listops', 'performer'), performerKernel: 'tanh' }).issues.find((i) => i.key === 'performerKernel')?.message).toMatch(/relu, softmax/);
+  });
+
   it('refuses d not divisible by heads, with divisors that work', () => {
     expect(errorsOf({ ...proxy, heads: 3 })[0].message).toBe('dModel 64 is not divisible by heads 3: use heads 1, 2, 4, 8, 16, or dModel 63 or 66.');
   });
@@ -129,7 +142,7 @@ describe('validateConfig: combinations', () => {
     expect(largestBuffer(softmaxText)).toEqual({ name: 'softmax attention [B, H, n, n]', shape: [32, 2, 4096, 4096], bytes: 4294967296 });
     const [e] = errorsOf(softmaxText, { limits });
     expect(e.message).toBe(
-      "the softmax attention [B, H, n, n] buffer [32, 2, 4096, 4096] needs 4294967296 bytes (4096.0 MiB), over this device's maxStorageBufferBindingSize of 134217728 bytes (128.0 MiB): lower batchSize, seqLen or heads, or use nystrom or proxy attention.",
+      "the softmax attention [B, H, n, n] buffer [32, 2, 4096, 4096] needs 4294967296 bytes (4096.0 MiB), over this device's maxStorageBufferBindingSize of 134217728 bytes (128.0 MiB): lower batchSize, seqLen or heads, or use an attention that is linear in n (nystrom, proxy, linformer, performer, linear).",
     );
     // The linear variants fit: K1 is B·H·n·m·4 = 128 MiB exactly.
     expect(errorsOf(defaultConfig('text', 'proxy'), { limits })).toEqual([]);

@@ -156,4 +156,22 @@ describe('ParameterStore', () => {
     expect(() => store.load('norm.bias', [1])).toThrow(/needs 2 values, got 1/);
     store.dispose();
   });
+
+  it('state tensors are named, read and loaded with the parameters, but are not trainable', async () => {
+    const store = new ParameterStore(new CpuBackend());
+    const w = store.create('layers.0.attn.q.weight', [2], [1, 2]);
+    const f = store.under('layers.0').under('attn').createState('features', [3], [5, 6, 7]);
+    expect(f.name).toBe('layers.0.attn.features');
+    expect([f.category, f.requiresGrad]).toEqual(['weights', false]);
+    expect(store.names()).toEqual(['layers.0.attn.q.weight', 'layers.0.attn.features']);
+    expect(store.params()).toEqual([w]);
+    expect(store.count()).toBe(2);
+    expect([store.isState('layers.0.attn.features'), store.isState('layers.0.attn.q.weight')]).toEqual([true, false]);
+    store.load('layers.0.attn.features', [1, 1, 1]);
+    expect(Array.from((await store.read()).get('layers.0.attn.features')!.data)).toEqual([1, 1, 1]);
+    // A forward through a state tensor records nothing for it.
+    const y = mul(f, f);
+    expect(y.requiresGrad).toBe(false);
+    store.dispose();
+  });
 });

@@ -12,6 +12,8 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/;
 export interface ParameterScope {
   readonly prefix: string;
   create(name: string, shape: readonly number[], values: ArrayLike<number> | number): Tensor;
+  /** A non-trainable state tensor (see `ParameterStore.createState`). */
+  createState(name: string, shape: readonly number[], values: ArrayLike<number> | number): Tensor;
   under(prefix: string): ParameterScope;
 }
 
@@ -23,11 +25,25 @@ export class ParameterStore implements ParameterScope {
 
   /** A trainable tensor (category 'weights', requiresGrad) holding `values` (an array, or one value for all). */
   create(name: string, shape: readonly number[], values: ArrayLike<number> | number): Tensor {
+    const t = this.add(name, shape, values);
+    t.requiresGrad = true;
+    return t;
+  }
+
+  /**
+   * A state tensor that is part of the weights (names, entries, read, load: exported and
+   * imported with them, a PyTorch buffer) but not trainable: no gradient, not in `params()`, so
+   * no optimizer state and no weight decay (Performer's random features).
+   */
+  createState(name: string, shape: readonly number[], values: ArrayLike<number> | number): Tensor {
+    return this.add(name, shape, values);
+  }
+
+  private add(name: string, shape: readonly number[], values: ArrayLike<number> | number): Tensor {
     if (!NAME.test(name)) throw new Error(`ParameterStore: "${name}" is not a dotted state_dict name (letters, digits, _ and .)`);
     if (this.byName.has(name)) throw new Error(`ParameterStore: parameter "${name}" already exists`);
     const data = typeof values === 'number' ? new Float64Array(numel(shape)).fill(values) : values;
     const t = Tensor.fromArray(this.backend, data, shape, { category: 'weights', label: name });
-    t.requiresGrad = true;
     this.byName.set(name, t);
     return t;
   }
@@ -36,6 +52,7 @@ export class ParameterStore implements ParameterScope {
     const make = (p: string): ParameterScope => ({
       prefix: p,
       create: (name, shape, values) => this.create(`${p}.${name}`, shape, values),
+      createState: (name, shape, values) => this.createState(`${p}.${name}`, shape, values),
       under: (sub) => make(`${p}.${sub}`),
     });
     return make(prefix);
@@ -51,7 +68,12 @@ export class ParameterStore implements ParameterScope {
     return this.byName.has(name);
   }
 
-  /** Names in creation order. */
+  /** Whether a name is a state tensor (not trainable). */
+  isState(name: string): boolean {
+    return !this.get(name).requiresGrad;
+  }
+
+  /** Names in creation order (parameters and state). */
   names(): string[] {
     return [...this.byName.keys()];
   }
@@ -60,14 +82,15 @@ export class ParameterStore implements ParameterScope {
     return [...this.byName.entries()];
   }
 
+  /** The trainable parameters (state tensors excluded). */
   params(): Tensor[] {
-    return [...this.byName.values()];
+    return [...this.byName.values()].filter((t) => t.requiresGrad);
   }
 
   /** Total number of trainable values. */
   count(): number {
     let n = 0;
-    for (const t of this.byName.values()) n += t.size;
+    for (const t of this.params()) n += t.size;
     return n;
   }
 

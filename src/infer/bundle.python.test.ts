@@ -30,8 +30,9 @@ const env = { ...process.env, PYTHONPATH: PYTHON_DIR, OMP_NUM_THREADS: '1' };
 /**
  * Tolerance on max|TS − torch| / max|torch|: the engine's CPU backend runs in float32, the
  * reference in float64 (--float64). Measured on these configs: 3.6e-8 (nystrom), 5.7e-8
- * (proxy), 7.0e-8 (softmax); 2e-6 leaves a ~30× margin, and a wrong weight (a transposed or
- * mis-named tensor) moves the logits by orders of magnitude more.
+ * (proxy), 7.0e-8 (softmax), 3.7e-8 (linformer), 7.0e-8 (performer), 4.4e-8 (linear); 2e-6
+ * leaves a ~30× margin, and a wrong weight (a transposed or mis-named tensor) moves the logits by
+ * orders of magnitude more.
  */
 const TOLERANCE = 2e-6;
 
@@ -81,10 +82,15 @@ describe('bundles with the PyTorch reference', () => {
     ['proxy, listops', tinyRunConfig({ layers: 2 })],
     ['softmax, retrieval (two towers)', tinyRunConfig({ task: 'retrieval', attention: 'softmax', vocabSize: 257, numClasses: 2, twoTower: true })],
     ['nystrom, text, mean-all pooling', tinyRunConfig({ task: 'text', attention: 'nystrom', vocabSize: 257, numClasses: 2, pooling: 'mean-all' })],
+    ['linformer, shared E', tinyRunConfig({ attention: 'linformer', linformerK: 5, layers: 2 })],
+    ['performer, softmax kernel (features from the bundle)', tinyRunConfig({ attention: 'performer', performerFeatures: 6, performerKernel: 'softmax', layers: 2 })],
+    ['linear', tinyRunConfig({ attention: 'linear', layers: 2 })],
   ];
   it.each(cases)('a TypeScript bundle gives PyTorch the engine logits (%s)', async (_, config) => {
     const weights = randomWeights(parameterShapes(config), 3);
     const bundle = join(dir, `logits-${config.attention}.zip`);
+    // Performer's features are state, not a parameter: seededWeights gives them values the model
+    // would never draw, so PyTorch agreeing proves it used the bundle's, not its own draw.
     writeFileSync(bundle, writeBundle({ config, weights, metrics: sampleMetrics() }, { onnx: true }));
     const batch = randomBatch(config, config.seqLen, [config.seqLen, 5, 1], 9);
     const batchFile = join(dir, `batch-${config.attention}.safetensors`);
@@ -95,6 +101,7 @@ describe('bundles with the PyTorch reference', () => {
     expect(torch.shape).toEqual([3, config.numClasses]);
     const ts = await engineLogits(new CpuBackend('f32'), config, readBundle(readFileSync(bundle)).weights, batch);
     const err = relativeError(ts, torch.data);
+    console.log(`bundle logits ${_}: TypeScript vs PyTorch ${err.toExponential(1)}`);
     expect(err).toBeLessThan(TOLERANCE);
   });
 

@@ -1,6 +1,6 @@
 /** Checks of a batch against the model config, before anything runs (docs/model-contract.md "Batch tensors"). */
 import type { Tensor } from '../engine';
-import { segmentsFit, type ModelConfig } from '../config';
+import { segmentsFit, usesLandmarks, type ModelConfig } from '../config';
 import type { ModelBatch } from './types';
 
 function checkTower(c: ModelConfig, tokens: Tensor | undefined, mask: Tensor | undefined, which: string): void {
@@ -9,7 +9,10 @@ function checkTower(c: ModelConfig, tokens: Tensor | undefined, mask: Tensor | u
   if (mask.dtype !== 'f32' || mask.shape.join() !== tokens.shape.join()) throw new Error(`the mask of ${which} must be f32 [${tokens.shape.join(', ')}], got ${mask.describe()}`);
   const n = tokens.shape[1];
   if (n > c.seqLen) throw new Error(`${which} has length ${n}, more than seqLen ${c.seqLen}`);
-  if (c.attention !== 'softmax' && c.landmarks > n) throw new Error(`${which} has length ${n}, fewer tokens than landmarks ${c.landmarks}`);
+  if (c.attention === 'linformer' && n !== c.seqLen) {
+    throw new Error(`${which} has length ${n}, but Linformer's E has one column per position of seqLen ${c.seqLen}: pad every input to exactly ${c.seqLen} tokens (the length of a Linformer model is fixed)`);
+  }
+  if (usesLandmarks(c) && c.landmarks > n) throw new Error(`${which} has length ${n}, fewer tokens than landmarks ${c.landmarks}`);
   if (!segmentsFit(c, n)) throw new Error(`${which} has length ${n}, not a multiple of landmarks ${c.landmarks} (segment means)`);
 }
 

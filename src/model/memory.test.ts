@@ -1,4 +1,4 @@
-/** No tensor outlives its step: training steps, evaluation (with the 'none' cache) and views leave memory flat. */
+/** No tensor outlives its step: training steps, evaluation (with the 'none' cache), views and Performer redraws leave memory flat. */
 import { describe, expect, it } from 'vitest';
 import { AdamW, CpuBackend, backward, intTensor, noGrad, scope, tensor } from '../engine';
 import { buildModel } from './model';
@@ -9,6 +9,9 @@ describe('memory', () => {
     ['softmax', tinyConfig('softmax')],
     ['nystrom', tinyConfig('nystrom')],
     ["proxy, injection 'none', two towers", tinyConfig('proxy', { injection: 'none', twoTower: true })],
+    ['linformer, per-layer E', tinyConfig('linformer', { linformerK: 6, linformerSharing: 'per-layer' })],
+    ['performer, softmax kernel', tinyConfig('performer', { performerFeatures: 12, performerKernel: 'softmax' })],
+    ['linear', tinyConfig('linear')],
   ] as const) {
     it(`${name}: live buffers stay flat over training steps, evaluations and views`, async () => {
       const be = new CpuBackend('f32');
@@ -29,6 +32,7 @@ describe('memory', () => {
         loss.dispose();
         for (let i = 0; i < 2; i++) noGrad(() => scope(() => model.forward(batch, { train: false }).logits)).dispose();
         await model.views({ tokens: Array.from({ length: 16 }, (_, i) => 1 + (i % 5)) });
+        model.redrawFeatures(0, step); // Performer: new values in place; others: nothing
       };
       await cycle(0); // the first cycle creates gradients, optimizer state and the cache
       const live = be.memory().liveBuffers;

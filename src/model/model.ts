@@ -15,6 +15,10 @@ import { NystromAttention } from './attention/nystrom';
 import type { AttentionModule } from './attention/module';
 import { ProxyAttention } from './attention/proxy';
 import { SoftmaxAttention } from './attention/softmax';
+import { LinformerAttention, createProjection } from './attention/linformer';
+import { LinearAttention } from './attention/linear';
+import { PerformerAttention } from './attention/performer';
+import { redrawInitialiser } from './attention/performerFeatures';
 import { DropoutPlan, maskNames } from './dropout';
 import { Embeddings } from './embedding';
 import { Block, Encoder } from './encoder';
@@ -31,7 +35,7 @@ export interface BuildOptions {
   /** Batch size for the size check (default: the config's, else 1). */
   batchSize?: number;
   /** TEST-ONLY faults: a deliberately broken model that the parity tests must catch. */
-  faults?: { transposeKernel2?: boolean };
+  faults?: { transposeKernel2?: boolean; forgetKeyMask?: boolean; scaleByHeadWidth?: boolean };
 }
 
 export interface Model {
@@ -50,12 +54,24 @@ export interface Model {
   views(example: { tokens: ArrayLike<number>; mask?: ArrayLike<number> }): Promise<ModelViews>;
   /** The explicit dropout mask names this config accepts. */
   maskNames(): string[];
+  /**
+   * Performer: replace every layer's random features with a fresh draw from
+   * `(initSeed, step)` (the trainer calls it every performerRedraw steps, never evaluation).
+   * No-op for other attentions.
+   */
+  redrawFeatures(initSeed: number, step: number): void;
   /** How often each layer computed its input-independent part (Proxyformer 'none'; else 0). */
   fixedComputations(): number;
   dispose(): void;
 }
 
-function createAttention(c: ModelConfig, hot: HotSettings, scope: ReturnType<ParameterStore['under']>, init: Initialiser, faults: BuildOptions['faults']): AttentionModule {
+function createAttention(c: ModelConfig, hot: HotSettings, scope: ReturnType<ParameterStore['under']>, init: Initialiser, faults: BuildOptions['faults'], sharedE: Tensor | null): AttentionModule {
+  if (c.attention === 'linformer') {
+    const e = sharedE ?? createProjection(scope, c.heads, c.linformerK, c.seqLen, init);
+    return new LinformerAttention(scope, c.dModel, c.heads, e, init, { forgetKeyMask: faults?.forgetKeyMask });
+  }
+  if (c.attention === 'performer') return new PerformerAttention(scope, c.dModel, c.heads, c.performerFeatures, c.performerKernel, init, { forgetKeyMask: faults?.forgetKeyMask });
+  if (c.attention === 'linear') return new LinearAttention(scope, c.dModel, c.heads, init, { scaleByHeadWidth: faults?.scaleByHeadWidth });
   const pinv = { landmarks: c.landmarks, pinvIterations: c.pinvIterations, pinvInit: c.pinvInit, transposeKernel2: faults?.transposeKernel2 };
   if (c.attention === 'softmax') return new SoftmaxAttention(scope, c.dModel, c.heads, hot, init);
   if (c.attention === 'nystrom') return new NystromAttention(scope, c.dModel, c.heads, c.convKernel, pinv, init);
@@ -72,10 +88,12 @@ export function buildModel(backend: Backend, config: ModelConfig | RunConfig, in
   const store = new ParameterStore(backend);
   const init = new Initialiser(initSeed);
   const embed = new Embeddings(store.under('embed'), c.vocabSize, c.seqLen, c.dModel, init);
+  // The reference code's class-level E: one tensor at the root, used by every layer.
+  const sharedE = c.attention === 'linformer' && c.linformerSharing === 'shared' ? createProjection(store, c.heads, c.linformerK, c.seqLen, init) : null;
   const blocks: Block[] = [];
   for (let i = 0; i < c.layers; i++) {
     const layer = store.under(`layers.${i}`);
-    blocks.push(new Block(layer, c.dModel, c.ffn, hot, createAttention(c, hot, layer.under('attn'), init, options.faults), init));
+    blocks.push(new Block(layer, c.dModel, c.ffn, hot, createAttention(c, hot, layer.under('attn'), init, options.faults, sharedE), init));
   }
   const encoder = new Encoder(embed, blocks, new Norm(store, 'norm', c.dModel), c.pooling, hot);
   const head = store.under('head');
@@ -83,6 +101,7 @@ export function buildModel(backend: Backend, config: ModelConfig | RunConfig, in
   const fc2 = new Linear(head, 'fc2', c.ffn, c.numClasses, init);
   const names = maskNames(c);
   const proxyLayers = blocks.map((b) => b.attn).filter((a): a is ProxyAttention => a instanceof ProxyAttention);
+  const performerLayers = blocks.map((b) => b.attn).filter((a): a is PerformerAttention => a instanceof PerformerAttention);
 
   const model: Model = {
     config: c,
@@ -103,6 +122,12 @@ export function buildModel(backend: Backend, config: ModelConfig | RunConfig, in
     },
     maskNames: () => [...names],
     views: (example) => computeViews(model, example),
+    redrawFeatures(initSeed, step) {
+      if (performerLayers.length === 0) return;
+      const init = redrawInitialiser(initSeed, step);
+      for (const layer of performerLayers) layer.redraw(init);
+      model.weightsChanged();
+    },
     fixedComputations: () => proxyLayers.reduce((s, a) => s + a.fixedComputations, 0),
     forward(batch, opts) {
       checkBatch(c, batch);

@@ -14,6 +14,13 @@
  *   (segment means of a few rows give near-collinear landmarks) (5× margin).
  * The deliberately broken models (K2 transposed) miss by ≥ 2e-2 on the logits (over 1000× the
  * tolerance), by 6e-5 … 6e-4 on the batch-mean loss, and by 1e-3 … 1 on most gradients.
+ *
+ * Projection and kernel baselines (Linformer shared/per-layer, Performer relu/softmax, linear):
+ * measured logits ≤ 3.9e-7, losses ≤ 1.4e-7, gradients ≤ 1.9e-6 (Performer's features are state:
+ * no gradient on either side), views (E, K', the n×k attention, φ(q), φ(k)) ≤ 4.8e-7. Their
+ * broken models — Linformer projecting the unmasked K, Performer leaving padded keys in φ(k),
+ * linear attention scaled by d_h^-¼ instead of the reference's n^-¼ — miss by 1.7e-2 … 2.9e-2
+ * on the logits, 2.3e-4 … 1.7e-3 on the loss and 0.3 … 0.8 on the worst gradient.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +31,7 @@ import { acquireGpu, type GpuContext } from '../engine/webgpu/device';
 import { nodeGpu } from '../engine/webgpu/node';
 import { WebGpuBackend } from '../engine/webgpu/backend';
 import type { ModelConfig } from '../config';
-import { buildModel } from './model';
+import { buildModel, type BuildOptions } from './model';
 import { tinyConfig } from './testing/configs';
 import { compareOutputs, relativeError, parameterShapes, randomBatch, randomMasks, randomWeights, readOutputs, runPython, runTypeScript, writeCase, type CaseData, type Outputs } from './testing/parity';
 
@@ -35,12 +42,15 @@ interface Case {
   lengths: number[];
   /** Pass every explicit mask name of the config (else none: no dropout anywhere). */
   masks: boolean;
-  broken?: boolean;
+  /** A deliberately broken model (TEST-ONLY fault) that the comparison must reject. */
+  broken?: BuildOptions['faults'];
   /** Also compare the views of row 0 (the batch must then be one row, no masks). */
   views?: boolean;
 }
 
 const P = (over: Partial<ModelConfig>) => tinyConfig('proxy', { contrastiveWeight: 0.5, ...over });
+const LF = (over: Partial<ModelConfig>) => tinyConfig('linformer', { linformerK: 6, ...over });
+const PF = (over: Partial<ModelConfig>) => tinyConfig('performer', { performerFeatures: 12, ...over });
 const CASES: Case[] = [
   { name: 'softmax, masked-mean, all masks', config: tinyConfig('softmax'), n: 16, lengths: [16, 11, 7], masks: true },
   { name: 'softmax, mean-all, no masks', config: tinyConfig('softmax', { pooling: 'mean-all', layers: 1 }), n: 16, lengths: [16, 9], masks: false },
@@ -62,8 +72,22 @@ const CASES: Case[] = [
   { name: "views: proxy none, per-head, global init", config: P({ injection: 'none', proxyParam: 'per-head', pinvInit: 'global' }), n: 16, lengths: [16], masks: false, views: true },
   { name: 'views: nystrom, global init, padded example', config: tinyConfig('nystrom', { pinvInit: 'global' }), n: 16, lengths: [13], masks: false, views: true },
   { name: 'views: softmax, padded example', config: tinyConfig('softmax'), n: 16, lengths: [13], masks: false, views: true },
-  { name: 'BROKEN proxy (K2 transposed)', config: P({}), n: 16, lengths: [16, 11, 7], masks: true, broken: true },
-  { name: 'BROKEN nystrom (K2 transposed)', config: tinyConfig('nystrom', { pinvInit: 'per-matrix' }), n: 16, lengths: [16, 11, 7], masks: true, broken: true },
+  { name: 'linformer, shared E, k 6, all masks', config: LF({}), n: 16, lengths: [16, 11, 7], masks: true },
+  { name: 'linformer, per-layer E, k 20 > n, mean-all', config: LF({ linformerSharing: 'per-layer', linformerK: 20, pooling: 'mean-all' }), n: 16, lengths: [16, 9], masks: false },
+  { name: 'linformer, per-layer E, two-tower, masks with @2', config: LF({ linformerSharing: 'per-layer', twoTower: true, layers: 1 }), n: 16, lengths: [16, 10], masks: true },
+  { name: 'performer relu, F 12, all masks', config: PF({}), n: 16, lengths: [16, 11, 7], masks: true },
+  { name: 'performer softmax, F 12, all masks', config: PF({ performerKernel: 'softmax' }), n: 16, lengths: [16, 11, 7], masks: true },
+  { name: 'performer softmax, F 5 (part block), n 12 < seqLen, mean-all', config: PF({ performerKernel: 'softmax', performerFeatures: 5, pooling: 'mean-all' }), n: 12, lengths: [12, 4], masks: false },
+  { name: 'linear, all masks', config: tinyConfig('linear'), n: 16, lengths: [16, 11, 7], masks: true },
+  { name: 'linear, n 12 < seqLen, two-tower', config: tinyConfig('linear', { twoTower: true, layers: 1 }), n: 12, lengths: [12, 5], masks: true },
+  { name: 'views: linformer, shared E, padded example', config: LF({}), n: 16, lengths: [13], masks: false, views: true },
+  { name: 'views: performer softmax, padded example', config: PF({ performerKernel: 'softmax' }), n: 16, lengths: [13], masks: false, views: true },
+  { name: 'views: linear, padded example', config: tinyConfig('linear'), n: 16, lengths: [13], masks: false, views: true },
+  { name: 'BROKEN proxy (K2 transposed)', config: P({}), n: 16, lengths: [16, 11, 7], masks: true, broken: { transposeKernel2: true } },
+  { name: 'BROKEN nystrom (K2 transposed)', config: tinyConfig('nystrom', { pinvInit: 'per-matrix' }), n: 16, lengths: [16, 11, 7], masks: true, broken: { transposeKernel2: true } },
+  { name: 'BROKEN linformer (padded keys projected)', config: LF({}), n: 16, lengths: [16, 11, 7], masks: true, broken: { forgetKeyMask: true } },
+  { name: 'BROKEN performer softmax (padded keys unmasked)', config: PF({ performerKernel: 'softmax' }), n: 16, lengths: [16, 11, 7], masks: true, broken: { forgetKeyMask: true } },
+  { name: 'BROKEN linear (scaled by d_h^-1/4, not n^-1/4)', config: tinyConfig('linear'), n: 16, lengths: [16, 11, 7], masks: true, broken: { scaleByHeadWidth: true } },
 ];
 
 /** See the file comment. */
@@ -98,7 +122,7 @@ beforeAll(async () => {
     const dir = mkdtempSync(join(root, `case${i}-`));
     writeCase(dir, data);
     dirs.push(dir);
-    ours.set(c.name, await runTypeScript(gpu, data, { faults: { transposeKernel2: c.broken }, views: c.views }));
+    ours.set(c.name, await runTypeScript(gpu, data, { faults: c.broken, views: c.views }));
   }
   runPython(dirs, true);
   for (const [i, c] of CASES.entries()) reference.set(c.name, readOutputs(dirs[i]));
@@ -124,6 +148,33 @@ describe('on WebGPU', () => {
     expect(relativeError(onGpu, onCpu)).toBeLessThan(1e-5);
     expect(relativeError(otherSeed, onCpu)).toBeGreaterThan(1e-3);
   });
+
+  for (const config of [
+    tinyConfig('linformer', { linformerK: 6 }), tinyConfig('linformer', { linformerK: 6, linformerSharing: 'per-layer' }),
+    tinyConfig('performer', { performerFeatures: 12 }), tinyConfig('performer', { performerFeatures: 12, performerKernel: 'softmax' }), tinyConfig('linear'),
+  ]) {
+    const name = `${config.attention}${config.attention === 'linformer' ? ` ${config.linformerSharing}` : config.attention === 'performer' ? ` ${config.performerKernel}` : ''}`;
+    it(`${name}: logits and loss on WebGPU match the CPU backend (same init seed, padded batch)`, async () => {
+      const run = async (be: Backend) => {
+        const model = buildModel(be, config, 7);
+        const batch = {
+          tokens: intTensor(be, Array.from({ length: 48 }, (_, i) => 1 + (i % 10)), [3, 16]),
+          mask: tensor(be, Array.from({ length: 48 }, (_, i) => (i % 16 < 16 - 4 * Math.floor(i / 16) ? 1 : 0)), [3, 16]),
+          labels: intTensor(be, [0, 1, 2], [3]),
+        };
+        const [logits, loss] = noGrad(() => scope(() => {
+          const r = model.forward(batch, { train: false });
+          return [r.logits, r.loss!];
+        }));
+        const out = [Array.from(await logits.read()), Array.from(await loss.read())];
+        model.dispose();
+        return out;
+      };
+      const [onGpu, onCpu] = [await run(gpu), await run(new CpuBackend('f32'))];
+      expect(relativeError(onGpu[0], onCpu[0])).toBeLessThan(1e-5);
+      expect(relativeError(onGpu[1], onCpu[1])).toBeLessThan(1e-5);
+    });
+  }
 
   it("buildModel reads the adapter's limits and refuses a buffer over them", () => {
     const huge = tinyConfig('softmax', { seqLen: 16384, heads: 16, dModel: 64 });

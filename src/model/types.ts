@@ -67,6 +67,12 @@ export interface LayerViewTensors {
   Q_landmarks?: Tensor;
   K_landmarks?: Tensor;
   pinv_residuals?: Tensor;
+  /** Linformer: E [H, k, n] (a copy) and softmax(s·Q K'ᵀ) [B, H, n, k]; K' = E·(K⊙mask) goes in K_landmarks. */
+  E?: Tensor;
+  attention_projected?: Tensor;
+  /** Performer and linear attention: φ(q), φ(k) as the layer uses them [B, H, n, F]. */
+  Q_features?: Tensor;
+  K_features?: Tensor;
   /** The layer's unmasked Q, K heads [B, H, n, d_h] for the exact softmax of the views. */
   q?: Tensor;
   k?: Tensor;

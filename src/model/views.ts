@@ -5,9 +5,13 @@
  * the m×m cosine similarity among each set and its mean off-diagonal value; the pseudo-inverse
  * residual ‖I − A·Z_k‖_F for k = 0 … pinvIterations (A the matrix inverted); and for n ≤ 1024
  * the exact softmax matrix softmax(s·QKᵀ + keymask), the approximation K1·Z·K3 (without the conv
- * skip) and its error. Plain typed arrays with shapes, for the UI.
+ * skip) and its error. Linformer: E per head [k, n], the n×k attention over the projected keys
+ * K' = E·(K⊙mask) and the k×k cosine similarity of K' (in the kLandmarks slots). Performer and
+ * linear attention: for n ≤ 1024 the implied n×n attention (rows of φ(q)φ(k)ᵀ divided by their
+ * sum, with φ(k) exactly as the layer uses it) as `approximation`, beside the exact softmax of the
+ * same Q, K and the error. Plain typed arrays with shapes, for the UI.
  */
-import { intTensor, matmul, noGrad, scope, tensor, type Tensor } from '../engine';
+import { div, intTensor, matmul, noGrad, scope, sum, tensor, type Tensor } from '../engine';
 import { toBatch } from './attention/nystromKernels';
 import { towerMask } from './attention/masking';
 import { exactAttention } from './attention/softmax';
@@ -28,6 +32,11 @@ export interface HeadViews {
   /** Z ≈ K2⁺ after pinvIterations steps (views run without dropout, so K2 is the matrix inverted). */
   Z?: Matrix;
   K3?: Matrix;
+  /** Linformer: E of this head [k, n]. */
+  E?: Matrix;
+  /** Linformer: softmax(s·Q K'ᵀ) [n, k] over the projected keys. */
+  projectedAttention?: Matrix;
+  /** Landmarks / proxies Q̃, K̃; for Linformer kLandmarks holds the projected keys K' [k, d_h]. */
   qLandmarks?: Matrix;
   kLandmarks?: Matrix;
   qCosine?: Matrix;
@@ -38,9 +47,9 @@ export interface HeadViews {
   pinvResiduals?: Float32Array;
   /** n ≤ 1024: softmax(s·QKᵀ + keymask) of the layer's Q, K. */
   exact?: Matrix;
-  /** n ≤ 1024, Nyström variants: K1·Z·K3. */
+  /** n ≤ 1024, Nyström variants: K1·Z·K3; Performer and linear: φ(q)φ(k)ᵀ with rows divided by their sums. */
   approximation?: Matrix;
-  /** n ≤ 1024, Nyström variants: ‖K1·Z·K3 − exact‖_F / ‖exact‖_F and max |K1·Z·K3 − exact|. */
+  /** n ≤ 1024, Nyström and kernel variants: ‖approximation − exact‖_F / ‖exact‖_F and max |approximation − exact|. */
   error?: { relativeFrobenius: number; maxAbs: number };
 }
 
@@ -101,9 +110,14 @@ export async function computeViews(model: Model, example: { tokens: ArrayLike<nu
       return model.encodeForViews(tokens, mask).map((v) => {
         const out: Record<string, Tensor> = {};
         // The n×n softmax attention only for n ≤ EXACT_VIEW_MAX_N (its read-back grows as n²).
-        for (const [k, t] of Object.entries(v)) if (t && k !== 'q' && k !== 'k' && k !== 'K2_dropped' && (k !== 'attention' || exactWanted)) out[k] = t;
+        const skip = ['q', 'k', 'K2_dropped', 'Q_features', 'K_features'];
+        for (const [k, t] of Object.entries(v)) if (t && !skip.includes(k) && (k !== 'attention' || exactWanted)) out[k] = t;
         if (exactWanted && v.q && v.k && !v.attention) out.exact = exactAttention(v.q, v.k, keyBias);
         if (exactWanted && v.K1 && v.Z && v.K3) out.approximation = matmul(matmul(v.K1, toBatch(v.Z, v.K1)), v.K3);
+        if (exactWanted && v.Q_features && v.K_features) {
+          const scores = matmul(v.Q_features, v.K_features, { transB: true });
+          out.approximation = div(scores, sum(scores, -1, { keepDim: true }));
+        }
         return out;
       });
     }),
@@ -118,16 +132,22 @@ export async function computeViews(model: Model, example: { tokens: ArrayLike<nu
     const heads: HeadViews[] = [];
     for (let h = 0; h < model.config.heads; h++) {
       const m = (k: string) => (read.has(k) ? headMatrix(read.get(k)!.data, read.get(k)!.shape, h) : undefined);
-      const view: HeadViews = { attention: m('attention'), K1: m('K1'), K2: m('K2'), Z: m('Z'), K3: m('K3'), qLandmarks: m('Q_landmarks'), kLandmarks: m('K_landmarks'), exact: m('exact') ?? m('attention'), approximation: m('approximation') };
+      const view: HeadViews = {
+        attention: m('attention'), K1: m('K1'), K2: m('K2'), Z: m('Z'), K3: m('K3'), E: m('E'), projectedAttention: m('attention_projected'),
+        qLandmarks: m('Q_landmarks'), kLandmarks: m('K_landmarks'), exact: m('exact') ?? m('attention'), approximation: m('approximation'),
+      };
       const residuals = read.get('pinv_residuals');
       if (residuals) {
         const count = residuals.shape[residuals.shape.length - 1];
         view.pinvResiduals = residuals.data.slice(h * count, (h + 1) * count);
       }
-      if (view.qLandmarks && view.kLandmarks) {
+      if (view.qLandmarks) {
         const q = cosineSimilarity(view.qLandmarks);
+        Object.assign(view, { qCosine: q.cosine, qMeanOffDiagonal: q.meanOffDiagonal });
+      }
+      if (view.kLandmarks) {
         const k = cosineSimilarity(view.kLandmarks);
-        Object.assign(view, { qCosine: q.cosine, qMeanOffDiagonal: q.meanOffDiagonal, kCosine: k.cosine, kMeanOffDiagonal: k.meanOffDiagonal });
+        Object.assign(view, { kCosine: k.cosine, kMeanOffDiagonal: k.meanOffDiagonal });
       }
       if (view.approximation && view.exact) view.error = approximationError(view.approximation.data, view.exact.data);
       heads.push(Object.fromEntries(Object.entries(view).filter(([, x]) => x !== undefined)) as HeadViews);

@@ -47,10 +47,15 @@ export function withAttention(base: RunConfig, attention: Attention): RunConfig 
   return out;
 }
 
-/** The study's configs derived from one base (usually a Proxyformer preset), each validated. */
-export function ablationStudy(base: RunConfig): AblationRun[] {
-  return ABLATIONS.map((ablation) => {
-    const config: RunConfig = { ...withAttention(base, ablation.attention), ...ablation.overrides };
+/**
+ * A study's configs derived from one base (usually a Proxyformer preset), each validated: by
+ * default the ablation study, or any list of runs (the paper's comparison). `prepare` adjusts
+ * the base first (the comparison gives every variant the same projection budget).
+ */
+export function ablationStudy(base: RunConfig, runs: readonly Ablation[] = ABLATIONS, prepare: (c: RunConfig) => RunConfig = (c) => c): AblationRun[] {
+  const prepared = prepare(base);
+  return runs.map((ablation) => {
+    const config: RunConfig = { ...withAttention(prepared, ablation.attention), ...ablation.overrides };
     const { issues, ok } = validateConfig(config);
     return { ablation, config, issues, ok };
   });

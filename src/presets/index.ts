@@ -1,9 +1,12 @@
-/** All presets by name, and the paper's ablation study. */
+/** All presets by name, the paper's ablation study and its comparison of variants. */
 import { PAPER_PRESETS } from './paper';
 import type { Preset } from './preset';
 import { QUICK_PRESETS } from './quick';
 
 export { ABLATIONS, ablationStudy, withAttention, type Ablation, type AblationRun } from './ablations';
+export { NOT_YET_AVAILABLE, PAPER_COMPARISON, projectionBudget, withBudget } from './comparison';
+export { VARIANT_NAMES, VARIANT_TITLES } from './names';
+export { getStudy, STUDIES, STUDY_NAMES, type Study, type StudyName } from './studies';
 export { makePreset, presetIssues, type Preset } from './preset';
 
 /** Every preset, quick ones first (the menu's order). */

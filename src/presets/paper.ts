@@ -1,6 +1,8 @@
 /**
- * The paper presets: every task × {softmax, Nyströmformer, Proxyformer} at the paper's sizes
- * (2 layers, d 64, ffn 128, 2 heads, m 128, dropout 0.1) and the LRA per-task schedules of the
+ * The paper presets: every task × every attention variant of the schema (softmax,
+ * Nyströmformer, Proxyformer, Linformer, Performer, linear attention) at the paper's sizes
+ * (2 layers, d 64, ffn 128, 2 heads, dropout 0.1; m = 128 landmarks or proxies, Linformer's
+ * k = 128, Performer's 128 features: the paper gives every projection-based model 128) and the LRA per-task schedules of the
  * Nyströmformer code (docs/tasks.md "Paper schedules"): lr 1e-4, AdamW β (0.9, 0.999), eps 1e-6, weight
  * decay 0, one-cycle warm-up then linear decay. Those numbers live in the schema's per-task
  * table (`src/config/tasks.ts`), so these presets are the defaults with nothing changed:
@@ -16,16 +18,15 @@
  * most adapters' buffer limits and the validator says so with the numbers.
  */
 import { ATTENTIONS, LRA_TASKS, TASK_FACTS } from '../config';
+import { VARIANT_TITLES } from './names';
 import { makePreset, type Preset } from './preset';
-
-const VARIANT_TITLE = { softmax: 'softmax Transformer', nystrom: 'Nyströmformer', proxy: 'Proxyformer' } as const;
 
 /** `<task>-<variant>-paper` for every task and variant. */
 export const PAPER_PRESETS: Preset[] = LRA_TASKS.flatMap((task) =>
   ATTENTIONS.map((attention) =>
     makePreset(
       `${task}-${attention}-paper`,
-      `${TASK_FACTS[task].title.split(' (')[0]}, ${VARIANT_TITLE[attention]}, paper sizes`,
+      `${TASK_FACTS[task].title.split(' (')[0]}, ${VARIANT_TITLES[attention]}, paper sizes`,
       `The paper's model with the LRA schedule for this task. ${TASK_FACTS[task].note}`,
       task,
       attention,

@@ -1,12 +1,14 @@
 /**
- * The ablation runner: queues the paper's study (full Proxyformer, without injection, without
- * the contrastive loss, without decomposed dropout, Nyströmformer, softmax) for one base config
- * and runs them one after another through the training client, collecting a results table.
+ * The study runner: queues one of the studies of src/presets/studies.ts for one base config —
+ * the paper's ablation (full Proxyformer, without injection, without the contrastive loss,
+ * without decomposed dropout, Nyströmformer, softmax) or the paper's comparison (softmax,
+ * Linformer, Performer, Nyströmformer, Proxyformer) — and runs them one after another through
+ * the training client, collecting a results table.
  */
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import type { ConfigIssue, RunConfig } from '../config';
-import { ablationStudy, type Ablation } from '../presets';
+import { STUDIES, type Ablation, type StudyName } from '../presets';
 import { summarizeRun, type RunResult } from './runSummary';
 import { isActive, trainingClient, type TrainingClient } from './trainingStore';
 
@@ -24,6 +26,8 @@ export interface AblationItem {
 }
 
 export interface AblationState {
+  /** The study queued last (its items below). */
+  study: StudyName;
   items: AblationItem[];
   /** Index of the running item, or null. */
   current: number | null;
@@ -31,7 +35,7 @@ export interface AblationState {
 
 /** An ablation runner bound to a training client. */
 export class AblationRunner {
-  readonly store = createStore<AblationState>()(() => ({ items: [], current: null }));
+  readonly store = createStore<AblationState>()(() => ({ study: 'ablation', items: [], current: null }));
   private sawActive = false;
 
   constructor(private readonly client: TrainingClient) {
@@ -43,15 +47,15 @@ export class AblationRunner {
     return this.store.getState().current !== null;
   }
 
-  /** Queue the study for `base` and start its first run. Runs whose config is invalid are skipped with the validator's message. */
-  start(base: RunConfig): void {
-    if (this.active) throw new Error('an ablation study is already running: cancel it first');
-    const items: AblationItem[] = ablationStudy(base).map((r) => ({
+  /** Queue a study for `base` and start its first run. Runs whose config is invalid are skipped with the validator's message. */
+  start(base: RunConfig, study: StudyName = 'ablation'): void {
+    if (this.active) throw new Error('a study is already running: cancel it first');
+    const items: AblationItem[] = STUDIES[study].runs(base).map((r) => ({
       ablation: r.ablation, config: r.config, issues: r.issues, runId: null, result: null,
       status: r.ok ? 'queued' : 'skipped',
       note: r.ok ? null : r.issues.filter((i) => i.severity === 'error').map((i) => i.message).join(' '),
     }));
-    this.store.setState({ items, current: null });
+    this.store.setState({ study, items, current: null });
     this.advance();
   }
 
@@ -72,7 +76,7 @@ export class AblationRunner {
     }
     this.sawActive = false;
     const item = items[next];
-    const runId = this.client.start(item.config, `ablation: ${item.ablation.label}`);
+    const runId = this.client.start(item.config, `${this.store.getState().study === 'ablation' ? 'ablation' : 'comparison'}: ${item.ablation.label}`);
     this.store.setState({ current: next, items: items.map((it, i) => (i === next ? { ...it, status: 'running', runId } : it)) });
   }
 

@@ -23,6 +23,9 @@ export interface HeadViews {
   keyCosine?: Matrix;
   queryMeanOffDiagonal?: number;
   keyMeanOffDiagonal?: number;
+  /** Linformer: this head's E [k, n] (rows: projected keys, columns: positions) and softmax(s·Q(EK)ᵀ) [n, k]. */
+  linformerE?: Matrix;
+  projectedAttention?: Matrix;
   /** ‖I − K2·Z_k‖_F for k = 0 (the initial Z0) … pinvIterations. */
   pinvResidual?: number[];
   /** For n ≤ 1024: the exact softmax attention of this head's Q, K and its approximation K1·Z·K3 (without the convolution skip). */
@@ -40,6 +43,8 @@ export interface AttentionViews {
   /** Sequence length n and number of landmarks/proxies m (0 for softmax). */
   seqLen: number;
   landmarks: number;
+  /** The variant's size beyond n, as the panel names it: m, Linformer's k, Performer's features (null for softmax and linear attention). */
+  budget: { name: string; value: number } | null;
   split: 'validation' | 'test';
   /** The example the views were computed on (unpadded token ids), its label and the model's prediction. */
   example: { index: number; tokens: Int32Array; label: number; prediction?: number };
@@ -70,12 +75,29 @@ export function toAttentionViews(payload: ViewsPayload, ctx: ViewsContext): Atte
     task: config.task,
     attention: config.attention,
     seqLen: views.n,
-    landmarks: config.attention === 'softmax' ? 0 : config.landmarks,
+    landmarks: config.attention === 'nystrom' || config.attention === 'proxy' ? config.landmarks : 0,
+    budget: budgetOf(config),
     split: example.split,
     example: { index: example.index, tokens: Int32Array.from(example.tokens), label: example.label, prediction: example.prediction },
     imageSide: side,
     heads,
   };
+}
+
+/** What the variant's size beyond n is called, and its value. */
+export function budgetOf(config: RunConfig): { name: string; value: number } | null {
+  switch (config.attention) {
+    case 'nystrom':
+    case 'proxy':
+      return { name: 'm', value: config.landmarks };
+    case 'linformer':
+      return { name: 'k', value: config.linformerK };
+    case 'performer':
+      return { name: 'features', value: config.performerFeatures };
+    case 'softmax':
+    case 'linear':
+      return null;
+  }
 }
 
 function headViews(h: ModelHeadViews, where: string): HeadViews {
@@ -86,6 +108,7 @@ function headViews(h: ModelHeadViews, where: string): HeadViews {
   const out: HeadViews = {
     softmax: m('attention'), kernel1: m('K1'), kernel2: m('K2'), z: m('Z'), kernel3: m('K3'),
     queryCosine: m('qCosine'), keyCosine: m('kCosine'), exact: m('exact'), approx: m('approximation'),
+    linformerE: m('E'), projectedAttention: m('projectedAttention'),
     queryMeanOffDiagonal: h.qMeanOffDiagonal, keyMeanOffDiagonal: h.kMeanOffDiagonal,
     pinvResidual: h.pinvResiduals && Array.from(h.pinvResiduals),
     approxError: h.error && { maxAbs: h.error.maxAbs, relFrobenius: h.error.relativeFrobenius },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeHash, defaultConfig, encodeHash } from '../config';
+import { decodeHash, defaultConfig, encodeHash, paramSpec } from '../config';
 import { DEFAULT_PRESET, PRESETS } from '../presets';
-import { changeAttention, changeTask, checkForm, hashFor, initialValues, matchingPreset, parseNumberInput, setValue, valuesFromHash, visibleKeys } from './configForm';
+import { changeAttention, changeTask, checkForm, hashFor, initialValues, matchingPreset, parseNumberInput, presetValues, setValue, valuesFromHash, visibleKeys } from './configForm';
 import { createConfigStore } from './configStore';
 
 describe('configuration form logic', () => {
@@ -72,5 +72,37 @@ describe('configuration form logic', () => {
     store.getState().loadHash('v=1&t=listops&ly=0');
     expect(store.getState().linkNotices[0].message).toMatch(/layers 0 is below the minimum 1: clamped to 1/);
     expect(decodeHash(hashFor(store.getState().values)!).config.layers).toBe(1);
+  });
+});
+
+describe('the baselines in the form and the link', () => {
+  it("switching to Linformer or Performer shows their keys, with provenance, and hides the Nyström ones", () => {
+    const lin = changeAttention(initialValues(), 'linformer');
+    const keys = visibleKeys(lin);
+    expect(keys).toEqual(expect.arrayContaining(['linformerK', 'linformerSharing']));
+    for (const k of ['landmarks', 'pinvIterations', 'injection', 'performerFeatures'] as const) expect(keys).not.toContain(k);
+    const perf = visibleKeys(changeAttention(initialValues(), 'performer'));
+    expect(perf).toEqual(expect.arrayContaining(['performerFeatures', 'performerKernel', 'performerRedraw']));
+    expect(perf).not.toContain('linformerK');
+    const linear = visibleKeys(changeAttention(initialValues(), 'linear'));
+    for (const k of ['landmarks', 'linformerK', 'performerFeatures', 'attentionDropout'] as const) expect(linear).not.toContain(k);
+    // Every new key says whether it is the paper's or our reading (the form's badge).
+    for (const k of ['linformerK', 'linformerSharing', 'performerFeatures', 'performerKernel', 'performerRedraw'] as const) expect(paramSpec(k).provenance?.source, k).toMatch(/^(paper|ours)$/);
+  });
+
+  it("Linformer's help says E ties the model to seqLen", () => {
+    for (const k of ['linformerK', 'linformerSharing'] as const) expect(paramSpec(k).help, k).toMatch(/ties the model to its seqLen/);
+    expect((paramSpec('attention') as { valueHelp?: Record<string, string> }).valueHelp?.linformer).toMatch(/fixed to seqLen/);
+  });
+
+  it('a link carries the new keys and brings back the same form', () => {
+    const values = setValue(setValue(changeAttention(presetValues('quick-listops-performer'), 'performer'), 'performerKernel', 'softmax'), 'performerRedraw', 50);
+    const hash = hashFor(values)!;
+    expect(hash).toMatch(/pk=softmax/);
+    expect(hash).toMatch(/prd=50/);
+    expect(checkForm(valuesFromHash(hash).values).config).toEqual(checkForm(values).config);
+    const lin = setValue(setValue(presetValues('quick-image-linformer'), 'linformerSharing', 'per-layer'), 'linformerK', 49);
+    expect(decodeHash(hashFor(lin)!).config).toEqual(checkForm(lin).config);
+    expect(matchingPreset(checkForm(presetValues('quick-listops-linear')).config)).toBe('quick-listops-linear');
   });
 });

@@ -180,6 +180,24 @@ describe('ablation runner (fake worker)', () => {
     expect(runner.active).toBe(false);
   });
 
+  it("runs the paper's comparison: softmax, Linformer, Performer, Nyströmformer, Proxyformer with one budget", () => {
+    const { worker, client } = setup();
+    const runner = new AblationRunner(client);
+    runner.start(config, 'paper');
+    expect(runner.store.getState().study).toBe('paper');
+    const starts: Extract<ToWorker, { type: 'start' }>[] = [];
+    for (let i = 0; i < 5; i++) {
+      const start = worker.sent.filter((m) => m.type === 'start').pop() as Extract<ToWorker, { type: 'start' }>;
+      starts.push(start);
+      worker.reply({ type: 'state', state: 'running', step: 0, totalSteps: 400 });
+      worker.reply({ type: 'state', state: 'finished', step: 2, totalSteps: 400 });
+    }
+    expect(starts.map((s) => s.config.attention)).toEqual(['softmax', 'linformer', 'performer', 'nystrom', 'proxy']);
+    expect(client.store.getState().sessionRuns.map((r) => r.name)).toEqual(['comparison: softmax', 'comparison: Linformer', 'comparison: Performer', 'comparison: Nyströmformer', 'comparison: Proxyformer']);
+    for (const s of starts) expect([s.config.landmarks, s.config.linformerK, s.config.performerFeatures, s.config.initSeed]).toEqual([config.landmarks, config.landmarks, config.landmarks, config.initSeed]);
+    expect(runner.store.getState().items.map((i) => i.status)).toEqual(Array(5).fill('finished'));
+  });
+
   it('records a failed run and goes on; skips invalid configs with the validator message; cancels', () => {
     const { worker, client } = setup();
     const runner = new AblationRunner(client);

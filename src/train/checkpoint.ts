@@ -140,6 +140,7 @@ export function restoreCheckpoint(trainer: Trainer, c: CheckpointContents): void
     const w = c.weights.get(name);
     if (!w) problems.push(`missing weight ${name}`);
     else if (w.length !== p.size) problems.push(`weight ${name} has ${w.length} values, the model needs ${p.size} [${p.shape.join(', ')}]`);
+    if (params.isState(name)) continue; // not trained (Performer's features): no optimizer state
     const mom = c.moments.get(name);
     if (!mom) problems.push(`missing optimizer state of ${name}`);
     else if (mom.m.length !== p.size || mom.v.length !== p.size) problems.push(`optimizer state of ${name} has the wrong size`);

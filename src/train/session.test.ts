@@ -181,6 +181,19 @@ describe('training session on WebGPU (Dawn)', () => {
     expect(h.messages.find((m) => m.type === 'export' && m.requestId === 8)).toMatchObject({ run: null, error: expect.stringMatching(/no run to export/) });
   });
 
+  it('trains Linformer, Performer (with a feature redraw) and linear attention to the end of the protocol (CPU backend)', async () => {
+    for (const [attention, over] of [['linformer', {}], ['performer', { performerRedraw: 2, performerKernel: 'softmax' }], ['linear', {}]] as const) {
+      const h = harness('cpu');
+      const config = tinyConfig(attention, { steps: 6, evalEvery: 6, checkpointEvery: 3, ...over });
+      await h.session.handle({ type: 'start', config, runId: attention, backend: 'cpu' });
+      await h.until(finished, `the ${attention} run`);
+      expect(h.losses().map(([s]) => s), attention).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(h.losses().every(([, l]) => Number.isFinite(l) && l > 0)).toBe(true);
+      expect(h.messages.filter((m) => m.type === 'eval' && m.split === 'test')).toHaveLength(1);
+      expect((await h.store.list())[0]).toMatchObject({ runId: attention, step: 6, state: 'finished' });
+    }
+  });
+
   it('continues the loss curve from an imported run (weights, AdamW state, step), exactly (CPU backend)', async () => {
     const config = tinyConfig('proxy', { steps: 80, evalEvery: 80, checkpointEvery: 80 });
     const a = harness('cpu');

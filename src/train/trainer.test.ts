@@ -3,7 +3,7 @@ import { CpuBackend } from '../engine';
 import { captureCheckpoint, parseCheckpoint, restoreCheckpoint } from './checkpoint';
 import { taskFor } from './taskFromConfig';
 import { tinyConfig } from './testing';
-import { Trainer, countCorrect, dropoutSeedFor } from './trainer';
+import { Trainer, countCorrect, dropoutSeedFor, redrawDue } from './trainer';
 
 async function run(trainer: Trainer, steps: number): Promise<number[]> {
   const losses: number[] = [];
@@ -34,6 +34,38 @@ describe('Trainer (CPU reference backend)', () => {
     const after = await run(second, 4);
     expect([...before, ...after]).toEqual(reference); // exact equality, not a tolerance
     expect(second.step).toBe(8);
+    straight.dispose();
+    second.dispose();
+  });
+
+  it('Performer: redraws the features every performerRedraw steps from (initSeed, step), and a resumed run redraws the same', async () => {
+    const config = tinyConfig('performer', { performerRedraw: 3, dropout: 0.1 });
+    expect([0, 1, 2, 3, 4, 5, 6].map((s) => redrawDue(config, s))).toEqual([false, false, false, true, false, false, true]);
+    expect(redrawDue({ ...config, performerRedraw: 0 }, 3)).toBe(false);
+    expect(redrawDue({ ...config, attention: 'linear' }, 3)).toBe(false);
+    const task = await taskFor(config);
+    const features = (t: Trainer) => t.model.params.get('layers.0.attn.features').read().then((d) => Array.from(d));
+    const straight = new Trainer(new CpuBackend('f32'), config, task);
+    const initial = await features(straight);
+    await run(straight, 3);
+    expect(await features(straight)).toEqual(initial); // steps 0, 1, 2 use the init draw
+    const probe = new Trainer(new CpuBackend('f32'), config, task);
+    probe.model.redrawFeatures(config.initSeed, 3);
+    const drawn = await features(probe);
+    probe.dispose();
+    await run(straight, 1); // step 3 redraws first
+    expect(await features(straight)).toEqual(drawn);
+    expect(drawn).not.toEqual(initial);
+    const reference = [...(await run(straight, 4))];
+
+    const first = new Trainer(new CpuBackend('f32'), config, task);
+    await run(first, 4);
+    const bytes = await captureCheckpoint(first);
+    first.dispose();
+    const second = new Trainer(new CpuBackend('f32'), config, task);
+    restoreCheckpoint(second, parseCheckpoint(bytes)); // features are in the checkpoint, without AdamW moments
+    expect(await features(second)).toEqual(drawn);
+    expect(await run(second, 4)).toEqual(reference); // the redraw before step 6 is the same
     straight.dispose();
     second.dispose();
   });

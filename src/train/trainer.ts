@@ -99,6 +99,15 @@ function makeSchedule(c: RunConfig): OneCycleLR {
   });
 }
 
+/**
+ * Whether Performer's random features are redrawn before training step `step` (0-based):
+ * every performerRedraw steps, never before the first step (the init draw) and never on the
+ * evaluation path (docs/model-contract.md). The new draw is deterministic in (initSeed, step).
+ */
+export function redrawDue(c: Pick<RunConfig, 'attention' | 'performerRedraw'>, step: number): boolean {
+  return c.attention === 'performer' && c.performerRedraw > 0 && step > 0 && step % c.performerRedraw === 0;
+}
+
 export class Trainer {
   readonly model: Model;
   readonly optimizer: AdamW;
@@ -145,6 +154,7 @@ export class Trainer {
     const phase = (name: string) => {
       if (timer) timer.phase = name;
     };
+    if (redrawDue(this.config, step)) this.model.redrawFeatures(this.config.initSeed, step);
     const kept = scope(() => {
       const batch = uploadBatch(this.backend, data);
       this.model.params.zeroGrad();

@@ -5,21 +5,30 @@
  * the Scaling view and the e2e page), so this file stays free of environment set-up.
  */
 import type * as TF from '@tensorflow/tfjs';
-import { benchConfig, type PeerRow, type SweepOptions, type SweepResult } from '../sweep';
+import { benchConfig, type PeerRow, type SweepOptions, type SweepResult, type Variant } from '../sweep';
 import { spreadOf } from '../stats';
-import { buildTfjsModel } from './model';
+import { buildTfjsModel, type TfjsModelConfig } from './model';
 
 /** The peer's name in results, with the tfjs version and backend. */
 function tfjsPeerName(tf: typeof TF): string {
   return `tfjs ${tf.version.tfjs} (${tf.getBackend()})`;
 }
 
-/** Run the tfjs training step next to each of our training rows that ran. */
+/** The variants the tfjs peer implements (src/bench/tfjs/model.ts); rows of the others get no peer row. */
+export const TFJS_VARIANTS: readonly Variant[] = ['softmax', 'nystrom', 'proxy'];
+
+function tfjsVariant(v: Variant): v is TfjsModelConfig['attention'] {
+  return TFJS_VARIANTS.includes(v);
+}
+
+/** Run the tfjs training step next to each of our training rows that ran (variants it implements only). */
 export async function tfjsTrainingPeer(tf: typeof TF, ours: SweepResult, opts: Pick<SweepOptions, 'warmup' | 'repeats' | 'overrides'> & { maxLength?: number }, onRow?: (row: PeerRow) => void): Promise<PeerRow[]> {
   const out: PeerRow[] = [];
   const peer = tfjsPeerName(tf);
   for (const row of ours.rows.filter((r) => r.mode === 'train' && r.status === 'ok' && r.n <= (opts.maxLength ?? Infinity))) {
-    const c = benchConfig(row.variant, row.n, row.batch, opts.overrides);
+    const variant = row.variant;
+    if (!tfjsVariant(variant)) continue;
+    const c = { ...benchConfig(variant, row.n, row.batch, opts.overrides), attention: variant };
     const base = { peer, variant: row.variant, mode: 'train' as const, n: row.n, batch: row.batch };
     let result: PeerRow;
     const model = buildTfjsModel(tf, { ...c });

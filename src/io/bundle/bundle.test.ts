@@ -88,6 +88,53 @@ describe('run bundle round trip', () => {
   });
 });
 
+describe('bundles of the LRA baselines (Linformer E, Performer features)', () => {
+  const variants: [string, Record<string, unknown>, string[], string[]][] = [
+    ['linformer, shared E', { attention: 'linformer', linformerK: 3, layers: 2 }, ['linformer_e'], []],
+    ['linformer, per-layer E', { attention: 'linformer', linformerK: 3, layers: 2, linformerSharing: 'per-layer' }, ['layers.0.attn.linformer_e', 'layers.1.attn.linformer_e'], []],
+    ['performer, softmax kernel', { attention: 'performer', performerFeatures: 6, performerKernel: 'softmax', layers: 2 }, [], ['layers.0.attn.features', 'layers.1.attn.features']],
+    ['linear', { attention: 'linear' }, [], []],
+  ];
+  it.each(variants)('%s: every state tensor round-trips; the optimizer file covers the trainable ones only', (_, over, trainableExtra, state) => {
+    const c = tinyRunConfig(over);
+    const w = randomWeights(parameterShapes(c), 4);
+    for (const name of [...trainableExtra, ...state]) expect(w.has(name), name).toBe(true);
+    expect([...w.keys()].filter((k) => /linformer_e|features/.test(k))).toEqual([...trainableExtra, ...state]);
+    const opt = sampleOptimizer(c);
+    for (const name of state) expect(opt.expAvg.has(name), name).toBe(false);
+    const bytes = writeBundle({ config: c, weights: w, optimizer: opt }, { onnx: true });
+    const files = unzipSync(bytes);
+    const model = readSafetensors(files['model.safetensors']).tensors;
+    for (const name of state) expect(model.get(name)!.shape).toEqual([6, 4]);
+    const moments = [...readSafetensors(files['optimizer.safetensors']).tensors.keys()];
+    for (const name of trainableExtra) expect(moments).toContain(`${name}.exp_avg`);
+    for (const name of state) expect(moments.some((m) => m.startsWith(name))).toBe(false);
+    const run = readBundle(bytes);
+    for (const [name, data] of w) expect(bits(run.weights.get(name)!), name).toEqual(bits(data));
+    expect([...run.optimizer!.expAvg.keys()]).toEqual([...opt.expAvg.keys()]);
+  });
+
+  it('refuses a Performer bundle without its features, and moments for the features', () => {
+    const c = tinyRunConfig({ attention: 'performer', performerFeatures: 6 });
+    const bytes = writeBundle({ config: c, weights: randomWeights(parameterShapes(c)), optimizer: sampleOptimizer(c) });
+    const files = unzipSync(bytes);
+    const model = readSafetensors(files['model.safetensors']);
+    const t = new Map(model.tensors);
+    t.delete('layers.0.attn.features');
+    const without = zipSync({ ...files, 'model.safetensors': writeSafetensors(t, model.metadata) });
+    refused(() => readBundle(without), 'mismatch', /missing layers\.0\.attn\.features/);
+    const opt = readSafetensors(files['optimizer.safetensors']);
+    const extra = new Map(opt.tensors);
+    extra.set('layers.0.attn.features.exp_avg', { dtype: 'F32', shape: [6, 4], data: new Float32Array(24) });
+    extra.set('layers.0.attn.features.exp_avg_sq', { dtype: 'F32', shape: [6, 4], data: new Float32Array(24) });
+    refused(() => readBundle(zipSync({ ...files, 'optimizer.safetensors': writeSafetensors(extra, opt.metadata) })), 'mismatch',
+      /unexpected layers\.0\.attn\.features\.exp_avg/);
+    const withState = sampleOptimizer(c);
+    (withState.expAvg as Map<string, Float32Array>).set('layers.0.attn.features', new Float32Array(24));
+    expect(() => writeBundle({ config: c, weights: randomWeights(parameterShapes(c)), optimizer: withState })).toThrow(/names parameter\(s\) the config does not have: layers\.0\.attn\.features/);
+  });
+});
+
 describe('bundle import refuses bad files with a typed error naming the problem', () => {
   it('not a zip, unknown or missing entries, too many entries', () => {
     refused(() => readBundle(new TextEncoder().encode('PK not a zip at all, just text')), 'bundle', /not a zip archive/);

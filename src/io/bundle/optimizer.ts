@@ -1,7 +1,8 @@
 /**
  * optimizer.safetensors: the AdamW state for resuming a run, as torch.optim.AdamW names it per
  * parameter — `<name>.exp_avg` (first moment) and `<name>.exp_avg_sq` (second moment), F32,
- * the parameter's shape — with the number of steps taken in `__metadata__.step`.
+ * the parameter's shape — with the number of steps taken in `__metadata__.step`. Only trainable
+ * parameters have moments: non-trainable state (Performer's `features`) is in model.safetensors only.
  * (The PyTorch trainer restarts AdamW and drops this file from its output, python/README.md.)
  */
 import { ExportError, ImportError } from '../errors';

@@ -16,16 +16,16 @@ import { parseMetrics } from './metrics';
 import { BUNDLE_FILES, CONFIG_FILE, DEFAULT_LIMITS, FORMAT_MODEL, META_CONFIG, META_FORMAT, META_VERSION, METRICS_FILE, MODEL_FILE, ONNX_FILE, OPTIMIZER_FILE, type ImportLimits } from './names';
 import { checkVersion, prefixed, readOptimizer, type OptimizerState } from './optimizer';
 import { readZipEntries } from './zip';
-import { expectedShapes, matchTensors } from './weights';
+import { expectedShapes, matchTensors, optimizerShapes } from './weights';
 
 /** A validated run, ready to load into a parameter store or an inference session. */
 export interface ImportedRun {
   config: RunConfig;
-  /** Every parameter of the config, F32, in `parameterShapes` order. */
+  /** Every parameter and state tensor (Performer's `features`) of the config, F32, in `parameterShapes` order. */
   weights: Map<string, Float32Array>;
   /** metrics.csv, when the bundle has one. */
   metrics: MetricsBuffer | null;
-  /** AdamW state, when the bundle has one. */
+  /** AdamW state, when the bundle has one (trainable parameters only). */
   optimizer: OptimizerState | null;
   /** model.onnx as stored (not parsed here; an inference session can export afresh from `weights`). */
   onnx: Uint8Array | null;
@@ -70,7 +70,7 @@ export function readBundle(bytes: Uint8Array | ArrayBuffer, options: ReadOptions
     notices.push(...parsed.notices);
   }
   const optimizerBytes = entries.get(OPTIMIZER_FILE);
-  const optimizer = optimizerBytes ? readOptimizer(optimizerBytes, expectedShapes(run.config)) : null;
+  const optimizer = optimizerBytes ? readOptimizer(optimizerBytes, optimizerShapes(expectedShapes(run.config))) : null;
   return { ...run, metrics, optimizer, onnx: entries.get(ONNX_FILE) ?? null, notices, source: 'bundle' };
 }
 

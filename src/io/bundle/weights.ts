@@ -5,12 +5,15 @@
  */
 import type { RunConfig } from '../../config';
 import { ImportError } from '../errors';
-import { checkExportConfig, parameterShapes } from '../onnx/config';
+import { checkExportConfig, isStateName, parameterShapes } from '../onnx/config';
 import type { Tensor } from '../safetensors';
 
 const LIST = 12;
 
-/** The config's parameter names and shapes; a config the graph cannot express is an `ImportError('config')`. */
+/**
+ * The config's state names and shapes: every parameter and the non-trainable state (Performer's
+ * `features`), as model.safetensors holds them. A config the graph cannot express is an `ImportError('config')`.
+ */
 export function expectedShapes(config: RunConfig): Map<string, number[]> {
   try {
     checkExportConfig(config);
@@ -18,6 +21,11 @@ export function expectedShapes(config: RunConfig): Map<string, number[]> {
     throw new ImportError('config', `the config cannot describe a model: ${err instanceof Error ? err.message : String(err)}.`);
   }
   return parameterShapes(config);
+}
+
+/** The trainable subset of `expectedShapes`: what optimizer.safetensors covers (state has no moments). */
+export function optimizerShapes(shapes: ReadonlyMap<string, number[]>): Map<string, number[]> {
+  return new Map([...shapes].filter(([name]) => !isStateName(name)));
 }
 
 /**

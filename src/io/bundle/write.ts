@@ -15,16 +15,16 @@ import { writeSafetensors, type Tensor } from '../safetensors';
 import { metricsText } from './metrics';
 import { BUNDLE_VERSION, CONFIG_FILE, FORMAT_MODEL, META_CONFIG, META_FORMAT, META_VERSION, METRICS_FILE, MODEL_FILE, ONNX_FILE, OPTIMIZER_FILE } from './names';
 import { writeOptimizer, type OptimizerState } from './optimizer';
-import { expectedShapes } from './weights';
+import { expectedShapes, optimizerShapes } from './weights';
 
 /** What a bundle carries. */
 export interface RunBundle {
   config: RunConfig;
-  /** Every parameter by its state_dict name (row-major, PyTorch layouts). */
+  /** Every parameter and state tensor (Performer's `features`) by its state_dict name (row-major, PyTorch layouts). */
   weights: ReadonlyMap<string, Float32Array>;
   /** The run's metrics (a buffer, or CSV text under its header); absent: a header-only file. */
   metrics?: MetricsBuffer | string;
-  /** AdamW state, for resuming. */
+  /** AdamW state, for resuming: trainable parameters only (state tensors have no moments). */
   optimizer?: OptimizerState;
 }
 
@@ -62,7 +62,7 @@ export function writeBundle(run: RunBundle, options: WriteOptions = {}): Uint8Ar
     [CONFIG_FILE]: [text.encode(configJson + '\n'), { level: 6, mtime: MTIME }],
     [METRICS_FILE]: [text.encode(metricsText(run.metrics)), { level: 6, mtime: MTIME }],
   };
-  if (run.optimizer) entries[OPTIMIZER_FILE] = [writeOptimizer(run.optimizer, shapes), { level: 1, mtime: MTIME }];
+  if (run.optimizer) entries[OPTIMIZER_FILE] = [writeOptimizer(run.optimizer, optimizerShapes(shapes)), { level: 1, mtime: MTIME }];
   if (options.onnx) {
     const attentionOutputs = typeof options.onnx === 'object' && options.onnx.attentionOutputs === true;
     entries[ONNX_FILE] = [exportOnnx(config, run.weights, { attentionOutputs }), { level: 6, mtime: MTIME }];

@@ -16,6 +16,8 @@ export interface AttentionInput {
   keep: string;
   /** The additive key mask −1e9·(1 − mask), [B, 1, 1, n]. */
   keyBias: string;
-  /** Records an attention factor (K1, K2, Z, K3 or the softmax matrix) for the optional outputs. */
+  /** Whether `view` keeps what it gets: a factor built only for the view (an n×n matrix a linear-time attention never forms) is skipped otherwise. */
+  wantsViews: boolean;
+  /** Records an attention factor (K1, K2, Z, K3, the softmax or implied n×n matrix, Linformer's n×k attention) for the optional outputs. */
   view(name: string, value: string, dims: Dim[]): void;
 }

@@ -1,7 +1,7 @@
 /** Bad configs and weights are refused before any graph is built, with what is wrong and what is allowed. */
 import { describe, expect, it } from 'vitest';
 import type { ModelConfig } from '../../config/index.ts';
-import { checkExportConfig, parameterShapes, type ExportConfig } from './config.ts';
+import { checkExportConfig, isStateName, parameterShapes, trainableShapes, type ExportConfig } from './config.ts';
 import { exportOnnx } from './export.ts';
 import { tinyConfig } from './testing/harness.ts';
 import { randomWeights } from '../testing/random.ts';
@@ -16,7 +16,11 @@ describe('export config checks', () => {
   });
 
   const bad: [Partial<ExportConfig>, RegExp][] = [
-    [{ attention: 'linformer' as never }, /config attention "linformer" is not a known value: allowed one of softmax, nystrom, proxy\./],
+    [{ attention: 'reformer' as never }, /config attention "reformer" is not a known value: allowed one of softmax, nystrom, proxy, linformer, performer, linear\./],
+    [{ attention: 'linformer', linformerSharing: 'global' as never }, /linformerSharing "global" is not a known value: allowed one of shared, per-layer/],
+    [{ attention: 'performer', performerKernel: 'exp' as never }, /performerKernel "exp" is not a known value: allowed one of relu, softmax/],
+    [{ attention: 'linformer', linformerK: 0 }, /linformerK 0 is below the minimum 1/],
+    [{ attention: 'performer', performerFeatures: 2.5 }, /performerFeatures 2.5 is not an integer/],
     [{ injection: 'sum' as never }, /injection "sum" is not a known value: allowed one of attend, mean, segment, none/],
     [{ dModel: 15 }, /dModel 15 is not divisible by heads 2: use heads 1, 3, 5, 15, or dModel 14 or 16/],
     [{ convKernel: 4 }, /convKernel 4 is even: use 3 or 5, or 0 for off/],
@@ -38,6 +42,10 @@ describe('export config checks', () => {
   it('lets proxy attention take n that is not a multiple of m', () => {
     expect(() => checkExportConfig(tinyConfig({ seqLen: 18 }))).not.toThrow();
   });
+
+  it('ignores landmarks for the baselines (they have none)', () => {
+    for (const attention of ['linformer', 'performer', 'linear'] as const) expect(() => checkExportConfig(tinyConfig({ attention, landmarks: 32 }))).not.toThrow();
+  });
 });
 
 describe('contract parameter names and shapes', () => {
@@ -51,6 +59,19 @@ describe('contract parameter names and shapes', () => {
     expect(perHead.get('layers.0.attn.proxy_q')).toEqual([2, 4, 8]);
     expect(perHead.has('layers.0.attn.conv.weight')).toBe(false);
     expect(perHead.has('layers.0.attn.inject.weight')).toBe(false);
+    const shared = parameterShapes(tinyConfig({ attention: 'linformer', linformerK: 3 }));
+    expect([...shared.keys()].slice(0, 3)).toEqual(['embed.tokens.weight', 'embed.positions.weight', 'linformer_e']);
+    expect(shared.get('linformer_e')).toEqual([2, 3, 16]);
+    expect([...shared.keys()].filter((k) => /linformer|conv|features/.test(k))).toEqual(['linformer_e']);
+    const perLayer = parameterShapes(tinyConfig({ attention: 'linformer', linformerK: 3, linformerSharing: 'per-layer' }));
+    expect([...perLayer.keys()].filter((k) => k.includes('linformer'))).toEqual(['layers.0.attn.linformer_e', 'layers.1.attn.linformer_e']);
+    const performer = parameterShapes(tinyConfig({ attention: 'performer', performerFeatures: 7 }));
+    expect(performer.get('layers.1.attn.features')).toEqual([7, 8]);
+    expect(isStateName('layers.1.attn.features')).toBe(true);
+    expect([...trainableShapes(tinyConfig({ attention: 'performer' })).keys()].some((k) => k.endsWith('features'))).toBe(false);
+    expect([...trainableShapes(tinyConfig({ attention: 'linformer' })).keys()]).toContain('linformer_e');
+    const linear = parameterShapes(tinyConfig({ attention: 'linear' }));
+    expect([...linear.keys()].filter((k) => k.startsWith('layers.0.attn.'))).toHaveLength(8);
     const softmax = parameterShapes(tinyConfig({ attention: 'softmax' }));
     expect([...softmax.keys()].filter((k) => k.startsWith('layers.0.'))).toEqual([
       'layers.0.norm1.weight', 'layers.0.norm1.bias', 'layers.0.attn.q.weight', 'layers.0.attn.q.bias', 'layers.0.attn.k.weight',

@@ -5,12 +5,13 @@
  * inference graph.
  */
 
-import { checkShapeRules, checkValue, paramSpec, type ModelConfig } from '../../config/index.ts';
+import { checkShapeRules, checkValue, paramSpec, usesLandmarks, type ModelConfig } from '../../config/index.ts';
 
 /** The model keys that decide the inference graph (the training-only ones are left out). */
 export const EXPORT_KEYS = [
   'attention', 'layers', 'dModel', 'heads', 'ffn', 'vocabSize', 'numClasses', 'seqLen', 'twoTower', 'pooling',
   'landmarks', 'pinvIterations', 'pinvInit', 'convKernel', 'proxyParam', 'injection',
+  'linformerK', 'linformerSharing', 'performerFeatures', 'performerKernel',
 ] as const satisfies readonly (keyof ModelConfig)[];
 
 /** The model part of the run config that decides the inference graph. */
@@ -29,7 +30,11 @@ export function checkExportConfig(c: ExportConfig): void {
   if (error) throw new Error(`config ${error.message}`);
 }
 
-/** The contract's parameter names and shapes (PyTorch state_dict keys, Linear weights [out, in]). */
+/**
+ * The contract's state names and shapes (PyTorch state_dict keys, Linear weights [out, in]), in
+ * the engine's creation order: every parameter and the non-trainable state (Performer's
+ * `features`, a PyTorch buffer), which weights files and bundles carry like a parameter.
+ */
 export function parameterShapes(c: ExportConfig): Map<string, number[]> {
   const d = c.dModel;
   const shapes = new Map<string, number[]>();
@@ -43,11 +48,14 @@ export function parameterShapes(c: ExportConfig): Map<string, number[]> {
   };
   shapes.set('embed.tokens.weight', [c.vocabSize, d]);
   shapes.set('embed.positions.weight', [c.seqLen, d]);
+  const linformerE = [c.heads, c.linformerK, c.seqLen];
+  if (c.attention === 'linformer' && c.linformerSharing === 'shared') shapes.set('linformer_e', linformerE);
   for (let i = 0; i < c.layers; i++) {
     const p = `layers.${i}`;
     norm(`${p}.norm1`);
+    if (c.attention === 'linformer' && c.linformerSharing === 'per-layer') shapes.set(`${p}.attn.linformer_e`, linformerE);
     for (const proj of ['q', 'k', 'v', 'out']) linear(`${p}.attn.${proj}`, d, d);
-    if (c.attention !== 'softmax' && c.convKernel > 0) shapes.set(`${p}.attn.conv.weight`, [c.heads, c.convKernel]);
+    if (usesLandmarks(c) && c.convKernel > 0) shapes.set(`${p}.attn.conv.weight`, [c.heads, c.convKernel]);
     if (c.attention === 'proxy') {
       if (c.proxyParam === 'projected') shapes.set(`${p}.attn.proxies`, [c.landmarks, d]);
       else {
@@ -56,6 +64,7 @@ export function parameterShapes(c: ExportConfig): Map<string, number[]> {
       }
       if (c.injection === 'mean') linear(`${p}.attn.inject`, d, d);
     }
+    if (c.attention === 'performer') shapes.set(`${p}.attn.features`, [c.performerFeatures, d / c.heads]);
     norm(`${p}.norm2`);
     linear(`${p}.ffn.fc1`, c.ffn, d);
     linear(`${p}.ffn.fc2`, d, c.ffn);
@@ -64,6 +73,16 @@ export function parameterShapes(c: ExportConfig): Map<string, number[]> {
   linear('head.fc1', c.ffn, c.twoTower ? 4 * d : d);
   linear('head.fc2', c.numClasses, c.ffn);
   return shapes;
+}
+
+/** Whether a state name is non-trainable state (Performer's random features): no gradient, no optimizer moments. */
+export function isStateName(name: string): boolean {
+  return /^layers\.\d+\.attn\.features$/.test(name);
+}
+
+/** The trainable parameters of parameterShapes: the names an optimizer state covers. */
+export function trainableShapes(c: ExportConfig): Map<string, number[]> {
+  return new Map([...parameterShapes(c)].filter(([name]) => !isStateName(name)));
 }
 
 /** Refuses weights that miss a parameter, carry an unknown name, or hold the wrong number of values. */

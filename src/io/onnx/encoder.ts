@@ -10,6 +10,9 @@ import type { Dim } from './graph.ts';
 import { nystromAttention } from './nystromAttention.ts';
 import { add, mul, gelu, keyMaskBias, layerNorm, linear, maskedMean, reshape, weight, type ExportContext } from './ops.ts';
 import { int, ints } from './graph.ts';
+import { linearAttention } from './linearAttention.ts';
+import { linformerAttention } from './linformerAttention.ts';
+import { performerAttention } from './performerAttention.ts';
 import { proxyAttention } from './proxyAttention.ts';
 import { softmaxAttention } from './softmaxAttention.ts';
 
@@ -17,9 +20,14 @@ import { softmaxAttention } from './softmaxAttention.ts';
 export type ViewSink = ((name: string, value: string, dims: Dim[]) => void) | null;
 
 function attention(a: AttentionInput, layer: number): string {
-  if (a.cfg.attention === 'softmax') return softmaxAttention(a);
-  if (a.cfg.attention === 'nystrom') return nystromAttention(a);
-  return proxyAttention(a, layer);
+  switch (a.cfg.attention) {
+    case 'softmax': return softmaxAttention(a);
+    case 'nystrom': return nystromAttention(a);
+    case 'proxy': return proxyAttention(a, layer);
+    case 'linformer': return linformerAttention(a);
+    case 'performer': return performerAttention(a);
+    case 'linear': return linearAttention(a);
+  }
 }
 
 /**
@@ -38,7 +46,7 @@ export function encoderTower(ctx: ExportContext, cfg: ExportConfig, tokens: stri
       const p = `layers.${i}`;
       x = g.scoped(p, () => {
         const view = (name: string, value: string, dims: Dim[]) => views?.(`${p}.${name}${suffix}`, value, dims);
-        const a: AttentionInput = { ctx, cfg, prefix: `${p}.attn`, x: layerNorm(ctx, x, `${p}.norm1`), mask, keep, keyBias, view };
+        const a: AttentionInput = { ctx, cfg, prefix: `${p}.attn`, x: layerNorm(ctx, x, `${p}.norm1`), mask, keep, keyBias, wantsViews: views !== null, view };
         const attended = add(g, x, attention(a, i));
         const hidden = gelu(g, linear(ctx, layerNorm(ctx, attended, `${p}.norm2`), `${p}.ffn.fc1`));
         return add(g, attended, linear(ctx, hidden, `${p}.ffn.fc2`));

@@ -9,6 +9,7 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { parameterShapes, type ExportConfig } from './config.ts';
 import { exportOnnx } from './export.ts';
+import type { Tensor } from '../safetensors.ts';
 import { PARITY_TOLERANCE as TOLERANCE, onnxCheck, relativeError, runOrt, runPytorch, tinyConfig } from './testing/harness.ts';
 import { randomWeights, randomBatch } from '../testing/random.ts';
 
@@ -28,7 +29,42 @@ const CASES: [string, Partial<ExportConfig>][] = [
   ['proxy per-head none (cached Z), global init', { proxyParam: 'per-head', injection: 'none', pinvInit: 'global' }],
   ['proxy global init, no conv, n 18 not a multiple of m 4', { pinvInit: 'global', convKernel: 0, seqLen: 18 }],
   ['proxy two towers, mean-all pooling', { twoTower: true, pooling: 'mean-all', layers: 1 }],
+  ['linformer, shared E', { attention: 'linformer' }],
+  ['linformer, per-layer E, k 16 = n, mean-all pooling', { attention: 'linformer', linformerSharing: 'per-layer', linformerK: 16, pooling: 'mean-all' }],
+  ['linformer two towers', { attention: 'linformer', twoTower: true, layers: 1 }],
+  ['performer, relu kernel', { attention: 'performer', performerKernel: 'relu' }],
+  ['performer, softmax kernel', { attention: 'performer', performerKernel: 'softmax' }],
+  ['performer, softmax kernel, 5 features < d_h, two towers', { attention: 'performer', performerKernel: 'softmax', performerFeatures: 5, twoTower: true, layers: 1 }],
+  ['linear', { attention: 'linear' }],
+  ['linear, mean-all pooling, n 18', { attention: 'linear', pooling: 'mean-all', seqLen: 18 }],
 ];
+
+/** The attention outputs of a variant (export.ts) and the reference's view each is compared with. */
+function viewNames(c: ExportConfig): string[] {
+  if (c.attention === 'softmax' || c.attention === 'performer' || c.attention === 'linear') return ['attention'];
+  if (c.attention === 'linformer') return ['attention_projected'];
+  return ['K1', 'K2', 'Z', 'K3'];
+}
+
+/**
+ * The reference's view `name` of layer i; for Performer and linear attention the implied matrix,
+ * rows of φ(q)φ(k)ᵀ divided by their sums, from the features the reference returns.
+ */
+function referenceView(ref: Map<string, Tensor>, c: ExportConfig, i: number, name: string): Float64Array {
+  if (name !== 'attention' || c.attention === 'softmax') return ref.get(`view.layers.${i}.${name}`)!.data as Float64Array;
+  const q = ref.get(`view.layers.${i}.Q_features`)!, k = ref.get(`view.layers.${i}.K_features`)!;
+  const [b, h, n, f] = q.shape;
+  const out = new Float64Array(b * h * n * n);
+  for (let s = 0; s < b * h; s++) {
+    for (let r = 0; r < n; r++) {
+      const row = out.subarray((s * n + r) * n, (s * n + r + 1) * n);
+      for (let j = 0; j < n; j++) for (let t = 0; t < f; t++) row[j] += q.data[(s * n + r) * f + t] * k.data[(s * n + j) * f + t];
+      const total = row.reduce((x, y) => x + y, 0);
+      for (let j = 0; j < n; j++) row[j] /= total;
+    }
+  }
+  return out;
+}
 
 /** Valid lengths per sample: one full, the others padded. */
 function lengthsFor(c: ExportConfig): number[] {
@@ -53,11 +89,11 @@ describe('exportOnnx parity with the PyTorch reference (onnxruntime-node, CPU)',
       const logits = ours.logits;
       expect(logits.dims).toEqual([batch.batch, c.numClasses]);
       const errors: Record<string, number> = { logits: relativeError(logits.data as Float32Array, ref.get('logits')!.data) };
-      const names = c.attention === 'softmax' ? ['attention'] : ['K1', 'K2', 'Z', 'K3'];
+      const names = viewNames(c);
       for (let i = 0; i < c.layers; i++) {
         for (const name of names) {
           const view = ours[`layers.${i}.${name}`];
-          const want = ref.get(`view.layers.${i}.${name}`)!;
+          const want = { data: referenceView(ref, c, i, name) };
           // With injection 'none' the reference keeps K2 and Z as [1, H, m, m]; ours are broadcast over the batch.
           const repeats = view.data.length / want.data.length;
           const wanted = Float64Array.from({ length: view.data.length }, (_, j) => want.data[j % want.data.length]);

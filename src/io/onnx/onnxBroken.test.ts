@@ -1,7 +1,8 @@
 /**
- * The parity comparison can fail: an export whose K2 is transposed before the pseudo-inverse
- * (a plausible slip, and still a valid ONNX file the checker accepts) must miss the PyTorch
- * logits by far more than the tolerance of export.test.ts.
+ * The parity comparison can fail: an export whose K2 is transposed before the pseudo-inverse,
+ * or a Performer export that forgets to zero padded keys before φ (plausible slips, and still
+ * valid ONNX files the checker accepts), must miss the PyTorch logits by far more than the
+ * tolerance of export.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { exportOnnx } from './export.ts';
@@ -23,7 +24,38 @@ function transposeK2(bytes: Uint8Array): Uint8Array {
   return type.encode(type.fromObject(model)).finish();
 }
 
+/** Decodes an exported Performer model and feeds layer 0's φ(k) the unmasked keys (the Mul by the mask skipped). */
+function forgetKeyMask(bytes: Uint8Array): Uint8Array {
+  const type = modelProtoType();
+  const model = type.toObject(type.decode(bytes), { longs: Number, defaults: false }) as ModelMessage;
+  const nodes = model.graph.node as NodeMessage[];
+  const wT = nodes.find((n) => n.op_type === 'Transpose' && n.input[0] === 'layers.0.attn.features')!.output[0];
+  const producer = new Map(nodes.map((n) => [n.output[0], n]));
+  // x Wᵀ for queries reads scale(q); for keys it reads Mul(scale(k), keep): skip that Mul.
+  const projections = nodes.filter((n) => n.op_type === 'MatMul' && n.input[1] === wT);
+  const keyProjections = projections.filter((n) => producer.get(n.input[0])?.input[1]?.includes('Reshape'));
+  if (projections.length !== 2 || keyProjections.length !== 1) throw new Error(`expected x Wᵀ for q and k, found ${projections.length} (${keyProjections.length} masked)`);
+  const keyProjection = keyProjections[0];
+  keyProjection.input = [producer.get(keyProjection.input[0])!.input[0], wT];
+  return type.encode(type.fromObject(model)).finish();
+}
+
 describe('a deliberately broken export', () => {
+  it('Performer without the key mask passes the checker but fails the PyTorch comparison', async () => {
+    const c = tinyConfig({ attention: 'performer', performerKernel: 'relu' });
+    const weights = randomWeights(parameterShapes(c));
+    const batch = randomBatch(c, c.seqLen, [16, 11, 8]);
+    const good = exportOnnx(c, weights);
+    const broken = forgetKeyMask(good);
+    onnxCheck(broken);
+    const ref = runPytorch(c, weights, batch).get('logits')!.data;
+    const goodError = relativeError((await runOrt(good, c, batch)).logits.data as Float32Array, ref);
+    const brokenError = relativeError((await runOrt(broken, c, batch)).logits.data as Float32Array, ref);
+    console.log(`Performer key mask forgotten: logits error ${brokenError.toExponential(1)} (correct export ${goodError.toExponential(1)})`);
+    expect(goodError).toBeLessThan(TOLERANCE);
+    expect(brokenError).toBeGreaterThan(100 * TOLERANCE);
+  });
+
   it('passes the onnx checker but fails the PyTorch comparison', async () => {
     const c = tinyConfig({ attention: 'nystrom', pinvInit: 'per-matrix' });
     const weights = randomWeights(parameterShapes(c));

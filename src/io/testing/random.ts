@@ -6,11 +6,14 @@
  * engine's seeded generator (`uniformStream`), so every failure reproduces.
  */
 import { uniformStream } from '../../engine/cpu/random';
+import { isStateName } from '../onnx/config';
 
 /**
  * Random weights by name: Linear and conv weights U(±1/√fan_in) as PyTorch's init, biases and
  * LayerNorm shifts ±0.1, LayerNorm gains 1 ± 0.1, embeddings and proxies U(±1) — large, so that
- * K2 is far from uniform (a near-uniform K2 would hide a transposed kernel).
+ * K2 is far from uniform (a near-uniform K2 would hide a transposed kernel); Linformer's E
+ * U(±1/√n) (each projected key a mix of n keys of unit scale) by the fan-in rule; Performer's
+ * features U(±√3), the scale of a N(0, 1) draw (W need not be orthogonal for parity).
  */
 export function randomWeights(shapes: Iterable<readonly [string, readonly number[]]>, seed = 1): Map<string, Float32Array> {
   const next = uniformStream(seed);
@@ -22,6 +25,7 @@ export function randomWeights(shapes: Iterable<readonly [string, readonly number
       if (isNorm) return name.endsWith('weight') ? 1 + sym(0.1) : sym(0.1);
       if (name.endsWith('.bias')) return sym(0.1);
       if (name.startsWith('embed.') || /proxies|proxy_[qk]/.test(name)) return sym(1);
+      if (isStateName(name)) return sym(Math.sqrt(3));
       return sym(1 / Math.sqrt(shape[shape.length - 1]));
     };
     out.set(name, Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, fill));

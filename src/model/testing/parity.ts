@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { backward, intTensor, noGrad, scope, tensor, type Backend, type Tensor as EngineTensor } from '../../engine';
 import { readSafetensors, writeSafetensors, type Tensor } from '../../io/safetensors';
 import type { ModelConfig } from '../../config';
-import { buildModel, type BuildOptions } from '../model';
+import { orthogonalGaussianFeatures } from '../attention/performerFeatures';
+import { Initialiser } from '../init';
+import { buildModel, type BuildOptions, type Model } from '../model';
 import type { HeadViews, Matrix, ModelViews } from '../views';
 import { uniformStream } from '../../engine/cpu/random';
 import { randomBatch as contractBatch, randomWeights as contractWeights } from '../../io/testing/random';
@@ -31,7 +33,14 @@ export type Outputs = Map<string, { shape: number[]; data: Float64Array | Float3
 /** Random weights by name (src/io/testing/random.ts `randomWeights`) with their shapes. */
 export function randomWeights(shapes: [string, readonly number[]][], seed: number): CaseData['weights'] {
   const data = contractWeights(shapes, seed);
-  return new Map(shapes.map(([name, shape]) => [name, { shape: [...shape], data: data.get(name)! }]));
+  // Performer's random features: a real FAVOR+ draw (uniform values would make φ nearly constant).
+  const features = new Initialiser(seed);
+  return new Map(
+    shapes.map(([name, shape]) => [
+      name,
+      { shape: [...shape], data: name.endsWith('attn.features') ? Float32Array.from(orthogonalGaussianFeatures(features, shape[0], shape[1])) : data.get(name)! },
+    ]),
+  );
 }
 
 /** A padded batch (src/io/testing/random.ts `randomBatch`) as named safetensors tensors. */
@@ -94,10 +103,14 @@ export async function runTypeScript(backend: Backend, data: CaseData, options: B
       x.dispose();
     }
     for (const [name, p] of model.params.entries()) {
+      if (model.params.isState(name)) continue; // Performer's features: no gradient on either side
       const g = p.grad ? ((await p.grad.read()) as Float32Array) : new Float32Array(p.size);
       out.set(`grad.${name}`, { shape: [...p.shape], data: g });
     }
-    if (options.views) addViews(out, await model.views(firstExample(data.batch)));
+    if (options.views) {
+      addViews(out, await model.views(firstExample(data.batch)));
+      await addFeatureViews(out, model, firstExample(data.batch));
+    }
     return out;
   } finally {
     noGrad(() => model.dispose());
@@ -110,8 +123,29 @@ function firstExample(batch: Record<string, Tensor>): { tokens: ArrayLike<number
   return { tokens: batch.tokens.data.subarray(0, n), mask: batch.mask.data.subarray(0, n) };
 }
 
+/**
+ * Performer and linear attention: φ(q), φ(k) as the layers use them (`view.layers.<i>.Q_features`,
+ * `K_features`, [1, H, n, F]); the reference writes these, the implied n×n matrix is computed
+ * from them on both sides.
+ */
+async function addFeatureViews(out: Outputs, model: Model, example: { tokens: ArrayLike<number>; mask: ArrayLike<number> }): Promise<void> {
+  const be = model.params.backend;
+  const n = example.tokens.length;
+  const layers = noGrad(() => scope(() => model.encodeForViews(intTensor(be, example.tokens, [1, n]), tensor(be, example.mask, [1, n])).map((v) => ({ Q_features: v.Q_features, K_features: v.K_features }))));
+  for (const [i, layer] of layers.entries()) {
+    for (const [name, t] of Object.entries(layer)) {
+      if (!t) continue;
+      out.set(`view.layers.${i}.${name}`, { shape: [...t.shape], data: Float32Array.from(await t.read()) });
+      t.dispose();
+    }
+  }
+}
+
 /** The views under the reference's names `view.layers.<i>.<name>`, heads stacked as [1, H, rows, cols]. */
-const VIEW_NAMES: [keyof HeadViews, string][] = [['K1', 'K1'], ['K2', 'K2'], ['Z', 'Z'], ['K3', 'K3'], ['qLandmarks', 'Q_landmarks'], ['kLandmarks', 'K_landmarks'], ['attention', 'attention']];
+const VIEW_NAMES: [keyof HeadViews, string][] = [
+  ['K1', 'K1'], ['K2', 'K2'], ['Z', 'Z'], ['K3', 'K3'], ['qLandmarks', 'Q_landmarks'], ['kLandmarks', 'K_landmarks'], ['attention', 'attention'],
+  ['E', 'E'], ['projectedAttention', 'attention_projected'],
+];
 function addViews(out: Outputs, views: ModelViews): void {
   views.layers.forEach((layer, i) => {
     for (const [ours, theirs] of VIEW_NAMES) {

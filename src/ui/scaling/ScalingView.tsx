@@ -1,7 +1,8 @@
 /**
  * The "Scaling" view: runs the benchmark sweep (src/bench) on the user's GPU in this page — the
  * awaits between steps keep the page responsive — with progress, then draws training
- * throughput and memory per sequence against length on log axes, one line per variant, with
+ * throughput and memory per sequence against length on log axes, one line per variant (every
+ * value of the schema's attention key; the user can leave some out), with
  * the paper's Proxyformer point (3.8× softmax's throughput, 0.08× its memory at n = 4096)
  * marked from our own softmax figure, the target lines and the peers' ratios.
  */
@@ -9,7 +10,7 @@ import { useMemo, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceDot, Tooltip, XAxis, YAxis } from 'recharts';
 import { runBrowserBench, type BenchEvent, type BrowserBenchOptions } from '../../bench/browser';
 import { toMarkdown } from '../../bench/report';
-import { VARIANTS, VARIANT_NAMES, type SweepResult } from '../../bench/sweep';
+import { VARIANTS, VARIANT_NAMES, type SweepResult, type Variant } from '../../bench/sweep';
 import { formatNumber } from '../charts/chartData';
 import { PALETTE } from '../charts/MetricChart';
 import { useWidth } from '../charts/useWidth';
@@ -21,7 +22,8 @@ export interface ScalingViewProps {
   run?: (opts: BrowserBenchOptions, onEvent: (e: BenchEvent) => void) => Promise<SweepResult>;
 }
 
-const COLORS: Record<string, string> = { softmax: PALETTE[5], nystrom: PALETTE[0], proxy: PALETTE[2] };
+/** One colour per variant (Okabe–Ito); typed over the schema's variants, so a new one needs a colour to compile. */
+const COLORS: Record<Variant, string> = { softmax: PALETTE[5], nystrom: PALETTE[0], proxy: PALETTE[2], linformer: PALETTE[1], performer: PALETTE[3], linear: PALETTE[4] };
 
 function ScalingChart({ title, rows, unit, mark }: { title: string; rows: ChartRow[]; unit: '' | 'bytes'; mark: PaperMark | null }) {
   const [ref, width] = useWidth<HTMLDivElement>();
@@ -51,6 +53,7 @@ export function ScalingView({ run = runBrowserBench }: ScalingViewProps) {
   const [batch, setBatch] = useState(8);
   const [repeats, setRepeats] = useState(3);
   const [peers, setPeers] = useState<{ tfjs: boolean; ort: boolean }>({ tfjs: false, ort: false });
+  const [variants, setVariants] = useState<readonly Variant[]>(VARIANTS);
   const [running, setRunning] = useState(false);
   const [progress, setProgress] = useState<{ done: number; total: number; text: string }>({ done: 0, total: 0, text: '' });
   const [result, setResult] = useState<SweepResult | null>(null);
@@ -60,13 +63,13 @@ export function ScalingView({ run = runBrowserBench }: ScalingViewProps) {
   const repeatsOk = Number.isInteger(repeats) && repeats >= 1;
 
   const start = async () => {
-    if (!lengths.ok || !batchOk || !repeatsOk) return;
+    if (!lengths.ok || !batchOk || !repeatsOk || variants.length === 0) return;
     setRunning(true);
     setError(null);
     setResult(null);
     try {
       const opts: BrowserBenchOptions = {
-        variants: [...VARIANTS], lengths: lengths.lengths, batch, warmup: 1, repeats, shrinkBatch: true,
+        variants: VARIANTS.filter((v) => variants.includes(v)), lengths: lengths.lengths, batch, warmup: 1, repeats, shrinkBatch: true,
         peers: [...(peers.tfjs ? ['tfjs' as const] : []), ...(peers.ort ? ['ort' as const] : [])],
       };
       const r = await run(opts, (e) => {
@@ -97,8 +100,8 @@ export function ScalingView({ run = runBrowserBench }: ScalingViewProps) {
     <section className="scaling-view" aria-label="Scaling" data-testid="scaling-view">
       <h2>Scaling</h2>
       <p className="muted">
-        Softmax, Nyströmformer and Proxyformer at the paper preset on this GPU: a full training step (forward, backward, AdamW) and inference, against
-        sequence length. A software adapter's figures say nothing about GPU speed.
+        {VARIANTS.map((v) => VARIANT_NAMES[v]).join(', ')} at the paper preset on this GPU (every projection-based model with 128 landmarks, projected keys or features): a full training step (forward, backward, AdamW) and inference, against
+        sequence length. A software adapter's figures say nothing about GPU speed. The tfjs peer implements softmax, Nyströmformer and Proxyformer only.
       </p>
       <div className="scaling-controls" style={{ display: 'flex', flexWrap: 'wrap', gap: 8, alignItems: 'center' }}>
         <label>
@@ -110,13 +113,22 @@ export function ScalingView({ run = runBrowserBench }: ScalingViewProps) {
         <label>
           repeats <input type="number" min={1} value={repeats} onChange={(e) => setRepeats(Number(e.target.value))} disabled={running} aria-invalid={!repeatsOk} />
         </label>
+        <fieldset className="inline" data-testid="scaling-variants" style={{ border: 0, padding: 0, margin: 0, display: 'flex', gap: 6 }}>
+          <legend className="sr-only">variants</legend>
+          {VARIANTS.map((v) => (
+            <label key={v}>
+              <input type="checkbox" checked={variants.includes(v)} disabled={running}
+                onChange={(e) => setVariants(e.target.checked ? [...variants, v] : variants.filter((x) => x !== v))} /> {VARIANT_NAMES[v]}
+            </label>
+          ))}
+        </fieldset>
         <label>
           <input type="checkbox" checked={peers.tfjs} onChange={(e) => setPeers({ ...peers, tfjs: e.target.checked })} disabled={running} /> tfjs-webgpu peer
         </label>
         <label>
           <input type="checkbox" checked={peers.ort} onChange={(e) => setPeers({ ...peers, ort: e.target.checked })} disabled={running} /> onnxruntime-web peer
         </label>
-        <button type="button" onClick={start} disabled={running || !lengths.ok || !batchOk || !repeatsOk} data-testid="scaling-run">
+        <button type="button" onClick={start} disabled={running || !lengths.ok || !batchOk || !repeatsOk || variants.length === 0} data-testid="scaling-run">
           {running ? 'Running…' : 'Run sweep'}
         </button>
         {result && (
@@ -128,6 +140,7 @@ export function ScalingView({ run = runBrowserBench }: ScalingViewProps) {
       </div>
       {!lengths.ok && <p role="alert" className="infer-error">{lengths.error}</p>}
       {!batchOk && <p role="alert" className="infer-error">batch must be an integer ≥ 1</p>}
+      {variants.length === 0 && <p role="alert" className="infer-error">choose at least one variant: {VARIANTS.map((v) => VARIANT_NAMES[v]).join(', ')}</p>}
       {!repeatsOk && <p role="alert" className="infer-error">repeats must be an integer ≥ 1</p>}
       {running && (
         <p data-testid="scaling-progress">

@@ -12,6 +12,10 @@ describe('Scaling view data', () => {
     expect(chartRows(rows, 'train', 'sequencesPerSecond')).toEqual([{ n: 1024, softmax: 40, proxy: 80 }, { n: 4096, softmax: 4, proxy: 20 }]);
     expect(chartRows(rows, 'inference', 'sequencesPerSecond')).toEqual([]);
   });
+  it('draws the baselines like the others: every variant of the schema gets its column', () => {
+    const baselines = [row('linformer', 256, 5, 10), row('performer', 256, 6, 11), row('linear', 256, 7, 12)];
+    expect(chartRows(baselines, 'train', 'peakBytesPerSequence')).toEqual([{ n: 256, linformer: 10, performer: 11, linear: 12 }]);
+  });
   it("marks the paper's Proxyformer point from our softmax at 4096: 3.8× throughput, 0.08× memory", () => {
     expect(paperMark(rows, 'sequencesPerSecond')).toEqual({ n: 4096, value: 4 * 3.8, label: 'paper: Proxyformer 3.8× softmax' });
     expect(paperMark(rows, 'peakBytesPerSequence')!.value).toBeCloseTo(16000 * 0.08);

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { isActive, trainingClient, useTraining } from '../../store/trainingStore';
 import { ChartCard } from '../charts/ChartCard';
 import { formatNumber, hasValues } from '../charts/chartData';
@@ -6,6 +6,7 @@ import { MetricChart } from '../charts/MetricChart';
 import { viewRequest } from '../useCommands';
 import { finiteRange } from './colormap';
 import { Heatmap } from './Heatmap';
+import { absDiff, errorAgainst, linformerImplied } from './implied';
 import type { AttentionViews } from '../../store/attentionViews';
 import { K3OverInput, ResidualChart, SegmentStrip } from './ViewsExtras';
 import { Provenance } from './Provenance';
@@ -79,14 +80,25 @@ export function AttentionPanel() {
 function ViewBody({ views, layer, head }: { views: AttentionViews; layer: number; head: number }) {
   const v = views.heads[layer][head];
   const n = views.seqLen;
-  const word = views.attention === 'proxy' ? 'proxy' : 'landmark';
-  const words = views.attention === 'proxy' ? 'proxies' : 'landmarks';
-  const errorRange = v.exact && v.approx ? finiteRange(v.exact.data) : undefined;
+  const linformer = views.attention === 'linformer';
+  const kernelVariant = views.attention === 'performer' || views.attention === 'linear';
+  const word = views.attention === 'proxy' ? 'proxy' : linformer ? 'projected key' : 'landmark';
+  const words = views.attention === 'proxy' ? 'proxies' : linformer ? 'projected keys' : 'landmarks';
+  // Linformer's n × n stand-in for softmax: P·E on the unpadded positions (see implied.ts).
+  const tokens = views.example.tokens;
+  const implied = useMemo(
+    () => (v.projectedAttention && v.linformerE && v.exact ? linformerImplied(v.projectedAttention, v.linformerE, (j) => j < tokens.length && tokens[j] !== 0) : undefined),
+    [v, tokens],
+  );
+  const approx = v.approx ?? implied;
+  const approxError = v.approxError ?? (implied && v.exact ? errorAgainst(v.exact, implied) : undefined);
+  const errorRange = v.exact && approx ? finiteRange(v.exact.data) : undefined;
+  const approxTitle = linformer ? 'P·E (implied)' : kernelVariant ? 'φ(Q)φ(K)ᵀ / rowsum' : 'K1·Z·K3';
   return (
     <div className="views" data-testid="views" data-attention={views.attention}>
       <p className="muted">
         Step {views.step} · {views.split} example {views.example.index} · label {views.example.label}
-        {views.example.prediction !== undefined && <> · predicted {views.example.prediction}</>} · n = {n}{views.attention !== 'softmax' && <>, m = {views.landmarks}</>}
+        {views.example.prediction !== undefined && <> · predicted {views.example.prediction}</>} · n = {n}{views.budget && <>, {views.budget.name} = {views.budget.value}</>}
       </p>
       {v.softmax && (
         <div className="view-block">
@@ -110,6 +122,18 @@ function ViewBody({ views, layer, head }: { views: AttentionViews; layer: number
           </div>
         </div>
       )}
+      {(v.linformerE || v.projectedAttention) && (
+        <div className="view-block">
+          <h3>Linformer’s projection E and the n × k attention</h3>
+          <p className="help">
+            Linformer projects the n keys and values to k rows with a learned E ∈ R^(k×n) per head: K′ = E·K, V′ = E·V, and each token attends over those k projected keys, softmax(QK′ᵀ/√d_h). Row r of E says how much of each position goes into projected key r. E has one column per position, so the model is tied to its sequence length (n = {n}).
+          </p>
+          <div className="heatmap-row">
+            {v.linformerE && <Heatmap matrix={v.linformerE} title="E: positions → projected keys" rowLabel="projected key" colLabel="position" testId="heatmap-linformer-e" />}
+            {v.projectedAttention && <Heatmap matrix={v.projectedAttention} title="softmax(QK′ᵀ/√d)" rowLabel="query token" colLabel="projected key" testId="heatmap-linformer-attention" />}
+          </div>
+        </div>
+      )}
       {views.attention === 'nystrom' && views.landmarks > 0 && n % views.landmarks === 0 && (
         <div className="view-block">
           <h3>Where the landmarks sit</h3>
@@ -127,7 +151,7 @@ function ViewBody({ views, layer, head }: { views: AttentionViews; layer: number
       {(v.queryCosine || v.keyCosine) && (
         <div className="view-block">
           <h3>Redundancy: cosine similarity of the {words}</h3>
-          <p className="help">Entry (i, j) is the cosine similarity of {word}s i and j, on the query side (Q̃) and the key side (K̃). Mean off-diagonal value: Q̃ <b data-testid="mean-off-diagonal">{formatNumber(v.queryMeanOffDiagonal ?? NaN)}</b>, K̃ <b>{formatNumber(v.keyMeanOffDiagonal ?? NaN)}</b>. Redundant {words} (values near 1) waste the rank of the approximation; Proxyformer’s contrastive loss is meant to push them apart.</p>
+          <p className="help">Entry (i, j) is the cosine similarity of {word}s i and j, on the query side (Q̃) and the key side (K̃). Mean off-diagonal value: Q̃ <b data-testid="mean-off-diagonal">{formatNumber(v.queryMeanOffDiagonal ?? NaN)}</b>, K̃ <b>{formatNumber(v.keyMeanOffDiagonal ?? NaN)}</b>. Redundant {words} (values near 1) waste the rank of the approximation; Proxyformer’s contrastive loss is meant to push them apart.{linformer && ' Linformer has only the key side: the k projected keys E·K.'}</p>
           <div className="heatmap-row">
             {v.queryCosine && <Heatmap matrix={v.queryCosine} title="cosine of Q̃" rowLabel={word} colLabel={word} testId="heatmap-qcosine" range={{ lo: -1, hi: 1 }} />}
             {v.keyCosine && <Heatmap matrix={v.keyCosine} title="cosine of K̃" rowLabel={word} colLabel={word} testId="heatmap-kcosine" range={{ lo: -1, hi: 1 }} />}
@@ -141,26 +165,24 @@ function ViewBody({ views, layer, head }: { views: AttentionViews; layer: number
           <ResidualChart residual={v.pinvResidual} />
         </div>
       )}
-      {v.exact && v.approx && (
+      {v.exact && approx && (
         <div className="view-block">
-          <h3>Exact softmax beside its approximation</h3>
+          <h3>Exact softmax beside {linformer || kernelVariant ? 'the attention it stands in for' : 'its approximation'}</h3>
           <p className="help">
-            For n ≤ 1024: the exact softmax attention of this head’s Q and K, the approximation K1·Z·K3, and their absolute difference (same colour scale for the first two).
-            {v.approxError && <> Max |error| <b>{formatNumber(v.approxError.maxAbs)}</b>, relative Frobenius error <b>{formatNumber(v.approxError.relFrobenius)}</b>.</>}
+            For n ≤ 1024: the exact softmax attention of this head’s Q and K, {linformer
+              ? 'Linformer’s implied n × n matrix P·E (the weights its output puts on each value row; rows need not sum to 1, entries can be negative)'
+              : kernelVariant
+                ? `the kernel’s implied n × n attention φ(Q)φ(K)ᵀ with each row divided by its sum (${views.attention === 'performer' ? 'Performer’s random features' : 'φ = elu + 1; the LRA code’s linear attention does not divide by the row sums, so this is the shape of its weights, normalised to compare with softmax'}; never formed when training, which is what makes it linear in n)`
+                : 'the approximation K1·Z·K3'}, and their absolute difference (same colour scale for the first two).
+            {approxError && <> Max |error| <b data-testid="approx-max-error">{formatNumber(approxError.maxAbs)}</b>, relative Frobenius error <b data-testid="approx-rel-error">{formatNumber(approxError.relFrobenius)}</b>.</>}
           </p>
           <div className="heatmap-row">
             <Heatmap matrix={v.exact} title="exact softmax" rowLabel="query token" colLabel="key token" range={errorRange} testId="heatmap-exact" />
-            <Heatmap matrix={v.approx} title="K1·Z·K3" rowLabel="query token" colLabel="key token" range={errorRange} testId="heatmap-approx" />
-            <Heatmap matrix={absDiff(v.exact, v.approx)} title="|exact − approx|" rowLabel="query token" colLabel="key token" testId="heatmap-error" />
+            <Heatmap matrix={approx} title={approxTitle} rowLabel="query token" colLabel="key token" range={errorRange} testId="heatmap-approx" />
+            <Heatmap matrix={absDiff(v.exact, approx)} title="|exact − approx|" rowLabel="query token" colLabel="key token" testId="heatmap-error" />
           </div>
         </div>
       )}
     </div>
   );
-}
-
-function absDiff(a: { rows: number; cols: number; data: Float32Array }, b: { data: Float32Array }) {
-  const data = new Float32Array(a.data.length);
-  for (let i = 0; i < data.length; i++) data[i] = Math.abs(a.data[i] - b.data[i]);
-  return { rows: a.rows, cols: a.cols, data };
 }

@@ -1,7 +1,7 @@
 /** Test fixtures for bundles: tiny validated configs, metrics and optimizer state (weights: ../../testing/random.ts). */
 import { validateConfig, type RunConfig } from '../../../config';
 import { MetricsBuffer } from '../../metrics';
-import { parameterShapes } from '../../onnx/config';
+import { trainableShapes } from '../../onnx/config';
 import { uniformTensors } from '../../testing/random';
 import type { OptimizerState } from '../optimizer';
 
@@ -24,10 +24,11 @@ export function sampleMetrics(rows = 5): MetricsBuffer {
   return m;
 }
 
-/** AdamW moments for every parameter. */
+/** AdamW moments for every trainable parameter (state such as Performer's features has none). */
 export function sampleOptimizer(config: RunConfig, step = 7): OptimizerState {
-  const a = uniformTensors(parameterShapes(config), 11, 0.01);
-  const b = uniformTensors(parameterShapes(config), 12, 0.001);
+  // Optimizer moments exist for trainable parameters only (Performer's features are state).
+  const a = uniformTensors(trainableShapes(config), 11, 0.01);
+  const b = uniformTensors(trainableShapes(config), 12, 0.001);
   for (const v of b.values()) for (let i = 0; i < v.length; i++) v[i] = Math.abs(v[i]);
   return { step, expAvg: a, expAvgSq: b };
 }

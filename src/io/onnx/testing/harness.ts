@@ -28,7 +28,8 @@ export function tinyConfig(over: Partial<ExportConfig>): ExportConfig {
   return {
     attention: 'proxy', layers: 2, dModel: 16, heads: 2, ffn: 24, vocabSize: 11, numClasses: 3, seqLen: 16,
     twoTower: false, pooling: 'masked-mean', landmarks: 4, pinvIterations: 6, pinvInit: 'per-matrix',
-    convKernel: 3, proxyParam: 'projected', injection: 'attend', ...over,
+    convKernel: 3, proxyParam: 'projected', injection: 'attend', linformerK: 5, linformerSharing: 'shared', performerFeatures: 12,
+    performerKernel: 'relu', ...over,
   };
 }
 
