@@ -181,8 +181,8 @@ export const BASELINE_PARAMS = {
   performerKernel: oneOf({
     url: 'pk', group: 'attention', part: 'model', apply: 'cold', label: 'Performer kernel', values: ['relu', 'softmax'], default: 'relu',
     attention: PERFORMER,
-    provenance: { source: 'ours', note: 'The LRA reference code runs the ReLU kernel; the softmax kernel (positive exponential features) is the one that approximates softmax attention.' },
-    help: 'relu: φ(x) = relu(x Wᵀ) + 1e-3 (what the LRA reference code runs). softmax: positive exponential features exp(x Wᵀ − ‖x‖²/2 − max)/√features, an unbiased estimate of the softmax kernel.',
+    provenance: { source: 'ours', note: 'The LRA reference code hands performer_pytorch a ReLU kernel, but that library uses it only with generalized_attention on, which the LRA code does not set: the reference may in fact run the softmax kernel (not verified here). The softmax kernel is the one that approximates softmax attention.' },
+    help: 'relu: φ(x) = relu(x Wᵀ) + 1e-3 (the kernel the LRA reference code names; see the provenance note). softmax: positive exponential features exp(x Wᵀ − ‖x‖²/2 − max)/√features, an unbiased estimate of the softmax kernel.',
   }),
   performerRedraw: int({
     url: 'prd', group: 'attention', part: 'model', apply: 'cold', label: 'Feature redraw every', default: 0, min: 0, max: 1000000, log: false, step: 1,
