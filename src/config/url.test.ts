@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from './defaults';
 import { CONFIG_KEYS, paramSpec, type RunConfig } from './schema';
+import { uniformStream } from '../engine/cpu/random';
 import { ATTENTIONS, LRA_TASKS } from './spec';
 import { decodeHash, encodeHash } from './url';
-
-/** A small seeded generator so the fuzz cases are the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('URL hash', () => {
   it('starts with the version and uses the short keys', () => {
@@ -120,7 +109,7 @@ describe('URL hash', () => {
   });
 
   it('never throws on a few hundred random hashes, and always returns a complete config', () => {
-    const rand = mulberry32(20240917);
+    const rand = uniformStream(20240917);
     const urlKeys = CONFIG_KEYS.map((k) => paramSpec(k).url);
     const alphabet = 'abcz019-.e+&=%#_~ é\u0000\uffff';
     const pieces = ['1e400', '-0', 'NaN', 'Infinity', '', '%', '%zz', '1.5', '1e-9', '999999999999999999999', 'proxy', 'segment', 'true', '__proto__', 'constructor'];

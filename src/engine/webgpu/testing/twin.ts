@@ -5,17 +5,8 @@
 import type { Backend, Buf, DType, MemoryCategory } from '../../backend';
 import type { Tolerance } from '../../testing/tolerance';
 
-/** A deterministic generator (mulberry32) for test data, so every failure reproduces. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The codebase's one seeded generator (src/engine/cpu/random.ts), so every failure reproduces. */
+export { uniformStream as seededRandom } from '../../cpu/random';
 
 /** `n` uniform values in [lo, hi) from `rand`. */
 export function randomArray(rand: () => number, n: number, lo = -1, hi = 1): Float32Array {
