@@ -13,7 +13,9 @@ test('the built app finds a WebGPU adapter, runs a compute check in page and wor
   await expect(badge).toHaveAttribute('data-state', 'webgpu');
   await expect(badge).toHaveText(/^WebGPU · .+/);
   type Probe = { kind: string; reason?: string; selfTest: { ok: boolean; maxAbsError: number }; report: { isFallback: boolean } };
-  const backend = await page.evaluate(() => (window as unknown as { __playground: { backend: { page: Probe; worker: Probe } } }).__playground.backend);
+  const backend = await page.evaluate(
+    () => (window as unknown as { __playground: { backend: { page: Probe; worker: Probe } } }).__playground.backend,
+  );
   for (const where of ['page', 'worker'] as const) {
     const probe = backend[where];
     expect(probe.kind, `${where}: ${probe.reason ?? ''}`).toBe('webgpu');

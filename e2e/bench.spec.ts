@@ -24,16 +24,24 @@ const FULL = process.env.BENCH === '1';
 const num = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 // The smoke run checks the peers, and the tfjs peer implements these three (src/bench/tfjs/peer.ts).
 const smoke: BrowserBenchOptions = {
-  variants: ['softmax', 'nystrom', 'proxy'], lengths: [32, 64], batch: 1, warmup: 0, repeats: 1,
-  overrides: { landmarks: 8, convKernel: 3 }, peers: ['tfjs', 'ort'],
+  variants: ['softmax', 'nystrom', 'proxy'],
+  lengths: [32, 64],
+  batch: 1,
+  warmup: 0,
+  repeats: 1,
+  overrides: { landmarks: 8, convKernel: 3 },
+  peers: ['tfjs', 'ort'],
 };
 const budget = num('BENCH_LANDMARKS', 32); // m, Linformer's k and Performer's features alike
 const full: BrowserBenchOptions = {
   variants: [...VARIANTS],
   lengths: (process.env.BENCH_LENGTHS ?? '64,128,256').split(',').map(Number),
-  batch: num('BENCH_BATCH', 2), warmup: 1, repeats: num('BENCH_REPEATS', 3),
+  batch: num('BENCH_BATCH', 2),
+  warmup: 1,
+  repeats: num('BENCH_REPEATS', 3),
   overrides: { landmarks: budget, linformerK: budget, performerFeatures: budget, convKernel: num('BENCH_CONV', 3) },
-  shrinkBatch: true, peers: ['tfjs', 'ort'],
+  shrinkBatch: true,
+  peers: ['tfjs', 'ort'],
 };
 
 let server: BenchPageServer;
@@ -44,45 +52,54 @@ test.afterAll(async () => {
   await server?.close();
 });
 
-test(FULL ? 'bench: full sweep in Chromium with tfjs and onnxruntime-web peers' : 'bench: smoke sweep in Chromium returns the result JSON with both peers', async ({ page }) => {
-  test.setTimeout(FULL ? 3_600_000 : 300_000);
-  // onnxruntime-web warns that shape-only nodes stay on its CPU kernels (its documented placement);
-  // tfjs logs its backend registration; neither is a WebGPU problem.
-  const watch = watchConsole(page, [/not assigned to the preferred execution providers/, /Rerun with 'ort.env.logLevel/, /tensorflow|tfjs/i]);
-  await page.goto(server.url);
-  const opts = FULL ? full : smoke;
-  const result = (await page.evaluate((o) => window.__benchPage.run(o), opts)) as SweepResult;
+test(
+  FULL
+    ? 'bench: full sweep in Chromium with tfjs and onnxruntime-web peers'
+    : 'bench: smoke sweep in Chromium returns the result JSON with both peers',
+  async ({ page }) => {
+    test.setTimeout(FULL ? 3_600_000 : 300_000);
+    // onnxruntime-web warns that shape-only nodes stay on its CPU kernels (its documented placement);
+    // tfjs logs its backend registration; neither is a WebGPU problem.
+    const watch = watchConsole(page, [
+      /not assigned to the preferred execution providers/,
+      /Rerun with 'ort.env.logLevel/,
+      /tensorflow|tfjs/i,
+    ]);
+    await page.goto(server.url);
+    const opts = FULL ? full : smoke;
+    const result = (await page.evaluate((o) => window.__benchPage.run(o), opts)) as SweepResult;
 
-  expect(result.schema).toBe('proxyformer-bench/1');
-  expect(result.adapter.runtime).toMatch(/^Chromium /);
-  expect(result.rows).toHaveLength(opts.variants.length * opts.lengths.length * 2);
-  if (!FULL) {
-    for (const r of result.rows) {
-      expect(r.status, `${r.variant} ${r.mode} n=${r.n}: ${r.note}`).toBe('ok');
-      expect(r.ms!.median).toBeGreaterThan(0);
-      expect(r.peakBytesPerSequence).toBeGreaterThan(0);
-    }
-    expect(result.growth).toHaveLength(6);
-    for (const prefix of ['tfjs', 'onnxruntime-web']) {
-      const rows = result.peers.filter((p) => p.peer.startsWith(prefix));
-      expect(rows, prefix).toHaveLength(opts.variants.length * opts.lengths.length);
-      for (const p of rows) {
-        expect(p.status, `${p.peer} ${p.variant} n=${p.n}: ${p.note}`).toBe('ok');
-        expect(p.ratioToOurs).toBeGreaterThan(0);
+    expect(result.schema).toBe('proxyformer-bench/1');
+    expect(result.adapter.runtime).toMatch(/^Chromium /);
+    expect(result.rows).toHaveLength(opts.variants.length * opts.lengths.length * 2);
+    if (!FULL) {
+      for (const r of result.rows) {
+        expect(r.status, `${r.variant} ${r.mode} n=${r.n}: ${r.note}`).toBe('ok');
+        expect(r.ms!.median).toBeGreaterThan(0);
+        expect(r.peakBytesPerSequence).toBeGreaterThan(0);
       }
+      expect(result.growth).toHaveLength(6);
+      for (const prefix of ['tfjs', 'onnxruntime-web']) {
+        const rows = result.peers.filter((p) => p.peer.startsWith(prefix));
+        expect(rows, prefix).toHaveLength(opts.variants.length * opts.lengths.length);
+        for (const p of rows) {
+          expect(p.status, `${p.peer} ${p.variant} n=${p.n}: ${p.note}`).toBe('ok');
+          expect(p.ratioToOurs).toBeGreaterThan(0);
+        }
+      }
+      // Three ratios between our variants, one per peer.
+      expect(result.targets.map((t) => t.name)).toHaveLength(5);
+      expect(toMarkdown(result)).toContain('## Peers on the same adapter');
+    } else {
+      const folder = join('results', resultFolderName(result));
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(join(folder, 'bench.json'), JSON.stringify(result, null, 2) + '\n');
+      writeFileSync(join(folder, 'bench.md'), toMarkdown(result) + '\n');
+      console.log([`wrote ${folder}`, ...targetLines(result)].join('\n'));
     }
-    // Three ratios between our variants, one per peer.
-    expect(result.targets.map((t) => t.name)).toHaveLength(5);
-    expect(toMarkdown(result)).toContain('## Peers on the same adapter');
-  } else {
-    const folder = join('results', resultFolderName(result));
-    mkdirSync(folder, { recursive: true });
-    writeFileSync(join(folder, 'bench.json'), JSON.stringify(result, null, 2) + '\n');
-    writeFileSync(join(folder, 'bench.md'), toMarkdown(result) + '\n');
-    console.log([`wrote ${folder}`, ...targetLines(result)].join('\n'));
-  }
-  expect(watch.problems).toEqual([]);
-});
+    expect(watch.problems).toEqual([]);
+  },
+);
 
 test('bench: the Scaling view runs a sweep with progress and draws throughput and memory against length', async ({ page }) => {
   test.setTimeout(600_000);
@@ -100,7 +117,9 @@ test('bench: the Scaling view runs a sweep with progress and draws throughput an
   await expect(charts).toHaveCount(3);
   for (let i = 0; i < 3; i++) await expect(charts.nth(i).locator('.recharts-line')).toHaveCount(VARIANTS.length);
   // recharts orders its legend itself: compare as sets.
-  expect((await charts.nth(0).locator('.recharts-legend-item-text').allTextContents()).sort()).toEqual(VARIANTS.map((v) => VARIANT_NAMES[v]).sort());
+  expect((await charts.nth(0).locator('.recharts-legend-item-text').allTextContents()).sort()).toEqual(
+    VARIANTS.map((v) => VARIANT_NAMES[v]).sort(),
+  );
   await expect(charts.nth(0)).toContainText('paper: Proxyformer 3.8× softmax');
   await expect(charts.nth(1)).toContainText('paper: Proxyformer 0.08× softmax');
   await expect(view.locator('table.scaling-targets tbody tr')).toHaveCount(3);

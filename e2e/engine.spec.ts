@@ -9,7 +9,13 @@ test('the engine kernels and a training curve match the CPU reference in Chromiu
   const watch = watchConsole(page);
   await page.goto('/');
   await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-state', 'webgpu');
-  const out = await page.evaluate(() => (globalThis as unknown as { __engineChecks: () => Promise<{ adapter: string; results: { name: string; ok: boolean; detail: string }[] }> }).__engineChecks());
+  const out = await page.evaluate(() =>
+    (
+      globalThis as unknown as {
+        __engineChecks: () => Promise<{ adapter: string; results: { name: string; ok: boolean; detail: string }[] }>;
+      }
+    ).__engineChecks(),
+  );
   expect(out.adapter).toMatch(/^WebGPU · /);
   expect(out.results.length).toBeGreaterThanOrEqual(10);
   for (const r of out.results) expect(r.ok, `${r.name}: ${r.detail}`).toBe(true);

@@ -52,7 +52,10 @@ async function nodeOutputs(model: Uint8Array, batch: InferenceBatch): Promise<Re
   const session = await ortNode.InferenceSession.create(model, { executionProviders: ['cpu'] });
   try {
     const dims = [batch.batch, config.seqLen];
-    const out = await session.run({ tokens: new ortNode.Tensor('int32', batch.tokens, dims), mask: new ortNode.Tensor('float32', batch.mask, dims) });
+    const out = await session.run({
+      tokens: new ortNode.Tensor('int32', batch.tokens, dims),
+      mask: new ortNode.Tensor('float32', batch.mask, dims),
+    });
     return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.data as Float32Array]));
   } finally {
     await session.release();
@@ -61,7 +64,8 @@ async function nodeOutputs(model: Uint8Array, batch: InferenceBatch): Promise<Re
 
 function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
-  let err = 0, scale = 0;
+  let err = 0,
+    scale = 0;
   for (let i = 0; i < a.length; i++) {
     err = Math.max(err, Math.abs(a[i] - b[i]));
     scale = Math.max(scale, Math.abs(b[i]));
@@ -75,7 +79,9 @@ async function openPage(page: Page) {
   await expect(page.getByTestId('inference-panel')).toBeVisible();
 }
 
-test('an exported model gives onnxruntime-node\'s logits and attention factors on both the webgpu and the wasm provider', async ({ page }) => {
+test("an exported model gives onnxruntime-node's logits and attention factors on both the webgpu and the wasm provider", async ({
+  page,
+}) => {
   const watch = watchConsole(page);
   await openPage(page);
   const model = exportOnnx(config, weights, { attentionOutputs: true });
@@ -90,15 +96,19 @@ test('an exported model gives onnxruntime-node\'s logits and attention factors o
   const expected = await nodeOutputs(model, batch);
   expect(Object.keys(expected)).toContain('layers.1.K1');
   for (const provider of ['webgpu', 'wasm'] as const) {
-    const got = await page.evaluate(
-      ([m, p, b, n]) => window.__inferencePage.run(m, p, b, n),
-      [Array.from(model), provider, { batch: batch.batch, tokens: Array.from(batch.tokens), mask: Array.from(batch.mask) }, config.seqLen] as const,
-    );
+    const got = await page.evaluate(([m, p, b, n]) => window.__inferencePage.run(m, p, b, n), [
+      Array.from(model),
+      provider,
+      { batch: batch.batch, tokens: Array.from(batch.tokens), mask: Array.from(batch.mask) },
+      config.seqLen,
+    ] as const);
     expect(got.provider).toBe(provider);
     const errors: Record<string, number> = { logits: relativeError(got.logits, expected.logits) };
     for (const [name, data] of Object.entries(got.factors)) errors[name] = relativeError(data, expected[name]);
     expect(Object.keys(errors).sort()).toEqual(Object.keys(expected).sort());
-    console.log(`${provider}: max relative error ${Math.max(...Object.values(errors)).toExponential(2)} (logits ${errors.logits.toExponential(2)})`);
+    console.log(
+      `${provider}: max relative error ${Math.max(...Object.values(errors)).toExponential(2)} (logits ${errors.logits.toExponential(2)})`,
+    );
     for (const [name, e] of Object.entries(errors)) expect(e, `${provider} ${name}`).toBeLessThan(TOLERANCE);
   }
   expect(watch.problems).toEqual([]);
@@ -165,9 +175,13 @@ test('a digit drawn on the canvas becomes pixel tokens and runs (image task)', a
   expect(tokens[3 * 7 + 3]).toBeGreaterThan(1);
   expect([tokens[0], tokens[6], tokens[42], tokens[48]]).toEqual([1, 1, 1, 1]);
   const logits = JSON.parse((await result.getAttribute('data-logits'))!) as number[];
-  const session = await ortNode.InferenceSession.create(exportOnnx(image, imageWeights, { attentionOutputs: true }), { executionProviders: ['cpu'] });
+  const session = await ortNode.InferenceSession.create(exportOnnx(image, imageWeights, { attentionOutputs: true }), {
+    executionProviders: ['cpu'],
+  });
   const mask = new Float32Array(49).fill(1);
-  const expected = (await session.run({ tokens: new ortNode.Tensor('int32', tokens, [1, 49]), mask: new ortNode.Tensor('float32', mask, [1, 49]) })).logits.data as Float32Array;
+  const expected = (
+    await session.run({ tokens: new ortNode.Tensor('int32', tokens, [1, 49]), mask: new ortNode.Tensor('float32', mask, [1, 49]) })
+  ).logits.data as Float32Array;
   await session.release();
   expect(relativeError(logits, expected)).toBeLessThan(TOLERANCE);
   await expect(page.getByTestId('infer-prediction')).toContainText('digit');

@@ -20,12 +20,16 @@ test.afterAll(async () => {
 
 test.describe.configure({ timeout: 420_000 });
 
-test('dist/ under a sub-path of a header-less static host: isolated by the service worker, trains, runs wasm inference with threads', async ({ page }) => {
+test('dist/ under a sub-path of a header-less static host: isolated by the service worker, trains, runs wasm inference with threads', async ({
+  page,
+}) => {
   const watch = watchConsole(page);
   const config = { ...PRESETS['quick-listops-softmax'].config, steps: 6, warmupSteps: 2, evalEvery: 6, evalSteps: 1, checkpointEvery: 0 };
   await page.goto(`${host.url}#${encodeHash(config)}`);
   // First load: not isolated, the service worker registers and reloads the page once.
-  await page.waitForFunction(() => (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true, null, { timeout: 60_000 });
+  await page.waitForFunction(() => (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true, null, {
+    timeout: 60_000,
+  });
   for (const headers of host.sentHeaders.values()) {
     expect(Object.keys(headers).map((h) => h.toLowerCase())).not.toContain('cross-origin-embedder-policy');
   }

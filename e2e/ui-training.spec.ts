@@ -18,7 +18,9 @@ const shownStep = async (page: Page) => Number((await runState(page).textContent
 
 test.describe.configure({ timeout: 600_000 });
 
-test('the default preset trains from the page (started by its shortcut), the loss falls, and CSV export downloads every row', async ({ page }) => {
+test('the default preset trains from the page (started by its shortcut), the loss falls, and CSV export downloads every row', async ({
+  page,
+}) => {
   const watch = watchConsole(page);
   await page.goto(link('quick-listops-proxy', { steps: 40, warmupSteps: 4, lr: 3e-3, evalEvery: 20, evalSteps: 2, checkpointEvery: 0 }));
   await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-state', 'webgpu');
@@ -39,11 +41,14 @@ test('the default preset trains from the page (started by its shortcut), the los
   await expect(memory.locator('path.series-area').first()).toBeAttached();
   // No axis shows one label twice (ticks keyed by value once left stale labels behind).
   for (const chart of await page.locator('.chart-grid .metric-chart').all()) {
-    const labels = await chart.locator('text.recharts-cartesian-axis-tick-value').evaluateAll((els) => els.map((e) => ({ text: e.textContent, x: e.getAttribute('x'), y: e.getAttribute('y') })));
+    const labels = await chart
+      .locator('text.recharts-cartesian-axis-tick-value')
+      .evaluateAll((els) => els.map((e) => ({ text: e.textContent, x: e.getAttribute('x'), y: e.getAttribute('y') })));
     for (const key of ['x', 'y'] as const) {
       const lines = new Map<string, string[]>();
       for (const l of labels) lines.set(l[key]!, [...(lines.get(l[key]!) ?? []), l.text!]);
-      for (const [at, texts] of lines) if (texts.length > 1) expect(new Set(texts).size, `tick labels at ${key}=${at}: ${texts}`).toBe(texts.length);
+      for (const [at, texts] of lines)
+        if (texts.length > 1) expect(new Set(texts).size, `tick labels at ${key}=${at}: ${texts}`).toBe(texts.length);
     }
   }
   // Hovering the chart hands it to recharts' own lines and tooltip, which show the values.
@@ -70,9 +75,16 @@ test('the default preset trains from the page (started by its shortcut), the los
   await page.locator('h1').click();
   const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('d')]);
   expect(download.suggestedFilename()).toMatch(/^listops-proxy-.+-metrics\.csv$/);
-  const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
+  const csv = readFileSync((await download.path())!, 'utf8')
+    .trim()
+    .split('\n');
   expect(csv[0]).toBe(METRIC_COLUMNS.join(','));
-  const col = (name: string) => csv.slice(1).map((l) => l.split(',')[METRIC_COLUMNS.indexOf(name as never)]).filter((c) => c !== '').map(Number);
+  const col = (name: string) =>
+    csv
+      .slice(1)
+      .map((l) => l.split(',')[METRIC_COLUMNS.indexOf(name as never)])
+      .filter((c) => c !== '')
+      .map(Number);
   const steps = col('step');
   expect(Math.max(...steps)).toBe(40);
   const loss = col('taskLoss');
@@ -118,19 +130,36 @@ for (const attention of ['softmax', 'nystrom', 'proxy'] as const) {
       await expect(page.getByTestId('cold-notice')).toHaveCount(0);
       await expect(page.getByTestId('failure')).toHaveCount(0);
     }
-    await page.getByRole('button', { name: /^Refresh views/ }).first().click();
+    await page
+      .getByRole('button', { name: /^Refresh views/ })
+      .first()
+      .click();
     const views = page.locator(`[data-testid="views"][data-attention="${attention}"]`);
     await expect(views).toBeVisible({ timeout: 120_000 });
-    const expected = attention === 'softmax'
-      ? ['heatmap-softmax']
-      : ['heatmap-k1', 'heatmap-k2', 'heatmap-z', 'heatmap-k3', 'heatmap-qcosine', 'heatmap-kcosine', 'heatmap-exact', 'heatmap-approx', 'heatmap-error'];
+    const expected =
+      attention === 'softmax'
+        ? ['heatmap-softmax']
+        : [
+            'heatmap-k1',
+            'heatmap-k2',
+            'heatmap-z',
+            'heatmap-k3',
+            'heatmap-qcosine',
+            'heatmap-kcosine',
+            'heatmap-exact',
+            'heatmap-approx',
+            'heatmap-error',
+          ];
     for (const id of expected) {
-      const distinct = await views.getByTestId(id).locator('canvas').evaluate((c: HTMLCanvasElement) => {
-        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-        const colours = new Set<number>();
-        for (let i = 0; i < d.length; i += 4) colours.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
-        return colours.size;
-      });
+      const distinct = await views
+        .getByTestId(id)
+        .locator('canvas')
+        .evaluate((c: HTMLCanvasElement) => {
+          const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+          const colours = new Set<number>();
+          for (let i = 0; i < d.length; i += 4) colours.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+          return colours.size;
+        });
       expect(distinct, `${id} draws more than one colour`).toBeGreaterThan(1);
     }
     if (attention === 'nystrom') await expect(views.getByTestId('landmark-segments')).toBeVisible();
@@ -155,12 +184,15 @@ test('the ablation runner completes a tiny study and tabulates accuracy, through
   for (let i = 0; i < 6; i++) {
     // Wait for the row to end, then say how if it did not finish (its note carries the reason).
     await expect(rows.nth(i)).toHaveAttribute('data-status', /finished|failed|skipped|cancelled/, { timeout: 300_000 });
-    expect(await rows.nth(i).getAttribute('data-status'), await rows.nth(i).textContent() ?? '').toBe('finished');
+    expect(await rows.nth(i).getAttribute('data-status'), (await rows.nth(i).textContent()) ?? '').toBe('finished');
   }
   for (let i = 0; i < 6; i++) {
     const cells = await rows.nth(i).locator('td').allTextContents();
     // status, best val acc, test acc, tokens/s, seq/s, ms/step, peak memory: every figure present.
-    expect(cells.slice(1).every((c) => c !== '–'), `row ${i}: ${cells.join(' | ')}`).toBe(true);
+    expect(
+      cells.slice(1).every((c) => c !== '–'),
+      `row ${i}: ${cells.join(' | ')}`,
+    ).toBe(true);
   }
   await expect(page.getByTestId('run-list').locator('tbody tr')).toHaveCount(6);
   expect(watch.problems).toEqual([]);

@@ -11,7 +11,9 @@ test('a bad value shows the validator message inline and keeps Start disabled', 
   const start = page.getByRole('button', { name: /^Start/ });
   await expect(start).toBeEnabled();
   await input(page, 'layers').fill('99');
-  await expect(field(page, 'layers').getByTestId('issue-layers')).toHaveText('layers 99 is above the maximum 12: allowed an integer from 1 to 12.');
+  await expect(field(page, 'layers').getByTestId('issue-layers')).toHaveText(
+    'layers 99 is above the maximum 12: allowed an integer from 1 to 12.',
+  );
   await expect(input(page, 'layers')).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByTestId('config-errors')).toContainText('1 problem keeps the run from starting');
   await expect(start).toBeDisabled();
@@ -66,14 +68,19 @@ test('a copied link restores the configuration in a new page; out-of-range value
   await expect(input(third, 'pinvIterations')).toHaveValue('50');
   await expect.poll(() => third.evaluate(() => location.hash)).toContain('pi=50'); // the address now says what runs
   // Editing the address bar of an open page loads the new hash too.
-  await third.evaluate(() => { location.hash = location.hash.replace('pi=50', 'pi=3'); });
+  await third.evaluate(() => {
+    location.hash = location.hash.replace('pi=50', 'pi=3');
+  });
   await expect(input(third, 'pinvIterations')).toHaveValue('3');
   expect(watchThird.problems).toEqual([]);
   expect(watch.problems).toEqual([]);
   expect(watchOther.problems).toEqual([]);
 });
 
-for (const viewport of [{ width: 1280, height: 720 }, { width: 420, height: 800 }]) {
+for (const viewport of [
+  { width: 1280, height: 720 },
+  { width: 420, height: 800 },
+]) {
   test(`the page fits ${viewport.width}×${viewport.height} without horizontal overflow`, async ({ page }) => {
     const watch = watchConsole(page);
     await page.setViewportSize(viewport);

@@ -15,7 +15,10 @@ test.describe.configure({ timeout: 600_000 });
 function keywordCsv(rows: number): string {
   const words = ['apple', 'river', 'stone', 'cloud', 'paper', 'green', 'quiet', 'north', 'light', 'table'];
   let seed = 11;
-  const r = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+  const r = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 4294967296;
+  };
   let s = 'id,text,label\n';
   for (let i = 0; i < rows; i++) {
     const w = Array.from({ length: 6 }, () => words[Math.floor(r() * words.length)]);
@@ -26,7 +29,11 @@ function keywordCsv(rows: number): string {
   return s;
 }
 
-const file = (name: string, data: string | Uint8Array, mimeType = 'text/csv') => ({ name, mimeType, buffer: Buffer.from(typeof data === 'string' ? new TextEncoder().encode(data) : data) });
+const file = (name: string, data: string | Uint8Array, mimeType = 'text/csv') => ({
+  name,
+  mimeType,
+  buffer: Buffer.from(typeof data === 'string' ? new TextEncoder().encode(data) : data),
+});
 
 /**
  * Builds a large file inside the page (so that Playwright's own transfer of the bytes is not
@@ -35,14 +42,19 @@ const file = (name: string, data: string | Uint8Array, mimeType = 'text/csv') =>
  * (The change handler's own render is not the parse: it is one React update, like any click.)
  */
 async function importBuiltInPage(page: Page, name: string, build: string): Promise<() => Promise<{ during: number[]; all: number[] }>> {
-  await page.evaluate(([n, code]) => {
-    const w = window as unknown as { __file: File; __long: number[] };
-    w.__file = new File([new Function(`return ${code}`)() as string], n, { type: 'text/csv' });
-  }, [name, build] as const);
+  await page.evaluate(
+    ([n, code]) => {
+      const w = window as unknown as { __file: File; __long: number[] };
+      w.__file = new File([new Function(`return ${code}`)() as string], n, { type: 'text/csv' });
+    },
+    [name, build] as const,
+  );
   await page.evaluate(() => {
     const w = window as unknown as { __file: File; __long: [number, number][]; __t0: number };
     w.__long = [];
-    new PerformanceObserver((list) => { for (const e of list.getEntries()) w.__long.push([e.startTime, e.duration]); }).observe({ type: 'longtask' });
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__long.push([e.startTime, e.duration]);
+    }).observe({ type: 'longtask' });
     const input = document.querySelector<HTMLInputElement>('[data-testid="data-file"]')!;
     const dt = new DataTransfer();
     dt.items.add(w.__file);
@@ -50,10 +62,11 @@ async function importBuiltInPage(page: Page, name: string, build: string): Promi
     input.dispatchEvent(new Event('change', { bubbles: true }));
     w.__t0 = performance.now();
   });
-  return () => page.evaluate(() => {
-    const w = window as unknown as { __long: [number, number][]; __t0: number };
-    return { during: w.__long.filter(([start]) => start >= w.__t0).map(([, d]) => d), all: w.__long.map(([, d]) => d) };
-  });
+  return () =>
+    page.evaluate(() => {
+      const w = window as unknown as { __long: [number, number][]; __t0: number };
+      return { during: w.__long.filter(([start]) => start >= w.__t0).map(([, d]) => d), all: w.__long.map(([, d]) => d) };
+    });
 }
 
 test('a CSV dataset: import, preview, train above chance, export a bundle, reload and find both', async ({ page }) => {
@@ -71,7 +84,12 @@ test('a CSV dataset: import, preview, train above chance, export a bundle, reloa
   await expect(page).toHaveURL(new RegExp(`did=${id}`));
   await expect(page).toHaveURL(/t=custom/);
   // A short run: the form keeps every key editable.
-  for (const [key, value] of [['steps', '120'], ['warmupSteps', '12'], ['evalEvery', '60']] as const) await page.locator(`.field[data-key="${key}"] input`).fill(value);
+  for (const [key, value] of [
+    ['steps', '120'],
+    ['warmupSteps', '12'],
+    ['evalEvery', '60'],
+  ] as const)
+    await page.locator(`.field[data-key="${key}"] input`).fill(value);
   await page.getByRole('button', { name: /^Start/ }).click();
   const runState = page.getByTestId('run-state');
   await expect(runState).toHaveAttribute('data-state', 'finished', { timeout: 540_000 });
@@ -91,9 +109,18 @@ test('a CSV dataset: import, preview, train above chance, export a bundle, reloa
 });
 
 test('a link to a dataset this browser does not hold says so and offers the import', async ({ page }) => {
-  const c = { ...defaultConfig('custom', 'proxy'), dataId: '00112233aabbccdd', dataName: 'reviews', dataTrain: 80, dataValidation: 10, dataTest: 10 };
+  const c = {
+    ...defaultConfig('custom', 'proxy'),
+    dataId: '00112233aabbccdd',
+    dataName: 'reviews',
+    dataTrain: 80,
+    dataValidation: 10,
+    dataTest: 10,
+  };
   await page.goto(`/#${encodeHash(c)}`);
-  await expect(page.getByTestId('dataset-missing')).toContainText('“reviews” (00112233aabbccdd, 80/10/10 examples), which is not stored in this browser');
+  await expect(page.getByTestId('dataset-missing')).toContainText(
+    '“reviews” (00112233aabbccdd, 80/10/10 examples), which is not stored in this browser',
+  );
   await expect(page.getByTestId('data-file')).toBeAttached();
 });
 
@@ -108,6 +135,7 @@ test('hostile files are refused within their budgets, the page stays responsive,
   await page.waitForTimeout(3000);
   // Large files: refused in the worker while the main thread has no long task.
   const large: [string, string, string, RegExp, number][] = [
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the page evaluates this source text to build a 3 MiB line there
     ['a huge line', 'line.csv', '`text,label\n"${"x".repeat(3 << 20)}",1\n`', /longer than 1048576 characters \(maxLineChars\)/, 20_000],
     ['millions of rows', 'rows.csv', '"text,label\\n" + "a,1\\n".repeat(3000000)', /more than 200000 rows \(maxRows\)/, 30_000],
   ];
@@ -121,14 +149,32 @@ test('hostile files are refused within their budgets, the page stays responsive,
     // of rows alone). What remains there is one React update and starting the worker, which on
     // an idle laptop stay under 50 ms; on the shared 2-core test machine (load ~12) they were
     // measured at 59–93 ms, hence the bound of 200 ms here, far below a main-thread parse.
-    expect(Math.max(0, ...long.during), `${what}: main-thread long tasks (ms) while the worker parsed: ${long.during.join(', ')} (all since the file was given: ${long.all.join(', ')})`).toBeLessThan(200);
+    expect(
+      Math.max(0, ...long.during),
+      `${what}: main-thread long tasks (ms) while the worker parsed: ${long.during.join(', ')} (all since the file was given: ${long.all.join(', ')})`,
+    ).toBeLessThan(200);
   }
 
   // Small hostile files, through the file picker.
   const cases: [string, ReturnType<typeof file>, RegExp, number][] = [
-    ['bad encoding', file('latin1.csv', new Uint8Array([...new TextEncoder().encode('text,label\ncaf'), 0xe9, ...new TextEncoder().encode(',1\n')])), /not valid UTF-8: byte offset 14/, 10_000],
-    ['a zip bomb', file('bomb.zip', zipSync({ 'a/x.png': new Uint8Array(300 << 20), 'b/y.png': new Uint8Array(10) }, { level: 1 }), 'application/zip'), /would expand to more than 256.0 MiB \(maxUnzippedBytes/, 20_000],
-    ['an image of huge dimensions', file('huge.zip', zipSync({ 'a/big.png': pngHeader(100_000, 100_000), 'b/ok.png': pngHeader(8, 8) }), 'application/zip'), /a\/big.png is 100000×100000 pixels/, 10_000],
+    [
+      'bad encoding',
+      file('latin1.csv', new Uint8Array([...new TextEncoder().encode('text,label\ncaf'), 0xe9, ...new TextEncoder().encode(',1\n')])),
+      /not valid UTF-8: byte offset 14/,
+      10_000,
+    ],
+    [
+      'a zip bomb',
+      file('bomb.zip', zipSync({ 'a/x.png': new Uint8Array(300 << 20), 'b/y.png': new Uint8Array(10) }, { level: 1 }), 'application/zip'),
+      /would expand to more than 256.0 MiB \(maxUnzippedBytes/,
+      20_000,
+    ],
+    [
+      'an image of huge dimensions',
+      file('huge.zip', zipSync({ 'a/big.png': pngHeader(100_000, 100_000), 'b/ok.png': pngHeader(8, 8) }), 'application/zip'),
+      /a\/big.png is 100000×100000 pixels/,
+      10_000,
+    ],
   ];
   for (const [what, f, message, budget] of cases) {
     const started = Date.now();
@@ -142,7 +188,9 @@ test('hostile files are refused within their budgets, the page stays responsive,
   }
 
   // A large valid file is cancelled mid-parse.
-  await input.setInputFiles(file('big.csv', 'text,label\n' + Array.from({ length: 190_000 }, (_, i) => `row ${i} ${'y'.repeat(40)},${i % 3}`).join('\n')));
+  await input.setInputFiles(
+    file('big.csv', 'text,label\n' + Array.from({ length: 190_000 }, (_, i) => `row ${i} ${'y'.repeat(40)},${i % 3}`).join('\n')),
+  );
   await expect(panel.getByTestId('import-progress')).toBeVisible();
   await panel.getByTestId('import-cancel').click();
   await expect(panel).toContainText('Import cancelled.');

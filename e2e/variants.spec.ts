@@ -21,7 +21,10 @@ const CASES = {
     keys: ['linformerK', 'linformerSharing'],
     heatmaps: ['heatmap-linformer-e', 'heatmap-linformer-attention', 'heatmap-kcosine', 'heatmap-exact', 'heatmap-approx', 'heatmap-error'],
   },
-  performer: { keys: ['performerFeatures', 'performerKernel', 'performerRedraw'], heatmaps: ['heatmap-exact', 'heatmap-approx', 'heatmap-error'] },
+  performer: {
+    keys: ['performerFeatures', 'performerKernel', 'performerRedraw'],
+    heatmaps: ['heatmap-exact', 'heatmap-approx', 'heatmap-error'],
+  },
   linear: { keys: [], heatmaps: ['heatmap-exact', 'heatmap-approx', 'heatmap-error'] },
 } as const;
 
@@ -36,22 +39,29 @@ for (const [attention, expected] of Object.entries(CASES)) {
       await expect(field.locator('.tag.prov-paper, .tag.prov-ours')).toHaveCount(1);
     }
     await expect(page.locator('.field[data-key="landmarks"]')).toHaveCount(0);
-    if (attention === 'linformer') await expect(page.locator('.field[data-key="linformerK"] .help')).toContainText('ties the model to its seqLen');
+    if (attention === 'linformer')
+      await expect(page.locator('.field[data-key="linformerK"] .help')).toContainText('ties the model to its seqLen');
 
     await page.getByRole('button', { name: /^Start/ }).click();
     await expect.poll(() => shownStep(page), { timeout: 300_000 }).toBeGreaterThanOrEqual(1);
     await page.getByRole('button', { name: /^Pause/ }).click();
     await expect(runState(page)).toHaveAttribute('data-state', 'paused', { timeout: 300_000 });
-    await page.getByRole('button', { name: /^Refresh views/ }).first().click();
+    await page
+      .getByRole('button', { name: /^Refresh views/ })
+      .first()
+      .click();
     const views = page.locator(`[data-testid="views"][data-attention="${attention}"]`);
     await expect(views).toBeVisible({ timeout: 120_000 });
     for (const id of expected.heatmaps) {
-      const distinct = await views.getByTestId(id).locator('canvas').evaluate((c: HTMLCanvasElement) => {
-        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-        const colours = new Set<number>();
-        for (let i = 0; i < d.length; i += 4) colours.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
-        return colours.size;
-      });
+      const distinct = await views
+        .getByTestId(id)
+        .locator('canvas')
+        .evaluate((c: HTMLCanvasElement) => {
+          const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+          const colours = new Set<number>();
+          for (let i = 0; i < d.length; i += 4) colours.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+          return colours.size;
+        });
       expect(distinct, `${id} draws more than one colour`).toBeGreaterThan(1);
     }
     if (attention === 'linformer') {
@@ -60,12 +70,16 @@ for (const [attention, expected] of Object.entries(CASES)) {
       await expect(views.getByTestId('heatmap-linformer-attention').locator('figcaption')).toContainText('[64×16]');
     }
     await expect(views.getByTestId('approx-rel-error')).toHaveText(/^\d/);
-    await expect(views.locator('.muted').first()).toContainText(attention === 'linformer' ? 'k = 16' : attention === 'performer' ? 'features = 16' : 'n = 64');
+    await expect(views.locator('.muted').first()).toContainText(
+      attention === 'linformer' ? 'k = 16' : attention === 'performer' ? 'features = 16' : 'n = 64',
+    );
     expect(watch.problems).toEqual([]);
   });
 }
 
-test("the paper's comparison runs softmax, Linformer, Performer, Nyströmformer and Proxyformer and lists what is not available", async ({ page }) => {
+test("the paper's comparison runs softmax, Linformer, Performer, Nyströmformer and Proxyformer and lists what is not available", async ({
+  page,
+}) => {
   const watch = watchConsole(page);
   await page.goto(link('quick-listops-proxy', { steps: 4, warmupSteps: 2, evalEvery: 4, evalSteps: 1, batchSize: 4, checkpointEvery: 0 }));
   await page.getByTestId('study-select').selectOption('paper');
@@ -78,7 +92,10 @@ test("the paper's comparison runs softmax, Linformer, Performer, Nyströmformer 
     await expect(rows.nth(i)).toHaveAttribute('data-status', /finished|failed|skipped|cancelled/, { timeout: 300_000 });
     expect(await rows.nth(i).getAttribute('data-status'), (await rows.nth(i).textContent()) ?? '').toBe('finished');
     const cells = await rows.nth(i).locator('td').allTextContents();
-    expect(cells.slice(1).every((c) => c !== '–'), `row ${i}: ${cells.join(' | ')}`).toBe(true);
+    expect(
+      cells.slice(1).every((c) => c !== '–'),
+      `row ${i}: ${cells.join(' | ')}`,
+    ).toBe(true);
   }
   const unavailable = page.getByTestId('study-unavailable').locator('tr');
   await expect(unavailable.locator('th')).toHaveText(['Reformer', 'BigBird']);

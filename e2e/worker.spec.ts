@@ -44,7 +44,10 @@ test('the worker trains while the main thread stays responsive, and every contro
   await page.waitForTimeout(WINDOW_MS);
   await expect.poll(() => shownStep(page), { timeout: 240_000 }).toBeGreaterThanOrEqual(stepAtStart + WINDOW_STEPS);
   const windowEnd = await page.evaluate(() => performance.now());
-  const longTasks = await page.evaluate((t0) => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.filter((e) => e.start >= t0), windowStart);
+  const longTasks = await page.evaluate(
+    (t0) => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.filter((e) => e.start >= t0),
+    windowStart,
+  );
   const blocked = longTasks.reduce((s, t) => s + t.duration, 0);
   const worst = longTasks.reduce((m, t) => Math.max(m, t.duration), 0);
   // The charts refresh a few times a second while this runs; they are built so that a refresh
@@ -87,7 +90,9 @@ test('the worker trains while the main thread stays responsive, and every contro
   await expect(runState(page)).toHaveAttribute('data-state', 'idle', { timeout: 60_000 });
   await expect(button(page, /^Start/)).toBeEnabled();
   // Continue from the exported bundle: a bad file is refused with its message, the bundle resumes at its step.
-  await page.getByTestId('import-run').setInputFiles({ name: 'not-a-bundle.zip', mimeType: 'application/zip', buffer: Buffer.from('PK\u0003\u0004 this is not a zip') });
+  await page
+    .getByTestId('import-run')
+    .setInputFiles({ name: 'not-a-bundle.zip', mimeType: 'application/zip', buffer: Buffer.from('PK\u0003\u0004 this is not a zip') });
   await expect(page.getByTestId('import-run-message')).toContainText('not-a-bundle.zip was not loaded');
   await expect(runState(page)).toHaveAttribute('data-state', 'idle');
   await page.getByTestId('import-run').setInputFiles(bundlePath);

@@ -24,7 +24,12 @@ const dataDir = join(root, 'public', 'data');
 prepareCorpora({ outDir: dataDir, nodeModules: join(root, 'node_modules') });
 const get = fsFetcher(dataDir);
 
-interface Row { what: string; setup: string; perSec: string; note: string }
+interface Row {
+  what: string;
+  setup: string;
+  perSec: string;
+  note: string;
+}
 const rows: Row[] = [];
 
 /** Times train batches of 32 for at least `minMs`. */
@@ -47,27 +52,52 @@ for (const [name, cfg] of [
   ['ListOps small (64–255 tokens)', LISTOPS_PRESETS.small],
 ] as const) {
   const [task, ms] = time(() => createListOpsTask(cfg, 1));
-  rows.push({ what: name, setup: `${(ms / 1000).toFixed(2)} s`, perSec: trainRate(task).toFixed(0), note: `${cfg.sizes.validation + cfg.sizes.test} eval trees built in setup` });
+  rows.push({
+    what: name,
+    setup: `${(ms / 1000).toFixed(2)} s`,
+    perSec: trainRate(task).toFixed(0),
+    note: `${cfg.sizes.validation + cfg.sizes.test} eval trees built in setup`,
+  });
 }
 for (const contour of [14, 9, 6] as const) {
   const cfg = { rules: lraPathfinderRules(contour), sizes: small };
   const [task, ms] = time(() => createPathfinderTask(cfg, 1));
-  rows.push({ what: `Pathfinder-32 contour ${contour}`, setup: `${(ms / 1000).toFixed(2)} s`, perSec: trainRate(task).toFixed(0), note: `${small.validation + small.test} eval images in setup (paper preset: ${PATHFINDER_PRESETS.paper.sizes.validation + PATHFINDER_PRESETS.paper.sizes.test})` });
+  rows.push({
+    what: `Pathfinder-32 contour ${contour}`,
+    setup: `${(ms / 1000).toFixed(2)} s`,
+    perSec: trainRate(task).toFixed(0),
+    note: `${small.validation + small.test} eval images in setup (paper preset: ${PATHFINDER_PRESETS.paper.sizes.validation + PATHFINDER_PRESETS.paper.sizes.test})`,
+  });
 }
 {
   const t0 = performance.now();
   const spam = await loadSpamCorpus(get);
   const load = performance.now() - t0;
   const [text, tms] = time(() => new TextTask(spam, TEXT_PRESETS.paper, 1));
-  rows.push({ what: 'Text (spam, 4096 bytes)', setup: `${((load + tms) / 1000).toFixed(2)} s`, perSec: trainRate(text).toFixed(0), note: 'load spam.bin + index' });
+  rows.push({
+    what: 'Text (spam, 4096 bytes)',
+    setup: `${((load + tms) / 1000).toFixed(2)} s`,
+    perSec: trainRate(text).toFixed(0),
+    note: 'load spam.bin + index',
+  });
   const [ret, rms] = time(() => new RetrievalTask(spam, RETRIEVAL_PRESETS.paper, 1));
-  rows.push({ what: 'Retrieval (2 × 4096 bytes)', setup: `${(rms / 1000).toFixed(2)} s`, perSec: trainRate(ret).toFixed(0), note: 'pair construction' });
+  rows.push({
+    what: 'Retrieval (2 × 4096 bytes)',
+    setup: `${(rms / 1000).toFixed(2)} s`,
+    perSec: trainRate(ret).toFixed(0),
+    note: 'pair construction',
+  });
 }
 {
   const t0 = performance.now();
   const mnist = await loadMnistCorpus(get);
   const img = new ImageTask(mnist, IMAGE_PRESETS.paper, 1);
-  rows.push({ what: 'Image (MNIST, 1024)', setup: `${((performance.now() - t0) / 1000).toFixed(2)} s`, perSec: trainRate(img).toFixed(0), note: 'load mnist.bin + index' });
+  rows.push({
+    what: 'Image (MNIST, 1024)',
+    setup: `${((performance.now() - t0) / 1000).toFixed(2)} s`,
+    perSec: trainRate(img).toFixed(0),
+    note: 'load mnist.bin + index',
+  });
 }
 
 const cols: (keyof Row)[] = ['what', 'setup', 'perSec', 'note'];

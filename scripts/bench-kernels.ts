@@ -22,7 +22,10 @@ import { CpuBackend } from '../src/engine/cpu/backend';
 import type { Buf, MatmulParams } from '../src/engine/backend';
 import { diff, randomArray, seededRandom } from '../src/engine/webgpu/testing/twin';
 
-checkFlags({ '--full': 'switch', '--repeats': 'value', '--json': 'value' }, 'usage: npm run bench:kernels -- [--full] [--repeats N] [--json out.json]');
+checkFlags(
+  { '--full': 'switch', '--repeats': 'value', '--json': 'value' },
+  'usage: npm run bench:kernels -- [--full] [--repeats N] [--json out.json]',
+);
 
 interface Shape {
   name: string;
@@ -64,15 +67,15 @@ function firstRows(p: MatmulParams, a: Float32Array, rows: number): { sub: Matmu
   const subA = new Float32Array(p.batch * rows * p.k);
   for (let t = 0; t < p.batch; t++)
     for (let i = 0; i < rows; i++)
-      for (let l = 0; l < p.k; l++) subA[(t * rows + i) * p.k + l] = p.transA ? a[t * p.strideA + l * p.m + i] : a[t * p.strideA + i * p.k + l];
+      for (let l = 0; l < p.k; l++)
+        subA[(t * rows + i) * p.k + l] = p.transA ? a[t * p.strideA + l * p.m + i] : a[t * p.strideA + i * p.k + l];
   return { sub: { ...p, m: rows, transA: false, strideA: rows * p.k }, subA };
 }
 
 /** The first `rows` rows of every m×n output of `out`. */
 function pickRows(out: ArrayLike<number>, p: MatmulParams, rows: number): Float32Array {
   const r = new Float32Array(p.batch * rows * p.n);
-  for (let t = 0; t < p.batch; t++)
-    for (let i = 0; i < rows * p.n; i++) r[t * rows * p.n + i] = out[t * p.m * p.n + i];
+  for (let t = 0; t < p.batch; t++) for (let i = 0; i < rows * p.n; i++) r[t * rows * p.n + i] = out[t * p.m * p.n + i];
   return r;
 }
 
@@ -93,7 +96,9 @@ const be = new WebGpuBackend(ctx, { timing: useTimestamps });
 const full = process.argv.includes('--full') || !ctx.report.isFallback;
 const repeats = Number(arg('--repeats') ?? (ctx.report.isFallback ? 5 : 20));
 const adapter = `${backendLabel(ctx.report)} — vendor "${ctx.report.vendor}", device "${ctx.report.device}", "${ctx.report.description}"`;
-const method = useTimestamps ? 'timestamp-query (GPU time of the dispatch)' : 'wall time around queue.onSubmittedWorkDone() (includes submit overhead)';
+const method = useTimestamps
+  ? 'timestamp-query (GPU time of the dispatch)'
+  : 'wall time around queue.onSubmittedWorkDone() (includes submit overhead)';
 console.log(`adapter: ${adapter}`);
 console.log(`timing:  ${method}; median of ${repeats} after 2 warm-up runs`);
 console.log(`rule:    the backend's automatic choice is marked with *`);
@@ -168,8 +173,13 @@ for (const { name, p } of shapes(full)) {
       row.gflops = flops / (row.medianMs * 1e-3) / 1e9;
     }
     results.push(row);
-    const fig = row.gflops === null ? 'NOT TIMED: failed validation' : `${row.gflops.toFixed(2).padStart(9)} GFLOP/s  ${row.medianMs!.toFixed(3).padStart(10)} ms`;
-    console.log(`${name.padEnd(48)} ${(kernel + (row.auto ? '*' : '')).padEnd(7)} ${fig}  max|Δ| ${d.maxAbs.toExponential(2)}${d.ok ? '' : ' INVALID'}`);
+    const fig =
+      row.gflops === null
+        ? 'NOT TIMED: failed validation'
+        : `${row.gflops.toFixed(2).padStart(9)} GFLOP/s  ${row.medianMs!.toFixed(3).padStart(10)} ms`;
+    console.log(
+      `${name.padEnd(48)} ${(kernel + (row.auto ? '*' : '')).padEnd(7)} ${fig}  max|Δ| ${d.maxAbs.toExponential(2)}${d.ok ? '' : ' INVALID'}`,
+    );
   }
   for (const x of [a, b, out]) be.free(x);
 }

@@ -19,11 +19,24 @@ import { WebGpuBackend } from '../src/engine/webgpu/backend';
 import { buildModel } from '../src/model/model';
 import { tinyConfig } from '../src/model/testing/configs';
 
-checkFlags(Object.fromEntries(['--backend', '--n', '--m', '--batch', '--d', '--layers', '--iterations', '--repeats'].map((f) => [f, 'value' as const])), 'usage: npm run bench:models -- [--backend cpu|webgpu] [--n 256] [--m 64] [--batch 8] [--d 64] [--layers 2] [--iterations 6] [--repeats 10]');
+checkFlags(
+  Object.fromEntries(
+    ['--backend', '--n', '--m', '--batch', '--d', '--layers', '--iterations', '--repeats'].map((f) => [f, 'value' as const]),
+  ),
+  'usage: npm run bench:models -- [--backend cpu|webgpu] [--n 256] [--m 64] [--batch 8] [--d 64] [--layers 2] [--iterations 6] [--repeats 10]',
+);
 
 const which = arg('backend', 'cpu');
 if (which !== 'cpu' && which !== 'webgpu') throw new Error(`--backend must be cpu or webgpu, got ${which}`);
-const [n, m, batch, d, layers, iterations, repeats] = [intArg('n', 256), intArg('m', 64), intArg('batch', 8), intArg('d', 64), intArg('layers', 2), intArg('iterations', 6), intArg('repeats', 10)];
+const [n, m, batch, d, layers, iterations, repeats] = [
+  intArg('n', 256),
+  intArg('m', 64),
+  intArg('batch', 8),
+  intArg('d', 64),
+  intArg('layers', 2),
+  intArg('iterations', 6),
+  intArg('repeats', 10),
+];
 
 let ctx: GpuContext | null = null;
 let backend: Backend;
@@ -37,9 +50,23 @@ if (which === 'webgpu') {
   label = 'CPU backend (f32, plain loops)';
 }
 
-const config = tinyConfig('proxy', { injection: 'none', seqLen: n, landmarks: m, dModel: d, ffn: 2 * d, layers, heads: 2, pinvIterations: iterations, convKernel: 35 > n ? 3 : 35 });
+const config = tinyConfig('proxy', {
+  injection: 'none',
+  seqLen: n,
+  landmarks: m,
+  dModel: d,
+  ffn: 2 * d,
+  layers,
+  heads: 2,
+  pinvIterations: iterations,
+  convKernel: 35 > n ? 3 : 35,
+});
 const model = buildModel(backend, config, 1, { batchSize: batch });
-const tokens = intTensor(backend, Array.from({ length: batch * n }, (_, i) => 1 + (i % 10)), [batch, n]);
+const tokens = intTensor(
+  backend,
+  Array.from({ length: batch * n }, (_, i) => 1 + (i % 10)),
+  [batch, n],
+);
 const mask = tensor(backend, new Array(batch * n).fill(1), [batch, n]);
 
 async function forwardMs(bump: boolean): Promise<number> {
@@ -65,7 +92,9 @@ console.log(`${label}`);
 console.log(`proxy, injection none: B ${batch}, n ${n}, m ${m}, d ${d}, ${layers} layers, ${iterations} pinv iterations`);
 console.log(`eval forward without cache: ${without.toFixed(2)} ms (median of ${repeats})`);
 console.log(`eval forward with cache:    ${withCache.toFixed(2)} ms`);
-console.log(`gain: ${(without - withCache).toFixed(2)} ms per forward (${((1 - withCache / without) * 100).toFixed(1)}%, ×${(without / withCache).toFixed(2)})`);
+console.log(
+  `gain: ${(without - withCache).toFixed(2)} ms per forward (${((1 - withCache / without) * 100).toFixed(1)}%, ×${(without / withCache).toFixed(2)})`,
+);
 model.dispose();
 if (ctx) {
   (backend as WebGpuBackend).dispose();

@@ -19,7 +19,10 @@ import { taskFor } from '../src/train/taskFromConfig';
 import { Trainer } from '../src/train/trainer';
 import { fsFetcher } from './corpora/fs-fetch';
 
-checkFlags({ '--steps': 'value', '--warmup': 'value', '--read-every': 'value', '--backend': 'value', '--preset': 'value' }, 'usage: npm run bench:step -- [--steps 20] [--warmup 3] [--read-every 10] [--backend cpu|webgpu|both] [--preset name,...]');
+checkFlags(
+  { '--steps': 'value', '--warmup': 'value', '--read-every': 'value', '--backend': 'value', '--preset': 'value' },
+  'usage: npm run bench:step -- [--steps 20] [--warmup 3] [--read-every 10] [--backend cpu|webgpu|both] [--preset name,...]',
+);
 
 const steps = count('steps', 20);
 const warmup = count('warmup', 3);
@@ -27,7 +30,9 @@ const readEvery = count('read-every', 10);
 const which = option('backend', 'both');
 if (!['cpu', 'webgpu', 'both'].includes(which)) throw new Error(`--backend must be cpu, webgpu or both, got ${which}`);
 const names = option('preset', QUICK_PRESETS.map((p) => p.name).join(',')).split(',');
-for (const n of names) if (!QUICK_PRESETS.some((p) => p.name === n)) throw new Error(`--preset ${n} is not a quick preset (${QUICK_PRESETS.map((p) => p.name).join(', ')})`);
+for (const n of names)
+  if (!QUICK_PRESETS.some((p) => p.name === n))
+    throw new Error(`--preset ${n} is not a quick preset (${QUICK_PRESETS.map((p) => p.name).join(', ')})`);
 
 async function makeBackend(kind: 'cpu' | 'webgpu'): Promise<{ backend: Backend; label: string; close: () => void }> {
   if (kind === 'cpu') {
@@ -75,7 +80,9 @@ async function bench(kind: 'cpu' | 'webgpu', presetName: string): Promise<string
   // CPU time of all the process's threads (SwiftShader's workers included): steadier than the wall clock on a shared machine.
   const cpu = process.cpuUsage(c0);
   const cpuMs = (cpu.user + cpu.system) / 1000 / steps;
-  const gpuPart = gpu ? `, ${((gpu.dispatchCount - d0) / steps).toFixed(0)} dispatches/step, ${((gpu.clearCount - c0n) / steps).toFixed(0)} buffer clears/step, ${((gpu.submitCount - sub0) / steps).toFixed(2)} submissions/step` : '';
+  const gpuPart = gpu
+    ? `, ${((gpu.dispatchCount - d0) / steps).toFixed(0)} dispatches/step, ${((gpu.clearCount - c0n) / steps).toFixed(0)} buffer clears/step, ${((gpu.submitCount - sub0) / steps).toFixed(2)} submissions/step`
+    : '';
   trainer.dispose();
   close();
   return `${presetName.padEnd(24)} ${kind.padEnd(6)} ${ms.toFixed(1).padStart(8)} ms/step (CPU time ${cpuMs.toFixed(1)}; in trainStep ${(recordMs / steps).toFixed(1)}; waiting in reads ${(readMs / steps).toFixed(1)})${gpuPart}, loss ${lastLoss.toFixed(4)}  [${label}]`;

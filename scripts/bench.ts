@@ -29,7 +29,10 @@ try {
 const ctx = await benchGpu();
 const backend = new WebGpuBackend(ctx);
 const adapter = nodeAdapterInfo(ctx, backend.label);
-const limits = { maxStorageBufferBindingSize: ctx.device.limits.maxStorageBufferBindingSize, maxBufferSize: ctx.device.limits.maxBufferSize };
+const limits = {
+  maxStorageBufferBindingSize: ctx.device.limits.maxStorageBufferBindingSize,
+  maxBufferSize: ctx.device.limits.maxBufferSize,
+};
 console.log(`${adapter.label} — ${adapter.runtime}; batch ${args.sweep.batch}, lengths ${args.sweep.lengths.join(', ')}`);
 
 const folder = join(args.outRoot, args.outName ?? `${new Date().toISOString().slice(0, 10)}-${adapterSlug(adapter)}-node`);
@@ -41,7 +44,10 @@ const result = await runSweep(backend, adapter, { ...args.sweep, limits }, (p) =
   const r = p.row;
   partial.push(r);
   writeFileSync(join(folder, 'partial.json'), JSON.stringify({ adapter, batch: args.sweep.batch, rows: partial }, null, 2) + '\n');
-  const what = r.status === 'ok' ? `${r.ms!.median.toFixed(2)} ms, ${r.sequencesPerSecond!.toFixed(2)} seq/s, ${(r.peakBytesPerSequence! / 2 ** 20).toFixed(2)} MiB/seq${r.note ? ` (${r.note})` : ''}` : `${r.status}: ${r.note}`;
+  const what =
+    r.status === 'ok'
+      ? `${r.ms!.median.toFixed(2)} ms, ${r.sequencesPerSecond!.toFixed(2)} seq/s, ${(r.peakBytesPerSequence! / 2 ** 20).toFixed(2)} MiB/seq${r.note ? ` (${r.note})` : ''}`
+      : `${r.status}: ${r.note}`;
   console.log(`[${p.done}/${p.total}] ${r.variant} ${r.mode} n=${r.n}: ${what}`);
 });
 backend.dispose();
@@ -56,7 +62,11 @@ if (args.peers.includes('tfjs')) {
 writeFileSync(join(folder, 'bench.json'), JSON.stringify(result, null, 2) + '\n');
 writeFileSync(join(folder, 'bench.md'), toMarkdown(result) + '\n');
 rmSync(join(folder, 'partial.json'), { force: true });
-for (const g of result.growth) console.log(`growth ${g.variant} ${g.mode}: exponent ${g.fit.exponent.toFixed(2)} (R² ${g.fit.r2.toFixed(3)}, n ${g.lengths.join(',')})`);
+for (const g of result.growth)
+  console.log(`growth ${g.variant} ${g.mode}: exponent ${g.fit.exponent.toFixed(2)} (R² ${g.fit.r2.toFixed(3)}, n ${g.lengths.join(',')})`);
 for (const line of targetLines(result)) console.log(line);
-for (const p of result.peers) console.log(`peer ${p.peer} ${p.variant} ${p.mode} n=${p.n}: ${p.status === 'ok' ? `${p.ms!.median.toFixed(2)} ms, ratio ${p.ratioToOurs?.toFixed(2)}` : `${p.status}: ${p.note}`}`);
+for (const p of result.peers)
+  console.log(
+    `peer ${p.peer} ${p.variant} ${p.mode} n=${p.n}: ${p.status === 'ok' ? `${p.ms!.median.toFixed(2)} ms, ratio ${p.ratioToOurs?.toFixed(2)}` : `${p.status}: ${p.note}`}`,
+  );
 console.log(`wrote ${folder}/bench.json and bench.md`);

@@ -21,12 +21,23 @@ describe('--compare', () => {
 
 describe('the study table', () => {
   it('has one row per run, the figures of finished runs and the reason for the others', () => {
-    const result = { steps: 100, bestValAccuracy: 0.305, testAccuracy: 0.29, finalTrainLoss: 1.8123, tokensPerSec: 12345, seqsPerSec: 200, msPerStep: 80.4, peakMemory: 3 * 2 ** 20 };
+    const result = {
+      steps: 100,
+      bestValAccuracy: 0.305,
+      testAccuracy: 0.29,
+      finalTrainLoss: 1.8123,
+      tokensPerSec: 12345,
+      seqsPerSec: 200,
+      msPerStep: 80.4,
+      peakMemory: 3 * 2 ** 20,
+    };
     const t = studyTable([
       { label: 'softmax', status: 'finished', result },
       { label: 'Reformer', status: 'not yet available', note: 'LSH attention is not implemented' },
     ]).split('\n');
-    expect(t[0]).toBe('| variant | status | steps | final train loss | best val acc | test acc | ms/step | tokens/s | peak memory (engine pool) |');
+    expect(t[0]).toBe(
+      '| variant | status | steps | final train loss | best val acc | test acc | ms/step | tokens/s | peak memory (engine pool) |',
+    );
     expect(t[2]).toBe('| softmax | finished | 100 | 1.812 | 30.5% | 29.0% | 80.4 | 12350 | 3.0 MiB |');
     expect(t[3]).toBe('| Reformer | not yet available: LSH attention is not implemented | – | – | – | – | – | – | – |');
   });

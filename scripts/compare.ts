@@ -23,15 +23,18 @@ export function takeCompareFlag(argv: readonly string[]): { study: Study | null;
       continue;
     }
     const value = arg.includes('=') ? arg.slice('--compare='.length) : argv[++i];
-    if (value === undefined || value.startsWith('--')) return { study: null, rest, error: `--compare needs a study: ${STUDY_NAMES.join(', ')}` };
+    if (value === undefined || value.startsWith('--'))
+      return { study: null, rest, error: `--compare needs a study: ${STUDY_NAMES.join(', ')}` };
     try {
       study = getStudy(value);
     } catch (e) {
       return { study: null, rest, error: `--compare: ${(e as Error).message}` };
     }
   }
-  if (study && rest.includes('--resume')) return { study, rest, error: '--resume cannot be used with --compare: each run of a study starts fresh' };
-  if (study && rest.some((a) => a === '--run-id' || a.startsWith('--run-id='))) return { study, rest, error: '--run-id cannot be used with --compare: the runs are named <study>-<variant>-<init seed>' };
+  if (study && rest.includes('--resume'))
+    return { study, rest, error: '--resume cannot be used with --compare: each run of a study starts fresh' };
+  if (study && rest.some((a) => a === '--run-id' || a.startsWith('--run-id=')))
+    return { study, rest, error: '--run-id cannot be used with --compare: the runs are named <study>-<variant>-<init seed>' };
   return { study, rest };
 }
 
@@ -45,11 +48,29 @@ export interface StudyRow {
 
 /** The results as a Markdown table (also what the terminal shows). */
 export function studyTable(rows: readonly StudyRow[]): string {
-  const head = ['variant', 'status', 'steps', 'final train loss', 'best val acc', 'test acc', 'ms/step', 'tokens/s', 'peak memory (engine pool)'];
+  const head = [
+    'variant',
+    'status',
+    'steps',
+    'final train loss',
+    'best val acc',
+    'test acc',
+    'ms/step',
+    'tokens/s',
+    'peak memory (engine pool)',
+  ];
   const body = rows.map((r) => {
     const x = r.result;
     const cells = x
-      ? [String(x.steps), formatNumber(x.finalTrainLoss), formatNumber(x.bestValAccuracy, '%'), formatNumber(x.testAccuracy, '%'), formatNumber(x.msPerStep), formatNumber(x.tokensPerSec), formatNumber(x.peakMemory, 'bytes')]
+      ? [
+          String(x.steps),
+          formatNumber(x.finalTrainLoss),
+          formatNumber(x.bestValAccuracy, '%'),
+          formatNumber(x.testAccuracy, '%'),
+          formatNumber(x.msPerStep),
+          formatNumber(x.tokensPerSec),
+          formatNumber(x.peakMemory, 'bytes'),
+        ]
       : Array(7).fill('–');
     return [r.label, r.note ? `${r.status}: ${r.note}` : r.status, ...cells];
   });

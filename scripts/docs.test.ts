@@ -25,9 +25,15 @@ const SELF = 'scripts/docs.test.ts';
 function repositoryTextFiles(): string[] {
   let out: string;
   try {
-    out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
+    out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    });
   } catch (e) {
-    throw new Error(`the link check takes its file list from git, which failed here (${(e as Error).message}); run it in a git checkout with git installed`);
+    throw new Error(
+      `the link check takes its file list from git, which failed here (${(e as Error).message}); run it in a git checkout with git installed`,
+    );
   }
   return [...new Set(out.split('\0'))].filter((f) => f !== SELF && SCANNED.test(f) && existsSync(join(ROOT, f))).sort();
 }
@@ -49,9 +55,11 @@ describe('the checker', () => {
   });
 
   it('accepts existing paths, links, anchors and sections', () => {
-    const ts = '/** See docs/models.md "The encoder", docs/models.md "Pseudo-inverse" and src/model/views.ts; python/proxyformer/pinv.py too. */';
+    const ts =
+      '/** See docs/models.md "The encoder", docs/models.md "Pseudo-inverse" and src/model/views.ts; python/proxyformer/pinv.py too. */';
     expect(checkFile('src/x.ts', ts, repo)).toEqual([]);
-    const md = 'See [models](models.md#the-encoder), [top](../README.md), [here](#models) and [web](https://example.org/x.md).\n\n# Models\n';
+    const md =
+      'See [models](models.md#the-encoder), [top](../README.md), [here](#models) and [web](https://example.org/x.md).\n\n# Models\n';
     expect(checkFile('docs/index.md', md, repo)).toEqual([]);
   });
 
@@ -77,7 +85,13 @@ describe('the checker', () => {
     const notes = ['research', 'notes'].join('-');
     const text = `// see ${outside}\n# ${notes} §1.3\n/* the panel of issue 8 */ // Issue #12\n`;
     const problems = checkFile('src/x.ts', text, repo);
-    expect(problems.map((p) => p.slice(0, p.indexOf(': ')))).toEqual(['src/x.ts:1', 'src/x.ts:1', 'src/x.ts:2', 'src/x.ts:3', 'src/x.ts:3']);
+    expect(problems.map((p) => p.slice(0, p.indexOf(': ')))).toEqual([
+      'src/x.ts:1',
+      'src/x.ts:1',
+      'src/x.ts:2',
+      'src/x.ts:3',
+      'src/x.ts:3',
+    ]);
   });
 
   it('leaves relative, absolute, templated and code-fenced paths alone', () => {

@@ -35,9 +35,11 @@ function parseArgs(argv: string[]): { study: string; out: string; backend: Backe
   const backend = (flags.get('backend') ?? 'auto') as BackendChoice;
   if (!['auto', 'webgpu', 'cpu'].includes(backend)) fail(`--backend must be auto, webgpu or cpu, got ${backend}`);
   const steps = flags.has('steps') ? Number(flags.get('steps')) : undefined;
-  if (steps !== undefined && !(Number.isInteger(steps) && steps >= 1)) fail(`--steps must be a positive integer, got ${flags.get('steps')}`);
+  if (steps !== undefined && !(Number.isInteger(steps) && steps >= 1))
+    fail(`--steps must be a positive integer, got ${flags.get('steps')}`);
   const seeds = flags.get('seeds')?.split(',').map(Number);
-  if (seeds?.some((s) => !Number.isInteger(s) || s < 0)) fail(`--seeds must be non-negative integers separated by commas, got ${flags.get('seeds')}`);
+  if (seeds?.some((s) => !Number.isInteger(s) || s < 0))
+    fail(`--seeds must be non-negative integers separated by commas, got ${flags.get('seeds')}`);
   return { study, out: flags.get('out') ?? 'runs/studies', backend, steps, seeds };
 }
 
@@ -51,16 +53,32 @@ let study: Study;
 try {
   study = STUDIES[args.study] ?? parseStudy(await readFile(args.study, 'utf8'), args.study);
 } catch (err) {
-  fail(existsSync(args.study) || args.study.endsWith('.json') ? (err as Error).message : `no built-in study "${args.study}" and no such file`);
+  fail(
+    existsSync(args.study) || args.study.endsWith('.json') ? (err as Error).message : `no built-in study "${args.study}" and no such file`,
+  );
 }
 if (args.seeds) study = { ...study, seeds: args.seeds };
 if (args.steps) {
   const steps = args.steps;
-  study = { ...study, base: { ...study.base, steps, warmupSteps: Math.min(study.base.warmupSteps, steps), evalEvery: Math.min(study.base.evalEvery, steps) } };
+  study = {
+    ...study,
+    base: { ...study.base, steps, warmupSteps: Math.min(study.base.warmupSteps, steps), evalEvery: Math.min(study.base.evalEvery, steps) },
+  };
 }
 const runs = expandStudy(study);
 const invalid = runs.filter((r) => !r.ok);
-if (invalid.length > 0) fail(invalid.map((r) => `${r.id}: ${r.issues.filter((i) => i.severity === 'error').map((i) => i.message).join(' ')}`).join('\n'));
+if (invalid.length > 0)
+  fail(
+    invalid
+      .map(
+        (r) =>
+          `${r.id}: ${r.issues
+            .filter((i) => i.severity === 'error')
+            .map((i) => i.message)
+            .join(' ')}`,
+      )
+      .join('\n'),
+  );
 
 const dir = join(args.out, study.name);
 await mkdir(dir, { recursive: true });
@@ -68,15 +86,20 @@ const outcomesFile = join(dir, 'outcomes.json');
 const outcomes: RunOutcome[] = existsSync(outcomesFile) ? JSON.parse(await readFile(outcomesFile, 'utf8')) : [];
 const done = new Set(outcomes.map((o) => o.runId));
 const pending = runs.filter((r) => !done.has(r.id));
-console.log(`study ${study.name}: ${runs.length} runs (${study.arms.length} configurations × ${study.seeds.length} seeds), ${runs.length - pending.length} already finished; results in ${dir}`);
+console.log(
+  `study ${study.name}: ${runs.length} runs (${study.arms.length} configurations × ${study.seeds.length} seeds), ${runs.length - pending.length} already finished; results in ${dir}`,
+);
 
 const started = performance.now();
 for (const [i, run] of pending.entries()) {
-  const eta = i === 0 ? '' : `, about ${(((performance.now() - started) / i) * (pending.length - i) / 60_000).toFixed(1)} min left`;
+  const eta = i === 0 ? '' : `, about ${((((performance.now() - started) / i) * (pending.length - i)) / 60_000).toFixed(1)} min left`;
   console.log(`[${runs.length - pending.length + i + 1}/${runs.length}] ${run.id}${eta}`);
   let testAccuracy = NaN;
   const { code, session, backend } = await trainHeadless({
-    config: run.config, runId: run.id, out: dir, backend: args.backend,
+    config: run.config,
+    runId: run.id,
+    out: dir,
+    backend: args.backend,
     observe: (msg) => {
       if (msg.type === 'eval' && msg.split === 'test') testAccuracy = msg.accuracy;
       if (msg.type === 'failure') console.error(`  ${msg.kind}: ${msg.message}`);
@@ -94,7 +117,10 @@ for (const [i, run] of pending.entries()) {
   await rename(`${outcomesFile}.tmp`, outcomesFile);
 }
 
-const rows = summarizeStudy(study, outcomes.filter((o) => runs.some((r) => r.id === o.runId)));
+const rows = summarizeStudy(
+  study,
+  outcomes.filter((o) => runs.some((r) => r.id === o.runId)),
+);
 const markdown = `# ${study.title}\n\n${study.description}\n\n${studyMarkdown(study, rows)}\n\nBackend: ${[...new Set(outcomes.map((o) => o.backend))].join(', ')}.\n`;
 await writeFile(join(dir, 'results.md'), markdown);
 await writeFile(join(dir, 'results.csv'), studyCsv(rows));

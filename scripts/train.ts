@@ -41,7 +41,10 @@ if (dataArgs.data) {
   const path = dataArgs.data.path;
   try {
     const size = (await stat(path)).size;
-    if (size > DEFAULT_LIMITS.maxFileBytes) throw new Error(`${path} is ${bytesText(size)}; a dataset file may be at most ${bytesText(DEFAULT_LIMITS.maxFileBytes)} (maxFileBytes).`);
+    if (size > DEFAULT_LIMITS.maxFileBytes)
+      throw new Error(
+        `${path} is ${bytesText(size)}; a dataset file may be at most ${bytesText(DEFAULT_LIMITS.maxFileBytes)} (maxFileBytes).`,
+      );
     const loaded = await loadDataFile(dataArgs.data, new Uint8Array(await readFile(path)));
     console.log(describeDataset(loaded.id, loaded.dataset));
     dataset = { id: loaded.id, file: loaded.file };
@@ -116,7 +119,9 @@ async function trainOnce(config: RunConfig, runId: string, a: TrainArgs): Promis
       case 'eval':
         evals.push({ split: msg.split, step: msg.step, loss: msg.loss, accuracy: msg.accuracy, best: msg.best });
         if (tty) process.stdout.write('\n');
-        console.log(`${msg.split} at step ${msg.step}: loss ${msg.loss.toFixed(4)}, accuracy ${(100 * msg.accuracy).toFixed(2)}%${msg.best ? ' (best so far)' : ''}`);
+        console.log(
+          `${msg.split} at step ${msg.step}: loss ${msg.loss.toFixed(4)}, accuracy ${(100 * msg.accuracy).toFixed(2)}%${msg.best ? ' (best so far)' : ''}`,
+        );
         break;
       case 'failure':
         console.error(`\n${msg.kind}: ${msg.message}`);
@@ -156,21 +161,35 @@ if (!compare.study) {
 const study = compare.study;
 const rows: StudyRow[] = [];
 const runs = study.runs(args.config);
-console.log(`${study.title} on ${args.config.task} from ${args.preset}: ${runs.map((r) => r.ablation.label).join(', ')}; data seed ${args.config.dataSeed}, init seed ${args.config.initSeed}`);
+console.log(
+  `${study.title} on ${args.config.task} from ${args.preset}: ${runs.map((r) => r.ablation.label).join(', ')}; data seed ${args.config.dataSeed}, init seed ${args.config.initSeed}`,
+);
 for (const [i, run] of runs.entries()) {
   console.log(`\n[${i + 1}/${runs.length}] ${run.ablation.label}: ${run.ablation.what}`);
   if (!run.ok) {
-    const why = run.issues.filter((x) => x.severity === 'error').map((x) => x.message).join(' ');
+    const why = run.issues
+      .filter((x) => x.severity === 'error')
+      .map((x) => x.message)
+      .join(' ');
     console.log(`skipped: ${why}`);
     rows.push({ label: run.ablation.label, status: 'skipped', note: why });
     continue;
   }
   const { code, result, failure } = await trainOnce(run.config, `${study.name}-${run.ablation.name}-${run.config.initSeed}`, args);
-  rows.push({ label: run.ablation.label, status: code === 0 ? 'finished' : 'failed', note: code === 0 ? undefined : (failure ?? 'the run failed'), result });
+  rows.push({
+    label: run.ablation.label,
+    status: code === 0 ? 'finished' : 'failed',
+    note: code === 0 ? undefined : (failure ?? 'the run failed'),
+    result,
+  });
 }
-for (const u of study.unavailable) rows.push({ label: u.label, status: 'not yet available', note: u.note.replace(/^not yet available: /, '') });
+for (const u of study.unavailable)
+  rows.push({ label: u.label, status: 'not yet available', note: u.note.replace(/^not yet available: /, '') });
 const table = studyTable(rows);
 const file = join(args.out, `${study.name}-${args.config.initSeed}.md`);
-await writeFile(file, `# ${study.title}: ${args.config.task}, ${args.config.steps} steps, from ${args.preset}\n\nBackend: ${args.backend}. ${study.description}\n\n${table}\n`);
+await writeFile(
+  file,
+  `# ${study.title}: ${args.config.task}, ${args.config.steps} steps, from ${args.preset}\n\nBackend: ${args.backend}. ${study.description}\n\n${table}\n`,
+);
 console.log(`\n${table}\n\ntable: ${file}`);
 process.exit(rows.some((r) => r.status === 'failed') ? 1 : 0);

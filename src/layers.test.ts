@@ -39,11 +39,15 @@ function layerOf(path: string): Layer {
   if (parts.length === 1) return 'app';
   if (parts[0] === 'model' && parts[1] === 'config') return 'config';
   const layer = parts[0] as Layer;
-  if (!ORDER.includes(layer)) throw new Error(`src/${path} is in the folder src/${parts[0]}, which has no layer: add it to ORDER in src/layers.test.ts (one of ${ORDER.join(', ')})`);
+  if (!ORDER.includes(layer))
+    throw new Error(
+      `src/${path} is in the folder src/${parts[0]}, which has no layer: add it to ORDER in src/layers.test.ts (one of ${ORDER.join(', ')})`,
+    );
   return layer;
 }
 
-const IMPORT = /(?:^|[^\w.])(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]|(?:^|[^\w.])import\s*\(\s*['"]([^'"]+)['"]\s*\)|(?:^|[^\w.])import\s+['"]([^'"]+)['"]|new URL\(\s*['"]([^'"]+)['"]\s*,\s*import\.meta\.url/g;
+const IMPORT =
+  /(?:^|[^\w.])(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]|(?:^|[^\w.])import\s*\(\s*['"]([^'"]+)['"]\s*\)|(?:^|[^\w.])import\s+['"]([^'"]+)['"]|new URL\(\s*['"]([^'"]+)['"]\s*,\s*import\.meta\.url/g;
 
 /** The specifiers a source imports (packages included). */
 function importsOf(source: string): string[] {
@@ -51,7 +55,9 @@ function importsOf(source: string): string[] {
 }
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : [],
+  );
 }
 
 /** The file a relative specifier names, or null when it points outside src/ or at a package. */
@@ -59,7 +65,8 @@ function resolveImport(from: string, spec: string): string | null {
   if (!spec.startsWith('.')) return null;
   const base = resolve(dirname(from), spec.replace(/\?.*$/, ''));
   if (!base.startsWith(SRC + sep)) return null;
-  for (const c of [base, `${base}.ts`, `${base}.tsx`, join(base, 'index.ts'), join(base, 'index.tsx')]) if (existsSync(c) && statSync(c).isFile()) return c;
+  for (const c of [base, `${base}.ts`, `${base}.tsx`, join(base, 'index.ts'), join(base, 'index.tsx')])
+    if (existsSync(c) && statSync(c).isFile()) return c;
   throw new Error(`${relative(SRC, from)} imports '${spec}', which names no file`);
 }
 
@@ -73,12 +80,14 @@ interface Edge {
 function edges(): Edge[] {
   const rel = (f: string) => relative(SRC, f).split(sep).join('/');
   // This file is left out: its own test strings look like imports.
-  return sourceFiles(SRC).filter((f) => f !== fileURLToPath(import.meta.url)).flatMap((file) =>
-    importsOf(readFileSync(file, 'utf8'))
-      .map((spec) => resolveImport(file, spec))
-      .filter((t): t is string => t !== null)
-      .map((t) => ({ from: rel(file), to: rel(t), fromLayer: layerOf(rel(file)), toLayer: layerOf(rel(t)) })),
-  );
+  return sourceFiles(SRC)
+    .filter((f) => f !== fileURLToPath(import.meta.url))
+    .flatMap((file) =>
+      importsOf(readFileSync(file, 'utf8'))
+        .map((spec) => resolveImport(file, spec))
+        .filter((t): t is string => t !== null)
+        .map((t) => ({ from: rel(file), to: rel(t), fromLayer: layerOf(rel(file)), toLayer: layerOf(rel(t)) })),
+    );
 }
 
 /** The cycles among layers of a graph, each as its layers in order (Tarjan's strongly connected components of more than one node). */
@@ -117,7 +126,11 @@ describe('layers of src/', () => {
   const across = all.filter((e) => e.fromLayer !== e.toLayer);
 
   it('reads the imports it checks', () => {
-    expect(importsOf("import a from './a';\nimport type { B } from \"../b\";\nexport * from './c';\nconst d = await import('./d');\nimport './e.css';\nnew Worker(new URL('./f.ts', import.meta.url));")).toEqual(['./a', '../b', './c', './d', './e.css', './f.ts']);
+    expect(
+      importsOf(
+        "import a from './a';\nimport type { B } from \"../b\";\nexport * from './c';\nconst d = await import('./d');\nimport './e.css';\nnew Worker(new URL('./f.ts', import.meta.url));",
+      ),
+    ).toEqual(['./a', '../b', './c', './d', './e.css', './f.ts']);
     expect(across.length).toBeGreaterThan(50); // the regular expression found the real graph
     expect(layerOf('model/config/index.ts')).toBe('config');
     expect(layerOf('model/model.ts')).toBe('model');
@@ -125,7 +138,11 @@ describe('layers of src/', () => {
   });
 
   it('finds a cycle when there is one', () => {
-    const g = new Map([['io', new Set(['train'])], ['train', new Set(['model', 'io'])], ['model', new Set<string>()]]);
+    const g = new Map([
+      ['io', new Set(['train'])],
+      ['train', new Set(['model', 'io'])],
+      ['model', new Set<string>()],
+    ]);
     expect(layerCycles(g)).toEqual([['io', 'train']]);
   });
 
@@ -143,7 +160,9 @@ describe('layers of src/', () => {
   });
 
   it('imports only downward, in the order engine, data, config, presets, io, model, train, infer, bench, store, ui, app', () => {
-    const upward = across.filter((e) => ORDER.indexOf(e.toLayer) > ORDER.indexOf(e.fromLayer)).map((e) => `${e.from} -> ${e.to} (${e.fromLayer} below ${e.toLayer})`);
+    const upward = across
+      .filter((e) => ORDER.indexOf(e.toLayer) > ORDER.indexOf(e.fromLayer))
+      .map((e) => `${e.from} -> ${e.to} (${e.fromLayer} below ${e.toLayer})`);
     expect(upward, `upward imports:\n${upward.join('\n')}`).toEqual([]);
   });
 });

@@ -13,4 +13,5 @@ void probeBackends();
 
 // Diagnostics for the end-to-end tests (and the curious): the engine's WebGPU checks against the
 // CPU reference, in this browser. A separate chunk, loaded only when called.
-(globalThis as { __engineChecks?: () => Promise<unknown> }).__engineChecks = () => import('./engine/webgpu/testing/pageChecks').then((m) => m.runPageChecks());
+(globalThis as { __engineChecks?: () => Promise<unknown> }).__engineChecks = () =>
+  import('./engine/webgpu/testing/pageChecks').then((m) => m.runPageChecks());

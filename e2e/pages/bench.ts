@@ -19,7 +19,14 @@ const log = document.getElementById('log')!;
 window.__benchPage = {
   run: (opts) =>
     runBrowserBench(opts, (e) => {
-      const line = e.kind === 'phase' ? e.text : e.kind === 'peer' ? `${e.row.peer} ${e.row.variant} n=${e.row.n}: ${e.row.status}` : e.progress.row ? `${e.progress.done}/${e.progress.total} ${e.progress.variant} ${e.progress.row.mode} n=${e.progress.n}: ${e.progress.row.status}` : '';
+      const line =
+        e.kind === 'phase'
+          ? e.text
+          : e.kind === 'peer'
+            ? `${e.row.peer} ${e.row.variant} n=${e.row.n}: ${e.row.status}`
+            : e.progress.row
+              ? `${e.progress.done}/${e.progress.total} ${e.progress.variant} ${e.progress.row.mode} n=${e.progress.n}: ${e.progress.row.status}`
+              : '';
       if (line) log.textContent += `${line}\n`;
     }),
 };
@@ -27,5 +34,9 @@ window.__benchPage = {
 if (new URLSearchParams(location.search).has('view')) {
   const root = document.createElement('div');
   document.body.appendChild(root);
-  createRoot(root).render(createElement(ScalingView, { run: (opts, onEvent) => runBrowserBench({ ...opts, warmup: 0, overrides: { landmarks: 8, convKernel: 3 } }, onEvent) }));
+  createRoot(root).render(
+    createElement(ScalingView, {
+      run: (opts, onEvent) => runBrowserBench({ ...opts, warmup: 0, overrides: { landmarks: 8, convKernel: 3 } }, onEvent),
+    }),
+  );
 }

@@ -18,7 +18,14 @@ export interface PageRun {
 
 declare global {
   interface Window {
-    __inferencePage: { run(model: number[], provider: ExecutionProvider, batch: { batch: number; tokens: number[]; mask: number[] }, seqLen: number): Promise<PageRun> };
+    __inferencePage: {
+      run(
+        model: number[],
+        provider: ExecutionProvider,
+        batch: { batch: number; tokens: number[]; mask: number[] },
+        seqLen: number,
+      ): Promise<PageRun>;
+    };
   }
 }
 
@@ -28,7 +35,11 @@ window.__inferencePage = {
     try {
       const batch: InferenceBatch = { batch: b.batch, tokens: Int32Array.from(b.tokens), mask: Float32Array.from(b.mask) };
       const out = await session.run(batch, seqLen);
-      return { provider: session.provider, logits: [...out.logits], factors: Object.fromEntries([...out.factors].map(([k, v]) => [k, [...v.data]])) };
+      return {
+        provider: session.provider,
+        logits: [...out.logits],
+        factors: Object.fromEntries([...out.factors].map(([k, v]) => [k, [...v.data]])),
+      };
     } finally {
       await session.release();
     }

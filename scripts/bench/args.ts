@@ -19,7 +19,10 @@ const USAGE = `usage: bench.ts [--batch 32] [--lengths 256,512,1024,2048,4096,81
   --landmarks sets the projection budget of every variant that has one: m, Linformer's k and Performer's features.`;
 
 function list(value: string, name: string): string[] {
-  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (items.length === 0) throw new UsageError(`--${name} needs a comma-separated list, got "${value}"\n${USAGE}`);
   return items;
 }
@@ -32,7 +35,10 @@ function int(value: string, name: string, min: number): number {
 
 /** A bad or help command line: the entry point prints the message without a stack trace. */
 export class UsageError extends Error {
-  constructor(message: string, readonly help = false) {
+  constructor(
+    message: string,
+    readonly help = false,
+  ) {
     super(message);
     this.name = 'UsageError';
   }
@@ -41,7 +47,15 @@ export class UsageError extends Error {
 /** Parse argv (without node and the script path). */
 export function parseBenchArgs(argv: string[]): BenchArgs {
   const out: BenchArgs = {
-    sweep: { variants: [...VARIANTS], lengths: [256, 512, 1024, 2048, 4096, 8192], batch: 32, warmup: 2, repeats: 5, overrides: {}, shrinkBatch: true },
+    sweep: {
+      variants: [...VARIANTS],
+      lengths: [256, 512, 1024, 2048, 4096, 8192],
+      batch: 32,
+      warmup: 2,
+      repeats: 5,
+      overrides: {},
+      shrinkBatch: true,
+    },
     outRoot: 'results',
     peers: ['tfjs'],
     peerMaxLength: Number.MAX_SAFE_INTEGER,
@@ -58,11 +72,16 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     i++;
     const name = flag.slice(2);
     switch (name) {
-      case 'batch': out.sweep.batch = int(value, name, 1); break;
-      case 'lengths': out.sweep.lengths = list(value, name).map((s) => int(s, name, 2)); break;
+      case 'batch':
+        out.sweep.batch = int(value, name, 1);
+        break;
+      case 'lengths':
+        out.sweep.lengths = list(value, name).map((s) => int(s, name, 2));
+        break;
       case 'variants': {
         const v = list(value, name);
-        for (const x of v) if (!VARIANTS.includes(x as Variant)) throw new UsageError(`--variants: "${x}" is not one of ${VARIANTS.join(', ')}`);
+        for (const x of v)
+          if (!VARIANTS.includes(x as Variant)) throw new UsageError(`--variants: "${x}" is not one of ${VARIANTS.join(', ')}`);
         out.sweep.variants = v as Variant[];
         break;
       }
@@ -72,20 +91,39 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
         out.sweep.modes = m as Mode[];
         break;
       }
-      case 'warmup': out.sweep.warmup = int(value, name, 0); break;
-      case 'repeats': out.sweep.repeats = int(value, name, 1); break;
-      case 'landmarks': out.sweep.overrides = { ...out.sweep.overrides, ...budgetOverrides(int(value, name, 1)) }; break;
-      case 'conv': out.sweep.overrides = { ...out.sweep.overrides, convKernel: int(value, name, 0) }; break;
+      case 'warmup':
+        out.sweep.warmup = int(value, name, 0);
+        break;
+      case 'repeats':
+        out.sweep.repeats = int(value, name, 1);
+        break;
+      case 'landmarks':
+        out.sweep.overrides = { ...out.sweep.overrides, ...budgetOverrides(int(value, name, 1)) };
+        break;
+      case 'conv':
+        out.sweep.overrides = { ...out.sweep.overrides, convKernel: int(value, name, 0) };
+        break;
       case 'peers': {
         const p = value === 'none' ? [] : list(value, name);
-        for (const x of p) if (x !== 'tfjs') throw new UsageError(`--peers: "${x}" is not one of tfjs, none (onnxruntime-web's WebGPU provider runs in Chromium: e2e/bench.spec.ts)`);
+        for (const x of p)
+          if (x !== 'tfjs')
+            throw new UsageError(
+              `--peers: "${x}" is not one of tfjs, none (onnxruntime-web's WebGPU provider runs in Chromium: e2e/bench.spec.ts)`,
+            );
         out.peers = p;
         break;
       }
-      case 'peer-max-length': out.peerMaxLength = int(value, name, 2); break;
-      case 'out': out.outRoot = value; break;
-      case 'name': out.outName = value; break;
-      default: throw new UsageError(`unknown option --${name}\n${USAGE}`);
+      case 'peer-max-length':
+        out.peerMaxLength = int(value, name, 2);
+        break;
+      case 'out':
+        out.outRoot = value;
+        break;
+      case 'name':
+        out.outName = value;
+        break;
+      default:
+        throw new UsageError(`unknown option --${name}\n${USAGE}`);
     }
   }
   return out;

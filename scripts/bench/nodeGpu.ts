@@ -10,7 +10,10 @@ export async function benchGpu(): Promise<GpuContext> {
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) throw new Error('Dawn found no WebGPU adapter: check VK_ICD_FILENAMES / VK_DRIVER_FILES (scripts/with-webgpu.sh)');
   return acquireGpu(
-    { limits: { maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize, maxBufferSize: adapter.limits.maxBufferSize }, optionalFeatures: ['timestamp-query'] },
+    {
+      limits: { maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize, maxBufferSize: adapter.limits.maxBufferSize },
+      optionalFeatures: ['timestamp-query'],
+    },
     gpu,
   );
 }
@@ -26,5 +29,13 @@ function webgpuVersion(): string {
 /** The adapter as the results name it. */
 export function nodeAdapterInfo(ctx: GpuContext, label: string): AdapterInfo {
   const r = ctx.report;
-  return { label, vendor: r.vendor, architecture: r.architecture, device: r.device, description: r.description, isFallback: r.isFallback, runtime: `node ${process.version} + Dawn (webgpu ${webgpuVersion()})` };
+  return {
+    label,
+    vendor: r.vendor,
+    architecture: r.architecture,
+    device: r.device,
+    description: r.description,
+    isFallback: r.isFallback,
+    runtime: `node ${process.version} + Dawn (webgpu ${webgpuVersion()})`,
+  };
 }

@@ -7,7 +7,10 @@ import type { PeerRow, SweepOptions, SweepResult } from '../../src/bench/sweep';
 import { tfjsTrainingPeer } from '../../src/bench/tfjs/peer';
 
 /** Import tfjs, select 'webgpu' (throws when it cannot) and time its training step next to ours. */
-export async function runTfjsPeer(ours: SweepResult, opts: Pick<SweepOptions, 'warmup' | 'repeats' | 'overrides'> & { maxLength?: number }): Promise<PeerRow[]> {
+export async function runTfjsPeer(
+  ours: SweepResult,
+  opts: Pick<SweepOptions, 'warmup' | 'repeats' | 'overrides'> & { maxLength?: number },
+): Promise<PeerRow[]> {
   const g = globalThis as { navigator?: { gpu?: GPU } };
   if (!g.navigator) g.navigator = {};
   if (!g.navigator.gpu) Object.defineProperty(g.navigator, 'gpu', { value: nodeGpu(), configurable: true });
@@ -15,5 +18,9 @@ export async function runTfjsPeer(ours: SweepResult, opts: Pick<SweepOptions, 'w
   await import('@tensorflow/tfjs-backend-webgpu');
   if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs: setBackend("webgpu") failed in Node (Dawn)');
   await tf.ready();
-  return tfjsTrainingPeer(tf, ours, opts, (p) => console.log(`  tfjs ${p.variant} n=${p.n}: ${p.status === 'ok' ? `${p.ms!.median.toFixed(2)} ms (×${p.ratioToOurs!.toFixed(2)} ours)` : p.note}`));
+  return tfjsTrainingPeer(tf, ours, opts, (p) =>
+    console.log(
+      `  tfjs ${p.variant} n=${p.n}: ${p.status === 'ok' ? `${p.ms!.median.toFixed(2)} ms (×${p.ratioToOurs!.toFixed(2)} ours)` : p.note}`,
+    ),
+  );
 }

@@ -16,7 +16,8 @@ const MNIST_SPLIT_RULE = 'cyrb53(pixels) mod 10 = 0 → test, 1 → validation, 
 /** Builds the MNIST corpus files' contents. */
 export function buildMnist(pkg: ResolvedPackage): { bin: Uint8Array; index: MnistIndex } {
   const images: Uint8Array[] = [];
-  const labels: number[] = [], split: number[] = [];
+  const labels: number[] = [],
+    split: number[] = [];
   const seen = new Set<number>();
   let duplicates = 0;
   for (let d = 0; d < 10; d++) {
@@ -32,7 +33,10 @@ export function buildMnist(pkg: ResolvedPackage): { bin: Uint8Array; index: Mnis
       const img = new Uint8Array(MNIST_PIXELS);
       for (let p = 0; p < MNIST_PIXELS; p++) img[p] = Math.round(255 * data[s + p]);
       const h = hash53(img);
-      if (seen.has(h)) { duplicates++; continue; }
+      if (seen.has(h)) {
+        duplicates++;
+        continue;
+      }
       seen.add(h);
       images.push(img);
       labels.push(d);
@@ -45,8 +49,13 @@ export function buildMnist(pkg: ResolvedPackage): { bin: Uint8Array; index: Mnis
     bin.set(img, i * MNIST_PIXELS);
   });
   const index: MnistIndex = {
-    format: MNIST_FORMAT, source: { package: pkg.name, version: pkg.version }, splitRule: MNIST_SPLIT_RULE,
-    count: images.length, labels, split, dropped: { duplicates },
+    format: MNIST_FORMAT,
+    source: { package: pkg.name, version: pkg.version },
+    splitRule: MNIST_SPLIT_RULE,
+    count: images.length,
+    labels,
+    split,
+    dropped: { duplicates },
   };
   return { bin, index };
 }

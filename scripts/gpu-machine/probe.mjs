@@ -11,7 +11,24 @@ if (!adapter) {
 }
 const info = adapter.info ?? {};
 const limits = {};
-for (const k of ['maxBufferSize', 'maxStorageBufferBindingSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupsPerDimension']) limits[k] = adapter.limits[k];
-console.log(JSON.stringify({ vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description, isFallbackAdapter: info.isFallbackAdapter, features: [...adapter.features].sort(), limits }));
+for (const k of [
+  'maxBufferSize',
+  'maxStorageBufferBindingSize',
+  'maxComputeWorkgroupStorageSize',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupsPerDimension',
+])
+  limits[k] = adapter.limits[k];
+console.log(
+  JSON.stringify({
+    vendor: info.vendor,
+    architecture: info.architecture,
+    device: info.device,
+    description: info.description,
+    isFallbackAdapter: info.isFallbackAdapter,
+    features: [...adapter.features].sort(),
+    limits,
+  }),
+);
 // Keep Dawn's GPU object reachable to the end (docs/testing.md "WebGPU in Node (Dawn)").
 globalThis.__dawn = gpu;

@@ -30,14 +30,36 @@ export async function runBrowserBench(opts: BrowserBenchOptions, onEvent?: (e: B
   if (!gpu) throw new WebGpuUnavailableError('this browser has no navigator.gpu: the benchmark measures WebGPU and cannot run');
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) throw new WebGpuUnavailableError('requestAdapter() returned no adapter');
-  const ctx = await acquireGpu({ limits: { maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize, maxBufferSize: adapter.limits.maxBufferSize } }, gpu);
+  const ctx = await acquireGpu(
+    { limits: { maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize, maxBufferSize: adapter.limits.maxBufferSize } },
+    gpu,
+  );
   const backend = new WebGpuBackend(ctx);
   const r = ctx.report;
-  const info: AdapterInfo = { label: backend.label, vendor: r.vendor, architecture: r.architecture, device: r.device, description: r.description, isFallback: r.isFallback, runtime: browserRuntime() };
+  const info: AdapterInfo = {
+    label: backend.label,
+    vendor: r.vendor,
+    architecture: r.architecture,
+    device: r.device,
+    description: r.description,
+    isFallback: r.isFallback,
+    runtime: browserRuntime(),
+  };
   let result: SweepResult;
   try {
     onEvent?.({ kind: 'phase', text: 'ours: training step and inference' });
-    result = await runSweep(backend, info, { ...opts, limits: { maxStorageBufferBindingSize: ctx.device.limits.maxStorageBufferBindingSize, maxBufferSize: ctx.device.limits.maxBufferSize } }, (progress) => onEvent?.({ kind: 'sweep', progress }));
+    result = await runSweep(
+      backend,
+      info,
+      {
+        ...opts,
+        limits: {
+          maxStorageBufferBindingSize: ctx.device.limits.maxStorageBufferBindingSize,
+          maxBufferSize: ctx.device.limits.maxBufferSize,
+        },
+      },
+      (progress) => onEvent?.({ kind: 'sweep', progress }),
+    );
   } finally {
     backend.dispose();
     ctx.destroy();

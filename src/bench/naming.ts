@@ -4,7 +4,10 @@ import type { SweepResult } from './sweep';
 /** A file-system-safe slug of the adapter: vendor-architecture(-software). */
 export function adapterSlug(a: SweepResult['adapter']): string {
   const raw = [a.vendor, a.architecture || a.device || a.description].filter(Boolean).join('-') || 'unknown-adapter';
-  const slug = raw.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const slug = raw
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return a.isFallback ? `${slug}-software` : slug;
 }
 

@@ -25,7 +25,11 @@ async function weightsFor(config: ReturnType<typeof benchConfig>): Promise<Map<s
 }
 
 /** Time onnxruntime-web's WebGPU provider on our exported model next to each of our inference rows. */
-export async function ortInferencePeer(ours: SweepResult, opts: Pick<SweepOptions, 'warmup' | 'repeats' | 'overrides'> & { maxLength?: number }, onRow?: (row: PeerRow) => void): Promise<PeerRow[]> {
+export async function ortInferencePeer(
+  ours: SweepResult,
+  opts: Pick<SweepOptions, 'warmup' | 'repeats' | 'overrides'> & { maxLength?: number },
+  onRow?: (row: PeerRow) => void,
+): Promise<PeerRow[]> {
   const out: PeerRow[] = [];
   for (const row of ours.rows.filter((r) => r.mode === 'inference' && r.status === 'ok' && r.n <= (opts.maxLength ?? Infinity))) {
     const base = { peer: 'onnxruntime-web (webgpu EP)', variant: row.variant, mode: 'inference' as const, n: row.n, batch: row.batch };
@@ -46,7 +50,13 @@ export async function ortInferencePeer(ours: SweepResult, opts: Pick<SweepOption
         const samples: number[] = [];
         for (let i = 0; i < opts.repeats; i++) samples.push(await run());
         const ms = spreadOf(samples);
-        result = { ...base, status: 'ok', ms, ratioToOurs: ms.median / row.ms!.median, note: `provider ${session.provider}; each sample is session.run with the read-back of the logits` };
+        result = {
+          ...base,
+          status: 'ok',
+          ms,
+          ratioToOurs: ms.median / row.ms!.median,
+          note: `provider ${session.provider}; each sample is session.run with the read-back of the logits`,
+        };
       } finally {
         await session.release();
       }

@@ -41,21 +41,55 @@ export function toMarkdown(r: SweepResult): string {
     const rows = r.rows.filter((x) => x.mode === mode);
     if (rows.length === 0) continue;
     lines.push(`## ${mode === 'train' ? 'Training step (forward, backward, AdamW)' : 'Inference (noGrad forward)'}`, '');
-    lines.push(...table(['variant', 'n', 'batch', 'ms/step', 'IQR (min–max)', 'seq/s', 'tokens/s', 'peak mem/seq', 'note'], rows.map(rowCells)), '');
+    lines.push(
+      ...table(['variant', 'n', 'batch', 'ms/step', 'IQR (min–max)', 'seq/s', 'tokens/s', 'peak mem/seq', 'note'], rows.map(rowCells)),
+      '',
+    );
   }
   if (r.growth.length) {
     lines.push('## Growth of time per sequence with length (least squares on log–log)', '');
-    lines.push(...table(['variant', 'mode', 'lengths', 'exponent', 'R²'], r.growth.map((g) => [VARIANT_NAMES[g.variant], g.mode, g.lengths.join(', '), g.fit.exponent.toFixed(2), g.fit.r2.toFixed(3)])), '');
-    lines.push('Expected on a GPU at long lengths: about 1 for Nyströmformer and Proxyformer, about 2 for softmax; fixed per-step costs pull short-length fits below that.', '');
+    lines.push(
+      ...table(
+        ['variant', 'mode', 'lengths', 'exponent', 'R²'],
+        r.growth.map((g) => [VARIANT_NAMES[g.variant], g.mode, g.lengths.join(', '), g.fit.exponent.toFixed(2), g.fit.r2.toFixed(3)]),
+      ),
+      '',
+    );
+    lines.push(
+      'Expected on a GPU at long lengths: about 1 for Nyströmformer and Proxyformer, about 2 for softmax; fixed per-step costs pull short-length fits below that.',
+      '',
+    );
   }
   lines.push('## Targets (docs/gpu.md; measured as they are)', '');
-  lines.push(...table(['ratio', 'n', 'measured', 'target', 'met', 'note'], r.targets.map((t) => [t.name, String(t.n), t.measured === null ? '—' : t.measured.toFixed(3), t.target, t.met === null ? '—' : t.met ? 'yes' : 'no', t.note ?? ''])), '');
+  lines.push(
+    ...table(
+      ['ratio', 'n', 'measured', 'target', 'met', 'note'],
+      r.targets.map((t) => [
+        t.name,
+        String(t.n),
+        t.measured === null ? '—' : t.measured.toFixed(3),
+        t.target,
+        t.met === null ? '—' : t.met ? 'yes' : 'no',
+        t.note ?? '',
+      ]),
+    ),
+    '',
+  );
   if (r.peers.length) {
     lines.push('## Peers on the same adapter (ratio = peer ms ÷ ours; above 1: ours is faster)', '');
     lines.push(
       ...table(
         ['peer', 'variant', 'mode', 'n', 'batch', 'ms/step', 'ratio', 'note'],
-        r.peers.map((p) => [p.peer, VARIANT_NAMES[p.variant], p.mode, String(p.n), String(p.batch), p.ms ? fmt(p.ms.median) : p.status, p.ratioToOurs === undefined ? '—' : p.ratioToOurs.toFixed(2), p.note ?? '']),
+        r.peers.map((p) => [
+          p.peer,
+          VARIANT_NAMES[p.variant],
+          p.mode,
+          String(p.n),
+          String(p.batch),
+          p.ms ? fmt(p.ms.median) : p.status,
+          p.ratioToOurs === undefined ? '—' : p.ratioToOurs.toFixed(2),
+          p.note ?? '',
+        ]),
       ),
       '',
     );
@@ -65,5 +99,8 @@ export function toMarkdown(r: SweepResult): string {
 
 /** The target lines as plain text for a console: "measured X vs target Y". */
 export function targetLines(r: SweepResult): string[] {
-  return r.targets.map((t) => `${t.name} at n=${t.n}: measured ${t.measured === null ? 'n/a' : t.measured.toFixed(3)} vs target ${t.target}${t.met === null ? '' : t.met ? ' (met)' : ' (missed)'}${t.note ? ` — ${t.note}` : ''}`);
+  return r.targets.map(
+    (t) =>
+      `${t.name} at n=${t.n}: measured ${t.measured === null ? 'n/a' : t.measured.toFixed(3)} vs target ${t.target}${t.met === null ? '' : t.met ? ' (met)' : ' (missed)'}${t.note ? ` — ${t.note}` : ''}`,
+  );
 }

@@ -5,7 +5,10 @@ describe('fitPowerLaw', () => {
   const xs = [256, 512, 1024, 2048, 4096];
   it('recovers the exponents of exact power laws (1 for linear, 2 for quadratic, 0.5)', () => {
     for (const k of [1, 2, 0.5]) {
-      const fit = fitPowerLaw(xs, xs.map((x) => 3 * x ** k));
+      const fit = fitPowerLaw(
+        xs,
+        xs.map((x) => 3 * x ** k),
+      );
       expect(fit.exponent).toBeCloseTo(k, 10);
       expect(fit.coefficient).toBeCloseTo(3, 8);
       expect(fit.r2).toBeCloseTo(1, 12);
@@ -13,7 +16,10 @@ describe('fitPowerLaw', () => {
     }
   });
   it('a fixed cost plus a quadratic term fits below 2 at short lengths (why short CI runs show small exponents)', () => {
-    const fit = fitPowerLaw(xs, xs.map((x) => 1e6 + x * x));
+    const fit = fitPowerLaw(
+      xs,
+      xs.map((x) => 1e6 + x * x),
+    );
     expect(fit.exponent).toBeGreaterThan(0);
     expect(fit.exponent).toBeLessThan(2);
   });

@@ -24,7 +24,14 @@ export function spreadOf(samples: readonly number[]): Spread {
   if (samples.length === 0) throw new Error('spreadOf: no samples (repeats must be at least 1)');
   for (const s of samples) if (!Number.isFinite(s)) throw new Error(`spreadOf: sample ${s} is not finite`);
   const sorted = [...samples].sort((a, b) => a - b);
-  return { median: quantile(sorted, 0.5), q1: quantile(sorted, 0.25), q3: quantile(sorted, 0.75), min: sorted[0], max: sorted[sorted.length - 1], count: sorted.length };
+  return {
+    median: quantile(sorted, 0.5),
+    q1: quantile(sorted, 0.25),
+    q3: quantile(sorted, 0.75),
+    min: sorted[0],
+    max: sorted[sorted.length - 1],
+    count: sorted.length,
+  };
 }
 
 /** A power law y ≈ c·x^exponent fitted by least squares on (log x, log y). */
@@ -44,7 +51,8 @@ export interface PowerFit {
 export function fitPowerLaw(xs: readonly number[], ys: readonly number[]): PowerFit {
   if (xs.length !== ys.length) throw new Error(`fitPowerLaw: ${xs.length} lengths but ${ys.length} times`);
   for (let i = 0; i < xs.length; i++) {
-    if (!(xs[i] > 0) || !(ys[i] > 0)) throw new Error(`fitPowerLaw: point ${i} (${xs[i]}, ${ys[i]}) must have positive coordinates for a log–log fit`);
+    if (!(xs[i] > 0) || !(ys[i] > 0))
+      throw new Error(`fitPowerLaw: point ${i} (${xs[i]}, ${ys[i]}) must have positive coordinates for a log–log fit`);
   }
   if (new Set(xs).size < 2) throw new Error(`fitPowerLaw: needs at least two distinct lengths, got ${JSON.stringify(xs)}`);
   const lx = xs.map(Math.log);

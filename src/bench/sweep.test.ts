@@ -8,7 +8,17 @@ import { acquireGpu, type GpuContext } from '../engine/webgpu/device';
 import { nodeGpu } from '../engine/webgpu/node';
 import { WebGpuBackend } from '../engine/webgpu/backend';
 import { toMarkdown } from './report';
-import { budgetOverrides, checkSweepOptions, fitBatch, runSweep, targetsOf, VARIANTS, type PeerRow, type Row, type SweepResult } from './sweep';
+import {
+  budgetOverrides,
+  checkSweepOptions,
+  fitBatch,
+  runSweep,
+  targetsOf,
+  VARIANTS,
+  type PeerRow,
+  type Row,
+  type SweepResult,
+} from './sweep';
 
 let ctx: GpuContext;
 let backend: WebGpuBackend;
@@ -18,9 +28,28 @@ const lengths = [32, 128];
 beforeAll(async () => {
   ctx = await acquireGpu({}, nodeGpu());
   backend = new WebGpuBackend(ctx);
-  const adapter = { label: backend.label, vendor: ctx.report.vendor, architecture: ctx.report.architecture, device: ctx.report.device, description: ctx.report.description, isFallback: ctx.report.isFallback, runtime: 'vitest + Dawn' };
-  const limits = { maxStorageBufferBindingSize: ctx.device.limits.maxStorageBufferBindingSize, maxBufferSize: ctx.device.limits.maxBufferSize };
-  result = await runSweep(backend, adapter, { variants: [...VARIANTS], lengths, batch: 1, warmup: 0, repeats: 2, overrides: { ...budgetOverrides(8), convKernel: 3 }, limits });
+  const adapter = {
+    label: backend.label,
+    vendor: ctx.report.vendor,
+    architecture: ctx.report.architecture,
+    device: ctx.report.device,
+    description: ctx.report.description,
+    isFallback: ctx.report.isFallback,
+    runtime: 'vitest + Dawn',
+  };
+  const limits = {
+    maxStorageBufferBindingSize: ctx.device.limits.maxStorageBufferBindingSize,
+    maxBufferSize: ctx.device.limits.maxBufferSize,
+  };
+  result = await runSweep(backend, adapter, {
+    variants: [...VARIANTS],
+    lengths,
+    batch: 1,
+    warmup: 0,
+    repeats: 2,
+    overrides: { ...budgetOverrides(8), convKernel: 3 },
+    limits,
+  });
 }, 120_000);
 
 afterAll(() => {
@@ -28,7 +57,8 @@ afterAll(() => {
   ctx?.destroy();
 });
 
-const row = (variant: Row['variant'], mode: Row['mode'], n: number) => result.rows.find((r) => r.variant === variant && r.mode === mode && r.n === n)!;
+const row = (variant: Row['variant'], mode: Row['mode'], n: number) =>
+  result.rows.find((r) => r.variant === variant && r.mode === mode && r.n === n)!;
 
 describe('runSweep (tiny, on the test adapter)', () => {
   it('measures every variant, mode and length with positive figures', () => {
@@ -99,7 +129,9 @@ describe('fitBatch and option checks (no device)', () => {
   });
   it('refuses bad options by name', () => {
     const ok = { variants: ['proxy' as const], lengths: [64], batch: 1, warmup: 0, repeats: 1 };
-    expect(() => checkSweepOptions({ ...ok, variants: ['reformer' as never] })).toThrow(/"reformer" is not one of softmax, nystrom, proxy, linformer, performer, linear/);
+    expect(() => checkSweepOptions({ ...ok, variants: ['reformer' as never] })).toThrow(
+      /"reformer" is not one of softmax, nystrom, proxy, linformer, performer, linear/,
+    );
     expect(() => checkSweepOptions({ ...ok, batch: 0 })).toThrow(/batch 0/);
     expect(() => checkSweepOptions({ ...ok, lengths: [] })).toThrow(/at least one sequence length/);
     expect(() => checkSweepOptions({ ...ok, repeats: 0 })).toThrow(/repeats 0/);
@@ -108,15 +140,39 @@ describe('fitBatch and option checks (no device)', () => {
 
 describe('targetsOf (no device)', () => {
   const ok = (variant: Row['variant'], n: number, seqs: number, mem: number): Row => ({
-    variant, mode: 'train', n, batch: 4, status: 'ok', sequencesPerSecond: seqs, peakBytesPerSequence: mem,
+    variant,
+    mode: 'train',
+    n,
+    batch: 4,
+    status: 'ok',
+    sequencesPerSecond: seqs,
+    peakBytesPerSequence: mem,
     ms: { median: 4000 / seqs, q1: 0, q3: 0, min: 0, max: 0, count: 1 },
   });
-  const rows = [ok('softmax', 4096, 10, 1000), ok('proxy', 4096, 45, 70), ok('nystrom', 4096, 40, 80), ok('softmax', 2048, 30, 300), ok('proxy', 2048, 60, 40)];
-  const peer = (peerName: string, mode: Row['mode'], n: number, ratio: number): PeerRow => ({ peer: peerName, variant: 'proxy', mode, n, batch: 4, status: 'ok', ratioToOurs: ratio });
+  const rows = [
+    ok('softmax', 4096, 10, 1000),
+    ok('proxy', 4096, 45, 70),
+    ok('nystrom', 4096, 40, 80),
+    ok('softmax', 2048, 30, 300),
+    ok('proxy', 2048, 60, 40),
+  ];
+  const peer = (peerName: string, mode: Row['mode'], n: number, ratio: number): PeerRow => ({
+    peer: peerName,
+    variant: 'proxy',
+    mode,
+    n,
+    batch: 4,
+    status: 'ok',
+    ratioToOurs: ratio,
+  });
 
   it('measures the ratios at n = 4096 against the targets, reporting misses as they are', () => {
     const t = targetsOf(rows);
-    expect(t.map((x) => [x.n, x.measured, x.met])).toEqual([[4096, 4.5, true], [4096, 0.07, true], [4096, 45 / 40, true]]);
+    expect(t.map((x) => [x.n, x.measured, x.met])).toEqual([
+      [4096, 4.5, true],
+      [4096, 0.07, true],
+      [4096, 45 / 40, true],
+    ]);
     const slow = targetsOf([ok('softmax', 4096, 10, 1000), ok('proxy', 4096, 20, 500)]);
     expect(slow[0]).toMatchObject({ measured: 2, met: false });
     expect(slow[1]).toMatchObject({ measured: 0.5, met: false });
@@ -124,7 +180,10 @@ describe('targetsOf (no device)', () => {
   });
 
   it('adds the peer lines (tfjs ≥ 3, onnxruntime-web ≥ 1.5) at 4096 or the longest length a peer ran', () => {
-    const t = targetsOf(rows, [peer('tfjs 4.22.0 (webgpu)', 'train', 2048, 3.5), peer('onnxruntime-web (webgpu EP)', 'inference', 4096, 1.2)]);
+    const t = targetsOf(rows, [
+      peer('tfjs 4.22.0 (webgpu)', 'train', 2048, 3.5),
+      peer('onnxruntime-web (webgpu EP)', 'inference', 4096, 1.2),
+    ]);
     expect(t).toHaveLength(5);
     expect(t[3]).toMatchObject({ n: 2048, measured: 3.5, met: true, note: 'measured at n = 2048, the target is for n = 4096' });
     expect(t[4]).toMatchObject({ n: 4096, measured: 1.2, met: false });

@@ -17,7 +17,17 @@ import { bufferLimit, defaultConfig, formatBytes, largestBuffer, type DeviceLimi
 import { buildModel, type Model } from '../model/model';
 import type { ModelBatch } from '../model/types';
 import { dropoutSeedFor } from '../train/trainer';
-import { MODES, VARIANTS, type AdapterInfo, type Mode, type Row, type SweepOptions, type SweepProgress, type SweepResult, type Variant } from './rows';
+import {
+  MODES,
+  VARIANTS,
+  type AdapterInfo,
+  type Mode,
+  type Row,
+  type SweepOptions,
+  type SweepProgress,
+  type SweepResult,
+  type Variant,
+} from './rows';
 import { spreadOf } from './stats';
 import { growthOf, targetsOf } from './targets';
 
@@ -59,7 +69,14 @@ export function budgetOverrides(budget: number): Partial<RunConfig> {
  * The batch that fits the device's per-buffer limit, or why nothing fits. With `shrink`, halves
  * the batch until the largest buffer fits.
  */
-export function fitBatch(variant: Variant, n: number, batch: number, overrides: Partial<RunConfig>, limits: DeviceLimits | undefined, shrink: boolean): { batch: number; note?: string } | { error: string } {
+export function fitBatch(
+  variant: Variant,
+  n: number,
+  batch: number,
+  overrides: Partial<RunConfig>,
+  limits: DeviceLimits | undefined,
+  shrink: boolean,
+): { batch: number; note?: string } | { error: string } {
   if (!limits) return { batch };
   const limit = bufferLimit(limits);
   const need = (b: number) => largestBuffer(benchConfig(variant, n, b, overrides));
@@ -93,7 +110,13 @@ interface Stepper {
 }
 
 function trainStepper(backend: Backend, model: Model, c: RunConfig, data: ModelBatch): Stepper {
-  const optimizer = new AdamW(model.params.params(), { lr: c.lr, beta1: c.beta1, beta2: c.beta2, eps: c.adamEps, weightDecay: c.weightDecay });
+  const optimizer = new AdamW(model.params.params(), {
+    lr: c.lr,
+    beta1: c.beta1,
+    beta2: c.beta2,
+    eps: c.adamEps,
+    weightDecay: c.weightDecay,
+  });
   const clipper = new GradClipper(backend);
   return {
     async run(step) {
@@ -164,8 +187,18 @@ export async function measure(backend: Backend, variant: Variant, mode: Mode, n:
     const ms = spreadOf(samples);
     const sequencesPerSecond = batch / (ms.median / 1000);
     return {
-      variant, mode, n, batch, status: 'ok', note: fit.note, ms, sequencesPerSecond, tokensPerSecond: sequencesPerSecond * n,
-      peakBytes: peak, peakBytesPerSequence: peak / batch, peakByCategory,
+      variant,
+      mode,
+      n,
+      batch,
+      status: 'ok',
+      note: fit.note,
+      ms,
+      sequencesPerSecond,
+      tokensPerSecond: sequencesPerSecond * n,
+      peakBytes: peak,
+      peakBytesPerSequence: peak / batch,
+      peakByCategory,
     };
   } catch (e) {
     return { variant, mode, n, batch, status: 'error', note: `${(e as Error).name}: ${(e as Error).message}` };
@@ -179,7 +212,12 @@ export async function measure(backend: Backend, variant: Variant, mode: Mode, n:
 }
 
 /** Run the whole sweep; `onProgress` after each row (the awaits between steps keep a page responsive). */
-export async function runSweep(backend: Backend, adapter: AdapterInfo, opts: SweepOptions, onProgress?: (p: SweepProgress) => void): Promise<SweepResult> {
+export async function runSweep(
+  backend: Backend,
+  adapter: AdapterInfo,
+  opts: SweepOptions,
+  onProgress?: (p: SweepProgress) => void,
+): Promise<SweepResult> {
   checkSweepOptions(opts);
   const modes = opts.modes ?? [...MODES];
   const rows: Row[] = [];

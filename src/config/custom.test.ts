@@ -7,7 +7,16 @@ import { decodeHash, encodeHash } from './url';
 import { validateConfig } from './validate';
 
 const DATASET: Partial<RunConfig> = {
-  task: 'custom', dataId: '0123456789abcdef', dataName: 'my reviews, v2', dataKind: 'text', dataTrain: 800, dataValidation: 100, dataTest: 100, numClasses: 5, twoTower: false, vocabSize: 257,
+  task: 'custom',
+  dataId: '0123456789abcdef',
+  dataName: 'my reviews, v2',
+  dataKind: 'text',
+  dataTrain: 800,
+  dataValidation: 100,
+  dataTest: 100,
+  numClasses: 5,
+  twoTower: false,
+  vocabSize: 257,
 };
 
 describe('the custom task: a user dataset named by the data* keys', () => {
@@ -28,7 +37,9 @@ describe('the custom task: a user dataset named by the data* keys', () => {
     expect(checkValue('dataId', paramSpec('dataId'), '0123456789abcdeg', false).ok).toBe(false);
     expect(checkValue('dataId', paramSpec('dataId'), 7, false).ok).toBe(false);
     const long = checkValue('dataName', paramSpec('dataName'), 'x'.repeat(81), false);
-    expect(long.ok ? '' : long.issue.message).toMatch(/has 81 characters: allowed a name without control characters \(at most 80 characters\)/);
+    expect(long.ok ? '' : long.issue.message).toMatch(
+      /has 81 characters: allowed a name without control characters \(at most 80 characters\)/,
+    );
     expect(checkValue('dataName', paramSpec('dataName'), 'a\nb', false).ok).toBe(false);
   });
 

@@ -4,7 +4,17 @@ export * from './tasks';
 export * from './schema';
 export { defaultConfig } from './defaults';
 export * from './limits';
-export { checkRules, checkShapeRules, dividesMnist, maxListopsLength, MNIST_SIDE, segmentsFit, usesLandmarks, usesSegments, type ShapeKeys } from './rules';
+export {
+  checkRules,
+  checkShapeRules,
+  dividesMnist,
+  maxListopsLength,
+  MNIST_SIDE,
+  segmentsFit,
+  usesLandmarks,
+  usesSegments,
+  type ShapeKeys,
+} from './rules';
 export { allowedText, checkValue, type ConfigIssue } from './values';
 export { validateConfig, issuesFor, type ValidateOptions, type ValidationResult } from './validate';
 export { encodeHash, decodeHash, HASH_VERSION, type DecodedHash } from './url';

@@ -53,28 +53,47 @@ export type ShapeKeys = 'attention' | 'injection' | 'dModel' | 'heads' | 'landma
  */
 export function checkShapeRules(c: Pick<RunConfig, ShapeKeys>): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  const error = (key: string, related: string[], value: unknown, message: string) => issues.push({ key, related, value, severity: 'error', message });
+  const error = (key: string, related: string[], value: unknown, message: string) =>
+    issues.push({ key, related, value, severity: 'error', message });
   if (c.dModel % c.heads !== 0) {
     const below = c.dModel - (c.dModel % c.heads);
     const headsOk = divisors(c.dModel).filter((x) => x <= 16);
-    error('heads', ['dModel'], c.heads,
-      `dModel ${c.dModel} is not divisible by heads ${c.heads}: use heads ${headsOk.join(', ')}, or dModel ${[below, below + c.heads].filter((x) => x >= 4).join(' or ')}.`);
+    error(
+      'heads',
+      ['dModel'],
+      c.heads,
+      `dModel ${c.dModel} is not divisible by heads ${c.heads}: use heads ${headsOk.join(', ')}, or dModel ${[below, below + c.heads].filter((x) => x >= 4).join(' or ')}.`,
+    );
   }
   if (!usesLandmarks(c)) return issues;
   if (c.landmarks > c.seqLen) {
-    error('landmarks', ['seqLen'], c.landmarks, `landmarks ${c.landmarks} is more than seqLen ${c.seqLen}: use at most ${c.seqLen} landmarks (m ≤ n), or a longer sequence.`);
+    error(
+      'landmarks',
+      ['seqLen'],
+      c.landmarks,
+      `landmarks ${c.landmarks} is more than seqLen ${c.seqLen}: use at most ${c.seqLen} landmarks (m ≤ n), or a longer sequence.`,
+    );
   } else if (!segmentsFit(c, c.seqLen)) {
     const m = c.landmarks;
     const lower = c.seqLen - (c.seqLen % m);
     const nOptions = [lower, lower + m].filter((x) => x >= m && x <= 16384);
     const mOptions = nearestDivisors(c.seqLen, m);
-    const why = c.attention === 'nystrom' ? 'Nyströmformer splits n into m equal segments' : "injection 'segment' splits n into m equal segments";
-    error('seqLen', ['landmarks', 'attention', 'injection'], c.seqLen,
-      `seqLen ${c.seqLen} is not a multiple of landmarks ${m} (${why}): use seqLen ${nOptions.join(' or ')}, or landmarks ${mOptions.join(' or ')}.`);
+    const why =
+      c.attention === 'nystrom' ? 'Nyströmformer splits n into m equal segments' : "injection 'segment' splits n into m equal segments";
+    error(
+      'seqLen',
+      ['landmarks', 'attention', 'injection'],
+      c.seqLen,
+      `seqLen ${c.seqLen} is not a multiple of landmarks ${m} (${why}): use seqLen ${nOptions.join(' or ')}, or landmarks ${mOptions.join(' or ')}.`,
+    );
   }
   if (c.convKernel > 0 && c.convKernel % 2 === 0) {
-    error('convKernel', [], c.convKernel,
-      `convKernel ${c.convKernel} is even: use ${c.convKernel - 1} or ${c.convKernel + 1}, or 0 for off (with zero padding k//2 an even kernel gives n + 1 outputs, which no longer line up with the tokens).`);
+    error(
+      'convKernel',
+      [],
+      c.convKernel,
+      `convKernel ${c.convKernel} is even: use ${c.convKernel - 1} or ${c.convKernel + 1}, or 0 for off (with zero padding k//2 an even kernel gives n + 1 outputs, which no longer line up with the tokens).`,
+    );
   }
   return issues;
 }
@@ -82,56 +101,106 @@ export function checkShapeRules(c: Pick<RunConfig, ShapeKeys>): ConfigIssue[] {
 /** Cross-key checks of a config whose single values are already in range. */
 export function checkRules(c: RunConfig, limits?: DeviceLimits): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  const error = (key: string, related: string[], value: unknown, message: string) => issues.push({ key, related, value, severity: 'error', message });
-  const notice = (key: string, related: string[], value: unknown, message: string) => issues.push({ key, related, value, severity: 'notice', message });
+  const error = (key: string, related: string[], value: unknown, message: string) =>
+    issues.push({ key, related, value, severity: 'error', message });
+  const notice = (key: string, related: string[], value: unknown, message: string) =>
+    issues.push({ key, related, value, severity: 'notice', message });
   const task = TASK_FACTS[c.task];
 
   issues.push(...checkShapeRules(c));
 
   if (c.attention === 'linformer' && c.linformerK > c.seqLen) {
-    notice('linformerK', ['seqLen'], c.linformerK,
-      `linformerK ${c.linformerK} is more than seqLen ${c.seqLen}: E projects ${c.seqLen} keys up to ${c.linformerK} rows, which costs more than exact softmax attention and approximates nothing; use at most ${c.seqLen}.`);
+    notice(
+      'linformerK',
+      ['seqLen'],
+      c.linformerK,
+      `linformerK ${c.linformerK} is more than seqLen ${c.seqLen}: E projects ${c.seqLen} keys up to ${c.linformerK} rows, which costs more than exact softmax attention and approximates nothing; use at most ${c.seqLen}.`,
+    );
   }
   if (c.attention === 'performer' && c.performerRedraw > c.steps) {
-    notice('performerRedraw', ['steps'], c.performerRedraw,
-      `performerRedraw ${c.performerRedraw} is more than steps ${c.steps}: the features are never redrawn in this run (0 says so directly).`);
+    notice(
+      'performerRedraw',
+      ['steps'],
+      c.performerRedraw,
+      `performerRedraw ${c.performerRedraw} is more than steps ${c.steps}: the features are never redrawn in this run (0 says so directly).`,
+    );
   }
 
   if (c.task === 'custom') checkCustom(c, error);
   else if (c.numClasses !== task.numClasses) {
-    error('numClasses', ['task'], c.numClasses, `numClasses ${c.numClasses} does not match task ${c.task}, which has ${task.numClasses} classes.`);
+    error(
+      'numClasses',
+      ['task'],
+      c.numClasses,
+      `numClasses ${c.numClasses} does not match task ${c.task}, which has ${task.numClasses} classes.`,
+    );
   }
   if (c.task !== 'custom' && c.twoTower !== task.twoTower) {
-    error('twoTower', ['task'], c.twoTower, `twoTower ${c.twoTower} does not match task ${c.task}: ${task.twoTower ? 'Retrieval compares two documents and needs two towers' : 'only Retrieval uses two towers'}.`);
+    error(
+      'twoTower',
+      ['task'],
+      c.twoTower,
+      `twoTower ${c.twoTower} does not match task ${c.task}: ${task.twoTower ? 'Retrieval compares two documents and needs two towers' : 'only Retrieval uses two towers'}.`,
+    );
   }
   if (c.vocabSize < task.minVocab) {
-    error('vocabSize', ['task'], c.vocabSize, `vocabSize ${c.vocabSize} is too small for task ${c.task}, whose token ids reach ${task.minVocab - 1}: use at least ${task.minVocab}.`);
+    error(
+      'vocabSize',
+      ['task'],
+      c.vocabSize,
+      `vocabSize ${c.vocabSize} is too small for task ${c.task}, whose token ids reach ${task.minVocab - 1}: use at least ${task.minVocab}.`,
+    );
   }
 
   if (c.warmupSteps > c.steps) {
-    error('warmupSteps', ['steps'], c.warmupSteps, `warmupSteps ${c.warmupSteps} is more than steps ${c.steps}: the warm-up must end within the run (at most ${c.steps}).`);
+    error(
+      'warmupSteps',
+      ['steps'],
+      c.warmupSteps,
+      `warmupSteps ${c.warmupSteps} is more than steps ${c.steps}: the warm-up must end within the run (at most ${c.steps}).`,
+    );
   }
   if (c.evalEvery > c.steps) {
-    notice('evalEvery', ['steps'], c.evalEvery, `evalEvery ${c.evalEvery} is more than steps ${c.steps}: the only validation will be the one at the end.`);
+    notice(
+      'evalEvery',
+      ['steps'],
+      c.evalEvery,
+      `evalEvery ${c.evalEvery} is more than steps ${c.steps}: the only validation will be the one at the end.`,
+    );
   }
 
   if (c.task === 'listops') checkListops(c, error);
   if (c.task === 'image') {
-    if (!dividesMnist(c.imageSize)) error('imageSize', [], c.imageSize, `imageSize ${c.imageSize} does not divide 28 (MNIST's side): use 28, 14 or 7.`);
+    if (!dividesMnist(c.imageSize))
+      error('imageSize', [], c.imageSize, `imageSize ${c.imageSize} does not divide 28 (MNIST's side): use 28, 14 or 7.`);
     else if (c.seqLen < c.imageSize * c.imageSize) {
-      notice('seqLen', ['imageSize'], c.seqLen, `seqLen ${c.seqLen} is shorter than the ${c.imageSize}×${c.imageSize} = ${c.imageSize ** 2} pixels of an image: the last rows are cut off.`);
+      notice(
+        'seqLen',
+        ['imageSize'],
+        c.seqLen,
+        `seqLen ${c.seqLen} is shorter than the ${c.imageSize}×${c.imageSize} = ${c.imageSize ** 2} pixels of an image: the last rows are cut off.`,
+      );
     }
   }
   if (c.task === 'pathfinder' && c.seqLen < task.naturalLength) {
-    notice('seqLen', [], c.seqLen, `seqLen ${c.seqLen} is shorter than the ${task.naturalLength} pixels of a Pathfinder image: the last rows are cut off.`);
+    notice(
+      'seqLen',
+      [],
+      c.seqLen,
+      `seqLen ${c.seqLen} is shorter than the ${task.naturalLength} pixels of a Pathfinder image: the last rows are cut off.`,
+    );
   }
 
   if (limits) {
     const largest = largestBuffer(c);
     const limit = bufferLimit(limits);
     if (largest.bytes > limit.bytes) {
-      error('seqLen', ['batchSize', 'heads', 'landmarks', 'attention'], c.seqLen,
-        `the ${largest.name} buffer [${largest.shape.join(', ')}] needs ${largest.bytes} bytes (${formatBytes(largest.bytes)}), over this device's ${limit.name} of ${limit.bytes} bytes (${formatBytes(limit.bytes)}): lower batchSize, seqLen or heads${c.attention === 'softmax' ? ', or use an attention that is linear in n (nystrom, proxy, linformer, performer, linear)' : ''}.`);
+      error(
+        'seqLen',
+        ['batchSize', 'heads', 'landmarks', 'attention'],
+        c.seqLen,
+        `the ${largest.name} buffer [${largest.shape.join(', ')}] needs ${largest.bytes} bytes (${formatBytes(largest.bytes)}), over this device's ${limit.name} of ${limit.bytes} bytes (${formatBytes(limit.bytes)}): lower batchSize, seqLen or heads${c.attention === 'softmax' ? ', or use an attention that is linear in n (nystrom, proxy, linformer, performer, linear)' : ''}.`,
+      );
     }
   }
   return issues;
@@ -142,28 +211,52 @@ type Report = (key: string, related: string[], value: unknown, message: string) 
 /** A user dataset brings its classes and towers; the numbers are checked against the file when it is loaded. */
 function checkCustom(c: RunConfig, error: Report): void {
   if (c.dataId === '') {
-    error('dataId', ['task'], c.dataId, 'task custom needs a dataset: import one in the Your data panel (or pass --data FILE on the command line), which sets dataId.');
+    error(
+      'dataId',
+      ['task'],
+      c.dataId,
+      'task custom needs a dataset: import one in the Your data panel (or pass --data FILE on the command line), which sets dataId.',
+    );
   }
   const pairs = c.dataKind === 'pairs';
   if (c.twoTower !== pairs) {
-    error('twoTower', ['dataKind'], c.twoTower, `twoTower ${c.twoTower} does not match dataKind ${c.dataKind}: ${pairs ? 'pairs of texts need two towers' : 'only pairs use two towers'}.`);
+    error(
+      'twoTower',
+      ['dataKind'],
+      c.twoTower,
+      `twoTower ${c.twoTower} does not match dataKind ${c.dataKind}: ${pairs ? 'pairs of texts need two towers' : 'only pairs use two towers'}.`,
+    );
   }
 }
 
 function checkListops(c: RunConfig, error: Report): void {
   if (c.listopsMinLen > c.listopsMaxLen) {
-    error('listopsMinLen', ['listopsMaxLen'], c.listopsMinLen, `listopsMinLen ${c.listopsMinLen} is more than listopsMaxLen ${c.listopsMaxLen}: the length window is empty.`);
+    error(
+      'listopsMinLen',
+      ['listopsMaxLen'],
+      c.listopsMinLen,
+      `listopsMinLen ${c.listopsMinLen} is more than listopsMaxLen ${c.listopsMaxLen}: the length window is empty.`,
+    );
     return;
   }
   const longest = maxListopsLength(c.listopsMaxDepth, c.listopsMaxArgs);
   if (longest < c.listopsMinLen) {
-    error('listopsMinLen', ['listopsMaxDepth', 'listopsMaxArgs'], c.listopsMinLen,
-      `no ListOps tree of depth ≤ ${c.listopsMaxDepth} with ≤ ${c.listopsMaxArgs} arguments is longer than ${longest} tokens, but listopsMinLen is ${c.listopsMinLen}: lower it to at most ${longest} or allow deeper trees.`);
+    error(
+      'listopsMinLen',
+      ['listopsMaxDepth', 'listopsMaxArgs'],
+      c.listopsMinLen,
+      `no ListOps tree of depth ≤ ${c.listopsMaxDepth} with ≤ ${c.listopsMaxArgs} arguments is longer than ${longest} tokens, but listopsMinLen is ${c.listopsMinLen}: lower it to at most ${longest} or allow deeper trees.`,
+    );
   }
   // A truncated tree loses its closing brackets and no longer determines its label, so the
   // ListOps generator (src/data/listops) refuses a window longer than n.
   if (c.seqLen < c.listopsMaxLen) {
-    error('seqLen', ['listopsMaxLen'], c.seqLen, `seqLen ${c.seqLen} is shorter than listopsMaxLen ${c.listopsMaxLen}: a truncated tree no longer determines its value; use seqLen ≥ ${c.listopsMaxLen} or a shorter window.`);
+    error(
+      'seqLen',
+      ['listopsMaxLen'],
+      c.seqLen,
+      `seqLen ${c.seqLen} is shorter than listopsMaxLen ${c.listopsMaxLen}: a truncated tree no longer determines its value; use seqLen ≥ ${c.listopsMaxLen} or a shorter window.`,
+    );
   }
 }
 

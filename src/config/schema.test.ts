@@ -1,20 +1,78 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from './defaults';
 import {
-  CONFIG_KEYS, COLD_KEYS, diffConfig, HOT_KEYS, isColdKey, isHotKey, MODEL_HOT_KEYS, modelConfig, paramSpec, SCHEMA, trainConfig,
-  type ColdKey, type HotKey, type ModelHotKey, type RunConfig,
+  CONFIG_KEYS,
+  COLD_KEYS,
+  diffConfig,
+  HOT_KEYS,
+  isColdKey,
+  isHotKey,
+  MODEL_HOT_KEYS,
+  modelConfig,
+  paramSpec,
+  SCHEMA,
+  trainConfig,
+  type ColdKey,
+  type HotKey,
+  type ModelHotKey,
+  type RunConfig,
 } from './schema';
 import { ATTENTIONS, LRA_TASKS, type Attention } from './spec';
 import { TASK_FACTS } from './tasks';
 import { validateConfig } from './validate';
 
 // The keys docs/model-contract.md fixes (shared with the PyTorch reference): none may go missing.
-const CONTRACT_MODEL = ['attention', 'layers', 'dModel', 'heads', 'ffn', 'vocabSize', 'numClasses', 'seqLen', 'twoTower', 'pooling', 'dropout',
-  'attentionDropout', 'landmarks', 'pinvIterations', 'pinvInit', 'convKernel', 'proxyParam', 'injection', 'contrastive', 'contrastiveWeight',
-  'contrastiveTemperature', 'decomposedDropout', 'decomposedDropoutRate', 'linformerK', 'linformerSharing', 'performerFeatures', 'performerKernel',
-  'performerRedraw'];
-const CONTRACT_TRAIN = ['task', 'batchSize', 'steps', 'lr', 'warmupSteps', 'weightDecay', 'beta1', 'beta2', 'adamEps', 'gradClip', 'cycleMomentum',
-  'divFactor', 'finalDivFactor', 'evalEvery', 'evalSteps', 'testSize', 'checkpointEvery', 'dataSeed', 'initSeed'];
+const CONTRACT_MODEL = [
+  'attention',
+  'layers',
+  'dModel',
+  'heads',
+  'ffn',
+  'vocabSize',
+  'numClasses',
+  'seqLen',
+  'twoTower',
+  'pooling',
+  'dropout',
+  'attentionDropout',
+  'landmarks',
+  'pinvIterations',
+  'pinvInit',
+  'convKernel',
+  'proxyParam',
+  'injection',
+  'contrastive',
+  'contrastiveWeight',
+  'contrastiveTemperature',
+  'decomposedDropout',
+  'decomposedDropoutRate',
+  'linformerK',
+  'linformerSharing',
+  'performerFeatures',
+  'performerKernel',
+  'performerRedraw',
+];
+const CONTRACT_TRAIN = [
+  'task',
+  'batchSize',
+  'steps',
+  'lr',
+  'warmupSteps',
+  'weightDecay',
+  'beta1',
+  'beta2',
+  'adamEps',
+  'gradClip',
+  'cycleMomentum',
+  'divFactor',
+  'finalDivFactor',
+  'evalEvery',
+  'evalSteps',
+  'testSize',
+  'checkpointEvery',
+  'dataSeed',
+  'initSeed',
+];
 
 describe('config schema', () => {
   it('declares every contract key, in the contract’s part', () => {
@@ -55,8 +113,30 @@ describe('config schema', () => {
   });
 
   it('splits hot and cold as the runtime needs: sizes, variant, length and task are cold; rates are hot', () => {
-    for (const k of ['layers', 'dModel', 'heads', 'attention', 'seqLen', 'task', 'landmarks', 'injection', 'batchSize', 'initSeed'] as const) expect(COLD_KEYS).toContain(k);
-    for (const k of ['lr', 'weightDecay', 'dropout', 'attentionDropout', 'contrastiveWeight', 'contrastiveTemperature', 'decomposedDropoutRate', 'gradClip', 'evalEvery'] as const) {
+    for (const k of [
+      'layers',
+      'dModel',
+      'heads',
+      'attention',
+      'seqLen',
+      'task',
+      'landmarks',
+      'injection',
+      'batchSize',
+      'initSeed',
+    ] as const)
+      expect(COLD_KEYS).toContain(k);
+    for (const k of [
+      'lr',
+      'weightDecay',
+      'dropout',
+      'attentionDropout',
+      'contrastiveWeight',
+      'contrastiveTemperature',
+      'decomposedDropoutRate',
+      'gradClip',
+      'evalEvery',
+    ] as const) {
       expect(HOT_KEYS).toContain(k);
     }
     const base = defaultConfig();
@@ -89,7 +169,9 @@ describe('defaultConfig', () => {
     for (const task of LRA_TASKS) {
       for (const attention of ATTENTIONS) {
         const c = defaultConfig(task, attention);
-        expect([c.layers, c.dModel, c.heads, c.ffn, c.landmarks, c.dropout, c.lr, c.adamEps]).toEqual([2, 64, 2, 128, 128, 0.1, 1e-4, 1e-6]);
+        expect([c.layers, c.dModel, c.heads, c.ffn, c.landmarks, c.dropout, c.lr, c.adamEps]).toEqual([
+          2, 64, 2, 128, 128, 0.1, 1e-4, 1e-6,
+        ]);
         expect(c.numClasses).toBe(TASK_FACTS[task].numClasses);
         expect(c.twoTower).toBe(task === 'retrieval');
         expect(c.batchSize).toBe(TASK_FACTS[task].paper.batchSize);

@@ -48,7 +48,14 @@ export function schemaJson(): SchemaJson {
   const keys: Record<string, KeyJson> = {};
   for (const key of CONFIG_KEYS) {
     const s = paramSpec(key);
-    const out: KeyJson = { type: s.type, part: s.part, apply: s.apply, default: s.default, attention: s.attention ?? ATTENTIONS, task: s.task ?? TASKS };
+    const out: KeyJson = {
+      type: s.type,
+      part: s.part,
+      apply: s.apply,
+      default: s.default,
+      attention: s.attention ?? ATTENTIONS,
+      task: s.task ?? TASKS,
+    };
     if (s.defaultByTask) out.defaultByTask = s.defaultByTask;
     if (s.defaultByAttention) out.defaultByAttention = s.defaultByAttention;
     if (s.type === 'int' || s.type === 'float') Object.assign(out, { min: s.min, max: s.max });
@@ -57,7 +64,13 @@ export function schemaJson(): SchemaJson {
     if (s.provenance) out.provenance = s.provenance;
     keys[key] = reorder(out);
   }
-  return { format: SCHEMA_JSON_FORMAT, generatedBy: 'scripts/gen-schema.ts (npm run gen:schema); edit src/config/schema*.ts, not this file', attentions: ATTENTIONS, tasks: TASKS, keys };
+  return {
+    format: SCHEMA_JSON_FORMAT,
+    generatedBy: 'scripts/gen-schema.ts (npm run gen:schema); edit src/config/schema*.ts, not this file',
+    attentions: ATTENTIONS,
+    tasks: TASKS,
+    keys,
+  };
 }
 
 /** The file's text: valid JSON with one key per line, so a change to one key is a one-line diff. */
@@ -70,7 +83,22 @@ export function schemaJsonText(): string {
   return ['{', ...head, '  "keys": {', keys.join(',\n'), '  }', '}', ''].join('\n');
 }
 
-const ORDER: (keyof KeyJson)[] = ['type', 'part', 'apply', 'default', 'defaultByTask', 'defaultByAttention', 'min', 'max', 'values', 'maxLength', 'pattern', 'attention', 'task', 'provenance'];
+const ORDER: (keyof KeyJson)[] = [
+  'type',
+  'part',
+  'apply',
+  'default',
+  'defaultByTask',
+  'defaultByAttention',
+  'min',
+  'max',
+  'values',
+  'maxLength',
+  'pattern',
+  'attention',
+  'task',
+  'provenance',
+];
 
 function reorder(spec: KeyJson): KeyJson {
   const out: Record<string, unknown> = {};

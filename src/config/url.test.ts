@@ -30,9 +30,21 @@ describe('URL hash', () => {
   it('round-trips awkward values (tiny floats, booleans, every enum) exactly', () => {
     const c: RunConfig = {
       ...defaultConfig('image', 'proxy'),
-      lr: 3.3333333333333335e-5, adamEps: 1e-12, weightDecay: 0.012345678901234568, cycleMomentum: false,
-      injection: 'segment', seqLen: 784, landmarks: 49, imageSize: 28, pooling: 'mean-all', decomposedDropout: 'z-columns',
-      contrastive: 'uniformity', proxyParam: 'per-head', dataSeed: 4294967295, initSeed: 17, convKernel: 0,
+      lr: 3.3333333333333335e-5,
+      adamEps: 1e-12,
+      weightDecay: 0.012345678901234568,
+      cycleMomentum: false,
+      injection: 'segment',
+      seqLen: 784,
+      landmarks: 49,
+      imageSize: 28,
+      pooling: 'mean-all',
+      decomposedDropout: 'z-columns',
+      contrastive: 'uniformity',
+      proxyParam: 'per-head',
+      dataSeed: 4294967295,
+      initSeed: 17,
+      convKernel: 0,
     };
     const back = decodeHash(encodeHash(c));
     expect(back.issues).toEqual([]);
@@ -72,7 +84,9 @@ describe('URL hash', () => {
     expect(r.config.cycleMomentum).toBe(true);
     expect(r.config.lr).toBe(1e-4);
     const byKey = Object.fromEntries(r.issues.map((i) => [i.key, i]));
-    expect(byKey.dModel.message).toBe('URL key d (dModel): "abc" is not a number; allowed an integer from 4 to 1024. Ignored: using the default.');
+    expect(byKey.dModel.message).toBe(
+      'URL key d (dModel): "abc" is not a number; allowed an integer from 4 to 1024. Ignored: using the default.',
+    );
     expect(byKey.pooling.message).toMatch(/"max" is not a known value; allowed one of masked-mean, mean-all/);
     expect(byKey.cycleMomentum.message).toMatch(/"yes" is not 1 or 0/);
     expect(byKey.lr.message).toMatch(/"0x10" is not a number/);
@@ -112,7 +126,23 @@ describe('URL hash', () => {
     const rand = uniformStream(20240917);
     const urlKeys = CONFIG_KEYS.map((k) => paramSpec(k).url);
     const alphabet = 'abcz019-.e+&=%#_~ é\u0000\uffff';
-    const pieces = ['1e400', '-0', 'NaN', 'Infinity', '', '%', '%zz', '1.5', '1e-9', '999999999999999999999', 'proxy', 'segment', 'true', '__proto__', 'constructor'];
+    const pieces = [
+      '1e400',
+      '-0',
+      'NaN',
+      'Infinity',
+      '',
+      '%',
+      '%zz',
+      '1.5',
+      '1e-9',
+      '999999999999999999999',
+      'proxy',
+      'segment',
+      'true',
+      '__proto__',
+      'constructor',
+    ];
     const hashes: string[] = [];
     for (let i = 0; i < 400; i++) {
       const parts: string[] = [];

@@ -60,7 +60,8 @@ export function decodeHash(hash: string, options: { limits?: DeviceLimits } = {}
   let version: string | undefined;
 
   const pairs = text.split('&');
-  if (pairs.length > MAX_PAIRS) note('', pairs.length, `the hash has ${pairs.length} key/value pairs; only the first ${MAX_PAIRS} are read.`);
+  if (pairs.length > MAX_PAIRS)
+    note('', pairs.length, `the hash has ${pairs.length} key/value pairs; only the first ${MAX_PAIRS} are read.`);
   for (const pair of pairs.slice(0, MAX_PAIRS)) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
@@ -88,7 +89,12 @@ export function decodeHash(hash: string, options: { limits?: DeviceLimits } = {}
     if (parsed.ok) values[key] = parsed.value;
   }
   if (version === undefined) note('v', undefined, `the hash has no version (v=${HASH_VERSION}): read as version ${HASH_VERSION}.`);
-  else if (version !== String(HASH_VERSION)) note('v', version, `hash version ${describe(version)} is not ${HASH_VERSION}, the version this page writes: keys are read as version ${HASH_VERSION}.`);
+  else if (version !== String(HASH_VERSION))
+    note(
+      'v',
+      version,
+      `hash version ${describe(version)} is not ${HASH_VERSION}, the version this page writes: keys are read as version ${HASH_VERSION}.`,
+    );
 
   // Keys that do not apply to the decoded task and variant are not part of the experiment:
   // dropping them keeps decode(encode(c)) = c (encode leaves them out too).
@@ -102,7 +108,9 @@ export function decodeHash(hash: string, options: { limits?: DeviceLimits } = {}
   }
 
   const result = validateConfig(values, { limits: options.limits, clamp: true, reportMissing: false });
-  const filledFromDefaults = CONFIG_KEYS.filter((k) => !(k in values) && appliesTo(paramSpec(k), result.config.task, result.config.attention));
+  const filledFromDefaults = CONFIG_KEYS.filter(
+    (k) => !(k in values) && appliesTo(paramSpec(k), result.config.task, result.config.attention),
+  );
   const issues = [...notices, ...result.issues];
   return { config: result.config, issues, ok: result.ok, filledFromDefaults };
 }
@@ -119,7 +127,12 @@ const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 function textToValue(key: ConfigKey, spec: ParamSpec, urlKey: string, text: string): { ok: boolean; value?: unknown; issue?: ConfigIssue } {
   const refuse = (why: string) => ({
     ok: false,
-    issue: { key, value: text, severity: 'notice' as const, message: `URL key ${urlKey} (${key}): ${describe(text)} ${why}; allowed ${allowedText(spec)}. Ignored: using the default.` },
+    issue: {
+      key,
+      value: text,
+      severity: 'notice' as const,
+      message: `URL key ${urlKey} (${key}): ${describe(text)} ${why}; allowed ${allowedText(spec)}. Ignored: using the default.`,
+    },
   });
   let typed: unknown = text;
   if (spec.type === 'int' || spec.type === 'float') {

@@ -37,7 +37,11 @@ describe('validateConfig: single values', () => {
     const r = validateConfig({ ...proxy, layers: 40, dropout: -1, heads: 1.6 }, { clamp: true });
     expect(r.ok).toBe(true);
     expect([r.config.layers, r.config.dropout, r.config.heads]).toEqual([12, 0, 2]);
-    expect(r.issues.map((i) => [i.key, i.severity])).toEqual([['layers', 'notice'], ['heads', 'notice'], ['dropout', 'notice']]);
+    expect(r.issues.map((i) => [i.key, i.severity])).toEqual([
+      ['layers', 'notice'],
+      ['heads', 'notice'],
+      ['dropout', 'notice'],
+    ]);
     expect(r.issues[0].message).toBe('layers 40 is above the maximum 12: clamped to 12.');
   });
 
@@ -68,31 +72,42 @@ describe('validateConfig: combinations', () => {
     expect(e.message).toBe(
       'seqLen 1000 is not a multiple of landmarks 128 (Nyströmformer splits n into m equal segments): use seqLen 896 or 1024, or landmarks 125 or 200.',
     );
-    expect(errorsOf({ ...proxy, seqLen: 1000, listopsMaxLen: 1000, injection: 'segment' })[0].message).toMatch(/seqLen 1000 is not a multiple of landmarks 128 \(injection 'segment'/);
+    expect(errorsOf({ ...proxy, seqLen: 1000, listopsMaxLen: 1000, injection: 'segment' })[0].message).toMatch(
+      /seqLen 1000 is not a multiple of landmarks 128 \(injection 'segment'/,
+    );
     // Proxyformer's other injections do not need it.
     expect(errorsOf({ ...proxy, seqLen: 1000, listopsMaxLen: 1000 })).toEqual([]);
   });
 
   it('refuses more landmarks than tokens', () => {
-    expect(errorsOf({ ...proxy, seqLen: 64, landmarks: 128, listopsMaxLen: 60, listopsMinLen: 10 })[0].message)
-      .toBe('landmarks 128 is more than seqLen 64: use at most 64 landmarks (m ≤ n), or a longer sequence.');
+    expect(errorsOf({ ...proxy, seqLen: 64, landmarks: 128, listopsMaxLen: 60, listopsMinLen: 10 })[0].message).toBe(
+      'landmarks 128 is more than seqLen 64: use at most 64 landmarks (m ≤ n), or a longer sequence.',
+    );
   });
 
   it('checks no landmarks for the projection and kernel baselines, and warns about a Linformer k above n and a redraw beyond the run', () => {
     for (const attention of ['linformer', 'performer', 'linear'] as const) {
       // m > n and n not a multiple of m only matter for nystrom and proxy.
-      expect(errorsOf({ ...defaultConfig('listops', attention), seqLen: 100, listopsMaxLen: 100, listopsMinLen: 10 }), attention).toEqual([]);
+      expect(errorsOf({ ...defaultConfig('listops', attention), seqLen: 100, listopsMaxLen: 100, listopsMinLen: 10 }), attention).toEqual(
+        [],
+      );
     }
     const lin = validateConfig({ ...defaultConfig('listops', 'linformer'), seqLen: 100, listopsMaxLen: 100, listopsMinLen: 10 }).issues;
     expect(lin.find((i) => i.key === 'linformerK')?.message).toBe(
-      'linformerK 128 is more than seqLen 100: E projects 100 keys up to 128 rows, which costs more than exact softmax attention and approximates nothing; use at most 100.');
+      'linformerK 128 is more than seqLen 100: E projects 100 keys up to 128 rows, which costs more than exact softmax attention and approximates nothing; use at most 100.',
+    );
     const perf = validateConfig({ ...defaultConfig('listops', 'performer'), performerRedraw: 6000 }).issues;
     expect(perf.find((i) => i.key === 'performerRedraw')?.severity).toBe('notice');
-    expect(validateConfig({ ...defaultConfig('listops', 'performer'), performerKernel: 'tanh' }).issues.find((i) => i.key === 'performerKernel')?.message).toMatch(/relu, softmax/);
+    expect(
+      validateConfig({ ...defaultConfig('listops', 'performer'), performerKernel: 'tanh' }).issues.find((i) => i.key === 'performerKernel')
+        ?.message,
+    ).toMatch(/relu, softmax/);
   });
 
   it('refuses d not divisible by heads, with divisors that work', () => {
-    expect(errorsOf({ ...proxy, heads: 3 })[0].message).toBe('dModel 64 is not divisible by heads 3: use heads 1, 2, 4, 8, 16, or dModel 63 or 66.');
+    expect(errorsOf({ ...proxy, heads: 3 })[0].message).toBe(
+      'dModel 64 is not divisible by heads 3: use heads 1, 2, 4, 8, 16, or dModel 63 or 66.',
+    );
   });
 
   it('refuses even conv kernels (they would not keep the length n) but accepts 0 and odd ones', () => {
@@ -106,7 +121,9 @@ describe('validateConfig: combinations', () => {
   it('holds task-fixed fields to the task', () => {
     expect(errorsOf({ ...proxy, numClasses: 2 })[0].message).toBe('numClasses 2 does not match task listops, which has 10 classes.');
     expect(errorsOf({ ...defaultConfig('retrieval'), twoTower: false })[0].message).toMatch(/Retrieval compares two documents/);
-    expect(errorsOf({ ...defaultConfig('text'), vocabSize: 200 })[0].message).toBe('vocabSize 200 is too small for task text, whose token ids reach 256: use at least 257.');
+    expect(errorsOf({ ...defaultConfig('text'), vocabSize: 200 })[0].message).toBe(
+      'vocabSize 200 is too small for task text, whose token ids reach 256: use at least 257.',
+    );
   });
 
   it('refuses a warm-up longer than the run and an impossible ListOps window', () => {
@@ -125,7 +142,14 @@ describe('validateConfig: combinations', () => {
   });
 
   it('never throws on an object whose properties throw', () => {
-    const hostile = new Proxy({}, { ownKeys: () => { throw new Error('boom'); } });
+    const hostile = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error('boom');
+        },
+      },
+    );
     expect(validateConfig(hostile).issues[0].message).toMatch(/cannot be read/);
   });
 
@@ -146,6 +170,8 @@ describe('validateConfig: combinations', () => {
     );
     // The linear variants fit: K1 is B·H·n·m·4 = 128 MiB exactly.
     expect(errorsOf(defaultConfig('text', 'proxy'), { limits })).toEqual([]);
-    expect(errorsOf(defaultConfig('text', 'proxy'), { limits: { maxStorageBufferBindingSize: 1 << 30, maxBufferSize: 64 << 20 } })[0].message).toMatch(/maxBufferSize of 67108864 bytes/);
+    expect(
+      errorsOf(defaultConfig('text', 'proxy'), { limits: { maxStorageBufferBindingSize: 1 << 30, maxBufferSize: 64 << 20 } })[0].message,
+    ).toMatch(/maxBufferSize of 67108864 bytes/);
   });
 });

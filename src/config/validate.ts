@@ -34,7 +34,12 @@ export function validateConfig(input: unknown, options: ValidateOptions = {}): V
   const clamp = options.clamp ?? false;
   const issues: ConfigIssue[] = [];
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    issues.push({ key: '', value: input, severity: 'error', message: `a config must be an object of key/value pairs, got ${describe(input)}.` });
+    issues.push({
+      key: '',
+      value: input,
+      severity: 'error',
+      message: `a config must be an object of key/value pairs, got ${describe(input)}.`,
+    });
     return { config: defaultConfig(), issues, ok: false };
   }
   let given: Map<string, unknown>;
@@ -42,7 +47,12 @@ export function validateConfig(input: unknown, options: ValidateOptions = {}): V
     given = ownEntries(input);
   } catch {
     // A Proxy whose traps throw: nothing in it can be read.
-    issues.push({ key: '', value: input, severity: 'error', message: 'the config object cannot be read (its properties throw when listed).' });
+    issues.push({
+      key: '',
+      value: input,
+      severity: 'error',
+      message: 'the config object cannot be read (its properties throw when listed).',
+    });
     return { config: defaultConfig(), issues, ok: false };
   }
 
@@ -64,12 +74,22 @@ export function validateConfig(input: unknown, options: ValidateOptions = {}): V
   }
   for (const key of given.keys()) {
     if (!(key in SCHEMA) || !Object.hasOwn(SCHEMA, key)) {
-      issues.push({ key, value: given.get(key), severity: 'notice', message: `unknown key ${describe(key)} ignored (not a config key of this version).` });
+      issues.push({
+        key,
+        value: given.get(key),
+        severity: 'notice',
+        message: `unknown key ${describe(key)} ignored (not a config key of this version).`,
+      });
     }
   }
   if (missing.length > 0 && (options.reportMissing ?? true)) {
-    issues.push({ key: missing[0], related: missing.slice(1), value: undefined, severity: 'notice',
-      message: `missing keys filled with the ${task}/${attention} defaults: ${missing.join(', ')}.` });
+    issues.push({
+      key: missing[0],
+      related: missing.slice(1),
+      value: undefined,
+      severity: 'notice',
+      message: `missing keys filled with the ${task}/${attention} defaults: ${missing.join(', ')}.`,
+    });
   }
 
   const typed = config as RunConfig;
@@ -87,7 +107,12 @@ function ownEntries(input: object): Map<string, unknown> {
   return out;
 }
 
-function pickEnum<K extends 'task' | 'attention'>(key: K, fallback: RunConfig[K], given: Map<string, unknown>, issues: ConfigIssue[]): RunConfig[K] {
+function pickEnum<K extends 'task' | 'attention'>(
+  key: K,
+  fallback: RunConfig[K],
+  given: Map<string, unknown>,
+  issues: ConfigIssue[],
+): RunConfig[K] {
   if (!given.has(key)) return fallback;
   const result = checkValue(key, SCHEMA[key], given.get(key), false);
   if (result.ok) return result.value as RunConfig[K];
@@ -99,4 +124,3 @@ function pickEnum<K extends 'task' | 'attention'>(key: K, fallback: RunConfig[K]
 export function issuesFor(issues: readonly ConfigIssue[], key: string): ConfigIssue[] {
   return issues.filter((i) => i.key === key || (i.related?.includes(key) ?? false));
 }
-

@@ -59,7 +59,9 @@ export function checkValue(key: string, spec: ParamSpec, raw: unknown, clamp: bo
     case 'bool':
       return typeof raw === 'boolean' ? { ok: true, value: raw } : bad('is not a boolean');
     case 'enum':
-      return typeof raw === 'string' && (spec.values as readonly string[]).includes(raw) ? { ok: true, value: raw } : bad('is not a known value');
+      return typeof raw === 'string' && (spec.values as readonly string[]).includes(raw)
+        ? { ok: true, value: raw }
+        : bad('is not a known value');
     case 'text':
       if (typeof raw !== 'string') return bad('is not a string');
       if (raw.length > spec.maxLength) return bad(`has ${raw.length} characters`);
@@ -75,7 +77,11 @@ export function checkValue(key: string, spec: ParamSpec, raw: unknown, clamp: bo
         const note = `${key} ${raw} is not an integer: rounded to ${rounded}.`;
         if (!inRange.ok) return inRange;
         const value = inRange.value;
-        return { ok: true, value, issue: { key, value: raw, severity: 'notice', message: inRange.issue ? `${note} ${inRange.issue.message}` : note } };
+        return {
+          ok: true,
+          value,
+          issue: { key, value: raw, severity: 'notice', message: inRange.issue ? `${note} ${inRange.issue.message}` : note },
+        };
       }
       if (raw >= spec.min && raw <= spec.max) return { ok: true, value: raw };
       const side = raw < spec.min ? `below the minimum ${spec.min}` : `above the maximum ${spec.max}`;

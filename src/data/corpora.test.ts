@@ -43,7 +43,9 @@ describe('corpus preparation', () => {
   it('fails with a message naming the missing package', () => {
     const empty = mkdtempSync(join(tmpdir(), 'no-modules-'));
     try {
-      expect(() => prepareCorpora({ outDir: outB, nodeModules: empty, force: true })).toThrow(/corpus package "@stdlib\/datasets-spam-assassin" is missing/);
+      expect(() => prepareCorpora({ outDir: outB, nodeModules: empty, force: true })).toThrow(
+        /corpus package "@stdlib\/datasets-spam-assassin" is missing/,
+      );
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }
@@ -51,7 +53,9 @@ describe('corpus preparation', () => {
 
   it('the loader rejects files that do not match their index', async () => {
     const get = fsFetcher(outA);
-    await expect(loadSpamCorpus(async (f) => (f === 'spam.bin' ? (await get(f)).subarray(1) : get(f)))).rejects.toThrow(/offsets end at \d+ but spam.bin holds/);
+    await expect(loadSpamCorpus(async (f) => (f === 'spam.bin' ? (await get(f)).subarray(1) : get(f)))).rejects.toThrow(
+      /offsets end at \d+ but spam.bin holds/,
+    );
   });
 });
 
@@ -79,7 +83,9 @@ describe('Text (SpamAssassin spam vs ham)', () => {
   });
 
   it('tokens are bytes + 1, truncated/padded to seqLen; same seed identical, other seed a different order', () => {
-    const a = new TextTask(spam, { seqLen: 512 }, 1), b = new TextTask(spam, { seqLen: 512 }, 1), c = new TextTask(spam, { seqLen: 512 }, 2);
+    const a = new TextTask(spam, { seqLen: 512 }, 1),
+      b = new TextTask(spam, { seqLen: 512 }, 1),
+      c = new TextTask(spam, { seqLen: 512 }, 2);
     const x = a.batch('train', 3, 4);
     expect(Buffer.from(x.tokens.buffer).equals(Buffer.from(b.batch('train', 3, 4).tokens.buffer))).toBe(true);
     expect(Buffer.from(x.tokens.buffer).equals(Buffer.from(c.batch('train', 3, 4).tokens.buffer))).toBe(false);
@@ -123,7 +129,9 @@ describe('Retrieval (same-thread mail pairs)', () => {
   });
 
   it('batches have two towers; same seed identical, other seed differs', () => {
-    const a = new RetrievalTask(spam, { seqLen: 128 }, 4), b = new RetrievalTask(spam, { seqLen: 128 }, 4), c = new RetrievalTask(spam, { seqLen: 128 }, 5);
+    const a = new RetrievalTask(spam, { seqLen: 128 }, 4),
+      b = new RetrievalTask(spam, { seqLen: 128 }, 4),
+      c = new RetrievalTask(spam, { seqLen: 128 }, 5);
     const x = a.batch('validation', 0, 8);
     expect(x.tokens2!.length).toBe(8 * 128);
     expect(x.mask2!.length).toBe(8 * 128);
@@ -172,7 +180,12 @@ describe('Image (MNIST)', () => {
     const d = t.digitOf('train', 5);
     expect(ex.tokens.length).toBe(196);
     const px = (y: number, x: number) => mnist.pixels[d * 784 + y * 28 + x];
-    for (const [y, x] of [[0, 0], [7, 6], [13, 13], [5, 9]]) {
+    for (const [y, x] of [
+      [0, 0],
+      [7, 6],
+      [13, 13],
+      [5, 9],
+    ]) {
       const mean = (px(2 * y, 2 * x) + px(2 * y, 2 * x + 1) + px(2 * y + 1, 2 * x) + px(2 * y + 1, 2 * x + 1)) / 4;
       expect(ex.tokens[y * 14 + x]).toBe(Math.round(mean) + 1);
     }

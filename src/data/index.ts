@@ -28,10 +28,15 @@ export async function createTask(spec: TaskSourceSpec, seed: number, opts: { fet
     return opts.fetchBytes;
   };
   switch (spec.task) {
-    case 'listops': return createListOpsTask(spec.config, seed);
-    case 'pathfinder': return createPathfinderTask(spec.config, seed);
-    case 'text': return new TextTask(await loadSpamCorpus(need()), spec.config, seed);
-    case 'retrieval': return new RetrievalTask(await loadSpamCorpus(need()), spec.config, seed);
-    case 'image': return new ImageTask(await loadMnistCorpus(need()), spec.config, seed);
+    case 'listops':
+      return createListOpsTask(spec.config, seed);
+    case 'pathfinder':
+      return createPathfinderTask(spec.config, seed);
+    case 'text':
+      return new TextTask(await loadSpamCorpus(need()), spec.config, seed);
+    case 'retrieval':
+      return new RetrievalTask(await loadSpamCorpus(need()), spec.config, seed);
+    case 'image':
+      return new ImageTask(await loadMnistCorpus(need()), spec.config, seed);
   }
 }

@@ -14,7 +14,10 @@ function naiveTree(rng: Sfc32, rules: ListOpsRules): { tokens: number[] } {
     const tokens: number[] = [];
     const node = (depth: number): void => {
       const r = depth < rules.maxDepth ? rng.float() : 1;
-      if (r > VALUE_P) { tokens.push(DIGIT_BASE + rng.int(10)); return; }
+      if (r > VALUE_P) {
+        tokens.push(DIGIT_BASE + rng.int(10));
+        return;
+      }
       const k = rng.intIn(2, rules.maxArgs);
       tokens.push(OPERATORS[rng.int(4)]);
       for (let c = 0; c < k; c++) node(depth + 1);
@@ -27,7 +30,11 @@ function naiveTree(rng: Sfc32, rules: ListOpsRules): { tokens: number[] } {
 
 describe('ListOps', () => {
   it('labels agree with the independent stack evaluator on thousands of trees, all within the window, depth and arity', () => {
-    const cases: [ListOpsRules, number][] = [[LRA_LISTOPS_RULES, 1500], [small.rules, 2500], [{ minLength: 10, maxLength: 40, maxDepth: 4, maxArgs: 5 }, 1000]];
+    const cases: [ListOpsRules, number][] = [
+      [LRA_LISTOPS_RULES, 1500],
+      [small.rules, 2500],
+      [{ minLength: 10, maxLength: 40, maxDepth: 4, maxArgs: 5 }, 1000],
+    ];
     for (const [rules, n] of cases) {
       for (let i = 0; i < n; i++) {
         const t = sampleListOps(streamRng(11, 99, i), rules);
@@ -56,7 +63,8 @@ describe('ListOps', () => {
     const rules: ListOpsRules = { minLength: 30, maxLength: 90, maxDepth: 6, maxArgs: 6 };
     const N = 3000;
     const stats = (draw: (i: number) => ArrayLike<number>) => {
-      let len = 0, ops = 0;
+      let len = 0,
+        ops = 0;
       const labels = new Array(10).fill(0);
       for (let i = 0; i < N; i++) {
         const t = draw(i);
@@ -75,9 +83,13 @@ describe('ListOps', () => {
   });
 
   it('same seed gives byte-identical batches, another seed differs, and batches follow the model contract', () => {
-    const a = createListOpsTask(small, 3), b = createListOpsTask(small, 3), c = createListOpsTask(small, 4);
+    const a = createListOpsTask(small, 3),
+      b = createListOpsTask(small, 3),
+      c = createListOpsTask(small, 4);
     for (const split of ['train', 'validation', 'test'] as const) {
-      const x = a.batch(split, 2, 8), y = b.batch(split, 2, 8), z = c.batch(split, 2, 8);
+      const x = a.batch(split, 2, 8),
+        y = b.batch(split, 2, 8),
+        z = c.batch(split, 2, 8);
       expect(Buffer.from(x.tokens.buffer)).toEqual(Buffer.from(y.tokens.buffer));
       expect(x.labels).toEqual(y.labels);
       expect(Buffer.from(x.tokens.buffer).equals(Buffer.from(z.tokens.buffer))).toBe(false);
@@ -132,7 +144,9 @@ describe('ListOps', () => {
   });
 
   it('rejects bad rules with a message naming the parameter', () => {
-    expect(() => createListOpsTask({ ...small, rules: { ...small.rules, maxLength: 10, minLength: 20 } }, 1)).toThrow(/maxLength must be an integer in \[20/);
+    expect(() => createListOpsTask({ ...small, rules: { ...small.rules, maxLength: 10, minLength: 20 } }, 1)).toThrow(
+      /maxLength must be an integer in \[20/,
+    );
     expect(() => createListOpsTask({ ...small, seqLen: 100 }, 1)).toThrow(/seqLen/);
   });
 });

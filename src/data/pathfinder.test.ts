@@ -21,7 +21,8 @@ describe('Pathfinder', () => {
   it('labels agree with tracing the rendered strokes between the markers', () => {
     for (const contour of [14, 9, 6] as const) {
       const images = sample(contour, 250, 1);
-      let agree = 0, missedPositives = 0;
+      let agree = 0,
+        missedPositives = 0;
       for (const im of images) {
         const [a, b] = im.geometry.markers;
         const connected = markersConnected(im.pixels, 32, a, b, 1.5, TRACE_THRESHOLD);
@@ -51,7 +52,8 @@ describe('Pathfinder', () => {
       expect(g.markers[0]).toEqual([start.x0, start.y0]);
       const endSnake = dashes(im.label ? g.origin : 1 - g.origin);
       expect(g.markers[1]).toEqual([endSnake[13].x1, endSnake[13].y1]);
-      for (const d of g.segments) for (const v of [d.x0, d.y0, d.x1, d.y1]) expect(v >= rules.padding && v <= 32 - rules.padding).toBe(true);
+      for (const d of g.segments)
+        for (const v of [d.x0, d.y0, d.x1, d.y1]) expect(v >= rules.padding && v <= 32 - rules.padding).toBe(true);
       // Markers are drawn brighter (1.0) than a thin dash can get (0.75 at most after the downsample).
       for (const [mx, my] of g.markers) expect(im.pixels[Math.floor(my) * 32 + Math.floor(mx)]).toBeGreaterThanOrEqual(150);
     }
@@ -60,9 +62,13 @@ describe('Pathfinder', () => {
   const config: PathfinderConfig = { rules: lraPathfinderRules(9), sizes: { train: 10000, validation: 200, test: 200 } };
 
   it('same seed gives byte-identical batches, another seed differs; tokens are pixel + 1', () => {
-    const a = createPathfinderTask(config, 5), b = createPathfinderTask(config, 5), c = createPathfinderTask(config, 6);
+    const a = createPathfinderTask(config, 5),
+      b = createPathfinderTask(config, 5),
+      c = createPathfinderTask(config, 6);
     for (const split of ['train', 'validation', 'test'] as const) {
-      const x = a.batch(split, 1, 6), y = b.batch(split, 1, 6), z = c.batch(split, 1, 6);
+      const x = a.batch(split, 1, 6),
+        y = b.batch(split, 1, 6),
+        z = c.batch(split, 1, 6);
       expect(Buffer.from(x.tokens.buffer).equals(Buffer.from(y.tokens.buffer))).toBe(true);
       expect(x.labels).toEqual(y.labels);
       expect(Buffer.from(x.tokens.buffer).equals(Buffer.from(z.tokens.buffer))).toBe(false);
@@ -96,6 +102,8 @@ describe('Pathfinder', () => {
   });
 
   it('rejects bad rules with a message naming the parameter', () => {
-    expect(() => createPathfinderTask({ ...config, rules: { ...config.rules, contourLength: 0 } }, 1)).toThrow(/contourLength must be an integer/);
+    expect(() => createPathfinderTask({ ...config, rules: { ...config.rules, contourLength: 0 } }, 1)).toThrow(
+      /contourLength must be an integer/,
+    );
   });
 });

@@ -13,9 +13,7 @@ export interface RgbaImage {
   data: Uint8ClampedArray;
 }
 
-export type Rendered =
-  | { kind: 'text'; texts: string[] }
-  | { kind: 'image'; image: RgbaImage };
+export type Rendered = { kind: 'text'; texts: string[] } | { kind: 'image'; image: RgbaImage };
 
 /** ListOps tokens as text, e.g. "[MAX 2 9 [MIN 4 7 ] 0 ]". */
 export function listOpsToText(tokens: ArrayLike<number>): string {
@@ -54,10 +52,16 @@ export function renderExample(task: TaskName, ex: Example, customKind: 'text' | 
     case 'custom':
       if (customKind === 'image') return renderExample('image', ex);
       return renderExample(customKind === 'pairs' ? 'retrieval' : 'text', ex);
-    case 'listops': return { kind: 'text', texts: [listOpsToText(ex.tokens)] };
-    case 'text': return { kind: 'text', texts: [bytesToText(ex.tokens)] };
-    case 'retrieval': return { kind: 'text', texts: [bytesToText(ex.tokens), bytesToText(ex.tokens2 ?? [])] };
-    case 'image': { const side = Math.round(Math.sqrt(ex.tokens.length)); return { kind: 'image', image: pixelTokensToRgba(ex.tokens, side, side) }; }
+    case 'listops':
+      return { kind: 'text', texts: [listOpsToText(ex.tokens)] };
+    case 'text':
+      return { kind: 'text', texts: [bytesToText(ex.tokens)] };
+    case 'retrieval':
+      return { kind: 'text', texts: [bytesToText(ex.tokens), bytesToText(ex.tokens2 ?? [])] };
+    case 'image': {
+      const side = Math.round(Math.sqrt(ex.tokens.length));
+      return { kind: 'image', image: pixelTokensToRgba(ex.tokens, side, side) };
+    }
     case 'pathfinder': {
       const side = Math.round(Math.sqrt(ex.tokens.length));
       if (side * side !== ex.tokens.length) throw new Error(`Pathfinder example has ${ex.tokens.length} tokens, not a square image`);

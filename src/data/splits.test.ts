@@ -37,7 +37,9 @@ function overlaps(task: Source, seqLen: number, trainLimit = Infinity): { across
     counts[s] = n;
     for (let i = 0; i < n; i++) {
       const ex = task.example(s, i);
-      const h = ex.tokens2 ? hash53([hash53(ex.tokens.subarray(0, seqLen)), hash53(ex.tokens2.subarray(0, seqLen))].sort((a, b) => a - b)) : hash53(ex.tokens.subarray(0, seqLen));
+      const h = ex.tokens2
+        ? hash53([hash53(ex.tokens.subarray(0, seqLen)), hash53(ex.tokens2.subarray(0, seqLen))].sort((a, b) => a - b))
+        : hash53(ex.tokens.subarray(0, seqLen));
       const where = seen.get(h);
       if (where === undefined) seen.set(h, s);
       else if (where === s) within++;
@@ -60,11 +62,18 @@ describe('splits never share a model input', () => {
   it.each([256, 1024])('Retrieval at %i bytes per tower', (seqLen) => {
     expect(overlaps(new RetrievalTask(spam, { seqLen }, 0), seqLen)).toMatchObject({ across: 0, within: 0 });
   });
-  it.each([[7, 49], [14, 196], [28, 784]] as const)('Image at %i×%i', (imageSize, seqLen) => {
+  it.each([
+    [7, 49],
+    [14, 196],
+    [28, 784],
+  ] as const)('Image at %i×%i', (imageSize, seqLen) => {
     expect(overlaps(new ImageTask(mnist, { seqLen, imageSize }, 0), seqLen)).toMatchObject({ across: 0, within: 0 });
   });
   it('ListOps (short trees; generated train examples, first 2000)', () => {
-    const task = createListOpsTask({ rules: { minLength: 16, maxLength: 64, maxDepth: 6, maxArgs: 5 }, sizes: { train: 20000, validation: 500, test: 500 }, seqLen: 64 }, 0);
+    const task = createListOpsTask(
+      { rules: { minLength: 16, maxLength: 64, maxDepth: 6, maxArgs: 5 }, sizes: { train: 20000, validation: 500, test: 500 }, seqLen: 64 },
+      0,
+    );
     expect(overlaps(task, 64, 2000).across).toBe(0);
   });
 });

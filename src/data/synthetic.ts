@@ -12,7 +12,19 @@
 
 import { hash53 } from './hash';
 import { type Sfc32, streamRng } from './rng';
-import { batchIndices, checkInt, type ClassBalance, countClasses, type Example, packBatch, type Split, splitKey, type TaskSource, type TaskName, type Batch } from './task';
+import {
+  batchIndices,
+  checkInt,
+  type ClassBalance,
+  countClasses,
+  type Example,
+  packBatch,
+  type Split,
+  splitKey,
+  type TaskSource,
+  type TaskName,
+  type Batch,
+} from './task';
 
 export interface SyntheticGenerator {
   sample(rng: Sfc32): Example;
@@ -39,14 +51,23 @@ export interface EvalPools {
 const MAX_REDRAWS = 1000;
 const TASK_KEYS: Record<TaskName, number> = { listops: 1, text: 2, retrieval: 3, image: 4, pathfinder: 5, custom: 6 };
 
-function drawUnique(gen: SyntheticGenerator, seed: number, task: TaskName, split: Split, i: number, seen: (h: number) => boolean): { ex: Example; hash: number } {
+function drawUnique(
+  gen: SyntheticGenerator,
+  seed: number,
+  task: TaskName,
+  split: Split,
+  i: number,
+  seen: (h: number) => boolean,
+): { ex: Example; hash: number } {
   const rng = streamRng(seed, TASK_KEYS[task], splitKey(split), i);
   for (let k = 0; k < MAX_REDRAWS; k++) {
     const ex = gen.sample(rng);
     const h = hash53(ex.tokens);
     if (!seen(h)) return { ex, hash: h };
   }
-  throw new Error(`${task}: ${MAX_REDRAWS} duplicates in a row for ${split} example ${i}; the generator's settings leave too few distinct examples`);
+  throw new Error(
+    `${task}: ${MAX_REDRAWS} duplicates in a row for ${split} example ${i}; the generator's settings leave too few distinct examples`,
+  );
 }
 
 /** Generates the validation and test splits (de-duplicated). */
@@ -107,7 +128,13 @@ export class SyntheticTask implements TaskSource {
   readonly splitSizes: Record<Split, number>;
   private readonly evalHashes = new Set<number>();
 
-  constructor(meta: SyntheticMeta, private readonly gen: SyntheticGenerator, readonly dataSeed: number, sizes: SplitSizes, private readonly pools: EvalPools) {
+  constructor(
+    meta: SyntheticMeta,
+    private readonly gen: SyntheticGenerator,
+    readonly dataSeed: number,
+    sizes: SplitSizes,
+    private readonly pools: EvalPools,
+  ) {
     this.name = meta.name;
     this.vocabSize = meta.vocabSize;
     this.numClasses = meta.numClasses;
@@ -115,7 +142,9 @@ export class SyntheticTask implements TaskSource {
     this.info = meta.info;
     checkInt(`${meta.name} train size`, sizes.train, 1);
     if (pools.validation.labels.length !== sizes.validation || pools.test.labels.length !== sizes.test) {
-      throw new Error(`${meta.name}: evaluation pools hold ${pools.validation.labels.length}/${pools.test.labels.length} examples, expected ${sizes.validation}/${sizes.test}`);
+      throw new Error(
+        `${meta.name}: evaluation pools hold ${pools.validation.labels.length}/${pools.test.labels.length} examples, expected ${sizes.validation}/${sizes.test}`,
+      );
     }
     this.splitSizes = { ...sizes };
     for (const p of [pools.validation, pools.test]) {
@@ -131,7 +160,11 @@ export class SyntheticTask implements TaskSource {
 
   batch(split: Split, index: number, batchSize: number): Batch {
     const ids = batchIndices(this.splitSizes[split], index, batchSize);
-    return packBatch(ids.map((i) => this.example(split, i)), this.seqLen, false);
+    return packBatch(
+      ids.map((i) => this.example(split, i)),
+      this.seqLen,
+      false,
+    );
   }
 
   classBalance(split: Split, limit?: number): ClassBalance {

@@ -84,9 +84,7 @@ export function packBatch(examples: Example[], seqLen: number, twoTower: boolean
       writeRow(ex.tokens2, tokens2!, mask2!, b * seqLen, seqLen);
     }
   }
-  return twoTower
-    ? { batchSize: B, seqLen, tokens, mask, labels, tokens2, mask2 }
-    : { batchSize: B, seqLen, tokens, mask, labels };
+  return twoTower ? { batchSize: B, seqLen, tokens, mask, labels, tokens2, mask2 } : { batchSize: B, seqLen, tokens, mask, labels };
 }
 
 function writeRow(src: Int32Array, dst: Int32Array, mask: Float32Array, offset: number, seqLen: number): void {
@@ -106,7 +104,12 @@ export function batchIndices(size: number, index: number, batchSize: number): nu
 }
 
 /** Counts labels of examples 0..limit-1 of a split. */
-export function countClasses(task: Pick<TaskSource, 'numClasses' | 'splitSizes'>, label: (i: number) => number, split: Split, limit?: number): ClassBalance {
+export function countClasses(
+  task: Pick<TaskSource, 'numClasses' | 'splitSizes'>,
+  label: (i: number) => number,
+  split: Split,
+  limit?: number,
+): ClassBalance {
   const n = Math.min(limit ?? task.splitSizes[split], task.splitSizes[split]);
   const counts = new Array<number>(task.numClasses).fill(0);
   for (let i = 0; i < n; i++) counts[label(i)]++;

@@ -30,7 +30,12 @@ describe('scopes', () => {
 
   it('free everything when fn throws, and refuse async functions', () => {
     const be = new CpuBackend();
-    expect(() => scope(() => { tensor(be, [1], [1]); throw new Error('boom'); })).toThrow('boom');
+    expect(() =>
+      scope(() => {
+        tensor(be, [1], [1]);
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
     expect(be.memory().liveBuffers).toBe(0);
     expect(() => scope(async () => 1)).toThrow(/synchronous/);
   });
@@ -65,7 +70,11 @@ describe('the tape', () => {
   it('accumulates parameter gradients across backward calls until zeroed; fan-out sums', () => {
     const { store, w, x } = setup();
     // L = Σ (x·w)² uses w's product twice (fan-out): dL/dw = 2 xᵀ (x w)
-    const step = () => scope(() => { const y = matmul(x, w); backward(sumAll(mul(y, y))); });
+    const step = () =>
+      scope(() => {
+        const y = matmul(x, w);
+        backward(sumAll(mul(y, y)));
+      });
     step();
     const once = read(w.grad!);
     // x = [[1, −1], [2, 0.5]], x·w = [[−2, −2], [3.5, 6]]; 2·xᵀ(xw) = [[10, 20], [7.5, 10]]
@@ -126,15 +135,18 @@ describe('errors name the op and the shapes', () => {
   const be = new CpuBackend();
   const a = tensor(be, new Array(6).fill(1), [2, 3]);
   const b = tensor(be, new Array(8).fill(1), [2, 4]);
-  it('matmul', () => expect(() => matmul(a, b)).toThrow('matmul: A tensor [2, 3] f32 · B tensor [2, 4] f32: inner dimensions differ (3 vs 2)'));
+  it('matmul', () =>
+    expect(() => matmul(a, b)).toThrow('matmul: A tensor [2, 3] f32 · B tensor [2, 4] f32: inner dimensions differ (3 vs 2)'));
   it('broadcasting', () => expect(() => add(a, b)).toThrow('add: shapes [2, 3] and [2, 4] do not broadcast (dimension 1: 3 vs 4)'));
-  it('dtype', () => expect(() => crossEntropy(a, tensor(be, [0, 1], [2]))).toThrow(/crossEntropy labels: input tensor \[2\] f32 must be i32/));
+  it('dtype', () =>
+    expect(() => crossEntropy(a, tensor(be, [0, 1], [2]))).toThrow(/crossEntropy labels: input tensor \[2\] f32 must be i32/));
   it('use after dispose', () => {
     const c = tensor(be, [1], [1]);
     c.dispose();
     expect(() => add(c, c)).toThrow(/add: input tensor \[1\] \(disposed\) was used after dispose/);
   });
-  it('backends', () => expect(() => add(a, tensor(new CpuBackend(), new Array(6).fill(1), [2, 3]))).toThrow(/inputs live on different backends/));
+  it('backends', () =>
+    expect(() => add(a, tensor(new CpuBackend(), new Array(6).fill(1), [2, 3]))).toThrow(/inputs live on different backends/));
 });
 
 describe('ParameterStore', () => {

@@ -71,9 +71,11 @@ function copyInto(src: Tensor, dst: Tensor, alpha: number, accumulate: boolean):
  * `gradOutput` of the same shape). Parameters' `.grad` accumulate.
  */
 export function backward(loss: Tensor, gradOutput?: Tensor): void {
-  if (!loss.requiresGrad) throw new Error(`backward: ${loss.describe()} does not require a gradient (no parameter reached it, or it was computed under noGrad)`);
+  if (!loss.requiresGrad)
+    throw new Error(`backward: ${loss.describe()} does not require a gradient (no parameter reached it, or it was computed under noGrad)`);
   if (!gradOutput && loss.size !== 1) throw new Error(`backward: ${loss.describe()} is not a scalar; pass gradOutput of the same shape`);
-  if (gradOutput && gradOutput.size !== loss.size) throw new Error(`backward: gradOutput ${gradOutput.describe()} does not match ${loss.describe()}`);
+  if (gradOutput && gradOutput.size !== loss.size)
+    throw new Error(`backward: gradOutput ${gradOutput.describe()} does not match ${loss.describe()}`);
 
   // The nodes reachable from the loss, in reverse tape order.
   const nodes: Tensor[] = [];
@@ -83,7 +85,10 @@ export function backward(loss: Tensor, gradOutput?: Tensor): void {
     const t = stack.pop()!;
     if (seen.has(t) || !t.node) continue;
     seen.add(t);
-    if (!t.node.backward) throw new Error(`backward: the graph through "${t.node.op}" (${t.describe()}) was already used by an earlier backward(); recompute the forward pass`);
+    if (!t.node.backward)
+      throw new Error(
+        `backward: the graph through "${t.node.op}" (${t.describe()}) was already used by an earlier backward(); recompute the forward pass`,
+      );
     nodes.push(t);
     for (const i of t.node.inputs) if (i.requiresGrad && i.node) stack.push(i);
   }

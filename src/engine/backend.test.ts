@@ -16,7 +16,15 @@ describe('backend shape helpers', () => {
 });
 
 describe('backend label', () => {
-  const base: AdapterReport = { vendor: 'google', architecture: 'swiftshader', device: '', description: 'SwiftShader', isFallback: true, features: [], limits: {} };
+  const base: AdapterReport = {
+    vendor: 'google',
+    architecture: 'swiftshader',
+    device: '',
+    description: 'SwiftShader',
+    isFallback: true,
+    features: [],
+    limits: {},
+  };
   it('names the adapter and marks software adapters', () => {
     expect(backendLabel(base)).toBe('WebGPU · swiftshader (software)');
     expect(backendLabel({ ...base, vendor: 'nvidia', architecture: 'hopper', isFallback: false })).toBe('WebGPU · hopper');

@@ -34,7 +34,13 @@ export class MemoryAccounting {
   }
 
   report(liveBuffers: number): MemoryReport {
-    return { inUse: { ...this.inUse }, allocated: this.allocated, peak: this.peak, peakByCategory: { ...this.peakByCategory }, liveBuffers };
+    return {
+      inUse: { ...this.inUse },
+      allocated: this.allocated,
+      peak: this.peak,
+      peakByCategory: { ...this.peakByCategory },
+      liveBuffers,
+    };
   }
 
   resetPeak(): void {

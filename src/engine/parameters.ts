@@ -60,7 +60,10 @@ export class ParameterStore implements ParameterScope {
 
   get(name: string): Tensor {
     const t = this.byName.get(name);
-    if (!t) throw new Error(`ParameterStore: no parameter "${name}" (have ${this.names().slice(0, 12).join(', ')}${this.byName.size > 12 ? ', …' : ''})`);
+    if (!t)
+      throw new Error(
+        `ParameterStore: no parameter "${name}" (have ${this.names().slice(0, 12).join(', ')}${this.byName.size > 12 ? ', …' : ''})`,
+      );
     return t;
   }
 
@@ -102,7 +105,8 @@ export class ParameterStore implements ParameterScope {
   /** Overwrite a parameter's values (loading a checkpoint or a PyTorch state_dict). */
   load(name: string, values: ArrayLike<number>): void {
     const t = this.get(name);
-    if (values.length !== t.size) throw new Error(`ParameterStore.load: "${name}" ${t.describe()} needs ${t.size} values, got ${values.length}`);
+    if (values.length !== t.size)
+      throw new Error(`ParameterStore.load: "${name}" ${t.describe()} needs ${t.size} values, got ${values.length}`);
     this.backend.write(t.buf, values);
   }
 

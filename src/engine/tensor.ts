@@ -29,7 +29,8 @@ const scopes: Set<Tensor>[] = [];
 let nextId = 1;
 
 function checkShape(shape: readonly number[], what: string): void {
-  for (const s of shape) if (!Number.isInteger(s) || s < 1) throw new Error(`${what}: shape [${shape.join(', ')}] must hold positive integers`);
+  for (const s of shape)
+    if (!Number.isInteger(s) || s < 1) throw new Error(`${what}: shape [${shape.join(', ')}] must hold positive integers`);
 }
 
 export class Tensor {
@@ -66,7 +67,10 @@ export class Tensor {
 
   /** A tensor holding `data` (row-major). */
   static fromArray(backend: Backend, data: ArrayLike<number>, shape: readonly number[], opts: TensorOptions = {}): Tensor {
-    if (data.length !== numel(shape)) throw new Error(`${opts.label ?? 'fromArray'}: ${data.length} values do not fill shape [${shape.join(', ')}] (${numel(shape)} elements)`);
+    if (data.length !== numel(shape))
+      throw new Error(
+        `${opts.label ?? 'fromArray'}: ${data.length} values do not fill shape [${shape.join(', ')}] (${numel(shape)} elements)`,
+      );
     const t = Tensor.empty(backend, shape, opts);
     backend.write(t.buf, data);
     return t;
@@ -99,7 +103,8 @@ export class Tensor {
   view(shape: readonly number[], label = this.name): Tensor {
     const s = this.live('view');
     checkShape(shape, `view of ${this.describe()}`);
-    if (numel(shape) !== this.size) throw new Error(`view: cannot view ${this.describe()} as [${shape.join(', ')}] (${numel(shape)} elements)`);
+    if (numel(shape) !== this.size)
+      throw new Error(`view: cannot view ${this.describe()} as [${shape.join(', ')}] (${numel(shape)} elements)`);
     s.refs++;
     return new Tensor(s, [...shape], label, true);
   }

@@ -48,7 +48,8 @@ function batchTensors(c: RunConfig, b: InferenceBatch, lead: number[] = [b.batch
 
 function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
-  let err = 0, scale = 0;
+  let err = 0,
+    scale = 0;
   for (let i = 0; i < a.length; i++) {
     err = Math.max(err, Math.abs(a[i] - b[i]));
     scale = Math.max(scale, Math.abs(b[i]));
@@ -70,7 +71,8 @@ function freePort(): Promise<number> {
 function run(args: string[], extraEnv: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const p = spawn(PYTHON, args, { env: { ...env, ...extraEnv } });
-    let stdout = '', stderr = '';
+    let stdout = '',
+      stderr = '';
     p.stdout.on('data', (d) => (stdout += d));
     p.stderr.on('data', (d) => (stderr += d));
     p.on('close', (code) => resolve({ code, stdout, stderr }));
@@ -80,10 +82,19 @@ function run(args: string[], extraEnv: Record<string, string>): Promise<{ code: 
 describe('bundles with the PyTorch reference', () => {
   const cases: [string, RunConfig][] = [
     ['proxy, listops', tinyRunConfig({ layers: 2 })],
-    ['softmax, retrieval (two towers)', tinyRunConfig({ task: 'retrieval', attention: 'softmax', vocabSize: 257, numClasses: 2, twoTower: true })],
-    ['nystrom, text, mean-all pooling', tinyRunConfig({ task: 'text', attention: 'nystrom', vocabSize: 257, numClasses: 2, pooling: 'mean-all' })],
+    [
+      'softmax, retrieval (two towers)',
+      tinyRunConfig({ task: 'retrieval', attention: 'softmax', vocabSize: 257, numClasses: 2, twoTower: true }),
+    ],
+    [
+      'nystrom, text, mean-all pooling',
+      tinyRunConfig({ task: 'text', attention: 'nystrom', vocabSize: 257, numClasses: 2, pooling: 'mean-all' }),
+    ],
     ['linformer, shared E', tinyRunConfig({ attention: 'linformer', linformerK: 5, layers: 2 })],
-    ['performer, softmax kernel (features from the bundle)', tinyRunConfig({ attention: 'performer', performerFeatures: 6, performerKernel: 'softmax', layers: 2 })],
+    [
+      'performer, softmax kernel (features from the bundle)',
+      tinyRunConfig({ attention: 'performer', performerFeatures: 6, performerKernel: 'softmax', layers: 2 }),
+    ],
     ['linear', tinyRunConfig({ attention: 'linear', layers: 2 })],
   ];
   it.each(cases)('a TypeScript bundle gives PyTorch the engine logits (%s)', async (_, config) => {
@@ -96,7 +107,10 @@ describe('bundles with the PyTorch reference', () => {
     const batchFile = join(dir, `batch-${config.attention}.safetensors`);
     writeFileSync(batchFile, writeSafetensors(batchTensors(config, batch)));
     const out = join(dir, `out-${config.attention}.safetensors`);
-    execFileSync(PYTHON, ['-m', 'proxyformer.bundle_logits', '--bundle', bundle, '--batch', batchFile, '--out', out, '--float64'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync(PYTHON, ['-m', 'proxyformer.bundle_logits', '--bundle', bundle, '--batch', batchFile, '--out', out, '--float64'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const torch = readSafetensors(readFileSync(out)).tensors.get('logits')!;
     expect(torch.shape).toEqual([3, config.numClasses]);
     const ts = await engineLogits(new CpuBackend('f32'), config, readBundle(readFileSync(bundle)).weights, batch);
@@ -110,21 +124,32 @@ describe('bundles with the PyTorch reference', () => {
     const weights = randomWeights(parameterShapes(config), 5);
     const source = join(dir, 'ddp-in.zip');
     writeFileSync(source, writeBundle({ config, weights, metrics: sampleMetrics(4), optimizer: sampleOptimizer(config) }, { onnx: true }));
-    const steps = 3, size = 4;
+    const steps = 3,
+      size = 4;
     const batches = Array.from({ length: steps }, (_, s) => randomBatch(config, config.seqLen, [16, 9, 12, 5], 100 + s));
-    const stacked = batchTensors(config, {
-      batch: size,
-      tokens: Int32Array.from(batches.flatMap((b) => [...b.tokens])),
-      mask: Float32Array.from(batches.flatMap((b) => [...b.mask])),
-    }, [steps, size]);
+    const stacked = batchTensors(
+      config,
+      {
+        batch: size,
+        tokens: Int32Array.from(batches.flatMap((b) => [...b.tokens])),
+        mask: Float32Array.from(batches.flatMap((b) => [...b.mask])),
+      },
+      [steps, size],
+    );
     const next = uniformStream(77);
-    stacked.labels = { dtype: 'I32', shape: [steps, size], data: Int32Array.from({ length: steps * size }, () => Math.floor(next() * config.numClasses)) };
+    stacked.labels = {
+      dtype: 'I32',
+      shape: [steps, size],
+      data: Int32Array.from({ length: steps * size }, () => Math.floor(next() * config.numClasses)),
+    };
     const batchFile = join(dir, 'ddp-batches.safetensors');
     writeFileSync(batchFile, writeSafetensors(stacked));
     const output = join(dir, 'ddp-out.zip');
     const port = String(await freePort());
     const args = ['-m', 'proxyformer.train_ddp', '--bundle', source, '--batches', batchFile, '--out', output, '--lr', '0.01'];
-    const results = await Promise.all([0, 1].map((rank) => run(args, { MASTER_ADDR: '127.0.0.1', MASTER_PORT: port, WORLD_SIZE: '2', RANK: String(rank) })));
+    const results = await Promise.all(
+      [0, 1].map((rank) => run(args, { MASTER_ADDR: '127.0.0.1', MASTER_PORT: port, WORLD_SIZE: '2', RANK: String(rank) })),
+    );
     for (const r of results) expect(r.code, r.stderr).toBe(0);
     expect(results[0].stdout).toMatch(/2 process\(es\), 3 steps/);
     expect(results[0].stdout).toMatch(/dropped stale .*model.onnx/);

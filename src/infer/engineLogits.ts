@@ -17,7 +17,12 @@ export interface InferenceBatch {
 }
 
 /** Logits [batch, numClasses], row-major. */
-export async function engineLogits(backend: Backend, config: RunConfig, weights: ReadonlyMap<string, Float32Array>, input: InferenceBatch): Promise<Float32Array> {
+export async function engineLogits(
+  backend: Backend,
+  config: RunConfig,
+  weights: ReadonlyMap<string, Float32Array>,
+  input: InferenceBatch,
+): Promise<Float32Array> {
   const model = buildModel(backend, config, config.initSeed, { batchSize: input.batch });
   try {
     for (const [name, data] of weights) model.params.load(name, data);
@@ -25,8 +30,16 @@ export async function engineLogits(backend: Backend, config: RunConfig, weights:
     const shape = [input.batch, config.seqLen];
     const logits = noGrad(() =>
       scope(() => {
-        const second = config.twoTower ? { tokens2: intTensor(backend, need(input.tokens2, 'tokens2'), shape), mask2: tensor(backend, need(input.mask2, 'mask2'), shape) } : {};
-        return model.forward({ tokens: intTensor(backend, input.tokens, shape), mask: tensor(backend, input.mask, shape), ...second }, { train: false }).logits;
+        const second = config.twoTower
+          ? {
+              tokens2: intTensor(backend, need(input.tokens2, 'tokens2'), shape),
+              mask2: tensor(backend, need(input.mask2, 'mask2'), shape),
+            }
+          : {};
+        return model.forward(
+          { tokens: intTensor(backend, input.tokens, shape), mask: tensor(backend, input.mask, shape), ...second },
+          { train: false },
+        ).logits;
       }),
     );
     try {

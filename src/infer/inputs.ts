@@ -29,12 +29,18 @@ export function parseListOps(text: string): ListOpsInput {
     const w = words[i];
     if (w === '[') {
       const op = (words[i + 1] ?? '').toUpperCase();
-      if (!(op in OPERATOR_IDS)) throw new Error(`ListOps: "[" at word ${i + 1} must be followed by an operator (MIN, MAX, MED, SM), got ${JSON.stringify(words[i + 1] ?? 'the end')}.`);
+      if (!(op in OPERATOR_IDS))
+        throw new Error(
+          `ListOps: "[" at word ${i + 1} must be followed by an operator (MIN, MAX, MED, SM), got ${JSON.stringify(words[i + 1] ?? 'the end')}.`,
+        );
       tokens.push(OPERATOR_IDS[op]);
       i++;
     } else if (w === ']') tokens.push(CLOSE);
     else if (/^[0-9]$/.test(w)) tokens.push(DIGIT_BASE + Number(w));
-    else throw new Error(`ListOps: ${JSON.stringify(w.slice(0, 20))} at word ${i + 1} is not a token; allowed: digits 0–9, [MIN, [MAX, [MED, [SM and ].`);
+    else
+      throw new Error(
+        `ListOps: ${JSON.stringify(w.slice(0, 20))} at word ${i + 1} is not a token; allowed: digits 0–9, [MIN, [MAX, [MED, [SM and ].`,
+      );
   }
   if (tokens.length === 0) throw new Error('ListOps: the expression is empty; type e.g. [MAX 2 9 [MIN 4 7 ] 0 ].');
   const { value } = evaluateListOps(tokens);

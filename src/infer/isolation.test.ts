@@ -6,7 +6,10 @@ const base = { controlled: false, hardwareConcurrency: 2, secureContext: true, s
 describe('isolationFrom', () => {
   it('with isolation, wasm gets every core up to 4 and says where isolation came from', () => {
     expect(isolationFrom({ ...base, crossOriginIsolated: true })).toMatchObject({ isolated: true, how: 'headers', wasmThreads: 2 });
-    expect(isolationFrom({ ...base, crossOriginIsolated: true, controlled: true, hardwareConcurrency: 16 })).toMatchObject({ how: 'service worker', wasmThreads: 4 });
+    expect(isolationFrom({ ...base, crossOriginIsolated: true, controlled: true, hardwareConcurrency: 16 })).toMatchObject({
+      how: 'service worker',
+      wasmThreads: 4,
+    });
     expect(isolationFrom({ ...base, crossOriginIsolated: true, hardwareConcurrency: 0 }).wasmThreads).toBe(1);
   });
 

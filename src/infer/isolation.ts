@@ -37,7 +37,12 @@ export function isolationFrom(env: IsolationEnv): IsolationStatus {
   if (isolated) {
     const wasmThreads = Math.max(1, Math.min(MAX_WASM_THREADS, env.hardwareConcurrency || 1));
     const how = env.controlled ? 'service worker' : 'headers';
-    return { isolated, how, wasmThreads, summary: `cross-origin isolated (${how === 'headers' ? 'server headers' : 'service worker'}) · wasm ${wasmThreads} thread${wasmThreads === 1 ? '' : 's'}` };
+    return {
+      isolated,
+      how,
+      wasmThreads,
+      summary: `cross-origin isolated (${how === 'headers' ? 'server headers' : 'service worker'}) · wasm ${wasmThreads} thread${wasmThreads === 1 ? '' : 's'}`,
+    };
   }
   const why = !env.secureContext
     ? 'the page is not a secure context (use https or localhost)'

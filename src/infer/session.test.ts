@@ -28,10 +28,14 @@ describe('onnxruntime-web session', () => {
       expect(out.factors.get('layers.0.K1')!.dims).toEqual([1, config.heads, config.seqLen, config.landmarks]);
       const reference = await ortNode.InferenceSession.create(model, { executionProviders: ['cpu'] });
       const dims = [1, config.seqLen];
-      const expected = await reference.run({ tokens: new ortNode.Tensor('int32', batch.tokens, dims), mask: new ortNode.Tensor('float32', batch.mask, dims) });
+      const expected = await reference.run({
+        tokens: new ortNode.Tensor('int32', batch.tokens, dims),
+        mask: new ortNode.Tensor('float32', batch.mask, dims),
+      });
       await reference.release();
       // Other builds of the same kernels (wasm SIMD here, native there): equal up to float32 rounding on logits of order 1.
-      for (let i = 0; i < out.logits.length; i++) expect(Math.abs(out.logits[i] - (expected.logits.data as Float32Array)[i])).toBeLessThan(1e-5);
+      for (let i = 0; i < out.logits.length; i++)
+        expect(Math.abs(out.logits[i] - (expected.logits.data as Float32Array)[i])).toBeLessThan(1e-5);
     } finally {
       await session.release();
     }
@@ -40,11 +44,15 @@ describe('onnxruntime-web session', () => {
   it('refuses webgpu where there is none, and a two-tower model without its second input', async () => {
     const config = tinyRunConfig({ task: 'retrieval', attention: 'softmax', vocabSize: 257, numClasses: 2, twoTower: true });
     const model = exportOnnx(config, randomWeights(parameterShapes(config), 9));
-    await expect(createSession(model, 'webgpu')).rejects.toThrow(/webgpu execution provider was asked for, but this browser gives no WebGPU adapter; choose wasm/);
+    await expect(createSession(model, 'webgpu')).rejects.toThrow(
+      /webgpu execution provider was asked for, but this browser gives no WebGPU adapter; choose wasm/,
+    );
     const session = await createSession(model, 'wasm');
     try {
       expect(session.reason).toBe('chosen');
-      await expect(session.run(singleBatch(config, Int32Array.from([5, 6])), config.seqLen)).rejects.toThrow(/two towers \(retrieval\): give tokens2 and mask2/);
+      await expect(session.run(singleBatch(config, Int32Array.from([5, 6])), config.seqLen)).rejects.toThrow(
+        /two towers \(retrieval\): give tokens2 and mask2/,
+      );
       const out = await session.run(singleBatch(config, Int32Array.from([5, 6]), Int32Array.from([7])), config.seqLen);
       expect(out.factors.size).toBe(0);
       expect(out.logits.length).toBe(2);

@@ -96,7 +96,8 @@ async function createNow(model: Uint8Array, choice: ProviderChoice): Promise<Inf
   } else {
     provider = choice;
     reason = 'chosen';
-    if (choice === 'webgpu' && !(await hasWebGpu())) throw new Error('the webgpu execution provider was asked for, but this browser gives no WebGPU adapter; choose wasm.');
+    if (choice === 'webgpu' && !(await hasWebGpu()))
+      throw new Error('the webgpu execution provider was asked for, but this browser gives no WebGPU adapter; choose wasm.');
   }
   const ort = await loadOrt();
   let session: Ort.InferenceSession;
@@ -104,9 +105,15 @@ async function createNow(model: Uint8Array, choice: ProviderChoice): Promise<Inf
     // logSeverityLevel 3 (errors): on webgpu, onnxruntime warns on every session that it keeps
     // shape-only nodes on its CPU kernels ("Some nodes were not assigned to the preferred
     // execution providers") — its documented placement, not a fallback; `placement` says so instead.
-    session = await ort.InferenceSession.create(model, { executionProviders: [provider], graphOptimizationLevel: 'all', logSeverityLevel: 3 });
+    session = await ort.InferenceSession.create(model, {
+      executionProviders: [provider],
+      graphOptimizationLevel: 'all',
+      logSeverityLevel: 3,
+    });
   } catch (err) {
-    throw new Error(`onnxruntime-web could not create a session on the ${provider} execution provider: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(
+      `onnxruntime-web could not create a session on the ${provider} execution provider: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   return wrap(ort, session, provider, reason);
 }
@@ -116,9 +123,10 @@ function wrap(ort: typeof Ort, session: Ort.InferenceSession, provider: Executio
     provider,
     reason,
     wasmThreads: ort.env.wasm.numThreads ?? 1,
-    placement: provider === 'webgpu'
-      ? 'compute nodes on WebGPU; onnxruntime keeps shape-only nodes (Shape, Gather of dims, …) on its CPU kernels by design'
-      : `every node on the WebAssembly CPU kernels, ${ort.env.wasm.numThreads ?? 1} thread${(ort.env.wasm.numThreads ?? 1) === 1 ? '' : 's'}`,
+    placement:
+      provider === 'webgpu'
+        ? 'compute nodes on WebGPU; onnxruntime keeps shape-only nodes (Shape, Gather of dims, …) on its CPU kernels by design'
+        : `every node on the WebAssembly CPU kernels, ${ort.env.wasm.numThreads ?? 1} thread${(ort.env.wasm.numThreads ?? 1) === 1 ? '' : 's'}`,
     inputNames: session.inputNames,
     outputNames: session.outputNames,
     async run(input, seqLen) {

@@ -49,7 +49,10 @@ describe('MetricsBuffer', () => {
     const b = new MetricsBuffer();
     b.append({ step: 1, loss: 2 });
     b.append({ step: 2, valAccuracy: 0.5 });
-    expect(b.rows()).toEqual([{ step: 1, loss: 2 }, { step: 2, valAccuracy: 0.5 }]);
+    expect(b.rows()).toEqual([
+      { step: 1, loss: 2 },
+      { step: 2, valAccuracy: 0.5 },
+    ]);
     expect(b.row(1)).toEqual({ step: 2, valAccuracy: 0.5 });
   });
 });

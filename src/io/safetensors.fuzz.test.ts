@@ -17,8 +17,37 @@ const headerLength = Number(new DataView(base.buffer).getBigUint64(0, true));
 const headerText = new TextDecoder().decode(base.subarray(8, 8 + headerLength));
 const dataSection = base.subarray(8 + headerLength);
 
-const TOKENS = ['{', '}', '[', ']', ',', ':', '"', '-1', '0', '1e400', '4294967296', '9007199254740993', '1.5', 'null', 'true', '"F16"', '"I32"',
-  '"F64"', '"__proto__"', '"__metadata__"', '"dtype"', '"shape"', '"data_offsets"', '[0,0]', '[]', '{}', '\\u0000', '\\ud800', ' '];
+const TOKENS = [
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  ':',
+  '"',
+  '-1',
+  '0',
+  '1e400',
+  '4294967296',
+  '9007199254740993',
+  '1.5',
+  'null',
+  'true',
+  '"F16"',
+  '"I32"',
+  '"F64"',
+  '"__proto__"',
+  '"__metadata__"',
+  '"dtype"',
+  '"shape"',
+  '"data_offsets"',
+  '[0,0]',
+  '[]',
+  '{}',
+  '\\u0000',
+  '\\ud800',
+  ' ',
+];
 
 function withHeader(text: string, data: Uint8Array, lengthDelta = 0): Uint8Array {
   const h = new TextEncoder().encode(text);
@@ -91,9 +120,11 @@ describe('safetensors reader under fuzzing', () => {
         accepted++;
         // What is accepted is self-consistent.
         for (const [name, t] of tensors) {
-          if (t.data.length !== t.shape.reduce((p, d) => p * d, 1)) throw new Error(`case ${i}: ${name} has a shape that does not match its data`);
+          if (t.data.length !== t.shape.reduce((p, d) => p * d, 1))
+            throw new Error(`case ${i}: ${name} has a shape that does not match its data`);
         }
-        for (const [k, v] of metadata) if (typeof k !== 'string' || typeof v !== 'string') throw new Error(`case ${i}: metadata ${k} is not a string`);
+        for (const [k, v] of metadata)
+          if (typeof k !== 'string' || typeof v !== 'string') throw new Error(`case ${i}: metadata ${k} is not a string`);
       } catch (e) {
         if (!(e instanceof ImportError)) throw new Error(`case ${i}: ${String(e)} is not an ImportError`);
         if (e.message.length < 10) throw new Error(`case ${i}: message too short: ${e.message}`);
@@ -102,7 +133,16 @@ describe('safetensors reader under fuzzing', () => {
       if (!sameBytes(file, before)) throw new Error(`case ${i}: the reader wrote to its input`);
     }
     // The mutations reach every check, and some survive (mutated float values, padding).
-    expect([...codes.keys()].sort()).toEqual(['dtype', 'header-json', 'header-length', 'metadata', 'offsets', 'shape', 'tensor-entry', 'truncated']);
+    expect([...codes.keys()].sort()).toEqual([
+      'dtype',
+      'header-json',
+      'header-length',
+      'metadata',
+      'offsets',
+      'shape',
+      'tensor-entry',
+      'truncated',
+    ]);
     expect(accepted).toBeGreaterThan(100);
   });
 });

@@ -41,43 +41,63 @@ describe('safetensors interop with python/proxyformer/safetensors_io.py', () => 
   it('Python reads what TypeScript writes, value for value', () => {
     const path = join(dir, 'from-ts.safetensors');
     writeFileSync(path, writeSafetensors(tensors, metadata));
-    const out = JSON.parse(python(`
+    const out = JSON.parse(
+      python(
+        `
 arrays, meta = st.load(sys.argv[1])
 print(json.dumps({'tensors': {k: {'dtype': str(v.dtype), 'shape': list(v.shape), 'values': v.ravel().tolist()} for k, v in arrays.items()}, 'meta': meta}))
-`, path));
+`,
+        path,
+      ),
+    );
     expect(out.meta).toEqual(metadata);
     const numpyType = { F32: 'float32', I32: 'int32', F64: 'float64' };
     for (const [name, t] of Object.entries(tensors)) {
-      expect(out.tensors[name], name).toEqual({ dtype: numpyType[t.dtype], shape: t.shape, values: Array.from(t.data as ArrayLike<number>) });
+      expect(out.tensors[name], name).toEqual({
+        dtype: numpyType[t.dtype],
+        shape: t.shape,
+        values: Array.from(t.data as ArrayLike<number>),
+      });
     }
   });
 
   it('TypeScript reads what Python writes, value for value', () => {
     const path = join(dir, 'from-py.safetensors');
-    python(`
+    python(
+      `
 st.save(sys.argv[1], {
   'w': np.arange(6, dtype=np.float32).reshape(2, 3) / 3,
   'ids': np.array([[1, -2], [3, 2**31 - 1]], dtype=np.int32),
   'x': np.array(2.5, dtype=np.float64),
 }, {'config': '{"layers": 2}'})
-`, path);
+`,
+      path,
+    );
     const { tensors: got, metadata: meta } = readSafetensors(readFileSync(path));
     expect(meta.get('config')).toBe('{"layers": 2}');
-    expect(got.get('w')).toEqual({ dtype: 'F32', shape: [2, 3], data: Float32Array.from([0, 1, 2, 3, 4, 5].map((v) => Math.fround(Math.fround(v) / 3))) });
+    expect(got.get('w')).toEqual({
+      dtype: 'F32',
+      shape: [2, 3],
+      data: Float32Array.from([0, 1, 2, 3, 4, 5].map((v) => Math.fround(Math.fround(v) / 3))),
+    });
     expect(got.get('ids')).toEqual({ dtype: 'I32', shape: [2, 2], data: Int32Array.from([1, -2, 3, 2147483647]) });
     expect(got.get('x')).toEqual({ dtype: 'F64', shape: [], data: Float64Array.from([2.5]) });
   });
 
   it('both writers produce the same bytes for the same tensors and metadata', () => {
     const path = join(dir, 'same.safetensors');
-    python(`
+    python(
+      `
 st.save(sys.argv[1], {
   'embed.tokens.weight': np.array([0.1, -2, 3.25, 1e-38, -0.0, 65504.5], dtype=np.float32).reshape(3, 2),
   'head.fc2.bias': np.zeros((0,), dtype=np.float32),
   'labels': np.array([0, -7, 2**31 - 1, -2**31], dtype=np.int32).reshape(2, 2),
   'optimizer.step': np.array(1234.000001, dtype=np.float64),
 }, json.loads(sys.argv[2]))
-`, path, JSON.stringify(metadata));
+`,
+      path,
+      JSON.stringify(metadata),
+    );
     expect(Buffer.from(writeSafetensors(tensors, metadata)).equals(readFileSync(path))).toBe(true);
   });
 
@@ -96,12 +116,15 @@ st.save(sys.argv[1], {
       const path = join(dir, `bad-${name}.safetensors`);
       writeFileSync(path, file);
       expect(() => readSafetensors(file), name).toThrow(ImportError);
-      const verdict = python(`
+      const verdict = python(
+        `
 try:
     st.load(sys.argv[1]); print('accepted')
 except st.SafetensorsError:
     print('refused')
-`, path).trim();
+`,
+        path,
+      ).trim();
       expect(verdict, name).toBe('refused');
     }
   });

@@ -34,12 +34,15 @@ const sample = (): Record<string, Tensor> => ({
 
 describe('safetensors writer', () => {
   it('lays the file out as the spec says: u64 LE header length, space-padded JSON, then data', () => {
-    const bytes = writeSafetensors({ b: { dtype: 'F32', shape: [2], data: Float32Array.from([1, 2]) }, a: { dtype: 'I32', shape: [1], data: Int32Array.from([7]) } },
-      { config: '{"layers":2}' });
+    const bytes = writeSafetensors(
+      { b: { dtype: 'F32', shape: [2], data: Float32Array.from([1, 2]) }, a: { dtype: 'I32', shape: [1], data: Int32Array.from([7]) } },
+      { config: '{"layers":2}' },
+    );
     const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
     expect(n % 8).toBe(0);
     const header = new TextDecoder().decode(bytes.subarray(8, 8 + n));
-    const json = '{"__metadata__":{"config":"{\\"layers\\":2}"},"a":{"dtype":"I32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}';
+    const json =
+      '{"__metadata__":{"config":"{\\"layers\\":2}"},"a":{"dtype":"I32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}';
     expect(header).toBe(json + ' '.repeat(n - json.length));
     // Offsets are relative to the data section; values little-endian.
     const data = new DataView(bytes.buffer, 8 + n);
@@ -49,7 +52,13 @@ describe('safetensors writer', () => {
 
   it('round-trips F32, I32 and F64 exactly, scalars and empty tensors included, and copies the data', () => {
     const input = sample();
-    const bytes = writeSafetensors(input, new Map([['config', '{"a":1}'], ['note', 'é ✓ 😀']]));
+    const bytes = writeSafetensors(
+      input,
+      new Map([
+        ['config', '{"a":1}'],
+        ['note', 'é ✓ 😀'],
+      ]),
+    );
     const { tensors, metadata } = readSafetensors(bytes);
     expect([...tensors.keys()]).toEqual(['empty', 'labels', 'layers.0.attn.q.weight', 'scalar']);
     for (const [name, t] of Object.entries(input)) expect(tensors.get(name), name).toEqual(t);
@@ -74,7 +83,9 @@ describe('safetensors writer', () => {
 
   it('refuses what it cannot write faithfully', () => {
     const write = (t: unknown, meta?: Record<string, string>) => () => writeSafetensors({ x: t as Tensor }, meta);
-    expect(write({ dtype: 'F32', shape: [3], data: new Float32Array(2) })).toThrow(new ExportError('tensor', 'tensor "x": shape [3] has 3 elements but the data has 2.'));
+    expect(write({ dtype: 'F32', shape: [3], data: new Float32Array(2) })).toThrow(
+      new ExportError('tensor', 'tensor "x": shape [3] has 3 elements but the data has 2.'),
+    );
     expect(write({ dtype: 'F32', shape: [2], data: new Float64Array(2) })).toThrow(/dtype F32 needs a Float32Array, got Float64Array/);
     expect(write({ dtype: 'F16', shape: [2], data: new Float32Array(2) })).toThrow(/dtype "F16" is not writable; allowed F32, I32, F64/);
     expect(write({ dtype: 'F32', shape: [-1], data: new Float32Array(0) })).toThrow(/non-negative integers/);
@@ -121,17 +132,27 @@ describe('safetensors reader: every check, each with its own code and message', 
 
   it('checks entries, dtypes and shapes', () => {
     const entry = (e: string, bytes = 4) => importError(() => readSafetensors(f32(`{"w":${e}}`, bytes)));
-    expect(entry('{"dtype":"F32","shape":[1]}').message).toBe('tensor "w": the entry has fields [dtype, shape], allowed exactly dtype, shape, data_offsets.');
+    expect(entry('{"dtype":"F32","shape":[1]}').message).toBe(
+      'tensor "w": the entry has fields [dtype, shape], allowed exactly dtype, shape, data_offsets.',
+    );
     expect(entry('[]').code).toBe('tensor-entry');
-    expect(entry('{"dtype":"F16","shape":[2],"data_offsets":[0,4]}').message).toBe('tensor "w": dtype "F16" is a safetensors dtype this reader does not take; allowed F32, I32, F64.');
+    expect(entry('{"dtype":"F16","shape":[2],"data_offsets":[0,4]}').message).toBe(
+      'tensor "w": dtype "F16" is a safetensors dtype this reader does not take; allowed F32, I32, F64.',
+    );
     expect(entry('{"dtype":"X","shape":[1],"data_offsets":[0,4]}').message).toMatch(/dtype "X" is not a safetensors dtype/);
     expect(entry('{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}').code).toBe('shape');
     expect(entry('{"dtype":"F32","shape":[1.5],"data_offsets":[0,4]}').code).toBe('shape');
     expect(entry('{"dtype":"F32","shape":["1"],"data_offsets":[0,4]}').code).toBe('shape');
-    expect(entry('{"dtype":"F32","shape":[2],"data_offsets":[0,4]}').message).toBe('tensor "w": F32 [2] needs 8 bytes but data_offsets [0, 4] hold 4.');
-    expect(entry('{"dtype":"F32","shape":[4294967296,4294967296,4294967296],"data_offsets":[0,4]}').message).toMatch(/more elements than any file can hold/);
+    expect(entry('{"dtype":"F32","shape":[2],"data_offsets":[0,4]}').message).toBe(
+      'tensor "w": F32 [2] needs 8 bytes but data_offsets [0, 4] hold 4.',
+    );
+    expect(entry('{"dtype":"F32","shape":[4294967296,4294967296,4294967296],"data_offsets":[0,4]}').message).toMatch(
+      /more elements than any file can hold/,
+    );
     expect(readSafetensors(f32('{"w":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}}', 0)).tensors.get('w')?.data.length).toBe(0);
-    expect(importError(() => readSafetensors(f32('{"":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}', 4))).message).toMatch(/names must be non-empty/);
+    expect(importError(() => readSafetensors(f32('{"":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}', 4))).message).toMatch(
+      /names must be non-empty/,
+    );
   });
 
   it('checks byte ranges: inside, ordered, no overlap, no hole, covering the data section', () => {
@@ -140,9 +161,13 @@ describe('safetensors reader: every check, each with its own code and message', 
     expect(bad(`{"w":{${w('[0,8]', 2)}}}`, 4).message).toBe('tensor "w": data_offsets [0, 8] do not lie inside the 4-byte data section.');
     expect(bad(`{"w":{${w('[4,0]')}}}`, 4).code).toBe('offsets');
     expect(bad(`{"w":{${w('[0]')}}}`, 4).message).toMatch(/data_offsets must be two non-negative integers/);
-    expect(bad(`{"a":{${w('[0,4]')}},"b":{${w('[2,6]')}}}`, 8).message).toBe('tensor "b": bytes [2, 6) overlap the previous tensor, which ends at 4.');
+    expect(bad(`{"a":{${w('[0,4]')}},"b":{${w('[2,6]')}}}`, 8).message).toBe(
+      'tensor "b": bytes [2, 6) overlap the previous tensor, which ends at 4.',
+    );
     expect(bad(`{"a":{${w('[0,4]')}},"b":{${w('[8,12]')}}}`, 12).message).toMatch(/tensor "b": a hole of 4 bytes before it/);
-    expect(bad(`{"a":{${w('[0,4]')}}}`, 8).message).toBe('the tensors cover 4 bytes but the data section has 8: 4 bytes belong to no tensor.');
+    expect(bad(`{"a":{${w('[0,4]')}}}`, 8).message).toBe(
+      'the tensors cover 4 bytes but the data section has 8: 4 bytes belong to no tensor.',
+    );
     // Out of order in the header is fine: only the byte ranges must tile the data.
     const ok = readSafetensors(f32(`{"b":{${w('[4,8]')}},"a":{${w('[0,4]')}}}`, 8));
     expect([...ok.tensors.keys()]).toEqual(['a', 'b']);

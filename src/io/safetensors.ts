@@ -46,7 +46,10 @@ const ENTRY_FIELDS = ['data_offsets', 'dtype', 'shape'];
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Serialise tensors (and string metadata) as safetensors bytes; names are written in sorted order. */
-export function writeSafetensors(tensors: Map<string, Tensor> | Record<string, Tensor>, metadata?: Map<string, string> | Record<string, string>): Uint8Array {
+export function writeSafetensors(
+  tensors: Map<string, Tensor> | Record<string, Tensor>,
+  metadata?: Map<string, string> | Record<string, string>,
+): Uint8Array {
   const entries = tensors instanceof Map ? [...tensors.entries()] : Object.keys(tensors).map((k) => [k, tensors[k]] as [string, Tensor]);
   entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   // Serialised pair by pair, not from an object: JS would move integer-like names ("0") first.
@@ -92,7 +95,10 @@ export function readSafetensors(input: Uint8Array | ArrayBuffer, options: { maxH
   }
   const n = Number(headerLength);
   if (8 + n > bytes.length) {
-    throw new ImportError('header-length', `the header length ${n} runs past the end of the ${bytes.length}-byte file (at most ${bytes.length - 8}).`);
+    throw new ImportError(
+      'header-length',
+      `the header length ${n} runs past the end of the ${bytes.length}-byte file (at most ${bytes.length - 8}).`,
+    );
   }
   let text: string;
   try {
@@ -100,7 +106,11 @@ export function readSafetensors(input: Uint8Array | ArrayBuffer, options: { maxH
   } catch {
     throw new ImportError('header-json', 'the header is not valid UTF-8.');
   }
-  if (!text.startsWith('{')) throw new ImportError('header-json', `the header must be a JSON object starting with '{', it starts with ${JSON.stringify(text.slice(0, 8))}.`);
+  if (!text.startsWith('{'))
+    throw new ImportError(
+      'header-json',
+      `the header must be a JSON object starting with '{', it starts with ${JSON.stringify(text.slice(0, 8))}.`,
+    );
   const header = parseStrictJson(text);
   if (!isJsonObject(header)) throw new ImportError('header-json', 'the header must be a JSON object.');
 
@@ -114,12 +124,23 @@ export function readSafetensors(input: Uint8Array | ArrayBuffer, options: { maxH
   spans.sort((a, b) => a.begin - b.begin || a.end - b.end);
   let position = 0;
   for (const s of spans) {
-    if (s.begin < position) throw new ImportError('offsets', `tensor ${JSON.stringify(s.name)}: bytes [${s.begin}, ${s.end}) overlap the previous tensor, which ends at ${position}.`);
-    if (s.begin > position) throw new ImportError('offsets', `tensor ${JSON.stringify(s.name)}: a hole of ${s.begin - position} bytes before it (tensors must cover the data section without gaps).`);
+    if (s.begin < position)
+      throw new ImportError(
+        'offsets',
+        `tensor ${JSON.stringify(s.name)}: bytes [${s.begin}, ${s.end}) overlap the previous tensor, which ends at ${position}.`,
+      );
+    if (s.begin > position)
+      throw new ImportError(
+        'offsets',
+        `tensor ${JSON.stringify(s.name)}: a hole of ${s.begin - position} bytes before it (tensors must cover the data section without gaps).`,
+      );
     position = s.end;
   }
   if (position !== dataLength) {
-    throw new ImportError('offsets', `the tensors cover ${position} bytes but the data section has ${dataLength}: ${dataLength - position} bytes belong to no tensor.`);
+    throw new ImportError(
+      'offsets',
+      `the tensors cover ${position} bytes but the data section has ${dataLength}: ${dataLength - position} bytes belong to no tensor.`,
+    );
   }
 
   const tensors = new Map<string, Tensor>();
@@ -134,7 +155,11 @@ function readMetadata(value: JsonValue | undefined): Map<string, string> {
   if (!isJsonObject(value)) throw new ImportError('metadata', '__metadata__ must be an object of string values.');
   for (const key of Object.keys(value)) {
     const v = value[key];
-    if (typeof v !== 'string') throw new ImportError('metadata', `__metadata__ ${JSON.stringify(key)} must be a string, got ${v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v}.`);
+    if (typeof v !== 'string')
+      throw new ImportError(
+        'metadata',
+        `__metadata__ ${JSON.stringify(key)} must be a string, got ${v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v}.`,
+      );
     if (key === '__proto__') throw new ImportError('metadata', '__metadata__ may not use the key "__proto__".');
     out.set(key, v);
   }
@@ -143,24 +168,42 @@ function readMetadata(value: JsonValue | undefined): Map<string, string> {
 
 function readEntry(name: string, entry: JsonValue, dataLength: number): { dtype: Dtype; shape: number[]; begin: number; end: number } {
   const where = `tensor ${JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name)}`;
-  if (name === '' || name === '__proto__') throw new ImportError('tensor-entry', `${where}: tensor names must be non-empty and not "__proto__".`);
-  if (!isJsonObject(entry)) throw new ImportError('tensor-entry', `${where}: the entry must be an object with dtype, shape and data_offsets.`);
+  if (name === '' || name === '__proto__')
+    throw new ImportError('tensor-entry', `${where}: tensor names must be non-empty and not "__proto__".`);
+  if (!isJsonObject(entry))
+    throw new ImportError('tensor-entry', `${where}: the entry must be an object with dtype, shape and data_offsets.`);
   const fields = Object.keys(entry).sort();
   if (fields.join() !== ENTRY_FIELDS.join()) {
-    throw new ImportError('tensor-entry', `${where}: the entry has fields [${fields.join(', ')}], allowed exactly dtype, shape, data_offsets.`);
+    throw new ImportError(
+      'tensor-entry',
+      `${where}: the entry has fields [${fields.join(', ')}], allowed exactly dtype, shape, data_offsets.`,
+    );
   }
   const dtype = entry.dtype;
   if (typeof dtype !== 'string' || !Object.hasOwn(DTYPE_BYTES, dtype)) {
     const known = typeof dtype === 'string' && OTHER_DTYPES.includes(dtype);
-    throw new ImportError('dtype', `${where}: dtype ${JSON.stringify(dtype)} is ${known ? 'a safetensors dtype this reader does not take' : 'not a safetensors dtype'}; allowed ${ALLOWED}.`);
+    throw new ImportError(
+      'dtype',
+      `${where}: dtype ${JSON.stringify(dtype)} is ${known ? 'a safetensors dtype this reader does not take' : 'not a safetensors dtype'}; allowed ${ALLOWED}.`,
+    );
   }
   const shape = entry.shape;
   if (!Array.isArray(shape) || !shape.every((d): d is number => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)) {
-    throw new ImportError('shape', `${where}: the shape must be a list of non-negative integers, got ${JSON.stringify(shape).slice(0, 80)}.`);
+    throw new ImportError(
+      'shape',
+      `${where}: the shape must be a list of non-negative integers, got ${JSON.stringify(shape).slice(0, 80)}.`,
+    );
   }
   const offsets = entry.data_offsets;
-  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o): o is number => typeof o === 'number' && Number.isSafeInteger(o) && o >= 0)) {
-    throw new ImportError('offsets', `${where}: data_offsets must be two non-negative integers [begin, end], got ${JSON.stringify(offsets).slice(0, 80)}.`);
+  if (
+    !Array.isArray(offsets) ||
+    offsets.length !== 2 ||
+    !offsets.every((o): o is number => typeof o === 'number' && Number.isSafeInteger(o) && o >= 0)
+  ) {
+    throw new ImportError(
+      'offsets',
+      `${where}: data_offsets must be two non-negative integers [begin, end], got ${JSON.stringify(offsets).slice(0, 80)}.`,
+    );
   }
   const [begin, end] = offsets;
   if (begin > end || end > dataLength) {
@@ -169,11 +212,15 @@ function readEntry(name: string, entry: JsonValue, dataLength: number): { dtype:
   let elements = 1;
   for (const d of shape) {
     elements *= d;
-    if (elements > Number.MAX_SAFE_INTEGER) throw new ImportError('shape', `${where}: the shape [${shape.join(', ')}] has more elements than any file can hold.`);
+    if (elements > Number.MAX_SAFE_INTEGER)
+      throw new ImportError('shape', `${where}: the shape [${shape.join(', ')}] has more elements than any file can hold.`);
   }
   const expected = elements * DTYPE_BYTES[dtype as Dtype];
   if (end - begin !== expected) {
-    throw new ImportError('shape', `${where}: ${dtype} [${shape.join(', ')}] needs ${expected} bytes but data_offsets [${begin}, ${end}] hold ${end - begin}.`);
+    throw new ImportError(
+      'shape',
+      `${where}: ${dtype} [${shape.join(', ')}] needs ${expected} bytes but data_offsets [${begin}, ${end}] hold ${end - begin}.`,
+    );
   }
   return { dtype: dtype as Dtype, shape: shape as number[], begin, end };
 }
@@ -221,11 +268,17 @@ function checkWritable(name: string, t: Tensor): void {
     throw new ExportError('name', `${where}: names must be non-empty and not "__metadata__" or "__proto__".`);
   }
   const expectedClass = { F32: Float32Array, I32: Int32Array, F64: Float64Array }[t?.dtype];
-  if (expectedClass === undefined) throw new ExportError('tensor', `${where}: dtype ${JSON.stringify(t?.dtype)} is not writable; allowed ${ALLOWED}.`);
-  if (!(t.data instanceof expectedClass)) throw new ExportError('tensor', `${where}: dtype ${t.dtype} needs a ${expectedClass.name}, got ${t.data?.constructor?.name ?? typeof t.data}.`);
+  if (expectedClass === undefined)
+    throw new ExportError('tensor', `${where}: dtype ${JSON.stringify(t?.dtype)} is not writable; allowed ${ALLOWED}.`);
+  if (!(t.data instanceof expectedClass))
+    throw new ExportError(
+      'tensor',
+      `${where}: dtype ${t.dtype} needs a ${expectedClass.name}, got ${t.data?.constructor?.name ?? typeof t.data}.`,
+    );
   if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
     throw new ExportError('tensor', `${where}: the shape must be a list of non-negative integers, got ${JSON.stringify(t.shape)}.`);
   }
   const elements = t.shape.reduce((p, d) => p * d, 1);
-  if (elements !== t.data.length) throw new ExportError('tensor', `${where}: shape [${t.shape.join(', ')}] has ${elements} elements but the data has ${t.data.length}.`);
+  if (elements !== t.data.length)
+    throw new ExportError('tensor', `${where}: shape [${t.shape.join(', ')}] has ${elements} elements but the data has ${t.data.length}.`);
 }

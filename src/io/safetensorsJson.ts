@@ -29,7 +29,11 @@ export function parseStrictJson(text: string): JsonValue {
     if (c === '[') return array(depth);
     if (c === '"') return string();
     if (c === '-' || (c >= '0' && c <= '9')) return number();
-    for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const [word, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
       if (text.startsWith(word, i)) {
         i += word.length;
         return v;

@@ -15,11 +15,23 @@ const N = 16;
 function setup() {
   const model = buildModel(be, tinyConfig('proxy', { injection: 'none' }), 1);
   const load = (seed: number) => {
-    for (const [name, w] of randomWeights(model.params.entries().map(([k, t]) => [k, t.shape]), seed)) model.params.load(name, w.data);
+    for (const [name, w] of randomWeights(
+      model.params.entries().map(([k, t]) => [k, t.shape]),
+      seed,
+    ))
+      model.params.load(name, w.data);
     model.weightsChanged();
   };
-  const tokens = intTensor(be, Array.from({ length: B * N }, (_, i) => 1 + (i % 10)), [B, N]);
-  const mask = tensor(be, Array.from({ length: B * N }, (_, i) => (i % N < 12 ? 1 : 0)), [B, N]);
+  const tokens = intTensor(
+    be,
+    Array.from({ length: B * N }, (_, i) => 1 + (i % 10)),
+    [B, N],
+  );
+  const mask = tensor(
+    be,
+    Array.from({ length: B * N }, (_, i) => (i % N < 12 ? 1 : 0)),
+    [B, N],
+  );
   const batch = { tokens, mask, labels: intTensor(be, [0, 1, 2], [B]) };
   const evalLogits = () => noGrad(() => scope(() => model.forward(batch, { train: false }).logits));
   return { model, load, batch, evalLogits };
@@ -54,7 +66,11 @@ describe("injection 'none': input-independent K2 and Z", () => {
   it('a stale cache is what a forgotten version bump would give (the bump is needed)', async () => {
     const { model, batch, evalLogits } = setup();
     const before = await evalLogits().read();
-    for (const [name, w] of randomWeights(model.params.entries().map(([k, t]) => [k, t.shape]), 8)) model.params.load(name, w.data);
+    for (const [name, w] of randomWeights(
+      model.params.entries().map(([k, t]) => [k, t.shape]),
+      8,
+    ))
+      model.params.load(name, w.data);
     const stale = await evalLogits().read();
     const fresh = await scope(() => model.forward(batch, { train: false }).logits).read();
     expect(Array.from(stale)).not.toEqual(Array.from(before)); // other weights did change the logits …

@@ -9,8 +9,16 @@ const be = new CpuBackend('f32');
 const B = 2;
 const N = 16;
 const batch = {
-  tokens: intTensor(be, Array.from({ length: B * N }, (_, i) => 1 + (i % 9)), [B, N]),
-  mask: tensor(be, Array.from({ length: B * N }, (_, i) => (i % N < 13 ? 1 : 0)), [B, N]),
+  tokens: intTensor(
+    be,
+    Array.from({ length: B * N }, (_, i) => 1 + (i % 9)),
+    [B, N],
+  ),
+  mask: tensor(
+    be,
+    Array.from({ length: B * N }, (_, i) => (i % N < 13 ? 1 : 0)),
+    [B, N],
+  ),
 };
 
 describe('dropout', () => {
@@ -39,6 +47,8 @@ describe('dropout', () => {
   it('explicit masks are checked by shape', () => {
     const model = buildModel(be, tinyConfig('softmax'), 2);
     const masks = new Map([['embed.dropout', tensor(be, new Array(B * N * 8).fill(1), [B, N, 8])]]);
-    expect(() => noGrad(() => scope(() => model.forward(batch, { train: true, masks })))).toThrow(/mask embed.dropout has shape \[2, 16, 8\], expected \[2, 16, 16\]/);
+    expect(() => noGrad(() => scope(() => model.forward(batch, { train: true, masks })))).toThrow(
+      /mask embed.dropout has shape \[2, 16, 8\], expected \[2, 16, 16\]/,
+    );
   });
 });

@@ -22,7 +22,13 @@ class FeedForward {
   private readonly fc1: Linear;
   private readonly fc2: Linear;
 
-  constructor(scope: ParameterScope, d: number, ffn: number, private readonly hot: HotSettings, init: Initialiser) {
+  constructor(
+    scope: ParameterScope,
+    d: number,
+    ffn: number,
+    private readonly hot: HotSettings,
+    init: Initialiser,
+  ) {
     this.fc1 = new Linear(scope, 'fc1', d, ffn, init);
     this.fc2 = new Linear(scope, 'fc2', ffn, d, init);
   }
@@ -38,17 +44,31 @@ export class Block {
   private readonly norm2: Norm;
   private readonly ffn: FeedForward;
 
-  constructor(scope: ParameterScope, d: number, ffn: number, private readonly hot: HotSettings, readonly attn: AttentionModule, init: Initialiser) {
+  constructor(
+    scope: ParameterScope,
+    d: number,
+    ffn: number,
+    private readonly hot: HotSettings,
+    readonly attn: AttentionModule,
+    init: Initialiser,
+  ) {
     this.norm1 = new Norm(scope, 'norm1', d);
     this.norm2 = new Norm(scope, 'norm2', d);
     this.ffn = new FeedForward(scope.under('ffn'), d, ffn, hot, init);
   }
 
-  apply(x: Tensor, ctx: Omit<AttentionContext, 'prefix'>, layer: number): { x: Tensor; contrastive: Tensor | null; views: LayerViewTensors | null } {
+  apply(
+    x: Tensor,
+    ctx: Omit<AttentionContext, 'prefix'>,
+    layer: number,
+  ): { x: Tensor; contrastive: Tensor | null; views: LayerViewTensors | null } {
     const prefix = `layers.${layer}.`;
     const attended = this.attn.forward(this.norm1.apply(x), { ...ctx, prefix: `${prefix}attn.` });
     let y = add(x, ctx.plan.elementwise(`${prefix}attn.out_dropout`, attended.out, this.hot.dropout));
-    y = add(y, ctx.plan.elementwise(`${prefix}ffn.dropout2`, this.ffn.apply(this.norm2.apply(y), ctx.plan, `${prefix}ffn.`), this.hot.dropout));
+    y = add(
+      y,
+      ctx.plan.elementwise(`${prefix}ffn.dropout2`, this.ffn.apply(this.norm2.apply(y), ctx.plan, `${prefix}ffn.`), this.hot.dropout),
+    );
     return { x: y, contrastive: attended.contrastive, views: attended.views };
   }
 }

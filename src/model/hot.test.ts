@@ -7,7 +7,11 @@ import { tinyConfig } from './testing/configs';
 
 const be = new CpuBackend('f32');
 const batch = {
-  tokens: intTensor(be, Array.from({ length: 32 }, (_, i) => 1 + (i % 9)), [2, 16]),
+  tokens: intTensor(
+    be,
+    Array.from({ length: 32 }, (_, i) => 1 + (i % 9)),
+    [2, 16],
+  ),
   mask: tensor(be, new Array(32).fill(1), [2, 16]),
   labels: intTensor(be, [0, 2], [2]),
 };
@@ -17,7 +21,13 @@ describe('hot keys', () => {
     const model = buildModel(be, tinyConfig('proxy'), 0);
     const modelHot = CONFIG_KEYS.filter((k) => paramSpec(k).part === 'model' && paramSpec(k).apply === 'hot');
     expect([...MODEL_HOT_KEYS]).toEqual(modelHot);
-    expect([...modelHot].sort()).toEqual(['attentionDropout', 'contrastiveTemperature', 'contrastiveWeight', 'decomposedDropoutRate', 'dropout']);
+    expect([...modelHot].sort()).toEqual([
+      'attentionDropout',
+      'contrastiveTemperature',
+      'contrastiveWeight',
+      'decomposedDropoutRate',
+      'dropout',
+    ]);
     expect(() => model.updateHot(Object.fromEntries(modelHot.map((k) => [k, model.config[k as keyof typeof model.config]])))).not.toThrow();
     // Every other model key is refused, and so is a name that is only on Object's prototype.
     for (const k of CONFIG_KEYS.filter((k) => paramSpec(k).part === 'model' && !modelHot.includes(k))) {
@@ -28,10 +38,13 @@ describe('hot keys', () => {
 
   it('apply from the next forward: dropout 0 makes training equal evaluation, λ 0 makes loss the task loss', async () => {
     const model = buildModel(be, tinyConfig('proxy', { dropout: 0.3, decomposedDropoutRate: 0.3 }), 0);
-    const run = (train: boolean) => noGrad(() => scope(() => {
-      const r = model.forward(batch, { train, dropoutSeed: 4 });
-      return [r.logits, r.loss!, r.taskLoss!];
-    }));
+    const run = (train: boolean) =>
+      noGrad(() =>
+        scope(() => {
+          const r = model.forward(batch, { train, dropoutSeed: 4 });
+          return [r.logits, r.loss!, r.taskLoss!];
+        }),
+      );
     const evaluation = await run(false)[0].read();
     expect(Array.from(await run(true)[0].read())).not.toEqual(Array.from(evaluation));
     model.updateHot({ dropout: 0, decomposedDropoutRate: 0, contrastiveWeight: 0 });

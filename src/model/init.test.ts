@@ -23,7 +23,8 @@ describe('initialisation', () => {
 
   it('draws embeddings and proxies from N(0, 0.02), Linear from U(±1/√fan_in), LayerNorm 1 and 0', async () => {
     const p = await values(3);
-    for (const name of ['embed.tokens.weight', 'embed.positions.weight', 'layers.0.attn.proxies']) expect(std(p.get(name)!.data), name).toBeCloseTo(0.02, 2);
+    for (const name of ['embed.tokens.weight', 'embed.positions.weight', 'layers.0.attn.proxies'])
+      expect(std(p.get(name)!.data), name).toBeCloseTo(0.02, 2);
     const fc1 = p.get('layers.1.ffn.fc1.weight')!.data; // fan_in 16: U(±0.25), std 0.25/√3
     expect(Math.max(...Array.from(fc1, Math.abs))).toBeLessThanOrEqual(0.25);
     expect(std(fc1)).toBeCloseTo(0.25 / Math.sqrt(3), 1);
@@ -35,14 +36,33 @@ describe('initialisation', () => {
     const model = buildModel(be, modelConfig(defaultConfig('listops', 'proxy')), 0);
     const c = model.config;
     expect([c.layers, c.dModel, c.ffn, c.heads, c.landmarks, c.dropout]).toEqual([2, 64, 128, 2, 128, 0.1]);
-    expect(model.params.names().filter((n) => n.startsWith('layers.0.')).sort()).toEqual([
-      'layers.0.norm1.weight', 'layers.0.norm1.bias',
-      'layers.0.attn.q.weight', 'layers.0.attn.q.bias', 'layers.0.attn.k.weight', 'layers.0.attn.k.bias',
-      'layers.0.attn.v.weight', 'layers.0.attn.v.bias', 'layers.0.attn.out.weight', 'layers.0.attn.out.bias',
-      'layers.0.attn.conv.weight', 'layers.0.attn.proxies',
-      'layers.0.norm2.weight', 'layers.0.norm2.bias',
-      'layers.0.ffn.fc1.weight', 'layers.0.ffn.fc1.bias', 'layers.0.ffn.fc2.weight', 'layers.0.ffn.fc2.bias',
-    ].sort());
+    expect(
+      model.params
+        .names()
+        .filter((n) => n.startsWith('layers.0.'))
+        .sort(),
+    ).toEqual(
+      [
+        'layers.0.norm1.weight',
+        'layers.0.norm1.bias',
+        'layers.0.attn.q.weight',
+        'layers.0.attn.q.bias',
+        'layers.0.attn.k.weight',
+        'layers.0.attn.k.bias',
+        'layers.0.attn.v.weight',
+        'layers.0.attn.v.bias',
+        'layers.0.attn.out.weight',
+        'layers.0.attn.out.bias',
+        'layers.0.attn.conv.weight',
+        'layers.0.attn.proxies',
+        'layers.0.norm2.weight',
+        'layers.0.norm2.bias',
+        'layers.0.ffn.fc1.weight',
+        'layers.0.ffn.fc1.bias',
+        'layers.0.ffn.fc2.weight',
+        'layers.0.ffn.fc2.bias',
+      ].sort(),
+    );
     expect(model.params.get('layers.0.attn.conv.weight').shape).toEqual([2, 35]);
     model.dispose();
   });

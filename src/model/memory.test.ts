@@ -17,8 +17,16 @@ describe('memory', () => {
       const be = new CpuBackend('f32');
       const model = buildModel(be, config, 0);
       const optimizer = new AdamW(model.params.params(), { lr: 1e-3 });
-      const ids = intTensor(be, Array.from({ length: 32 }, (_, i) => 1 + (i % 9)), [2, 16]);
-      const mask = tensor(be, Array.from({ length: 32 }, (_, i) => (i % 16 < 12 ? 1 : 0)), [2, 16]);
+      const ids = intTensor(
+        be,
+        Array.from({ length: 32 }, (_, i) => 1 + (i % 9)),
+        [2, 16],
+      );
+      const mask = tensor(
+        be,
+        Array.from({ length: 32 }, (_, i) => (i % 16 < 12 ? 1 : 0)),
+        [2, 16],
+      );
       const batch = { tokens: ids, mask, tokens2: ids, mask2: mask, labels: intTensor(be, [1, 2], [2]) };
       const cycle = async (step: number) => {
         const loss = scope(() => {

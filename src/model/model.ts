@@ -9,7 +9,21 @@
  * after each optimizer step, a checkpoint or state_dict load — must increment
  * `model.weightsVersion` (or call `model.weightsChanged()`); the next evaluation recomputes.
  */
-import { DropoutStream, type Tensor, add, concat, crossEntropy, isGradEnabled, mul, relu, scale, sub, zeros, type Backend, ParameterStore } from '../engine';
+import {
+  DropoutStream,
+  type Tensor,
+  add,
+  concat,
+  crossEntropy,
+  isGradEnabled,
+  mul,
+  relu,
+  scale,
+  sub,
+  zeros,
+  type Backend,
+  ParameterStore,
+} from '../engine';
 import { MODEL_HOT_KEYS, type DeviceLimits, type ModelConfig, type RunConfig } from '../config';
 import { NystromAttention } from './attention/nystrom';
 import type { AttentionModule } from './attention/module';
@@ -65,19 +79,46 @@ export interface Model {
   dispose(): void;
 }
 
-function createAttention(c: ModelConfig, hot: HotSettings, scope: ReturnType<ParameterStore['under']>, init: Initialiser, faults: BuildOptions['faults'], sharedE: Tensor | null): AttentionModule {
+function createAttention(
+  c: ModelConfig,
+  hot: HotSettings,
+  scope: ReturnType<ParameterStore['under']>,
+  init: Initialiser,
+  faults: BuildOptions['faults'],
+  sharedE: Tensor | null,
+): AttentionModule {
   if (c.attention === 'linformer') {
     const e = sharedE ?? createProjection(scope, c.heads, c.linformerK, c.seqLen, init);
     return new LinformerAttention(scope, c.dModel, c.heads, e, init, { forgetKeyMask: faults?.forgetKeyMask });
   }
-  if (c.attention === 'performer') return new PerformerAttention(scope, c.dModel, c.heads, c.performerFeatures, c.performerKernel, init, { forgetKeyMask: faults?.forgetKeyMask });
+  if (c.attention === 'performer')
+    return new PerformerAttention(scope, c.dModel, c.heads, c.performerFeatures, c.performerKernel, init, {
+      forgetKeyMask: faults?.forgetKeyMask,
+    });
   if (c.attention === 'linear') return new LinearAttention(scope, c.dModel, c.heads, init, { scaleByHeadWidth: faults?.scaleByHeadWidth });
-  const pinv = { landmarks: c.landmarks, pinvIterations: c.pinvIterations, pinvInit: c.pinvInit, transposeKernel2: faults?.transposeKernel2 };
+  const pinv = {
+    landmarks: c.landmarks,
+    pinvIterations: c.pinvIterations,
+    pinvInit: c.pinvInit,
+    transposeKernel2: faults?.transposeKernel2,
+  };
   if (c.attention === 'softmax') return new SoftmaxAttention(scope, c.dModel, c.heads, hot, init);
   if (c.attention === 'nystrom') return new NystromAttention(scope, c.dModel, c.heads, c.convKernel, pinv, init);
-  return new ProxyAttention(scope, c.dModel, c.heads, c.convKernel, {
-    ...pinv, proxyParam: c.proxyParam, injection: c.injection, contrastive: c.contrastive, decomposedDropout: c.decomposedDropout,
-  }, hot, init);
+  return new ProxyAttention(
+    scope,
+    c.dModel,
+    c.heads,
+    c.convKernel,
+    {
+      ...pinv,
+      proxyParam: c.proxyParam,
+      injection: c.injection,
+      contrastive: c.contrastive,
+      decomposedDropout: c.decomposedDropout,
+    },
+    hot,
+    init,
+  );
 }
 
 /** Build the model; refuses an invalid config with the config validator's messages (ModelConfigError). */
@@ -89,7 +130,8 @@ export function buildModel(backend: Backend, config: ModelConfig | RunConfig, in
   const init = new Initialiser(initSeed);
   const embed = new Embeddings(store.under('embed'), c.vocabSize, c.seqLen, c.dModel, init);
   // The reference code's class-level E: one tensor at the root, used by every layer.
-  const sharedE = c.attention === 'linformer' && c.linformerSharing === 'shared' ? createProjection(store, c.heads, c.linformerK, c.seqLen, init) : null;
+  const sharedE =
+    c.attention === 'linformer' && c.linformerSharing === 'shared' ? createProjection(store, c.heads, c.linformerK, c.seqLen, init) : null;
   const blocks: Block[] = [];
   for (let i = 0; i < c.layers; i++) {
     const layer = store.under(`layers.${i}`);
@@ -112,7 +154,10 @@ export function buildModel(backend: Backend, config: ModelConfig | RunConfig, in
     },
     updateHot(changes) {
       const cold = Object.keys(changes).filter((k) => !(MODEL_HOT_KEYS as readonly string[]).includes(k));
-      if (cold.length > 0) throw new Error(`updateHot: ${cold.join(', ')} ${cold.length > 1 ? 'are not hot keys' : 'is not a hot key'} (a change needs a rebuild); hot keys: ${MODEL_HOT_KEYS.join(', ')}`);
+      if (cold.length > 0)
+        throw new Error(
+          `updateHot: ${cold.join(', ')} ${cold.length > 1 ? 'are not hot keys' : 'is not a hot key'} (a change needs a rebuild); hot keys: ${MODEL_HOT_KEYS.join(', ')}`,
+        );
       const checked = checkModelConfig({ ...c, ...changes }, { batchSize });
       for (const key of Object.keys(changes) as (keyof HotSettings)[]) {
         hot[key] = checked[key];
@@ -149,7 +194,13 @@ export function buildModel(backend: Backend, config: ModelConfig | RunConfig, in
       }
       const logits = fc2.apply(relu(fc1.apply(features)));
       // Equal weight per tower and layer (each term is already a mean over samples and heads).
-      const contrastiveLoss = contrastive.length > 0 ? scale(contrastive.reduce((a, b) => add(a, b)), 1 / contrastive.length) : zeros(backend, []);
+      const contrastiveLoss =
+        contrastive.length > 0
+          ? scale(
+              contrastive.reduce((a, b) => add(a, b)),
+              1 / contrastive.length,
+            )
+          : zeros(backend, []);
       const taskLoss = batch.labels ? crossEntropy(logits, batch.labels) : null;
       const loss = taskLoss ? add(taskLoss, scale(contrastiveLoss, c.attention === 'proxy' ? hot.contrastiveWeight : 0)) : null;
       return { logits, taskLoss, contrastiveLoss, loss };

@@ -33,7 +33,20 @@ import { WebGpuBackend } from '../engine/webgpu/backend';
 import type { ModelConfig } from '../config';
 import { buildModel, type BuildOptions } from './model';
 import { tinyConfig } from './testing/configs';
-import { compareOutputs, relativeError, parameterShapes, randomBatch, randomMasks, randomWeights, readOutputs, runPython, runTypeScript, writeCase, type CaseData, type Outputs } from './testing/parity';
+import {
+  compareOutputs,
+  relativeError,
+  parameterShapes,
+  randomBatch,
+  randomMasks,
+  randomWeights,
+  readOutputs,
+  runPython,
+  runTypeScript,
+  writeCase,
+  type CaseData,
+  type Outputs,
+} from './testing/parity';
 
 interface Case {
   name: string;
@@ -53,41 +66,180 @@ const LF = (over: Partial<ModelConfig>) => tinyConfig('linformer', { linformerK:
 const PF = (over: Partial<ModelConfig>) => tinyConfig('performer', { performerFeatures: 12, ...over });
 const CASES: Case[] = [
   { name: 'softmax, masked-mean, all masks', config: tinyConfig('softmax'), n: 16, lengths: [16, 11, 7], masks: true },
-  { name: 'softmax, mean-all, no masks', config: tinyConfig('softmax', { pooling: 'mean-all', layers: 1 }), n: 16, lengths: [16, 9], masks: false },
-  { name: 'nystrom, global init, conv 3, masks', config: tinyConfig('nystrom', { pinvInit: 'global' }), n: 16, lengths: [16, 11, 7], masks: true },
-  { name: 'nystrom, per-matrix init, conv off', config: tinyConfig('nystrom', { pinvInit: 'per-matrix', convKernel: 0 }), n: 16, lengths: [16, 12, 5], masks: false },
-  { name: 'nystrom, n 32, m 8, conv 5, mean-all', config: tinyConfig('nystrom', { seqLen: 32, landmarks: 8, convKernel: 5, layers: 1, pooling: 'mean-all' }), n: 32, lengths: [32, 21], masks: true },
+  {
+    name: 'softmax, mean-all, no masks',
+    config: tinyConfig('softmax', { pooling: 'mean-all', layers: 1 }),
+    n: 16,
+    lengths: [16, 9],
+    masks: false,
+  },
+  {
+    name: 'nystrom, global init, conv 3, masks',
+    config: tinyConfig('nystrom', { pinvInit: 'global' }),
+    n: 16,
+    lengths: [16, 11, 7],
+    masks: true,
+  },
+  {
+    name: 'nystrom, per-matrix init, conv off',
+    config: tinyConfig('nystrom', { pinvInit: 'per-matrix', convKernel: 0 }),
+    n: 16,
+    lengths: [16, 12, 5],
+    masks: false,
+  },
+  {
+    name: 'nystrom, n 32, m 8, conv 5, mean-all',
+    config: tinyConfig('nystrom', { seqLen: 32, landmarks: 8, convKernel: 5, layers: 1, pooling: 'mean-all' }),
+    n: 32,
+    lengths: [32, 21],
+    masks: true,
+  },
   { name: 'proxy attend, projected, k2-columns, qk-infonce', config: P({}), n: 16, lengths: [16, 11, 7], masks: true },
-  { name: 'proxy mean, projected, z-columns, uniformity', config: P({ injection: 'mean', decomposedDropout: 'z-columns', contrastive: 'uniformity' }), n: 16, lengths: [16, 11, 7], masks: true },
-  { name: 'proxy segment, projected, dropout off', config: P({ injection: 'segment', decomposedDropout: 'off' }), n: 16, lengths: [16, 11, 7], masks: true },
+  {
+    name: 'proxy mean, projected, z-columns, uniformity',
+    config: P({ injection: 'mean', decomposedDropout: 'z-columns', contrastive: 'uniformity' }),
+    n: 16,
+    lengths: [16, 11, 7],
+    masks: true,
+  },
+  {
+    name: 'proxy segment, projected, dropout off',
+    config: P({ injection: 'segment', decomposedDropout: 'off' }),
+    n: 16,
+    lengths: [16, 11, 7],
+    masks: true,
+  },
   { name: 'proxy none, projected, k2-columns', config: P({ injection: 'none' }), n: 16, lengths: [16, 11, 7], masks: true },
-  { name: 'proxy attend, per-head, z-columns, uniformity', config: P({ proxyParam: 'per-head', decomposedDropout: 'z-columns', contrastive: 'uniformity' }), n: 16, lengths: [16, 11, 7], masks: true },
-  { name: 'proxy mean, per-head, k2-columns, global init', config: P({ proxyParam: 'per-head', injection: 'mean', pinvInit: 'global' }), n: 16, lengths: [16, 11, 7], masks: true },
-  { name: 'proxy segment, per-head, uniformity, conv off', config: P({ proxyParam: 'per-head', injection: 'segment', contrastive: 'uniformity', convKernel: 0 }), n: 16, lengths: [16, 11, 7], masks: true },
-  { name: 'proxy none, per-head, z-columns, global init', config: P({ proxyParam: 'per-head', injection: 'none', decomposedDropout: 'z-columns', pinvInit: 'global' }), n: 16, lengths: [16, 11, 7], masks: true },
-  { name: 'proxy attend, n 20 not a multiple of m 6, mean-all, no masks', config: P({ seqLen: 20, landmarks: 6, pooling: 'mean-all' }), n: 20, lengths: [20, 13], masks: false },
+  {
+    name: 'proxy attend, per-head, z-columns, uniformity',
+    config: P({ proxyParam: 'per-head', decomposedDropout: 'z-columns', contrastive: 'uniformity' }),
+    n: 16,
+    lengths: [16, 11, 7],
+    masks: true,
+  },
+  {
+    name: 'proxy mean, per-head, k2-columns, global init',
+    config: P({ proxyParam: 'per-head', injection: 'mean', pinvInit: 'global' }),
+    n: 16,
+    lengths: [16, 11, 7],
+    masks: true,
+  },
+  {
+    name: 'proxy segment, per-head, uniformity, conv off',
+    config: P({ proxyParam: 'per-head', injection: 'segment', contrastive: 'uniformity', convKernel: 0 }),
+    n: 16,
+    lengths: [16, 11, 7],
+    masks: true,
+  },
+  {
+    name: 'proxy none, per-head, z-columns, global init',
+    config: P({ proxyParam: 'per-head', injection: 'none', decomposedDropout: 'z-columns', pinvInit: 'global' }),
+    n: 16,
+    lengths: [16, 11, 7],
+    masks: true,
+  },
+  {
+    name: 'proxy attend, n 20 not a multiple of m 6, mean-all, no masks',
+    config: P({ seqLen: 20, landmarks: 6, pooling: 'mean-all' }),
+    n: 20,
+    lengths: [20, 13],
+    masks: false,
+  },
   { name: 'proxy, two-tower, masks with @2', config: P({ twoTower: true, layers: 1 }), n: 16, lengths: [16, 10], masks: true },
   { name: 'softmax, two-tower', config: tinyConfig('softmax', { twoTower: true, layers: 1 }), n: 16, lengths: [16, 10], masks: true },
   { name: 'views: proxy attend, padded example', config: P({}), n: 16, lengths: [13], masks: false, views: true },
-  { name: "views: proxy none, per-head, global init", config: P({ injection: 'none', proxyParam: 'per-head', pinvInit: 'global' }), n: 16, lengths: [16], masks: false, views: true },
-  { name: 'views: nystrom, global init, padded example', config: tinyConfig('nystrom', { pinvInit: 'global' }), n: 16, lengths: [13], masks: false, views: true },
+  {
+    name: 'views: proxy none, per-head, global init',
+    config: P({ injection: 'none', proxyParam: 'per-head', pinvInit: 'global' }),
+    n: 16,
+    lengths: [16],
+    masks: false,
+    views: true,
+  },
+  {
+    name: 'views: nystrom, global init, padded example',
+    config: tinyConfig('nystrom', { pinvInit: 'global' }),
+    n: 16,
+    lengths: [13],
+    masks: false,
+    views: true,
+  },
   { name: 'views: softmax, padded example', config: tinyConfig('softmax'), n: 16, lengths: [13], masks: false, views: true },
   { name: 'linformer, shared E, k 6, all masks', config: LF({}), n: 16, lengths: [16, 11, 7], masks: true },
-  { name: 'linformer, per-layer E, k 20 > n, mean-all', config: LF({ linformerSharing: 'per-layer', linformerK: 20, pooling: 'mean-all' }), n: 16, lengths: [16, 9], masks: false },
-  { name: 'linformer, per-layer E, two-tower, masks with @2', config: LF({ linformerSharing: 'per-layer', twoTower: true, layers: 1 }), n: 16, lengths: [16, 10], masks: true },
+  {
+    name: 'linformer, per-layer E, k 20 > n, mean-all',
+    config: LF({ linformerSharing: 'per-layer', linformerK: 20, pooling: 'mean-all' }),
+    n: 16,
+    lengths: [16, 9],
+    masks: false,
+  },
+  {
+    name: 'linformer, per-layer E, two-tower, masks with @2',
+    config: LF({ linformerSharing: 'per-layer', twoTower: true, layers: 1 }),
+    n: 16,
+    lengths: [16, 10],
+    masks: true,
+  },
   { name: 'performer relu, F 12, all masks', config: PF({}), n: 16, lengths: [16, 11, 7], masks: true },
   { name: 'performer softmax, F 12, all masks', config: PF({ performerKernel: 'softmax' }), n: 16, lengths: [16, 11, 7], masks: true },
-  { name: 'performer softmax, F 5 (part block), n 12 < seqLen, mean-all', config: PF({ performerKernel: 'softmax', performerFeatures: 5, pooling: 'mean-all' }), n: 12, lengths: [12, 4], masks: false },
+  {
+    name: 'performer softmax, F 5 (part block), n 12 < seqLen, mean-all',
+    config: PF({ performerKernel: 'softmax', performerFeatures: 5, pooling: 'mean-all' }),
+    n: 12,
+    lengths: [12, 4],
+    masks: false,
+  },
   { name: 'linear, all masks', config: tinyConfig('linear'), n: 16, lengths: [16, 11, 7], masks: true },
-  { name: 'linear, n 12 < seqLen, two-tower', config: tinyConfig('linear', { twoTower: true, layers: 1 }), n: 12, lengths: [12, 5], masks: true },
+  {
+    name: 'linear, n 12 < seqLen, two-tower',
+    config: tinyConfig('linear', { twoTower: true, layers: 1 }),
+    n: 12,
+    lengths: [12, 5],
+    masks: true,
+  },
   { name: 'views: linformer, shared E, padded example', config: LF({}), n: 16, lengths: [13], masks: false, views: true },
-  { name: 'views: performer softmax, padded example', config: PF({ performerKernel: 'softmax' }), n: 16, lengths: [13], masks: false, views: true },
+  {
+    name: 'views: performer softmax, padded example',
+    config: PF({ performerKernel: 'softmax' }),
+    n: 16,
+    lengths: [13],
+    masks: false,
+    views: true,
+  },
   { name: 'views: linear, padded example', config: tinyConfig('linear'), n: 16, lengths: [13], masks: false, views: true },
   { name: 'BROKEN proxy (K2 transposed)', config: P({}), n: 16, lengths: [16, 11, 7], masks: true, broken: { transposeKernel2: true } },
-  { name: 'BROKEN nystrom (K2 transposed)', config: tinyConfig('nystrom', { pinvInit: 'per-matrix' }), n: 16, lengths: [16, 11, 7], masks: true, broken: { transposeKernel2: true } },
-  { name: 'BROKEN linformer (padded keys projected)', config: LF({}), n: 16, lengths: [16, 11, 7], masks: true, broken: { forgetKeyMask: true } },
-  { name: 'BROKEN performer softmax (padded keys unmasked)', config: PF({ performerKernel: 'softmax' }), n: 16, lengths: [16, 11, 7], masks: true, broken: { forgetKeyMask: true } },
-  { name: 'BROKEN linear (scaled by d_h^-1/4, not n^-1/4)', config: tinyConfig('linear'), n: 16, lengths: [16, 11, 7], masks: true, broken: { scaleByHeadWidth: true } },
+  {
+    name: 'BROKEN nystrom (K2 transposed)',
+    config: tinyConfig('nystrom', { pinvInit: 'per-matrix' }),
+    n: 16,
+    lengths: [16, 11, 7],
+    masks: true,
+    broken: { transposeKernel2: true },
+  },
+  {
+    name: 'BROKEN linformer (padded keys projected)',
+    config: LF({}),
+    n: 16,
+    lengths: [16, 11, 7],
+    masks: true,
+    broken: { forgetKeyMask: true },
+  },
+  {
+    name: 'BROKEN performer softmax (padded keys unmasked)',
+    config: PF({ performerKernel: 'softmax' }),
+    n: 16,
+    lengths: [16, 11, 7],
+    masks: true,
+    broken: { forgetKeyMask: true },
+  },
+  {
+    name: 'BROKEN linear (scaled by d_h^-1/4, not n^-1/4)',
+    config: tinyConfig('linear'),
+    n: 16,
+    lengths: [16, 11, 7],
+    masks: true,
+    broken: { scaleByHeadWidth: true },
+  },
 ];
 
 /** See the file comment. */
@@ -139,7 +291,18 @@ describe('on WebGPU', () => {
     const config = tinyConfig('proxy', { dropout: 0.3, decomposedDropoutRate: 0.3 });
     const logits = async (be: Backend, seed: number) => {
       const model = buildModel(be, config, 7); // the same init seed gives the same weights on both
-      const batch = { tokens: intTensor(be, Array.from({ length: 48 }, (_, i) => 1 + (i % 10)), [3, 16]), mask: tensor(be, Array.from({ length: 48 }, (_, i) => (i % 16 < 11 ? 1 : 0)), [3, 16]) };
+      const batch = {
+        tokens: intTensor(
+          be,
+          Array.from({ length: 48 }, (_, i) => 1 + (i % 10)),
+          [3, 16],
+        ),
+        mask: tensor(
+          be,
+          Array.from({ length: 48 }, (_, i) => (i % 16 < 11 ? 1 : 0)),
+          [3, 16],
+        ),
+      };
       const out = await noGrad(() => scope(() => model.forward(batch, { train: true, dropoutSeed: seed }).logits)).read();
       model.dispose();
       return Array.from(out);
@@ -150,22 +313,35 @@ describe('on WebGPU', () => {
   });
 
   for (const config of [
-    tinyConfig('linformer', { linformerK: 6 }), tinyConfig('linformer', { linformerK: 6, linformerSharing: 'per-layer' }),
-    tinyConfig('performer', { performerFeatures: 12 }), tinyConfig('performer', { performerFeatures: 12, performerKernel: 'softmax' }), tinyConfig('linear'),
+    tinyConfig('linformer', { linformerK: 6 }),
+    tinyConfig('linformer', { linformerK: 6, linformerSharing: 'per-layer' }),
+    tinyConfig('performer', { performerFeatures: 12 }),
+    tinyConfig('performer', { performerFeatures: 12, performerKernel: 'softmax' }),
+    tinyConfig('linear'),
   ]) {
     const name = `${config.attention}${config.attention === 'linformer' ? ` ${config.linformerSharing}` : config.attention === 'performer' ? ` ${config.performerKernel}` : ''}`;
     it(`${name}: logits and loss on WebGPU match the CPU backend (same init seed, padded batch)`, async () => {
       const run = async (be: Backend) => {
         const model = buildModel(be, config, 7);
         const batch = {
-          tokens: intTensor(be, Array.from({ length: 48 }, (_, i) => 1 + (i % 10)), [3, 16]),
-          mask: tensor(be, Array.from({ length: 48 }, (_, i) => (i % 16 < 16 - 4 * Math.floor(i / 16) ? 1 : 0)), [3, 16]),
+          tokens: intTensor(
+            be,
+            Array.from({ length: 48 }, (_, i) => 1 + (i % 10)),
+            [3, 16],
+          ),
+          mask: tensor(
+            be,
+            Array.from({ length: 48 }, (_, i) => (i % 16 < 16 - 4 * Math.floor(i / 16) ? 1 : 0)),
+            [3, 16],
+          ),
           labels: intTensor(be, [0, 1, 2], [3]),
         };
-        const [logits, loss] = noGrad(() => scope(() => {
-          const r = model.forward(batch, { train: false });
-          return [r.logits, r.loss!];
-        }));
+        const [logits, loss] = noGrad(() =>
+          scope(() => {
+            const r = model.forward(batch, { train: false });
+            return [r.logits, r.loss!];
+          }),
+        );
         const out = [Array.from(await logits.read()), Array.from(await loss.read())];
         model.dispose();
         return out;
@@ -178,7 +354,9 @@ describe('on WebGPU', () => {
 
   it("buildModel reads the adapter's limits and refuses a buffer over them", () => {
     const huge = tinyConfig('softmax', { seqLen: 16384, heads: 16, dModel: 64 });
-    expect(() => buildModel(gpu, huge, 0, { batchSize: 4 })).toThrow(/softmax attention \[B, H, n, n\] buffer \[4, 16, 16384, 16384\] needs 68719476736 bytes .* over this device's max(StorageBufferBindingSize|BufferSize)/);
+    expect(() => buildModel(gpu, huge, 0, { batchSize: 4 })).toThrow(
+      /softmax attention \[B, H, n, n\] buffer \[4, 16, 16384, 16384\] needs 68719476736 bytes .* over this device's max(StorageBufferBindingSize|BufferSize)/,
+    );
   });
 });
 

@@ -7,12 +7,23 @@ const be = new CpuBackend('f64');
 
 describe('iterative pseudo-inverse', () => {
   it('the residual ‖I − A·Z_k‖_F shrinks at every step and reaches 1e-6 on well-conditioned matrices', async () => {
-    const values = Float64Array.from(await noGrad(() => softmax(tensor(be, Array.from({ length: 50 }, (_, i) => Math.sin(7 * i) * 3), [2, 1, 5, 5]))).read());
+    const values = Float64Array.from(
+      await noGrad(() =>
+        softmax(
+          tensor(
+            be,
+            Array.from({ length: 50 }, (_, i) => Math.sin(7 * i) * 3),
+            [2, 1, 5, 5],
+          ),
+        ),
+      ).read(),
+    );
     for (const init of ['per-matrix', 'global'] as const) {
       const { residuals } = noGrad(() => iterativePinv(tensor(be, values, [2, 1, 5, 5]), 12, init, null, true));
       const r = await Promise.all(residuals!.map((t) => t.read()));
       for (let b = 0; b < 2; b++) {
-        for (let k = 1; k < r.length; k++) if (r[k - 1][b] > 1e-9) expect(r[k][b], `${init} sample ${b} step ${k}`).toBeLessThan(r[k - 1][b]);
+        for (let k = 1; k < r.length; k++)
+          if (r[k - 1][b] > 1e-9) expect(r[k][b], `${init} sample ${b} step ${k}`).toBeLessThan(r[k - 1][b]);
         expect(r[12][b]).toBeLessThan(1e-6);
       }
     }

@@ -14,7 +14,15 @@ import { tinyConfig } from './testing/configs';
 import { MAJORITY_CLASSES, trainMajority } from './testing/toyTrain';
 
 const CHANCE = Math.log(MAJORITY_CLASSES);
-const toy = (c: ModelConfig): ModelConfig => ({ ...c, vocabSize: MAJORITY_CLASSES + 1, numClasses: MAJORITY_CLASSES, seqLen: 16, landmarks: 4, dModel: 16, ffn: 32 });
+const toy = (c: ModelConfig): ModelConfig => ({
+  ...c,
+  vocabSize: MAJORITY_CLASSES + 1,
+  numClasses: MAJORITY_CLASSES,
+  seqLen: 16,
+  landmarks: 4,
+  dModel: 16,
+  ffn: 32,
+});
 
 const VARIANTS: [string, ModelConfig][] = [
   ['softmax', toy(tinyConfig('softmax'))],

@@ -21,26 +21,36 @@ describe('buildModel validation', () => {
   it('refuses segment landmarks with n not a multiple of m, naming both', () => {
     const msg = refusal(() => buildModel(be, tinyConfig('nystrom', { seqLen: 18, landmarks: 4 }), 0));
     expect(msg).toMatch(/seqLen 18 is not a multiple of landmarks 4/);
-    expect(refusal(() => buildModel(be, tinyConfig('proxy', { seqLen: 18, landmarks: 4, injection: 'segment' }), 0))).toMatch(/seqLen 18.*landmarks 4/);
+    expect(refusal(() => buildModel(be, tinyConfig('proxy', { seqLen: 18, landmarks: 4, injection: 'segment' }), 0))).toMatch(
+      /seqLen 18.*landmarks 4/,
+    );
     // Proxyformer without segment injection does not need it.
     expect(() => buildModel(be, tinyConfig('proxy', { seqLen: 18, landmarks: 4 }), 0)).not.toThrow();
   });
 
   it('refuses more landmarks than tokens', () => {
-    expect(refusal(() => buildModel(be, tinyConfig('proxy', { seqLen: 16, landmarks: 32 }), 0))).toMatch(/landmarks 32 is more than seqLen 16/);
+    expect(refusal(() => buildModel(be, tinyConfig('proxy', { seqLen: 16, landmarks: 32 }), 0))).toMatch(
+      /landmarks 32 is more than seqLen 16/,
+    );
   });
 
   it('refuses d not divisible by heads', () => {
-    expect(refusal(() => buildModel(be, tinyConfig('softmax', { dModel: 20, heads: 3 }), 0))).toMatch(/dModel 20 is not divisible by heads 3/);
+    expect(refusal(() => buildModel(be, tinyConfig('softmax', { dModel: 20, heads: 3 }), 0))).toMatch(
+      /dModel 20 is not divisible by heads 3/,
+    );
   });
 
   it("refuses a size over the device's limits", () => {
-    const msg = refusal(() => buildModel(be, tinyConfig('softmax', { seqLen: 1024 }), 0, { batchSize: 8, limits: { maxStorageBufferBindingSize: 1 << 20 } }));
+    const msg = refusal(() =>
+      buildModel(be, tinyConfig('softmax', { seqLen: 1024 }), 0, { batchSize: 8, limits: { maxStorageBufferBindingSize: 1 << 20 } }),
+    );
     expect(msg).toMatch(/softmax attention \[B, H, n, n\] buffer \[8, 2, 1024, 1024\].*over this device's maxStorageBufferBindingSize/);
   });
 
   it('refuses wrongly typed values without crashing', () => {
-    expect(refusal(() => buildModel(be, { ...tinyConfig('proxy'), injection: 'sideways' as never, layers: 'two' as never }, 0))).toMatch(/injection.*layers|layers.*injection/s);
+    expect(refusal(() => buildModel(be, { ...tinyConfig('proxy'), injection: 'sideways' as never, layers: 'two' as never }, 0))).toMatch(
+      /injection.*layers|layers.*injection/s,
+    );
   });
 
   it('refuses a batch that does not fit, naming the lengths', () => {

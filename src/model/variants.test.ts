@@ -28,13 +28,21 @@ const VARIANTS: [string, ModelConfig][] = [
 
 function randomModel(c: ModelConfig, seed = 5): Model {
   const m = buildModel(be, c, 0);
-  for (const [name, w] of randomWeights(m.params.entries().map(([k, t]) => [k, t.shape]), seed)) m.params.load(name, w.data);
+  for (const [name, w] of randomWeights(
+    m.params.entries().map(([k, t]) => [k, t.shape]),
+    seed,
+  ))
+    m.params.load(name, w.data);
   return m;
 }
 
 async function logits(m: Model, backend: Backend, tokens: number[], mask: number[], rows: number): Promise<Float32Array> {
   const n = tokens.length / rows;
-  const out = noGrad(() => scope(() => m.forward({ tokens: intTensor(backend, tokens, [rows, n]), mask: tensor(backend, mask, [rows, n]) }, { train: false }).logits));
+  const out = noGrad(() =>
+    scope(
+      () => m.forward({ tokens: intTensor(backend, tokens, [rows, n]), mask: tensor(backend, mask, [rows, n]) }, { train: false }).logits,
+    ),
+  );
   const data = (await out.read()) as Float32Array;
   out.dispose();
   return data;
@@ -63,7 +71,14 @@ describe('parameter and state names (docs/model-contract.md)', () => {
     const before = await p.get('layers.0.attn.features').read();
     const opt = new AdamW(p.params(), { lr: 0.1, weightDecay: 0.5 });
     scope(() => {
-      const r = m.forward({ tokens: intTensor(be, [1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 2, 3, 4, 5, 0, 0], [1, 16]), mask: tensor(be, [...Array(14).fill(1), 0, 0], [1, 16]), labels: intTensor(be, [1], [1]) }, { train: false });
+      const r = m.forward(
+        {
+          tokens: intTensor(be, [1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 2, 3, 4, 5, 0, 0], [1, 16]),
+          mask: tensor(be, [...Array(14).fill(1), 0, 0], [1, 16]),
+          labels: intTensor(be, [1], [1]),
+        },
+        { train: false },
+      );
       backward(r.loss!);
       opt.step({ lr: 0.1 });
     });
@@ -81,7 +96,11 @@ describe('padding', () => {
       const base = [3, 7, 1, 9, 4, 4, 2, 8, 10, 5, 6, 0, 0, 0, 0, 0, 2, 5, 9, 1, 1, 3, 7, 8, 4, 6, 10, 2, 3, 5, 7, 9];
       const paddedChanged = base.map((t, i) => (mask[i] === 0 ? 1 + (i % 10) : t));
       const validChanged = base.map((t, i) => (i === 3 ? 5 : t));
-      const [a, b, v] = [await logits(m, be, base, mask, 2), await logits(m, be, paddedChanged, mask, 2), await logits(m, be, validChanged, mask, 2)];
+      const [a, b, v] = [
+        await logits(m, be, base, mask, 2),
+        await logits(m, be, paddedChanged, mask, 2),
+        await logits(m, be, validChanged, mask, 2),
+      ];
       for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i], 5);
       expect(Math.max(...Array.from(a.subarray(0, 3), (x, i) => Math.abs(x - v[i])))).toBeGreaterThan(1e-4);
     });
@@ -89,12 +108,20 @@ describe('padding', () => {
 
   it('Linformer refuses an input shorter than seqLen, naming the fixed length', () => {
     const m = randomModel(VARIANTS[0][1]);
-    expect(() => noGrad(() => scope(() => m.forward({ tokens: intTensor(be, Array(12).fill(1), [1, 12]), mask: tensor(be, Array(12).fill(1), [1, 12]) }, { train: false }))))
-      .toThrow("tokens has length 12, but Linformer's E has one column per position of seqLen 16: pad every input to exactly 16 tokens (the length of a Linformer model is fixed)");
+    expect(() =>
+      noGrad(() =>
+        scope(() =>
+          m.forward({ tokens: intTensor(be, Array(12).fill(1), [1, 12]), mask: tensor(be, Array(12).fill(1), [1, 12]) }, { train: false }),
+        ),
+      ),
+    ).toThrow(
+      "tokens has length 12, but Linformer's E has one column per position of seqLen 16: pad every input to exactly 16 tokens (the length of a Linformer model is fixed)",
+    );
   });
 
   it('Performer and linear attention accept any length up to seqLen', async () => {
-    for (const c of [VARIANTS[3][1], VARIANTS[4][1]]) expect((await logits(randomModel(c), be, [1, 2, 3, 4, 5, 6, 7, 0], [1, 1, 1, 1, 1, 1, 1, 0], 1)).length).toBe(3);
+    for (const c of [VARIANTS[3][1], VARIANTS[4][1]])
+      expect((await logits(randomModel(c), be, [1, 2, 3, 4, 5, 6, 7, 0], [1, 1, 1, 1, 1, 1, 1, 0], 1)).length).toBe(3);
   });
 });
 
@@ -105,7 +132,11 @@ describe('Performer random features', () => {
     expect(w.length).toBe(20 * dh);
     const row = (i: number) => w.subarray(i * dh, (i + 1) * dh);
     const dot = (a: Float64Array, b: Float64Array) => a.reduce((s, x, i) => s + x * b[i], 0);
-    for (const [start, count] of [[0, 8], [8, 8], [16, 4]]) {
+    for (const [start, count] of [
+      [0, 8],
+      [8, 8],
+      [16, 4],
+    ]) {
       for (let i = start; i < start + count; i++) for (let j = start; j < i; j++) expect(Math.abs(dot(row(i), row(j)))).toBeLessThan(1e-9);
     }
     // Rows of different blocks are not orthogonal in general.
@@ -153,7 +184,8 @@ describe('Performer random features', () => {
 
 describe('views', () => {
   const TOKENS = [3, 7, 1, 9, 4, 4, 2, 8, 10, 5, 6, 1, 3, 2, 0, 0]; // 14 valid, 2 padding
-  const rowSums = (x: { rows: number; cols: number; data: Float32Array }) => Array.from({ length: x.rows }, (_, i) => x.data.subarray(i * x.cols, (i + 1) * x.cols).reduce((a, b) => a + b, 0));
+  const rowSums = (x: { rows: number; cols: number; data: Float32Array }) =>
+    Array.from({ length: x.rows }, (_, i) => x.data.subarray(i * x.cols, (i + 1) * x.cols).reduce((a, b) => a + b, 0));
 
   it('Linformer: E per head [k, n] equals the parameter, the n×k attention is stochastic, the projected keys get a k×k cosine', async () => {
     const m = randomModel(VARIANTS[1][1]);
@@ -161,7 +193,14 @@ describe('views', () => {
     const e1 = await m.params.get('layers.1.attn.linformer_e').read();
     for (const [l, layer] of v.layers.entries()) {
       for (const [h, head] of layer.heads.entries()) {
-        expect([head.E!.rows, head.E!.cols, head.projectedAttention!.rows, head.projectedAttention!.cols, head.kLandmarks!.rows, head.kLandmarks!.cols]).toEqual([6, 16, 16, 6, 6, 8]);
+        expect([
+          head.E!.rows,
+          head.E!.cols,
+          head.projectedAttention!.rows,
+          head.projectedAttention!.cols,
+          head.kLandmarks!.rows,
+          head.kLandmarks!.cols,
+        ]).toEqual([6, 16, 16, 6, 6, 8]);
         for (const s of rowSums(head.projectedAttention!)) expect(s).toBeCloseTo(1, 5);
         expect(head.kCosine!.rows).toBe(6);
         for (let i = 0; i < 6; i++) expect(head.kCosine!.data[i * 7]).toBeCloseTo(1, 5);
@@ -186,7 +225,10 @@ describe('views', () => {
           expect(head.error!.relativeFrobenius).toBeGreaterThan(0);
           // Exact softmax gives padded keys nothing; linear attention masks φ(k) too, while the
           // Performer keeps φ(0) of padded keys in D (as the reference), so they get weight there.
-          const padded = Array.from({ length: 16 }, (_, i) => head.approximation!.data[i * 16 + 14] + head.approximation!.data[i * 16 + 15]);
+          const padded = Array.from(
+            { length: 16 },
+            (_, i) => head.approximation!.data[i * 16 + 14] + head.approximation!.data[i * 16 + 15],
+          );
           if (c.attention === 'linear') expect(Math.max(...padded)).toBe(0);
           else expect(Math.min(...padded)).toBeGreaterThan(0);
         }
@@ -207,16 +249,18 @@ async function softmaxKernelError(features: number, draws: number): Promise<numb
   const kValues = gaussian.normal(n * dh, 0.5);
   let total = 0;
   for (let d = 0; d < draws; d++) {
-    const [exact, approx] = noGrad(() => scope(() => {
-      const q = tensor(f64, qValues, [1, 1, n, dh]);
-      const k = tensor(f64, kValues, [1, 1, n, dh]);
-      const w = tensor(f64, orthogonalGaussianFeatures(new Initialiser(1000 + d), features, dh), [features, dh]);
-      const c = dh ** -0.25;
-      const qf = performerFeatureMap(scale(q, c), w, 'softmax', true);
-      const kf = performerFeatureMap(scale(k, c), w, 'softmax', false);
-      const scores = matmul(qf, kf, { transB: true });
-      return [exactAttention(q, k, zeros(f64, [1, 1, 1, n])), div(scores, sum(scores, -1, { keepDim: true }))];
-    }));
+    const [exact, approx] = noGrad(() =>
+      scope(() => {
+        const q = tensor(f64, qValues, [1, 1, n, dh]);
+        const k = tensor(f64, kValues, [1, 1, n, dh]);
+        const w = tensor(f64, orthogonalGaussianFeatures(new Initialiser(1000 + d), features, dh), [features, dh]);
+        const c = dh ** -0.25;
+        const qf = performerFeatureMap(scale(q, c), w, 'softmax', true);
+        const kf = performerFeatureMap(scale(k, c), w, 'softmax', false);
+        const scores = matmul(qf, kf, { transB: true });
+        return [exactAttention(q, k, zeros(f64, [1, 1, 1, n])), div(scores, sum(scores, -1, { keepDim: true }))];
+      }),
+    );
     total += approximationError(Float32Array.from(await approx.read()), Float32Array.from(await exact.read())).relativeFrobenius;
   }
   return total / draws;

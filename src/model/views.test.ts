@@ -12,7 +12,11 @@ const TOKENS = [3, 7, 1, 9, 4, 4, 2, 8, 10, 5, 6, 1, 3, 2, 0, 0]; // 14 valid, 2
 
 function model(c: ModelConfig, seed = 5) {
   const m = buildModel(be, c, 0);
-  for (const [name, w] of randomWeights(m.params.entries().map(([k, t]) => [k, t.shape]), seed)) m.params.load(name, w.data);
+  for (const [name, w] of randomWeights(
+    m.params.entries().map(([k, t]) => [k, t.shape]),
+    seed,
+  ))
+    m.params.load(name, w.data);
   return m;
 }
 
@@ -46,7 +50,8 @@ describe('views', () => {
         for (const h of layer.heads) {
           const r = h.pinvResiduals!;
           expect(r).toHaveLength(9);
-          for (let k = 1; k < r.length; k++) expect(r[k], `${pinvInit}: iteration ${k}: ${Array.from(r).join(', ')}`).toBeLessThan(r[k - 1]);
+          for (let k = 1; k < r.length; k++)
+            expect(r[k], `${pinvInit}: iteration ${k}: ${Array.from(r).join(', ')}`).toBeLessThan(r[k - 1]);
           // K2 of segment-mean landmarks is close to rank one here (√3 at k = 0 means three tiny
           // singular values), so the iteration converges slowly: it must still fall at every step.
           // Measured r[8]/r[0] with these weights: 0.52 to 0.68 over the heads and both inits.
@@ -70,8 +75,12 @@ describe('views', () => {
 
   it('Nyströmformer with one landmark per token approximates softmax far better than with 4 landmarks', async () => {
     const full = [...TOKENS.slice(0, 14), 5, 6]; // no padding: the masked and unmasked Q, K agree
-    const exactish = await model(tinyConfig('nystrom', { landmarks: 16, pinvIterations: 20, convKernel: 0, layers: 1 })).views({ tokens: full });
-    const coarse = await model(tinyConfig('nystrom', { landmarks: 4, pinvIterations: 20, convKernel: 0, layers: 1 })).views({ tokens: full });
+    const exactish = await model(tinyConfig('nystrom', { landmarks: 16, pinvIterations: 20, convKernel: 0, layers: 1 })).views({
+      tokens: full,
+    });
+    const coarse = await model(tinyConfig('nystrom', { landmarks: 4, pinvIterations: 20, convKernel: 0, layers: 1 })).views({
+      tokens: full,
+    });
     const errFine = Math.max(...exactish.layers[0].heads.map((h) => h.error!.relativeFrobenius));
     const errCoarse = Math.min(...coarse.layers[0].heads.map((h) => h.error!.relativeFrobenius));
     expect(errFine).toBeLessThan(1e-2);

@@ -85,7 +85,9 @@ export function cosineSimilarity(x: Matrix): { cosine: Matrix; meanOffDiagonal: 
 
 /** Relative Frobenius error and max abs difference of an approximation against the exact matrix. */
 export function approximationError(approx: Float32Array, exact: Float32Array): { relativeFrobenius: number; maxAbs: number } {
-  let diff = 0, norm = 0, maxAbs = 0;
+  let diff = 0,
+    norm = 0,
+    maxAbs = 0;
   for (let i = 0; i < exact.length; i++) {
     const d = approx[i] - exact[i];
     diff += d * d;
@@ -133,8 +135,17 @@ export async function computeViews(model: Model, example: { tokens: ArrayLike<nu
     for (let h = 0; h < model.config.heads; h++) {
       const m = (k: string) => (read.has(k) ? headMatrix(read.get(k)!.data, read.get(k)!.shape, h) : undefined);
       const view: HeadViews = {
-        attention: m('attention'), K1: m('K1'), K2: m('K2'), Z: m('Z'), K3: m('K3'), E: m('E'), projectedAttention: m('attention_projected'),
-        qLandmarks: m('Q_landmarks'), kLandmarks: m('K_landmarks'), exact: m('exact') ?? m('attention'), approximation: m('approximation'),
+        attention: m('attention'),
+        K1: m('K1'),
+        K2: m('K2'),
+        Z: m('Z'),
+        K3: m('K3'),
+        E: m('E'),
+        projectedAttention: m('attention_projected'),
+        qLandmarks: m('Q_landmarks'),
+        kLandmarks: m('K_landmarks'),
+        exact: m('exact') ?? m('attention'),
+        approximation: m('approximation'),
       };
       const residuals = read.get('pinv_residuals');
       if (residuals) {

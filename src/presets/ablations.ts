@@ -18,10 +18,34 @@ export interface Ablation {
 
 /** The study, in the paper's order. */
 export const ABLATIONS: readonly Ablation[] = [
-  { name: 'full', label: 'Proxyformer', what: 'all three additions: input injection, contrastive loss, decomposed dropout', attention: 'proxy', overrides: {} },
-  { name: 'no-injection', label: 'w/o injection', what: "proxies do not see the input (injection 'none')", attention: 'proxy', overrides: { injection: 'none' } },
-  { name: 'no-contrastive', label: 'w/o contrastive loss', what: 'contrastive weight λ = 0', attention: 'proxy', overrides: { contrastiveWeight: 0 } },
-  { name: 'no-decomposed-dropout', label: 'w/o decomposed dropout', what: "no column dropout on K2 (decomposedDropout 'off')", attention: 'proxy', overrides: { decomposedDropout: 'off' } },
+  {
+    name: 'full',
+    label: 'Proxyformer',
+    what: 'all three additions: input injection, contrastive loss, decomposed dropout',
+    attention: 'proxy',
+    overrides: {},
+  },
+  {
+    name: 'no-injection',
+    label: 'w/o injection',
+    what: "proxies do not see the input (injection 'none')",
+    attention: 'proxy',
+    overrides: { injection: 'none' },
+  },
+  {
+    name: 'no-contrastive',
+    label: 'w/o contrastive loss',
+    what: 'contrastive weight λ = 0',
+    attention: 'proxy',
+    overrides: { contrastiveWeight: 0 },
+  },
+  {
+    name: 'no-decomposed-dropout',
+    label: 'w/o decomposed dropout',
+    what: "no column dropout on K2 (decomposedDropout 'off')",
+    attention: 'proxy',
+    overrides: { decomposedDropout: 'off' },
+  },
   { name: 'nystrom', label: 'Nyströmformer', what: 'segment-mean landmarks instead of proxies', attention: 'nystrom', overrides: {} },
   { name: 'softmax', label: 'softmax', what: 'exact softmax attention', attention: 'softmax', overrides: {} },
 ];
@@ -52,7 +76,11 @@ export function withAttention(base: RunConfig, attention: Attention): RunConfig 
  * default the ablation study, or any list of runs (the paper's comparison). `prepare` adjusts
  * the base first (the comparison gives every variant the same projection budget).
  */
-export function ablationStudy(base: RunConfig, runs: readonly Ablation[] = ABLATIONS, prepare: (c: RunConfig) => RunConfig = (c) => c): AblationRun[] {
+export function ablationStudy(
+  base: RunConfig,
+  runs: readonly Ablation[] = ABLATIONS,
+  prepare: (c: RunConfig) => RunConfig = (c) => c,
+): AblationRun[] {
   const prepared = prepare(base);
   return runs.map((ablation) => {
     const config: RunConfig = { ...withAttention(prepared, ablation.attention), ...ablation.overrides };

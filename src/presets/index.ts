@@ -20,5 +20,5 @@ export const DEFAULT_PRESET = 'quick-listops-proxy';
 
 /** A preset by name, or undefined (never a fallback). */
 export function getPreset(name: string): Preset | undefined {
-  return  Object.hasOwn(PRESETS, name) ? PRESETS[name] : undefined;
+  return Object.hasOwn(PRESETS, name) ? PRESETS[name] : undefined;
 }

@@ -2,7 +2,17 @@
  * A preset is small commented data (nanoGPT's habit): a task, a variant and the few values
  * that differ from that pair's paper defaults. The full config is built once from the schema.
  */
-import { appliesTo, defaultConfig, paramSpec, validateConfig, type Attention, type ConfigIssue, type ConfigKey, type RunConfig, type Task } from '../config';
+import {
+  appliesTo,
+  defaultConfig,
+  paramSpec,
+  validateConfig,
+  type Attention,
+  type ConfigIssue,
+  type ConfigKey,
+  type RunConfig,
+  type Task,
+} from '../config';
 
 export interface Preset {
   /** Registry name, e.g. `listops-proxy-paper`, `quick-listops-proxy`. */
@@ -23,7 +33,14 @@ export interface Preset {
  * attention dropout for a Proxyformer preset) are left out, so the preset is exactly what its
  * URL hash carries.
  */
-export function makePreset(name: string, title: string, description: string, task: Task, attention: Attention, overrides: Partial<RunConfig> = {}): Preset {
+export function makePreset(
+  name: string,
+  title: string,
+  description: string,
+  task: Task,
+  attention: Attention,
+  overrides: Partial<RunConfig> = {},
+): Preset {
   const applicable: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(overrides)) {
     if (appliesTo(paramSpec(key as ConfigKey), task, attention)) applicable[key] = value;

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { ATTENTIONS, defaultConfig, diffConfig, encodeHash, decodeHash, largestBuffer, paramSpec, validateConfig } from '../config';
-import { ABLATIONS, ablationStudy, DEFAULT_PRESET, getPreset, getStudy, PRESET_LIST, PRESETS, presetIssues, STUDIES, VARIANT_NAMES } from './index';
+import {
+  ABLATIONS,
+  ablationStudy,
+  DEFAULT_PRESET,
+  getPreset,
+  getStudy,
+  PRESET_LIST,
+  PRESETS,
+  presetIssues,
+  STUDIES,
+  VARIANT_NAMES,
+} from './index';
 
 describe('presets', () => {
   it('every preset is valid: no error and no notice', () => {
@@ -28,7 +39,14 @@ describe('presets', () => {
       expect(perf.performerFeatures).toBe(128);
       // Same LRA schedule as the Proxyformer preset of the task.
       const proxy = PRESETS[`${task}-proxy-paper`].config;
-      for (const c of [lin, perf, linear]) expect([c.lr, c.batchSize, c.steps, c.warmupSteps, c.seqLen]).toEqual([proxy.lr, proxy.batchSize, proxy.steps, proxy.warmupSteps, proxy.seqLen]);
+      for (const c of [lin, perf, linear])
+        expect([c.lr, c.batchSize, c.steps, c.warmupSteps, c.seqLen]).toEqual([
+          proxy.lr,
+          proxy.batchSize,
+          proxy.steps,
+          proxy.warmupSteps,
+          proxy.seqLen,
+        ]);
     }
     expect(PRESETS['listops-performer-paper'].title).toBe('ListOps, Performer, paper sizes');
     expect(Object.keys(VARIANT_NAMES).sort()).toEqual([...ATTENTIONS].sort());
@@ -38,7 +56,11 @@ describe('presets', () => {
     for (const p of PRESET_LIST) {
       expect(getPreset(p.name)).toBe(p);
       const changed = diffConfig(defaultConfig(p.config.task, p.config.attention), p.config).changed;
-      expect(changed.sort(), p.name).toEqual(Object.keys(p.overrides).filter((k) => changed.includes(k as never)).sort());
+      expect(changed.sort(), p.name).toEqual(
+        Object.keys(p.overrides)
+          .filter((k) => changed.includes(k as never))
+          .sort(),
+      );
     }
     expect(getPreset('toString')).toBeUndefined();
     expect(PRESETS['quick-listops-softmax'].config.attentionDropout).toBe(0);
@@ -74,10 +96,24 @@ describe('ablation study', () => {
   it('derives the paper’s six runs from one base, same task, sizes and seeds', () => {
     const base = { ...PRESETS['quick-listops-proxy'].config, dataSeed: 7, initSeed: 9 };
     const runs = ablationStudy(base);
-    expect(runs.map((r) => r.ablation.name)).toEqual(['full', 'no-injection', 'no-contrastive', 'no-decomposed-dropout', 'nystrom', 'softmax']);
+    expect(runs.map((r) => r.ablation.name)).toEqual([
+      'full',
+      'no-injection',
+      'no-contrastive',
+      'no-decomposed-dropout',
+      'nystrom',
+      'softmax',
+    ]);
     for (const r of runs) {
       expect(r.ok, r.ablation.name).toBe(true);
-      expect([r.config.task, r.config.seqLen, r.config.dModel, r.config.layers, r.config.dataSeed, r.config.initSeed]).toEqual([base.task, base.seqLen, base.dModel, base.layers, 7, 9]);
+      expect([r.config.task, r.config.seqLen, r.config.dModel, r.config.layers, r.config.dataSeed, r.config.initSeed]).toEqual([
+        base.task,
+        base.seqLen,
+        base.dModel,
+        base.layers,
+        7,
+        9,
+      ]);
     }
     const by = Object.fromEntries(runs.map((r) => [r.ablation.name, r.config]));
     expect(by.full).toEqual(base);
@@ -107,7 +143,15 @@ describe('the paper’s comparison', () => {
     expect(runs.map((r) => r.ablation.label)).toEqual(['softmax', 'Linformer', 'Performer', 'Nyströmformer', 'Proxyformer']);
     for (const r of runs) {
       expect(r.issues, r.ablation.name).toEqual([]);
-      expect([r.config.task, r.config.seqLen, r.config.dModel, r.config.layers, r.config.steps, r.config.dataSeed, r.config.initSeed]).toEqual([base.task, base.seqLen, base.dModel, base.layers, base.steps, 7, 9]);
+      expect([
+        r.config.task,
+        r.config.seqLen,
+        r.config.dModel,
+        r.config.layers,
+        r.config.steps,
+        r.config.dataSeed,
+        r.config.initSeed,
+      ]).toEqual([base.task, base.seqLen, base.dModel, base.layers, base.steps, 7, 9]);
       // The budget: the base's 16 proxies, for every projection-based model.
       expect([r.config.landmarks, r.config.linformerK, r.config.performerFeatures]).toEqual([16, 16, 16]);
     }
@@ -119,7 +163,13 @@ describe('the paper’s comparison', () => {
 
   it('takes the budget from a Linformer or Performer base, and names what it cannot run yet', () => {
     const lin = STUDIES.paper.runs(PRESETS['quick-image-linformer'].config);
-    expect(lin.map((r) => [r.ablation.name, r.ok, r.config.landmarks])).toEqual([['softmax', true, 28], ['linformer', true, 28], ['performer', true, 28], ['nystrom', true, 28], ['proxy', true, 28]]);
+    expect(lin.map((r) => [r.ablation.name, r.ok, r.config.landmarks])).toEqual([
+      ['softmax', true, 28],
+      ['linformer', true, 28],
+      ['performer', true, 28],
+      ['nystrom', true, 28],
+      ['proxy', true, 28],
+    ]);
     expect(STUDIES.paper.unavailable.map((u) => u.label)).toEqual(['Reformer', 'BigBird']);
     for (const u of STUDIES.paper.unavailable) expect(u.note).toMatch(/^not yet available/);
     expect(getStudy('ablation')).toBe(STUDIES.ablation);

@@ -26,8 +26,15 @@ import { VARIANT_NAMES } from './names';
 import { makePreset, type Preset } from './preset';
 
 const TINY: Partial<RunConfig> = {
-  dModel: 32, heads: 2, ffn: 64, batchSize: 16, lr: 1e-3, dropout: 0, attentionDropout: 0,
-  evalSteps: 4, checkpointEvery: 100,
+  dModel: 32,
+  heads: 2,
+  ffn: 64,
+  batchSize: 16,
+  lr: 1e-3,
+  dropout: 0,
+  attentionDropout: 0,
+  evalSteps: 4,
+  checkpointEvery: 100,
 };
 
 const LISTOPS: Partial<RunConfig> = {
@@ -39,8 +46,13 @@ const LISTOPS: Partial<RunConfig> = {
   performerFeatures: 16,
   convKernel: 9, // 35 would span half the sequence
   vocabSize: 16, // 15 symbols + padding
-  listopsMinLen: 10, listopsMaxLen: 50, listopsMaxDepth: 3, listopsMaxArgs: 6,
-  steps: 400, warmupSteps: 40, evalEvery: 50,
+  listopsMinLen: 10,
+  listopsMaxLen: 50,
+  listopsMaxDepth: 3,
+  listopsMaxArgs: 6,
+  steps: 400,
+  warmupSteps: 40,
+  evalEvery: 50,
   testSize: 1000, // the test split the end of the run is judged on: 64 trees would say nothing
 };
 
@@ -54,7 +66,9 @@ const IMAGE: Partial<RunConfig> = {
   performerFeatures: 28,
   convKernel: 15, // about one image row on each side
   vocabSize: 257, // pixel value + 1
-  steps: 300, warmupSteps: 30, evalEvery: 50,
+  steps: 300,
+  warmupSteps: 30,
+  evalEvery: 50,
 };
 
 /** Proxyformer first (the page's default), then the baselines in the paper's table order. */
@@ -69,7 +83,8 @@ const LISTOPS_MEASURED: Record<Attention, string> = {
   proxy: 'the loss falls within a minute on a software adapter; the 400 steps take about two (SwiftShader, measured).',
   nystrom: 'the loss falls within a minute on a software adapter; the 400 steps take about two (SwiftShader, measured).',
   softmax: 'the loss falls within a minute on a software adapter; the 400 steps take about two (SwiftShader, measured).',
-  linformer: 'Linformer’s E starts near zero (N(0, 0.02)), so its loss falls later than the others’, from about step 100: 2.32 → 1.79 over the 400 steps on the CPU reference backend (measured).',
+  linformer:
+    'Linformer’s E starts near zero (N(0, 0.02)), so its loss falls later than the others’, from about step 100: 2.32 → 1.79 over the 400 steps on the CPU reference backend (measured).',
   performer: 'the loss fell 2.33 → 2.19 in a 100-step run on the CPU reference backend (measured).',
   linear: 'the loss fell 2.30 → 2.07 in a 100-step run on the CPU reference backend (measured).',
 };
@@ -91,13 +106,23 @@ const IMAGE_MEASURED: Record<Attention, string> = {
 /** `quick-listops-<variant>` and `quick-image-<variant>`. */
 export const QUICK_PRESETS: Preset[] = [
   ...VARIANTS.map((attention) =>
-    makePreset(`quick-listops-${attention}`, `Quick: ListOps (short trees), tiny ${VARIANT_NAMES[attention]}`,
+    makePreset(
+      `quick-listops-${attention}`,
+      `Quick: ListOps (short trees), tiny ${VARIANT_NAMES[attention]}`,
       `Two layers of d 32 on ListOps trees of 10–50 tokens (depth ≤ 3): ${LISTOPS_MEASURED[attention]}`,
-      'listops', attention, LISTOPS),
+      'listops',
+      attention,
+      LISTOPS,
+    ),
   ),
   ...VARIANTS.map((attention) =>
-    makePreset(`quick-image-${attention}`, `Quick: MNIST 14×14, tiny ${VARIANT_NAMES[attention]}`,
+    makePreset(
+      `quick-image-${attention}`,
+      `Quick: MNIST 14×14, tiny ${VARIANT_NAMES[attention]}`,
       `One layer of d 32 on MNIST digits averaged to 14×14 (196 pixel tokens): ${IMAGE_MEASURED[attention]}`,
-      'image', attention, IMAGE),
+      'image',
+      attention,
+      IMAGE,
+    ),
   ),
 ];

@@ -24,14 +24,16 @@ export const STUDIES: Readonly<Record<StudyName, Study>> = {
   ablation: {
     name: 'ablation',
     title: 'Ablation study',
-    description: 'The paper’s RQ2: full Proxyformer, without injection, without the contrastive loss, without decomposed dropout, Nyströmformer and softmax.',
+    description:
+      'The paper’s RQ2: full Proxyformer, without injection, without the contrastive loss, without decomposed dropout, Nyströmformer and softmax.',
     runs: (base) => ablationStudy(base),
     unavailable: [],
   },
   paper: {
     name: 'paper',
     title: 'The paper’s comparison',
-    description: 'softmax, Linformer, Performer, Nyströmformer and Proxyformer, every projection-based model with the same budget (landmarks = proxies = Linformer k = Performer features).',
+    description:
+      'softmax, Linformer, Performer, Nyströmformer and Proxyformer, every projection-based model with the same budget (landmarks = proxies = Linformer k = Performer features).',
     runs: (base) => ablationStudy(base, PAPER_COMPARISON, (c) => withBudget(c, projectionBudget(c))),
     unavailable: NOT_YET_AVAILABLE,
   },
@@ -39,6 +41,7 @@ export const STUDIES: Readonly<Record<StudyName, Study>> = {
 
 /** A study by name, or an Error naming the known ones. */
 export function getStudy(name: string): Study {
-  if (!(STUDY_NAMES as readonly string[]).includes(name)) throw new Error(`study ${JSON.stringify(name)} is not known: use one of ${STUDY_NAMES.join(', ')}`);
+  if (!(STUDY_NAMES as readonly string[]).includes(name))
+    throw new Error(`study ${JSON.stringify(name)} is not known: use one of ${STUDY_NAMES.join(', ')}`);
   return STUDIES[name as StudyName];
 }

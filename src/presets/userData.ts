@@ -21,9 +21,22 @@ export function quickDataConfig(h: DatasetHeader): Partial<RunConfig> {
   const seqLen = Math.min(QUICK_DATA_MAX_SEQ, Math.max(LANDMARKS, Math.ceil(natural / LANDMARKS) * LANDMARKS));
   const steps = Math.min(2000, Math.max(200, Math.ceil((4 * h.sizes.train) / batchSize)));
   return {
-    layers: 1, dModel: 32, heads: 2, ffn: 64, batchSize, lr: 1e-3, dropout: 0, attentionDropout: 0,
-    seqLen, landmarks: LANDMARKS, convKernel: 9, vocabSize: 257,
-    steps, warmupSteps: Math.round(steps / 10), evalEvery: 50, evalSteps: Math.min(20, Math.ceil(h.sizes.validation / batchSize)),
+    layers: 1,
+    dModel: 32,
+    heads: 2,
+    ffn: 64,
+    batchSize,
+    lr: 1e-3,
+    dropout: 0,
+    attentionDropout: 0,
+    seqLen,
+    landmarks: LANDMARKS,
+    convKernel: 9,
+    vocabSize: 257,
+    steps,
+    warmupSteps: Math.round(steps / 10),
+    evalEvery: 50,
+    evalSteps: Math.min(20, Math.ceil(h.sizes.validation / batchSize)),
     checkpointEvery: 100,
   };
 }

@@ -51,9 +51,18 @@ export class AblationRunner {
   start(base: RunConfig, study: StudyName = 'ablation'): void {
     if (this.active) throw new Error('a study is already running: cancel it first');
     const items: AblationItem[] = STUDIES[study].runs(base).map((r) => ({
-      ablation: r.ablation, config: r.config, issues: r.issues, runId: null, result: null,
+      ablation: r.ablation,
+      config: r.config,
+      issues: r.issues,
+      runId: null,
+      result: null,
       status: r.ok ? 'queued' : 'skipped',
-      note: r.ok ? null : r.issues.filter((i) => i.severity === 'error').map((i) => i.message).join(' '),
+      note: r.ok
+        ? null
+        : r.issues
+            .filter((i) => i.severity === 'error')
+            .map((i) => i.message)
+            .join(' '),
     }));
     this.store.setState({ study, items, current: null });
     this.advance();
@@ -63,7 +72,10 @@ export class AblationRunner {
   cancel(): void {
     const { items, current } = this.store.getState();
     if (current === null) return;
-    this.store.setState({ current: null, items: items.map((it) => (it.status === 'queued' || it.status === 'running' ? { ...it, status: 'cancelled' } : it)) });
+    this.store.setState({
+      current: null,
+      items: items.map((it) => (it.status === 'queued' || it.status === 'running' ? { ...it, status: 'cancelled' } : it)),
+    });
     if (isActive(this.client.store.getState().runState)) this.client.stop();
   }
 
@@ -76,7 +88,10 @@ export class AblationRunner {
     }
     this.sawActive = false;
     const item = items[next];
-    const runId = this.client.start(item.config, `${this.store.getState().study === 'ablation' ? 'ablation' : 'comparison'}: ${item.ablation.label}`);
+    const runId = this.client.start(
+      item.config,
+      `${this.store.getState().study === 'ablation' ? 'ablation' : 'comparison'}: ${item.ablation.label}`,
+    );
     this.store.setState({ current: next, items: items.map((it, i) => (i === next ? { ...it, status: 'running', runId } : it)) });
   }
 

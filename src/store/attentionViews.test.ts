@@ -12,7 +12,13 @@ const example = { index: 0, tokens: [1, 2, 3, 0], label: 1, split: 'validation' 
 describe('views payload of the baselines', () => {
   it("carries Linformer's E [k, n] and its n × k attention, and names k", () => {
     const config = { ...PRESETS['quick-listops-linformer'].config, seqLen: 4, linformerK: 2 };
-    const v = asAttentionViews({ example, views: { n: 4, layers: [{ heads: [{ E: mat(2, 4), projectedAttention: mat(4, 2), kCosine: mat(2, 2), exact: mat(4, 4) }] }] } }, { config, step: 3 });
+    const v = asAttentionViews(
+      {
+        example,
+        views: { n: 4, layers: [{ heads: [{ E: mat(2, 4), projectedAttention: mat(4, 2), kCosine: mat(2, 2), exact: mat(4, 4) }] }] },
+      },
+      { config, step: 3 },
+    );
     const h = v.heads[0][0];
     expect([h.linformerE?.rows, h.linformerE?.cols, h.projectedAttention?.rows, h.projectedAttention?.cols]).toEqual([2, 4, 4, 2]);
     expect(h.approx).toBeUndefined(); // the panel derives Linformer's n × n from P·E
@@ -20,10 +26,12 @@ describe('views payload of the baselines', () => {
     expect(v.landmarks).toBe(0);
   });
 
-  it("refuses an E whose data does not match its shape, naming the field", () => {
+  it('refuses an E whose data does not match its shape, naming the field', () => {
     const config = PRESETS['quick-listops-linformer'].config;
     const bad = { rows: 2, cols: 4, data: new Float32Array(7) };
-    expect(() => asAttentionViews({ example, views: { n: 4, layers: [{ heads: [{ E: bad }] }] } }, { config, step: 0 })).toThrow('layers[0].heads[0].E.data has 7 values, expected 2 × 4 = 8');
+    expect(() => asAttentionViews({ example, views: { n: 4, layers: [{ heads: [{ E: bad }] }] } }, { config, step: 0 })).toThrow(
+      'layers[0].heads[0].E.data has 7 values, expected 2 × 4 = 8',
+    );
   });
 
   it('names each variant’s size beyond n: m, k, features, or none', () => {

@@ -69,7 +69,12 @@ export function toAttentionViews(payload: ViewsPayload, ctx: ViewsContext): Atte
     return layer.heads.map((h, i) => headViews(h, `layers[${l}].heads[${i}]`));
   });
   const { config } = ctx;
-  const side = config.task === 'image' ? config.imageSize : config.task === 'pathfinder' ? Math.round(Math.sqrt(TASK_FACTS.pathfinder.naturalLength)) : undefined;
+  const side =
+    config.task === 'image'
+      ? config.imageSize
+      : config.task === 'pathfinder'
+        ? Math.round(Math.sqrt(TASK_FACTS.pathfinder.naturalLength))
+        : undefined;
   return {
     step: ctx.step,
     task: config.task,
@@ -106,10 +111,19 @@ function headViews(h: ModelHeadViews, where: string): HeadViews {
     return x === undefined ? undefined : checked(x, `${where}.${field}`);
   };
   const out: HeadViews = {
-    softmax: m('attention'), kernel1: m('K1'), kernel2: m('K2'), z: m('Z'), kernel3: m('K3'),
-    queryCosine: m('qCosine'), keyCosine: m('kCosine'), exact: m('exact'), approx: m('approximation'),
-    linformerE: m('E'), projectedAttention: m('projectedAttention'),
-    queryMeanOffDiagonal: h.qMeanOffDiagonal, keyMeanOffDiagonal: h.kMeanOffDiagonal,
+    softmax: m('attention'),
+    kernel1: m('K1'),
+    kernel2: m('K2'),
+    z: m('Z'),
+    kernel3: m('K3'),
+    queryCosine: m('qCosine'),
+    keyCosine: m('kCosine'),
+    exact: m('exact'),
+    approx: m('approximation'),
+    linformerE: m('E'),
+    projectedAttention: m('projectedAttention'),
+    queryMeanOffDiagonal: h.qMeanOffDiagonal,
+    keyMeanOffDiagonal: h.kMeanOffDiagonal,
     pinvResidual: h.pinvResiduals && Array.from(h.pinvResiduals),
     approxError: h.error && { maxAbs: h.error.maxAbs, relFrobenius: h.error.relativeFrobenius },
   };
@@ -118,6 +132,7 @@ function headViews(h: ModelHeadViews, where: string): HeadViews {
 }
 
 function checked(x: Matrix, where: string): Matrix {
-  if (x.data.length !== x.rows * x.cols) throw new Error(`${where}.data has ${x.data.length} values, expected ${x.rows} × ${x.cols} = ${x.rows * x.cols}`);
+  if (x.data.length !== x.rows * x.cols)
+    throw new Error(`${where}.data has ${x.data.length} values, expected ${x.rows} × ${x.cols} = ${x.rows * x.cols}`);
   return x;
 }

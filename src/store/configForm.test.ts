@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { decodeHash, defaultConfig, encodeHash, paramSpec } from '../config';
 import { DEFAULT_PRESET, PRESETS } from '../presets';
-import { changeAttention, changeTask, checkForm, hashFor, initialValues, matchingPreset, parseNumberInput, presetValues, setValue, valuesFromHash, visibleKeys } from './configForm';
+import {
+  changeAttention,
+  changeTask,
+  checkForm,
+  hashFor,
+  initialValues,
+  matchingPreset,
+  parseNumberInput,
+  presetValues,
+  setValue,
+  valuesFromHash,
+  visibleKeys,
+} from './configForm';
 import { createConfigStore } from './configStore';
 
 describe('configuration form logic', () => {
@@ -15,9 +27,13 @@ describe('configuration form logic', () => {
   it('a bad value gets the validator message naming the value and what is allowed, and the form is not ok', () => {
     const check = checkForm(setValue(initialValues(), 'layers', 99));
     expect(check.ok).toBe(false);
-    expect(check.issues.find((i) => i.key === 'layers')?.message).toBe('layers 99 is above the maximum 12: allowed an integer from 1 to 12.');
+    expect(check.issues.find((i) => i.key === 'layers')?.message).toBe(
+      'layers 99 is above the maximum 12: allowed an integer from 1 to 12.',
+    );
     const typed = checkForm(setValue(initialValues(), 'lr', parseNumberInput('abc')));
-    expect(typed.issues.find((i) => i.key === 'lr')?.message).toMatch(/lr NaN is not a finite number: allowed a number from 0.000001 to 1|lr NaN is not a finite number: allowed a number from 1e-6 to 1/);
+    expect(typed.issues.find((i) => i.key === 'lr')?.message).toMatch(
+      /lr NaN is not a finite number: allowed a number from 0.000001 to 1|lr NaN is not a finite number: allowed a number from 1e-6 to 1/,
+    );
     expect(hashFor(setValue(initialValues(), 'layers', 99))).toBeNull(); // an invalid form never becomes a link
   });
 
@@ -76,7 +92,7 @@ describe('configuration form logic', () => {
 });
 
 describe('the baselines in the form and the link', () => {
-  it("switching to Linformer or Performer shows their keys, with provenance, and hides the Nyström ones", () => {
+  it('switching to Linformer or Performer shows their keys, with provenance, and hides the Nyström ones', () => {
     const lin = changeAttention(initialValues(), 'linformer');
     const keys = visibleKeys(lin);
     expect(keys).toEqual(expect.arrayContaining(['linformerK', 'linformerSharing']));
@@ -87,7 +103,8 @@ describe('the baselines in the form and the link', () => {
     const linear = visibleKeys(changeAttention(initialValues(), 'linear'));
     for (const k of ['landmarks', 'linformerK', 'performerFeatures', 'attentionDropout'] as const) expect(linear).not.toContain(k);
     // Every new key says whether it is the paper's or our reading (the form's badge).
-    for (const k of ['linformerK', 'linformerSharing', 'performerFeatures', 'performerKernel', 'performerRedraw'] as const) expect(paramSpec(k).provenance?.source, k).toMatch(/^(paper|ours)$/);
+    for (const k of ['linformerK', 'linformerSharing', 'performerFeatures', 'performerKernel', 'performerRedraw'] as const)
+      expect(paramSpec(k).provenance?.source, k).toMatch(/^(paper|ours)$/);
   });
 
   it("Linformer's help says E ties the model to seqLen", () => {
@@ -96,7 +113,11 @@ describe('the baselines in the form and the link', () => {
   });
 
   it('a link carries the new keys and brings back the same form', () => {
-    const values = setValue(setValue(changeAttention(presetValues('quick-listops-performer'), 'performer'), 'performerKernel', 'softmax'), 'performerRedraw', 50);
+    const values = setValue(
+      setValue(changeAttention(presetValues('quick-listops-performer'), 'performer'), 'performerKernel', 'softmax'),
+      'performerRedraw',
+      50,
+    );
     const hash = hashFor(values)!;
     expect(hash).toMatch(/pk=softmax/);
     expect(hash).toMatch(/prd=50/);

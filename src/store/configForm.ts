@@ -4,8 +4,19 @@
  * preset matching, and the URL hash in both directions.
  */
 import {
-  appliesTo, CONFIG_KEYS, decodeHash, defaultConfig, encodeHash, paramSpec, validateConfig,
-  type Attention, type ConfigIssue, type ConfigKey, type DeviceLimits, type RunConfig, type Task,
+  appliesTo,
+  CONFIG_KEYS,
+  decodeHash,
+  defaultConfig,
+  encodeHash,
+  paramSpec,
+  validateConfig,
+  type Attention,
+  type ConfigIssue,
+  type ConfigKey,
+  type DeviceLimits,
+  type RunConfig,
+  type Task,
 } from '../config';
 import { DEFAULT_PRESET, getPreset, PRESET_LIST, withAttention } from '../presets';
 

@@ -82,7 +82,10 @@ export class RunMetrics {
 
 /** Append the mean off-diagonal cosine of all layers, heads and both landmark sides (Q̃, K̃) of one views reply. */
 export function recordRedundancy(buffer: MetricsBuffer, views: AttentionViews): void {
-  const values = views.heads.flat().flatMap((h) => [h.queryMeanOffDiagonal, h.keyMeanOffDiagonal]).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+  const values = views.heads
+    .flat()
+    .flatMap((h) => [h.queryMeanOffDiagonal, h.keyMeanOffDiagonal])
+    .filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
   if (values.length === 0) return;
   if (buffer.length > 0 && buffer.last('step') === views.step) return; // one point per step
   buffer.append({ step: views.step, proxyCosine: values.reduce((a, b) => a + b, 0) / values.length });

@@ -95,8 +95,24 @@ export function isActive(state: RunState): boolean {
 
 export function initialState(): TrainingState {
   return {
-    runState: 'idle', step: 0, totalSteps: 0, stateMessage: null, runId: null, runConfig: null, backend: null,
-    metricsVersion: 0, failure: null, coldNotice: null, evals: {}, lastCheckpoint: null, sessionRuns: [], savedRuns: [],
-    views: null, viewsError: null, viewsPending: null, kernels: null, workerError: null,
+    runState: 'idle',
+    step: 0,
+    totalSteps: 0,
+    stateMessage: null,
+    runId: null,
+    runConfig: null,
+    backend: null,
+    metricsVersion: 0,
+    failure: null,
+    coldNotice: null,
+    evals: {},
+    lastCheckpoint: null,
+    sessionRuns: [],
+    savedRuns: [],
+    views: null,
+    viewsError: null,
+    viewsPending: null,
+    kernels: null,
+    workerError: null,
   };
 }

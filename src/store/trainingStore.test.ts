@@ -11,9 +11,15 @@ class FakeWorker implements WorkerLike {
   onmessage: ((ev: { data: unknown }) => void) | null = null;
   onerror: ((ev: { message?: string }) => void) | null = null;
   terminated = false;
-  postMessage(m: ToWorker): void { this.sent.push(m); }
-  terminate(): void { this.terminated = true; }
-  reply(m: FromWorker | Record<string, unknown>): void { this.onmessage?.({ data: m }); }
+  postMessage(m: ToWorker): void {
+    this.sent.push(m);
+  }
+  terminate(): void {
+    this.terminated = true;
+  }
+  reply(m: FromWorker | Record<string, unknown>): void {
+    this.onmessage?.({ data: m });
+  }
 }
 
 function setup() {
@@ -42,7 +48,11 @@ describe('training client (fake worker)', () => {
     expect(worker.sent[0]).toEqual({ type: 'start', config, runId, backend: 'auto' });
     expect(client.store.getState()).toMatchObject({ runState: 'building', runId, totalSteps: config.steps });
     expect(() => client.start(config, 'again')).toThrow(/a run is building: stop it before starting another/);
-    client.pause(); client.resume(); client.step(); client.stop(); client.reset();
+    client.pause();
+    client.resume();
+    client.step();
+    client.stop();
+    client.reset();
     expect(worker.sent.slice(1).map((m) => m.type)).toEqual(['pause', 'resume', 'step', 'stop', 'reset']);
   });
 
@@ -88,11 +98,19 @@ describe('training client (fake worker)', () => {
     worker.reply({ type: 'state', state: 'running', step: 3, totalSteps: 400 });
     worker.reply({ type: 'eval', runId, split: 'validation', step: 50, loss: 1.5, accuracy: 0.4, best: true });
     worker.reply({ type: 'checkpoint', runId, step: 100, bytes: 1234 });
-    worker.reply({ type: 'runs', runs: [{ runId: 'old', name: 'old run', config, step: 10, updatedAt: 1, bestValAccuracy: 0.3, testAccuracy: null, state: 'paused' }] });
+    worker.reply({
+      type: 'runs',
+      runs: [{ runId: 'old', name: 'old run', config, step: 10, updatedAt: 1, bestValAccuracy: 0.3, testAccuracy: null, state: 'paused' }],
+    });
     worker.reply({ type: 'not-a-message-type' });
     worker.reply('garbage' as never);
     const s = client.store.getState();
-    expect(s).toMatchObject({ runState: 'running', step: 3, backend: { kind: 'webgpu', timestampQuery: true }, lastCheckpoint: { step: 100 } });
+    expect(s).toMatchObject({
+      runState: 'running',
+      step: 3,
+      backend: { kind: 'webgpu', timestampQuery: true },
+      lastCheckpoint: { step: 100 },
+    });
     expect(s.evals[runId]).toEqual([{ split: 'validation', step: 50, loss: 1.5, accuracy: 0.4, best: true }]);
     expect(s.savedRuns.map((r) => r.runId)).toEqual(['old']);
     expect(() => client.resumeSaved(s.savedRuns[0])).toThrow(/a run is running: stop it before resuming another/);
@@ -107,7 +125,14 @@ describe('training client (fake worker)', () => {
     client.start(config, 'quick');
     expect(() => client.recoverWithLowerLr()).toThrow(/no failure to recover from/);
     worker.reply({ type: 'state', state: 'paused', step: 40, totalSteps: 400 });
-    worker.reply({ type: 'failure', kind: 'non-finite-loss', message: 'loss is NaN at step 40', step: 40, lastCheckpointStep: 30, canResume: true });
+    worker.reply({
+      type: 'failure',
+      kind: 'non-finite-loss',
+      message: 'loss is NaN at step 40',
+      step: 40,
+      lastCheckpointStep: 30,
+      canResume: true,
+    });
     expect(client.store.getState().failure).toMatchObject({ kind: 'non-finite-loss', lastCheckpointStep: 30 });
     client.recoverWithLowerLr();
     expect(worker.sent[worker.sent.length - 1]).toEqual({ type: 'resume', lrScale: 0.5 });
@@ -134,23 +159,59 @@ describe('training client (fake worker)', () => {
     expect(worker.sent[1]).toEqual({ type: 'views', requestId: id, split: 'validation', example: 3 });
     // The worker's shape: { example, views: ModelViews } (src/model/views.ts).
     const k3 = { rows: 1, cols: 2, data: new Float32Array([0.25, 0.75]) };
-    const payload = { example: { split: 'validation', index: 3, tokens: [1, 2], label: 4 },
-      views: { n: 2, layers: [{ heads: [{ K1: { rows: 2, cols: 1, data: new Float32Array([1, 1]) }, K3: k3, pinvResiduals: new Float32Array([1, 0.1]), kMeanOffDiagonal: 0.2, error: { maxAbs: 0.1, relativeFrobenius: 0.05 } }] }] } };
+    const payload = {
+      example: { split: 'validation', index: 3, tokens: [1, 2], label: 4 },
+      views: {
+        n: 2,
+        layers: [
+          {
+            heads: [
+              {
+                K1: { rows: 2, cols: 1, data: new Float32Array([1, 1]) },
+                K3: k3,
+                pinvResiduals: new Float32Array([1, 0.1]),
+                kMeanOffDiagonal: 0.2,
+                error: { maxAbs: 0.1, relativeFrobenius: 0.05 },
+              },
+            ],
+          },
+        ],
+      },
+    };
     worker.reply({ type: 'views', requestId: id + 7, views: payload });
     expect(client.store.getState().views).toBeNull();
     worker.reply({ type: 'views', requestId: id, views: payload });
     const v = client.store.getState().views!;
-    expect(v).toMatchObject({ task: 'listops', attention: 'proxy', seqLen: 2, landmarks: config.landmarks, example: { index: 3, label: 4 } });
-    expect(v.heads[0][0]).toMatchObject({ kernel3: k3, pinvResidual: [1, expect.closeTo(0.1, 6)], keyMeanOffDiagonal: 0.2, approxError: { maxAbs: 0.1, relFrobenius: 0.05 } });
+    expect(v).toMatchObject({
+      task: 'listops',
+      attention: 'proxy',
+      seqLen: 2,
+      landmarks: config.landmarks,
+      example: { index: 3, label: 4 },
+    });
+    expect(v.heads[0][0]).toMatchObject({
+      kernel3: k3,
+      pinvResidual: [1, expect.closeTo(0.1, 6)],
+      keyMeanOffDiagonal: 0.2,
+      approxError: { maxAbs: 0.1, relFrobenius: 0.05 },
+    });
     expect(Array.from(v.example.tokens)).toEqual([1, 2]);
     expect(client.redundancy(client.store.getState().runId!).last('proxyCosine')).toBeCloseTo(0.2, 6); // the redundancy chart's point
     const id2 = client.requestViews(0);
-    worker.reply({ type: 'views', requestId: id2, views: { ...payload, views: { n: 2, layers: [{ heads: [{ K3: { rows: 2, cols: 2, data: new Float32Array(3) } }] }] } } });
+    worker.reply({
+      type: 'views',
+      requestId: id2,
+      views: { ...payload, views: { n: 2, layers: [{ heads: [{ K3: { rows: 2, cols: 2, data: new Float32Array(3) } }] }] } },
+    });
     expect(client.store.getState().viewsError).toMatch(/layers\[0\].heads\[0\].K3.data has 3 values, expected 2 × 2 = 4/);
   });
 
   it('says so when the worker cannot be created', () => {
-    const client = new TrainingClient({ createWorker: () => { throw new Error('no such file'); } });
+    const client = new TrainingClient({
+      createWorker: () => {
+        throw new Error('no such file');
+      },
+    });
     expect(() => client.start(config, 'x')).toThrow(/could not be created: no such file/);
   });
 });
@@ -163,7 +224,14 @@ describe('ablation runner (fake worker)', () => {
     const finish = (acc: number) => {
       const start = worker.sent.filter((m) => m.type === 'start').pop() as Extract<ToWorker, { type: 'start' }>;
       worker.reply({ type: 'state', state: 'running', step: 0, totalSteps: 400 });
-      worker.reply({ type: 'metrics', runId: start.runId, rows: [{ step: 1, loss: 2, tokensPerSec: 1000, seqsPerSec: 10, memPeak: 5e6 }, { step: 2, loss: 1, tokensPerSec: 3000, seqsPerSec: 30, memPeak: 7e6 }] });
+      worker.reply({
+        type: 'metrics',
+        runId: start.runId,
+        rows: [
+          { step: 1, loss: 2, tokensPerSec: 1000, seqsPerSec: 10, memPeak: 5e6 },
+          { step: 2, loss: 1, tokensPerSec: 3000, seqsPerSec: 30, memPeak: 7e6 },
+        ],
+      });
       worker.reply({ type: 'eval', runId: start.runId, split: 'validation', step: 2, loss: 1, accuracy: acc, best: true });
       worker.reply({ type: 'eval', runId: start.runId, split: 'test', step: 2, loss: 1, accuracy: acc - 0.01, best: false });
       worker.reply({ type: 'state', state: 'finished', step: 2, totalSteps: 400 });
@@ -176,7 +244,14 @@ describe('ablation runner (fake worker)', () => {
     expect(starts.every((s) => s.config.dataSeed === config.dataSeed && s.config.initSeed === config.initSeed)).toBe(true);
     const items = runner.store.getState().items;
     expect(items.map((i) => i.status)).toEqual(Array(6).fill('finished'));
-    expect(items[0].result).toMatchObject({ bestValAccuracy: 0.5, testAccuracy: 0.49, tokensPerSec: 2000, seqsPerSec: 20, peakMemory: 7e6, finalTrainLoss: 1 });
+    expect(items[0].result).toMatchObject({
+      bestValAccuracy: 0.5,
+      testAccuracy: 0.49,
+      tokensPerSec: 2000,
+      seqsPerSec: 20,
+      peakMemory: 7e6,
+      finalTrainLoss: 1,
+    });
     expect(runner.active).toBe(false);
   });
 
@@ -193,8 +268,20 @@ describe('ablation runner (fake worker)', () => {
       worker.reply({ type: 'state', state: 'finished', step: 2, totalSteps: 400 });
     }
     expect(starts.map((s) => s.config.attention)).toEqual(['softmax', 'linformer', 'performer', 'nystrom', 'proxy']);
-    expect(client.store.getState().sessionRuns.map((r) => r.name)).toEqual(['comparison: softmax', 'comparison: Linformer', 'comparison: Performer', 'comparison: Nyströmformer', 'comparison: Proxyformer']);
-    for (const s of starts) expect([s.config.landmarks, s.config.linformerK, s.config.performerFeatures, s.config.initSeed]).toEqual([config.landmarks, config.landmarks, config.landmarks, config.initSeed]);
+    expect(client.store.getState().sessionRuns.map((r) => r.name)).toEqual([
+      'comparison: softmax',
+      'comparison: Linformer',
+      'comparison: Performer',
+      'comparison: Nyströmformer',
+      'comparison: Proxyformer',
+    ]);
+    for (const s of starts)
+      expect([s.config.landmarks, s.config.linformerK, s.config.performerFeatures, s.config.initSeed]).toEqual([
+        config.landmarks,
+        config.landmarks,
+        config.landmarks,
+        config.initSeed,
+      ]);
     expect(runner.store.getState().items.map((i) => i.status)).toEqual(Array(5).fill('finished'));
   });
 
@@ -205,12 +292,24 @@ describe('ablation runner (fake worker)', () => {
     expect(runner.store.getState().items[4]).toMatchObject({ status: 'skipped' });
     expect(runner.store.getState().items[4].note).toMatch(/seqLen 60 is not a multiple of landmarks 16/);
     worker.reply({ type: 'state', state: 'running', step: 0, totalSteps: 400 });
-    worker.reply({ type: 'failure', kind: 'non-finite-loss', message: 'loss is NaN at step 7', step: 7, lastCheckpointStep: null, canResume: false });
+    worker.reply({
+      type: 'failure',
+      kind: 'non-finite-loss',
+      message: 'loss is NaN at step 7',
+      step: 7,
+      lastCheckpointStep: null,
+      canResume: false,
+    });
     expect(worker.sent[worker.sent.length - 1]).toEqual({ type: 'stop' });
     worker.reply({ type: 'state', state: 'finished', step: 7, totalSteps: 400 });
     expect(runner.store.getState().items[0]).toMatchObject({ status: 'failed', note: 'loss is NaN at step 7' });
     expect(runner.store.getState().items[1].status).toBe('running');
     runner.cancel();
-    expect(runner.store.getState().items.slice(1).map((i) => i.status)).toEqual(['cancelled', 'cancelled', 'cancelled', 'skipped', 'cancelled']);
+    expect(
+      runner.store
+        .getState()
+        .items.slice(1)
+        .map((i) => i.status),
+    ).toEqual(['cancelled', 'cancelled', 'cancelled', 'skipped', 'cancelled']);
   });
 });

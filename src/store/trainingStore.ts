@@ -10,7 +10,16 @@ import type { MetricsBuffer } from '../io/metrics';
 import { isFromWorker, type FromWorker, type RunExport, type RunImport, type RunSummary, type ToWorker } from '../train/protocol';
 import { toAttentionViews } from './attentionViews';
 import { recordRedundancy, RunMetrics } from './runMetrics';
-import { initialState, isActive, RECOVERY_LR_SCALE, type KernelTiming, type TrainingClientOptions, type TrainingState, type WorkerFactory, type WorkerLike } from './trainingState';
+import {
+  initialState,
+  isActive,
+  RECOVERY_LR_SCALE,
+  type KernelTiming,
+  type TrainingClientOptions,
+  type TrainingState,
+  type WorkerFactory,
+  type WorkerLike,
+} from './trainingState';
 
 export * from './trainingState';
 
@@ -80,8 +89,17 @@ export class TrainingClient {
     const runId = this.opts.makeRunId(config, now);
     this.metrics(runId).clear();
     this.store.setState({
-      runId, runConfig: config, runState: 'building', step: 0, totalSteps: config.steps, stateMessage: null,
-      failure: null, coldNotice: null, views: null, viewsError: null, kernels: null,
+      runId,
+      runConfig: config,
+      runState: 'building',
+      step: 0,
+      totalSteps: config.steps,
+      stateMessage: null,
+      failure: null,
+      coldNotice: null,
+      views: null,
+      viewsError: null,
+      kernels: null,
       sessionRuns: [...s.sessionRuns.filter((r) => r.runId !== runId), { runId, name, config, startedAt: now }],
     });
     this.send({ type: 'start', config, runId, backend: this.opts.backend });
@@ -89,18 +107,34 @@ export class TrainingClient {
   }
 
   /** Continue training from an imported bundle (validated by `importRun`; the worker checks sizes again). */
-  startFrom(imported: { config: RunConfig; weights: ReadonlyMap<string, Float32Array>; optimizer: { step: number; expAvg: ReadonlyMap<string, Float32Array>; expAvgSq: ReadonlyMap<string, Float32Array> } | null; metricsCsv: string }, name: string): string {
+  startFrom(
+    imported: {
+      config: RunConfig;
+      weights: ReadonlyMap<string, Float32Array>;
+      optimizer: { step: number; expAvg: ReadonlyMap<string, Float32Array>; expAvgSq: ReadonlyMap<string, Float32Array> } | null;
+      metricsCsv: string;
+    },
+    name: string,
+  ): string {
     const s = this.store.getState();
     if (isActive(s.runState)) throw new Error(`a run is ${s.runState}: stop it before starting another`);
     const runId = `${name}-${this.opts.now().toString(36)}`.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 80);
     const config = imported.config;
     this.store.setState({
-      runId, runConfig: config, runState: 'building', step: imported.optimizer?.step ?? 0, totalSteps: config.steps, failure: null, views: null,
+      runId,
+      runConfig: config,
+      runState: 'building',
+      step: imported.optimizer?.step ?? 0,
+      totalSteps: config.steps,
+      failure: null,
+      views: null,
       sessionRuns: [...s.sessionRuns.filter((r) => r.runId !== runId), { runId, name, config, startedAt: this.opts.now() }],
     });
     const from: RunImport = {
       weights: [...imported.weights],
-      optimizer: imported.optimizer ? { step: imported.optimizer.step, expAvg: [...imported.optimizer.expAvg], expAvgSq: [...imported.optimizer.expAvgSq] } : null,
+      optimizer: imported.optimizer
+        ? { step: imported.optimizer.step, expAvg: [...imported.optimizer.expAvg], expAvgSq: [...imported.optimizer.expAvgSq] }
+        : null,
       metricsCsv: imported.metricsCsv,
     };
     this.send({ type: 'start', config, runId, backend: this.opts.backend, from });
@@ -114,16 +148,33 @@ export class TrainingClient {
     // The worker sends the run's whole history from its checkpoint; curves loaded earlier go.
     this.metrics(run.runId).clear();
     this.store.setState({
-      runId: run.runId, runConfig: run.config, runState: 'building', step: run.step, totalSteps: run.config.steps, failure: null, views: null,
-      sessionRuns: [...s.sessionRuns.filter((r) => r.runId !== run.runId), { runId: run.runId, name: run.name, config: run.config, startedAt: this.opts.now() }],
+      runId: run.runId,
+      runConfig: run.config,
+      runState: 'building',
+      step: run.step,
+      totalSteps: run.config.steps,
+      failure: null,
+      views: null,
+      sessionRuns: [
+        ...s.sessionRuns.filter((r) => r.runId !== run.runId),
+        { runId: run.runId, name: run.name, config: run.config, startedAt: this.opts.now() },
+      ],
     });
     this.send({ type: 'start', config: run.config, runId: run.runId, backend: this.opts.backend, resume: true });
   }
 
-  pause(): void { this.send({ type: 'pause' }); }
-  resume(): void { this.send({ type: 'resume' }); }
-  step(count = 1): void { this.send({ type: 'step', count }); }
-  stop(): void { this.send({ type: 'stop' }); }
+  pause(): void {
+    this.send({ type: 'pause' });
+  }
+  resume(): void {
+    this.send({ type: 'resume' });
+  }
+  step(count = 1): void {
+    this.send({ type: 'step', count });
+  }
+  stop(): void {
+    this.send({ type: 'stop' });
+  }
 
   reset(): void {
     this.send({ type: 'reset' });
@@ -155,7 +206,12 @@ export class TrainingClient {
       this.store.setState({ runConfig: s.runConfig ? { ...s.runConfig, ...sent } : s.runConfig });
     }
     if (cold.length > 0) {
-      this.store.setState({ coldNotice: { keys: cold, message: `${cold.join(', ')} ${cold.length === 1 ? 'needs' : 'need'} a rebuild: the running model keeps its old value. Stop and Start to apply.` } });
+      this.store.setState({
+        coldNotice: {
+          keys: cold,
+          message: `${cold.join(', ')} ${cold.length === 1 ? 'needs' : 'need'} a rebuild: the running model keeps its old value. Stop and Start to apply.`,
+        },
+      });
     }
   }
 
@@ -190,7 +246,9 @@ export class TrainingClient {
     this.send({ type: 'delete-run', runId });
   }
 
-  dismissColdNotice(): void { this.store.setState({ coldNotice: null }); }
+  dismissColdNotice(): void {
+    this.store.setState({ coldNotice: null });
+  }
 
   /** Terminate the worker (tests, page teardown). */
   dispose(): void {
@@ -203,7 +261,8 @@ export class TrainingClient {
     try {
       const w = this.opts.createWorker();
       w.onmessage = (ev) => this.receive(ev.data);
-      w.onerror = (ev) => this.store.setState({ workerError: `the training worker failed: ${ev.message ?? 'no message'}`, runState: 'failed' });
+      w.onerror = (ev) =>
+        this.store.setState({ workerError: `the training worker failed: ${ev.message ?? 'no message'}`, runState: 'failed' });
       this.worker = w;
     } catch (e) {
       this.store.setState({ workerError: `the training worker could not be created: ${(e as Error).message}` });
@@ -236,11 +295,24 @@ export class TrainingClient {
         break;
       case 'eval': {
         const list = s.evals[msg.runId] ?? [];
-        set({ evals: { ...s.evals, [msg.runId]: [...list, { split: msg.split, step: msg.step, loss: msg.loss, accuracy: msg.accuracy, best: msg.best }] } });
+        set({
+          evals: {
+            ...s.evals,
+            [msg.runId]: [...list, { split: msg.split, step: msg.step, loss: msg.loss, accuracy: msg.accuracy, best: msg.best }],
+          },
+        });
         break;
       }
       case 'failure':
-        set({ failure: { kind: msg.kind, message: msg.message, step: msg.step, lastCheckpointStep: msg.lastCheckpointStep, canResume: msg.canResume } });
+        set({
+          failure: {
+            kind: msg.kind,
+            message: msg.message,
+            step: msg.step,
+            lastCheckpointStep: msg.lastCheckpointStep,
+            canResume: msg.canResume,
+          },
+        });
         break;
       case 'cold-change':
         set({ coldNotice: { keys: msg.keys, message: msg.message } });

@@ -48,7 +48,8 @@ const NAME = /^[a-z0-9][a-z0-9-]{0,47}$/;
 /** What is wrong with a study definition (empty when it can run). */
 export function studyProblems(s: Study): string[] {
   const out: string[] = [];
-  if (!NAME.test(s.name)) out.push(`study name "${s.name}" must be 1–48 lowercase letters, digits or dashes, starting with a letter or digit`);
+  if (!NAME.test(s.name))
+    out.push(`study name "${s.name}" must be 1–48 lowercase letters, digits or dashes, starting with a letter or digit`);
   if (s.arms.length === 0) out.push('a study needs at least one arm');
   const names = new Set<string>();
   for (const a of s.arms) {
@@ -60,7 +61,8 @@ export function studyProblems(s: Study): string[] {
   const seeds = new Set(s.seeds);
   if (seeds.size !== s.seeds.length) out.push(`seeds ${JSON.stringify(s.seeds)} repeat a seed`);
   if (seeds.size < MIN_SEEDS) out.push(`a study needs at least ${MIN_SEEDS} distinct seeds for a confidence interval, got ${seeds.size}`);
-  for (const seed of s.seeds) if (!Number.isInteger(seed) || seed < 0 || seed > 4294967295) out.push(`seed ${seed} must be an integer in 0–4294967295`);
+  for (const seed of s.seeds)
+    if (!Number.isInteger(seed) || seed < 0 || seed > 4294967295) out.push(`seed ${seed} must be an integer in 0–4294967295`);
   return out;
 }
 

@@ -53,7 +53,8 @@ export function parseStudy(text: string, source = 'the study file'): Study {
         continue;
       }
       const attention = a.attention as Attention;
-      if (!(ATTENTIONS as readonly string[]).includes(String(attention))) problems.push(`arm ${i}: attention "${String(a.attention)}" is not one of ${ATTENTIONS.join(', ')}`);
+      if (!(ATTENTIONS as readonly string[]).includes(String(attention)))
+        problems.push(`arm ${i}: attention "${String(a.attention)}" is not one of ${ATTENTIONS.join(', ')}`);
       const overrides = isObject(a.overrides) ? (a.overrides as Partial<RunConfig>) : {};
       const unknown = Object.keys(overrides).filter((k) => !(CONFIG_KEYS as readonly string[]).includes(k));
       if (unknown.length > 0) problems.push(`arm ${i}: unknown config keys ${unknown.join(', ')}`);
@@ -62,7 +63,15 @@ export function parseStudy(text: string, source = 'the study file'): Study {
   }
   const seeds = Array.isArray(raw.seeds) ? (raw.seeds as number[]) : [];
   if (!Array.isArray(raw.seeds)) problems.push('"seeds" must be a list of integers');
-  const study: Study = { name, title: String(raw.title ?? name), description: String(raw.description ?? ''), base: base ?? defaultConfig('listops', 'proxy'), arms, seeds, baseline: str('baseline') };
+  const study: Study = {
+    name,
+    title: String(raw.title ?? name),
+    description: String(raw.description ?? ''),
+    base: base ?? defaultConfig('listops', 'proxy'),
+    arms,
+    seeds,
+    baseline: str('baseline'),
+  };
   if (problems.length === 0) problems.push(...studyProblems(study));
   if (problems.length > 0) throw new Error(`${source}: ${problems.join('; ')}`);
   return study;

@@ -17,20 +17,42 @@ export interface PaperAccuracy {
 
 /** Nyströmformer paper, Table 3 (PyTorch LRA, 2 layers, d 64, ffn 128, 2 heads, mean pooling). */
 export const NYSTROMFORMER_LRA: Partial<Record<string, PaperAccuracy>> = {
-  softmax: { source: 'Nyströmformer paper, Table 3 (standard Transformer)', byTask: { listops: 37.1, text: 65.02, retrieval: 79.35, image: 38.2, pathfinder: 74.16 } },
-  reformer: { source: 'Nyströmformer paper, Table 3 (Reformer, 2 hashes)', byTask: { listops: 19.05, text: 64.88, retrieval: 78.64, image: 43.29, pathfinder: 69.36 } },
-  linformer: { source: 'Nyströmformer paper, Table 3 (Linformer, k = 256)', byTask: { listops: 37.25, text: 55.91, retrieval: 79.37, image: 37.84, pathfinder: 67.6 } },
-  performer: { source: 'Nyströmformer paper, Table 3 (Performer, 256 features)', byTask: { listops: 18.8, text: 63.81, retrieval: 78.62, image: 37.07, pathfinder: 69.87 } },
-  nystrom: { source: 'Nyströmformer paper, Table 3', byTask: { listops: 37.15, text: 65.52, retrieval: 79.56, image: 41.58, pathfinder: 70.94 } },
+  softmax: {
+    source: 'Nyströmformer paper, Table 3 (standard Transformer)',
+    byTask: { listops: 37.1, text: 65.02, retrieval: 79.35, image: 38.2, pathfinder: 74.16 },
+  },
+  reformer: {
+    source: 'Nyströmformer paper, Table 3 (Reformer, 2 hashes)',
+    byTask: { listops: 19.05, text: 64.88, retrieval: 78.64, image: 43.29, pathfinder: 69.36 },
+  },
+  linformer: {
+    source: 'Nyströmformer paper, Table 3 (Linformer, k = 256)',
+    byTask: { listops: 37.25, text: 55.91, retrieval: 79.37, image: 37.84, pathfinder: 67.6 },
+  },
+  performer: {
+    source: 'Nyströmformer paper, Table 3 (Performer, 256 features)',
+    byTask: { listops: 18.8, text: 63.81, retrieval: 78.62, image: 37.07, pathfinder: 69.87 },
+  },
+  nystrom: {
+    source: 'Nyströmformer paper, Table 3',
+    byTask: { listops: 37.15, text: 65.52, retrieval: 79.56, image: 41.58, pathfinder: 70.94 },
+  },
 };
 
 /** The one published Proxyformer efficiency point (n = 4096, against softmax attention). */
-export const PROXYFORMER_EFFICIENCY = { seqLen: 4096, throughputVsSoftmax: 3.8, memoryVsSoftmax: 0.08, card: 'NVIDIA GeForce RTX 3090', source: 'Proxyformer paper, as reported by its authors’ institution' } as const;
+export const PROXYFORMER_EFFICIENCY = {
+  seqLen: 4096,
+  throughputVsSoftmax: 3.8,
+  memoryVsSoftmax: 0.08,
+  card: 'NVIDIA GeForce RTX 3090',
+  source: 'Proxyformer paper, as reported by its authors’ institution',
+} as const;
 
 /** What differs between the published runs and ours, per task (shown under the table). */
 export const DIFFERENCES: Record<Task, string> = {
   custom: 'your own dataset: there is no published number for it',
-  listops: 'same generator rules; quick presets use short trees (64–255 tokens) and a few hundred steps instead of 2K tokens and 5000 steps',
+  listops:
+    'same generator rules; quick presets use short trees (64–255 tokens) and a few hundred steps instead of 2K tokens and 5000 steps',
   text: 'SpamAssassin mail (spam vs ham) instead of IMDb reviews; the task is easier and the numbers are not comparable',
   retrieval: 'same-thread mail pairs instead of ACL citation pairs; not comparable',
   image: 'MNIST digits instead of grayscale CIFAR-10; MNIST is far easier, so accuracies are much higher and not comparable',
@@ -57,10 +79,20 @@ export function paperRow(task: Task, attention: Attention, ours: PaperRow['ours'
 export function paperMarkdown(rows: readonly PaperRow[]): string {
   const lines = ['| variant | task | ours (test %, mean ± 95 % CI) | published (test %) | what differs |', '|---|---|---|---|---|'];
   for (const r of rows) {
-    const ours = r.ours ? `${r.ours.mean.toFixed(1)}${Number.isNaN(r.ours.half) ? ' (1 seed)' : ` ± ${r.ours.half.toFixed(1)}`} (${r.ours.seeds} seeds, ${r.ours.steps} steps)` : 'not run';
-    const paper = r.paper === null ? (r.attention === 'proxy' ? 'not published (full text not public)' : '–') : `${r.paper.toFixed(2)} (${r.paperSource})`;
+    const ours = r.ours
+      ? `${r.ours.mean.toFixed(1)}${Number.isNaN(r.ours.half) ? ' (1 seed)' : ` ± ${r.ours.half.toFixed(1)}`} (${r.ours.seeds} seeds, ${r.ours.steps} steps)`
+      : 'not run';
+    const paper =
+      r.paper === null
+        ? r.attention === 'proxy'
+          ? 'not published (full text not public)'
+          : '–'
+        : `${r.paper.toFixed(2)} (${r.paperSource})`;
     lines.push(`| ${r.attention} | ${r.task} | ${ours} | ${paper} | ${r.difference} |`);
   }
-  lines.push('', `Proxyformer's one published efficiency figure: at n = ${PROXYFORMER_EFFICIENCY.seqLen}, ${PROXYFORMER_EFFICIENCY.throughputVsSoftmax}× softmax attention's throughput at ${PROXYFORMER_EFFICIENCY.memoryVsSoftmax}× its memory per sequence (${PROXYFORMER_EFFICIENCY.card}).`);
+  lines.push(
+    '',
+    `Proxyformer's one published efficiency figure: at n = ${PROXYFORMER_EFFICIENCY.seqLen}, ${PROXYFORMER_EFFICIENCY.throughputVsSoftmax}× softmax attention's throughput at ${PROXYFORMER_EFFICIENCY.memoryVsSoftmax}× its memory per sequence (${PROXYFORMER_EFFICIENCY.card}).`,
+  );
   return lines.join('\n');
 }

@@ -56,17 +56,56 @@ export function summarizeStudy(study: Study, outcomes: readonly RunOutcome[]): A
       if (xs.length > 0) metrics[m] = tInterval(xs);
     }
     const paired = runs.filter((r) => base.has(r.seed));
-    const vsBaseline = arm.name === study.baseline || paired.length < 2 ? null : pairedDifference(paired.map((r) => r.testAccuracy), paired.map((r) => base.get(r.seed)!));
-    return { arm: arm.name, label: arm.label, what: arm.what, seeds: runs.map((r) => r.seed), metrics, vsBaseline, testExamples: runs[0]?.testExamples ?? 0 };
+    const vsBaseline =
+      arm.name === study.baseline || paired.length < 2
+        ? null
+        : pairedDifference(
+            paired.map((r) => r.testAccuracy),
+            paired.map((r) => base.get(r.seed)!),
+          );
+    return {
+      arm: arm.name,
+      label: arm.label,
+      what: arm.what,
+      seeds: runs.map((r) => r.seed),
+      metrics,
+      vsBaseline,
+      testExamples: runs[0]?.testExamples ?? 0,
+    };
   });
 }
 
-const HEADERS = ['configuration', 'seeds', 'test accuracy %', 'vs baseline (pp)', 'best val accuracy %', 'seq/s', 'peak MiB/seq', 'proxy redundancy', 'pinv residual'];
+const HEADERS = [
+  'configuration',
+  'seeds',
+  'test accuracy %',
+  'vs baseline (pp)',
+  'best val accuracy %',
+  'seq/s',
+  'peak MiB/seq',
+  'proxy redundancy',
+  'pinv residual',
+];
 
 function cells(r: ArmRow, baseline: string): string[] {
   const f = (m: StudyMetric, digits: number, scale = 1) => (r.metrics[m] ? formatInterval(r.metrics[m]!, digits, scale) : '–');
-  const vs = r.arm === baseline ? 'baseline' : r.vsBaseline ? `${formatInterval(r.vsBaseline, 1, 100)}${r.vsBaseline.includesZero ? ' (includes 0)' : ''}` : '–';
-  return [r.label, String(r.seeds.length), f('testAccuracy', 1, 100), vs, f('bestValAccuracy', 1, 100), f('seqsPerSec', 1), f('peakMemoryPerSeq', 2, 1 / 2 ** 20), f('redundancy', 3), f('pinvResidual', 3)];
+  const vs =
+    r.arm === baseline
+      ? 'baseline'
+      : r.vsBaseline
+        ? `${formatInterval(r.vsBaseline, 1, 100)}${r.vsBaseline.includesZero ? ' (includes 0)' : ''}`
+        : '–';
+  return [
+    r.label,
+    String(r.seeds.length),
+    f('testAccuracy', 1, 100),
+    vs,
+    f('bestValAccuracy', 1, 100),
+    f('seqsPerSec', 1),
+    f('peakMemoryPerSeq', 2, 1 / 2 ** 20),
+    f('redundancy', 3),
+    f('pinvResidual', 3),
+  ];
 }
 
 /** The results table as Markdown, with a line on what the intervals are. */
@@ -74,7 +113,10 @@ export function studyMarkdown(study: Study, rows: readonly ArmRow[]): string {
   const lines = [`| ${HEADERS.join(' | ')} |`, `|${HEADERS.map(() => '---').join('|')}|`];
   for (const r of rows) lines.push(`| ${cells(r, study.baseline).join(' | ')} |`);
   const tests = rows.map((r) => r.testExamples).filter((n) => n > 0);
-  lines.push('', `Mean ± 95 % t-interval over seeds; "vs baseline" is the paired difference in test accuracy against ${study.arms.find((a) => a.name === study.baseline)?.label ?? study.baseline} over the same seeds, in percentage points ("includes 0": the data do not tell them apart). Test set: ${tests.length > 0 ? Math.min(...tests) : '–'} examples per run.`);
+  lines.push(
+    '',
+    `Mean ± 95 % t-interval over seeds; "vs baseline" is the paired difference in test accuracy against ${study.arms.find((a) => a.name === study.baseline)?.label ?? study.baseline} over the same seeds, in percentage points ("includes 0": the data do not tell them apart). Test set: ${tests.length > 0 ? Math.min(...tests) : '–'} examples per run.`,
+  );
   return lines.join('\n');
 }
 
@@ -88,7 +130,13 @@ export function studyCsv(rows: readonly ArmRow[]): string {
   for (const r of rows) {
     const row = [r.arm, JSON.stringify(r.label), String(r.seeds.length)];
     for (const m of METRICS) row.push(num(r.metrics[m]?.mean), num(r.metrics[m]?.lo), num(r.metrics[m]?.hi));
-    row.push(num(r.vsBaseline?.mean), num(r.vsBaseline?.lo), num(r.vsBaseline?.hi), r.vsBaseline ? String(r.vsBaseline.includesZero) : '', String(r.testExamples));
+    row.push(
+      num(r.vsBaseline?.mean),
+      num(r.vsBaseline?.lo),
+      num(r.vsBaseline?.hi),
+      r.vsBaseline ? String(r.vsBaseline.includesZero) : '',
+      String(r.testExamples),
+    );
     out.push(row.join(','));
   }
   return out.join('\n');

@@ -20,8 +20,10 @@ export function sampleSd(xs: readonly number[]): number {
 
 /** ln Γ(x) for x > 0 (Lanczos, g = 7, 9 terms: about 15 significant digits). */
 function logGamma(x: number): number {
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012,
-    9.9843695780195716e-6, 1.5056327351493116e-7];
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
+    -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   x -= 1;
   let a = c[0];
@@ -121,8 +123,12 @@ export interface PairedDifference extends Interval {
 
 /** Paired comparison: a[i] and b[i] come from the same seed. */
 export function pairedDifference(a: readonly number[], b: readonly number[], level = 0.95): PairedDifference {
-  if (a.length !== b.length) throw new Error(`pairedDifference: ${a.length} values against ${b.length}; a paired comparison needs the same seeds on both sides`);
-  const d = tInterval(a.map((x, i) => x - b[i]), level);
+  if (a.length !== b.length)
+    throw new Error(`pairedDifference: ${a.length} values against ${b.length}; a paired comparison needs the same seeds on both sides`);
+  const d = tInterval(
+    a.map((x, i) => x - b[i]),
+    level,
+  );
   return { ...d, includesZero: !(d.lo > 0 || d.hi < 0) };
 }
 

@@ -13,7 +13,8 @@ export const DEFAULT_SEEDS = [0, 1, 2] as const;
 export const ABLATION_STUDY: Study = {
   name: 'ablation',
   title: "The paper's ablation on quick ListOps",
-  description: 'Full Proxyformer, then without input injection, without the contrastive loss, without decomposed dropout, and the Nyströmformer and softmax baselines; same sizes, steps and seeds.',
+  description:
+    'Full Proxyformer, then without input injection, without the contrastive loss, without decomposed dropout, and the Nyströmformer and softmax baselines; same sizes, steps and seeds.',
   base: PRESETS['quick-listops-proxy'].config,
   arms: ABLATIONS.map((a) => ({ name: a.name, label: a.label, what: a.what, attention: a.attention, overrides: a.overrides })),
   seeds: DEFAULT_SEEDS,

@@ -3,7 +3,12 @@ import { expandStudy, studyProblems, type Study } from './definition';
 import { studyCsv, studyMarkdown, summarizeStudy, type RunOutcome } from './results';
 import { ABLATION_STUDY, STUDIES } from './studies';
 
-const tiny: Study = { ...ABLATION_STUDY, name: 'tiny', arms: ABLATION_STUDY.arms.filter((a) => a.name === 'full' || a.name === 'nystrom'), seeds: [3, 4, 5] };
+const tiny: Study = {
+  ...ABLATION_STUDY,
+  name: 'tiny',
+  arms: ABLATION_STUDY.arms.filter((a) => a.name === 'full' || a.name === 'nystrom'),
+  seeds: [3, 4, 5],
+};
 
 describe('study definitions', () => {
   it('every built-in study expands into valid runs, one per arm and seed, init and data seed set', () => {
@@ -35,10 +40,27 @@ describe('study definitions', () => {
 
 describe('study results', () => {
   const outcome = (arm: string, seed: number, acc: number): RunOutcome => ({
-    runId: `tiny.${arm}.s${seed}`, arm, seed, steps: 10, testAccuracy: acc, testExamples: 1000, bestValAccuracy: acc + 0.01, seqsPerSec: 100 + seed,
-    peakMemoryPerSeq: 2 ** 20, redundancy: arm === 'full' ? 0.5 : 0.9, pinvResidual: 0.5, backend: 'CPU',
+    runId: `tiny.${arm}.s${seed}`,
+    arm,
+    seed,
+    steps: 10,
+    testAccuracy: acc,
+    testExamples: 1000,
+    bestValAccuracy: acc + 0.01,
+    seqsPerSec: 100 + seed,
+    peakMemoryPerSeq: 2 ** 20,
+    redundancy: arm === 'full' ? 0.5 : 0.9,
+    pinvResidual: 0.5,
+    backend: 'CPU',
   });
-  const outcomes = [outcome('full', 3, 0.40), outcome('full', 4, 0.42), outcome('full', 5, 0.45), outcome('nystrom', 3, 0.35), outcome('nystrom', 4, 0.36), outcome('nystrom', 5, 0.41)];
+  const outcomes = [
+    outcome('full', 3, 0.4),
+    outcome('full', 4, 0.42),
+    outcome('full', 5, 0.45),
+    outcome('nystrom', 3, 0.35),
+    outcome('nystrom', 4, 0.36),
+    outcome('nystrom', 5, 0.41),
+  ];
 
   it('per arm: mean ± interval of each metric and the paired difference against the baseline', () => {
     const rows = summarizeStudy(tiny, outcomes);
@@ -46,7 +68,7 @@ describe('study results', () => {
     expect(full.metrics.testAccuracy!.mean).toBeCloseTo(0.423333, 5);
     expect(full.vsBaseline!.mean).toBeCloseTo(0.05, 10);
     // differences 0.05, 0.06, 0.04: sd 0.01, half-width 4.3027 · 0.01/√3
-    expect(full.vsBaseline!.half).toBeCloseTo((4.302652730 * 0.01) / Math.sqrt(3), 6);
+    expect(full.vsBaseline!.half).toBeCloseTo((4.30265273 * 0.01) / Math.sqrt(3), 6);
     expect(full.vsBaseline!.includesZero).toBe(false);
     expect(rows.find((r) => r.arm === 'nystrom')!.vsBaseline).toBeNull();
   });
@@ -62,7 +84,10 @@ describe('study results', () => {
     expect(csv[1].startsWith('full,"Proxyformer",3,')).toBe(true);
   });
   it('an arm with no finished run yet shows dashes, not zeros', () => {
-    const rows = summarizeStudy(tiny, outcomes.filter((o) => o.arm === 'nystrom'));
+    const rows = summarizeStudy(
+      tiny,
+      outcomes.filter((o) => o.arm === 'nystrom'),
+    );
     expect(rows[0].metrics.testAccuracy).toBeUndefined();
     expect(studyMarkdown(tiny, rows)).toContain('| Proxyformer | 0 | – |');
   });
@@ -71,7 +96,18 @@ describe('study results', () => {
 describe('study files', () => {
   it('a JSON study with a preset base parses and expands', async () => {
     const { parseStudy } = await import('./load');
-    const s = parseStudy(JSON.stringify({ name: 'mine', base: 'quick-listops-proxy', seeds: [0, 1, 2], baseline: 'soft', arms: [{ name: 'soft', attention: 'softmax' }, { name: 'prox', attention: 'proxy', overrides: { contrastiveWeight: 1 } }] }));
+    const s = parseStudy(
+      JSON.stringify({
+        name: 'mine',
+        base: 'quick-listops-proxy',
+        seeds: [0, 1, 2],
+        baseline: 'soft',
+        arms: [
+          { name: 'soft', attention: 'softmax' },
+          { name: 'prox', attention: 'proxy', overrides: { contrastiveWeight: 1 } },
+        ],
+      }),
+    );
     const runs = expandStudy(s);
     expect(runs.map((r) => r.id)).toEqual(['mine.soft.s0', 'mine.soft.s1', 'mine.soft.s2', 'mine.prox.s0', 'mine.prox.s1', 'mine.prox.s2']);
     expect(runs[3].config.contrastiveWeight).toBe(1);
@@ -79,7 +115,13 @@ describe('study files', () => {
   it('names every problem of a bad file', async () => {
     const { parseStudy } = await import('./load');
     expect(() => parseStudy('{nope')).toThrow(/not JSON/);
-    const bad = JSON.stringify({ name: 'x', base: 'no-such-preset', seeds: [0], baseline: 'a', arms: [{ name: 'a', attention: 'magic', overrides: { wings: 2 } }] });
+    const bad = JSON.stringify({
+      name: 'x',
+      base: 'no-such-preset',
+      seeds: [0],
+      baseline: 'a',
+      arms: [{ name: 'a', attention: 'magic', overrides: { wings: 2 } }],
+    });
     expect(() => parseStudy(bad)).toThrow(/base preset "no-such-preset"[\s\S]*attention "magic"[\s\S]*unknown config keys wings/);
   });
 });
@@ -87,7 +129,11 @@ describe('study files', () => {
 describe("the papers' tables", () => {
   it('our number beside the published one, with what differs; Proxyformer says it has none', async () => {
     const { paperMarkdown, paperRow } = await import('./paperTables');
-    const rows = [paperRow('listops', 'nystrom', { mean: 35.2, half: 1.4, seeds: 5, steps: 400 }), paperRow('listops', 'proxy', null), paperRow('image', 'softmax', { mean: 90, half: NaN, seeds: 1, steps: 10 })];
+    const rows = [
+      paperRow('listops', 'nystrom', { mean: 35.2, half: 1.4, seeds: 5, steps: 400 }),
+      paperRow('listops', 'proxy', null),
+      paperRow('image', 'softmax', { mean: 90, half: NaN, seeds: 1, steps: 10 }),
+    ];
     expect(rows[0].paper).toBe(37.15);
     const md = paperMarkdown(rows);
     expect(md).toContain('| nystrom | listops | 35.2 ± 1.4 (5 seeds, 400 steps) | 37.15 (Nyströmformer paper, Table 3) |');

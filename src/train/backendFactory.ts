@@ -37,7 +37,14 @@ export async function createBackend(choice: BackendChoice, gpu: GPU | undefined,
     }
     const timing = (opts.timing ?? false) && ctx.enabledFeatures.has('timestamp-query');
     const backend = new WebGpuBackend(ctx, { timing });
-    return { backend, kind: 'webgpu', label: backendLabel(ctx.report), timestampQuery: timing, lost: ctx.lost, destroyDevice: () => ctx.destroy() };
+    return {
+      backend,
+      kind: 'webgpu',
+      label: backendLabel(ctx.report),
+      timestampQuery: timing,
+      lost: ctx.lost,
+      destroyDevice: () => ctx.destroy(),
+    };
   } catch (e) {
     if (choice === 'webgpu') throw e;
     return { backend: new CpuBackend('f32'), kind: 'cpu', label: CPU_LABEL, reason: (e as Error).message, timestampQuery: false };

@@ -52,7 +52,10 @@ export async function readTrainerState(trainer: Trainer): Promise<TrainerState> 
 export async function captureRunExport(trainer: Trainer, runId: string, metricsCsv: string): Promise<RunExport> {
   const { weights, moments } = await readTrainerState(trainer);
   return {
-    runId, config: trainer.config, step: trainer.step, metricsCsv,
+    runId,
+    config: trainer.config,
+    step: trainer.step,
+    metricsCsv,
     weights: weights.map((w): [string, Float32Array] => [w.name, w.data]),
     optimizer: {
       step: trainer.optimizer.stepCount,
@@ -86,7 +89,9 @@ export async function captureCheckpoint(trainer: Trainer, extra: CheckpointExtra
 function metaNumber(meta: Record<string, string>, key: string, integer: boolean): number {
   const v = Number(meta[key]);
   if (meta[key] === undefined || meta[key] === '' || !Number.isFinite(v) || (integer && (!Number.isInteger(v) || v < 0))) {
-    throw new Error(`checkpoint metadata "${key}" is ${JSON.stringify(meta[key] ?? null)}: expected ${integer ? 'a non-negative integer' : 'a number'}`);
+    throw new Error(
+      `checkpoint metadata "${key}" is ${JSON.stringify(meta[key] ?? null)}: expected ${integer ? 'a non-negative integer' : 'a number'}`,
+    );
   }
   return v;
 }
@@ -95,8 +100,10 @@ function metaNumber(meta: Record<string, string>, key: string, integer: boolean)
 export function parseCheckpoint(bytes: Uint8Array): CheckpointContents {
   const st = readSafetensors(bytes);
   const meta = Object.fromEntries(st.metadata) as Record<string, string>;
-  if (meta.format !== CHECKPOINT_FORMAT) throw new Error(`not a checkpoint: metadata format is ${JSON.stringify(meta.format ?? null)}, expected "${CHECKPOINT_FORMAT}"`);
-  if (meta.version !== CHECKPOINT_VERSION) throw new Error(`checkpoint version ${JSON.stringify(meta.version)} is not supported (this build reads version ${CHECKPOINT_VERSION})`);
+  if (meta.format !== CHECKPOINT_FORMAT)
+    throw new Error(`not a checkpoint: metadata format is ${JSON.stringify(meta.format ?? null)}, expected "${CHECKPOINT_FORMAT}"`);
+  if (meta.version !== CHECKPOINT_VERSION)
+    throw new Error(`checkpoint version ${JSON.stringify(meta.version)} is not supported (this build reads version ${CHECKPOINT_VERSION})`);
   let raw: unknown;
   try {
     raw = JSON.parse(meta.config ?? '');
@@ -104,7 +111,13 @@ export function parseCheckpoint(bytes: Uint8Array): CheckpointContents {
     throw new Error('checkpoint metadata "config" is not valid JSON');
   }
   const { config, ok, issues } = validateConfig(raw);
-  if (!ok) throw new Error(`checkpoint config is invalid: ${issues.filter((i) => i.severity === 'error').map((i) => i.message).join(' ')}`);
+  if (!ok)
+    throw new Error(
+      `checkpoint config is invalid: ${issues
+        .filter((i) => i.severity === 'error')
+        .map((i) => i.message)
+        .join(' ')}`,
+    );
   const weights = new Map<string, Float32Array>();
   const moments = new Map<string, { m: Float32Array; v: Float32Array }>();
   for (const [name, t] of st.tensors) {
@@ -146,7 +159,10 @@ export function restoreCheckpoint(trainer: Trainer, c: CheckpointContents): void
     else if (mom.m.length !== p.size || mom.v.length !== p.size) problems.push(`optimizer state of ${name} has the wrong size`);
   }
   for (const name of c.weights.keys()) if (!params.has(name)) problems.push(`unexpected weight ${name}`);
-  if (problems.length > 0) throw new Error(`checkpoint does not fit this model: ${problems.slice(0, 6).join('; ')}${problems.length > 6 ? `; and ${problems.length - 6} more` : ''}`);
+  if (problems.length > 0)
+    throw new Error(
+      `checkpoint does not fit this model: ${problems.slice(0, 6).join('; ')}${problems.length > 6 ? `; and ${problems.length - 6} more` : ''}`,
+    );
   for (const name of params.names()) params.load(name, c.weights.get(name)!);
   for (const { name, m, v } of trainer.optimizer.state()) {
     const mom = c.moments.get(name)!;

@@ -38,7 +38,11 @@ function preview(d: PreparedDataset, perSplit = 4): PreviewExample[] {
       n++;
       const inputs = d.offsets.map((off, t) => d.bytes[t].subarray(off[i], off[i + 1]));
       const label = d.header.classes[d.labels[i]];
-      out.push(d.header.kind === 'image' ? { split, label, pixels: Array.from(inputs[0]) } : { split, label, texts: inputs.map((b) => dec.decode(b)) });
+      out.push(
+        d.header.kind === 'image'
+          ? { split, label, pixels: Array.from(inputs[0]) }
+          : { split, label, texts: inputs.map((b) => dec.decode(b)) },
+      );
     }
   }
   return out;
@@ -53,7 +57,11 @@ scope.onmessage = async (ev: MessageEvent<ImportRequest>) => {
     let d: PreparedDataset;
     if (r.kind === 'image') {
       const raw = await readImageZip(r.fileName, bytes, r.imageSide, decodeImage, DEFAULT_LIMITS, onProgress('decoding images'));
-      d = prepareDataset(raw, { ...common, seqLen: r.imageSide * r.imageSide, kind: 'image', name: datasetName(r.fileName), imageSide: r.imageSide }, DEFAULT_LIMITS);
+      d = prepareDataset(
+        raw,
+        { ...common, seqLen: r.imageSide * r.imageSide, kind: 'image', name: datasetName(r.fileName), imageSide: r.imageSide },
+        DEFAULT_LIMITS,
+      );
     } else {
       d = importTextFile(r.fileName, bytes, { ...common, kind: r.kind, columns: r.columns }, DEFAULT_LIMITS, onProgress('parsing'));
     }

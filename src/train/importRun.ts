@@ -9,14 +9,17 @@ export function loadImport(trainer: Trainer, from: RunImport): void {
   const weights = new Map(from.weights);
   const problems = params.names().filter((n) => weights.get(n)?.length !== params.get(n).size);
   if (problems.length > 0 || weights.size !== params.names().length) {
-    throw new ModelConfigError([`the imported weights do not fit this model (${problems.slice(0, 4).join(', ') || 'different parameter set'})`]);
+    throw new ModelConfigError([
+      `the imported weights do not fit this model (${problems.slice(0, 4).join(', ') || 'different parameter set'})`,
+    ]);
   }
   for (const name of params.names()) params.load(name, weights.get(name)!);
   if (from.optimizer) {
     const m = new Map(from.optimizer.expAvg);
     const v = new Map(from.optimizer.expAvgSq);
     for (const s of trainer.optimizer.state()) {
-      if (m.get(s.name)?.length !== s.m.size || v.get(s.name)?.length !== s.v.size) throw new ModelConfigError([`the imported optimizer state of ${s.name} does not fit`]);
+      if (m.get(s.name)?.length !== s.m.size || v.get(s.name)?.length !== s.v.size)
+        throw new ModelConfigError([`the imported optimizer state of ${s.name} does not fit`]);
       trainer.backend.write(s.m.buf, m.get(s.name)!);
       trainer.backend.write(s.v.buf, v.get(s.name)!);
     }

@@ -42,6 +42,9 @@ export class KernelTimes {
 
   /** The kernels with the most GPU time so far, largest first. */
   top(count = 20): KernelTotal[] {
-    return [...this.totals].map(([name, v]) => ({ name, ...v })).sort((a, b) => b.ms - a.ms).slice(0, count);
+    return [...this.totals]
+      .map(([name, v]) => ({ name, ...v }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, count);
   }
 }

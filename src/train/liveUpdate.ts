@@ -26,12 +26,23 @@ export type LiveUpdate =
 export function planUpdate(current: RunConfig | null, changes: Partial<RunConfig>): LiveUpdate | null {
   const cold = Object.keys(changes).filter(isColdKey);
   if (cold.length > 0) {
-    return { kind: 'refused', keys: cold, message: `${cold.join(', ')} change the model or the data: start a new run to apply ${cold.length > 1 ? 'them' : 'it'}.` };
+    return {
+      kind: 'refused',
+      keys: cold,
+      message: `${cold.join(', ')} change the model or the data: start a new run to apply ${cold.length > 1 ? 'them' : 'it'}.`,
+    };
   }
   if (!current) return null;
   const { config, ok, issues } = validateConfig({ ...current, ...changes });
   if (!ok) {
-    return { kind: 'refused', keys: Object.keys(changes), message: issues.filter((i) => i.severity === 'error').map((i) => i.message).join(' ') };
+    return {
+      kind: 'refused',
+      keys: Object.keys(changes),
+      message: issues
+        .filter((i) => i.severity === 'error')
+        .map((i) => i.message)
+        .join(' '),
+    };
   }
   if (Object.keys(changes).every((k) => CHEAP_HOT.has(k as ConfigKey) || MODEL_HOT.has(k as ConfigKey))) {
     return { kind: 'in-place', modelChanges: Object.fromEntries(Object.entries(changes).filter(([k]) => MODEL_HOT.has(k as ConfigKey))) };

@@ -29,6 +29,11 @@ async function savedMetrics(store: CheckpointStore, runId: string): Promise<From
     if (!bytes) return { type: 'saved-metrics', runId, metricsCsv: null, error: `run ${runId} has no saved checkpoint (${store.where})` };
     return { type: 'saved-metrics', runId, metricsCsv: parseCheckpoint(bytes).metricsCsv };
   } catch (e) {
-    return { type: 'saved-metrics', runId, metricsCsv: null, error: `the checkpoint of run ${runId} could not be read: ${(e as Error).message}` };
+    return {
+      type: 'saved-metrics',
+      runId,
+      metricsCsv: null,
+      error: `the checkpoint of run ${runId} could not be read: ${(e as Error).message}`,
+    };
   }
 }

@@ -30,11 +30,16 @@ function harness(choice: 'webgpu' | 'cpu' = 'webgpu') {
   const until = async (pred: (m: FromWorker[]) => boolean, what: string, ms = 90_000) => {
     const t0 = Date.now();
     while (!pred(messages)) {
-      if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}; last messages: ${JSON.stringify(messages.slice(-4)).slice(0, 600)}`);
+      if (Date.now() - t0 > ms)
+        throw new Error(`timed out waiting for ${what}; last messages: ${JSON.stringify(messages.slice(-4)).slice(0, 600)}`);
       await new Promise((r) => setTimeout(r, 5));
     }
   };
-  const losses = () => messages.flatMap((m) => (m.type === 'metrics' ? m.rows : [])).filter((r) => r.loss !== undefined).map((r) => [r.step, r.loss!] as const);
+  const losses = () =>
+    messages
+      .flatMap((m) => (m.type === 'metrics' ? m.rows : []))
+      .filter((r) => r.loss !== undefined)
+      .map((r) => [r.step, r.loss!] as const);
   return { session, messages, store, until, losses };
 }
 
@@ -60,7 +65,8 @@ describe('training session on WebGPU (Dawn)', () => {
     // The peak is logged with its split by category, which adds up to it (activations dominate mid-step).
     const withPeak = rows.filter((r) => r.memPeak !== undefined);
     expect(withPeak.length).toBeGreaterThan(0);
-    for (const r of withPeak) expect(r.memPeakWeights! + r.memPeakGradients! + r.memPeakOptimizer! + r.memPeakActivations! + r.memPeakScratch!).toBe(r.memPeak);
+    for (const r of withPeak)
+      expect(r.memPeakWeights! + r.memPeakGradients! + r.memPeakOptimizer! + r.memPeakActivations! + r.memPeakScratch!).toBe(r.memPeak);
     expect(withPeak.at(-1)!.memPeakActivations!).toBeGreaterThan(withPeak.at(-1)!.memActivations!);
     // SwiftShader has timestamp-query: GPU time per phase and the kernels table are measured.
     expect(h.messages.find((m) => m.type === 'backend')).toMatchObject({ timestampQuery: true });
@@ -68,7 +74,9 @@ describe('training session on WebGPU (Dawn)', () => {
     expect(timed.length).toBeGreaterThan(0);
     for (const r of timed) for (const v of [r.gpuMsForward!, r.gpuMsBackward!, r.gpuMsOptimizer!]) expect(v).toBeGreaterThan(0);
     const kernels = h.messages.filter((m) => m.type === 'kernels').pop();
-    expect(kernels && kernels.type === 'kernels' && kernels.kernels.some((k) => /matmul/.test(k.name) && k.ms > 0 && k.calls > 0)).toBe(true);
+    expect(kernels && kernels.type === 'kernels' && kernels.kernels.some((k) => /matmul/.test(k.name) && k.ms > 0 && k.calls > 0)).toBe(
+      true,
+    );
     // A saved run's curves are read back from its checkpoint (the page draws them after a reload).
     await h.session.handle({ type: 'saved-metrics', runId: 'run-1' });
     const saved = h.messages.find((m) => m.type === 'saved-metrics');
@@ -76,7 +84,10 @@ describe('training session on WebGPU (Dawn)', () => {
     expect(csv?.split('\n')[0]).toMatch(/^step,/);
     expect(csv!.trim().split('\n').length - 1).toBeGreaterThanOrEqual(12);
     await h.session.handle({ type: 'saved-metrics', runId: 'never-saved' });
-    expect(h.messages.filter((m) => m.type === 'saved-metrics').pop()).toMatchObject({ metricsCsv: null, error: expect.stringMatching(/never-saved has no saved checkpoint/) });
+    expect(h.messages.filter((m) => m.type === 'saved-metrics').pop()).toMatchObject({
+      metricsCsv: null,
+      error: expect.stringMatching(/never-saved has no saved checkpoint/),
+    });
   });
 
   it('pauses on a non-finite loss and resumes from the last checkpoint with a lower learning rate', async () => {
@@ -102,9 +113,15 @@ describe('training session on WebGPU (Dawn)', () => {
     expect(h.session.trainer!.lrScale).toBe(0.5);
     await h.until(finished, 'the resumed run to finish');
     // The resumed run restarts right after the checkpoint, with half the scheduled learning rate.
-    const resumedRows = h.messages.slice(before).flatMap((m) => (m.type === 'metrics' ? m.rows : [])).filter((r) => r.loss !== undefined);
+    const resumedRows = h.messages
+      .slice(before)
+      .flatMap((m) => (m.type === 'metrics' ? m.rows : []))
+      .filter((r) => r.loss !== undefined);
     expect(resumedRows[0].step).toBe(lastCkpt + 1);
-    const firstTime = h.messages.slice(0, before).flatMap((m) => (m.type === 'metrics' ? m.rows : [])).find((r) => r.step === lastCkpt + 1)!;
+    const firstTime = h.messages
+      .slice(0, before)
+      .flatMap((m) => (m.type === 'metrics' ? m.rows : []))
+      .find((r) => r.step === lastCkpt + 1)!;
     expect(resumedRows[0].lr! / firstTime.lr!).toBeCloseTo(0.5, 10);
     expect(lrBefore).toBeGreaterThan(0);
     const after = h.losses().filter(([s]) => s > stepAtFailure);
@@ -153,7 +170,10 @@ describe('training session on WebGPU (Dawn)', () => {
     await h.until(() => h.losses().length >= 3, 'three steps');
     await h.session.handle({ type: 'pause' });
     await h.session.handle({ type: 'update', changes: { seqLen: 64 } });
-    expect(h.messages.find((m) => m.type === 'cold-change')).toMatchObject({ keys: ['seqLen'], message: expect.stringMatching(/start a new run/) });
+    expect(h.messages.find((m) => m.type === 'cold-change')).toMatchObject({
+      keys: ['seqLen'],
+      message: expect.stringMatching(/start a new run/),
+    });
     const stepAt = h.session.trainer!.step;
     const oldLr = h.session.trainer!.scheduled(stepAt).lr;
     await h.session.handle({ type: 'update', changes: { lr: config.lr * 10, contrastiveWeight: 0 } });
@@ -178,16 +198,26 @@ describe('training session on WebGPU (Dawn)', () => {
     expect(run!.metricsCsv.split('\n').length).toBeGreaterThan(3);
     await h.session.handle({ type: 'stop' });
     await h.session.handle({ type: 'export', requestId: 8 });
-    expect(h.messages.find((m) => m.type === 'export' && m.requestId === 8)).toMatchObject({ run: null, error: expect.stringMatching(/no run to export/) });
+    expect(h.messages.find((m) => m.type === 'export' && m.requestId === 8)).toMatchObject({
+      run: null,
+      error: expect.stringMatching(/no run to export/),
+    });
   });
 
   it('trains Linformer, Performer (with a feature redraw) and linear attention to the end of the protocol (CPU backend)', async () => {
-    for (const [attention, over] of [['linformer', {}], ['performer', { performerRedraw: 2, performerKernel: 'softmax' }], ['linear', {}]] as const) {
+    for (const [attention, over] of [
+      ['linformer', {}],
+      ['performer', { performerRedraw: 2, performerKernel: 'softmax' }],
+      ['linear', {}],
+    ] as const) {
       const h = harness('cpu');
       const config = tinyConfig(attention, { steps: 6, evalEvery: 6, checkpointEvery: 3, ...over });
       await h.session.handle({ type: 'start', config, runId: attention, backend: 'cpu' });
       await h.until(finished, `the ${attention} run`);
-      expect(h.losses().map(([s]) => s), attention).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(
+        h.losses().map(([s]) => s),
+        attention,
+      ).toEqual([1, 2, 3, 4, 5, 6]);
       expect(h.losses().every(([, l]) => Number.isFinite(l) && l > 0)).toBe(true);
       expect(h.messages.filter((m) => m.type === 'eval' && m.split === 'test')).toHaveLength(1);
       expect((await h.store.list())[0]).toMatchObject({ runId: attention, step: 6, state: 'finished' });
@@ -208,7 +238,13 @@ describe('training session on WebGPU (Dawn)', () => {
     await a.until(finished, 'the uninterrupted run');
 
     const b = harness('cpu');
-    await b.session.handle({ type: 'start', config, runId: 'b', backend: 'cpu', from: { weights: run!.weights, optimizer: run!.optimizer, metricsCsv: run!.metricsCsv } });
+    await b.session.handle({
+      type: 'start',
+      config,
+      runId: 'b',
+      backend: 'cpu',
+      from: { weights: run!.weights, optimizer: run!.optimizer, metricsCsv: run!.metricsCsv },
+    });
     await b.until(finished, 'the imported run');
     const ref = new Map(a.losses());
     const cont = b.losses().filter(([step]) => step > run!.step);
@@ -220,6 +256,9 @@ describe('training session on WebGPU (Dawn)', () => {
     const c = harness('cpu');
     const bad = run!.weights.map(([n, w]) => [n, w.subarray(1)] as [string, Float32Array]);
     await c.session.handle({ type: 'start', config, runId: 'c', backend: 'cpu', from: { weights: bad, optimizer: null, metricsCsv: '' } });
-    expect(c.messages.find((m) => m.type === 'failure')).toMatchObject({ kind: 'invalid-config', message: expect.stringMatching(/do not fit this model/) });
+    expect(c.messages.find((m) => m.type === 'failure')).toMatchObject({
+      kind: 'invalid-config',
+      message: expect.stringMatching(/do not fit this model/),
+    });
   });
 });

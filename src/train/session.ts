@@ -63,7 +63,10 @@ export class TrainingSession {
 
   constructor(private readonly deps: SessionDeps) {
     this.log = new RunLog(deps);
-    this.backend = new SessionBackend((choice) => deps.createBackend(choice), (msg) => deps.post(msg));
+    this.backend = new SessionBackend(
+      (choice) => deps.createBackend(choice),
+      (msg) => deps.post(msg),
+    );
   }
 
   /** Every metrics row of the current run (saved with its checkpoints). */
@@ -97,7 +100,12 @@ export class TrainingSession {
         const step = this.trainer?.step ?? 0;
         const saved = this.trainer !== null && this.state !== 'finished';
         await this.stop();
-        this.setState('idle', saved ? `stopped at step ${step}; its checkpoint is saved (${this.deps.store.where}) and can be resumed from the run list` : undefined);
+        this.setState(
+          'idle',
+          saved
+            ? `stopped at step ${step}; its checkpoint is saved (${this.deps.store.where}) and can be resumed from the run list`
+            : undefined,
+        );
         return;
       }
       case 'reset':
@@ -128,7 +136,14 @@ export class TrainingSession {
   private fail(kind: FailureKind, message: string, canResume: boolean): void {
     this.pendingFailure = kind;
     this.log.flush(true);
-    this.deps.post({ type: 'failure', kind, message, step: this.trainer?.step ?? 0, lastCheckpointStep: this.lastCheckpoint?.step ?? null, canResume });
+    this.deps.post({
+      type: 'failure',
+      kind,
+      message,
+      step: this.trainer?.step ?? 0,
+      lastCheckpointStep: this.lastCheckpoint?.step ?? null,
+      canResume,
+    });
   }
 
   private async start(raw: RunConfig, runId: string, choice: BackendChoice, resume: boolean, from?: RunImport): Promise<void> {
@@ -256,7 +271,16 @@ export class TrainingSession {
 
   private summary(state: RunState = this.state, step = this.trainer!.step): RunSummary {
     const t = this.trainer!;
-    return { runId: this.runId, name: this.runId, config: t.config, step, updatedAt: Date.now(), bestValAccuracy: this.bestValAccuracy, testAccuracy: this.testAccuracy, state };
+    return {
+      runId: this.runId,
+      name: this.runId,
+      config: t.config,
+      step,
+      updatedAt: Date.now(),
+      bestValAccuracy: this.bestValAccuracy,
+      testAccuracy: this.testAccuracy,
+      state,
+    };
   }
 
   private async checkpoint(kind: 'latest' | 'best' = 'latest'): Promise<void> {
@@ -295,7 +319,11 @@ export class TrainingSession {
 
   private async recoverFromDeviceLoss(): Promise<void> {
     const from = this.lastCheckpoint;
-    this.fail('device-lost', `the GPU device was lost at step ${this.trainer?.step ?? 0}; resuming from ${from ? `the checkpoint of step ${from.step}` : 'the start'} on a new device`, true);
+    this.fail(
+      'device-lost',
+      `the GPU device was lost at step ${this.trainer?.step ?? 0}; resuming from ${from ? `the checkpoint of step ${from.step}` : 'the start'} on a new device`,
+      true,
+    );
     this.trainer = null; // its buffers died with the device
     await this.rebuild(this.config!, from?.bytes ?? null);
     this.pendingFailure = null;
@@ -320,7 +348,13 @@ export class TrainingSession {
         const ckptDue = step % t.config.checkpointEvery === 0;
         const pausing = this.state !== 'running' && this.stepBudget === 0;
         const { lastRead } = this.log;
-        const due = step - lastRead.step >= READ_EVERY_STEPS || this.deps.now() - lastRead.time >= READ_INTERVAL_MS || evalDue || ckptDue || pausing || step >= t.config.steps;
+        const due =
+          step - lastRead.step >= READ_EVERY_STEPS ||
+          this.deps.now() - lastRead.time >= READ_INTERVAL_MS ||
+          evalDue ||
+          ckptDue ||
+          pausing ||
+          step >= t.config.steps;
         if (due) {
           const { values, finite } = await this.backend.watch(t.readPending());
           const phases = await this.backend.watch(this.kernelTimes.collect((t.backend as { timer?: KernelTimer }).timer, values.length));
@@ -332,7 +366,11 @@ export class TrainingSession {
             this.setState('paused', `non-finite loss at step ${step}`);
             const bad = values.find((v) => !Number.isFinite(v.loss));
             const what = bad ? `the loss became ${bad.loss}` : 'a weight became NaN or infinite';
-            this.fail('non-finite-loss', `${what} by step ${step}. Resume from the checkpoint of step ${this.lastCheckpoint?.step ?? 0} with a lower learning rate.`, this.lastCheckpoint !== null);
+            this.fail(
+              'non-finite-loss',
+              `${what} by step ${step}. Resume from the checkpoint of step ${this.lastCheckpoint?.step ?? 0} with a lower learning rate.`,
+              this.lastCheckpoint !== null,
+            );
             break;
           }
         }

@@ -29,7 +29,12 @@ function taskSourceSpecFor(config: RunConfig): TaskSourceSpec {
       return {
         task: 'listops',
         config: {
-          rules: { minLength: config.listopsMinLen, maxLength: config.listopsMaxLen, maxDepth: config.listopsMaxDepth, maxArgs: config.listopsMaxArgs },
+          rules: {
+            minLength: config.listopsMinLen,
+            maxLength: config.listopsMaxLen,
+            maxDepth: config.listopsMaxDepth,
+            maxArgs: config.listopsMaxArgs,
+          },
           sizes: { train: TRAIN_SIZE.listops, validation: evalSize, test: testSize },
           seqLen: config.seqLen,
         },
@@ -37,7 +42,10 @@ function taskSourceSpecFor(config: RunConfig): TaskSourceSpec {
     case 'pathfinder':
       return {
         task: 'pathfinder',
-        config: { rules: lraPathfinderRules(PATHFINDER_DIFFICULTY[config.pathfinderDifficulty]), sizes: { train: TRAIN_SIZE.pathfinder, validation: evalSize, test: testSize } },
+        config: {
+          rules: lraPathfinderRules(PATHFINDER_DIFFICULTY[config.pathfinderDifficulty]),
+          sizes: { train: TRAIN_SIZE.pathfinder, validation: evalSize, test: testSize },
+        },
       };
     case 'text':
       return { task: 'text', config: { seqLen: config.seqLen } };

@@ -7,8 +7,23 @@ export function tinyConfig(attention: Attention, overrides: Partial<RunConfig> =
   const base = getPreset(`quick-listops-${attention}`)!.config;
   const { config, ok, issues } = validateConfig({
     ...base,
-    dModel: 16, heads: 2, ffn: 32, layers: 1, seqLen: 32, landmarks: 8, convKernel: 5, linformerK: 8, performerFeatures: 16,
-    listopsMinLen: 8, listopsMaxLen: 30, batchSize: 4, steps: 40, warmupSteps: 4, evalEvery: 10, evalSteps: 2, checkpointEvery: 5,
+    dModel: 16,
+    heads: 2,
+    ffn: 32,
+    layers: 1,
+    seqLen: 32,
+    landmarks: 8,
+    convKernel: 5,
+    linformerK: 8,
+    performerFeatures: 16,
+    listopsMinLen: 8,
+    listopsMaxLen: 30,
+    batchSize: 4,
+    steps: 40,
+    warmupSteps: 4,
+    evalEvery: 10,
+    evalSteps: 2,
+    checkpointEvery: 5,
     ...overrides,
   });
   if (!ok) throw new Error(`tiny config is invalid: ${issues.map((i) => i.message).join(' ')}`);

@@ -44,7 +44,11 @@ describe('Trainer (CPU reference backend)', () => {
     expect(redrawDue({ ...config, performerRedraw: 0 }, 3)).toBe(false);
     expect(redrawDue({ ...config, attention: 'linear' }, 3)).toBe(false);
     const task = await taskFor(config);
-    const features = (t: Trainer) => t.model.params.get('layers.0.attn.features').read().then((d) => Array.from(d));
+    const features = (t: Trainer) =>
+      t.model.params
+        .get('layers.0.attn.features')
+        .read()
+        .then((d) => Array.from(d));
     const straight = new Trainer(new CpuBackend('f32'), config, task);
     const initial = await features(straight);
     await run(straight, 3);
@@ -95,7 +99,9 @@ describe('Trainer (CPU reference backend)', () => {
     expect(Number.isFinite(ev.loss)).toBe(true);
     const bytes = await captureCheckpoint(trainer);
     const other = new Trainer(new CpuBackend('f32'), tinyConfig('softmax', { dModel: 32 }), task);
-    expect(() => restoreCheckpoint(other, parseCheckpoint(bytes))).toThrow(/does not fit this model: weight .* has \d+ values, the model needs/);
+    expect(() => restoreCheckpoint(other, parseCheckpoint(bytes))).toThrow(
+      /does not fit this model: weight .* has \d+ values, the model needs/,
+    );
     expect(() => parseCheckpoint(new Uint8Array([1, 2, 3]))).toThrow();
     trainer.dispose();
     other.dispose();

@@ -15,8 +15,13 @@ export interface DatasetSource {
 
 /** Thrown when the dataset a config names is not in the store: the page offers the import. */
 export class MissingDatasetError extends Error {
-  constructor(readonly dataId: string, readonly dataName: string) {
-    super(`dataset ${dataName ? `"${dataName}" ` : ''}(${dataId}) is not stored here: import its file in the Your data panel (or pass --data FILE), then start again.`);
+  constructor(
+    readonly dataId: string,
+    readonly dataName: string,
+  ) {
+    super(
+      `dataset ${dataName ? `"${dataName}" ` : ''}(${dataId}) is not stored here: import its file in the Your data panel (or pass --data FILE), then start again.`,
+    );
     this.name = 'MissingDatasetError';
   }
 }
@@ -26,16 +31,19 @@ export async function userDataTask(config: RunConfig, datasets?: DatasetSource):
   const file = datasets ? await datasets.get(config.dataId) : undefined;
   if (!file) throw new MissingDatasetError(config.dataId, config.dataName);
   const id = await datasetId(file);
-  if (id !== config.dataId) throw new Error(`the stored file for dataset ${config.dataId} hashes to ${id}: it was changed; import the dataset again.`);
+  if (id !== config.dataId)
+    throw new Error(`the stored file for dataset ${config.dataId} hashes to ${id}: it was changed; import the dataset again.`);
   const data = decodeDataset(file, `dataset ${config.dataName || id}`);
   const h = data.header;
   const problems: string[] = [];
   if (h.kind !== config.dataKind) problems.push(`it holds ${h.kind}, the config says dataKind ${config.dataKind}`);
-  if (h.classes.length !== config.numClasses) problems.push(`it has ${h.classes.length} classes, the config says numClasses ${config.numClasses}`);
+  if (h.classes.length !== config.numClasses)
+    problems.push(`it has ${h.classes.length} classes, the config says numClasses ${config.numClasses}`);
   const sizes = [h.sizes.train, h.sizes.validation, h.sizes.test].join('/');
   const recorded = [config.dataTrain, config.dataValidation, config.dataTest].join('/');
   if (sizes !== recorded) problems.push(`its train/validation/test sizes are ${sizes}, the config recorded ${recorded}`);
-  if (problems.length > 0) throw new Error(`dataset ${h.name} (${id}) does not match the run config: ${problems.join('; ')}. "Use this dataset" sets these keys.`);
+  if (problems.length > 0)
+    throw new Error(`dataset ${h.name} (${id}) does not match the run config: ${problems.join('; ')}. "Use this dataset" sets these keys.`);
   return new UserDataTask(data, config.seqLen, config.dataSeed, id);
 }
 

@@ -47,12 +47,26 @@ const session = new TrainingSession({
     const mask = new Float32Array(n);
     tokens.set(ex.tokens.subarray(0, n));
     mask.fill(1, 0, Math.min(n, ex.tokens.length));
-    return { example: { split, index: example, tokens: Array.from(ex.tokens.subarray(0, n)), label: ex.label }, views: await computeViews(trainer.model, { tokens, mask }) };
+    return {
+      example: { split, index: example, tokens: Array.from(ex.tokens.subarray(0, n)), label: ex.label },
+      views: await computeViews(trainer.model, { tokens, mask }),
+    };
   },
 });
 
 // Commands run one after another: a `pause` must not overtake the `start` before it.
 let queue = Promise.resolve();
 scope.onmessage = (ev: MessageEvent<ToWorker>) => {
-  queue = queue.then(() => session.handle(ev.data)).catch((e: Error) => scope.postMessage({ type: 'failure', kind: 'internal', message: e.message, step: session.trainer?.step ?? 0, lastCheckpointStep: null, canResume: false }));
+  queue = queue
+    .then(() => session.handle(ev.data))
+    .catch((e: Error) =>
+      scope.postMessage({
+        type: 'failure',
+        kind: 'internal',
+        message: e.message,
+        step: session.trainer?.step ?? 0,
+        lastCheckpointStep: null,
+        canResume: false,
+      }),
+    );
 };

@@ -17,8 +17,8 @@ import { ScalingView } from './scaling/ScalingView';
 import { trainingClient } from '../store/trainingStore';
 
 /** The inference panel's "use the current run": the worker reads the weights between two steps. */
-const currentRunWeights = async () => (trainingClient().store.getState().runId === null ? null : weightsOfExport(await trainingClient().exportRun()));
-
+const currentRunWeights = async () =>
+  trainingClient().store.getState().runId === null ? null : weightsOfExport(await trainingClient().exportRun());
 
 /** The playground page: configuration on the left; controls, curves, attention views and run comparison on the right. */
 export function App() {
@@ -32,8 +32,8 @@ export function App() {
         <div>
           <h1>Proxyformer Playground</h1>
           <p className="tagline">
-            Train softmax, Nyströmformer and Proxyformer transformers on the Long Range Arena in your browser, on WebGPU, and see what
-            their landmarks and proxy tokens do.
+            Train softmax, Nyströmformer and Proxyformer transformers on the Long Range Arena in your browser, on WebGPU, and see what their
+            landmarks and proxy tokens do.
           </p>
         </div>
         <div className="badges">
@@ -56,15 +56,19 @@ export function App() {
           <RunsPanel />
           <AblationPanel />
           {/* The inference panel (a bundle, or the current run's weights from the worker) and the scaling sweep. */}
-          <div className="panel"><InferencePanel currentRun={currentRunWeights} /></div>
-          <div className="panel"><ScalingView /></div>
+          <div className="panel">
+            <InferencePanel currentRun={currentRunWeights} />
+          </div>
+          <div className="panel">
+            <ScalingView />
+          </div>
           <section className="panel">
             <h2>What this is</h2>
             <p>
-              Proxyformer (Lee, Lee &amp; Shin, AAAI 2024) replaces Nyströmformer&apos;s segment-mean landmarks with trainable proxy
-              tokens, made input-aware by an injection module, kept diverse by a contrastive loss and regularised by a column dropout on
-              the decomposed middle matrix. Its code is not public: every uncertain piece here is a switch, and the page marks which parts
-              are the paper&apos;s words and which are our reading.
+              Proxyformer (Lee, Lee &amp; Shin, AAAI 2024) replaces Nyströmformer&apos;s segment-mean landmarks with trainable proxy tokens,
+              made input-aware by an injection module, kept diverse by a contrastive loss and regularised by a column dropout on the
+              decomposed middle matrix. Its code is not public: every uncertain piece here is a switch, and the page marks which parts are
+              the paper&apos;s words and which are our reading.
             </p>
           </section>
         </main>

@@ -21,7 +21,13 @@ export function BackendBadge() {
       `page: ${page.label}`,
     ].join('\n');
     return (
-      <span className={`badge ${probe.report.isFallback ? 'badge-software' : 'badge-gpu'}`} data-testid="backend-badge" data-state="webgpu" role="status" title={title}>
+      <span
+        className={`badge ${probe.report.isFallback ? 'badge-software' : 'badge-gpu'}`}
+        data-testid="backend-badge"
+        data-state="webgpu"
+        role="status"
+        title={title}
+      >
         {probe.label}
       </span>
     );

@@ -4,7 +4,13 @@ import { isolationStatus } from '../infer/isolation';
 export function IsolationBadge() {
   const s = isolationStatus();
   return (
-    <span className={`badge ${s.isolated ? 'badge-gpu' : 'badge-software'}`} data-testid="isolation-badge" data-isolated={String(s.isolated)} data-how={s.how} role="status">
+    <span
+      className={`badge ${s.isolated ? 'badge-gpu' : 'badge-software'}`}
+      data-testid="isolation-badge"
+      data-isolated={String(s.isolated)}
+      data-how={s.how}
+      role="status"
+    >
       {s.summary}
     </span>
   );

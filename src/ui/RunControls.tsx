@@ -28,9 +28,18 @@ export function RunControls() {
         <p className="feedback" role="status" data-testid="command-feedback">
           {feedback.text}
           {feedback.link && (
-            <input className="share-link" data-testid="share-link" readOnly value={feedback.link} aria-label="Link to this configuration" onFocus={(e) => e.currentTarget.select()} />
+            <input
+              className="share-link"
+              data-testid="share-link"
+              readOnly
+              value={feedback.link}
+              aria-label="Link to this configuration"
+              onFocus={(e) => e.currentTarget.select()}
+            />
           )}
-          <button type="button" className="link" onClick={dismiss}>Dismiss</button>
+          <button type="button" className="link" onClick={dismiss}>
+            Dismiss
+          </button>
         </p>
       )}
     </div>

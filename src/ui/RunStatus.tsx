@@ -9,19 +9,31 @@ export function RunStatus() {
     <div className="run-status">
       <div className="status-line" data-testid="run-state" data-state={s.runState}>
         <strong>{s.runState}</strong>
-        <span>step {s.step} / {s.totalSteps || '–'}</span>
+        <span>
+          step {s.step} / {s.totalSteps || '–'}
+        </span>
         <progress max={100} value={pct} aria-label="Training progress" />
-        {s.backend && <span className="muted" title={s.backend.reason}>worker: {s.backend.label}{s.backend.kind === 'cpu' && s.backend.reason ? ` (${s.backend.reason})` : ''}</span>}
+        {s.backend && (
+          <span className="muted" title={s.backend.reason}>
+            worker: {s.backend.label}
+            {s.backend.kind === 'cpu' && s.backend.reason ? ` (${s.backend.reason})` : ''}
+          </span>
+        )}
         {s.lastCheckpoint && <span className="muted">checkpoint at step {s.lastCheckpoint.step}</span>}
         {s.stateMessage && <span className="muted">{s.stateMessage}</span>}
       </div>
-      {s.workerError && <p className="alert" role="alert">{s.workerError}</p>}
+      {s.workerError && (
+        <p className="alert" role="alert">
+          {s.workerError}
+        </p>
+      )}
       {s.failure && (
         <div className="alert" role="alert" data-testid="failure">
           <strong>{failureTitle(s.failure.kind)}</strong> at step {s.failure.step}: {s.failure.message}
           {s.failure.canResume && (
             <button type="button" onClick={() => client.recoverWithLowerLr()}>
-              Resume from checkpoint{s.failure.lastCheckpointStep !== null ? ` (step ${s.failure.lastCheckpointStep})` : ''} with lr × {RECOVERY_LR_SCALE}
+              Resume from checkpoint{s.failure.lastCheckpointStep !== null ? ` (step ${s.failure.lastCheckpointStep})` : ''} with lr ×{' '}
+              {RECOVERY_LR_SCALE}
             </button>
           )}
         </div>
@@ -29,7 +41,9 @@ export function RunStatus() {
       {s.coldNotice && (
         <p className="notice" role="status" data-testid="cold-notice">
           {s.coldNotice.message}{' '}
-          <button type="button" className="link" onClick={() => client.dismissColdNotice()}>Dismiss</button>
+          <button type="button" className="link" onClick={() => client.dismissColdNotice()}>
+            Dismiss
+          </button>
         </p>
       )}
     </div>
@@ -38,10 +52,15 @@ export function RunStatus() {
 
 function failureTitle(kind: string): string {
   switch (kind) {
-    case 'non-finite-loss': return 'Non-finite loss';
-    case 'device-lost': return 'GPU device lost';
-    case 'over-limit': return 'Model over the device limits';
-    case 'invalid-config': return 'Invalid configuration';
-    default: return 'Internal error';
+    case 'non-finite-loss':
+      return 'Non-finite loss';
+    case 'device-lost':
+      return 'GPU device lost';
+    case 'over-limit':
+      return 'Model over the device limits';
+    case 'invalid-config':
+      return 'Invalid configuration';
+    default:
+      return 'Internal error';
   }
 }

@@ -2,9 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { command, commandForKey, COMMANDS, shortcutHint, type CommandContext } from './commands';
 
 const ctx = (over: Partial<CommandContext> = {}): CommandContext => ({
-  runState: 'idle', configOk: true, canRecover: false, hasMetrics: false, ablationActive: false, ...over,
+  runState: 'idle',
+  configOk: true,
+  canRecover: false,
+  hasMetrics: false,
+  ablationActive: false,
+  ...over,
 });
-const key = (k: string, over: Partial<Parameters<typeof commandForKey>[0]> = {}) => ({ key: k, shiftKey: false, ctrlKey: false, metaKey: false, altKey: false, ...over });
+const key = (k: string, over: Partial<Parameters<typeof commandForKey>[0]> = {}) => ({
+  key: k,
+  shiftKey: false,
+  ctrlKey: false,
+  metaKey: false,
+  altKey: false,
+  ...over,
+});
 
 describe('command registry', () => {
   it('has unique ids, labels and shortcuts', () => {

@@ -47,19 +47,52 @@ const active = (s: RunState) => s === 'running' || s === 'paused' || s === 'buil
 
 /** Every command, in toolbar order. */
 export const COMMANDS: readonly Command[] = [
-  { id: 'start', label: 'Start', shortcut: 's', description: 'Build the model from the form and train from step 0',
-    enabled: (c) => c.configOk && !active(c.runState) && !c.ablationActive },
+  {
+    id: 'start',
+    label: 'Start',
+    shortcut: 's',
+    description: 'Build the model from the form and train from step 0',
+    enabled: (c) => c.configOk && !active(c.runState) && !c.ablationActive,
+  },
   { id: 'pause', label: 'Pause', shortcut: 'p', description: 'Pause after the current step', enabled: (c) => c.runState === 'running' },
   { id: 'resume', label: 'Resume', shortcut: 'r', description: 'Continue a paused run', enabled: (c) => c.runState === 'paused' },
   { id: 'step', label: 'Step', shortcut: 'n', description: 'Train exactly one step while paused', enabled: (c) => c.runState === 'paused' },
-  { id: 'stop', label: 'Stop', shortcut: 'x', description: 'Stop the run (evaluates the best checkpoint on the test split)', enabled: (c) => active(c.runState) },
-  { id: 'reset', label: 'Reset', shortcut: 'Shift+R', description: 'Drop the model and clear the current run', enabled: (c) => c.runState !== 'idle' && !c.ablationActive },
+  {
+    id: 'stop',
+    label: 'Stop',
+    shortcut: 'x',
+    description: 'Stop the run (evaluates the best checkpoint on the test split)',
+    enabled: (c) => active(c.runState),
+  },
+  {
+    id: 'reset',
+    label: 'Reset',
+    shortcut: 'Shift+R',
+    description: 'Drop the model and clear the current run',
+    enabled: (c) => c.runState !== 'idle' && !c.ablationActive,
+  },
   { id: 'copyLink', label: 'Copy link', shortcut: 'l', description: 'Copy a link that reproduces this configuration', enabled: () => true },
-  { id: 'refreshViews', label: 'Refresh views', shortcut: 'v', description: 'Compute the attention views for the chosen example now',
-    enabled: (c) => c.runState === 'running' || c.runState === 'paused' || c.runState === 'finished' },
-  { id: 'exportBundle', label: 'Export bundle', shortcut: 'e', description: 'Download the run as a bundle: model.safetensors, config.json, metrics.csv, optimizer state and model.onnx',
-    enabled: (c) => c.runState === 'paused' || c.runState === 'finished' || c.runState === 'running' },
-  { id: 'downloadCsv', label: 'Download CSV', shortcut: 'd', description: 'Download every metrics row of the current run', enabled: (c) => c.hasMetrics },
+  {
+    id: 'refreshViews',
+    label: 'Refresh views',
+    shortcut: 'v',
+    description: 'Compute the attention views for the chosen example now',
+    enabled: (c) => c.runState === 'running' || c.runState === 'paused' || c.runState === 'finished',
+  },
+  {
+    id: 'exportBundle',
+    label: 'Export bundle',
+    shortcut: 'e',
+    description: 'Download the run as a bundle: model.safetensors, config.json, metrics.csv, optimizer state and model.onnx',
+    enabled: (c) => c.runState === 'paused' || c.runState === 'finished' || c.runState === 'running',
+  },
+  {
+    id: 'downloadCsv',
+    label: 'Download CSV',
+    shortcut: 'd',
+    description: 'Download every metrics row of the current run',
+    enabled: (c) => c.hasMetrics,
+  },
 ];
 
 /** A command by id (throws on an unknown id: a typo in the page is a bug, not a silent no-op). */

@@ -95,7 +95,9 @@ export function useCommands(): { ctx: CommandContext; feedback: CommandFeedback 
   const [feedback, setFeedback] = useState<CommandFeedback | null>(null);
   useEffect(() => {
     feedbackListener = setFeedback;
-    return () => { feedbackListener = null; };
+    return () => {
+      feedbackListener = null;
+    };
   }, []);
   const ctxKey = JSON.stringify(ctx);
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new ctx object every render; its JSON says when it changed
@@ -104,8 +106,13 @@ export function useCommands(): { ctx: CommandContext; feedback: CommandFeedback 
     const onKey = (ev: KeyboardEvent) => {
       const target = ev.target as HTMLElement | null;
       const cmd = commandForKey({
-        key: ev.key, shiftKey: ev.shiftKey, ctrlKey: ev.ctrlKey, metaKey: ev.metaKey, altKey: ev.altKey,
-        targetTag: target?.tagName, targetEditable: target?.isContentEditable ?? false,
+        key: ev.key,
+        shiftKey: ev.shiftKey,
+        ctrlKey: ev.ctrlKey,
+        metaKey: ev.metaKey,
+        altKey: ev.altKey,
+        targetTag: target?.tagName,
+        targetEditable: target?.isContentEditable ?? false,
       });
       if (cmd && runCommand(cmd, current)) ev.preventDefault();
     };

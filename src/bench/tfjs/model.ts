@@ -35,11 +35,21 @@ export interface TfjsModelConfig {
 
 interface Layer {
   ln1: [TF.Variable, TF.Variable];
-  wq: TF.Variable; bq: TF.Variable; wk: TF.Variable; bk: TF.Variable; wv: TF.Variable; bv: TF.Variable; wo: TF.Variable; bo: TF.Variable;
+  wq: TF.Variable;
+  bq: TF.Variable;
+  wk: TF.Variable;
+  bk: TF.Variable;
+  wv: TF.Variable;
+  bv: TF.Variable;
+  wo: TF.Variable;
+  bo: TF.Variable;
   conv?: TF.Variable;
   proxies?: TF.Variable;
   ln2: [TF.Variable, TF.Variable];
-  w1: TF.Variable; b1: TF.Variable; w2: TF.Variable; b2: TF.Variable;
+  w1: TF.Variable;
+  b1: TF.Variable;
+  w2: TF.Variable;
+  b2: TF.Variable;
 }
 
 /** The model: its variables and a loss function for `optimizer.minimize`. */
@@ -72,11 +82,21 @@ export function buildTfjsModel(tf: Tf, c: TfjsModelConfig, seed = 1): TfjsModel 
   const posEmb = w([c.seqLen, d]);
   const layers: Layer[] = Array.from({ length: c.layers }, () => ({
     ln1: [z([d], 1), z([d])],
-    wq: w([d, d]), bq: z([d]), wk: w([d, d]), bk: z([d]), wv: w([d, d]), bv: z([d]), wo: w([d, d]), bo: z([d]),
+    wq: w([d, d]),
+    bq: z([d]),
+    wk: w([d, d]),
+    bk: z([d]),
+    wv: w([d, d]),
+    bv: z([d]),
+    wo: w([d, d]),
+    bo: z([d]),
     conv: c.attention !== 'softmax' && c.convKernel > 0 ? w([c.convKernel, 1, H, 1]) : undefined,
     proxies: c.attention === 'proxy' ? w([m, d]) : undefined,
     ln2: [z([d], 1), z([d])],
-    w1: w([d, ffn]), b1: z([ffn]), w2: w([ffn, d]), b2: z([d]),
+    w1: w([d, ffn]),
+    b1: z([ffn]),
+    w2: w([ffn, d]),
+    b2: z([d]),
   }));
   const lnF: [TF.Variable, TF.Variable] = [z([d], 1), z([d])];
   const head = w([d, c.numClasses]);
@@ -121,7 +141,8 @@ export function buildTfjsModel(tf: Tf, c: TfjsModelConfig, seed = 1): TfjsModel 
     return tf.transpose(tf.depthwiseConv2d(x, kernel as unknown as TF.Tensor4D, 1, 'same'), [0, 3, 1, 2]);
   };
   // GELU, tanh form (tfjs has no erf-GELU op; same cost class as ours).
-  const gelu = (x: T) => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), Math.sqrt(2 / Math.PI)))));
+  const gelu = (x: T) =>
+    tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), Math.sqrt(2 / Math.PI)))));
   const segmentMean = (x: T) => tf.mean(tf.reshape(x, [sh(x)[0], H, m, sh(x)[2] / m, dh]), 3);
 
   const attention = (x: T, L: Layer, rows: T, bias: T): { out: T; contrastive: T | null } => {

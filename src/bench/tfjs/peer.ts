@@ -22,7 +22,12 @@ function tfjsVariant(v: Variant): v is TfjsModelConfig['attention'] {
 }
 
 /** Run the tfjs training step next to each of our training rows that ran (variants it implements only). */
-export async function tfjsTrainingPeer(tf: typeof TF, ours: SweepResult, opts: Pick<SweepOptions, 'warmup' | 'repeats' | 'overrides'> & { maxLength?: number }, onRow?: (row: PeerRow) => void): Promise<PeerRow[]> {
+export async function tfjsTrainingPeer(
+  tf: typeof TF,
+  ours: SweepResult,
+  opts: Pick<SweepOptions, 'warmup' | 'repeats' | 'overrides'> & { maxLength?: number },
+  onRow?: (row: PeerRow) => void,
+): Promise<PeerRow[]> {
   const out: PeerRow[] = [];
   const peer = tfjsPeerName(tf);
   for (const row of ours.rows.filter((r) => r.mode === 'train' && r.status === 'ok' && r.n <= (opts.maxLength ?? Infinity))) {
@@ -50,7 +55,13 @@ export async function tfjsTrainingPeer(tf: typeof TF, ours: SweepResult, opts: P
         samples.push(performance.now() - t0);
       }
       const ms = spreadOf(samples);
-      result = { ...base, status: 'ok', ms, ratioToOurs: ms.median / row.ms!.median, note: 'tf.train.adam (= AdamW at weight decay 0); each sample ends with a read-back of the loss' };
+      result = {
+        ...base,
+        status: 'ok',
+        ms,
+        ratioToOurs: ms.median / row.ms!.median,
+        note: 'tf.train.adam (= AdamW at weight decay 0); each sample ends with a read-back of the loss',
+      };
     } catch (e) {
       result = { ...base, status: 'error', note: `${(e as Error).name}: ${(e as Error).message}` };
     } finally {

@@ -72,6 +72,7 @@ export function checkMnistIndex(ix: MnistIndex, binLength: number): MnistIndex {
   if (ix.format !== MNIST_FORMAT) fail(f, `format is ${JSON.stringify(ix.format)}, expected ${MNIST_FORMAT}`);
   checkArray(f, 'labels', ix.labels, ix.count);
   checkArray(f, 'split', ix.split, ix.count);
-  if (ix.count * MNIST_PIXELS !== binLength) fail(f, `${ix.count} digits need ${ix.count * MNIST_PIXELS} bytes but mnist.bin holds ${binLength}`);
+  if (ix.count * MNIST_PIXELS !== binLength)
+    fail(f, `${ix.count} digits need ${ix.count * MNIST_PIXELS} bytes but mnist.bin holds ${binLength}`);
   return ix;
 }

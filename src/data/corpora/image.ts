@@ -7,7 +7,19 @@
 import { dedupeNote, dedupeSplits } from '../dedupe';
 import { hash53 } from '../hash';
 import { streamRng } from '../rng';
-import { batchIndices, checkInt, countClasses, packBatch, SPLITS, splitKey, type Batch, type ClassBalance, type Example, type Split, type TaskSource } from '../task';
+import {
+  batchIndices,
+  checkInt,
+  countClasses,
+  packBatch,
+  SPLITS,
+  splitKey,
+  type Batch,
+  type ClassBalance,
+  type Example,
+  type Split,
+  type TaskSource,
+} from '../task';
 import { MNIST_PIXELS } from './format';
 import type { MnistCorpus } from './load';
 import { bytesToTokens, itemsOfSplit, shuffleInPlace } from './stored';
@@ -52,7 +64,11 @@ export class ImageTask implements TaskSource {
   readonly info: string;
   private readonly order: Record<Split, number[]>;
 
-  constructor(private readonly corpus: MnistCorpus, config: ImageConfig, readonly dataSeed: number) {
+  constructor(
+    private readonly corpus: MnistCorpus,
+    config: ImageConfig,
+    readonly dataSeed: number,
+  ) {
     const side = config.imageSize ?? 28;
     if (side !== 28 && side !== 14 && side !== 7) throw new Error(`Image imageSize must be 28, 14 or 7, got ${side}`);
     checkInt('Image seqLen', config.seqLen, 1, 1 << 16);
@@ -91,7 +107,11 @@ export class ImageTask implements TaskSource {
   }
 
   batch(split: Split, index: number, batchSize: number): Batch {
-    return packBatch(batchIndices(this.splitSizes[split], index, batchSize).map((i) => this.example(split, i)), this.seqLen, false);
+    return packBatch(
+      batchIndices(this.splitSizes[split], index, batchSize).map((i) => this.example(split, i)),
+      this.seqLen,
+      false,
+    );
   }
 
   classBalance(split: Split, limit?: number): ClassBalance {

@@ -14,7 +14,10 @@ export function httpFetcher(baseUrl = '/data/', fetchFn: typeof fetch = fetch): 
   const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
   return async (file) => {
     const res = await fetchFn(`${base}${file}`);
-    if (!res.ok) throw new Error(`could not load ${base}${file}: HTTP ${res.status} (the corpora are prepared by scripts/prepare-corpora.ts at install/build time)`);
+    if (!res.ok)
+      throw new Error(
+        `could not load ${base}${file}: HTTP ${res.status} (the corpora are prepared by scripts/prepare-corpora.ts at install/build time)`,
+      );
     return new Uint8Array(await res.arrayBuffer());
   };
 }

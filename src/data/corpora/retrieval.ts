@@ -15,7 +15,19 @@
 import { dedupeNote, dedupeSplits } from '../dedupe';
 import { hash53 } from '../hash';
 import { streamRng, type Sfc32 } from '../rng';
-import { batchIndices, checkInt, countClasses, packBatch, SPLITS, splitKey, type Batch, type ClassBalance, type Example, type Split, type TaskSource } from '../task';
+import {
+  batchIndices,
+  checkInt,
+  countClasses,
+  packBatch,
+  SPLITS,
+  splitKey,
+  type Batch,
+  type ClassBalance,
+  type Example,
+  type Split,
+  type TaskSource,
+} from '../task';
 import type { SpamCorpus } from './load';
 import { bytesToTokens, itemsOfSplit, shuffleInPlace } from './stored';
 import { mailBytes } from './text';
@@ -82,7 +94,11 @@ export class RetrievalTask implements TaskSource {
   readonly info: string;
   readonly pairs: Record<Split, MailPair[]>;
 
-  constructor(private readonly corpus: SpamCorpus, config: RetrievalConfig, readonly dataSeed: number) {
+  constructor(
+    private readonly corpus: SpamCorpus,
+    config: RetrievalConfig,
+    readonly dataSeed: number,
+  ) {
     checkInt('Retrieval seqLen', config.seqLen, 1, corpus.index.maxBytes);
     this.seqLen = config.seqLen;
     const pairs = {} as Record<Split, MailPair[]>;
@@ -107,11 +123,19 @@ export class RetrievalTask implements TaskSource {
   example(split: Split, i: number): Example {
     checkInt(`${split} example index`, i, 0, this.splitSizes[split] - 1);
     const p = this.pairs[split][i];
-    return { tokens: bytesToTokens(mailBytes(this.corpus, p.a), this.seqLen), tokens2: bytesToTokens(mailBytes(this.corpus, p.b), this.seqLen), label: p.label };
+    return {
+      tokens: bytesToTokens(mailBytes(this.corpus, p.a), this.seqLen),
+      tokens2: bytesToTokens(mailBytes(this.corpus, p.b), this.seqLen),
+      label: p.label,
+    };
   }
 
   batch(split: Split, index: number, batchSize: number): Batch {
-    return packBatch(batchIndices(this.splitSizes[split], index, batchSize).map((i) => this.example(split, i)), this.seqLen, true);
+    return packBatch(
+      batchIndices(this.splitSizes[split], index, batchSize).map((i) => this.example(split, i)),
+      this.seqLen,
+      true,
+    );
   }
 
   classBalance(split: Split, limit?: number): ClassBalance {

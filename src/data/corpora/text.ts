@@ -7,7 +7,19 @@
 import { dedupeNote, dedupeSplits } from '../dedupe';
 import { hash53 } from '../hash';
 import { streamRng } from '../rng';
-import { batchIndices, checkInt, countClasses, packBatch, SPLITS, splitKey, type Batch, type ClassBalance, type Example, type Split, type TaskSource } from '../task';
+import {
+  batchIndices,
+  checkInt,
+  countClasses,
+  packBatch,
+  SPLITS,
+  splitKey,
+  type Batch,
+  type ClassBalance,
+  type Example,
+  type Split,
+  type TaskSource,
+} from '../task';
 import type { SpamCorpus } from './load';
 import { bytesToTokens, itemsOfSplit, shuffleInPlace } from './stored';
 
@@ -33,7 +45,11 @@ export class TextTask implements TaskSource {
   readonly info: string;
   private readonly order: Record<Split, number[]>;
 
-  constructor(private readonly corpus: SpamCorpus, config: TextConfig, readonly dataSeed: number) {
+  constructor(
+    private readonly corpus: SpamCorpus,
+    config: TextConfig,
+    readonly dataSeed: number,
+  ) {
     checkInt('Text seqLen', config.seqLen, 1, corpus.index.maxBytes);
     this.seqLen = config.seqLen;
     const order = {} as Record<Split, number[]>;
@@ -44,7 +60,9 @@ export class TextTask implements TaskSource {
     this.splitSizes = { train: this.order.train.length, validation: this.order.validation.length, test: this.order.test.length };
     const ix = corpus.index;
     this.info = [
-      'Text: is this mail spam or ham (2 classes)? The model reads the mail body as raw bytes, token = byte + 1 (vocabulary 257, id 0 = padding), truncated or padded to ' + this.seqLen + ' bytes.',
+      'Text: is this mail spam or ham (2 classes)? The model reads the mail body as raw bytes, token = byte + 1 (vocabulary 257, id 0 = padding), truncated or padded to ' +
+        this.seqLen +
+        ' bytes.',
       `LRA uses byte-level IMDb movie reviews (positive/negative). Stand-in here: the SpamAssassin public corpus (npm ${ix.source.package} ${ix.source.version}), ${ix.count} distinct mails, bodies only (headers removed because they carry the collectors' addresses), at most ${ix.maxBytes} bytes each.`,
       `Split rule: ${ix.splitRule}`,
       dedupeNote(unique.removed, `the first ${this.seqLen} bytes`),
@@ -63,7 +81,11 @@ export class TextTask implements TaskSource {
   }
 
   batch(split: Split, index: number, batchSize: number): Batch {
-    return packBatch(batchIndices(this.splitSizes[split], index, batchSize).map((i) => this.example(split, i)), this.seqLen, false);
+    return packBatch(
+      batchIndices(this.splitSizes[split], index, batchSize).map((i) => this.example(split, i)),
+      this.seqLen,
+      false,
+    );
   }
 
   classBalance(split: Split, limit?: number): ClassBalance {

@@ -50,9 +50,21 @@ export function evaluateListOps(tokens: ArrayLike<number>): ListOpsEvaluation {
 }
 
 function reduce(op: number, args: number[]): number {
-  if (op === OP_MIN) { let m = 9; for (const a of args) if (a < m) m = a; return m; }
-  if (op === OP_MAX) { let m = 0; for (const a of args) if (a > m) m = a; return m; }
-  if (op === OP_SM) { let s = 0; for (const a of args) s = (s + a) % 10; return s; }
+  if (op === OP_MIN) {
+    let m = 9;
+    for (const a of args) if (a < m) m = a;
+    return m;
+  }
+  if (op === OP_MAX) {
+    let m = 0;
+    for (const a of args) if (a > m) m = a;
+    return m;
+  }
+  if (op === OP_SM) {
+    let s = 0;
+    for (const a of args) s = (s + a) % 10;
+    return s;
+  }
   // MED: numpy.median then int(): the mean of the two middle values, truncated toward zero.
   const sorted = Int32Array.from(args).sort();
   const n = sorted.length;

@@ -61,11 +61,19 @@ export function sampleListOps(rng: Sfc32, rules: ListOpsRules, maxAttempts = 1_0
     const label = materialise(rng, shape, tokens, w);
     return { tokens, label, depth: s.depth, attempts: attempt };
   }
-  throw new Error(`ListOps: no tree of length ${rules.minLength}–${rules.maxLength} in ${maxAttempts} attempts (window too narrow for maxDepth ${rules.maxDepth}, maxArgs ${rules.maxArgs})`);
+  throw new Error(
+    `ListOps: no tree of length ${rules.minLength}–${rules.maxLength} in ${maxAttempts} attempts (window too narrow for maxDepth ${rules.maxDepth}, maxArgs ${rules.maxArgs})`,
+  );
 }
 
 /** Draws the shape below a node at `depth`; false as soon as the running length exceeds maxLength. */
-function drawShape(rng: Sfc32, rules: ListOpsRules, shape: Int32Array, s: { length: number; nodes: number; depth: number }, depth: number): boolean {
+function drawShape(
+  rng: Sfc32,
+  rules: ListOpsRules,
+  shape: Int32Array,
+  s: { length: number; nodes: number; depth: number },
+  depth: number,
+): boolean {
   if (depth > s.depth) s.depth = depth;
   const r = depth < rules.maxDepth ? rng.float() : 1;
   if (r > VALUE_P) {
@@ -101,14 +109,18 @@ function materialise(rng: Sfc32, shape: Int32Array, out: Int32Array, w: { node: 
 
 function applyOp(op: number, v: number[]): number {
   switch (op) {
-    case OP_MIN: return Math.min(...v);
-    case OP_MAX: return Math.max(...v);
-    case OP_SM: return v.reduce((a, b) => a + b, 0) % 10;
+    case OP_MIN:
+      return Math.min(...v);
+    case OP_MAX:
+      return Math.max(...v);
+    case OP_SM:
+      return v.reduce((a, b) => a + b, 0) % 10;
     case OP_MED: {
       const s = [...v].sort((a, b) => a - b);
       const m = s.length >> 1;
       return s.length % 2 ? s[m] : Math.trunc((s[m - 1] + s[m]) / 2);
     }
-    default: throw new Error(`unknown ListOps operator id ${op}`);
+    default:
+      throw new Error(`unknown ListOps operator id ${op}`);
   }
 }

@@ -15,7 +15,11 @@ export interface ListOpsConfig {
 /** Presets: `paper` is LRA (501–1999 tokens, 96000/2000/2000, padded to 2048 as in Nyströmformer). */
 export const LISTOPS_PRESETS: Record<'paper' | 'small', ListOpsConfig> = {
   paper: { rules: LRA_LISTOPS_RULES, sizes: { train: 96000, validation: 2000, test: 2000 }, seqLen: 2048 },
-  small: { rules: { minLength: 64, maxLength: 255, maxDepth: 10, maxArgs: 10 }, sizes: { train: 20000, validation: 1000, test: 1000 }, seqLen: 256 },
+  small: {
+    rules: { minLength: 64, maxLength: 255, maxDepth: 10, maxArgs: 10 },
+    sizes: { train: 20000, validation: 1000, test: 1000 },
+    seqLen: 256,
+  },
 };
 
 /** The generator object for a rule set. */

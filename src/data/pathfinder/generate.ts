@@ -57,9 +57,20 @@ export interface PathfinderRules {
 export function lraPathfinderRules(contourLength: 6 | 9 | 14): PathfinderRules {
   const distractorLength = Math.floor(contourLength / 3);
   return {
-    size: 32, padding: 1, antialiasScale: 2, paddleLength: 2, paddleThickness: 0.5, margin: 1,
-    markerRadius: 1.5, seedDistance: 7, contourLength, continuity: 1, distractorLength,
-    distractors: Math.floor(20 / distractorLength), paddleIntensity: 2 * 0.75, markerIntensity: 1,
+    size: 32,
+    padding: 1,
+    antialiasScale: 2,
+    paddleLength: 2,
+    paddleThickness: 0.5,
+    margin: 1,
+    markerRadius: 1.5,
+    seedDistance: 7,
+    contourLength,
+    continuity: 1,
+    distractorLength,
+    distractors: Math.floor(20 / distractorLength),
+    paddleIntensity: 2 * 0.75,
+    markerIntensity: 1,
   };
 }
 
@@ -102,12 +113,17 @@ function circleDirections(radius: number, scale: number): { ux: Float64Array; uy
   const cached = DIRECTIONS.get(key);
   if (cached) return cached;
   const R = radius * scale;
-  const ux: number[] = [], uy: number[] = [];
+  const ux: number[] = [],
+    uy: number[] = [];
   const m = Math.ceil(R) + 1;
-  for (let dy = -m; dy <= m; dy++) for (let dx = -m; dx <= m; dx++) {
-    const h = Math.hypot(dx, dy);
-    if (Math.round(h) === Math.round(R)) { ux.push(dx / h); uy.push(dy / h); }
-  }
+  for (let dy = -m; dy <= m; dy++)
+    for (let dx = -m; dx <= m; dx++) {
+      const h = Math.hypot(dx, dy);
+      if (Math.round(h) === Math.round(R)) {
+        ux.push(dx / h);
+        uy.push(dy / h);
+      }
+    }
   const dirs = { ux: Float64Array.from(ux), uy: Float64Array.from(uy), angle: Float64Array.from(ux, (x, i) => Math.atan2(uy[i], x)) };
   DIRECTIONS.set(key, dirs);
   return dirs;
@@ -134,8 +150,10 @@ class Scene {
   add(s: Segment): void {
     this.segs.push(s);
     const c = this.clearance;
-    const i0 = this.cell(Math.min(s.x0, s.x1) - c), i1 = this.cell(Math.max(s.x0, s.x1) + c);
-    const j0 = this.cell(Math.min(s.y0, s.y1) - c), j1 = this.cell(Math.max(s.y0, s.y1) + c);
+    const i0 = this.cell(Math.min(s.x0, s.x1) - c),
+      i1 = this.cell(Math.max(s.x0, s.x1) + c);
+    const j0 = this.cell(Math.min(s.y0, s.y1) - c),
+      j1 = this.cell(Math.max(s.y0, s.y1) + c);
     for (let j = j0; j <= j1; j++) for (let i = i0; i <= i1; i++) this.cells[j * this.cols + i].push(s);
   }
   /** Removes the dashes added after the first n. */
@@ -148,7 +166,8 @@ class Scene {
     return k < 0 ? 0 : k >= this.cols ? this.cols - 1 : k;
   }
   inside(x: number, y: number): boolean {
-    const lo = this.r.padding, hi = this.r.size - this.r.padding;
+    const lo = this.r.padding,
+      hi = this.r.size - this.r.padding;
     return x >= lo && x <= hi && y >= lo && y <= hi;
   }
   /** Inside the padded image and at least the clearance from every dash but `except`. */
@@ -180,8 +199,10 @@ class Scene {
       const turn = Math.min(angleDifference(angle[c], theta) * continuity, Math.PI / 2);
       const cw = Math.max(Math.cos(turn), 0) ** 2;
       if (cw < 1e-12) continue;
-      const ex = cur.x1 + (L + g) * ux[c], ey = cur.y1 + (L + g) * uy[c];
-      const mx = cur.x1 + (g + L / 2) * ux[c], my = cur.y1 + (g + L / 2) * uy[c];
+      const ex = cur.x1 + (L + g) * ux[c],
+        ey = cur.y1 + (L + g) * uy[c];
+      const mx = cur.x1 + (g + L / 2) * ux[c],
+        my = cur.y1 + (g + L / 2) * uy[c];
       if (!this.free(ex, ey, cur) || !this.free(mx, my, cur)) continue;
       weights[c] = cw;
       total += cw;
@@ -190,8 +211,17 @@ class Scene {
     for (let tryNo = 0; tryNo < 3; tryNo++) {
       let u = rng.float() * total;
       let c = 0;
-      while (c < weights.length - 1 && (weights[c] === 0 || u >= weights[c])) { u -= weights[c]; c++; }
-      const s = { x0: cur.x1 + g * ux[c], y0: cur.y1 + g * uy[c], x1: cur.x1 + (L + g) * ux[c], y1: cur.y1 + (L + g) * uy[c], snake: cur.snake };
+      while (c < weights.length - 1 && (weights[c] === 0 || u >= weights[c])) {
+        u -= weights[c];
+        c++;
+      }
+      const s = {
+        x0: cur.x1 + g * ux[c],
+        y0: cur.y1 + g * uy[c],
+        x1: cur.x1 + (L + g) * ux[c],
+        y1: cur.y1 + (L + g) * uy[c],
+        snake: cur.snake,
+      };
       if (!this.crowds(s, cur)) {
         this.add(s);
         return s;
@@ -208,7 +238,8 @@ function freePixel(rng: Sfc32, sc: Scene, band: number): [number, number] | null
   const span = sc.r.size - 2 * band;
   if (span < 1) throw new Error(`Pathfinder: border band ${band} leaves no room at size ${sc.r.size}`);
   for (let t = 0; t < MAX_SEED_TRIES; t++) {
-    const x = band + rng.int(span) + 0.5, y = band + rng.int(span) + 0.5;
+    const x = band + rng.int(span) + 0.5,
+      y = band + rng.int(span) + 0.5;
     if (sc.free(x, y)) return [x, y];
   }
   return null;
@@ -222,8 +253,9 @@ function targetPair(rng: Sfc32, r: PathfinderRules): Scene | null {
   let a = sc.firstDash(tail[0], tail[1], degrees(rng), 0);
   if (!a) return null;
   sc.add(a);
-  const phi = ((rng.int(360)) * Math.PI) / 180;
-  const bx = Math.floor(tail[0] + r.seedDistance * Math.cos(phi)) + 0.5, by = Math.floor(tail[1] + r.seedDistance * Math.sin(phi)) + 0.5;
+  const phi = (rng.int(360) * Math.PI) / 180;
+  const bx = Math.floor(tail[0] + r.seedDistance * Math.cos(phi)) + 0.5,
+    by = Math.floor(tail[1] + r.seedDistance * Math.sin(phi)) + 0.5;
   let b = sc.firstDash(bx, by, degrees(rng), 1);
   if (!b) return null;
   sc.add(b);
@@ -244,10 +276,14 @@ export function generatePathfinder(rng: Sfc32, r: PathfinderRules): PathfinderIm
   let sc: Scene | null = targetPair(rng, r);
   let restarts = 0;
   while (!sc) {
-    if (++restarts > MAX_PAIR_RESTARTS) throw new Error(`Pathfinder: target snakes of ${r.contourLength} dashes did not fit in ${MAX_PAIR_RESTARTS} tries at size ${r.size}`);
+    if (++restarts > MAX_PAIR_RESTARTS)
+      throw new Error(`Pathfinder: target snakes of ${r.contourLength} dashes did not fit in ${MAX_PAIR_RESTARTS} tries at size ${r.size}`);
     sc = targetPair(rng, r);
   }
-  const snakes: PathfinderGeometry['snakes'] = [{ role: 'target', dashes: r.contourLength }, { role: 'target', dashes: r.contourLength }];
+  const snakes: PathfinderGeometry['snakes'] = [
+    { role: 'target', dashes: r.contourLength },
+    { role: 'target', dashes: r.contourLength },
+  ];
   for (let d = 0; d < r.distractors; d++) {
     const id = snakes.length;
     const tail = freePixel(rng, sc, r.padding);
@@ -257,7 +293,10 @@ export function generatePathfinder(rng: Sfc32, r: PathfinderRules): PathfinderIm
     const before = sc.segs.length;
     sc.add(cur);
     for (let n = 1; n < r.distractorLength && cur; n++) cur = sc.step(rng, cur);
-    if (!cur) { sc.truncate(before); continue; }
+    if (!cur) {
+      sc.truncate(before);
+      continue;
+    }
     snakes.push({ role: 'distractor', dashes: r.distractorLength });
   }
   const origin = rng.int(2);
@@ -266,7 +305,10 @@ export function generatePathfinder(rng: Sfc32, r: PathfinderRules): PathfinderIm
   const endSnake = label === 1 ? origin : 1 - origin;
   const endDashes = dashesOf(endSnake);
   const end = endDashes[endDashes.length - 1];
-  const markers: [number, number][] = [[start.x0, start.y0], [end.x1, end.y1]];
+  const markers: [number, number][] = [
+    [start.x0, start.y0],
+    [end.x1, end.y1],
+  ];
   const canvas = new Canvas(r.size, r.antialiasScale);
   for (const s of sc.segs) canvas.line(s, r.paddleThickness, r.paddleIntensity);
   for (const [x, y] of markers) canvas.disc(x, y, r.markerRadius, r.markerIntensity);

@@ -27,7 +27,10 @@ function cross(ax: number, ay: number, bx: number, by: number): number {
 
 /** Distance between two segments (0 when they cross). */
 export function segmentDistance(a: Segment, b: Segment): number {
-  const d1x = a.x1 - a.x0, d1y = a.y1 - a.y0, d2x = b.x1 - b.x0, d2y = b.y1 - b.y0;
+  const d1x = a.x1 - a.x0,
+    d1y = a.y1 - a.y0,
+    d2x = b.x1 - b.x0,
+    d2y = b.y1 - b.y0;
   const denom = cross(d1x, d1y, d2x, d2y);
   if (denom !== 0) {
     const t = cross(b.x0 - a.x0, b.y0 - a.y0, d2x, d2y) / denom;

@@ -13,7 +13,10 @@ export class Canvas {
   readonly width: number;
 
   /** A blank canvas for an image of `size` pixels drawn at `scale`× supersampling. */
-  constructor(readonly size: number, readonly scale: number) {
+  constructor(
+    readonly size: number,
+    readonly scale: number,
+  ) {
     this.width = size * scale;
     this.data = new Float32Array(this.width * this.width);
   }
@@ -22,22 +25,36 @@ export class Canvas {
   line(s: Segment, thickness: number, intensity: number): void {
     const k = this.scale;
     const hw = (thickness * k) / 2;
-    const x0 = s.x0 * k, y0 = s.y0 * k, x1 = s.x1 * k, y1 = s.y1 * k;
+    const x0 = s.x0 * k,
+      y0 = s.y0 * k,
+      x1 = s.x1 * k,
+      y1 = s.y1 * k;
     const r = hw + 1;
-    this.cover(Math.min(x0, x1) - r, Math.max(x0, x1) + r, Math.min(y0, y1) - r, Math.max(y0, y1) + r, intensity, (cx, cy) => hw + 0.5 - pointSegmentDistance(cx, cy, x0, y0, x1, y1));
+    this.cover(
+      Math.min(x0, x1) - r,
+      Math.max(x0, x1) + r,
+      Math.min(y0, y1) - r,
+      Math.max(y0, y1) + r,
+      intensity,
+      (cx, cy) => hw + 0.5 - pointSegmentDistance(cx, cy, x0, y0, x1, y1),
+    );
   }
 
   /** Draws a filled disc of `radius` (final-image pixels) centred at (x, y). */
   disc(x: number, y: number, radius: number, intensity: number): void {
     const k = this.scale;
-    const cx0 = x * k, cy0 = y * k, rr = radius * k;
+    const cx0 = x * k,
+      cy0 = y * k,
+      rr = radius * k;
     this.cover(cx0 - rr - 1, cx0 + rr + 1, cy0 - rr - 1, cy0 + rr + 1, intensity, (cx, cy) => rr + 0.5 - Math.hypot(cx - cx0, cy - cy0));
   }
 
   private cover(xa: number, xb: number, ya: number, yb: number, intensity: number, edge: (cx: number, cy: number) => number): void {
     const W = this.width;
-    const i0 = Math.max(0, Math.floor(xa)), i1 = Math.min(W - 1, Math.ceil(xb));
-    const j0 = Math.max(0, Math.floor(ya)), j1 = Math.min(W - 1, Math.ceil(yb));
+    const i0 = Math.max(0, Math.floor(xa)),
+      i1 = Math.min(W - 1, Math.ceil(xb));
+    const j0 = Math.max(0, Math.floor(ya)),
+      j1 = Math.min(W - 1, Math.ceil(yb));
     for (let j = j0; j <= j1; j++) {
       for (let i = i0; i <= i1; i++) {
         const c = edge(i + 0.5, j + 0.5);
@@ -51,7 +68,9 @@ export class Canvas {
 
   /** The image: box-filtered down to size×size and rescaled so its maximum is 255 (row-major bytes). */
   toPixels(): Uint8Array {
-    const n = this.size, k = this.scale, W = this.width;
+    const n = this.size,
+      k = this.scale,
+      W = this.width;
     const small = new Float32Array(n * n);
     let max = 0;
     for (let y = 0; y < n; y++) {

@@ -63,7 +63,13 @@ function checkConfig(c: PathfinderConfig): void {
 /** The Pathfinder task of a seed; builds its evaluation splits (the slow part). */
 export function createPathfinderTask(c: PathfinderConfig, seed: number): SyntheticTask {
   checkConfig(c);
-  const meta = { name: 'pathfinder' as const, vocabSize: PATHFINDER_VOCAB, numClasses: 2, seqLen: c.rules.size * c.rules.size, info: pathfinderInfo(c) };
+  const meta = {
+    name: 'pathfinder' as const,
+    vocabSize: PATHFINDER_VOCAB,
+    numClasses: 2,
+    seqLen: c.rules.size * c.rules.size,
+    info: pathfinderInfo(c),
+  };
   const gen = pathfinderGenerator(c.rules);
   return new SyntheticTask(meta, gen, seed, c.sizes, buildEvalPools('pathfinder', gen, seed, c.sizes));
 }

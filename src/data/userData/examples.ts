@@ -30,23 +30,39 @@ export function defaultColumns(kind: 'text' | 'pairs'): ColumnChoice {
 function columnIndex(table: Table, column: string, role: string, name: string): number {
   const i = table.header.indexOf(column);
   if (i < 0) {
-    const shown = table.header.slice(0, 20).map((h) => JSON.stringify(h)).join(', ');
-    throw new UserDataError('columns', `${name} has no column ${JSON.stringify(column)} for the ${role}; its columns are ${shown}${table.header.length > 20 ? ', …' : ''}. Choose the ${role} column.`);
+    const shown = table.header
+      .slice(0, 20)
+      .map((h) => JSON.stringify(h))
+      .join(', ');
+    throw new UserDataError(
+      'columns',
+      `${name} has no column ${JSON.stringify(column)} for the ${role}; its columns are ${shown}${table.header.length > 20 ? ', …' : ''}. Choose the ${role} column.`,
+    );
   }
   return i;
 }
 
 /** The examples of a table: the chosen text column(s) as UTF-8 bytes and the label column. */
-export function examplesFromTable(table: Table, kind: 'text' | 'pairs', columns: ColumnChoice, limits: UserDataLimits, name = 'the file'): RawExample[] {
+export function examplesFromTable(
+  table: Table,
+  kind: 'text' | 'pairs',
+  columns: ColumnChoice,
+  limits: UserDataLimits,
+  name = 'the file',
+): RawExample[] {
   const t1 = columnIndex(table, columns.text, kind === 'pairs' ? 'first text' : 'text', name);
   const t2 = kind === 'pairs' ? columnIndex(table, columns.text2 ?? '', 'second text', name) : -1;
   const lab = columnIndex(table, columns.label, 'label', name);
   const enc = new TextEncoder();
   return table.rows.map((row, r) => {
     const label = row[lab].trim();
-    if (label === '') throw new UserDataError('labels', `${name}: data row ${r + 1} has an empty label in column ${JSON.stringify(columns.label)}.`);
+    if (label === '')
+      throw new UserDataError('labels', `${name}: data row ${r + 1} has an empty label in column ${JSON.stringify(columns.label)}.`);
     if (label.length > limits.maxLabelChars) {
-      throw new UserDataError('maxLabelChars', `${name}: data row ${r + 1} has a label of ${label.length} characters; at most ${limits.maxLabelChars} (maxLabelChars). Is ${JSON.stringify(columns.label)} the label column?`);
+      throw new UserDataError(
+        'maxLabelChars',
+        `${name}: data row ${r + 1} has a label of ${label.length} characters; at most ${limits.maxLabelChars} (maxLabelChars). Is ${JSON.stringify(columns.label)} the label column?`,
+      );
     }
     const inputs = [enc.encode(row[t1])];
     if (t2 >= 0) inputs.push(enc.encode(row[t2]));
@@ -63,11 +79,20 @@ export function labelClasses(labels: Iterable<string>, limits: UserDataLimits, n
   for (const l of labels) {
     set.add(l);
     if (set.size > limits.maxClasses) {
-      throw new UserDataError('maxClasses', `${name} has more than ${limits.maxClasses} distinct labels (maxClasses): is the label column right?`);
+      throw new UserDataError(
+        'maxClasses',
+        `${name} has more than ${limits.maxClasses} distinct labels (maxClasses): is the label column right?`,
+      );
     }
   }
-  if (set.size < 2) throw new UserDataError('labels', `${name} has ${set.size === 0 ? 'no labels' : `only one label (${JSON.stringify([...set][0])})`}: a classifier needs at least 2 classes.`);
+  if (set.size < 2)
+    throw new UserDataError(
+      'labels',
+      `${name} has ${set.size === 0 ? 'no labels' : `only one label (${JSON.stringify([...set][0])})`}: a classifier needs at least 2 classes.`,
+    );
   const all = [...set];
   const numeric = all.every((l) => /^[+-]?\d+(\.\d+)?$/.test(l));
-  return numeric ? all.sort((a, b) => Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0)) : all.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return numeric
+    ? all.sort((a, b) => Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0))
+    : all.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }

@@ -69,16 +69,19 @@ export function decodeDataset(file: Uint8Array, name = 'the dataset file'): Prep
   if (file.length < 8) bad('shorter than its 8-byte header length');
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
   const hlen = Number(view.getBigUint64(0, true));
-  if (hlen > MAX_HEADER_BYTES || 8 + hlen > file.length) bad(`header length ${hlen} is over ${MAX_HEADER_BYTES} bytes or past the end of the file`);
+  if (hlen > MAX_HEADER_BYTES || 8 + hlen > file.length)
+    bad(`header length ${hlen} is over ${MAX_HEADER_BYTES} bytes or past the end of the file`);
   let h: DatasetHeader & { sections: Record<string, [number, number]> };
   try {
     h = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(file.subarray(8, 8 + hlen)));
   } catch (e) {
     return bad(`header is not UTF-8 JSON (${(e as Error).message})`);
   }
-  if (typeof h !== 'object' || h === null || h.format !== DATASET_FORMAT) bad(`format is ${JSON.stringify((h as { format?: unknown } | null)?.format)}`);
+  if (typeof h !== 'object' || h === null || h.format !== DATASET_FORMAT)
+    bad(`format is ${JSON.stringify((h as { format?: unknown } | null)?.format)}`);
   if (!DATA_KINDS.includes(h.kind)) bad(`kind ${JSON.stringify(h.kind)} is not one of ${DATA_KINDS.join(', ')}`);
-  if (!Array.isArray(h.classes) || h.classes.length < 2 || h.classes.some((c) => typeof c !== 'string')) bad('classes must be at least two strings');
+  if (!Array.isArray(h.classes) || h.classes.length < 2 || h.classes.some((c) => typeof c !== 'string'))
+    bad('classes must be at least two strings');
   const n = h.count;
   if (!Number.isInteger(n) || n < 3) bad(`count ${n} must be an integer ≥ 3`);
   if (!Number.isInteger(h.seqLen) || h.seqLen < 1 || h.seqLen > MAX_PREPARED_SEQ_LEN) bad(`seqLen ${h.seqLen} out of range`);
@@ -86,7 +89,14 @@ export function decodeDataset(file: Uint8Array, name = 'the dataset file'): Prep
   const data = file.subarray(8 + hlen);
   const section = (key: string, bytes: number): Uint8Array => {
     const r = h.sections?.[key];
-    if (!Array.isArray(r) || !Number.isInteger(r[0]) || !Number.isInteger(r[1]) || r[0] < 0 || r[1] > data.length || r[1] - r[0] !== bytes) {
+    if (
+      !Array.isArray(r) ||
+      !Number.isInteger(r[0]) ||
+      !Number.isInteger(r[1]) ||
+      r[0] < 0 ||
+      r[1] > data.length ||
+      r[1] - r[0] !== bytes
+    ) {
       bad(`section ${key} must span ${bytes} bytes inside the file`);
     }
     return data.slice(r[0], r[1]);
@@ -122,7 +132,8 @@ export function decodeDataset(file: Uint8Array, name = 'the dataset file'): Prep
     offsets.push(off);
     bytes.push(section(`bytes${t}`, off[n]));
   }
-  if (h.kind === 'image' && (!Number.isInteger(h.imageSide) || h.imageSide! * h.imageSide! !== h.seqLen)) bad(`an image dataset needs imageSide² = seqLen, got side ${h.imageSide} and seqLen ${h.seqLen}`);
+  if (h.kind === 'image' && (!Number.isInteger(h.imageSide) || h.imageSide! * h.imageSide! !== h.seqLen))
+    bad(`an image dataset needs imageSide² = seqLen, got side ${h.imageSide} and seqLen ${h.seqLen}`);
   const { sections: _sections, ...header } = h;
   void _sections;
   return { header: { ...header, sizes }, labels, split, offsets, bytes };

@@ -12,7 +12,14 @@ export type ImageType = 'png' | 'jpeg';
 /** The type and dimensions of a PNG or JPEG from its header, or null when it is neither. */
 export function imageDimensions(b: Uint8Array): { type: ImageType; width: number; height: number } | null {
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  if (b.length >= 24 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47 && String.fromCharCode(...b.subarray(12, 16)) === 'IHDR') {
+  if (
+    b.length >= 24 &&
+    b[0] === 0x89 &&
+    b[1] === 0x50 &&
+    b[2] === 0x4e &&
+    b[3] === 0x47 &&
+    String.fromCharCode(...b.subarray(12, 16)) === 'IHDR'
+  ) {
     return { type: 'png', width: v.getUint32(16), height: v.getUint32(20) };
   }
   if (b.length >= 4 && b[0] === 0xff && b[1] === 0xd8) {
@@ -43,7 +50,10 @@ export function checkImage(path: string, b: Uint8Array, limits: UserDataLimits):
   const { width, height } = dims;
   if (width < 1 || height < 1) throw new UserDataError('format', `${path} says it is ${width}×${height} pixels.`);
   if (width > limits.maxImageSide || height > limits.maxImageSide || width * height > limits.maxImagePixels) {
-    throw new UserDataError('maxImageSide', `${path} is ${width}×${height} pixels; images may be at most ${limits.maxImageSide} pixels on a side and ${limits.maxImagePixels} pixels in all (maxImageSide, maxImagePixels).`);
+    throw new UserDataError(
+      'maxImageSide',
+      `${path} is ${width}×${height} pixels; images may be at most ${limits.maxImageSide} pixels on a side and ${limits.maxImagePixels} pixels in all (maxImageSide, maxImagePixels).`,
+    );
   }
   return dims;
 }
@@ -87,14 +97,18 @@ export function greyPixels(rgba: Uint8Array | Uint8ClampedArray, width: number, 
  */
 export function imageFolderLabels(paths: string[]): { path: string; label: string }[] {
   const files = paths.filter((p) => !p.endsWith('/') && !p.split('/').some((s) => s.startsWith('.') || s === '__MACOSX'));
-  if (files.length === 0) throw new UserDataError('empty', 'the zip holds no files: put images in one folder per class (cat/1.png, dog/2.jpg, …).');
+  if (files.length === 0)
+    throw new UserDataError('empty', 'the zip holds no files: put images in one folder per class (cat/1.png, dog/2.jpg, …).');
   const parts = files.map((p) => p.split('/'));
   const top = parts[0][0];
   const stripTop = parts.every((s) => s.length === 3 && s[0] === top);
   return parts.map((s, i) => {
     const rest = stripTop ? s.slice(1) : s;
     if (rest.length !== 2) {
-      throw new UserDataError('format', `${files[i]} is not one folder deep: put each image in a folder named after its class (cat/1.png), all at the same depth.`);
+      throw new UserDataError(
+        'format',
+        `${files[i]} is not one folder deep: put each image in a folder named after its class (cat/1.png), all at the same depth.`,
+      );
     }
     if (!/\.(png|jpe?g)$/i.test(rest[1])) throw new UserDataError('format', `${files[i]} is not a .png, .jpg or .jpeg file.`);
     return { path: files[i], label: rest[0] };

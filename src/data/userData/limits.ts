@@ -45,7 +45,10 @@ export const DEFAULT_LIMITS: UserDataLimits = {
 
 /** A refused import: `limit` names the bound (or `format` for a malformed file). */
 export class UserDataError extends Error {
-  constructor(readonly limit: keyof UserDataLimits | 'format' | 'encoding' | 'labels' | 'columns' | 'empty', message: string) {
+  constructor(
+    readonly limit: keyof UserDataLimits | 'format' | 'encoding' | 'labels' | 'columns' | 'empty',
+    message: string,
+  ) {
     super(message);
     this.name = 'UserDataError';
   }
@@ -61,7 +64,10 @@ export function bytesText(n: number): string {
 /** Refuses a file over the size limit before anything is read from it. */
 export function checkFileSize(name: string, size: number, limits: UserDataLimits): void {
   if (size > limits.maxFileBytes) {
-    throw new UserDataError('maxFileBytes', `${name} is ${bytesText(size)}; a dataset file may be at most ${bytesText(limits.maxFileBytes)} (maxFileBytes).`);
+    throw new UserDataError(
+      'maxFileBytes',
+      `${name} is ${bytesText(size)}; a dataset file may be at most ${bytesText(limits.maxFileBytes)} (maxFileBytes).`,
+    );
   }
   if (size === 0) throw new UserDataError('empty', `${name} is empty.`);
 }

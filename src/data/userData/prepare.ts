@@ -71,9 +71,14 @@ function checkOptions(o: PrepareOptions): void {
   const bad = (what: string) => {
     throw new UserDataError('format', what);
   };
-  if (!Number.isInteger(o.seqLen) || o.seqLen < 1 || o.seqLen > MAX_PREPARED_SEQ_LEN) bad(`seqLen ${o.seqLen} must be an integer from 1 to ${MAX_PREPARED_SEQ_LEN}.`);
-  if (!Number.isInteger(o.splitSeed) || o.splitSeed < 0 || o.splitSeed > 0xffffffff) bad(`split seed ${o.splitSeed} must be an integer from 0 to 4294967295.`);
-  for (const [k, v] of [['validationPercent', o.validationPercent], ['testPercent', o.testPercent]] as const) {
+  if (!Number.isInteger(o.seqLen) || o.seqLen < 1 || o.seqLen > MAX_PREPARED_SEQ_LEN)
+    bad(`seqLen ${o.seqLen} must be an integer from 1 to ${MAX_PREPARED_SEQ_LEN}.`);
+  if (!Number.isInteger(o.splitSeed) || o.splitSeed < 0 || o.splitSeed > 0xffffffff)
+    bad(`split seed ${o.splitSeed} must be an integer from 0 to 4294967295.`);
+  for (const [k, v] of [
+    ['validationPercent', o.validationPercent],
+    ['testPercent', o.testPercent],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1 || v > 49) bad(`${k} ${v} must be an integer from 1 to 49.`);
   }
   if (o.name.length === 0 || o.name.length > 80) bad(`the dataset name must have 1 to 80 characters, got ${o.name.length}.`);
@@ -98,7 +103,11 @@ export function splitOf(inputs: Uint8Array[], o: Pick<PrepareOptions, 'splitSeed
 export function prepareDataset(raw: RawExample[], options: PrepareOptions, limits: UserDataLimits): PreparedDataset {
   checkOptions(options);
   const towers = options.kind === 'pairs' ? 2 : 1;
-  const classes = labelClasses(raw.map((r) => r.label), limits, options.name);
+  const classes = labelClasses(
+    raw.map((r) => r.label),
+    limits,
+    options.name,
+  );
   const classOf = new Map(classes.map((c, i) => [c, i]));
   const seen = new Map<number, number>(); // input hash → label of the kept example
   const kept: { inputs: Uint8Array[]; label: number; split: Split }[] = [];
@@ -107,7 +116,8 @@ export function prepareDataset(raw: RawExample[], options: PrepareOptions, limit
   let truncated = 0;
   let longest = 0;
   for (const r of raw) {
-    if (r.inputs.length !== towers) throw new UserDataError('format', `a ${options.kind} example needs ${towers} input(s), got ${r.inputs.length}.`);
+    if (r.inputs.length !== towers)
+      throw new UserDataError('format', `a ${options.kind} example needs ${towers} input(s), got ${r.inputs.length}.`);
     const inputs = r.inputs.map((b) => {
       longest = Math.max(longest, b.length);
       if (b.length > options.seqLen) truncated++;
@@ -133,7 +143,10 @@ export function prepareDataset(raw: RawExample[], options: PrepareOptions, limit
   }
   for (const s of SPLITS) {
     if (sizes[s] === 0) {
-      throw new UserDataError('empty', `${options.name}: the ${s} split is empty (${kept.length} distinct examples, ${options.validationPercent}% validation, ${options.testPercent}% test): add examples or raise the percentage.`);
+      throw new UserDataError(
+        'empty',
+        `${options.name}: the ${s} split is empty (${kept.length} distinct examples, ${options.validationPercent}% validation, ${options.testPercent}% test): add examples or raise the percentage.`,
+      );
     }
   }
   const offsets: Uint32Array[] = [];

@@ -22,7 +22,13 @@ export function delimiterFor(fileName: string): ',' | '\t' {
 }
 
 /** Parses CSV/TSV text whose first record is the header. */
-export function parseDelimited(text: string, delimiter: ',' | '\t', limits: UserDataLimits, name = 'the file', onProgress?: Progress): Table {
+export function parseDelimited(
+  text: string,
+  delimiter: ',' | '\t',
+  limits: UserDataLimits,
+  name = 'the file',
+  onProgress?: Progress,
+): Table {
   const records: string[][] = [];
   let field = '';
   let record: string[] = [];
@@ -53,7 +59,10 @@ export function parseDelimited(text: string, delimiter: ',' | '\t', limits: User
   };
   while (i < n) {
     if (i - recordStart > limits.maxLineChars) {
-      throw new UserDataError('maxLineChars', `${name}: the record starting at line ${line} is longer than ${limits.maxLineChars} characters (maxLineChars)${quoted ? '; an unclosed quote may have swallowed the rest of the file' : ''}.`);
+      throw new UserDataError(
+        'maxLineChars',
+        `${name}: the record starting at line ${line} is longer than ${limits.maxLineChars} characters (maxLineChars)${quoted ? '; an unclosed quote may have swallowed the rest of the file' : ''}.`,
+      );
     }
     if (i >= nextProgress) {
       onProgress?.(i / n);
@@ -91,7 +100,10 @@ export function parseDelimited(text: string, delimiter: ',' | '\t', limits: User
   const [header, ...rows] = records;
   for (let r = 0; r < rows.length; r++) {
     if (rows[r].length !== header.length) {
-      throw new UserDataError('columns', `${name}: data row ${r + 1} has ${rows[r].length} fields but the header has ${header.length} (${header.slice(0, 8).join(', ')}).`);
+      throw new UserDataError(
+        'columns',
+        `${name}: data row ${r + 1} has ${rows[r].length} fields but the header has ${header.length} (${header.slice(0, 8).join(', ')}).`,
+      );
     }
   }
   return { header: header.map((h) => h.trim()), rows };
@@ -110,7 +122,10 @@ export function parseJsonLines(text: string, limits: UserDataLimits, name = 'the
     if (end < 0) end = text.length;
     line++;
     if (end - start > limits.maxLineChars) {
-      throw new UserDataError('maxLineChars', `${name}: line ${line} is ${end - start} characters long; at most ${limits.maxLineChars} (maxLineChars).`);
+      throw new UserDataError(
+        'maxLineChars',
+        `${name}: line ${line} is ${end - start} characters long; at most ${limits.maxLineChars} (maxLineChars).`,
+      );
     }
     const raw = text.slice(start, end).trim();
     start = end + 1;
@@ -119,7 +134,8 @@ export function parseJsonLines(text: string, limits: UserDataLimits, name = 'the
       nextProgress += PROGRESS_CHARS;
     }
     if (raw === '') continue;
-    if (objects.length >= limits.maxRows) throw new UserDataError('maxRows', `${name} has more than ${limits.maxRows} lines (maxRows): split it or keep a sample.`);
+    if (objects.length >= limits.maxRows)
+      throw new UserDataError('maxRows', `${name} has more than ${limits.maxRows} lines (maxRows): split it or keep a sample.`);
     let value: unknown;
     try {
       value = JSON.parse(raw);
@@ -131,7 +147,8 @@ export function parseJsonLines(text: string, limits: UserDataLimits, name = 'the
     }
     for (const k of Object.keys(value)) {
       if (!column.has(k)) {
-        if (header.length >= limits.maxColumns) throw new UserDataError('maxColumns', `${name}: more than ${limits.maxColumns} distinct keys (maxColumns), at line ${line}.`);
+        if (header.length >= limits.maxColumns)
+          throw new UserDataError('maxColumns', `${name}: more than ${limits.maxColumns} distinct keys (maxColumns), at line ${line}.`);
         column.set(k, header.length);
         header.push(k);
       }
@@ -148,5 +165,8 @@ function cellText(v: unknown, key: string, row: number, name: string): string {
   if (v === undefined || v === null) return '';
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  throw new UserDataError('format', `${name}: object ${row} has a ${Array.isArray(v) ? 'list' : 'nested object'} in "${key}"; text and label must be strings or numbers.`);
+  throw new UserDataError(
+    'format',
+    `${name}: object ${row} has a ${Array.isArray(v) ? 'list' : 'nested object'} in "${key}"; text and label must be strings or numbers.`,
+  );
 }

@@ -4,7 +4,19 @@
  */
 import { streamRng } from '../rng';
 import { shuffleInPlace } from '../corpora/stored';
-import { batchIndices, checkInt, countClasses, packBatch, SPLITS, splitKey, type Batch, type ClassBalance, type Example, type Split, type TaskSource } from '../task';
+import {
+  batchIndices,
+  checkInt,
+  countClasses,
+  packBatch,
+  SPLITS,
+  splitKey,
+  type Batch,
+  type ClassBalance,
+  type Example,
+  type Split,
+  type TaskSource,
+} from '../task';
 import { SPLIT_CODE, type PreparedDataset } from './prepare';
 
 /** Stream key of user datasets in streamRng (the LRA tasks use 1–5). */
@@ -20,7 +32,12 @@ export class UserDataTask implements TaskSource {
   readonly info: string;
   private readonly order: Record<Split, number[]>;
 
-  constructor(readonly data: PreparedDataset, seqLen: number, readonly dataSeed: number, readonly id = '') {
+  constructor(
+    readonly data: PreparedDataset,
+    seqLen: number,
+    readonly dataSeed: number,
+    readonly id = '',
+  ) {
     const h = data.header;
     checkInt('seqLen', seqLen, 1, 1 << 16);
     this.seqLen = seqLen;
@@ -34,7 +51,12 @@ export class UserDataTask implements TaskSource {
     }
     this.order = order;
     this.splitSizes = { train: order.train.length, validation: order.validation.length, test: order.test.length };
-    const what = h.kind === 'image' ? `${h.imageSide}×${h.imageSide} grey images, pixel + 1 per token` : h.kind === 'pairs' ? 'pairs of texts in two towers, UTF-8 byte + 1 per token' : 'texts as UTF-8 bytes, byte + 1 per token';
+    const what =
+      h.kind === 'image'
+        ? `${h.imageSide}×${h.imageSide} grey images, pixel + 1 per token`
+        : h.kind === 'pairs'
+          ? 'pairs of texts in two towers, UTF-8 byte + 1 per token'
+          : 'texts as UTF-8 bytes, byte + 1 per token';
     this.info = [
       `Your data: ${h.name}${id ? ` (${id})` : ''}, ${h.classes.length} classes (${h.classes.slice(0, 10).join(', ')}${h.classes.length > 10 ? ', …' : ''}), ${what} (vocabulary 257), truncated or padded to ${seqLen}.`,
       `${h.count} distinct examples (${h.dropped.duplicates} duplicates dropped${h.dropped.conflicting ? `, ${h.dropped.conflicting} of them with another label` : ''}; ${h.truncated} inputs longer than ${h.seqLen} cut at preparation).`,
@@ -58,11 +80,17 @@ export class UserDataTask implements TaskSource {
       for (let j = 0; j < n; j++) out[j] = src[off[k] + j] + 1;
       return out;
     };
-    return this.twoTower ? { tokens: tower(0), tokens2: tower(1), label: this.data.labels[k] } : { tokens: tower(0), label: this.data.labels[k] };
+    return this.twoTower
+      ? { tokens: tower(0), tokens2: tower(1), label: this.data.labels[k] }
+      : { tokens: tower(0), label: this.data.labels[k] };
   }
 
   batch(split: Split, index: number, batchSize: number): Batch {
-    return packBatch(batchIndices(this.splitSizes[split], index, batchSize).map((i) => this.example(split, i)), this.seqLen, this.twoTower);
+    return packBatch(
+      batchIndices(this.splitSizes[split], index, batchSize).map((i) => this.example(split, i)),
+      this.seqLen,
+      this.twoTower,
+    );
   }
 
   classBalance(split: Split, limit?: number): ClassBalance {

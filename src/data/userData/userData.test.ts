@@ -2,9 +2,29 @@ import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { SPLITS } from '../task';
 import {
-  checkImage, datasetId, decodeDataset, DEFAULT_LIMITS, encodeDataset, examplesFromTable, firstInvalidUtf8, greyPixels, imageDimensions,
-  imageFolderLabels, importTextFile, inputHash, labelClasses, parseDelimited, parseJsonLines, prepareDataset, readImageZip, readTable, readZip,
-  UserDataError, UserDataTask, type RawExample, type UserDataLimits,
+  checkImage,
+  datasetId,
+  decodeDataset,
+  DEFAULT_LIMITS,
+  encodeDataset,
+  examplesFromTable,
+  firstInvalidUtf8,
+  greyPixels,
+  imageDimensions,
+  imageFolderLabels,
+  importTextFile,
+  inputHash,
+  labelClasses,
+  parseDelimited,
+  parseJsonLines,
+  prepareDataset,
+  readImageZip,
+  readTable,
+  readZip,
+  UserDataError,
+  UserDataTask,
+  type RawExample,
+  type UserDataLimits,
 } from './index';
 
 const enc = new TextEncoder();
@@ -54,7 +74,10 @@ describe('CSV, TSV and JSON Lines', () => {
   it('CSV quoting: delimiters, newlines and doubled quotes inside quotes; CRLF; BOM', () => {
     const t = readTable('a.csv', enc.encode('\uFEFFtext,label\r\n"a, ""b""\nc",1\r\nplain,0\r\n'), L());
     expect(t.header).toEqual(['text', 'label']);
-    expect(t.rows).toEqual([['a, "b"\nc', '1'], ['plain', '0']]);
+    expect(t.rows).toEqual([
+      ['a, "b"\nc', '1'],
+      ['plain', '0'],
+    ]);
   });
   it('TSV by extension', () => {
     expect(readTable('a.tsv', enc.encode('label\ttext\nx\ta,b\n'), L()).rows).toEqual([['x', 'a,b']]);
@@ -62,7 +85,10 @@ describe('CSV, TSV and JSON Lines', () => {
   it('JSON Lines: keys in order of appearance, numbers as text', () => {
     const t = parseJsonLines('{"text":"hi","label":1}\n\n{"label":"b","text":"yo","extra":true}\n', L());
     expect(t.header).toEqual(['text', 'label', 'extra']);
-    expect(t.rows).toEqual([['hi', '1', ''], ['yo', 'b', 'true']]);
+    expect(t.rows).toEqual([
+      ['hi', '1', ''],
+      ['yo', 'b', 'true'],
+    ]);
     refused(() => parseJsonLines('{"text":"a"}\n[1]\n', L()), 'format', /line 2 must be a JSON object/);
     refused(() => parseJsonLines('{"text":"a"\n', L()), 'format', /line 1 is not valid JSON/);
   });
@@ -74,10 +100,18 @@ describe('CSV, TSV and JSON Lines', () => {
     refused(() => readTable('big.csv', new Uint8Array(2000), L({ maxFileBytes: 1000 })), 'maxFileBytes', /at most 1000 bytes/);
     refused(() => parseDelimited('t,l\n' + 'a,1\n'.repeat(11), ',', L({ maxRows: 10 })), 'maxRows', /more than 10 rows/);
     refused(() => parseJsonLines('{"t":1}\n'.repeat(11), L({ maxRows: 10 })), 'maxRows', /more than 10 lines/);
-    refused(() => parseDelimited(`t,l\n${'x'.repeat(500)},1\n`, ',', L({ maxLineChars: 100 })), 'maxLineChars', /line 2 is longer than 100/);
+    refused(
+      () => parseDelimited(`t,l\n${'x'.repeat(500)},1\n`, ',', L({ maxLineChars: 100 })),
+      'maxLineChars',
+      /line 2 is longer than 100/,
+    );
     refused(() => parseDelimited(`t,l\n"${'x'.repeat(500)}`, ',', L({ maxLineChars: 100 })), 'maxLineChars', /unclosed quote/);
     refused(() => parseJsonLines(`{"t":"${'x'.repeat(500)}"}`, L({ maxLineChars: 100 })), 'maxLineChars', /line 1 is 508 characters/);
-    refused(() => parseDelimited(Array.from({ length: 20 }, (_, i) => `c${i}`).join(',') + '\n', ',', L({ maxColumns: 10 })), 'maxColumns', /more than 10 columns/);
+    refused(
+      () => parseDelimited(Array.from({ length: 20 }, (_, i) => `c${i}`).join(',') + '\n', ',', L({ maxColumns: 10 })),
+      'maxColumns',
+      /more than 10 columns/,
+    );
   });
 });
 
@@ -91,8 +125,16 @@ describe('columns and labels', () => {
     expect(other.map((e) => e.label)).toEqual(['1', '2']);
   });
   it('a missing column is named with the columns that exist', () => {
-    refused(() => examplesFromTable(table, 'text', { text: 'body', label: 'label' }, L()), 'columns', /no column "body" for the text; its columns are "id", "text", "label", "other"/);
-    refused(() => examplesFromTable(table, 'pairs', { text: 'text', text2: 'text2', label: 'label' }, L()), 'columns', /"text2" for the second text/);
+    refused(
+      () => examplesFromTable(table, 'text', { text: 'body', label: 'label' }, L()),
+      'columns',
+      /no column "body" for the text; its columns are "id", "text", "label", "other"/,
+    );
+    refused(
+      () => examplesFromTable(table, 'pairs', { text: 'text', text2: 'text2', label: 'label' }, L()),
+      'columns',
+      /"text2" for the second text/,
+    );
   });
   it('classes sorted numerically when every label is a number, else by code point; bounded', () => {
     expect(labelClasses(['10', '2', '1', '2'], L())).toEqual(['1', '2', '10']);
@@ -140,7 +182,8 @@ describe('preparation: truncation, de-duplication, seeded disjoint splits', () =
     const c = prepareDataset(raw, { ...OPTS, name: 'a', splitSeed: 1 }, L());
     const members = (d: typeof a) => {
       const out = new Map<string, number>();
-      for (let i = 0; i < d.header.count; i++) out.set(new TextDecoder().decode(d.bytes[0].subarray(d.offsets[0][i], d.offsets[0][i + 1])), d.split[i]);
+      for (let i = 0; i < d.header.count; i++)
+        out.set(new TextDecoder().decode(d.bytes[0].subarray(d.offsets[0][i], d.offsets[0][i + 1])), d.split[i]);
       return out;
     };
     const ma = members(a);
@@ -150,13 +193,21 @@ describe('preparation: truncation, de-duplication, seeded disjoint splits', () =
     expect([...ma].filter(([k, v]) => mc.get(k) !== v).length).toBeGreaterThan(10);
   });
   it('an empty split is refused with the numbers', () => {
-    const raw: RawExample[] = [{ inputs: [enc.encode('a')], label: 'x' }, { inputs: [enc.encode('b')], label: 'y' }];
+    const raw: RawExample[] = [
+      { inputs: [enc.encode('a')], label: 'x' },
+      { inputs: [enc.encode('b')], label: 'y' },
+    ];
     refused(() => prepareDataset(raw, { ...OPTS, name: 'tiny' }, L()), 'empty', /split is empty \(2 distinct examples/);
   });
 });
 
 describe('the prepared file', () => {
-  const ds = importTextFile('pairs.jsonl', enc.encode(Array.from({ length: 120 }, (_, i) => JSON.stringify({ text1: `q${i}`, text2: `d${i % 7} ünï`, label: i % 2 })).join('\n')), { ...OPTS, kind: 'pairs' }, L());
+  const ds = importTextFile(
+    'pairs.jsonl',
+    enc.encode(Array.from({ length: 120 }, (_, i) => JSON.stringify({ text1: `q${i}`, text2: `d${i % 7} ünï`, label: i % 2 })).join('\n')),
+    { ...OPTS, kind: 'pairs' },
+    L(),
+  );
   it('round-trips, and its id is the SHA-256 prefix of its bytes', async () => {
     const file = encodeDataset(ds);
     const back = decodeDataset(file);
@@ -201,7 +252,9 @@ describe('the task', () => {
     for (const s of SPLITS) balance += t.classBalance(s).measured;
     expect(balance).toBe(ds.header.count);
     const other = new UserDataTask(ds, 32, 4);
-    expect(Array.from({ length: 10 }, (_, i) => other.itemOf('train', i))).not.toEqual(Array.from({ length: 10 }, (_, i) => t.itemOf('train', i)));
+    expect(Array.from({ length: 10 }, (_, i) => other.itemOf('train', i))).not.toEqual(
+      Array.from({ length: 10 }, (_, i) => t.itemOf('train', i)),
+    );
   });
 });
 
@@ -215,7 +268,29 @@ describe('images', () => {
     return b;
   }
   function jpeg(width: number, height: number): Uint8Array {
-    return new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 4, 0, 0, 0xff, 0xc0, 0, 11, 8, height >> 8, height & 255, width >> 8, width & 255, 1, 1, 0x11, 0]);
+    return new Uint8Array([
+      0xff,
+      0xd8,
+      0xff,
+      0xe0,
+      0,
+      4,
+      0,
+      0,
+      0xff,
+      0xc0,
+      0,
+      11,
+      8,
+      height >> 8,
+      height & 255,
+      width >> 8,
+      width & 255,
+      1,
+      1,
+      0x11,
+      0,
+    ]);
   }
   it('reads PNG and JPEG dimensions from the header and refuses huge ones before decoding', () => {
     expect(imageDimensions(png(640, 480))).toEqual({ type: 'png', width: 640, height: 480 });
@@ -234,7 +309,8 @@ describe('images', () => {
   });
   it('one folder per class, an optional top folder, hidden and __MACOSX entries skipped', () => {
     expect(imageFolderLabels(['cats/1.png', 'dogs/2.JPG', '.DS_Store', '__MACOSX/cats/._1.png', 'dogs/'])).toEqual([
-      { path: 'cats/1.png', label: 'cats' }, { path: 'dogs/2.JPG', label: 'dogs' },
+      { path: 'cats/1.png', label: 'cats' },
+      { path: 'dogs/2.JPG', label: 'dogs' },
     ]);
     expect(imageFolderLabels(['pets/cats/1.png', 'pets/dogs/2.png']).map((x) => x.label)).toEqual(['cats', 'dogs']);
     refused(() => imageFolderLabels(['1.png']), 'format', /not one folder deep/);
@@ -252,26 +328,54 @@ describe('images', () => {
       if (v.getUint32(i, true) === 0x04034b50) v.setUint32(i + 22, 100, true); // local header
     }
     expect(readZip(liar, L({ maxUnzippedBytes: 1 << 20 })).get('a/x.png')!.length).toBe(100);
-    refused(() => readZip(zipSync(Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`a/${i}.png`, new Uint8Array(1)]))), L({ maxZipEntries: 10 })), 'maxZipEntries', /more than 10 entries/);
+    refused(
+      () =>
+        readZip(
+          zipSync(Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`a/${i}.png`, new Uint8Array(1)]))),
+          L({ maxZipEntries: 10 }),
+        ),
+      'maxZipEntries',
+      /more than 10 entries/,
+    );
   });
   it('a zip of images becomes grey pixel examples with folder labels, through any decoder', async () => {
     const files: Record<string, Uint8Array> = {};
     for (let i = 0; i < 40; i++) files[`${i % 2 ? 'light' : 'dark'}/${i}.png`] = png(4, 4 + i); // distinct headers
     const decoded: string[] = [];
-    const raw = await readImageZip('shapes.zip', zipSync(files), 2, async (bytes, type) => {
-      decoded.push(type);
-      const h = new DataView(bytes.buffer, bytes.byteOffset).getUint32(20);
-      const i = h - 4;
-      const rgba = new Uint8Array(4 * h * 4).fill((i % 2 ? 128 : 0) + i);
-      for (let p = 3; p < rgba.length; p += 4) rgba[p] = 255;
-      return { rgba, width: 4, height: h };
-    }, L());
+    const raw = await readImageZip(
+      'shapes.zip',
+      zipSync(files),
+      2,
+      async (bytes, type) => {
+        decoded.push(type);
+        const h = new DataView(bytes.buffer, bytes.byteOffset).getUint32(20);
+        const i = h - 4;
+        const rgba = new Uint8Array(4 * h * 4).fill((i % 2 ? 128 : 0) + i);
+        for (let p = 3; p < rgba.length; p += 4) rgba[p] = 255;
+        return { rgba, width: 4, height: h };
+      },
+      L(),
+    );
     expect(decoded.length).toBe(40);
     expect(raw.filter((r) => r.label === 'light').every((r) => r.inputs[0].length === 4 && r.inputs[0].every((p) => p >= 128))).toBe(true);
     expect(raw.filter((r) => r.label === 'dark').every((r) => r.inputs[0].every((p) => p < 128))).toBe(true);
-    const d = prepareDataset([...raw, ...raw.slice(0, 3)], { ...OPTS, kind: 'image', name: 'shapes', seqLen: 4, imageSide: 2, validationPercent: 20, testPercent: 20 }, L());
+    const d = prepareDataset(
+      [...raw, ...raw.slice(0, 3)],
+      { ...OPTS, kind: 'image', name: 'shapes', seqLen: 4, imageSide: 2, validationPercent: 20, testPercent: 20 },
+      L(),
+    );
     expect(d.header.classes).toEqual(['dark', 'light']);
     expect(d.header.dropped.duplicates).toBe(3);
-    await expect(readImageZip('h.zip', zipSync({ 'a/1.png': png(5000, 5000) }), 8, async () => { throw new Error('decoded'); }, L())).rejects.toThrow(/5000×5000/);
+    await expect(
+      readImageZip(
+        'h.zip',
+        zipSync({ 'a/1.png': png(5000, 5000) }),
+        8,
+        async () => {
+          throw new Error('decoded');
+        },
+        L(),
+      ),
+    ).rejects.toThrow(/5000×5000/);
   });
 });

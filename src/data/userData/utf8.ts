@@ -45,7 +45,10 @@ export function decodeUtf8(bytes: Uint8Array, name: string): string {
   const bad = firstInvalidUtf8(bytes);
   if (bad >= 0) {
     const shown = Array.from(bytes.subarray(bad, bad + 4), (x) => x.toString(16).padStart(2, '0')).join(' ');
-    throw new UserDataError('encoding', `${name} is not valid UTF-8: byte offset ${bad} starts a bad sequence (${shown}). Save the file as UTF-8 (text is read as UTF-8 bytes, like the LRA Text task).`);
+    throw new UserDataError(
+      'encoding',
+      `${name} is not valid UTF-8: byte offset ${bad} starts a bad sequence (${shown}). Save the file as UTF-8 (text is read as UTF-8 bytes, like the LRA Text task).`,
+    );
   }
   const text = new TextDecoder('utf-8').decode(bytes);
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;

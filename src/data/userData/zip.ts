@@ -17,10 +17,14 @@ export function readZip(zip: Uint8Array, limits: UserDataLimits, name = 'the zip
       filter(file) {
         if (refusal) return false;
         entries++;
-        if (entries > limits.maxZipEntries) refusal = new UserDataError('maxZipEntries', `${name} has more than ${limits.maxZipEntries} entries (maxZipEntries).`);
+        if (entries > limits.maxZipEntries)
+          refusal = new UserDataError('maxZipEntries', `${name} has more than ${limits.maxZipEntries} entries (maxZipEntries).`);
         total += file.originalSize;
         if (total > limits.maxUnzippedBytes) {
-          refusal = new UserDataError('maxUnzippedBytes', `${name} would expand to more than ${bytesText(limits.maxUnzippedBytes)} (maxUnzippedBytes; ${file.name} alone declares ${bytesText(file.originalSize)}).`);
+          refusal = new UserDataError(
+            'maxUnzippedBytes',
+            `${name} would expand to more than ${bytesText(limits.maxUnzippedBytes)} (maxUnzippedBytes; ${file.name} alone declares ${bytesText(file.originalSize)}).`,
+          );
         }
         return !refusal && !file.name.endsWith('/');
       },

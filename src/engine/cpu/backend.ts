@@ -4,7 +4,20 @@
  * `'f32'` stores them in Float32Array, so every kernel output is rounded to f32 as on the GPU.
  * Work runs at call time, so `flush()` has nothing to do and `read()` resolves at once.
  */
-import type { AdamWParams, Backend, BinaryOp, Buf, DType, Dims4, MatmulParams, MemoryCategory, MemoryReport, ReduceOp, UnaryGradOp, UnaryOp } from '../backend';
+import type {
+  AdamWParams,
+  Backend,
+  BinaryOp,
+  Buf,
+  DType,
+  Dims4,
+  MatmulParams,
+  MemoryCategory,
+  MemoryReport,
+  ReduceOp,
+  UnaryGradOp,
+  UnaryOp,
+} from '../backend';
 import { CpuPool, type CpuArray } from './pool';
 import * as K from './kernels';
 import * as NN from './nn';
@@ -51,8 +64,11 @@ export class CpuBackend implements Backend {
   }
   write(b: Buf, data: ArrayLike<number>, elementOffset = 0): void {
     const a = this.pool.get(b, 'write');
-    if (elementOffset < 0 || elementOffset + data.length > a.length) throw new Error(`write: ${data.length} elements at offset ${elementOffset} do not fit buffer "${b.label}" of ${a.length}`);
-    if (b.dtype === 'i32') for (let i = 0; i < data.length; i++) if (!Number.isInteger(data[i])) throw new Error(`write: buffer "${b.label}" is i32 but element ${i} is ${data[i]}`);
+    if (elementOffset < 0 || elementOffset + data.length > a.length)
+      throw new Error(`write: ${data.length} elements at offset ${elementOffset} do not fit buffer "${b.label}" of ${a.length}`);
+    if (b.dtype === 'i32')
+      for (let i = 0; i < data.length; i++)
+        if (!Number.isInteger(data[i])) throw new Error(`write: buffer "${b.label}" is i32 but element ${i} is ${data[i]}`);
     for (let i = 0; i < data.length; i++) a[elementOffset + i] = data[i];
   }
   read(b: Buf): Promise<Float32Array | Float64Array | Int32Array> {
@@ -80,12 +96,28 @@ export class CpuBackend implements Backend {
   eye(out: Buf, batch: number, m: number, scale: number): void {
     K.eye(this.arr(out, 'eye', batch * m * m), batch, m, scale);
   }
-  copyStrided(src: Buf, dst: Buf, shape: Dims4, srcStrides: Dims4, srcOffset: number, dstStrides: Dims4, dstOffset: number, alpha: number, accumulate: boolean): void {
+  copyStrided(
+    src: Buf,
+    dst: Buf,
+    shape: Dims4,
+    srcStrides: Dims4,
+    srcOffset: number,
+    dstStrides: Dims4,
+    dstOffset: number,
+    alpha: number,
+    accumulate: boolean,
+  ): void {
     const s = this.pool.get(src, 'copyStrided');
     const d = this.pool.get(dst, 'copyStrided');
     if (src.dtype !== dst.dtype) throw new Error(`copyStrided: "${src.label}" is ${src.dtype} but "${dst.label}" is ${dst.dtype}`);
-    if (span(shape, srcStrides, srcOffset) > s.length) throw new Error(`copyStrided: source "${src.label}" (${s.length} elements) is too small for shape [${shape}] strides [${srcStrides}] offset ${srcOffset}`);
-    if (span(shape, dstStrides, dstOffset) > d.length) throw new Error(`copyStrided: destination "${dst.label}" (${d.length} elements) is too small for shape [${shape}] strides [${dstStrides}] offset ${dstOffset}`);
+    if (span(shape, srcStrides, srcOffset) > s.length)
+      throw new Error(
+        `copyStrided: source "${src.label}" (${s.length} elements) is too small for shape [${shape}] strides [${srcStrides}] offset ${srcOffset}`,
+      );
+    if (span(shape, dstStrides, dstOffset) > d.length)
+      throw new Error(
+        `copyStrided: destination "${dst.label}" (${d.length} elements) is too small for shape [${shape}] strides [${dstStrides}] offset ${dstOffset}`,
+      );
     K.copyStrided(s, d, shape, srcStrides, srcOffset, dstStrides, dstOffset, alpha, accumulate);
   }
 
@@ -93,7 +125,15 @@ export class CpuBackend implements Backend {
   binary(op: BinaryOp, a: Buf, b: Buf, out: Buf, shape: Dims4, aStrides: Dims4, bStrides: Dims4): void {
     const n = shape[0] * shape[1] * shape[2] * shape[3];
     const o = this.arr(out, `binary ${op}`, n);
-    K.binary(op, this.arr(a, `binary ${op}`, span(shape, aStrides, 0)), this.arr(b, `binary ${op}`, span(shape, bStrides, 0)), o, shape, aStrides, bStrides);
+    K.binary(
+      op,
+      this.arr(a, `binary ${op}`, span(shape, aStrides, 0)),
+      this.arr(b, `binary ${op}`, span(shape, bStrides, 0)),
+      o,
+      shape,
+      aStrides,
+      bStrides,
+    );
   }
   unary(op: UnaryOp, x: Buf, out: Buf, alpha = 1, beta = 0): void {
     const o = this.arr(out, `unary ${op}`);
@@ -104,16 +144,39 @@ export class CpuBackend implements Backend {
     K.unaryGrad(op, this.arr(x, `unaryGrad ${op}`, d.length), this.arr(dy, `unaryGrad ${op}`, d.length), d, accumulate);
   }
   reduce(op: ReduceOp, x: Buf, out: Buf, outer: number, len: number, inner: number, alpha: number, accumulate: boolean): void {
-    K.reduce(op, this.arr(x, `reduce ${op}`, outer * len * inner), this.arr(out, `reduce ${op}`, outer * inner), outer, len, inner, alpha, accumulate);
+    K.reduce(
+      op,
+      this.arr(x, `reduce ${op}`, outer * len * inner),
+      this.arr(out, `reduce ${op}`, outer * inner),
+      outer,
+      len,
+      inner,
+      alpha,
+      accumulate,
+    );
   }
   // The gradient of a max reduction (torch.amax semantics: ties share the gradient evenly).
   reduceMaxBackward(x: Buf, y: Buf, dy: Buf, dx: Buf, outer: number, len: number, inner: number, accumulate: boolean): void {
     const op = 'reduceMaxBackward';
-    K.reduceMaxBackward(this.arr(x, op, outer * len * inner), this.arr(y, op, outer * inner), this.arr(dy, op, outer * inner), this.arr(dx, op, outer * len * inner), outer, len, inner, accumulate);
+    K.reduceMaxBackward(
+      this.arr(x, op, outer * len * inner),
+      this.arr(y, op, outer * inner),
+      this.arr(dy, op, outer * inner),
+      this.arr(dx, op, outer * len * inner),
+      outer,
+      len,
+      inner,
+      accumulate,
+    );
   }
   matmul(a: Buf, b: Buf, out: Buf, p: MatmulParams): void {
     const need = (stride: number, size: number) => (p.batch - 1) * stride + size;
-    K.matmul(this.arr(a, 'matmul', need(p.strideA, p.m * p.k)), this.arr(b, 'matmul', need(p.strideB, p.k * p.n)), this.arr(out, 'matmul', p.batch * p.m * p.n), p);
+    K.matmul(
+      this.arr(a, 'matmul', need(p.strideA, p.m * p.k)),
+      this.arr(b, 'matmul', need(p.strideB, p.k * p.n)),
+      this.arr(out, 'matmul', p.batch * p.m * p.n),
+      p,
+    );
   }
 
   // ---------- neural-network kernels ----------
@@ -122,26 +185,81 @@ export class CpuBackend implements Backend {
   }
   softmaxBackward(y: Buf, dy: Buf, dx: Buf, rows: number, cols: number, accumulate: boolean): void {
     const n = rows * cols;
-    NN.softmaxBackward(this.arr(y, 'softmaxBackward', n), this.arr(dy, 'softmaxBackward', n), this.arr(dx, 'softmaxBackward', n), rows, cols, accumulate);
+    NN.softmaxBackward(
+      this.arr(y, 'softmaxBackward', n),
+      this.arr(dy, 'softmaxBackward', n),
+      this.arr(dx, 'softmaxBackward', n),
+      rows,
+      cols,
+      accumulate,
+    );
   }
   crossEntropy(logits: Buf, labels: Buf, lossRows: Buf, dlogits: Buf | null, rows: number, classes: number, gradScale: number): void {
     const op = 'crossEntropy';
-    NN.crossEntropy(this.arr(logits, op, rows * classes), this.arr(labels, op, rows, 'i32'), this.arr(lossRows, op, rows), dlogits ? this.arr(dlogits, op, rows * classes) : null, rows, classes, gradScale);
+    NN.crossEntropy(
+      this.arr(logits, op, rows * classes),
+      this.arr(labels, op, rows, 'i32'),
+      this.arr(lossRows, op, rows),
+      dlogits ? this.arr(dlogits, op, rows * classes) : null,
+      rows,
+      classes,
+      gradScale,
+    );
   }
   layerNorm(x: Buf, gamma: Buf, beta: Buf, out: Buf, mean: Buf, rstd: Buf, rows: number, cols: number, eps: number): void {
     const op = 'layerNorm';
-    NN.layerNorm(this.arr(x, op, rows * cols), this.arr(gamma, op, cols), this.arr(beta, op, cols), this.arr(out, op, rows * cols), this.arr(mean, op, rows), this.arr(rstd, op, rows), rows, cols, eps);
+    NN.layerNorm(
+      this.arr(x, op, rows * cols),
+      this.arr(gamma, op, cols),
+      this.arr(beta, op, cols),
+      this.arr(out, op, rows * cols),
+      this.arr(mean, op, rows),
+      this.arr(rstd, op, rows),
+      rows,
+      cols,
+      eps,
+    );
   }
-  layerNormBackward(x: Buf, gamma: Buf, mean: Buf, rstd: Buf, dy: Buf, dx: Buf, dgamma: Buf, dbeta: Buf, rows: number, cols: number, accumulateDx: boolean): void {
+  layerNormBackward(
+    x: Buf,
+    gamma: Buf,
+    mean: Buf,
+    rstd: Buf,
+    dy: Buf,
+    dx: Buf,
+    dgamma: Buf,
+    dbeta: Buf,
+    rows: number,
+    cols: number,
+    accumulateDx: boolean,
+  ): void {
     const op = 'layerNormBackward';
     const n = rows * cols;
-    NN.layerNormBackward(this.arr(x, op, n), this.arr(gamma, op, cols), this.arr(mean, op, rows), this.arr(rstd, op, rows), this.arr(dy, op, n), this.arr(dx, op, n), this.arr(dgamma, op, cols), this.arr(dbeta, op, cols), rows, cols, accumulateDx);
+    NN.layerNormBackward(
+      this.arr(x, op, n),
+      this.arr(gamma, op, cols),
+      this.arr(mean, op, rows),
+      this.arr(rstd, op, rows),
+      this.arr(dy, op, n),
+      this.arr(dx, op, n),
+      this.arr(dgamma, op, cols),
+      this.arr(dbeta, op, cols),
+      rows,
+      cols,
+      accumulateDx,
+    );
   }
   gather(table: Buf, ids: Buf, out: Buf, count: number, dim: number): void {
     NN.gather(this.arr(table, 'gather', dim), this.arr(ids, 'gather', count, 'i32'), this.arr(out, 'gather', count * dim), count, dim);
   }
   scatterAdd(ids: Buf, dy: Buf, dtable: Buf, count: number, dim: number): void {
-    NN.scatterAdd(this.arr(ids, 'scatterAdd', count, 'i32'), this.arr(dy, 'scatterAdd', count * dim), this.arr(dtable, 'scatterAdd', dim), count, dim);
+    NN.scatterAdd(
+      this.arr(ids, 'scatterAdd', count, 'i32'),
+      this.arr(dy, 'scatterAdd', count * dim),
+      this.arr(dtable, 'scatterAdd', dim),
+      count,
+      dim,
+    );
   }
   dconv(x: Buf, w: Buf, out: Buf, bh: number, heads: number, n: number, d: number, k: number): void {
     NN.dconv(this.arr(x, 'dconv', bh * n * d), this.arr(w, 'dconv', heads * k), this.arr(out, 'dconv', bh * n * d), bh, heads, n, d, k);
@@ -149,7 +267,18 @@ export class CpuBackend implements Backend {
   dconvBackward(x: Buf, w: Buf, dy: Buf, dx: Buf | null, dw: Buf | null, bh: number, heads: number, n: number, d: number, k: number): void {
     const op = 'dconvBackward';
     const sz = bh * n * d;
-    NN.dconvBackward(this.arr(x, op, sz), this.arr(w, op, heads * k), this.arr(dy, op, sz), dx ? this.arr(dx, op, sz) : null, dw ? this.arr(dw, op, heads * k) : null, bh, heads, n, d, k);
+    NN.dconvBackward(
+      this.arr(x, op, sz),
+      this.arr(w, op, heads * k),
+      this.arr(dy, op, sz),
+      dx ? this.arr(dx, op, sz) : null,
+      dw ? this.arr(dw, op, heads * k) : null,
+      bh,
+      heads,
+      n,
+      d,
+      k,
+    );
   }
 
   // ---------- randomness ----------
@@ -169,7 +298,14 @@ export class CpuBackend implements Backend {
     const op = `adamw "${param.label}"`;
     const n = param.size;
     if (!Number.isInteger(p.step) || p.step < 1) throw new Error(`${op}: step ${p.step} must be a positive integer (1-based)`);
-    OPT.adamw(this.arr(param, op, n), this.arr(grad, op, n), this.arr(m, op, n), this.arr(v, op, n), gradScale ? this.arr(gradScale, op, 1) : null, p);
+    OPT.adamw(
+      this.arr(param, op, n),
+      this.arr(grad, op, n),
+      this.arr(m, op, n),
+      this.arr(v, op, n),
+      gradScale ? this.arr(gradScale, op, 1) : null,
+      p,
+    );
   }
   checkFinite(x: Buf, out: Buf): void {
     OPT.checkFinite(this.arr(x, 'checkFinite'), this.arr(out, 'checkFinite', 1));

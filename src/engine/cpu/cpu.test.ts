@@ -59,7 +59,9 @@ describe('CpuPool through CpuBackend', () => {
     expect(() => be.write(a, [1, 2, 3])).toThrow(/do not fit buffer "ids"/);
     expect(() => be.write(a, [1.5])).toThrow(/i32 but element 0 is 1.5/);
     const f = be.alloc(2, 'f32', 'scratch', 'f');
-    expect(() => be.matmul(f, f, f, { batch: 1, m: 2, n: 2, k: 2, transA: false, transB: false, strideA: 0, strideB: 0, alpha: 1, accumulate: false })).toThrow(/matmul: buffer "f" holds 2 elements, needs 4/);
+    expect(() =>
+      be.matmul(f, f, f, { batch: 1, m: 2, n: 2, k: 2, transA: false, transB: false, strideA: 0, strideB: 0, alpha: 1, accumulate: false }),
+    ).toThrow(/matmul: buffer "f" holds 2 elements, needs 4/);
   });
 
   it('rounds to float32 on an f32 backend and keeps doubles on f64', () => {
@@ -78,8 +80,14 @@ describe('CpuPool through CpuBackend', () => {
 describe('erf and GELU', () => {
   it('erf matches Python math.erf to 1e-15', () => {
     const ref: [number, number][] = [
-      [0.1, 0.1124629160182849], [0.5, 0.5204998778130465], [1, 0.8427007929497149], [2, 0.9953222650189527],
-      [3, 0.9999779095030014], [4.5, 0.9999999998033839], [5.9, 0.9999999999999999], [-0.7, -0.6778011938374184],
+      [0.1, 0.1124629160182849],
+      [0.5, 0.5204998778130465],
+      [1, 0.8427007929497149],
+      [2, 0.9953222650189527],
+      [3, 0.9999779095030014],
+      [4.5, 0.9999999998033839],
+      [5.9, 0.9999999999999999],
+      [-0.7, -0.6778011938374184],
     ];
     for (const [x, e] of ref) expect(Math.abs(erf(x) - e), `erf(${x})`).toBeLessThan(1e-15);
     expect(erf(0)).toBe(0);

@@ -18,14 +18,31 @@ describe('CPU matmul (packed, four columns at a time)', () => {
   it('equals the reference loop bit for bit over transposes, batches, shared operands, odd sizes and accumulation', () => {
     let seed = 1;
     for (const f64 of [false, true])
-      for (const [batch, m, n, k] of [[1, 1, 1, 1], [1, 5, 7, 3], [3, 4, 9, 6], [2, 17, 33, 13]])
+      for (const [batch, m, n, k] of [
+        [1, 1, 1, 1],
+        [1, 5, 7, 3],
+        [3, 4, 9, 6],
+        [2, 17, 33, 13],
+      ])
         for (const transA of [false, true])
           for (const transB of [false, true])
-            for (const [sharedA, sharedB] of [[false, false], [true, false], [false, true]])
+            for (const [sharedA, sharedB] of [
+              [false, false],
+              [true, false],
+              [false, true],
+            ])
               for (const accumulate of [false, true]) {
                 const p: MatmulParams = {
-                  batch, m, n, k, transA, transB, alpha: 0.37, accumulate,
-                  strideA: sharedA ? 0 : m * k, strideB: sharedB ? 0 : k * n,
+                  batch,
+                  m,
+                  n,
+                  k,
+                  transA,
+                  transB,
+                  alpha: 0.37,
+                  accumulate,
+                  strideA: sharedA ? 0 : m * k,
+                  strideB: sharedB ? 0 : k * n,
                 };
                 const a = randomArray(batch * m * k, seed++, f64);
                 const b = randomArray(batch * k * n, seed++, f64);
@@ -50,9 +67,18 @@ describe('CPU elementwise loops (op and case chosen outside the inner loop)', ()
   }
   const shape: Dims4 = [2, 3, 4, 5];
   const layouts: [Dims4, Dims4][] = [
-    [[60, 20, 5, 1], [60, 20, 5, 1]], // contiguous
-    [[0, 0, 0, 1], [60, 20, 5, 1]], // a row broadcast
-    [[60, 20, 1, 4], [0, 5, 1, 0]], // transposed, and a column broadcast
+    [
+      [60, 20, 5, 1],
+      [60, 20, 5, 1],
+    ], // contiguous
+    [
+      [0, 0, 0, 1],
+      [60, 20, 5, 1],
+    ], // a row broadcast
+    [
+      [60, 20, 1, 4],
+      [0, 5, 1, 0],
+    ], // transposed, and a column broadcast
   ];
 
   it('binary equals the plain loop for every op and layout', () => {
@@ -65,7 +91,12 @@ describe('CPU elementwise loops (op and case chosen outside the inner loop)', ()
         const ref = new Float32Array(120);
         const av: number[] = [];
         plainIndex(shape, as, 0, (i) => av.push(a[i]));
-        plainIndex(shape, bs, 0, (i, o) => (ref[o] = op === 'add' ? av[o] + b[i] : op === 'sub' ? av[o] - b[i] : op === 'mul' ? av[o] * b[i] : av[o] / b[i]));
+        plainIndex(
+          shape,
+          bs,
+          0,
+          (i, o) => (ref[o] = op === 'add' ? av[o] + b[i] : op === 'sub' ? av[o] - b[i] : op === 'mul' ? av[o] * b[i] : av[o] / b[i]),
+        );
         expect(Array.from(fast), `${op} ${as} ${bs}`).toEqual(Array.from(ref));
       }
   });
@@ -100,7 +131,18 @@ describe('CPU elementwise loops (op and case chosen outside the inner loop)', ()
 describe('CPU depthwise-conv backward and unary gradients (hoisted loops)', () => {
   it('dconvBackward equals the per-term loop bit for bit, f32 and f64', () => {
     // The plain definition: every term added straight into the arrays.
-    function plain(x: CpuArray, w: CpuArray, dy: CpuArray, dx: CpuArray, dw: CpuArray, bh: number, heads: number, n: number, d: number, k: number): void {
+    function plain(
+      x: CpuArray,
+      w: CpuArray,
+      dy: CpuArray,
+      dx: CpuArray,
+      dw: CpuArray,
+      bh: number,
+      heads: number,
+      n: number,
+      d: number,
+      k: number,
+    ): void {
       const pad = Math.floor(k / 2);
       dx.fill(0);
       for (let b = 0; b < bh; b++)
@@ -116,7 +158,10 @@ describe('CPU depthwise-conv backward and unary gradients (hoisted loops)', () =
           }
     }
     for (const f64 of [false, true])
-      for (const [bh, heads, n, d, k] of [[4, 2, 9, 3, 3], [6, 3, 17, 5, 4]]) {
+      for (const [bh, heads, n, d, k] of [
+        [4, 2, 9, 3, 3],
+        [6, 3, 17, 5, 4],
+      ]) {
         const x = randomArray(bh * n * d, 11, f64);
         const w = randomArray(heads * k, 12, f64);
         const dy = randomArray(bh * n * d, 13, f64);

@@ -11,7 +11,17 @@ import { gelu, geluGrad } from './erf';
  * dst[dstOffset + Σ i·dstStrides] (+)= alpha · src[srcOffset + Σ i·srcStrides] over `shape`.
  * The innermost axis runs as one tight loop per case (plain copy, scaled, accumulated).
  */
-export function copyStrided(src: CpuArray, dst: CpuArray, shape: Dims4, ss: Dims4, so: number, ds: Dims4, doff: number, alpha: number, accumulate: boolean): void {
+export function copyStrided(
+  src: CpuArray,
+  dst: CpuArray,
+  shape: Dims4,
+  ss: Dims4,
+  so: number,
+  ds: Dims4,
+  doff: number,
+  alpha: number,
+  accumulate: boolean,
+): void {
   const n3 = shape[3];
   const s3 = ss[3];
   const d3 = ds[3];
@@ -62,16 +72,26 @@ export function binary(op: BinaryOp, a: CpuArray, b: CpuArray, out: CpuArray, sh
 /** One pointwise map; `affine` is alpha·x + beta. */
 export function unaryScalar(op: UnaryOp, x: number, alpha: number, beta: number): number {
   switch (op) {
-    case 'affine': return alpha * x + beta;
-    case 'relu': return x > 0 ? x : 0;
-    case 'gelu': return gelu(x);
-    case 'exp': return Math.exp(x);
-    case 'log': return Math.log(x);
-    case 'sqrt': return Math.sqrt(x);
-    case 'rsqrt': return 1 / Math.sqrt(x);
-    case 'square': return x * x;
-    case 'recip': return 1 / x;
-    case 'abs': return Math.abs(x);
+    case 'affine':
+      return alpha * x + beta;
+    case 'relu':
+      return x > 0 ? x : 0;
+    case 'gelu':
+      return gelu(x);
+    case 'exp':
+      return Math.exp(x);
+    case 'log':
+      return Math.log(x);
+    case 'sqrt':
+      return Math.sqrt(x);
+    case 'rsqrt':
+      return 1 / Math.sqrt(x);
+    case 'square':
+      return x * x;
+    case 'recip':
+      return 1 / x;
+    case 'abs':
+      return Math.abs(x);
   }
 }
 
@@ -104,7 +124,16 @@ export function unaryGrad(op: UnaryGradOp, x: CpuArray, dy: CpuArray, dx: CpuArr
 }
 
 /** x viewed as [outer, len, inner]: out[o, i] (+)= alpha · reduce_l x[o, l, i]. */
-export function reduce(op: ReduceOp, x: CpuArray, out: CpuArray, outer: number, len: number, inner: number, alpha: number, accumulate: boolean): void {
+export function reduce(
+  op: ReduceOp,
+  x: CpuArray,
+  out: CpuArray,
+  outer: number,
+  len: number,
+  inner: number,
+  alpha: number,
+  accumulate: boolean,
+): void {
   for (let o = 0; o < outer; o++)
     for (let i = 0; i < inner; i++) {
       let r = op === 'max' ? -Infinity : 0;
@@ -124,7 +153,16 @@ export function reduce(op: ReduceOp, x: CpuArray, out: CpuArray, outer: number, 
  * Gradient of a max reduction with torch.amax semantics: the gradient of each maximum goes to
  * the elements equal to it, shared evenly between ties (x viewed as [outer, len, inner]).
  */
-export function reduceMaxBackward(x: CpuArray, y: CpuArray, dy: CpuArray, dx: CpuArray, outer: number, len: number, inner: number, accumulate: boolean): void {
+export function reduceMaxBackward(
+  x: CpuArray,
+  y: CpuArray,
+  dy: CpuArray,
+  dx: CpuArray,
+  outer: number,
+  len: number,
+  inner: number,
+  accumulate: boolean,
+): void {
   for (let o = 0; o < outer; o++)
     for (let i = 0; i < inner; i++) {
       const m = y[o * inner + i];
@@ -203,8 +241,14 @@ export function matmul(a: CpuArray, b: CpuArray, out: CpuArray, p: MatmulParams)
           const c1 = c0 + k;
           const c2 = c1 + k;
           const c3 = c2 + k;
-          let s00 = 0, s01 = 0, s02 = 0, s03 = 0;
-          let s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+          let s00 = 0,
+            s01 = 0,
+            s02 = 0,
+            s03 = 0;
+          let s10 = 0,
+            s11 = 0,
+            s12 = 0,
+            s13 = 0;
           for (let l = 0; l < k; l++) {
             const x0 = ar[l];
             const x1 = ar[k + l];
@@ -230,7 +274,10 @@ export function matmul(a: CpuArray, b: CpuArray, out: CpuArray, p: MatmulParams)
           const c1 = c0 + k;
           const c2 = c1 + k;
           const c3 = c2 + k;
-          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+          let s0 = 0,
+            s1 = 0,
+            s2 = 0,
+            s3 = 0;
           for (let l = 0; l < k; l++) {
             const x = ar[l];
             s0 += x * bt[c0 + l];
@@ -272,7 +319,5 @@ function store4(out: CpuArray, at: number, alpha: number, accumulate: boolean, s
 
 /** out[b] = scale · I for each of `batch` m×m matrices. */
 export function eye(out: CpuArray, batch: number, m: number, scale: number): void {
-  for (let t = 0; t < batch; t++)
-    for (let i = 0; i < m; i++)
-      for (let j = 0; j < m; j++) out[(t * m + i) * m + j] = i === j ? scale : 0;
+  for (let t = 0; t < batch; t++) for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) out[(t * m + i) * m + j] = i === j ? scale : 0;
 }

@@ -28,10 +28,19 @@ export function softmaxBackward(y: CpuArray, dy: CpuArray, dx: CpuArray, rows: n
 }
 
 /** Fused log-softmax + NLL per row; dlogits = (softmax − onehot) · gradScale. */
-export function crossEntropy(logits: CpuArray, labels: CpuArray, lossRows: CpuArray, dlogits: CpuArray | null, rows: number, classes: number, gradScale: number): void {
+export function crossEntropy(
+  logits: CpuArray,
+  labels: CpuArray,
+  lossRows: CpuArray,
+  dlogits: CpuArray | null,
+  rows: number,
+  classes: number,
+  gradScale: number,
+): void {
   for (let r = 0; r < rows; r++) {
     const label = labels[r];
-    if (!Number.isInteger(label) || label < 0 || label >= classes) throw new Error(`crossEntropy: label ${label} in row ${r} is outside [0, ${classes})`);
+    if (!Number.isInteger(label) || label < 0 || label >= classes)
+      throw new Error(`crossEntropy: label ${label} in row ${r} is outside [0, ${classes})`);
     const o = r * classes;
     let mx = -Infinity;
     for (let c = 0; c < classes; c++) mx = Math.max(mx, logits[o + c]);
@@ -44,7 +53,17 @@ export function crossEntropy(logits: CpuArray, labels: CpuArray, lossRows: CpuAr
 }
 
 /** LayerNorm over the last axis with biased variance (as PyTorch); saves mean and rstd. */
-export function layerNorm(x: CpuArray, gamma: CpuArray, beta: CpuArray, out: CpuArray, mean: CpuArray, rstd: CpuArray, rows: number, cols: number, eps: number): void {
+export function layerNorm(
+  x: CpuArray,
+  gamma: CpuArray,
+  beta: CpuArray,
+  out: CpuArray,
+  mean: CpuArray,
+  rstd: CpuArray,
+  rows: number,
+  cols: number,
+  eps: number,
+): void {
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     let mu = 0;
@@ -60,7 +79,19 @@ export function layerNorm(x: CpuArray, gamma: CpuArray, beta: CpuArray, out: Cpu
 }
 
 /** dx (+)= rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ⊙x̂)) with ĝ = dy⊙γ; dγ += Σ dy⊙x̂; dβ += Σ dy. */
-export function layerNormBackward(x: CpuArray, gamma: CpuArray, mean: CpuArray, rstd: CpuArray, dy: CpuArray, dx: CpuArray, dgamma: CpuArray, dbeta: CpuArray, rows: number, cols: number, accumulateDx: boolean): void {
+export function layerNormBackward(
+  x: CpuArray,
+  gamma: CpuArray,
+  mean: CpuArray,
+  rstd: CpuArray,
+  dy: CpuArray,
+  dx: CpuArray,
+  dgamma: CpuArray,
+  dbeta: CpuArray,
+  rows: number,
+  cols: number,
+  accumulateDx: boolean,
+): void {
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     const mu = mean[r];
@@ -125,7 +156,18 @@ export function dconv(x: CpuArray, w: CpuArray, out: CpuArray, bh: number, heads
 }
 
 /** dx = Σ_j w[h, j] · dy[t − j + k//2] (overwritten); dw[h, j] += Σ dy[b, t, c] · x[b, t + j − k//2, c] (accumulated, a parameter gradient). */
-export function dconvBackward(x: CpuArray, w: CpuArray, dy: CpuArray, dx: CpuArray | null, dw: CpuArray | null, bh: number, heads: number, n: number, d: number, k: number): void {
+export function dconvBackward(
+  x: CpuArray,
+  w: CpuArray,
+  dy: CpuArray,
+  dx: CpuArray | null,
+  dw: CpuArray | null,
+  bh: number,
+  heads: number,
+  n: number,
+  d: number,
+  k: number,
+): void {
   const pad = Math.floor(k / 2);
   if (dx) dx.fill(0, 0, bh * n * d);
   // dw[h, j] takes its terms in the same (b, t, c) order as a per-term `+=` on the array would,

@@ -30,5 +30,9 @@ export function adamw(param: CpuArray, grad: CpuArray, m: CpuArray, v: CpuArray,
 
 /** out[0] = 1 if any element is NaN or ±Inf; otherwise out is left as it is. */
 export function checkFinite(x: CpuArray, out: CpuArray): void {
-  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) { out[0] = 1; return; }
+  for (let i = 0; i < x.length; i++)
+    if (!Number.isFinite(x[i])) {
+      out[0] = 1;
+      return;
+    }
 }

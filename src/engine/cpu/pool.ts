@@ -37,7 +37,8 @@ export class CpuPool {
   alloc(size: number, dtype: DType, category: MemoryCategory, label: string): CpuBuf {
     if (!Number.isInteger(size) || size < 1) throw new Error(`alloc "${label}": size ${size} must be a positive integer`);
     if (dtype !== 'f32' && dtype !== 'i32') throw new Error(`alloc "${label}": dtype ${String(dtype)} is not one of f32, i32`);
-    if (!MEMORY_CATEGORIES.includes(category)) throw new Error(`alloc "${label}": category ${String(category)} is not one of ${MEMORY_CATEGORIES.join(', ')}`);
+    if (!MEMORY_CATEGORIES.includes(category))
+      throw new Error(`alloc "${label}": category ${String(category)} is not one of ${MEMORY_CATEGORIES.join(', ')}`);
     const key = `${dtype}:${size}`;
     let data = this.released.get(key)?.pop();
     if (data) {

@@ -9,7 +9,8 @@ import { checkInputs, output } from './util';
 
 /** x·Wᵀ + b with W [out, in] as torch.nn.Linear; x [..., in] (the weight is shared across the batch, no copy). */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
-  if (weight.rank !== 2 || x.shape[x.rank - 1] !== weight.shape[1]) throw new Error(`linear: x ${x.describe()} does not match weight ${weight.describe()} ([out, in])`);
+  if (weight.rank !== 2 || x.shape[x.rank - 1] !== weight.shape[1])
+    throw new Error(`linear: x ${x.describe()} does not match weight ${weight.describe()} ([out, in])`);
   const y = matmul(x, weight, { transB: true });
   return bias ? add(y, bias) : y;
 }

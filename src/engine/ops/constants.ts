@@ -24,7 +24,12 @@ export function eye(backend: Backend, m: number, batch: readonly number[] = [], 
 }
 
 /** A float tensor holding `data`. */
-export function tensor(backend: Backend, data: ArrayLike<number>, shape: readonly number[], category: MemoryCategory = 'activations'): Tensor {
+export function tensor(
+  backend: Backend,
+  data: ArrayLike<number>,
+  shape: readonly number[],
+  category: MemoryCategory = 'activations',
+): Tensor {
   return Tensor.fromArray(backend, data, shape, { category, label: 'tensor' });
 }
 
@@ -35,7 +40,11 @@ export function intTensor(backend: Backend, data: ArrayLike<number>, shape: read
 
 /** i32 [0, 1, …, n − 1] (InfoNCE labels). */
 export function arange(backend: Backend, n: number): Tensor {
-  return intTensor(backend, Array.from({ length: n }, (_, i) => i), [n]);
+  return intTensor(
+    backend,
+    Array.from({ length: n }, (_, i) => i),
+    [n],
+  );
 }
 
 /** `count` values uniform in [lo, hi) from the shared counter-based generator (seeded, reproducible). */

@@ -7,7 +7,8 @@ import { checkInputs, intoOrTemp, output } from './util';
 export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5): Tensor {
   checkInputs('layerNorm', [x, gamma, beta]);
   const cols = x.shape[x.rank - 1];
-  if (gamma.size !== cols || beta.size !== cols) throw new Error(`layerNorm: gamma ${gamma.describe()} and beta ${beta.describe()} must have ${cols} elements for ${x.describe()}`);
+  if (gamma.size !== cols || beta.size !== cols)
+    throw new Error(`layerNorm: gamma ${gamma.describe()} and beta ${beta.describe()} must have ${cols} elements for ${x.describe()}`);
   const rows = x.size / cols;
   const be = x.backend;
   const y = output(x, x.shape, 'layerNorm');
@@ -25,7 +26,9 @@ export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5): T
       if (!accG) be.fill(dg.buf, 0);
       intoOrTemp(sink, beta, (db, accB) => {
         if (!accB) be.fill(db.buf, 0);
-        intoOrTemp(sink, x, (dx, accX) => be.layerNormBackward(x.buf, gamma.buf, meanT.buf, rstdT.buf, g.buf, dx.buf, dg.buf, db.buf, rows, cols, accX));
+        intoOrTemp(sink, x, (dx, accX) =>
+          be.layerNormBackward(x.buf, gamma.buf, meanT.buf, rstdT.buf, g.buf, dx.buf, dg.buf, db.buf, rows, cols, accX),
+        );
       });
     }),
   );

@@ -41,7 +41,9 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
   const nA = numel(batchA);
   const nB = numel(batchB);
   if (nA > 1 && nB > 1 && !sameShape(batchA, batchB))
-    throw new Error(`${describe()}: batch dimensions ${shapeStr(batchA)} and ${shapeStr(batchB)} differ (one operand may be unbatched; expand the other with broadcastTo)`);
+    throw new Error(
+      `${describe()}: batch dimensions ${shapeStr(batchA)} and ${shapeStr(batchB)} differ (one operand may be unbatched; expand the other with broadcastTo)`,
+    );
   const batchShape = nA > 1 ? batchA : nB > 1 ? batchB : batchA.length >= batchB.length ? batchA : batchB;
   const batch = Math.max(nA, nB);
   const sA = nA > 1 ? m * k : 0;

@@ -2,7 +2,19 @@
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../cpu/backend';
 import type { Tensor } from '../tensor';
-import { DropoutStream, broadcastTo, dropout, matmul, nonFiniteFlag, segmentMean, slice, splitHeads, tensor, depthwiseConv, concat } from './index';
+import {
+  DropoutStream,
+  broadcastTo,
+  dropout,
+  matmul,
+  nonFiniteFlag,
+  segmentMean,
+  slice,
+  splitHeads,
+  tensor,
+  depthwiseConv,
+  concat,
+} from './index';
 
 const read = (t: Tensor) => Array.from((t.backend as CpuBackend).readSync(t.buf));
 const be = new CpuBackend();

@@ -55,7 +55,9 @@ function maxLike(x: Tensor, axis: number | null, keepDim: boolean): Tensor {
   const [outer, len, inner] = ax === null ? [1, x.size, 1] : around(x.shape, ax);
   const y = output(x, ax === null ? [] : reducedShape(x, ax, keepDim), 'max');
   x.backend.reduce('max', x.buf, y.buf, outer, len, inner, 1, false);
-  return record('max', y, [x], (g, sink) => sink.into(x, (d, acc) => x.backend.reduceMaxBackward(x.buf, y.buf, g.buf, d.buf, outer, len, inner, acc)));
+  return record('max', y, [x], (g, sink) =>
+    sink.into(x, (d, acc) => x.backend.reduceMaxBackward(x.buf, y.buf, g.buf, d.buf, outer, len, inner, acc)),
+  );
 }
 
 /** Max over one axis (torch.amax): the gradient goes to the maximum, shared evenly between ties. */

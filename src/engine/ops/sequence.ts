@@ -12,7 +12,8 @@ import { checkInputs, copyInto, output, scratch } from './util';
 export function segmentMean(x: Tensor, segments: number): Tensor {
   if (x.rank < 2) throw new Error(`segmentMean: ${x.describe()} must be [..., n, d]`);
   const [n, d] = x.shape.slice(-2);
-  if (!Number.isInteger(segments) || segments < 1 || n % segments !== 0) throw new Error(`segmentMean: sequence length ${n} of ${x.describe()} is not divisible by ${segments} segments`);
+  if (!Number.isInteger(segments) || segments < 1 || n % segments !== 0)
+    throw new Error(`segmentMean: sequence length ${n} of ${x.describe()} is not divisible by ${segments} segments`);
   const lead = x.shape.slice(0, -2);
   return reshape(mean(reshape(x, [...lead, segments, n / segments, d]), -2), [...lead, segments, d]);
 }
@@ -38,7 +39,18 @@ export function depthwiseConv(x: Tensor, weight: Tensor): Tensor {
       sink.into(t, (dst, acc) => {
         const target = acc ? scratch(t, t.shape, `depthwiseConv ${which}`) : dst;
         be.fill(target.buf, 0);
-        be.dconvBackward(x.buf, weight.buf, g.buf, which === 'dx' ? target.buf : null, which === 'dw' ? target.buf : null, b * heads, heads, n, d, k);
+        be.dconvBackward(
+          x.buf,
+          weight.buf,
+          g.buf,
+          which === 'dx' ? target.buf : null,
+          which === 'dw' ? target.buf : null,
+          b * heads,
+          heads,
+          n,
+          d,
+          k,
+        );
         if (acc) {
           copyInto(target, dst, 1, true);
           target.dispose();

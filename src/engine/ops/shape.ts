@@ -25,7 +25,8 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 
 /** Axes reordered: out.shape[i] = x.shape[perm[i]] (at most 4 dimensions). */
 export function permute(x: Tensor, perm: readonly number[]): Tensor {
-  if (perm.length !== x.rank || [...perm].sort().some((p, i) => p !== i)) throw new Error(`permute: ${shapeStr(perm)} is not a permutation of the axes of ${x.describe()}`);
+  if (perm.length !== x.rank || [...perm].sort().some((p, i) => p !== i))
+    throw new Error(`permute: ${shapeStr(perm)} is not a permutation of the axes of ${x.describe()}`);
   if (x.rank > 4) throw new Error(`permute: ${x.describe()} has more than 4 dimensions`);
   const outShape = perm.map((p) => x.shape[p]);
   const xs = x.shape.map((_, i) => numel(x.shape.slice(i + 1)));
@@ -35,7 +36,9 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
   const out4 = dims4(outShape);
   const y = output(x, outShape, 'permute');
   x.backend.copyStrided(x.buf, y.buf, out4, srcStrides, 0, CONTIG(outShape), 0, 1, false);
-  return record('permute', y, [x], (g, sink) => sink.into(x, (d, acc) => x.backend.copyStrided(g.buf, d.buf, out4, CONTIG(outShape), 0, srcStrides, 0, 1, acc)));
+  return record('permute', y, [x], (g, sink) =>
+    sink.into(x, (d, acc) => x.backend.copyStrided(g.buf, d.buf, out4, CONTIG(outShape), 0, srcStrides, 0, 1, acc)),
+  );
 }
 
 /** Swap two axes. */
@@ -48,7 +51,8 @@ export function transpose(x: Tensor, a = -2, b = -1): Tensor {
 
 /** [B, n, H·d_h] → [B, H, n, d_h]; head h takes columns h·d_h … (h+1)·d_h − 1. */
 export function splitHeads(x: Tensor, heads: number): Tensor {
-  if (x.rank !== 3 || x.shape[2] % heads !== 0) throw new Error(`splitHeads: ${x.describe()} must be [B, n, H·d_h] with width divisible by ${heads} heads`);
+  if (x.rank !== 3 || x.shape[2] % heads !== 0)
+    throw new Error(`splitHeads: ${x.describe()} must be [B, n, H·d_h] with width divisible by ${heads} heads`);
   const [b, n, w] = x.shape;
   return permute(reshape(x, [b, n, heads, w / heads]), [0, 2, 1, 3]);
 }
@@ -107,14 +111,17 @@ export function concat(xs: readonly Tensor[], axis: number): Tensor {
   }
   return record('concat', y, [...xs], (g, sink) => {
     for (const p of parts)
-      sink.into(p.t, (d, acc) => first.backend.copyStrided(g.buf, d.buf, p.shape, [0, total * inner, inner, 1], p.offset, contiguousStrides(p.shape), 0, 1, acc));
+      sink.into(p.t, (d, acc) =>
+        first.backend.copyStrided(g.buf, d.buf, p.shape, [0, total * inner, inner, 1], p.offset, contiguousStrides(p.shape), 0, 1, acc),
+      );
   });
 }
 
 /** x expanded to `shape` by NumPy broadcasting (a copy); its gradient sums back. */
 export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   const bc = broadcast('broadcastTo', x.shape, shape);
-  if (bc.shape.length !== shape.length || bc.shape.some((s, i) => s !== shape[i])) throw new Error(`broadcastTo: ${x.describe()} does not broadcast to ${shapeStr(shape)}`);
+  if (bc.shape.length !== shape.length || bc.shape.some((s, i) => s !== shape[i]))
+    throw new Error(`broadcastTo: ${x.describe()} does not broadcast to ${shapeStr(shape)}`);
   const y = output(x, shape, 'broadcastTo');
   x.backend.copyStrided(x.buf, y.buf, bc.out4, bc.aStrides, 0, contiguousStrides(bc.out4), 0, 1, false);
   return record('broadcastTo', y, [x], (g, sink) => sink.into(x, (d, acc) => reduceTo(g, d, 1, acc)));

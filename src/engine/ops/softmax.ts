@@ -22,7 +22,8 @@ export function crossEntropy(logits: Tensor, labels: Tensor): Tensor {
   checkInputs('crossEntropy labels', [labels], 'i32');
   const classes = logits.shape[logits.rank - 1];
   const rows = logits.size / classes;
-  if (labels.size !== rows) throw new Error(`crossEntropy: labels ${labels.describe()} must have one entry per row of logits ${logits.describe()} (${rows})`);
+  if (labels.size !== rows)
+    throw new Error(`crossEntropy: labels ${labels.describe()} must have one entry per row of logits ${logits.describe()} (${rows})`);
   const be = logits.backend;
   const lossRows = output(logits, [rows], 'crossEntropy rows');
   // The gradient (softmax − onehot)/rows comes out of the same kernel; keep it only if backward will need it.

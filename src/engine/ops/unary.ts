@@ -34,7 +34,9 @@ export function gelu(x: Tensor): Tensor {
 /** e^x; dx = g·y. */
 export function exp(x: Tensor): Tensor {
   const y = map('exp', x);
-  return record('exp', y, [x], (g, sink) => sink.into(x, (d, acc) => chain(g, d, acc, (f) => x.backend.unary('affine', y.buf, f.buf, 1, 0))));
+  return record('exp', y, [x], (g, sink) =>
+    sink.into(x, (d, acc) => chain(g, d, acc, (f) => x.backend.unary('affine', y.buf, f.buf, 1, 0))),
+  );
 }
 
 /** ln x; dx = g/x. */
@@ -59,7 +61,9 @@ export function sqrt(x: Tensor): Tensor {
 /** x²; dx = 2x·g. */
 export function square(x: Tensor): Tensor {
   const y = map('square', x);
-  return record('square', y, [x], (g, sink) => sink.into(x, (d, acc) => chain(g, d, acc, (f) => x.backend.unary('affine', x.buf, f.buf, 2, 0))));
+  return record('square', y, [x], (g, sink) =>
+    sink.into(x, (d, acc) => chain(g, d, acc, (f) => x.backend.unary('affine', x.buf, f.buf, 2, 0))),
+  );
 }
 
 /**

@@ -40,14 +40,19 @@ export function around(shape: readonly number[], axis: number): [number, number,
 }
 
 /** NumPy broadcasting of two shapes (at most 4 dimensions), with the 4-D strides reading each input. */
-export function broadcast(op: string, a: readonly number[], b: readonly number[]): { shape: number[]; out4: Dims4; aStrides: Dims4; bStrides: Dims4 } {
+export function broadcast(
+  op: string,
+  a: readonly number[],
+  b: readonly number[],
+): { shape: number[]; out4: Dims4; aStrides: Dims4; bStrides: Dims4 } {
   const rank = Math.max(a.length, b.length);
   if (rank > 4) throw new Error(`${op}: shapes ${shapeStr(a)} and ${shapeStr(b)} have more than 4 dimensions`);
   const shape: number[] = [];
   for (let i = 0; i < rank; i++) {
     const x = a[a.length - rank + i] ?? 1;
     const y = b[b.length - rank + i] ?? 1;
-    if (x !== y && x !== 1 && y !== 1) throw new Error(`${op}: shapes ${shapeStr(a)} and ${shapeStr(b)} do not broadcast (dimension ${i}: ${x} vs ${y})`);
+    if (x !== y && x !== 1 && y !== 1)
+      throw new Error(`${op}: shapes ${shapeStr(a)} and ${shapeStr(b)} do not broadcast (dimension ${i}: ${x} vs ${y})`);
     shape.push(Math.max(x, y));
   }
   const out4 = dims4(shape);
@@ -74,7 +79,8 @@ export function copyInto(src: Tensor, dst: Tensor, alpha: number, accumulate: bo
 export function reduceTo(src: Tensor, dst: Tensor, alpha: number, accumulate: boolean): void {
   const target = dims4(dst.shape);
   let cur = dims4(src.shape).slice() as number[];
-  for (let d = 0; d < 4; d++) if (target[d] !== 1 && target[d] !== cur[d]) throw new Error(`reduceTo: ${src.describe()} cannot reduce to ${dst.describe()}`);
+  for (let d = 0; d < 4; d++)
+    if (target[d] !== 1 && target[d] !== cur[d]) throw new Error(`reduceTo: ${src.describe()} cannot reduce to ${dst.describe()}`);
   const runs: [number, number][] = [];
   for (let d = 0; d < 4; d++) {
     if (target[d] !== 1 || cur[d] === 1) continue;

@@ -46,7 +46,13 @@ export class AdamW {
     this.beta2 = opts.beta2 ?? 0.999;
     this.eps = opts.eps ?? 1e-8;
     this.weightDecay = opts.weightDecay ?? 0.01;
-    for (const [k, v] of Object.entries({ lr: this.lr, beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay }))
+    for (const [k, v] of Object.entries({
+      lr: this.lr,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      eps: this.eps,
+      weightDecay: this.weightDecay,
+    }))
       if (!Number.isFinite(v) || v < 0) throw new Error(`AdamW: ${k} = ${v} must be a finite number ≥ 0`);
     if (this.beta1 >= 1 || this.beta2 >= 1) throw new Error(`AdamW: betas (${this.beta1}, ${this.beta2}) must be below 1`);
     this.slots = params.map((p) => {

@@ -33,9 +33,11 @@ export class OneCycleLR {
     const pct = o.pctStart ?? 0.3;
     const div = o.divFactor ?? 25;
     const finalDiv = o.finalDivFactor ?? 1e4;
-    if (!Number.isInteger(o.totalSteps) || o.totalSteps < 1) throw new Error(`OneCycleLR: totalSteps ${o.totalSteps} must be a positive integer`);
+    if (!Number.isInteger(o.totalSteps) || o.totalSteps < 1)
+      throw new Error(`OneCycleLR: totalSteps ${o.totalSteps} must be a positive integer`);
     if (!(pct >= 0 && pct <= 1)) throw new Error(`OneCycleLR: pctStart ${pct} must be in [0, 1]`);
-    if (!(o.maxLr > 0) || !(div > 0) || !(finalDiv > 0)) throw new Error(`OneCycleLR: maxLr ${o.maxLr}, divFactor ${div} and finalDivFactor ${finalDiv} must be positive`);
+    if (!(o.maxLr > 0) || !(div > 0) || !(finalDiv > 0))
+      throw new Error(`OneCycleLR: maxLr ${o.maxLr}, divFactor ${div} and finalDivFactor ${finalDiv} must be positive`);
     this.totalSteps = o.totalSteps;
     this.cycleMomentum = o.cycleMomentum ?? true;
     this.anneal = o.anneal ?? 'linear';
@@ -59,13 +61,17 @@ export class OneCycleLR {
    * when it takes its (step+1)-th step). β1 is undefined when momentum does not cycle.
    */
   at(step: number): { lr: number; beta1: number | undefined } {
-    if (!Number.isInteger(step) || step < 0 || step > this.totalSteps) throw new Error(`OneCycleLR: step ${step} is outside [0, ${this.totalSteps}]`);
+    if (!Number.isInteger(step) || step < 0 || step > this.totalSteps)
+      throw new Error(`OneCycleLR: step ${step} is outside [0, ${this.totalSteps}]`);
     let start = 0;
     for (let i = 0; i < this.phases.length; i++) {
       const ph = this.phases[i];
       if (step <= ph.end || i === this.phases.length - 1) {
         // PyTorch raises ZeroDivisionError here too (a phase of zero length).
-        if (ph.end === start) throw new Error(`OneCycleLR: phase ${i + 1} has zero length (pctStart·totalSteps = ${this.phases[0].end + 1}); change pctStart or totalSteps`);
+        if (ph.end === start)
+          throw new Error(
+            `OneCycleLR: phase ${i + 1} has zero length (pctStart·totalSteps = ${this.phases[0].end + 1}); change pctStart or totalSteps`,
+          );
         const pct = (step - start) / (ph.end - start);
         return {
           lr: this.interpolate(ph.lr[0], ph.lr[1], pct),

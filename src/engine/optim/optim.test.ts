@@ -12,7 +12,9 @@ import { OneCycleLR } from './oneCycle';
 
 /** Run a python snippet that prints JSON; throws (failing the test) if python3 or torch is missing. */
 function torchJson(code: string): unknown {
-  const out = execFileSync('/usr/bin/python3', ['-c', `import json, torch\ntorch.set_default_dtype(torch.float64)\n${code}`], { encoding: 'utf8' });
+  const out = execFileSync('/usr/bin/python3', ['-c', `import json, torch\ntorch.set_default_dtype(torch.float64)\n${code}`], {
+    encoding: 'utf8',
+  });
   return JSON.parse(out);
 }
 
@@ -90,12 +92,19 @@ print(json.dumps(out))`) as number[][];
       const opt = new AdamW([p, q], { lr: 0.01, beta1: 0.9, beta2: 0.98, eps: 1e-8, weightDecay: 0.1, decays: (t) => t === p });
       const clip = new GradClipper(be);
       for (let s = 0; s < steps; s++) {
-        be.write(p.grad!.buf, p0.map((_, i) => grad(s, i, 3)));
-        be.write(q.grad!.buf, q0.map((_, i) => grad(s, i, -2)));
+        be.write(
+          p.grad!.buf,
+          p0.map((_, i) => grad(s, i, 3)),
+        );
+        be.write(
+          q.grad!.buf,
+          q0.map((_, i) => grad(s, i, -2)),
+        );
         const coef = clip.compute([p, q], maxNorm);
         opt.step({ lr: lrAt(s), beta1: beta1At(s), gradScale: coef });
         const got = [...(await p.read()), ...(await q.read())];
-        for (const [i, v] of got.entries()) expect(Math.abs(v - ref[s][i]), `step ${s} element ${i}: ${v} vs ${ref[s][i]}`).toBeLessThanOrEqual(1e-12);
+        for (const [i, v] of got.entries())
+          expect(Math.abs(v - ref[s][i]), `step ${s} element ${i}: ${v} vs ${ref[s][i]}`).toBeLessThanOrEqual(1e-12);
       }
       if (maxNorm > 0) expect(await clip.coefficient.item()).toBeLessThan(1);
     });

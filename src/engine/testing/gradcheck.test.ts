@@ -11,7 +11,10 @@ import { compare, finiteDifferences, runOpCase } from './opRunner';
 
 function expectClose(what: string, actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tolerance): void {
   const r = compare(actual, expected, tol);
-  expect(r.ok, `${what}: worst element ${r.worst.index}: ${r.worst.actual} vs ${r.worst.expected} (max abs ${r.maxAbs}, tolerance ${JSON.stringify(tol)})`).toBe(true);
+  expect(
+    r.ok,
+    `${what}: worst element ${r.worst.index}: ${r.worst.actual} vs ${r.worst.expected} (max abs ${r.maxAbs}, tolerance ${JSON.stringify(tol)})`,
+  ).toBe(true);
 }
 
 describe('op gradients (float64 finite differences)', () => {
@@ -21,7 +24,10 @@ describe('op gradients (float64 finite differences)', () => {
       const res = await runOpCase(be, c, 3);
       const fd = await finiteDifferences(be, c, 3);
       for (const [name, g] of Object.entries(fd)) {
-        expect(g.some((v) => v !== 0), `${name}: finite differences are all zero, the case tests nothing`).toBe(true);
+        expect(
+          g.some((v) => v !== 0),
+          `${name}: finite differences are all zero, the case tests nothing`,
+        ).toBe(true);
         expectClose(`d/d${name}`, res.grads[name], g, c.fd);
       }
       expect(be.memory().liveBuffers, 'the case leaked buffers').toBe(0);

@@ -67,7 +67,10 @@ export async function trainMlp(backend: Backend, seed: number, steps: number, op
       scope(() => {
         store.zeroGrad();
         const h = gelu(add(matmul(x, store.get('fc1.weight'), { transB: true }), store.get('fc1.bias')));
-        const logits = add(matmul(dropout(h, opts.dropout ?? 0.1, stream), store.get('fc2.weight'), { transB: true }), store.get('fc2.bias'));
+        const logits = add(
+          matmul(dropout(h, opts.dropout ?? 0.1, stream), store.get('fc2.weight'), { transB: true }),
+          store.get('fc2.bias'),
+        );
         const l = crossEntropy(logits, y);
         backward(l);
         const { lr, beta1 } = schedule.at(step);

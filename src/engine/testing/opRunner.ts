@@ -50,11 +50,16 @@ export function inputValues(spec: InputSpec, seed: number, salt: number): number
   return Array.from({ length: n }, (_, i) => {
     const r = u(i);
     switch (spec.kind ?? 'signed') {
-      case 'signed': return 2 * r - 1;
-      case 'positive': return 0.5 + 1.5 * r;
-      case 'away0': return (r < 0.5 ? -1 : 1) * (0.2 + 0.8 * randomUniform(seed * 7919 + salt + 1, i));
-      case 'mask01': return r < 0.3 ? 0 : 1;
-      case 'ids': return Math.floor(r * (spec.max ?? 2));
+      case 'signed':
+        return 2 * r - 1;
+      case 'positive':
+        return 0.5 + 1.5 * r;
+      case 'away0':
+        return (r < 0.5 ? -1 : 1) * (0.2 + 0.8 * randomUniform(seed * 7919 + salt + 1, i));
+      case 'mask01':
+        return r < 0.3 ? 0 : 1;
+      case 'ids':
+        return Math.floor(r * (spec.max ?? 2));
     }
     throw new Error(`input kind ${String(spec.kind)} is not one of signed, positive, away0, mask01, ids`);
   });
@@ -63,7 +68,11 @@ export function inputValues(spec: InputSpec, seed: number, salt: number): number
 function makeInputs(be: Backend, c: OpCase, seed: number): Record<string, Tensor> {
   const x: Record<string, Tensor> = {};
   c.inputs.forEach((s, i) => {
-    const t = Tensor.fromArray(be, inputValues(s, seed, 101 * (i + 1)), s.shape, { dtype: s.kind === 'ids' ? 'i32' : 'f32', category: 'weights', label: s.name });
+    const t = Tensor.fromArray(be, inputValues(s, seed, 101 * (i + 1)), s.shape, {
+      dtype: s.kind === 'ids' ? 'i32' : 'f32',
+      category: 'weights',
+      label: s.name,
+    });
     t.requiresGrad = differentiable(s);
     x[s.name] = t;
   });
@@ -71,7 +80,12 @@ function makeInputs(be: Backend, c: OpCase, seed: number): Record<string, Tensor
 }
 
 function upstream(be: Backend, shape: readonly number[], seed: number): Tensor {
-  return Tensor.fromArray(be, Array.from({ length: numel(shape) }, (_, i) => 2 * randomUniform(seed * 31 + 7, i) - 1), shape, { category: 'weights', label: 'upstream R' });
+  return Tensor.fromArray(
+    be,
+    Array.from({ length: numel(shape) }, (_, i) => 2 * randomUniform(seed * 31 + 7, i) - 1),
+    shape,
+    { category: 'weights', label: 'upstream R' },
+  );
 }
 
 const f64 = (a: ArrayLike<number>) => Float64Array.from(a);

@@ -43,11 +43,16 @@ describe('data movement', () => {
   });
 
   it('copyStrided copies i32 bit for bit and refuses float math on i32', async () => {
-    const src = tw.buf(Int32Array.from({ length: 24 }, (_, i) => i * 7919 - 50000), 'i32');
+    const src = tw.buf(
+      Int32Array.from({ length: 24 }, (_, i) => i * 7919 - 50000),
+      'i32',
+    );
     const dst = tw.zeros(24, 'i32');
     tw.call('copyStrided', src, dst, [1, 2, 3, 4] as Dims4, [0, 1, 8, 2] as Dims4, 0, [0, 12, 4, 1] as Dims4, 0, 1, false);
     await expectClose('copyStrided i32', dst, T.exact);
-    expect(() => gpu.copyStrided(src.test, dst.test, [1, 1, 1, 24], [0, 0, 0, 1], 0, [0, 0, 0, 1], 0, 2, false)).toThrow(/i32 buffers are copied bit for bit/);
+    expect(() => gpu.copyStrided(src.test, dst.test, [1, 1, 1, 24], [0, 0, 0, 1], 0, [0, 0, 0, 1], 0, 2, false)).toThrow(
+      /i32 buffers are copied bit for bit/,
+    );
   });
 });
 
@@ -124,7 +129,11 @@ describe('arithmetic', () => {
   });
 
   it('reduce max and maxabs propagate NaN as the CPU reference does', async () => {
-    for (const [outer, len, inner] of [[3, 300, 1], [2, 700, 9], [4, 5, 3]]) {
+    for (const [outer, len, inner] of [
+      [3, 300, 1],
+      [2, 700, 9],
+      [4, 5, 3],
+    ]) {
       const data = randomArray(rand, outer * len * inner);
       data[inner * 7 + 1] = NaN;
       const x = tw.buf(data);
@@ -138,7 +147,9 @@ describe('arithmetic', () => {
   });
 
   it('reduceMaxBackward shares the gradient among ties', async () => {
-    const outer = 4, len = 9, inner = 3;
+    const outer = 4,
+      len = 9,
+      inner = 3;
     // Values from a small set so that ties occur.
     const xv = Float32Array.from({ length: outer * len * inner }, () => Math.floor(rand() * 4));
     const x = tw.buf(xv);
@@ -155,11 +166,26 @@ describe('matrix product: every kernel version', () => {
   const shapes: { name: string; p: MatmulParams }[] = [];
   for (const transA of [false, true])
     for (const transB of [false, true])
-      shapes.push({ name: `odd 37×29·29×41 tA=${transA} tB=${transB}`, p: { batch: 1, m: 37, n: 41, k: 29, transA, transB, strideA: 0, strideB: 0, alpha: 1, accumulate: false } });
-  shapes.push({ name: 'batched with strides, alpha, accumulate', p: { batch: 3, m: 66, n: 70, k: 19, transA: false, transB: true, strideA: 66 * 19, strideB: 70 * 19, alpha: 0.75, accumulate: true } });
-  shapes.push({ name: 'broadcast B (strideB = 0), transposed A', p: { batch: 4, m: 5, n: 130, k: 33, transA: true, transB: false, strideA: 5 * 33, strideB: 0, alpha: 1, accumulate: false } });
-  shapes.push({ name: 'a row vector (m = 1)', p: { batch: 2, m: 1, n: 9, k: 300, transA: false, transB: false, strideA: 300, strideB: 2700, alpha: 1, accumulate: false } });
-  shapes.push({ name: 'k = 1 outer product', p: { batch: 1, m: 64, n: 65, k: 1, transA: false, transB: false, strideA: 0, strideB: 0, alpha: 2, accumulate: false } });
+      shapes.push({
+        name: `odd 37×29·29×41 tA=${transA} tB=${transB}`,
+        p: { batch: 1, m: 37, n: 41, k: 29, transA, transB, strideA: 0, strideB: 0, alpha: 1, accumulate: false },
+      });
+  shapes.push({
+    name: 'batched with strides, alpha, accumulate',
+    p: { batch: 3, m: 66, n: 70, k: 19, transA: false, transB: true, strideA: 66 * 19, strideB: 70 * 19, alpha: 0.75, accumulate: true },
+  });
+  shapes.push({
+    name: 'broadcast B (strideB = 0), transposed A',
+    p: { batch: 4, m: 5, n: 130, k: 33, transA: true, transB: false, strideA: 5 * 33, strideB: 0, alpha: 1, accumulate: false },
+  });
+  shapes.push({
+    name: 'a row vector (m = 1)',
+    p: { batch: 2, m: 1, n: 9, k: 300, transA: false, transB: false, strideA: 300, strideB: 2700, alpha: 1, accumulate: false },
+  });
+  shapes.push({
+    name: 'k = 1 outer product',
+    p: { batch: 1, m: 64, n: 65, k: 1, transA: false, transB: false, strideA: 0, strideB: 0, alpha: 2, accumulate: false },
+  });
 
   for (const { name, p } of shapes)
     it(name, async () => {
@@ -182,7 +208,6 @@ describe('matrix product: every kernel version', () => {
       await expectClose(`matmul (${gpu.matmulKernelFor(p)}) ${name}`, out, T.matmul);
     });
 });
-
 
 describe('the device', () => {
   it('reports no validation errors for everything above', () => {

@@ -12,7 +12,21 @@
  * - Input checks name the op, the buffer and the sizes; the device's own validation errors are
  *   turned into exceptions at the next `read()`.
  */
-import type { AdamWParams, Backend, BinaryOp, Buf, BufferLimits, DType, Dims4, MatmulParams, MemoryCategory, MemoryReport, ReduceOp, UnaryGradOp, UnaryOp } from '../backend';
+import type {
+  AdamWParams,
+  Backend,
+  BinaryOp,
+  Buf,
+  BufferLimits,
+  DType,
+  Dims4,
+  MatmulParams,
+  MemoryCategory,
+  MemoryReport,
+  ReduceOp,
+  UnaryGradOp,
+  UnaryOp,
+} from '../backend';
 import type { GpuContext } from './device';
 import { Dispatcher } from './dispatcher';
 import { GpuValidationError } from './errors';
@@ -170,7 +184,17 @@ export class WebGpuBackend implements Backend {
   eye(out: Buf, batch: number, m: number, scale: number): void {
     copy.eye(this.d, out, batch, m, scale);
   }
-  copyStrided(src: Buf, dst: Buf, shape: Dims4, srcStrides: Dims4, srcOffset: number, dstStrides: Dims4, dstOffset: number, alpha: number, accumulate: boolean): void {
+  copyStrided(
+    src: Buf,
+    dst: Buf,
+    shape: Dims4,
+    srcStrides: Dims4,
+    srcOffset: number,
+    dstStrides: Dims4,
+    dstOffset: number,
+    alpha: number,
+    accumulate: boolean,
+  ): void {
     copy.copyStrided(this.d, src, dst, shape, srcStrides, srcOffset, dstStrides, dstOffset, alpha, accumulate);
   }
   binary(op: BinaryOp, a: Buf, b: Buf, out: Buf, shape: Dims4, aStrides: Dims4, bStrides: Dims4): void {
@@ -207,7 +231,19 @@ export class WebGpuBackend implements Backend {
   layerNorm(x: Buf, gamma: Buf, beta: Buf, out: Buf, mean: Buf, rstd: Buf, rows: number, cols: number, eps: number): void {
     layerNorm.layerNorm(this.d, x, gamma, beta, out, mean, rstd, rows, cols, eps);
   }
-  layerNormBackward(x: Buf, gamma: Buf, mean: Buf, rstd: Buf, dy: Buf, dx: Buf, dgamma: Buf, dbeta: Buf, rows: number, cols: number, accumulateDx: boolean): void {
+  layerNormBackward(
+    x: Buf,
+    gamma: Buf,
+    mean: Buf,
+    rstd: Buf,
+    dy: Buf,
+    dx: Buf,
+    dgamma: Buf,
+    dbeta: Buf,
+    rows: number,
+    cols: number,
+    accumulateDx: boolean,
+  ): void {
     layerNorm.layerNormBackward(this.d, x, gamma, mean, rstd, dy, dx, dgamma, dbeta, rows, cols, accumulateDx);
   }
   gather(table: Buf, ids: Buf, out: Buf, count: number, dim: number): void {

@@ -53,7 +53,13 @@ export interface GpuContext {
 
 const SOFTWARE_ARCHITECTURES = ['swiftshader', 'llvmpipe', 'lavapipe', 'warp'];
 
-function readInfo(adapter: GPUAdapter): { vendor: string; architecture: string; device: string; description: string; isFallback?: boolean } {
+function readInfo(adapter: GPUAdapter): {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  isFallback?: boolean;
+} {
   const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo }).info;
   const fallbackInfo = info as (GPUAdapterInfo & { isFallbackAdapter?: boolean }) | undefined;
   const legacy = (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter;
@@ -85,7 +91,12 @@ export function describeAdapter(adapter: GPUAdapter): AdapterReport {
   const isFallback = info.isFallback ?? SOFTWARE_ARCHITECTURES.some((s) => text.includes(s));
   const limits: Record<string, number> = {};
   for (const name of LIMIT_NAMES) limits[name] = Number((adapter.limits as unknown as Record<string, number>)[name]);
-  return { ...info, isFallback: isFallback || SOFTWARE_ARCHITECTURES.some((s) => text.includes(s)), features: [...adapter.features].sort(), limits };
+  return {
+    ...info,
+    isFallback: isFallback || SOFTWARE_ARCHITECTURES.some((s) => text.includes(s)),
+    features: [...adapter.features].sort(),
+    limits,
+  };
 }
 
 /** The badge text: "WebGPU · swiftshader (software)". */

@@ -24,7 +24,10 @@ describe('row kernels and reductions in both layouts (workgroup per row; invocat
       };
       const r = (n: number, lo = -1, hi = 1) => t2.buf(randomArray(rand, n, lo, hi));
       // 130 rows: the serial layout's last workgroup of 64 rows is partly empty.
-      for (const [rows, cols] of [[130, 64], [5, 300]]) {
+      for (const [rows, cols] of [
+        [130, 64],
+        [5, 300],
+      ]) {
         const x = r(rows * cols, -3, 3);
         const y = t2.zeros(rows * cols);
         t2.call('softmax', x, y, rows, cols);
@@ -69,13 +72,16 @@ describe('row kernels and reductions in both layouts (workgroup per row; invocat
     });
   }
   it('refuses an unknown row layout, naming the allowed ones', () => {
-    expect(() => new WebGpuBackend(ctx, { rowKernels: 'rows' as 'serial' })).toThrow(/rowKernels rows is not one of auto, workgroup, serial/);
+    expect(() => new WebGpuBackend(ctx, { rowKernels: 'rows' as 'serial' })).toThrow(
+      /rowKernels rows is not one of auto, workgroup, serial/,
+    );
   });
 });
 
 describe('large grids fold into a second dimension', () => {
   it('a softmax of 70 000 rows needs more than 65 535 workgroups in x', async () => {
-    const rows = 70_000, cols = 2;
+    const rows = 70_000,
+      cols = 2;
     const x = rnd(rows * cols, -3, 3);
     const y = tw.zeros(rows * cols);
     tw.call('softmax', x, y, rows, cols);
@@ -97,7 +103,8 @@ describe('large grids fold into a second dimension', () => {
     await close('binary 2-D', out, T.elementwise);
     t2.call('unary', 'gelu', x, out);
     await close('unary 2-D', out, T.gelu);
-    const rows = 49, cols = 109; // 49 row-workgroups → a 7 × 7 grid
+    const rows = 49,
+      cols = 109; // 49 row-workgroups → a 7 × 7 grid
     t2.call('softmax', x, out, rows, cols);
     await close('softmax 2-D', out, T.rowNorm);
     const r = t2.zeros(rows);
@@ -106,7 +113,18 @@ describe('large grids fold into a second dimension', () => {
     t2.call('dropoutMask', out, 99, 5, 0.3, 2);
     await close('dropout 2-D', out, T.exact);
     // Batched matmul with more products than the z limit is dispatched in slices.
-    const p: MatmulParams = { batch: 17, m: 5, n: 6, k: 7, transA: false, transB: false, strideA: 35, strideB: 42, alpha: 1, accumulate: false };
+    const p: MatmulParams = {
+      batch: 17,
+      m: 5,
+      n: 6,
+      k: 7,
+      transA: false,
+      transB: false,
+      strideA: 35,
+      strideB: 42,
+      alpha: 1,
+      accumulate: false,
+    };
     const a = t2.buf(randomArray(rand, 17 * 35));
     const b = t2.buf(randomArray(rand, 17 * 42));
     const o = t2.zeros(17 * 30);
@@ -159,9 +177,20 @@ describe('the recorder', () => {
   it('names the op, the buffer and the sizes on a shape mismatch', () => {
     const a = gpu.alloc(10, 'f32', 'activations', 'small.a');
     const o = gpu.alloc(100, 'f32', 'activations', 'mm.out');
-    expect(() => gpu.matmul(a, a, o, { batch: 1, m: 10, n: 10, k: 2, transA: false, transB: false, strideA: 0, strideB: 0, alpha: 1, accumulate: false })).toThrow(
-      /matmul reg4: buffer "small.a" holds 10 elements, needs 20/,
-    );
+    expect(() =>
+      gpu.matmul(a, a, o, {
+        batch: 1,
+        m: 10,
+        n: 10,
+        k: 2,
+        transA: false,
+        transB: false,
+        strideA: 0,
+        strideB: 0,
+        alpha: 1,
+        accumulate: false,
+      }),
+    ).toThrow(/matmul reg4: buffer "small.a" holds 10 elements, needs 20/);
     gpu.free(a);
     gpu.free(o);
   });

@@ -89,7 +89,14 @@ export class Dispatcher {
   }
 
   /** Record one dispatch; caller handles are checked here (use after free names the label). */
-  run<K extends Kernel>(opName: string, kernel: K, constants: Record<string, number>, values: Parameters<K['shader']['uniforms']['pack']>[2], bufs: readonly (Buf | PoolEntry)[], grid: readonly number[]): void {
+  run<K extends Kernel>(
+    opName: string,
+    kernel: K,
+    constants: Record<string, number>,
+    values: Parameters<K['shader']['uniforms']['pack']>[2],
+    bufs: readonly (Buf | PoolEntry)[],
+    grid: readonly number[],
+  ): void {
     this.live();
     const entries = bufs.map((b) => ('key' in b ? b : this.pool.entry(b, opName)));
     this.recorder.dispatch(opName, kernel, constants, values, entries, grid);

@@ -11,7 +11,11 @@ setUpGpuTwin();
 
 describe('neural-network kernels', () => {
   it('softmax and its backward, short and long rows', async () => {
-    for (const [rows, cols] of [[9, 5], [7, 33], [3, 300]]) {
+    for (const [rows, cols] of [
+      [9, 5],
+      [7, 33],
+      [3, 300],
+    ]) {
       const x = rnd(rows * cols, -4, 4);
       const y = tw.zeros(rows * cols);
       tw.call('softmax', x, y, rows, cols);
@@ -26,9 +30,16 @@ describe('neural-network kernels', () => {
   });
 
   it('crossEntropy loss and gradient, with and without dlogits', async () => {
-    for (const [rows, classes] of [[11, 2], [6, 10], [4, 700]]) {
+    for (const [rows, classes] of [
+      [11, 2],
+      [6, 10],
+      [4, 700],
+    ]) {
       const logits = rnd(rows * classes, -5, 5);
-      const labels = tw.buf(Int32Array.from({ length: rows }, () => Math.floor(rand() * classes)), 'i32');
+      const labels = tw.buf(
+        Int32Array.from({ length: rows }, () => Math.floor(rand() * classes)),
+        'i32',
+      );
       const loss = tw.zeros(rows);
       const dl = rnd(rows * classes);
       tw.call('crossEntropy', logits, labels, loss, dl, rows, classes, 1 / rows);
@@ -54,7 +65,12 @@ describe('neural-network kernels', () => {
 
   it('layerNorm forward and backward; dgamma and dbeta accumulate', async () => {
     // [1000, 70]: the parameter gradients run in 16 chunks of rows over 2 column blocks.
-    for (const [rows, cols] of [[5, 7], [33, 64], [3, 300], [1000, 70]]) {
+    for (const [rows, cols] of [
+      [5, 7],
+      [33, 64],
+      [3, 300],
+      [1000, 70],
+    ]) {
       const x = rnd(rows * cols, -3, 3);
       const gamma = rnd(cols, 0.5, 1.5);
       const beta = rnd(cols);
@@ -78,14 +94,22 @@ describe('neural-network kernels', () => {
   });
 
   it('gather and scatterAdd with repeated ids (deterministic accumulation), chunked and scanning', async () => {
-    for (const [vocab, dim, count] of [[13, 19, 101], [13, 19, 1000], [70_000, 64, 300]]) await gatherScatter(vocab, dim, count);
+    for (const [vocab, dim, count] of [
+      [13, 19, 101],
+      [13, 19, 1000],
+      [70_000, 64, 300],
+    ])
+      await gatherScatter(vocab, dim, count);
   });
 
   // [13, 19, 101]: 2 chunks of ids, so the scanning kernel; [13, 19, 1000]: 16 chunks;
   // [70 000, 64, 300]: a table too large for chunk slices, the scanning kernel again.
   async function gatherScatter(vocab: number, dim: number, count: number): Promise<void> {
     const table = rnd(vocab * dim);
-    const ids = tw.buf(Int32Array.from({ length: count }, () => Math.floor(rand() * vocab)), 'i32');
+    const ids = tw.buf(
+      Int32Array.from({ length: count }, () => Math.floor(rand() * vocab)),
+      'i32',
+    );
     const out = tw.zeros(count * dim);
     tw.call('gather', table, ids, out, count, dim);
     await expectClose('gather', out, T.exact);
@@ -105,7 +129,12 @@ describe('neural-network kernels', () => {
 
   it('depthwise conv forward and backward (odd and even kernel lengths)', async () => {
     // The last shape sums dw over 19 chunks of 256 terms.
-    for (const [k, bh, heads, n, d] of [[3, 6, 3, 17, 5], [4, 6, 3, 17, 5], [1, 6, 3, 17, 5], [5, 4, 2, 300, 8]]) {
+    for (const [k, bh, heads, n, d] of [
+      [3, 6, 3, 17, 5],
+      [4, 6, 3, 17, 5],
+      [1, 6, 3, 17, 5],
+      [5, 4, 2, 300, 8],
+    ]) {
       const x = rnd(bh * n * d);
       const w = rnd(heads * k);
       const out = rnd(bh * n * d);
@@ -124,7 +153,11 @@ describe('neural-network kernels', () => {
   });
 
   it('dropoutMask is bit-identical to the CPU mask for the same seed and offset', async () => {
-    for (const [seed, offset, p] of [[1, 0, 0.1], [0xdeadbeef, 123456, 0.5], [7, 0xfffffff0, 0.9]]) {
+    for (const [seed, offset, p] of [
+      [1, 0, 0.1],
+      [0xdeadbeef, 123456, 0.5],
+      [7, 0xfffffff0, 0.9],
+    ]) {
       const m = tw.zeros(4097);
       tw.call('dropoutMask', m, seed, offset, p, 1 / (1 - p));
       const d = await tw.compare(m, T.exact);
@@ -164,7 +197,14 @@ describe('optimizer kernels', () => {
       const scale = tw.buf([0.37]);
       for (let step = 1; step <= 3; step++) {
         const grad = rnd(n);
-        tw.call('adamw', param, grad, m, v, scaled ? scale : null, { lr: 1e-2, beta1: 0.9, beta2: 0.98, eps: 1e-8, weightDecay: 0.01, step });
+        tw.call('adamw', param, grad, m, v, scaled ? scale : null, {
+          lr: 1e-2,
+          beta1: 0.9,
+          beta2: 0.98,
+          eps: 1e-8,
+          weightDecay: 0.01,
+          step,
+        });
         tw.free(grad);
       }
       await expectClose(`adamw param scaled=${scaled}`, param, T.adamw);
@@ -194,7 +234,6 @@ describe('optimizer kernels', () => {
     expect(Array.from(await gpu.read(iflag))).toEqual([1]);
   });
 });
-
 
 describe('the device', () => {
   it('reports no validation errors for everything above', () => {

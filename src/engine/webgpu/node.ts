@@ -18,7 +18,9 @@ export function nodeGpu(): GPU {
     try {
       dawn = create([]) as GPU;
     } catch (e) {
-      throw new WebGpuUnavailableError(`Dawn could not start (${(e as Error).message}); run through scripts/with-webgpu.sh so a Vulkan driver is found`);
+      throw new WebGpuUnavailableError(
+        `Dawn could not start (${(e as Error).message}); run through scripts/with-webgpu.sh so a Vulkan driver is found`,
+      );
     }
   }
   return dawn;

@@ -27,7 +27,10 @@ afterAll(() => {
 
 function expectClose(what: string, actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tolerance): void {
   const r = compare(actual, expected, tol);
-  expect(r.ok, `${what}: worst element ${r.worst.index}: webgpu ${r.worst.actual} vs cpu ${r.worst.expected} (max abs ${r.maxAbs}, tolerance ${JSON.stringify(tol)})`).toBe(true);
+  expect(
+    r.ok,
+    `${what}: worst element ${r.worst.index}: webgpu ${r.worst.actual} vs cpu ${r.worst.expected} (max abs ${r.maxAbs}, tolerance ${JSON.stringify(tol)})`,
+  ).toBe(true);
 }
 
 describe('op cases: WebGPU against the float64 CPU reference', () => {

@@ -48,12 +48,15 @@ export interface ResolvedOptions {
 export function resolveOptions(ctx: GpuContext, opts: WebGpuBackendOptions): ResolvedOptions {
   const lim = ctx.device.limits;
   const rows = opts.rowKernels ?? 'auto';
-  if (!['auto', 'workgroup', 'serial'].includes(rows)) throw new Error(`WebGpuBackend: rowKernels ${String(rows)} is not one of auto, workgroup, serial`);
+  if (!['auto', 'workgroup', 'serial'].includes(rows))
+    throw new Error(`WebGpuBackend: rowKernels ${String(rows)} is not one of auto, workgroup, serial`);
   const serialRows = rows === 'serial' || (rows === 'auto' && ctx.report.isFallback);
   const reused = opts.reusedBuffers ?? 'uninitialized';
-  if (!['uninitialized', 'zeroed', 'poisoned'].includes(reused)) throw new Error(`WebGpuBackend: reusedBuffers ${String(reused)} is not one of uninitialized, zeroed, poisoned`);
+  if (!['uninitialized', 'zeroed', 'poisoned'].includes(reused))
+    throw new Error(`WebGpuBackend: reusedBuffers ${String(reused)} is not one of uninitialized, zeroed, poisoned`);
   const slots = opts.uniformSlots ?? MAX_TIMED_PASSES;
-  if (!(Number.isInteger(slots) && slots >= 1 && slots <= MAX_TIMED_PASSES)) throw new Error(`WebGpuBackend: uniformSlots ${slots} must be an integer in [1, ${MAX_TIMED_PASSES}]`);
+  if (!(Number.isInteger(slots) && slots >= 1 && slots <= MAX_TIMED_PASSES))
+    throw new Error(`WebGpuBackend: uniformSlots ${slots} must be an integer in [1, ${MAX_TIMED_PASSES}]`);
   return {
     dispatch: {
       label: backendLabel(ctx.report),

@@ -95,7 +95,11 @@ export class PipelineCache {
       const entries: GPUBindGroupLayoutEntry[] = [
         { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform', hasDynamicOffset: true } },
         ...def.bindings.map(
-          (a, i): GPUBindGroupLayoutEntry => ({ binding: i + 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: a === 'w' ? 'storage' : 'read-only-storage' } }),
+          (a, i): GPUBindGroupLayoutEntry => ({
+            binding: i + 1,
+            visibility: GPUShaderStage.COMPUTE,
+            buffer: { type: a === 'w' ? 'storage' : 'read-only-storage' },
+          }),
         ),
       ];
       const bgl = this.device.createBindGroupLayout({ label: `layout.u+${sig}`, entries });

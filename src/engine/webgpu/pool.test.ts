@@ -61,7 +61,9 @@ describe('reuse and accounting', () => {
       expect(Array.from(await be.read(b)).every(expected), mode).toBe(true);
       be.dispose();
     }
-    expect(() => new WebGpuBackend(ctx, { reusedBuffers: 'random' as never })).toThrow(/reusedBuffers random is not one of uninitialized, zeroed, poisoned/);
+    expect(() => new WebGpuBackend(ctx, { reusedBuffers: 'random' as never })).toThrow(
+      /reusedBuffers random is not one of uninitialized, zeroed, poisoned/,
+    );
   });
 
   it('reuses a released buffer of the same class and counts bytes by category', async () => {
@@ -109,8 +111,19 @@ describe('reuse and accounting', () => {
 });
 
 /** One training step of a tiny classifier written directly against the Backend contract. */
-async function trainingStep(be: Backend, w: Buf, mw: Buf, vw: Buf, x: Buf, labels: Buf, step: number, readLoss: boolean): Promise<number | null> {
-  const rows = 16, d = 12, classes = 5;
+async function trainingStep(
+  be: Backend,
+  w: Buf,
+  mw: Buf,
+  vw: Buf,
+  x: Buf,
+  labels: Buf,
+  step: number,
+  readLoss: boolean,
+): Promise<number | null> {
+  const rows = 16,
+    d = 12,
+    classes = 5;
   const logits = be.alloc(rows * classes, 'f32', 'activations', 'logits');
   const act = be.alloc(rows * classes, 'f32', 'activations', 'gelu');
   const loss = be.alloc(rows, 'f32', 'activations', 'loss');
@@ -119,11 +132,33 @@ async function trainingStep(be: Backend, w: Buf, mw: Buf, vw: Buf, x: Buf, label
   const dw = be.alloc(d * classes, 'f32', 'gradients', 'dw');
   const sq = be.alloc(1, 'f32', 'scratch', 'sumsq');
   const clip = be.alloc(1, 'f32', 'scratch', 'clip');
-  be.matmul(x, w, logits, { batch: 1, m: rows, n: classes, k: d, transA: false, transB: false, strideA: 0, strideB: 0, alpha: 1, accumulate: false });
+  be.matmul(x, w, logits, {
+    batch: 1,
+    m: rows,
+    n: classes,
+    k: d,
+    transA: false,
+    transB: false,
+    strideA: 0,
+    strideB: 0,
+    alpha: 1,
+    accumulate: false,
+  });
   be.unary('gelu', logits, act);
   be.crossEntropy(act, labels, loss, dlog, rows, classes, 1 / rows);
   be.unaryGrad('gelu', logits, dlog, dact, false);
-  be.matmul(x, dact, dw, { batch: 1, m: d, n: classes, k: rows, transA: true, transB: false, strideA: 0, strideB: 0, alpha: 1, accumulate: false });
+  be.matmul(x, dact, dw, {
+    batch: 1,
+    m: d,
+    n: classes,
+    k: rows,
+    transA: true,
+    transB: false,
+    strideA: 0,
+    strideB: 0,
+    alpha: 1,
+    accumulate: false,
+  });
   be.sumSquares(dw, sq, false);
   be.clipCoefficient(sq, clip, 1);
   be.adamw(w, dw, mw, vw, clip, { lr: 0.05, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, step });
@@ -140,7 +175,9 @@ async function trainingStep(be: Backend, w: Buf, mw: Buf, vw: Buf, x: Buf, label
 describe('many training steps', () => {
   it('keep GPU buffers, bytes and peak flat after the first step, and match the CPU losses', async () => {
     const rand = seededRandom(42);
-    const rows = 16, d = 12, classes = 5;
+    const rows = 16,
+      d = 12,
+      classes = 5;
     const xs = randomArray(rand, rows * d);
     const ws = randomArray(rand, d * classes, -0.3, 0.3);
     const ls = Int32Array.from({ length: rows }, () => Math.floor(rand() * classes));
@@ -151,7 +188,13 @@ describe('many training steps', () => {
       be.write(x, xs);
       const labels = be.alloc(rows, 'i32', 'activations', 'labels');
       be.write(labels, ls);
-      return { w, x, labels, m: be.alloc(d * classes, 'f32', 'optimizer', 'adam.m'), v: be.alloc(d * classes, 'f32', 'optimizer', 'adam.v') };
+      return {
+        w,
+        x,
+        labels,
+        m: be.alloc(d * classes, 'f32', 'optimizer', 'adam.m'),
+        v: be.alloc(d * classes, 'f32', 'optimizer', 'adam.v'),
+      };
     };
     const cpu = new CpuBackend('f32');
     const c = setup(cpu);

@@ -88,11 +88,13 @@ export class BufferPool {
     const what = `alloc "${label}" (${category})`;
     if (!Number.isInteger(size) || size < 1) throw new Error(`${what}: size ${size} must be a positive integer`);
     if (dtype !== 'f32' && dtype !== 'i32') throw new Error(`${what}: dtype ${String(dtype)} is not one of f32, i32`);
-    if (!MEMORY_CATEGORIES.includes(category)) throw new Error(`${what}: category ${String(category)} is not one of ${MEMORY_CATEGORIES.join(', ')}`);
+    if (!MEMORY_CATEGORIES.includes(category))
+      throw new Error(`${what}: category ${String(category)} is not one of ${MEMORY_CATEGORIES.join(', ')}`);
     const bytes = size * 4;
     if (bytes > this.limits.maxStorageBufferBindingSize)
       throw new GpuLimitError('maxStorageBufferBindingSize', this.limits.maxStorageBufferBindingSize, bytes, `${what}, ${size} elements`);
-    if (bytes > this.limits.maxBufferSize) throw new GpuLimitError('maxBufferSize', this.limits.maxBufferSize, bytes, `${what}, ${size} elements`);
+    if (bytes > this.limits.maxBufferSize)
+      throw new GpuLimitError('maxBufferSize', this.limits.maxBufferSize, bytes, `${what}, ${size} elements`);
     const cls = sizeClass(bytes, this.maxBindingBytes);
     let entry = this.released.get(cls)?.pop();
     const fresh = entry === undefined;
@@ -142,7 +144,11 @@ export class BufferPool {
       got.label = `staging:${label}`;
       return got;
     }
-    const buffer = this.device.createBuffer({ label: `staging:${label}`, size: cls, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const buffer = this.device.createBuffer({
+      label: `staging:${label}`,
+      size: cls,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
     this.everyBuffer.add(buffer);
     this.created++;
     this.accounting.allocated += cls;
@@ -167,13 +173,18 @@ export class BufferPool {
    * `previous`, if given, is destroyed (the caller has submitted the work that used it).
    */
   internalStorage(bytes: number, label: string, previous?: PoolEntry): PoolEntry {
-    if (bytes > this.maxBindingBytes) throw new GpuLimitError('maxStorageBufferBindingSize', this.maxBindingBytes, bytes, `internal scratch "${label}"`);
+    if (bytes > this.maxBindingBytes)
+      throw new GpuLimitError('maxStorageBufferBindingSize', this.maxBindingBytes, bytes, `internal scratch "${label}"`);
     if (previous) {
       previous.buffer.destroy();
       this.everyBuffer.delete(previous.buffer);
       this.accounting.allocated -= previous.bytes;
     }
-    const buffer = this.createOwned({ label: `internal:${label}`, size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    const buffer = this.createOwned({
+      label: `internal:${label}`,
+      size: bytes,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+    });
     return { key: this.nextKey++, buffer, bytes };
   }
 

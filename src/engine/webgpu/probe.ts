@@ -14,13 +14,26 @@ export const CPU_FALLBACK_LABEL = 'CPU reference backend';
 /** Acquire a device, run the self-test, release the device, and describe the result. */
 export async function probeBackend(gpu?: GPU): Promise<BackendProbe> {
   try {
-    const ctx = await acquireGpu({ optionalFeatures: ['timestamp-query'] }, gpu ?? (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu);
+    const ctx = await acquireGpu(
+      { optionalFeatures: ['timestamp-query'] },
+      gpu ?? (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu,
+    );
     try {
       const selfTest = await runComputeSelfTest(ctx.device);
       if (!selfTest.ok) {
-        return { kind: 'cpu', label: CPU_FALLBACK_LABEL, reason: `the WebGPU self-test computed wrong values (max error ${selfTest.maxAbsError})` };
+        return {
+          kind: 'cpu',
+          label: CPU_FALLBACK_LABEL,
+          reason: `the WebGPU self-test computed wrong values (max error ${selfTest.maxAbsError})`,
+        };
       }
-      return { kind: 'webgpu', label: backendLabel(ctx.report), report: ctx.report, selfTest, timestampQuery: ctx.enabledFeatures.has('timestamp-query') };
+      return {
+        kind: 'webgpu',
+        label: backendLabel(ctx.report),
+        report: ctx.report,
+        selfTest,
+        timestampQuery: ctx.enabledFeatures.has('timestamp-query'),
+      };
     } finally {
       ctx.destroy();
     }

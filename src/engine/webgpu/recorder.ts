@@ -36,15 +36,27 @@ export class Recorder {
     private readonly timer: KernelTimer,
     private readonly slots: number,
   ) {
-    this.uniform = pool.createOwned({ label: 'backend.uniforms', size: slots * SLOT_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.uniform = pool.createOwned({
+      label: 'backend.uniforms',
+      size: slots * SLOT_BYTES,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
     this.uniformData = new ArrayBuffer(slots * SLOT_BYTES);
     this.uniformView = new DataView(this.uniformData);
     this.pipelines = new PipelineCache(device, this.uniform, SLOT_BYTES);
   }
 
   /** Record one dispatch of `def`: `values` packed into the next uniform slot, `entries` bound in order. */
-  dispatch<K extends Kernel>(opName: string, def: K, constants: Record<string, number>, values: Parameters<K['shader']['uniforms']['pack']>[2], entries: readonly PoolEntry[], grid: readonly number[]): void {
-    if (entries.length !== def.bindings.length) throw new Error(`${opName}: kernel ${def.entry} takes ${def.bindings.length} buffers, got ${entries.length}`);
+  dispatch<K extends Kernel>(
+    opName: string,
+    def: K,
+    constants: Record<string, number>,
+    values: Parameters<K['shader']['uniforms']['pack']>[2],
+    entries: readonly PoolEntry[],
+    grid: readonly number[],
+  ): void {
+    if (entries.length !== def.bindings.length)
+      throw new Error(`${opName}: kernel ${def.entry} takes ${def.bindings.length} buffers, got ${entries.length}`);
     // WebGPU rejects a buffer bound twice in one dispatch when either binding is writable.
     for (let i = 0; i < entries.length; i++)
       for (let j = i + 1; j < entries.length; j++)
@@ -53,7 +65,8 @@ export class Recorder {
             `${opName}: buffer "${entries[i].buffer.label.replace(/^\w+:/, '')}" is passed as both an input and an output; this kernel cannot run in place — use a separate output buffer`,
           );
     const layout = def.shader.uniforms;
-    if (layout.bytes > SLOT_BYTES) throw new Error(`${opName}: the ${layout.bytes}-byte uniforms of ${def.shader.name} do not fit a ${SLOT_BYTES}-byte uniform slot`);
+    if (layout.bytes > SLOT_BYTES)
+      throw new Error(`${opName}: the ${layout.bytes}-byte uniforms of ${def.shader.name} do not fit a ${SLOT_BYTES}-byte uniform slot`);
     if (this.slotsUsed === this.slots || (this.timer.enabled && this.timer.full)) this.flush();
     const base = this.slotsUsed * SLOT_BYTES;
     layout.pack(this.uniformView, base, values, opName);

@@ -40,12 +40,24 @@ export async function runComputeSelfTest(device: GPUDevice, n = 4099, alpha = 1.
     AXPY.uniforms.pack(new DataView(params32), 0, { n, alpha }, 'selfTest');
     device.queue.writeBuffer(params, 0, params32);
     const xb = device.createBuffer({ label: 'selftest.x', size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
-    const yb = device.createBuffer({ label: 'selftest.y', size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
-    const readback = device.createBuffer({ label: 'selftest.readback', size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const yb = device.createBuffer({
+      label: 'selftest.y',
+      size: bytes,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC,
+    });
+    const readback = device.createBuffer({
+      label: 'selftest.readback',
+      size: bytes,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
     device.queue.writeBuffer(xb, 0, x);
     device.queue.writeBuffer(yb, 0, y);
     const module = device.createShaderModule({ label: 'axpy.wgsl', code: AXPY.code });
-    const pipeline = device.createComputePipeline({ label: 'axpy', layout: 'auto', compute: { module, entryPoint: 'main', constants: { WG: 64 } } });
+    const pipeline = device.createComputePipeline({
+      label: 'axpy',
+      layout: 'auto',
+      compute: { module, entryPoint: 'main', constants: { WG: 64 } },
+    });
     const bind = device.createBindGroup({
       label: 'selftest.bind',
       layout: pipeline.getBindGroupLayout(0),

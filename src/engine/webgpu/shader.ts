@@ -40,7 +40,8 @@ export interface Kernel<L extends UniformLayout = UniformLayout> {
  * declare the uniform struct itself, which is generated from `layout` as `struct P`.
  */
 export function shader<L extends UniformLayout>(name: string, layout: L, source: string, snippets: readonly string[] = []): Shader<L> {
-  if (new RegExp(`\\bstruct\\s+${STRUCT}\\s*\\{`).test(source)) throw new Error(`shader ${name}: the source declares struct ${STRUCT}; it is generated from the uniforms() declaration`);
+  if (new RegExp(`\\bstruct\\s+${STRUCT}\\s*\\{`).test(source))
+    throw new Error(`shader ${name}: the source declares struct ${STRUCT}; it is generated from the uniforms() declaration`);
   return { name, code: [layout.struct(STRUCT), ...snippets, source].join('\n'), uniforms: layout };
 }
 

@@ -61,9 +61,11 @@ export class KernelTimer {
     } else {
       this.unavailableReason = null;
       this.querySet = device.createQuerySet({ label: 'timing.queries', type: 'timestamp', count: 2 * MAX_TIMED_PASSES });
-      this.resolveBuffer = pool.createOwned(
-        { label: 'timing.resolve', size: 2 * MAX_TIMED_PASSES * 8, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC },
-      );
+      this.resolveBuffer = pool.createOwned({
+        label: 'timing.resolve',
+        size: 2 * MAX_TIMED_PASSES * 8,
+        usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC,
+      });
     }
   }
 
@@ -98,9 +100,12 @@ export class KernelTimer {
   afterSubmit(): void {
     // A failed read-back (the device lost, the backend disposed) is kept and reported, never left
     // as an unhandled rejection.
-    for (const p of this.pending) this.mapping.push({ promise: this.collect(p).catch((e: Error) => {
-      this.failure ??= e;
-    }) });
+    for (const p of this.pending)
+      this.mapping.push({
+        promise: this.collect(p).catch((e: Error) => {
+          this.failure ??= e;
+        }),
+      });
     this.pending = [];
   }
 

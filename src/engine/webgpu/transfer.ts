@@ -6,7 +6,8 @@ import type { Recorder } from './recorder';
 /** `data` as the typed array `b` holds (checked: an i32 buffer takes integers only); no copy when it already is one. */
 export function uploadArray(b: Buf, data: ArrayLike<number>): Float32Array | Int32Array {
   if (b.dtype === 'i32') {
-    for (let i = 0; i < data.length; i++) if (!Number.isInteger(data[i])) throw new Error(`write: buffer "${b.label}" is i32 but element ${i} is ${data[i]}`);
+    for (let i = 0; i < data.length; i++)
+      if (!Number.isInteger(data[i])) throw new Error(`write: buffer "${b.label}" is i32 but element ${i} is ${data[i]}`);
     return data instanceof Int32Array ? data : Int32Array.from(data);
   }
   return data instanceof Float32Array ? data : Float32Array.from(data);

@@ -16,11 +16,35 @@ afterAll(() => {
 
 /** 13 fields, so they cross several 16-byte rows, in every type and order. */
 const SPEC = {
-  total: 'u32', alpha: 'f32', shift: 'i32', s1: 'u32',
-  eps: 'f32', big: 'u32', neg: 'i32', scale: 'f32',
-  a0: 'u32', a1: 'u32', beta: 'f32', acc: 'u32', last: 'i32',
+  total: 'u32',
+  alpha: 'f32',
+  shift: 'i32',
+  s1: 'u32',
+  eps: 'f32',
+  big: 'u32',
+  neg: 'i32',
+  scale: 'f32',
+  a0: 'u32',
+  a1: 'u32',
+  beta: 'f32',
+  acc: 'u32',
+  last: 'i32',
 } as const satisfies Record<string, UniformType>;
-const VALUES = { total: 7, alpha: 0.1, shift: -3, s1: 0, eps: 1e-5, big: 0xffffffff, neg: -2147483648, scale: -2.5, a0: 4096, a1: 1, beta: Infinity, acc: 1, last: 2147483647 };
+const VALUES = {
+  total: 7,
+  alpha: 0.1,
+  shift: -3,
+  s1: 0,
+  eps: 1e-5,
+  big: 0xffffffff,
+  neg: -2147483648,
+  scale: -2.5,
+  a0: 4096,
+  a1: 1,
+  beta: Infinity,
+  acc: 1,
+  last: 2147483647,
+};
 
 /** The 32-bit pattern each value should have, by its type. */
 function bitsOf(type: UniformType, v: number): number {
@@ -60,7 +84,9 @@ describe('uniforms()', () => {
     expect([view.getUint32(0, true), view.getFloat32(4, true), view.getUint32(8, true)]).toEqual([5, 1, 0]);
     withDefaults.pack(view, 0, { n: 6, bc1: 0.5, chunk: 9 }, 'op');
     expect([view.getUint32(0, true), view.getFloat32(4, true), view.getUint32(8, true)]).toEqual([6, 0.5, 9]);
-    expect(() => withDefaults.pack(view, 0, {} as { n: number }, 'adamw "w"')).toThrow('adamw "w": uniform field "n" has no value and no default');
+    expect(() => withDefaults.pack(view, 0, {} as { n: number }, 'adamw "w"')).toThrow(
+      'adamw "w": uniform field "n" has no value and no default',
+    );
   });
 
   it('refuses values outside their type, naming the op and the field', () => {
@@ -76,7 +102,9 @@ describe('uniforms()', () => {
     expect(() => uniforms({})).toThrow('at least one field');
     expect(() => uniforms({ n: 'vec2u' as UniformType })).toThrow('field "n" has type vec2u; allowed: u32, i32, f32');
     expect(() => uniforms({ 'bad-name': 'u32' })).toThrow('"bad-name" is not a WGSL identifier');
-    expect(() => uniforms({ n: 'u32' }, { m: 1 } as unknown as { n: number })).toThrow('default for "m", which is not a declared field (n)');
+    expect(() => uniforms({ n: 'u32' }, { m: 1 } as unknown as { n: number })).toThrow(
+      'default for "m", which is not a declared field (n)',
+    );
   });
 
   it('shader() prepends the struct and refuses a source that still declares it by hand', () => {
@@ -108,7 +136,10 @@ ${reads}
     const bytes = 4 * names.length;
     const out = device.createBuffer({ size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
     const staging = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
+    const pipeline = device.createComputePipeline({
+      layout: 'auto',
+      compute: { module: device.createShaderModule({ code }), entryPoint: 'main' },
+    });
     const group = device.createBindGroup({
       layout: pipeline.getBindGroupLayout(0),
       entries: [

@@ -15,7 +15,9 @@ const TYPES: readonly UniformType[] = ['u32', 'i32', 'f32'];
 const IDENT = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 /** The values a dispatch passes: every field without a default is required. */
-export type UniformValues<S extends Record<string, UniformType>, D extends string> = { readonly [K in Exclude<keyof S & string, D>]: number } & {
+export type UniformValues<S extends Record<string, UniformType>, D extends string> = {
+  readonly [K in Exclude<keyof S & string, D>]: number;
+} & {
   readonly [K in D]?: number;
 };
 
@@ -51,7 +53,8 @@ export function uniforms<const S extends Record<string, UniformType>, const D ex
     if (!IDENT.test(n)) throw new Error(`uniforms: field name "${n}" is not a WGSL identifier (a letter, then letters, digits or _)`);
     if (!TYPES.includes(types[i])) throw new Error(`uniforms: field "${n}" has type ${String(types[i])}; allowed: ${TYPES.join(', ')}`);
   });
-  for (const d of Object.keys(defaults)) if (!(d in spec)) throw new Error(`uniforms: default for "${d}", which is not a declared field (${names.join(', ')})`);
+  for (const d of Object.keys(defaults))
+    if (!(d in spec)) throw new Error(`uniforms: default for "${d}", which is not a declared field (${names.join(', ')})`);
   // Parallel arrays, read on every dispatch: no per-dispatch lookups beyond the values object.
   const fallback = names.map((n) => (defaults as Record<string, number | undefined>)[n]);
   const offsets = names.map((_, i) => 4 * i);
@@ -70,10 +73,12 @@ export function uniforms<const S extends Record<string, UniformType>, const D ex
         const t = types[i];
         if (t === 'f32') view.setFloat32(at, v, true);
         else if (t === 'i32') {
-          if (!Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff) throw new Error(`${opName}: uniform field "${names[i]}" = ${v} is not an i32`);
+          if (!Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff)
+            throw new Error(`${opName}: uniform field "${names[i]}" = ${v} is not an i32`);
           view.setInt32(at, v, true);
         } else {
-          if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new Error(`${opName}: uniform field "${names[i]}" = ${v} is not a u32`);
+          if (!Number.isInteger(v) || v < 0 || v > 0xffffffff)
+            throw new Error(`${opName}: uniform field "${names[i]}" = ${v} is not a u32`);
           view.setUint32(at, v, true);
         }
       }

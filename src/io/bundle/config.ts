@@ -27,15 +27,22 @@ export function parseConfig(input: Uint8Array | string, where: string): ParsedCo
       throw new ImportError('config', `${where} is not valid UTF-8 text; it must be the run's config JSON.`);
     }
   }
-  if (text.length > MAX_CONFIG_CHARS) throw new ImportError('config', `${where} has ${text.length} characters; a config is at most ${MAX_CONFIG_CHARS}.`);
+  if (text.length > MAX_CONFIG_CHARS)
+    throw new ImportError('config', `${where} has ${text.length} characters; a config is at most ${MAX_CONFIG_CHARS}.`);
   let value: unknown;
   try {
     value = parseStrictJson(text.replace(/^\uFEFF/, ''));
   } catch (err) {
-    throw new ImportError('config', `${where} is not valid JSON: ${err instanceof Error ? err.message.replace(/^header JSON: /, '') : String(err)}`);
+    throw new ImportError(
+      'config',
+      `${where} is not valid JSON: ${err instanceof Error ? err.message.replace(/^header JSON: /, '') : String(err)}`,
+    );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ImportError('config', `${where} must hold a JSON object of config keys, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}.`);
+    throw new ImportError(
+      'config',
+      `${where} must hold a JSON object of config keys, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}.`,
+    );
   }
   const result = validateConfig(value);
   const errors = result.issues.filter((i) => i.severity === 'error');

@@ -56,15 +56,13 @@ function splitRow(line: string): string[] {
       if (c === '"' && line[i + 1] === '"') {
         cell += c;
         i++;
-      }
-      else if (c === '"') quoted = false;
+      } else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
     else if (c === ',') {
       cells.push(cell.trim());
       cell = '';
-    }
-    else cell += c;
+    } else cell += c;
   }
   cells.push(cell.trim());
   return cells;

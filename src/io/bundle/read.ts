@@ -13,7 +13,20 @@ import { ImportError } from '../errors';
 import { readSafetensors } from '../safetensors';
 import { configDifferences, parseConfig, type ParsedConfig } from './config';
 import { parseMetrics } from './metrics';
-import { BUNDLE_FILES, CONFIG_FILE, DEFAULT_LIMITS, FORMAT_MODEL, META_CONFIG, META_FORMAT, META_VERSION, METRICS_FILE, MODEL_FILE, ONNX_FILE, OPTIMIZER_FILE, type ImportLimits } from './names';
+import {
+  BUNDLE_FILES,
+  CONFIG_FILE,
+  DEFAULT_LIMITS,
+  FORMAT_MODEL,
+  META_CONFIG,
+  META_FORMAT,
+  META_VERSION,
+  METRICS_FILE,
+  MODEL_FILE,
+  ONNX_FILE,
+  OPTIMIZER_FILE,
+  type ImportLimits,
+} from './names';
 import { checkVersion, prefixed, readOptimizer, type OptimizerState } from './optimizer';
 import { readZipEntries } from './zip';
 import { expectedShapes, matchTensors, optimizerShapes } from './weights';
@@ -47,7 +60,8 @@ function looksLikeZip(b: Uint8Array): boolean {
 export function importRun(bytes: Uint8Array | ArrayBuffer, configJson?: Uint8Array | string, options: ReadOptions = {}): ImportedRun {
   const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   const isZip = looksLikeZip(data);
-  if (isZip && configJson !== undefined) throw new ImportError('bundle', 'a bundle zip carries its own config.json; give a separate config only with a bare .safetensors file.');
+  if (isZip && configJson !== undefined)
+    throw new ImportError('bundle', 'a bundle zip carries its own config.json; give a separate config only with a bare .safetensors file.');
   return isZip ? readBundle(data, options) : readWeightsFile(data, configJson, options);
 }
 
@@ -57,7 +71,11 @@ export function readBundle(bytes: Uint8Array | ArrayBuffer, options: ReadOptions
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const entries = readZipEntries(data, limits);
   const model = entries.get(MODEL_FILE);
-  if (!model) throw new ImportError('bundle', `the bundle lacks ${MODEL_FILE}; it holds ${[...entries.keys()].join(', ') || 'nothing'} (a bundle has ${BUNDLE_FILES.join(', ')}).`);
+  if (!model)
+    throw new ImportError(
+      'bundle',
+      `the bundle lacks ${MODEL_FILE}; it holds ${[...entries.keys()].join(', ') || 'nothing'} (a bundle has ${BUNDLE_FILES.join(', ')}).`,
+    );
   const configBytes = entries.get(CONFIG_FILE);
   const side = configBytes ? parseConfig(configBytes, CONFIG_FILE) : null;
   const run = readModel(model, MODEL_FILE, side, CONFIG_FILE);
@@ -85,23 +103,40 @@ export function readWeightsFile(bytes: Uint8Array | ArrayBuffer, configJson?: Ui
 }
 
 /** The model file: safetensors checks, metadata, config (metadata vs side file) and the tensors against it. */
-function readModel(bytes: Uint8Array, file: string, side: ParsedConfig | null, sideName: string): { config: RunConfig; weights: Map<string, Float32Array>; notices: string[] } {
+function readModel(
+  bytes: Uint8Array,
+  file: string,
+  side: ParsedConfig | null,
+  sideName: string,
+): { config: RunConfig; weights: Map<string, Float32Array>; notices: string[] } {
   const { tensors, metadata } = prefixed(() => readSafetensors(bytes), file);
   const format = metadata.get(META_FORMAT);
   // The PyTorch reference writes only `config`; other tools write their own format names (e.g. 'pt'), which say nothing about ours.
   if (format?.startsWith('proxyformer-playground/') && format !== FORMAT_MODEL) {
-    throw new ImportError('metadata', `${file}: __metadata__.format ${JSON.stringify(format.slice(0, 60))} is not a model file (expected ${JSON.stringify(FORMAT_MODEL)}).`);
+    throw new ImportError(
+      'metadata',
+      `${file}: __metadata__.format ${JSON.stringify(format.slice(0, 60))} is not a model file (expected ${JSON.stringify(FORMAT_MODEL)}).`,
+    );
   }
   if (format === FORMAT_MODEL || format === undefined) checkVersion(file, metadata.get(META_VERSION));
   const metaText = metadata.get(META_CONFIG);
   const meta = metaText === undefined ? null : parseConfig(metaText, `${file} __metadata__.config`);
   if (!meta && !side) {
-    throw new ImportError('config', `${file} has no __metadata__.config and no config file was given: the config decides the parameters' names and shapes, so it is needed.`);
+    throw new ImportError(
+      'config',
+      `${file} has no __metadata__.config and no config file was given: the config decides the parameters' names and shapes, so it is needed.`,
+    );
   }
   if (meta && side) {
     const differ = configDifferences(meta.config, side.config);
     if (differ.length) {
-      throw new ImportError('config', `${sideName} and the ${file} metadata disagree on ${differ.join(', ')} (${differ.slice(0, 3).map((k) => `${k}: ${String(side.config[k])} vs ${String(meta.config[k])}`).join('; ')}).`);
+      throw new ImportError(
+        'config',
+        `${sideName} and the ${file} metadata disagree on ${differ.join(', ')} (${differ
+          .slice(0, 3)
+          .map((k) => `${k}: ${String(side.config[k])} vs ${String(meta.config[k])}`)
+          .join('; ')}).`,
+      );
     }
   }
   const chosen = (side ?? meta)!;

@@ -32,7 +32,12 @@ export function optimizerShapes(shapes: ReadonlyMap<string, number[]>): Map<stri
  * F32 weights in the config's parameter order, checked name by name; `suffixes` maps each
  * parameter to several tensors (the optimizer's `.exp_avg`, `.exp_avg_sq`). Throws `ImportError('mismatch')`.
  */
-export function matchTensors(file: string, shapes: ReadonlyMap<string, number[]>, tensors: ReadonlyMap<string, Tensor>, suffixes: readonly string[] = ['']): Map<string, Float32Array> {
+export function matchTensors(
+  file: string,
+  shapes: ReadonlyMap<string, number[]>,
+  tensors: ReadonlyMap<string, Tensor>,
+  suffixes: readonly string[] = [''],
+): Map<string, Float32Array> {
   const want = new Map<string, number[]>();
   for (const [name, shape] of shapes) for (const s of suffixes) want.set(name + s, shape);
   const missing = [...want.keys()].filter((k) => !tensors.has(k));
@@ -43,14 +48,16 @@ export function matchTensors(file: string, shapes: ReadonlyMap<string, number[]>
     const shape = want.get(name);
     if (!shape) continue;
     if (t.dtype !== 'F32') dtypes.push(`${name} is ${t.dtype}`);
-    else if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) misShaped.push(`${name} is [${t.shape.join(', ')}], expected [${shape.join(', ')}]`);
+    else if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i]))
+      misShaped.push(`${name} is [${t.shape.join(', ')}], expected [${shape.join(', ')}]`);
   }
   const problems: string[] = [];
   if (missing.length) problems.push(`missing ${list(missing)}`);
   if (extra.length) problems.push(`unexpected ${list(extra)} (not parameters of this config)`);
   if (dtypes.length) problems.push(`not F32: ${list(dtypes)} (bundles hold F32 only)`);
   if (misShaped.length) problems.push(`wrong shape: ${list(misShaped)}`);
-  if (problems.length) throw new ImportError('mismatch', `${file} does not fit the config (${shapes.size} parameters): ${problems.join('; ')}.`);
+  if (problems.length)
+    throw new ImportError('mismatch', `${file} does not fit the config (${shapes.size} parameters): ${problems.join('; ')}.`);
   const out = new Map<string, Float32Array>();
   for (const name of want.keys()) out.set(name, tensors.get(name)!.data as Float32Array);
   return out;

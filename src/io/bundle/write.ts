@@ -13,7 +13,18 @@ import { checkWeights } from '../onnx/config';
 import { exportOnnx } from '../onnx/export';
 import { writeSafetensors, type Tensor } from '../safetensors';
 import { metricsText } from './metrics';
-import { BUNDLE_VERSION, CONFIG_FILE, FORMAT_MODEL, META_CONFIG, META_FORMAT, META_VERSION, METRICS_FILE, MODEL_FILE, ONNX_FILE, OPTIMIZER_FILE } from './names';
+import {
+  BUNDLE_VERSION,
+  CONFIG_FILE,
+  FORMAT_MODEL,
+  META_CONFIG,
+  META_FORMAT,
+  META_VERSION,
+  METRICS_FILE,
+  MODEL_FILE,
+  ONNX_FILE,
+  OPTIMIZER_FILE,
+} from './names';
 import { writeOptimizer, type OptimizerState } from './optimizer';
 import { expectedShapes, optimizerShapes } from './weights';
 
@@ -53,7 +64,11 @@ export function writeBundle(run: RunBundle, options: WriteOptions = {}): Uint8Ar
   const configJson = JSON.stringify(config, null, 2);
   const tensors = new Map<string, Tensor>();
   for (const [name, shape] of shapes) tensors.set(name, { dtype: 'F32', shape, data: run.weights.get(name)! });
-  const model = writeSafetensors(tensors, { [META_CONFIG]: JSON.stringify(config), [META_FORMAT]: FORMAT_MODEL, [META_VERSION]: BUNDLE_VERSION });
+  const model = writeSafetensors(tensors, {
+    [META_CONFIG]: JSON.stringify(config),
+    [META_FORMAT]: FORMAT_MODEL,
+    [META_VERSION]: BUNDLE_VERSION,
+  });
 
   const text = new TextEncoder();
   // Floats barely compress: level 1 keeps writing fast for large models; text gets the default level.

@@ -57,7 +57,8 @@ export function readZipEntries(bytes: Uint8Array, limits: ImportLimits): Map<Bun
   const out = new Map<BundleFile, Uint8Array>();
   for (const e of directory) {
     const data = files[e.name];
-    if (!data || data.length !== e.size) fail(`${e.name} inflates to ${data?.length ?? 0} bytes but the zip declares ${e.size}: the archive is damaged.`);
+    if (!data || data.length !== e.size)
+      fail(`${e.name} inflates to ${data?.length ?? 0} bytes but the zip declares ${e.size}: the archive is damaged.`);
     if (crc32(data) !== e.crc) fail(`${e.name} fails its CRC-32 check: the archive is damaged.`);
     out.set(e.name, data);
   }
@@ -77,20 +78,25 @@ function readDirectory(bytes: Uint8Array, limits: ImportLimits): DirectoryEntry[
       break;
     }
   }
-  if (end < 0) fail('the file is not a zip archive (no end-of-central-directory record); a bundle is a .zip with model.safetensors inside.');
+  if (end < 0)
+    fail('the file is not a zip archive (no end-of-central-directory record); a bundle is a .zip with model.safetensors inside.');
   const count = u16(end + 10);
   const dirSize = u32(end + 12);
   const dirOffset = u32(end + 16);
   if (u16(end + 4) !== 0 || u16(end + 6) !== 0 || u16(end + 8) !== count) fail('multi-part (spanned) zip archives are not accepted.');
-  if (count === 0xffff || dirOffset === 0xffffffff || dirSize === 0xffffffff) fail('zip64 archives are not accepted (a bundle stays under 4 GiB).');
-  if (count > limits.maxEntries) fail(`the zip lists ${count} entries; a bundle holds at most ${limits.maxEntries} (${BUNDLE_FILES.join(', ')}).`);
-  if (dirOffset + dirSize > end) fail(`the zip's central directory [${dirOffset}, ${dirOffset + dirSize}) runs past its end record at ${end}.`);
+  if (count === 0xffff || dirOffset === 0xffffffff || dirSize === 0xffffffff)
+    fail('zip64 archives are not accepted (a bundle stays under 4 GiB).');
+  if (count > limits.maxEntries)
+    fail(`the zip lists ${count} entries; a bundle holds at most ${limits.maxEntries} (${BUNDLE_FILES.join(', ')}).`);
+  if (dirOffset + dirSize > end)
+    fail(`the zip's central directory [${dirOffset}, ${dirOffset + dirSize}) runs past its end record at ${end}.`);
 
   const entries: DirectoryEntry[] = [];
   let total = 0;
   let at = dirOffset;
   for (let i = 0; i < count; i++) {
-    if (at + 46 > dirOffset + dirSize || u32(at) !== CENTRAL_SIGNATURE) fail(`the zip's central directory record ${i + 1} of ${count} is missing or damaged.`);
+    if (at + 46 > dirOffset + dirSize || u32(at) !== CENTRAL_SIGNATURE)
+      fail(`the zip's central directory record ${i + 1} of ${count} is missing or damaged.`);
     const flags = u16(at + 8);
     const method = u16(at + 10);
     const crc = u32(at + 16);
@@ -103,21 +109,29 @@ function readDirectory(bytes: Uint8Array, limits: ImportLimits): DirectoryEntry[
     const localOffset = u32(at + 42);
     at = next;
 
-    if (!(BUNDLE_FILES as readonly string[]).includes(name)) fail(`the zip holds ${quote(name)}, which is not a bundle file; allowed: ${BUNDLE_FILES.join(', ')}.`);
+    if (!(BUNDLE_FILES as readonly string[]).includes(name))
+      fail(`the zip holds ${quote(name)}, which is not a bundle file; allowed: ${BUNDLE_FILES.join(', ')}.`);
     if (entries.some((e) => e.name === name)) fail(`the zip holds ${name} twice.`);
     if (flags & 0x1) fail(`${name} is encrypted; bundles are not.`);
     if (method !== 0 && method !== 8) fail(`${name} uses compression method ${method}; allowed: 0 (stored) and 8 (deflate).`);
     if (size === 0xffffffff || compressedSize === 0xffffffff) fail('zip64 archives are not accepted (a bundle stays under 4 GiB).');
-    if (size > limits.maxEntryBytes) fail(`${name} declares ${size} bytes uncompressed, over the limit of ${limits.maxEntryBytes} per entry.`);
+    if (size > limits.maxEntryBytes)
+      fail(`${name} declares ${size} bytes uncompressed, over the limit of ${limits.maxEntryBytes} per entry.`);
     total += size;
-    if (total > limits.maxTotalBytes) fail(`the zip's entries declare ${total} bytes uncompressed, over the limit of ${limits.maxTotalBytes} in all.`);
-    if (method === 0 && compressedSize !== size) fail(`${name} is stored uncompressed but declares ${compressedSize} bytes stored for ${size} bytes of content.`);
+    if (total > limits.maxTotalBytes)
+      fail(`the zip's entries declare ${total} bytes uncompressed, over the limit of ${limits.maxTotalBytes} in all.`);
+    if (method === 0 && compressedSize !== size)
+      fail(`${name} is stored uncompressed but declares ${compressedSize} bytes stored for ${size} bytes of content.`);
     if (method === 8 && size > compressedSize * MAX_DEFLATE_RATIO + 64) {
-      fail(`${name} declares ${size} bytes inflated from ${compressedSize} compressed, more than deflate can expand (${MAX_DEFLATE_RATIO}:1).`);
+      fail(
+        `${name} declares ${size} bytes inflated from ${compressedSize} compressed, more than deflate can expand (${MAX_DEFLATE_RATIO}:1).`,
+      );
     }
-    if (localOffset + 30 > dirOffset || u32(localOffset) !== LOCAL_SIGNATURE) fail(`${name}'s local header at ${localOffset} is missing or damaged.`);
+    if (localOffset + 30 > dirOffset || u32(localOffset) !== LOCAL_SIGNATURE)
+      fail(`${name}'s local header at ${localOffset} is missing or damaged.`);
     const dataStart = localOffset + 30 + u16(localOffset + 26) + u16(localOffset + 28);
-    if (dataStart + compressedSize > dirOffset) fail(`${name}'s data [${dataStart}, ${dataStart + compressedSize}) runs into the central directory at ${dirOffset}.`);
+    if (dataStart + compressedSize > dirOffset)
+      fail(`${name}'s data [${dataStart}, ${dataStart + compressedSize}) runs into the central directory at ${dirOffset}.`);
     entries.push({ name: name as BundleFile, method: method as 0 | 8, crc, compressedSize, size });
   }
   return entries;

@@ -16,7 +16,19 @@ describe('src/io/onnx is browser-safe', () => {
   const sources = readdirSync(DIR).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
 
   it('has the exporter sources', () => {
-    expect(sources).toEqual(expect.arrayContaining(['export.ts', 'proto.ts', 'graph.ts', 'encoder.ts', 'pinvConstant.ts', 'linformerAttention.ts', 'performerAttention.ts', 'linearAttention.ts', 'kernelAttention.ts']));
+    expect(sources).toEqual(
+      expect.arrayContaining([
+        'export.ts',
+        'proto.ts',
+        'graph.ts',
+        'encoder.ts',
+        'pinvConstant.ts',
+        'linformerAttention.ts',
+        'performerAttention.ts',
+        'linearAttention.ts',
+        'kernelAttention.ts',
+      ]),
+    );
   });
 
   for (const file of sources) {

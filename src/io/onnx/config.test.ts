@@ -16,9 +16,18 @@ describe('export config checks', () => {
   });
 
   const bad: [Partial<ExportConfig>, RegExp][] = [
-    [{ attention: 'reformer' as never }, /config attention "reformer" is not a known value: allowed one of softmax, nystrom, proxy, linformer, performer, linear\./],
-    [{ attention: 'linformer', linformerSharing: 'global' as never }, /linformerSharing "global" is not a known value: allowed one of shared, per-layer/],
-    [{ attention: 'performer', performerKernel: 'exp' as never }, /performerKernel "exp" is not a known value: allowed one of relu, softmax/],
+    [
+      { attention: 'reformer' as never },
+      /config attention "reformer" is not a known value: allowed one of softmax, nystrom, proxy, linformer, performer, linear\./,
+    ],
+    [
+      { attention: 'linformer', linformerSharing: 'global' as never },
+      /linformerSharing "global" is not a known value: allowed one of shared, per-layer/,
+    ],
+    [
+      { attention: 'performer', performerKernel: 'exp' as never },
+      /performerKernel "exp" is not a known value: allowed one of relu, softmax/,
+    ],
     [{ attention: 'linformer', linformerK: 0 }, /linformerK 0 is below the minimum 1/],
     [{ attention: 'performer', performerFeatures: 2.5 }, /performerFeatures 2.5 is not an integer/],
     [{ injection: 'sum' as never }, /injection "sum" is not a known value: allowed one of attend, mean, segment, none/],
@@ -44,7 +53,8 @@ describe('export config checks', () => {
   });
 
   it('ignores landmarks for the baselines (they have none)', () => {
-    for (const attention of ['linformer', 'performer', 'linear'] as const) expect(() => checkExportConfig(tinyConfig({ attention, landmarks: 32 }))).not.toThrow();
+    for (const attention of ['linformer', 'performer', 'linear'] as const)
+      expect(() => checkExportConfig(tinyConfig({ attention, landmarks: 32 }))).not.toThrow();
   });
 });
 
@@ -74,9 +84,21 @@ describe('contract parameter names and shapes', () => {
     expect([...linear.keys()].filter((k) => k.startsWith('layers.0.attn.'))).toHaveLength(8);
     const softmax = parameterShapes(tinyConfig({ attention: 'softmax' }));
     expect([...softmax.keys()].filter((k) => k.startsWith('layers.0.'))).toEqual([
-      'layers.0.norm1.weight', 'layers.0.norm1.bias', 'layers.0.attn.q.weight', 'layers.0.attn.q.bias', 'layers.0.attn.k.weight',
-      'layers.0.attn.k.bias', 'layers.0.attn.v.weight', 'layers.0.attn.v.bias', 'layers.0.attn.out.weight', 'layers.0.attn.out.bias',
-      'layers.0.norm2.weight', 'layers.0.norm2.bias', 'layers.0.ffn.fc1.weight', 'layers.0.ffn.fc1.bias', 'layers.0.ffn.fc2.weight',
+      'layers.0.norm1.weight',
+      'layers.0.norm1.bias',
+      'layers.0.attn.q.weight',
+      'layers.0.attn.q.bias',
+      'layers.0.attn.k.weight',
+      'layers.0.attn.k.bias',
+      'layers.0.attn.v.weight',
+      'layers.0.attn.v.bias',
+      'layers.0.attn.out.weight',
+      'layers.0.attn.out.bias',
+      'layers.0.norm2.weight',
+      'layers.0.norm2.bias',
+      'layers.0.ffn.fc1.weight',
+      'layers.0.ffn.fc1.bias',
+      'layers.0.ffn.fc2.weight',
       'layers.0.ffn.fc2.bias',
     ]);
   });

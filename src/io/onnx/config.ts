@@ -9,9 +9,26 @@ import { checkShapeRules, checkValue, paramSpec, usesLandmarks, type ModelConfig
 
 /** The model keys that decide the inference graph (the training-only ones are left out). */
 export const EXPORT_KEYS = [
-  'attention', 'layers', 'dModel', 'heads', 'ffn', 'vocabSize', 'numClasses', 'seqLen', 'twoTower', 'pooling',
-  'landmarks', 'pinvIterations', 'pinvInit', 'convKernel', 'proxyParam', 'injection',
-  'linformerK', 'linformerSharing', 'performerFeatures', 'performerKernel',
+  'attention',
+  'layers',
+  'dModel',
+  'heads',
+  'ffn',
+  'vocabSize',
+  'numClasses',
+  'seqLen',
+  'twoTower',
+  'pooling',
+  'landmarks',
+  'pinvIterations',
+  'pinvInit',
+  'convKernel',
+  'proxyParam',
+  'injection',
+  'linformerK',
+  'linformerSharing',
+  'performerFeatures',
+  'performerKernel',
 ] as const satisfies readonly (keyof ModelConfig)[];
 
 /** The model part of the run config that decides the inference graph. */

@@ -21,12 +21,18 @@ export type ViewSink = ((name: string, value: string, dims: Dim[]) => void) | nu
 
 function attention(a: AttentionInput, layer: number): string {
   switch (a.cfg.attention) {
-    case 'softmax': return softmaxAttention(a);
-    case 'nystrom': return nystromAttention(a);
-    case 'proxy': return proxyAttention(a, layer);
-    case 'linformer': return linformerAttention(a);
-    case 'performer': return performerAttention(a);
-    case 'linear': return linearAttention(a);
+    case 'softmax':
+      return softmaxAttention(a);
+    case 'nystrom':
+      return nystromAttention(a);
+    case 'proxy':
+      return proxyAttention(a, layer);
+    case 'linformer':
+      return linformerAttention(a);
+    case 'performer':
+      return performerAttention(a);
+    case 'linear':
+      return linearAttention(a);
   }
 }
 
@@ -46,7 +52,17 @@ export function encoderTower(ctx: ExportContext, cfg: ExportConfig, tokens: stri
       const p = `layers.${i}`;
       x = g.scoped(p, () => {
         const view = (name: string, value: string, dims: Dim[]) => views?.(`${p}.${name}${suffix}`, value, dims);
-        const a: AttentionInput = { ctx, cfg, prefix: `${p}.attn`, x: layerNorm(ctx, x, `${p}.norm1`), mask, keep, keyBias, wantsViews: views !== null, view };
+        const a: AttentionInput = {
+          ctx,
+          cfg,
+          prefix: `${p}.attn`,
+          x: layerNorm(ctx, x, `${p}.norm1`),
+          mask,
+          keep,
+          keyBias,
+          wantsViews: views !== null,
+          view,
+        };
         const attended = add(g, x, attention(a, i));
         const hidden = gelu(g, linear(ctx, layerNorm(ctx, attended, `${p}.norm2`), `${p}.ffn.fc1`));
         return add(g, attended, linear(ctx, hidden, `${p}.ffn.fc2`));

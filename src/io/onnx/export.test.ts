@@ -30,11 +30,17 @@ const CASES: [string, Partial<ExportConfig>][] = [
   ['proxy global init, no conv, n 18 not a multiple of m 4', { pinvInit: 'global', convKernel: 0, seqLen: 18 }],
   ['proxy two towers, mean-all pooling', { twoTower: true, pooling: 'mean-all', layers: 1 }],
   ['linformer, shared E', { attention: 'linformer' }],
-  ['linformer, per-layer E, k 16 = n, mean-all pooling', { attention: 'linformer', linformerSharing: 'per-layer', linformerK: 16, pooling: 'mean-all' }],
+  [
+    'linformer, per-layer E, k 16 = n, mean-all pooling',
+    { attention: 'linformer', linformerSharing: 'per-layer', linformerK: 16, pooling: 'mean-all' },
+  ],
   ['linformer two towers', { attention: 'linformer', twoTower: true, layers: 1 }],
   ['performer, relu kernel', { attention: 'performer', performerKernel: 'relu' }],
   ['performer, softmax kernel', { attention: 'performer', performerKernel: 'softmax' }],
-  ['performer, softmax kernel, 5 features < d_h, two towers', { attention: 'performer', performerKernel: 'softmax', performerFeatures: 5, twoTower: true, layers: 1 }],
+  [
+    'performer, softmax kernel, 5 features < d_h, two towers',
+    { attention: 'performer', performerKernel: 'softmax', performerFeatures: 5, twoTower: true, layers: 1 },
+  ],
   ['linear', { attention: 'linear' }],
   ['linear, mean-all pooling, n 18', { attention: 'linear', pooling: 'mean-all', seqLen: 18 }],
 ];
@@ -52,7 +58,8 @@ function viewNames(c: ExportConfig): string[] {
  */
 function referenceView(ref: Map<string, Tensor>, c: ExportConfig, i: number, name: string): Float64Array {
   if (name !== 'attention' || c.attention === 'softmax') return ref.get(`view.layers.${i}.${name}`)!.data as Float64Array;
-  const q = ref.get(`view.layers.${i}.Q_features`)!, k = ref.get(`view.layers.${i}.K_features`)!;
+  const q = ref.get(`view.layers.${i}.Q_features`)!,
+    k = ref.get(`view.layers.${i}.K_features`)!;
   const [b, h, n, f] = q.shape;
   const out = new Float64Array(b * h * n * n);
   for (let s = 0; s < b * h; s++) {
@@ -102,7 +109,11 @@ describe('exportOnnx parity with the PyTorch reference (onnxruntime-node, CPU)',
         }
       }
       if (c.twoTower) expect(Object.keys(ours)).toContain(`layers.0.${names[0]}@2`);
-      console.log(`${title}: ${Object.entries(errors).map(([k, v]) => `${k} ${v.toExponential(1)}`).join(', ')}`);
+      console.log(
+        `${title}: ${Object.entries(errors)
+          .map(([k, v]) => `${k} ${v.toExponential(1)}`)
+          .join(', ')}`,
+      );
       for (const [name, err] of Object.entries(errors)) expect(err, name).toBeLessThan(TOLERANCE);
     });
   }

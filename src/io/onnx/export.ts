@@ -41,7 +41,8 @@ export function exportOnnx(config: ExportConfig, weights: ReadonlyMap<string, Fl
   };
   let features = tower('');
   if (config.twoTower) {
-    const x1 = features, x2 = tower('2');
+    const x1 = features,
+      x2 = tower('2');
     features = g.node('Concat', [x1, x2, mul(g, x1, x2), sub(g, x1, x2)], { axis: int(-1) }); // [x1, x2, x1*x2, x1−x2]
   }
   const hidden = g.node('Relu', [linear(ctx, features, 'head.fc1')]);

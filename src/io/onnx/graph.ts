@@ -5,8 +5,15 @@
  * accept.
  */
 import {
-  AttributeType, DataType, encodeModel, type AttributeMessage, type DataTypeCode, type DimensionMessage,
-  type NodeMessage, type TensorMessage, type ValueInfoMessage,
+  AttributeType,
+  DataType,
+  encodeModel,
+  type AttributeMessage,
+  type DataTypeCode,
+  type DimensionMessage,
+  type NodeMessage,
+  type TensorMessage,
+  type ValueInfoMessage,
 } from './proto.ts';
 
 const OPSET = 17;
@@ -114,13 +121,15 @@ export class GraphBuilder {
   /** A float32 constant (deduplicated by value and shape). */
   constFloat(values: ArrayLike<number>, dims: number[] = [values.length]): string {
     return this.memo(`const f32 [${dims}] ${Array.from(values).join(',')}`, () =>
-      this.initializer(this.freshConst('f'), Float32Array.from(values), dims));
+      this.initializer(this.freshConst('f'), Float32Array.from(values), dims),
+    );
   }
 
   /** An int64 constant, e.g. a Reshape target or ReduceSum axes (deduplicated). */
   constInt64(values: number[], dims: number[] = [values.length]): string {
     return this.memo(`const i64 [${dims}] ${values.join(',')}`, () =>
-      this.initializer(this.freshConst('i'), BigInt64Array.from(values.map(BigInt)), dims));
+      this.initializer(this.freshConst('i'), BigInt64Array.from(values.map(BigInt)), dims),
+    );
   }
 
   private freshConst(kind: string): string {

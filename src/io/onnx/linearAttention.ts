@@ -12,7 +12,9 @@ import { add, linear, mergeHeads, mul, scale, splitHeads } from './ops.ts';
 export function linearAttention(a: AttentionInput): string {
   const { ctx, cfg, prefix } = a;
   const g = ctx.g;
-  const n = cfg.seqLen, heads = cfg.heads, dh = cfg.dModel / cfg.heads;
+  const n = cfg.seqLen,
+    heads = cfg.heads,
+    dh = cfg.dModel / cfg.heads;
   const [q, k, v] = ['q', 'k', 'v'].map((p) => splitHeads(g, linear(ctx, a.x, `${prefix}.${p}`), n, heads, dh));
   const s = n ** -0.25;
   const features = (x: string) => scale(g, add(g, g.node('Elu', [x]), g.constFloat([1], [])), s);

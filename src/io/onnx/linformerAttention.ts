@@ -13,7 +13,9 @@ import { linear, matmul, mergeHeads, mul, scale, softmax, splitHeads, transposeL
 export function linformerAttention(a: AttentionInput): string {
   const { ctx, cfg, prefix } = a;
   const g = ctx.g;
-  const n = cfg.seqLen, heads = cfg.heads, dh = cfg.dModel / cfg.heads;
+  const n = cfg.seqLen,
+    heads = cfg.heads,
+    dh = cfg.dModel / cfg.heads;
   const [q, k, v] = ['q', 'k', 'v'].map((p) => splitHeads(g, linear(ctx, a.x, `${prefix}.${p}`), n, heads, dh));
   const e = weight(ctx, cfg.linformerSharing === 'shared' ? 'linformer_e' : `${prefix}.linformer_e`); // [H, k, n]
   const keys = matmul(g, e, mul(g, k, a.keep)); // [H, k, n]·[B, H, n, d_h] → [B, H, k, d_h]

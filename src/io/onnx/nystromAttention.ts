@@ -12,7 +12,10 @@ import { linear, mergeHeads, mul, segmentMeans, splitHeads } from './ops.ts';
 export function nystromAttention(a: AttentionInput): string {
   const { ctx, cfg, prefix } = a;
   const g = ctx.g;
-  const n = cfg.seqLen, m = cfg.landmarks, heads = cfg.heads, dh = cfg.dModel / cfg.heads;
+  const n = cfg.seqLen,
+    m = cfg.landmarks,
+    heads = cfg.heads,
+    dh = cfg.dModel / cfg.heads;
   const project = (p: string) => splitHeads(g, linear(ctx, a.x, `${prefix}.${p}`), n, heads, dh);
   const q = mul(g, project('q'), a.keep);
   const k = mul(g, project('k'), a.keep);

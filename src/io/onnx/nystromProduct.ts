@@ -19,11 +19,20 @@ export interface FixedKernel {
  * out [B, H, n, d_h] from heads q, k, v [B, H, n, d_h] and landmarks [B or 1, H, m, d_h].
  * Records K1, K2, Z, K3 as views (K2 and Z broadcast over the batch when they are fixed).
  */
-export function nystromProduct(a: AttentionInput, q: string, k: string, v: string, qLandmarks: string, kLandmarks: string,
-  fixed?: FixedKernel): string {
+export function nystromProduct(
+  a: AttentionInput,
+  q: string,
+  k: string,
+  v: string,
+  qLandmarks: string,
+  kLandmarks: string,
+  fixed?: FixedKernel,
+): string {
   const { ctx, cfg } = a;
   const g = ctx.g;
-  const n = cfg.seqLen, m = cfg.landmarks, heads = cfg.heads;
+  const n = cfg.seqLen,
+    m = cfg.landmarks,
+    heads = cfg.heads;
   const s = 1 / Math.sqrt(cfg.dModel / heads);
   const qLandmarksScaled = scale(g, qLandmarks, s);
   const k1 = softmax(g, matmul(g, scale(g, q, s), transposeLast(g, kLandmarks)));
@@ -51,7 +60,8 @@ export function nystromProduct(a: AttentionInput, q: string, k: string, v: strin
  */
 function convSkip(a: AttentionInput, v: string): string {
   const g = a.ctx.g;
-  const kernel = a.cfg.convKernel, heads = a.cfg.heads;
+  const kernel = a.cfg.convKernel,
+    heads = a.cfg.heads;
   const name = `${a.prefix}.conv.weight`;
   const w = g.memo(`${name}/as-conv`, () => reshape(g, weight(a.ctx, name), [heads, 1, kernel, 1]));
   const pad = Math.floor(kernel / 2);

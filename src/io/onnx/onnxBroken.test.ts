@@ -20,7 +20,13 @@ function transposeK2(bytes: Uint8Array): Uint8Array {
   const swapped = `${k2}/broken_T`;
   for (const n of nodes) n.input = n.input.map((i) => (i === k2 ? swapped : i));
   const at = nodes.findIndex((n) => n.output[0] === k2) + 1;
-  nodes.splice(at, 0, { name: swapped, op_type: 'Transpose', input: [k2], output: [swapped], attribute: [{ name: 'perm', type: 7, ints: [0, 1, 3, 2] }] });
+  nodes.splice(at, 0, {
+    name: swapped,
+    op_type: 'Transpose',
+    input: [k2],
+    output: [swapped],
+    attribute: [{ name: 'perm', type: 7, ints: [0, 1, 3, 2] }],
+  });
   return type.encode(type.fromObject(model)).finish();
 }
 
@@ -34,7 +40,8 @@ function forgetKeyMask(bytes: Uint8Array): Uint8Array {
   // x Wᵀ for queries reads scale(q); for keys it reads Mul(scale(k), keep): skip that Mul.
   const projections = nodes.filter((n) => n.op_type === 'MatMul' && n.input[1] === wT);
   const keyProjections = projections.filter((n) => producer.get(n.input[0])?.input[1]?.includes('Reshape'));
-  if (projections.length !== 2 || keyProjections.length !== 1) throw new Error(`expected x Wᵀ for q and k, found ${projections.length} (${keyProjections.length} masked)`);
+  if (projections.length !== 2 || keyProjections.length !== 1)
+    throw new Error(`expected x Wᵀ for q and k, found ${projections.length} (${keyProjections.length} masked)`);
   const keyProjection = keyProjections[0];
   keyProjection.input = [producer.get(keyProjection.input[0])!.input[0], wT];
   return type.encode(type.fromObject(model)).finish();
@@ -51,7 +58,9 @@ describe('a deliberately broken export', () => {
     const ref = runPytorch(c, weights, batch).get('logits')!.data;
     const goodError = relativeError((await runOrt(good, c, batch)).logits.data as Float32Array, ref);
     const brokenError = relativeError((await runOrt(broken, c, batch)).logits.data as Float32Array, ref);
-    console.log(`Performer key mask forgotten: logits error ${brokenError.toExponential(1)} (correct export ${goodError.toExponential(1)})`);
+    console.log(
+      `Performer key mask forgotten: logits error ${brokenError.toExponential(1)} (correct export ${goodError.toExponential(1)})`,
+    );
     expect(goodError).toBeLessThan(TOLERANCE);
     expect(brokenError).toBeGreaterThan(100 * TOLERANCE);
   });

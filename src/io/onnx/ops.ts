@@ -48,8 +48,10 @@ export function linear(ctx: ExportContext, x: string, prefix: string): string {
 
 /** LayerNorm over the last axis with `prefix.weight` / `prefix.bias`. */
 export function layerNorm(ctx: ExportContext, x: string, prefix: string): string {
-  return ctx.g.node('LayerNormalization', [x, weight(ctx, `${prefix}.weight`), weight(ctx, `${prefix}.bias`)],
-    { axis: int(-1), epsilon: float(LAYER_NORM_EPS) });
+  return ctx.g.node('LayerNormalization', [x, weight(ctx, `${prefix}.weight`), weight(ctx, `${prefix}.bias`)], {
+    axis: int(-1),
+    epsilon: float(LAYER_NORM_EPS),
+  });
 }
 
 /** GELU in its erf form, ½x(1 + erf(x/√2)) (opset 17 has no Gelu operator). */

@@ -36,7 +36,9 @@ function featureMap(a: AttentionInput, x: string, isQuery: boolean): string {
 export function performerAttention(a: AttentionInput): string {
   const { ctx, cfg, prefix } = a;
   const g = ctx.g;
-  const n = cfg.seqLen, heads = cfg.heads, dh = cfg.dModel / cfg.heads;
+  const n = cfg.seqLen,
+    heads = cfg.heads,
+    dh = cfg.dModel / cfg.heads;
   const [q, k, v] = ['q', 'k', 'v'].map((p) => splitHeads(g, linear(ctx, a.x, `${prefix}.${p}`), n, heads, dh));
   const s = dh ** -0.25;
   const phiQ = featureMap(a, scale(g, q, s), true);

@@ -42,12 +42,14 @@ describe('fixedPinv', () => {
     const perMatrix = fixedPinv({ ...c, pinvInit: 'per-matrix' }, w, 1);
     const global = fixedPinv({ ...c, pinvInit: 'global' }, w, 1);
     const m = 4;
-    const maxColumnSum = (h: number) => Math.max(...[0, 1, 2, 3].map((j) => [0, 1, 2, 3].reduce((s, i) => s + perMatrix.k2[h * 16 + i * m + j], 0)));
+    const maxColumnSum = (h: number) =>
+      Math.max(...[0, 1, 2, 3].map((j) => [0, 1, 2, 3].reduce((s, i) => s + perMatrix.k2[h * 16 + i * m + j], 0)));
     const overall = Math.max(maxColumnSum(0), maxColumnSum(1));
     for (let h = 0; h < 2; h++) {
       for (let i = 0; i < m; i++) {
         for (let j = 0; j < m; j++) {
-          const at = h * 16 + i * m + j, transposed = h * 16 + j * m + i;
+          const at = h * 16 + i * m + j,
+            transposed = h * 16 + j * m + i;
           expect(perMatrix.z[at]).toBeCloseTo(perMatrix.k2[transposed] / maxColumnSum(h), 14);
           expect(global.z[at]).toBeCloseTo(perMatrix.k2[transposed] / overall, 14);
         }

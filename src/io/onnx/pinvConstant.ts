@@ -13,7 +13,9 @@ export interface FixedPinv {
 
 /** The proxies of one head as Q̃_h, K̃_h [m, d_h] (float64), from `proxies` through q/k or from proxy_q/proxy_k. */
 function headLandmarks(c: ExportConfig, w: ReadonlyMap<string, Float32Array>, prefix: string, head: number): [Float64Array, Float64Array] {
-  const m = c.landmarks, d = c.dModel, dh = d / c.heads;
+  const m = c.landmarks,
+    d = c.dModel,
+    dh = d / c.heads;
   const get = (name: string) => {
     const t = w.get(`${prefix}.${name}`);
     if (!t) throw new Error(`the cached pseudo-inverse needs the parameter ${prefix}.${name}`);
@@ -26,7 +28,8 @@ function headLandmarks(c: ExportConfig, w: ReadonlyMap<string, Float32Array>, pr
   const p = get('proxies');
   // q(P)_h = P W_hᵀ + b_h, where W_h are the rows h·d_h … (h+1)·d_h − 1 of the [out, in] weight.
   const project = (proj: string) => {
-    const wt = get(`${proj}.weight`), b = get(`${proj}.bias`);
+    const wt = get(`${proj}.weight`),
+      b = get(`${proj}.bias`);
     const out = new Float64Array(m * dh);
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < dh; j++) {
@@ -61,7 +64,9 @@ function shiftedNegation(x: Float64Array, c: number, m: number): Float64Array {
 
 /** K2 = softmax(s·Q̃K̃ᵀ) per head and Z by the same iteration and initialisation as the graph (pinvGraph.ts). */
 export function fixedPinv(c: ExportConfig, w: ReadonlyMap<string, Float32Array>, layer: number): FixedPinv {
-  const m = c.landmarks, heads = c.heads, dh = c.dModel / heads;
+  const m = c.landmarks,
+    heads = c.heads,
+    dh = c.dModel / heads;
   const prefix = `layers.${layer}.attn`;
   const s = 1 / Math.sqrt(dh);
   const k2s: Float64Array[] = [];
@@ -77,7 +82,7 @@ export function fixedPinv(c: ExportConfig, w: ReadonlyMap<string, Float32Array>,
         max = Math.max(max, k2[i * m + j]);
       }
       let sum = 0;
-      for (let j = 0; j < m; j++) sum += (k2[i * m + j] = Math.exp(k2[i * m + j] - max));
+      for (let j = 0; j < m; j++) sum += k2[i * m + j] = Math.exp(k2[i * m + j] - max);
       for (let j = 0; j < m; j++) k2[i * m + j] /= sum;
     }
     k2s.push(k2);
@@ -104,7 +109,11 @@ export function fixedPinv(c: ExportConfig, w: ReadonlyMap<string, Float32Array>,
       const az = matmul(a, z, m);
       const inner = matmul(az, shiftedNegation(az, 7, m), m);
       const middle = matmul(az, shiftedNegation(inner, 15, m), m);
-      z = matmul(z.map((v) => 0.25 * v), shiftedNegation(middle, 13, m), m);
+      z = matmul(
+        z.map((v) => 0.25 * v),
+        shiftedNegation(middle, 13, m),
+        m,
+      );
     }
     k2Out.set(a, h * m * m);
     zOut.set(z, h * m * m);

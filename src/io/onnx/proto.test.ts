@@ -39,16 +39,29 @@ describe('ONNX protobuf declarations', () => {
 
   it('declares the ten messages the exporter writes', () => {
     const names = new Set(declared.map(([m]) => m));
-    for (const m of ['ModelProto', 'GraphProto', 'NodeProto', 'AttributeProto', 'TensorProto', 'ValueInfoProto', 'TypeProto',
-      'TensorShapeProto', 'OperatorSetIdProto', 'StringStringEntryProto']) expect(names.has(m), m).toBe(true);
+    for (const m of [
+      'ModelProto',
+      'GraphProto',
+      'NodeProto',
+      'AttributeProto',
+      'TensorProto',
+      'ValueInfoProto',
+      'TypeProto',
+      'TensorShapeProto',
+      'OperatorSetIdProto',
+      'StringStringEntryProto',
+    ])
+      expect(names.has(m), m).toBe(true);
   });
 
   it('matches onnx.proto field by field (number, label, type, packing)', () => {
     for (const [message, field, spec] of declared) {
       const want = real[message]?.[field];
       expect(want, `${message}.${field} exists in onnx.proto`).toBeDefined();
-      expect({ id: spec.id, repeated: spec.rule === 'repeated', type: spec.type, packed: spec.options?.packed ?? false }, `${message}.${field}`)
-        .toEqual({ id: want.id, repeated: want.repeated, type: want.type, packed: want.repeated && want.packed });
+      expect(
+        { id: spec.id, repeated: spec.rule === 'repeated', type: spec.type, packed: spec.options?.packed ?? false },
+        `${message}.${field}`,
+      ).toEqual({ id: want.id, repeated: want.repeated, type: want.type, packed: want.repeated && want.packed });
     }
   });
 

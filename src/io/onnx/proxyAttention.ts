@@ -8,7 +8,19 @@
 import type { AttentionInput } from './attentionInput.ts';
 import { nystromProduct, type FixedKernel } from './nystromProduct.ts';
 import {
-  add, linear, maskedMean, matmul, mergeHeads, mul, reshape, scale, segmentMeans, softmax, splitHeads, transposeLast, weight,
+  add,
+  linear,
+  maskedMean,
+  matmul,
+  mergeHeads,
+  mul,
+  reshape,
+  scale,
+  segmentMeans,
+  softmax,
+  splitHeads,
+  transposeLast,
+  weight,
 } from './ops.ts';
 import { fixedPinv } from './pinvConstant.ts';
 
@@ -16,7 +28,9 @@ import { fixedPinv } from './pinvConstant.ts';
 export function proxyAttention(a: AttentionInput, layer: number): string {
   const { ctx, cfg, prefix } = a;
   const g = ctx.g;
-  const n = cfg.seqLen, heads = cfg.heads, dh = cfg.dModel / heads;
+  const n = cfg.seqLen,
+    heads = cfg.heads,
+    dh = cfg.dModel / heads;
   const [q, k, v] = ['q', 'k', 'v'].map((p) => splitHeads(g, linear(ctx, a.x, `${prefix}.${p}`), n, heads, dh));
   const [qLandmarks, kLandmarks] = cfg.proxyParam === 'projected' ? projectedProxies(a, k, v) : perHeadProxies(a, q, k, v);
   let fixed: FixedKernel | undefined;
@@ -50,7 +64,11 @@ function meanShift(a: AttentionInput): string {
 function projectedProxies(a: AttentionInput, k: string, v: string): [string, string] {
   const { ctx, cfg, prefix } = a;
   const g = ctx.g;
-  const n = cfg.seqLen, m = cfg.landmarks, d = cfg.dModel, heads = cfg.heads, dh = d / heads;
+  const n = cfg.seqLen,
+    m = cfg.landmarks,
+    d = cfg.dModel,
+    heads = cfg.heads,
+    dh = d / heads;
   const p = reshape(g, weight(ctx, `${prefix}.proxies`), [1, m, d]);
   let pIn = p;
   if (cfg.injection === 'attend') {
@@ -69,7 +87,10 @@ function projectedProxies(a: AttentionInput, k: string, v: string): [string, str
 function perHeadProxies(a: AttentionInput, q: string, k: string, v: string): [string, string] {
   const { ctx, cfg, prefix } = a;
   const g = ctx.g;
-  const n = cfg.seqLen, m = cfg.landmarks, heads = cfg.heads, dh = cfg.dModel / heads;
+  const n = cfg.seqLen,
+    m = cfg.landmarks,
+    heads = cfg.heads,
+    dh = cfg.dModel / heads;
   const pq = reshape(g, weight(ctx, `${prefix}.proxy_q`), [1, heads, m, dh]);
   const pk = reshape(g, weight(ctx, `${prefix}.proxy_k`), [1, heads, m, dh]);
   if (cfg.injection === 'attend') {

@@ -6,7 +6,9 @@ import { add, linear, matmul, mergeHeads, scale, softmax, splitHeads, transposeL
 export function softmaxAttention(a: AttentionInput): string {
   const { ctx, cfg, prefix } = a;
   const g = ctx.g;
-  const n = cfg.seqLen, heads = cfg.heads, dh = cfg.dModel / cfg.heads;
+  const n = cfg.seqLen,
+    heads = cfg.heads,
+    dh = cfg.dModel / cfg.heads;
   const [q, k, v] = ['q', 'k', 'v'].map((p) => splitHeads(g, linear(ctx, a.x, `${prefix}.${p}`), n, heads, dh));
   const scores = matmul(g, scale(g, q, 1 / Math.sqrt(dh)), transposeLast(g, k));
   const probs = softmax(g, add(g, scores, a.keyBias));

@@ -34,10 +34,18 @@ export function randomWeights(shapes: Iterable<readonly [string, readonly number
 }
 
 /** Uniform values in ±scale for every shape (e.g. optimizer moments). */
-export function uniformTensors(shapes: Iterable<readonly [string, readonly number[]]>, seed: number, scale: number): Map<string, Float32Array> {
+export function uniformTensors(
+  shapes: Iterable<readonly [string, readonly number[]]>,
+  seed: number,
+  scale: number,
+): Map<string, Float32Array> {
   const next = uniformStream(seed);
   const out = new Map<string, Float32Array>();
-  for (const [name, shape] of shapes) out.set(name, Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (2 * next() - 1) * scale));
+  for (const [name, shape] of shapes)
+    out.set(
+      name,
+      Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (2 * next() - 1) * scale),
+    );
   return out;
 }
 
@@ -51,7 +59,12 @@ export interface RandomBatch {
   labels: Int32Array;
 }
 
-export function randomBatch(c: { vocabSize: number; numClasses: number; twoTower: boolean }, n: number, lengths: readonly number[], seed = 7): RandomBatch {
+export function randomBatch(
+  c: { vocabSize: number; numClasses: number; twoTower: boolean },
+  n: number,
+  lengths: readonly number[],
+  seed = 7,
+): RandomBatch {
   const next = uniformStream(seed);
   const tower = () => {
     const tokens = new Int32Array(lengths.length * n);

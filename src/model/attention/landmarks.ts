@@ -14,7 +14,12 @@ export function segmentMeans(x: Tensor, m: number): Tensor {
 }
 
 /** The masked heads and their landmarks: Q·mask, K·mask [B, H, n, d_h] and Q̃, K̃ [B, H, m, d_h]. */
-export function segmentLandmarks(q: Tensor, k: Tensor, mask: TowerMask, m: number): { q: Tensor; k: Tensor; qLandmarks: Tensor; kLandmarks: Tensor } {
+export function segmentLandmarks(
+  q: Tensor,
+  k: Tensor,
+  mask: TowerMask,
+  m: number,
+): { q: Tensor; k: Tensor; qLandmarks: Tensor; kLandmarks: Tensor } {
   const qMasked = mul(q, mask.rows);
   const kMasked = mul(k, mask.rows);
   return { q: qMasked, k: kMasked, qLandmarks: segmentMeans(qMasked, m), kLandmarks: segmentMeans(kMasked, m) };

@@ -22,7 +22,13 @@ export interface LinearFaults {
 export class LinearAttention implements AttentionModule {
   private readonly proj: Projections;
 
-  constructor(scope: ParameterScope, d: number, heads: number, init: Initialiser, private readonly faults: LinearFaults = {}) {
+  constructor(
+    scope: ParameterScope,
+    d: number,
+    heads: number,
+    init: Initialiser,
+    private readonly faults: LinearFaults = {},
+  ) {
     this.proj = new Projections(scope, d, heads, init);
   }
 

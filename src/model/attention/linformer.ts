@@ -39,7 +39,14 @@ export class LinformerAttention implements AttentionModule {
   private readonly proj: Projections;
 
   /** `e` is this layer's E: its own (per-layer) or the model's shared one. */
-  constructor(scope: ParameterScope, d: number, heads: number, private readonly e: Tensor, init: Initialiser, private readonly faults: LinformerFaults = {}) {
+  constructor(
+    scope: ParameterScope,
+    d: number,
+    heads: number,
+    private readonly e: Tensor,
+    init: Initialiser,
+    private readonly faults: LinformerFaults = {},
+  ) {
     this.proj = new Projections(scope, d, heads, init);
   }
 
@@ -47,14 +54,15 @@ export class LinformerAttention implements AttentionModule {
     const { q, k, v } = this.proj.qkv(x);
     const [, , n, dh] = q.shape;
     const columns = this.e.shape[2];
-    if (n !== columns) throw new Error(`Linformer: input length ${n} differs from E's ${columns} columns (seqLen): pad every input to exactly ${columns} tokens`);
+    if (n !== columns)
+      throw new Error(
+        `Linformer: input length ${n} differs from E's ${columns} columns (seqLen): pad every input to exactly ${columns} tokens`,
+      );
     const keys = project(this.e, this.faults.forgetKeyMask ? k : mul(k, ctx.mask.rows)); // [B, H, k, d_h]
     const values = project(this.e, mul(v, ctx.mask.rows));
     const probs = softmax(matmul(q, keys, { transB: true, alpha: 1 / Math.sqrt(dh) })); // [B, H, n, k]
     const out = this.proj.merge(matmul(probs, values));
-    const views = ctx.wantViews
-      ? noGrad(() => ({ E: scale(this.e, 1), attention_projected: probs, K_landmarks: keys, q, k }))
-      : null;
+    const views = ctx.wantViews ? noGrad(() => ({ E: scale(this.e, 1), attention_projected: probs, K_landmarks: keys, q, k })) : null;
     return { out, contrastive: null, views };
   }
 }

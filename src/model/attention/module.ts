@@ -38,7 +38,12 @@ export class Projections {
   readonly v: Linear;
   readonly out: Linear;
 
-  constructor(scope: ParameterScope, d: number, readonly heads: number, init: Initialiser) {
+  constructor(
+    scope: ParameterScope,
+    d: number,
+    readonly heads: number,
+    init: Initialiser,
+  ) {
     this.q = new Linear(scope, 'q', d, d, init);
     this.k = new Linear(scope, 'k', d, d, init);
     this.v = new Linear(scope, 'v', d, d, init);
@@ -47,7 +52,11 @@ export class Projections {
 
   /** x [B, n, d] → Q, K, V heads [B, H, n, d_h] (head h takes columns h·d_h … (h+1)·d_h − 1). */
   qkv(x: Tensor): { q: Tensor; k: Tensor; v: Tensor } {
-    return { q: splitHeads(this.q.apply(x), this.heads), k: splitHeads(this.k.apply(x), this.heads), v: splitHeads(this.v.apply(x), this.heads) };
+    return {
+      q: splitHeads(this.q.apply(x), this.heads),
+      k: splitHeads(this.k.apply(x), this.heads),
+      v: splitHeads(this.v.apply(x), this.heads),
+    };
   }
 
   /** Heads [B, H, n, d_h] merged in order and passed through `out` → [B, n, d]. */

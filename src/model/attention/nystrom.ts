@@ -26,7 +26,14 @@ export class NystromAttention implements AttentionModule {
   private readonly proj: Projections;
   private readonly conv: Tensor | null;
 
-  constructor(scope: ParameterScope, d: number, heads: number, convKernel: number, private readonly s: NystromSettings, init: Initialiser) {
+  constructor(
+    scope: ParameterScope,
+    d: number,
+    heads: number,
+    convKernel: number,
+    private readonly s: NystromSettings,
+    init: Initialiser,
+  ) {
     this.proj = new Projections(scope, d, heads, init);
     this.conv = createConvSkip(scope, heads, convKernel, init);
   }
@@ -40,7 +47,18 @@ export class NystromAttention implements AttentionModule {
     const product = nystromProduct(q, k, heads.v, qLandmarks, kLandmarks, z, ctx.mask);
     const out = this.conv ? add(product.out, convSkip(heads.v, ctx.mask, this.conv)) : product.out;
     const views = ctx.wantViews
-      ? noGrad(() => ({ K1: product.k1, K2: k2, K2_dropped: a, Z: z, K3: product.k3, Q_landmarks: qLandmarks, K_landmarks: kLandmarks, pinv_residuals: residuals ?? undefined, q: heads.q, k: heads.k }))
+      ? noGrad(() => ({
+          K1: product.k1,
+          K2: k2,
+          K2_dropped: a,
+          Z: z,
+          K3: product.k3,
+          Q_landmarks: qLandmarks,
+          K_landmarks: kLandmarks,
+          pinv_residuals: residuals ?? undefined,
+          q: heads.q,
+          k: heads.k,
+        }))
       : null;
     return { out: this.proj.merge(out), contrastive: null, views };
   }

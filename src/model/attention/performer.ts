@@ -9,7 +9,22 @@
  * with c the per-row max for queries and the max over all keys of a sample and head for keys,
  * taken without gradient (performer_pytorch detaches it).
  */
-import { addScalar, div, exp, matmul, max, mul, noGrad, relu, scale, square, sub, sum, type ParameterScope, type Tensor } from '../../engine';
+import {
+  addScalar,
+  div,
+  exp,
+  matmul,
+  max,
+  mul,
+  noGrad,
+  relu,
+  scale,
+  square,
+  sub,
+  sum,
+  type ParameterScope,
+  type Tensor,
+} from '../../engine';
 import type { Initialiser } from '../init';
 import { Projections, type AttentionContext, type AttentionModule, type AttentionOutput } from './module';
 import { orthogonalGaussianFeatures } from './performerFeatures';
@@ -41,7 +56,15 @@ export class PerformerAttention implements AttentionModule {
   /** W [F, d_h]: state (exported, imported), not a parameter. */
   readonly features: Tensor;
 
-  constructor(scope: ParameterScope, d: number, heads: number, readonly featureCount: number, private readonly kernel: PerformerKernel, init: Initialiser, private readonly faults: PerformerFaults = {}) {
+  constructor(
+    scope: ParameterScope,
+    d: number,
+    heads: number,
+    readonly featureCount: number,
+    private readonly kernel: PerformerKernel,
+    init: Initialiser,
+    private readonly faults: PerformerFaults = {},
+  ) {
     this.proj = new Projections(scope, d, heads, init);
     const dh = d / heads;
     this.features = scope.createState('features', [featureCount, dh], orthogonalGaussianFeatures(init, featureCount, dh));

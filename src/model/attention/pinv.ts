@@ -8,7 +8,26 @@
  * Our readings (docs/model-contract.md): gradients flow through the max (ties share it) and
  * every iteration; a matrix that is all zeros (every column dropped) keeps the scale 1, so Z = 0.
  */
-import { abs, add, affine, concat, div, eye, matmul, max, maxAll, noGrad, reshape, scale, sqrt, square, sub, sum, transpose, type Tensor } from '../../engine';
+import {
+  abs,
+  add,
+  affine,
+  concat,
+  div,
+  eye,
+  matmul,
+  max,
+  maxAll,
+  noGrad,
+  reshape,
+  scale,
+  sqrt,
+  square,
+  sub,
+  sum,
+  transpose,
+  type Tensor,
+} from '../../engine';
 import type { PinvInit } from './nystromKernels';
 
 /** 1 where every column of a 0/1 keep mask [..., m] is dropped, else 0 (per matrix, or over all for 'global'). */
@@ -54,7 +73,13 @@ export function pinvResidual(a: Tensor, z: Tensor): Tensor {
  * Z ≈ A⁺ for A [..., m, m] after `iterations` steps. With `residuals`, also ‖I − A·Z_k‖_F for
  * k = 0 (the initialisation) … iterations, stacked on a last axis [..., iterations + 1].
  */
-export function iterativePinv(a: Tensor, iterations: number, init: PinvInit, dropped: Tensor | null = null, residuals = false): { z: Tensor; residuals: Tensor[] | null } {
+export function iterativePinv(
+  a: Tensor,
+  iterations: number,
+  init: PinvInit,
+  dropped: Tensor | null = null,
+  residuals = false,
+): { z: Tensor; residuals: Tensor[] | null } {
   if (!Number.isInteger(iterations) || iterations < 0) throw new Error(`pinvIterations must be an integer ≥ 0, got ${iterations}`);
   let z = initialInverse(a, init, dropped);
   const list = residuals ? [pinvResidual(a, z)] : null;
@@ -67,5 +92,8 @@ export function iterativePinv(a: Tensor, iterations: number, init: PinvInit, dro
 
 /** Tensors of equal shape [...] stacked on a new last axis → [..., count] (the residual list). */
 export function stackLast(xs: readonly Tensor[]): Tensor {
-  return concat(xs.map((x) => reshape(x, [...x.shape, 1])), -1);
+  return concat(
+    xs.map((x) => reshape(x, [...x.shape, 1])),
+    -1,
+  );
 }

@@ -28,7 +28,13 @@ function asColumns(columns: Tensor): Tensor {
  * A (the matrix actually inverted: K2, or K2' under 'k2-columns' with a mask), Z ≈ A⁺ and, when
  * asked, the residuals ‖I − A·Z_k‖_F [.., H, iterations + 1]. Z is not yet column-masked for 'z-columns'.
  */
-export function invertKernel2(k2: Tensor, columns: Tensor | null, placement: ColumnPlacement, pinv: PinvSettings, wantResiduals: boolean): { a: Tensor; z: Tensor; residuals: Tensor | null } {
+export function invertKernel2(
+  k2: Tensor,
+  columns: Tensor | null,
+  placement: ColumnPlacement,
+  pinv: PinvSettings,
+  wantResiduals: boolean,
+): { a: Tensor; z: Tensor; residuals: Tensor | null } {
   const dropK2 = columns !== null && placement === 'k2-columns';
   const a = dropK2 ? mul(k2, asColumns(columns)) : k2;
   const dropped = dropK2 ? allDropped(columns, pinv.init) : null;
@@ -50,7 +56,15 @@ export function convSkip(v: Tensor, m: TowerMask, weight: Tensor): Tensor {
  * (K1·Z)·(K3·V) for heads q, k, v [B, H, n, d_h], landmarks [B|1, H, m, d_h] and Z [B|1, H, m, m].
  * Returns the product and the two outer kernels (for the views).
  */
-export function nystromProduct(q: Tensor, k: Tensor, v: Tensor, qLandmarks: Tensor, kLandmarks: Tensor, z: Tensor, m: TowerMask): { out: Tensor; k1: Tensor; k3: Tensor } {
+export function nystromProduct(
+  q: Tensor,
+  k: Tensor,
+  v: Tensor,
+  qLandmarks: Tensor,
+  kLandmarks: Tensor,
+  z: Tensor,
+  m: TowerMask,
+): { out: Tensor; k1: Tensor; k3: Tensor } {
   const k1 = kernel1(q, kLandmarks);
   const k3 = kernel3(qLandmarks, k, m.keyBias);
   const out = matmul(matmul(k1, toBatch(z, k1)), matmul(k3, v));

@@ -38,7 +38,15 @@ export class Proxies {
   private readonly proxyK: Tensor | null = null;
   private readonly inject: Linear | null;
 
-  constructor(scope: ParameterScope, d: number, private readonly heads: number, private readonly m: number, readonly param: ProxyParam, readonly injection: Injection, init: Initialiser) {
+  constructor(
+    scope: ParameterScope,
+    d: number,
+    private readonly heads: number,
+    private readonly m: number,
+    readonly param: ProxyParam,
+    readonly injection: Injection,
+    init: Initialiser,
+  ) {
     const dh = d / heads;
     if (param === 'projected') this.proxies = scope.create('proxies', [m, d], init.normal(m * d, EMBED_INIT_STD));
     else {
@@ -62,7 +70,8 @@ export class Proxies {
       const [m, d] = this.proxies.shape;
       let p = reshape(this.proxies, [1, m, d]);
       if (input && this.injection === 'attend') p = add(p, mergeHeads(this.read(splitHeads(proj.q.apply(p), this.heads), input)));
-      else if (input && this.injection === 'mean') p = add(p, reshape(this.inject!.apply(maskedMean(input.x, input.mask)), [input.x.shape[0], 1, d]));
+      else if (input && this.injection === 'mean')
+        p = add(p, reshape(this.inject!.apply(maskedMean(input.x, input.mask)), [input.x.shape[0], 1, d]));
       else if (input && this.injection === 'segment') p = add(p, segmentMeans(mul(input.x, input.mask.column), this.m));
       return { qLandmarks: splitHeads(proj.q.apply(p), this.heads), kLandmarks: splitHeads(proj.k.apply(p), this.heads) };
     }

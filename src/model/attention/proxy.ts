@@ -49,7 +49,15 @@ export class ProxyAttention implements AttentionModule {
   /** How many times the fixed part was computed (tests read it to see the cache work). */
   fixedComputations = 0;
 
-  constructor(scope: ParameterScope, d: number, private readonly heads: number, convKernel: number, private readonly s: ProxySettings, private readonly hot: HotSettings, init: Initialiser) {
+  constructor(
+    scope: ParameterScope,
+    d: number,
+    private readonly heads: number,
+    convKernel: number,
+    private readonly s: ProxySettings,
+    private readonly hot: HotSettings,
+    init: Initialiser,
+  ) {
     this.proj = new Projections(scope, d, heads, init);
     this.conv = createConvSkip(scope, heads, convKernel, init);
     this.proxies = new Proxies(scope, d, heads, s.landmarks, s.proxyParam, s.injection, init);
@@ -88,7 +96,10 @@ export class ProxyAttention implements AttentionModule {
   forward(x: Tensor, ctx: AttentionContext): AttentionOutput {
     const { q, k, v } = this.proj.qkv(x);
     const b = x.shape[0];
-    const columns = this.s.decomposedDropout === 'off' ? null : ctx.plan.columns(`${ctx.prefix}columns`, [b, this.heads, this.s.landmarks], this.hot.decomposedDropoutRate, x);
+    const columns =
+      this.s.decomposedDropout === 'off'
+        ? null
+        : ctx.plan.columns(`${ctx.prefix}columns`, [b, this.heads, this.s.landmarks], this.hot.decomposedDropoutRate, x);
     const wantResiduals = ctx.wantViews;
     let qLandmarks: Tensor, kLandmarks: Tensor, k2: Tensor, a: Tensor, z: Tensor, contrastive: Tensor;
     let residuals: Tensor | null = null;
@@ -100,13 +111,25 @@ export class ProxyAttention implements AttentionModule {
       ({ qLandmarks, kLandmarks } = fixed ?? this.proxies.landmarks(this.proj, { x, q, k, v, mask: ctx.mask }));
       k2 = fixed?.k2 ?? kernel2(qLandmarks, kLandmarks, this.s.transposeKernel2);
       ({ a, z, residuals } = invertKernel2(k2, columns, this.s.decomposedDropout, this.pinv(), wantResiduals));
-      contrastive = fixed?.contrastive ?? meanAll(contrastiveLoss(this.s.contrastive, qLandmarks, kLandmarks, this.hot.contrastiveTemperature));
+      contrastive =
+        fixed?.contrastive ?? meanAll(contrastiveLoss(this.s.contrastive, qLandmarks, kLandmarks, this.hot.contrastiveTemperature));
     }
     const zUsed = dropZColumns(z, columns, this.s.decomposedDropout);
     const product = nystromProduct(q, k, v, qLandmarks, kLandmarks, zUsed, ctx.mask);
     const out = this.conv ? add(product.out, convSkip(v, ctx.mask, this.conv)) : product.out;
     const views = ctx.wantViews
-      ? noGrad(() => ({ K1: product.k1, K2: k2, K2_dropped: a, Z: zUsed, K3: product.k3, Q_landmarks: qLandmarks, K_landmarks: kLandmarks, pinv_residuals: residuals ?? undefined, q, k }))
+      ? noGrad(() => ({
+          K1: product.k1,
+          K2: k2,
+          K2_dropped: a,
+          Z: zUsed,
+          K3: product.k3,
+          Q_landmarks: qLandmarks,
+          K_landmarks: kLandmarks,
+          pinv_residuals: residuals ?? undefined,
+          q,
+          k,
+        }))
       : null;
     return { out: this.proj.merge(out), contrastive, views };
   }

@@ -17,7 +17,13 @@ export function exactAttention(q: Tensor, k: Tensor, keyBias: Tensor): Tensor {
 export class SoftmaxAttention implements AttentionModule {
   private readonly proj: Projections;
 
-  constructor(scope: ParameterScope, d: number, heads: number, private readonly hot: HotSettings, init: Initialiser) {
+  constructor(
+    scope: ParameterScope,
+    d: number,
+    heads: number,
+    private readonly hot: HotSettings,
+    init: Initialiser,
+  ) {
     this.proj = new Projections(scope, d, heads, init);
   }
 

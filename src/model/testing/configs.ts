@@ -5,8 +5,17 @@ import { defaultConfig, modelConfig, type Attention, type ModelConfig } from '..
 export function tinyConfig(attention: Attention, over: Partial<ModelConfig> = {}): ModelConfig {
   return {
     ...modelConfig(defaultConfig('listops', attention)),
-    layers: 2, dModel: 16, heads: 2, ffn: 24, vocabSize: 11, numClasses: 3, seqLen: 16, landmarks: 4, convKernel: 3,
-    dropout: 0.1, attentionDropout: 0.1,
+    layers: 2,
+    dModel: 16,
+    heads: 2,
+    ffn: 24,
+    vocabSize: 11,
+    numClasses: 3,
+    seqLen: 16,
+    landmarks: 4,
+    convKernel: 3,
+    dropout: 0.1,
+    attentionDropout: 0.1,
     ...over,
   };
 }

@@ -38,7 +38,12 @@ export function randomWeights(shapes: [string, readonly number[]][], seed: numbe
   return new Map(
     shapes.map(([name, shape]) => [
       name,
-      { shape: [...shape], data: name.endsWith('attn.features') ? Float32Array.from(orthogonalGaussianFeatures(features, shape[0], shape[1])) : data.get(name)! },
+      {
+        shape: [...shape],
+        data: name.endsWith('attn.features')
+          ? Float32Array.from(orthogonalGaussianFeatures(features, shape[0], shape[1]))
+          : data.get(name)!,
+      },
     ]),
   );
 }
@@ -131,7 +136,13 @@ function firstExample(batch: Record<string, Tensor>): { tokens: ArrayLike<number
 async function addFeatureViews(out: Outputs, model: Model, example: { tokens: ArrayLike<number>; mask: ArrayLike<number> }): Promise<void> {
   const be = model.params.backend;
   const n = example.tokens.length;
-  const layers = noGrad(() => scope(() => model.encodeForViews(intTensor(be, example.tokens, [1, n]), tensor(be, example.mask, [1, n])).map((v) => ({ Q_features: v.Q_features, K_features: v.K_features }))));
+  const layers = noGrad(() =>
+    scope(() =>
+      model
+        .encodeForViews(intTensor(be, example.tokens, [1, n]), tensor(be, example.mask, [1, n]))
+        .map((v) => ({ Q_features: v.Q_features, K_features: v.K_features })),
+    ),
+  );
   for (const [i, layer] of layers.entries()) {
     for (const [name, t] of Object.entries(layer)) {
       if (!t) continue;
@@ -143,8 +154,15 @@ async function addFeatureViews(out: Outputs, model: Model, example: { tokens: Ar
 
 /** The views under the reference's names `view.layers.<i>.<name>`, heads stacked as [1, H, rows, cols]. */
 const VIEW_NAMES: [keyof HeadViews, string][] = [
-  ['K1', 'K1'], ['K2', 'K2'], ['Z', 'Z'], ['K3', 'K3'], ['qLandmarks', 'Q_landmarks'], ['kLandmarks', 'K_landmarks'], ['attention', 'attention'],
-  ['E', 'E'], ['projectedAttention', 'attention_projected'],
+  ['K1', 'K1'],
+  ['K2', 'K2'],
+  ['Z', 'Z'],
+  ['K3', 'K3'],
+  ['qLandmarks', 'Q_landmarks'],
+  ['kLandmarks', 'K_landmarks'],
+  ['attention', 'attention'],
+  ['E', 'E'],
+  ['projectedAttention', 'attention_projected'],
 ];
 function addViews(out: Outputs, views: ModelViews): void {
   views.layers.forEach((layer, i) => {
@@ -183,13 +201,17 @@ export function writeCase(dir: string, data: CaseData): void {
  */
 export function runPython(dirs: string[], views = false): void {
   const code = 'import sys\nfrom proxyformer.parity import run\nfor d in sys.argv[2:]:\n    run(d, sys.argv[1] == "1")\n';
-  execFileSync(PYTHON, ['-c', code, views ? '1' : '0', ...dirs], { env: { ...process.env, PYTHONPATH: 'python' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync(PYTHON, ['-c', code, views ? '1' : '0', ...dirs], {
+    env: { ...process.env, PYTHONPATH: 'python' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /** The reference's out.safetensors of a folder. */
 export function readOutputs(dir: string): Outputs {
   const out: Outputs = new Map();
-  for (const [name, t] of readSafetensors(readFileSync(join(dir, 'out.safetensors'))).tensors) out.set(name, { shape: t.shape, data: t.data as Float64Array });
+  for (const [name, t] of readSafetensors(readFileSync(join(dir, 'out.safetensors'))).tensors)
+    out.set(name, { shape: t.shape, data: t.data as Float64Array });
   return out;
 }
 

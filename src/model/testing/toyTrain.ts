@@ -41,7 +41,11 @@ export interface ToyRun {
 }
 
 /** Train `config` (vocab 4, 3 classes) for `steps` steps of batch `b` on `backend`. */
-export async function trainMajority(backend: Backend, config: ModelConfig, opts: { steps: number; batch: number; lr: number; seed?: number; window?: number }): Promise<ToyRun> {
+export async function trainMajority(
+  backend: Backend,
+  config: ModelConfig,
+  opts: { steps: number; batch: number; lr: number; seed?: number; window?: number },
+): Promise<ToyRun> {
   const seed = opts.seed ?? 0;
   const model = buildModel(backend, config, seed);
   const n = config.seqLen;
@@ -49,13 +53,18 @@ export async function trainMajority(backend: Backend, config: ModelConfig, opts:
   const schedule = new OneCycleLR({ maxLr: opts.lr, totalSteps: opts.steps, pctStart: 0.1, cycleMomentum: false });
   const next = uniformStream(seed + 1);
   const toTensors = (h: ReturnType<typeof majorityBatch>, rows: number): ModelBatch => ({
-    tokens: intTensor(backend, h.tokens, [rows, n]), mask: tensor(backend, h.mask, [rows, n]), labels: intTensor(backend, h.labels, [rows]),
+    tokens: intTensor(backend, h.tokens, [rows, n]),
+    mask: tensor(backend, h.mask, [rows, n]),
+    labels: intTensor(backend, h.labels, [rows]),
   });
   const losses: number[] = [];
   for (let step = 0; step < opts.steps; step++) {
     const loss = scope(() => {
       model.params.zeroGrad();
-      const r = model.forward(toTensors(majorityBatch(next, opts.batch, n), opts.batch), { train: true, dropoutSeed: seed * 100_003 + step });
+      const r = model.forward(toTensors(majorityBatch(next, opts.batch, n), opts.batch), {
+        train: true,
+        dropoutSeed: seed * 100_003 + step,
+      });
       backward(r.loss!);
       optimizer.step({ lr: schedule.at(step).lr });
       model.weightsChanged();

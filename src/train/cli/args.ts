@@ -133,7 +133,12 @@ export function parseTrainArgs(argv: readonly string[], dataset?: DatasetChoice)
 
 /** A dataset name as part of a run id (letters, digits, '.', '_', '-'). */
 function slug(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '').slice(0, 40) || 'dataset';
+  return (
+    name
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^[-.]+|-+$/g, '')
+      .slice(0, 40) || 'dataset'
+  );
 }
 
 function decodeDatasetHeader(file: Uint8Array) {

@@ -56,13 +56,22 @@ describe('progress line', () => {
 });
 
 describe('npm run train -- --data FILE', () => {
-  const csv = 'text,label\n' + Array.from({ length: 300 }, (_, i) => `${i % 2 ? 'zebra ' : ''}row ${i} ${'x'.repeat(i % 90)},${i % 2 ? 'yes' : 'no'}`).join('\n');
+  const csv =
+    'text,label\n' +
+    Array.from({ length: 300 }, (_, i) => `${i % 2 ? 'zebra ' : ''}row ${i} ${'x'.repeat(i % 90)},${i % 2 ? 'yes' : 'no'}`).join('\n');
 
   it('takes the data flags out of argv and checks them', () => {
     const r = splitDataArgs(['--data', 'a.csv', '--steps', '5', '--label-column=y', '--split-seed', '4', '--data-kind', 'pairs']);
     expect(r.errors).toEqual([]);
     expect(r.rest).toEqual(['--steps', '5']);
-    expect(r.data).toMatchObject({ path: 'a.csv', kind: 'pairs', columns: { label: 'y' }, splitSeed: 4, seqLen: 1024, validationPercent: 10 });
+    expect(r.data).toMatchObject({
+      path: 'a.csv',
+      kind: 'pairs',
+      columns: { label: 'y' },
+      splitSeed: 4,
+      seqLen: 1024,
+      validationPercent: 10,
+    });
     expect(splitDataArgs(['--text-column', 'x']).errors).toEqual(['--text-column needs --data FILE']);
     const bad = splitDataArgs(['--data', 'a.csv', '--test-percent', '80', '--data-kind', 'image']).errors.join(' ');
     expect(bad).toMatch(/--test-percent "80" must be an integer from 1 to 49/);
@@ -76,12 +85,27 @@ describe('npm run train -- --data FILE', () => {
     expect(r.ok, r.ok ? '' : r.errors.join(' ')).toBe(true);
     if (!r.ok) return;
     const c = r.args.config;
-    expect([c.task, c.dataId, c.dataName, c.dataKind, c.numClasses, c.vocabSize, c.twoTower]).toEqual(['custom', loaded.id, 'kw', 'text', 2, 257, false]);
-    expect([c.dataTrain, c.dataValidation, c.dataTest]).toEqual([loaded.dataset.header.sizes.train, loaded.dataset.header.sizes.validation, loaded.dataset.header.sizes.test]);
+    expect([c.task, c.dataId, c.dataName, c.dataKind, c.numClasses, c.vocabSize, c.twoTower]).toEqual([
+      'custom',
+      loaded.id,
+      'kw',
+      'text',
+      2,
+      257,
+      false,
+    ]);
+    expect([c.dataTrain, c.dataValidation, c.dataTest]).toEqual([
+      loaded.dataset.header.sizes.train,
+      loaded.dataset.header.sizes.validation,
+      loaded.dataset.header.sizes.test,
+    ]);
     expect(c.seqLen).toBe(112); // the longest row, "zebra row 299 " + 89 x = 103 bytes, rounded up to 16
     expect([c.dModel, c.layers, c.batchSize]).toEqual([32, 2, 16]);
     expect(r.args.runId).toBe(`data-kw-${loaded.id.slice(0, 8)}-0`);
-    const preset = parseTrainArgs(['--preset', 'quick-image-softmax', '--seqLen', '64', '--landmarks', '16'], { id: loaded.id, file: loaded.file });
+    const preset = parseTrainArgs(['--preset', 'quick-image-softmax', '--seqLen', '64', '--landmarks', '16'], {
+      id: loaded.id,
+      file: loaded.file,
+    });
     expect(preset.ok && preset.args.config.attention).toBe('softmax');
   });
 

@@ -3,7 +3,16 @@
  * here (the same code as the page's worker), a `.pfdata` file is taken as prepared. Image
  * zips need a browser's decoder: import them in the page and pass the prepared file.
  */
-import { datasetId, decodeDataset, DEFAULT_LIMITS, DEFAULT_PREPARE, encodeDataset, importTextFile, type ColumnChoice, type PreparedDataset } from '../../data/userData';
+import {
+  datasetId,
+  decodeDataset,
+  DEFAULT_LIMITS,
+  DEFAULT_PREPARE,
+  encodeDataset,
+  importTextFile,
+  type ColumnChoice,
+  type PreparedDataset,
+} from '../../data/userData';
 
 export interface DataArgs {
   path: string;
@@ -24,7 +33,18 @@ export const DATA_USAGE = `  --data FILE            your dataset: .csv/.tsv/.jso
   --prepared-len N       bytes kept per text at preparation (default ${DEFAULT_PREPARE.seqLen})
   --split-seed N --validation-percent P --test-percent P   the split (default 0, 10, 10)`;
 
-const FLAGS = ['data', 'data-kind', 'text-column', 'text2-column', 'label-column', 'data-name', 'prepared-len', 'split-seed', 'validation-percent', 'test-percent'];
+const FLAGS = [
+  'data',
+  'data-kind',
+  'text-column',
+  'text2-column',
+  'label-column',
+  'data-name',
+  'prepared-len',
+  'split-seed',
+  'validation-percent',
+  'test-percent',
+];
 
 /** Takes the data flags out of argv; the rest goes to parseTrainArgs. */
 export function splitDataArgs(argv: readonly string[]): { data?: DataArgs; rest: string[]; errors: string[] } {
@@ -54,7 +74,10 @@ export function splitDataArgs(argv: readonly string[]): { data?: DataArgs; rest:
     return n;
   };
   const kind = got.get('data-kind') ?? 'text';
-  if (kind !== 'text' && kind !== 'pairs') errors.push(`--data-kind ${JSON.stringify(kind)} is not known: use text or pairs (images: import the zip in the page and pass its .pfdata file)`);
+  if (kind !== 'text' && kind !== 'pairs')
+    errors.push(
+      `--data-kind ${JSON.stringify(kind)} is not known: use text or pairs (images: import the zip in the page and pass its .pfdata file)`,
+    );
   const columns: Partial<ColumnChoice> = {};
   if (got.has('text-column')) columns.text = got.get('text-column');
   if (got.has('text2-column')) columns.text2 = got.get('text2-column');
@@ -85,10 +108,20 @@ export async function loadDataFile(d: DataArgs, bytes: Uint8Array): Promise<Load
   if (/\.pfdata$/i.test(d.path)) file = bytes;
   else {
     const defaults = d.kind === 'pairs' ? { text: 'text1', text2: 'text2', label: 'label' } : { text: 'text', label: 'label' };
-    const dataset = importTextFile(d.path, bytes, {
-      kind: d.kind, name: d.name, columns: { ...defaults, ...d.columns }, seqLen: d.seqLen, splitSeed: d.splitSeed,
-      validationPercent: d.validationPercent, testPercent: d.testPercent,
-    }, DEFAULT_LIMITS);
+    const dataset = importTextFile(
+      d.path,
+      bytes,
+      {
+        kind: d.kind,
+        name: d.name,
+        columns: { ...defaults, ...d.columns },
+        seqLen: d.seqLen,
+        splitSeed: d.splitSeed,
+        validationPercent: d.validationPercent,
+        testPercent: d.testPercent,
+      },
+      DEFAULT_LIMITS,
+    );
     file = encodeDataset(dataset);
   }
   return { file, id: await datasetId(file), dataset: decodeDataset(file, d.path) };
@@ -97,7 +130,8 @@ export async function loadDataFile(d: DataArgs, bytes: Uint8Array): Promise<Load
 /** What the CLI prints about a dataset: classes, sizes, balance, what was dropped. */
 export function describeDataset(id: string, d: PreparedDataset): string {
   const h = d.header;
-  const balance = (counts: number[], n: number) => counts.map((c, k) => `${h.classes[k]} ${((100 * c) / Math.max(1, n)).toFixed(1)}%`).join(', ');
+  const balance = (counts: number[], n: number) =>
+    counts.map((c, k) => `${h.classes[k]} ${((100 * c) / Math.max(1, n)).toFixed(1)}%`).join(', ');
   return [
     `dataset ${h.name} (${id}): ${h.kind}, ${h.classes.length} classes, ${h.count} distinct examples (${h.dropped.duplicates} duplicates dropped, ${h.dropped.conflicting} with another label; ${h.truncated} cut to ${h.seqLen} bytes)`,
     `  classes: ${h.classes.map((c, k) => `${k} = ${JSON.stringify(c)}`).join(', ')}`,

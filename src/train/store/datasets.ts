@@ -41,7 +41,8 @@ export class IndexedDbDatasetStore {
 
   private open(): Promise<IDBDatabase> {
     if (!this.db) {
-      if (typeof indexedDB === 'undefined') return Promise.reject(new Error('this browser context has no IndexedDB: datasets cannot be kept'));
+      if (typeof indexedDB === 'undefined')
+        return Promise.reject(new Error('this browser context has no IndexedDB: datasets cannot be kept'));
       const req = indexedDB.open(DB_NAME, DB_VERSION);
       req.onupgradeneeded = () => {
         const db = req.result;
@@ -54,7 +55,15 @@ export class IndexedDbDatasetStore {
   }
 
   async put(id: string, file: Uint8Array, header: DatasetHeader): Promise<StoredDataset> {
-    const meta: StoredDataset = { id, name: header.name, kind: header.kind, classes: header.classes, sizes: header.sizes, bytes: file.length, addedAt: Date.now() };
+    const meta: StoredDataset = {
+      id,
+      name: header.name,
+      kind: header.kind,
+      classes: header.classes,
+      sizes: header.sizes,
+      bytes: file.length,
+      addedAt: Date.now(),
+    };
     const db = await this.open();
     const tx = db.transaction(['meta', 'files'], 'readwrite');
     // One transaction: a listed dataset always has its file.

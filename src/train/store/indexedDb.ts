@@ -29,7 +29,8 @@ export class IndexedDbCheckpointStore implements CheckpointStore {
 
   private open(): Promise<IDBDatabase> {
     if (!this.db) {
-      if (typeof indexedDB === 'undefined') return Promise.reject(new Error('this browser context has no IndexedDB: checkpoints cannot be saved'));
+      if (typeof indexedDB === 'undefined')
+        return Promise.reject(new Error('this browser context has no IndexedDB: checkpoints cannot be saved'));
       const req = indexedDB.open(DB_NAME, DB_VERSION);
       req.onupgradeneeded = () => {
         const db = req.result;

@@ -14,7 +14,16 @@ afterAll(async () => {
 });
 
 function summary(runId: string, step: number, updatedAt: number): RunSummary {
-  return { runId, name: runId, config: defaultConfig('listops', 'proxy'), step, updatedAt, bestValAccuracy: null, testAccuracy: null, state: 'paused' };
+  return {
+    runId,
+    name: runId,
+    config: defaultConfig('listops', 'proxy'),
+    step,
+    updatedAt,
+    bestValAccuracy: null,
+    testAccuracy: null,
+    state: 'paused',
+  };
 }
 
 const stores: [string, () => Promise<CheckpointStore>][] = [

@@ -19,7 +19,9 @@ export interface CheckpointStore {
 /** Run ids become file names and IndexedDB keys: keep them to a safe alphabet. */
 export function checkRunId(runId: string): string {
   if (!/^[A-Za-z0-9._-]{1,80}$/.test(runId) || runId.startsWith('.')) {
-    throw new Error(`run id ${JSON.stringify(runId.slice(0, 90))} is not allowed: use 1–80 letters, digits, '.', '_' or '-' (not starting with '.')`);
+    throw new Error(
+      `run id ${JSON.stringify(runId.slice(0, 90))} is not allowed: use 1–80 letters, digits, '.', '_' or '-' (not starting with '.')`,
+    );
   }
   return runId;
 }

@@ -26,7 +26,11 @@ const bytes = (v: number) => formatNumber(v, 'bytes');
 const PEAK = '#D55E00';
 
 /** The rows and the categories drawn (a context, so a refresh skips recharts' components). */
-const RowsContext = createContext<{ rows: Record<string, number>[]; keys: MetricName[]; colours: string[] }>({ rows: [], keys: [], colours: [] });
+const RowsContext = createContext<{ rows: Record<string, number>[]; keys: MetricName[]; colours: string[] }>({
+  rows: [],
+  keys: [],
+  colours: [],
+});
 
 /** The stacked areas drawn with the chart's scales (see SeriesPaths for why not recharts' <Area>). */
 function StackedAreas() {
@@ -48,7 +52,19 @@ function StackedAreas() {
  * Lean while metrics stream in, like MetricChart: given axes, own paths, HTML legend; recharts'
  * Areas and Tooltip while the user inspects the chart.
  */
-export const MemoryChart = memo(function MemoryChart({ buffer, version: latestVersion, height = 170, stagger = 0, xMax }: { buffer: MetricsBuffer; version: number; height?: number; stagger?: number; xMax?: number }) {
+export const MemoryChart = memo(function MemoryChart({
+  buffer,
+  version: latestVersion,
+  height = 170,
+  stagger = 0,
+  xMax,
+}: {
+  buffer: MetricsBuffer;
+  version: number;
+  height?: number;
+  stagger?: number;
+  xMax?: number;
+}) {
   const [ref, width] = useWidth<HTMLDivElement>();
   const visible = useVisible(ref);
   const version = useStaggered(latestVersion, stagger, visible);
@@ -60,10 +76,18 @@ export const MemoryChart = memo(function MemoryChart({ buffer, version: latestVe
     const hasPeakSplit = CATEGORIES.some((c) => hasValues(buffer, c.atPeak));
     const view: MemoryView = chosen === 'atPeak' && !hasPeakSplit ? 'between' : chosen;
     const present = CATEGORIES.filter((c) => hasValues(buffer, c[view])).map((c) => ({ ...c, key: c[view] }));
-    const rows = alignedRows(buffer, present.map((c) => c.key), pointBudget(width - 60));
+    const rows = alignedRows(
+      buffer,
+      present.map((c) => c.key),
+      pointBudget(width - 60),
+    );
     const peak = peakOf(buffer, 'memPeak');
     let top = peak?.value ?? 0;
-    for (const r of rows) top = Math.max(top, present.reduce((sum, c) => sum + r[c.key], 0));
+    for (const r of rows)
+      top = Math.max(
+        top,
+        present.reduce((sum, c) => sum + r[c.key], 0),
+      );
     const first = rows.length > 0 ? rows[0].step : 0;
     const last = rows.length > 0 ? rows[rows.length - 1].step : 1;
     const x = runStepAxis(first, last, xMax);
@@ -75,32 +99,76 @@ export const MemoryChart = memo(function MemoryChart({ buffer, version: latestVe
   const drawn = useMemo(() => ({ rows, keys: present.map((c) => c.key), colours: present.map((c) => c.colour) }), [rows, present]);
   const peakValue = peak?.value ?? null;
   const peakStep = peak?.step ?? null;
-  const legend = useMemo(() => [
-    ...present.map((c) => ({ label: c.label, colour: c.colour })),
-    ...(peak ? [{ label: 'peak', colour: PEAK, dashed: true }] : []),
-  ], [present, peak]);
+  const legend = useMemo(
+    () => [...present.map((c) => ({ label: c.label, colour: c.colour })), ...(peak ? [{ label: 'peak', colour: PEAK, dashed: true }] : [])],
+    [present, peak],
+  );
   // As in MetricChart: the chart element changes with its axes, size, peak or mode only; a
   // refresh reaches StackedAreas through RowsContext.
   // biome-ignore lint/correctness/useExhaustiveDependencies: rows change on every refresh, and only matter while inspecting
-  const chart = useMemo(() => (width > 0 ? (
-    <AreaChart width={width} height={height} data={inspecting ? rows : undefined} margin={MARGIN}>
-      <CartesianGrid stroke="#e6e8eb" />
-      <XAxis dataKey="step" type="number" domain={x.domain} ticks={x.ticks} allowDataOverflow tick={TICK} interval={0} />
-      <YAxis type="number" width={70} tick={TICK} interval={0} ticks={y.ticks} domain={y.domain} allowDataOverflow tickFormatter={bytes} />
-      {inspecting && <Tooltip isAnimationActive={false} formatter={(v) => bytes(Number(v))} labelFormatter={stepLabel} />}
-      {inspecting
-        ? present.map((c) => <Area key={c.key} dataKey={c.key} name={c.label} stackId="mem" stroke={c.colour} fill={c.colour} fillOpacity={0.55} isAnimationActive={false} />)
-        : <StackedAreas />}
-      {peakValue !== null && <ReferenceLine y={peakValue} stroke={PEAK} strokeDasharray="4 3" label={{ value: `peak ${bytes(peakValue)} (step ${peakStep})`, position: 'insideTopRight', fontSize: 11, fill: '#8a2b00' }} />}
-    </AreaChart>
-  ) : null),
-  [width, height, x, y, peakValue, peakStep, present.length, shaped.view, inspecting, inspecting ? rows : null]);
-  if (present.length === 0) return <div ref={ref}><p className="empty" style={{ height }}>No memory figures yet (the worker reports the buffer pool by category).</p></div>;
+  const chart = useMemo(
+    () =>
+      width > 0 ? (
+        <AreaChart width={width} height={height} data={inspecting ? rows : undefined} margin={MARGIN}>
+          <CartesianGrid stroke="#e6e8eb" />
+          <XAxis dataKey="step" type="number" domain={x.domain} ticks={x.ticks} allowDataOverflow tick={TICK} interval={0} />
+          <YAxis
+            type="number"
+            width={70}
+            tick={TICK}
+            interval={0}
+            ticks={y.ticks}
+            domain={y.domain}
+            allowDataOverflow
+            tickFormatter={bytes}
+          />
+          {inspecting && <Tooltip isAnimationActive={false} formatter={(v) => bytes(Number(v))} labelFormatter={stepLabel} />}
+          {inspecting ? (
+            present.map((c) => (
+              <Area
+                key={c.key}
+                dataKey={c.key}
+                name={c.label}
+                stackId="mem"
+                stroke={c.colour}
+                fill={c.colour}
+                fillOpacity={0.55}
+                isAnimationActive={false}
+              />
+            ))
+          ) : (
+            <StackedAreas />
+          )}
+          {peakValue !== null && (
+            <ReferenceLine
+              y={peakValue}
+              stroke={PEAK}
+              strokeDasharray="4 3"
+              label={{ value: `peak ${bytes(peakValue)} (step ${peakStep})`, position: 'insideTopRight', fontSize: 11, fill: '#8a2b00' }}
+            />
+          )}
+        </AreaChart>
+      ) : null,
+    [width, height, x, y, peakValue, peakStep, present.length, shaped.view, inspecting, inspecting ? rows : null],
+  );
+  if (present.length === 0)
+    return (
+      <div ref={ref}>
+        <p className="empty" style={{ height }}>
+          No memory figures yet (the worker reports the buffer pool by category).
+        </p>
+      </div>
+    );
   return (
     <div>
       {shaped.hasPeakSplit && (
         <label className="inline chart-option">
-          Stack <select value={shaped.view} onChange={(e) => setView(e.currentTarget.value as MemoryView)} aria-label="Memory by category: which moment">
+          Stack{' '}
+          <select
+            value={shaped.view}
+            onChange={(e) => setView(e.currentTarget.value as MemoryView)}
+            aria-label="Memory by category: which moment"
+          >
             <option value="atPeak">at the peak (mid-step)</option>
             <option value="between">between steps</option>
           </select>

@@ -40,7 +40,11 @@ interface Props {
 export const TICK = { fontSize: 11 };
 // Room on the right for half of the last step label (400 was clipped with 8).
 const MARGIN = { top: 4, right: 16, bottom: 0, left: 0 };
-const FORMAT = { '': (v: number) => formatNumber(v), bytes: (v: number) => formatNumber(v, 'bytes'), '%': (v: number) => formatNumber(v, '%') };
+const FORMAT = {
+  '': (v: number) => formatNumber(v),
+  bytes: (v: number) => formatNumber(v, 'bytes'),
+  '%': (v: number) => formatNumber(v, '%'),
+};
 export const stepLabel = (l: unknown) => `step ${String(l)}`;
 
 /** Fixed axis of a fraction shown as a percentage. */
@@ -55,7 +59,16 @@ const PERCENT: Axis = { domain: [0, 1], ticks: [0, 0.25, 0.5, 0.75, 1] };
  * (ChartLegend). While the pointer or focus is on the chart, recharts' own Lines and Tooltip
  * take over, so hovering shows the values.
  */
-export const MetricChart = memo(function MetricChart({ series, version: latestVersion, smoothing, log, height = 170, unit = '', stagger = 0, xMax }: Props) {
+export const MetricChart = memo(function MetricChart({
+  series,
+  version: latestVersion,
+  smoothing,
+  log,
+  height = 170,
+  unit = '',
+  stagger = 0,
+  xMax,
+}: Props) {
   const [ref, width] = useWidth<HTMLDivElement>();
   const visible = useVisible(ref);
   const version = useStaggered(latestVersion, stagger, visible);
@@ -79,30 +92,77 @@ export const MetricChart = memo(function MetricChart({ series, version: latestVe
   // reaches SeriesPaths through SeriesContext alone, so recharts' own components (and store)
   // sit still while the worker streams metrics. While inspecting, recharts' Lines get the data.
   // biome-ignore lint/correctness/useExhaustiveDependencies: shaped changes on every refresh, and only matters while inspecting
-  const chart = useMemo(() => (width > 0 && xAxis && yAxis ? (
-    <LineChart width={width} height={height} margin={MARGIN}>
-      <CartesianGrid stroke="#e6e8eb" />
-      <XAxis dataKey="x" type="number" domain={xAxis.domain} ticks={xAxis.ticks} allowDataOverflow allowDuplicatedCategory={false} tick={TICK} interval={0} />
-      <YAxis type="number" scale={log ? 'log' : 'linear'} domain={yAxis.domain} ticks={yAxis.ticks} allowDataOverflow width={52} tick={TICK} interval={0} tickFormatter={FORMAT[unit]} />
-      {inspecting && <Tooltip isAnimationActive={false} formatter={(v) => FORMAT[unit](Number(v))} labelFormatter={stepLabel} />}
-      {!inspecting && <SeriesPaths smoothing={smoothing} />}
-      {inspecting && shaped.map((s) => [
-        <Line key={`${s.label}-raw`} data={s.data.raw} dataKey="y" name={smoothing > 0 ? `${s.label} (raw)` : s.label} stroke={s.colour}
-          strokeOpacity={smoothing > 0 ? 0.3 : 1} dot={s.data.raw.length <= SPARSE ? { r: 2.5, fill: s.colour, strokeOpacity: 1 } : false} isAnimationActive={false} strokeWidth={1.2} />,
-        smoothing > 0 ? <Line key={`${s.label}-smooth`} data={s.data.smooth} dataKey="y" name={s.label} stroke={s.colour} dot={false} isAnimationActive={false} strokeWidth={1.6} /> : null,
-      ])}
-    </LineChart>
-  ) : null),
-  [width, height, xAxis, yAxis, log, unit, smoothing, inspecting, inspecting ? shaped : null]);
+  const chart = useMemo(
+    () =>
+      width > 0 && xAxis && yAxis ? (
+        <LineChart width={width} height={height} margin={MARGIN}>
+          <CartesianGrid stroke="#e6e8eb" />
+          <XAxis
+            dataKey="x"
+            type="number"
+            domain={xAxis.domain}
+            ticks={xAxis.ticks}
+            allowDataOverflow
+            allowDuplicatedCategory={false}
+            tick={TICK}
+            interval={0}
+          />
+          <YAxis
+            type="number"
+            scale={log ? 'log' : 'linear'}
+            domain={yAxis.domain}
+            ticks={yAxis.ticks}
+            allowDataOverflow
+            width={52}
+            tick={TICK}
+            interval={0}
+            tickFormatter={FORMAT[unit]}
+          />
+          {inspecting && <Tooltip isAnimationActive={false} formatter={(v) => FORMAT[unit](Number(v))} labelFormatter={stepLabel} />}
+          {!inspecting && <SeriesPaths smoothing={smoothing} />}
+          {inspecting &&
+            shaped.map((s) => [
+              <Line
+                key={`${s.label}-raw`}
+                data={s.data.raw}
+                dataKey="y"
+                name={smoothing > 0 ? `${s.label} (raw)` : s.label}
+                stroke={s.colour}
+                strokeOpacity={smoothing > 0 ? 0.3 : 1}
+                dot={s.data.raw.length <= SPARSE ? { r: 2.5, fill: s.colour, strokeOpacity: 1 } : false}
+                isAnimationActive={false}
+                strokeWidth={1.2}
+              />,
+              smoothing > 0 ? (
+                <Line
+                  key={`${s.label}-smooth`}
+                  data={s.data.smooth}
+                  dataKey="y"
+                  name={s.label}
+                  stroke={s.colour}
+                  dot={false}
+                  isAnimationActive={false}
+                  strokeWidth={1.6}
+                />
+              ) : null,
+            ])}
+        </LineChart>
+      ) : null,
+    [width, height, xAxis, yAxis, log, unit, smoothing, inspecting, inspecting ? shaped : null],
+  );
   return (
     <div ref={ref} className="metric-chart" data-empty={axes === null} {...handlers}>
       {axes === null ? (
-        <p className="empty" style={{ height }}>No data yet.</p>
-      ) : chart && (
-        <>
-          <SeriesContext.Provider value={shaped}>{chart}</SeriesContext.Provider>
-          <ChartLegend items={legend} />
-        </>
+        <p className="empty" style={{ height }}>
+          No data yet.
+        </p>
+      ) : (
+        chart && (
+          <>
+            <SeriesContext.Provider value={shaped}>{chart}</SeriesContext.Provider>
+            <ChartLegend items={legend} />
+          </>
+        )
       )}
       {hidden > 0 && <p className="help">{hidden} points ≤ 0 are not drawn on the log scale.</p>}
     </div>

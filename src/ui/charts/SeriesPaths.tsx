@@ -32,13 +32,23 @@ export function SeriesPaths({ smoothing }: { smoothing: number }) {
     <g className="series-lines">
       {series.map((s) => (
         <g key={s.label} className="series" data-label={s.label}>
-          <path className="series-curve" d={linePath(s.data.raw, x, y)} fill="none" stroke={s.colour} strokeOpacity={smoothing > 0 ? 0.3 : 1} strokeWidth={1.2} />
-          {smoothing > 0 && <path className="series-curve" d={linePath(s.data.smooth, x, y)} fill="none" stroke={s.colour} strokeWidth={1.6} />}
-          {s.data.raw.length <= SPARSE && s.data.raw.map((p) => {
-            const cx = x(p.x);
-            const cy = y(p.y);
-            return cx === undefined || cy === undefined ? null : <circle key={p.x} cx={cx} cy={cy} r={2.5} fill={s.colour} />;
-          })}
+          <path
+            className="series-curve"
+            d={linePath(s.data.raw, x, y)}
+            fill="none"
+            stroke={s.colour}
+            strokeOpacity={smoothing > 0 ? 0.3 : 1}
+            strokeWidth={1.2}
+          />
+          {smoothing > 0 && (
+            <path className="series-curve" d={linePath(s.data.smooth, x, y)} fill="none" stroke={s.colour} strokeWidth={1.6} />
+          )}
+          {s.data.raw.length <= SPARSE &&
+            s.data.raw.map((p) => {
+              const cx = x(p.x);
+              const cy = y(p.y);
+              return cx === undefined || cy === undefined ? null : <circle key={p.x} cx={cx} cy={cy} r={2.5} fill={s.colour} />;
+            })}
         </g>
       ))}
     </g>

@@ -35,9 +35,16 @@ describe('chart data shaping', () => {
   it('aligns stacked columns on the step axis, missing values as 0', () => {
     const b = buffer(3, (i): Record<string, number> => (i === 1 ? {} : { memWeights: 10, memScratch: i }));
     expect(alignedRows(b, ['memWeights', 'memScratch'], 100)).toEqual([
-      { step: 0, memWeights: 10, memScratch: 0 }, { step: 2, memWeights: 10, memScratch: 2 },
+      { step: 0, memWeights: 10, memScratch: 0 },
+      { step: 2, memWeights: 10, memScratch: 2 },
     ]);
-    expect(alignedRows(buffer(1000, () => ({ memWeights: 1 })), ['memWeights'], 50).length).toBeLessThanOrEqual(51);
+    expect(
+      alignedRows(
+        buffer(1000, () => ({ memWeights: 1 })),
+        ['memWeights'],
+        50,
+      ).length,
+    ).toBeLessThanOrEqual(51);
   });
 
   it('finds the peak and whether a column has data', () => {

@@ -25,7 +25,11 @@ export function pointBudget(widthPx: number): number {
 }
 
 /** One metric against the step, downsampled, smoothed over the full resolution, log-filtered. */
-export function shapeSeries(buffer: MetricsBuffer, y: MetricName, opts: { maxPoints: number; smoothing: number; log: boolean; x?: MetricName }): ShapedSeries {
+export function shapeSeries(
+  buffer: MetricsBuffer,
+  y: MetricName,
+  opts: { maxPoints: number; smoothing: number; log: boolean; x?: MetricName },
+): ShapedSeries {
   const x = opts.x ?? 'step';
   const keep = (p: XY) => !opts.log || p.y > 0;
   const rawAll = buffer.downsample(x, y, opts.maxPoints);
@@ -42,7 +46,10 @@ export function shapeSeries(buffer: MetricsBuffer, y: MetricName, opts: { maxPoi
       py.push(ys[i]);
     }
     const sy = smoothEma(py, opts.smoothing);
-    smooth = strided(px.map((v, i) => ({ x: v, y: sy[i] })), opts.maxPoints).filter(keep);
+    smooth = strided(
+      px.map((v, i) => ({ x: v, y: sy[i] })),
+      opts.maxPoints,
+    ).filter(keep);
   }
   return { raw, smooth, hiddenNonPositive: rawAll.length - raw.length };
 }
@@ -81,7 +88,8 @@ export function peakOf(buffer: MetricsBuffer, column: MetricName): { step: numbe
   const ys = buffer.column(column);
   const steps = buffer.column('step');
   let best: { step: number; value: number } | null = null;
-  for (let i = 0; i < ys.length; i++) if (Number.isFinite(ys[i]) && (best === null || ys[i] > best.value)) best = { step: steps[i], value: ys[i] };
+  for (let i = 0; i < ys.length; i++)
+    if (Number.isFinite(ys[i]) && (best === null || ys[i] > best.value)) best = { step: steps[i], value: ys[i] };
   return best;
 }
 
@@ -97,7 +105,11 @@ export function meanOf(buffer: MetricsBuffer, column: MetricName): number {
   const ys = buffer.column(column);
   let sum = 0;
   let count = 0;
-  for (let i = 0; i < ys.length; i++) if (Number.isFinite(ys[i])) { sum += ys[i]; count++; }
+  for (let i = 0; i < ys.length; i++)
+    if (Number.isFinite(ys[i])) {
+      sum += ys[i];
+      count++;
+    }
   return count === 0 ? NaN : sum / count;
 }
 
@@ -108,7 +120,10 @@ export function formatNumber(v: number, unit: '' | 'bytes' | '%' = ''): string {
     const units = ['B', 'KiB', 'MiB', 'GiB'];
     let i = 0;
     let x = v;
-    while (Math.abs(x) >= 1024 && i < units.length - 1) { x /= 1024; i++; }
+    while (Math.abs(x) >= 1024 && i < units.length - 1) {
+      x /= 1024;
+      i++;
+    }
     return `${i === 0 ? x : x.toFixed(1)} ${units[i]}`;
   }
   if (unit === '%') return `${(100 * v).toFixed(1)}%`;

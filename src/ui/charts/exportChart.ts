@@ -7,7 +7,9 @@ import { downloadBlob } from '../download';
 /** The chart's SVG as a standalone document string. */
 function chartSvgText(container: HTMLElement): string {
   // The chart's own surface, not a legend icon (legend icons are small svg.recharts-surface too).
-  const surfaces = [...container.querySelectorAll<SVGSVGElement>('svg.recharts-surface')].filter((el) => !el.closest('.recharts-legend-wrapper'));
+  const surfaces = [...container.querySelectorAll<SVGSVGElement>('svg.recharts-surface')].filter(
+    (el) => !el.closest('.recharts-legend-wrapper'),
+  );
   const svg = surfaces.sort((a, b) => area(b) - area(a))[0];
   if (!svg) throw new Error('no chart drawn yet: nothing to export');
   const clone = svg.cloneNode(true) as SVGSVGElement;
@@ -35,7 +37,9 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
 /** The chart's HTML legend (ChartLegend): label, colour and whether it is a dashed reference. */
 function legendOf(container: HTMLElement): { label: string; colour: string; dashed: boolean }[] {
   return [...container.querySelectorAll<HTMLElement>('.chart-legend li')].map((li) => ({
-    label: li.textContent ?? '', colour: li.dataset.colour ?? '#000', dashed: li.dataset.dashed === 'true',
+    label: li.textContent ?? '',
+    colour: li.dataset.colour ?? '#000',
+    dashed: li.dataset.dashed === 'true',
   }));
 }
 
@@ -49,7 +53,13 @@ function legendGroup(items: { label: string; colour: string; dashed: boolean }[]
   const y = top + LEGEND_ROW / 2;
   items.forEach((item, k) => {
     const line = document.createElementNS(SVG_NS, 'line');
-    for (const [a, v] of [['x1', x], ['x2', x + 14], ['y1', y], ['y2', y]] as const) line.setAttribute(a, String(v));
+    for (const [a, v] of [
+      ['x1', x],
+      ['x2', x + 14],
+      ['y1', y],
+      ['y2', y],
+    ] as const)
+      line.setAttribute(a, String(v));
     line.setAttribute('stroke', item.colour);
     line.setAttribute('stroke-width', '3');
     if (item.dashed) line.setAttribute('stroke-dasharray', '4 3');

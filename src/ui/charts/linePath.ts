@@ -30,7 +30,13 @@ export function linePath(points: readonly { x: number; y: number }[], x: Scale, 
  * Closed paths of stacked areas over rows sharing an x column: layer k spans from the sum of
  * the layers below it to that sum plus its own value (missing values count as 0).
  */
-export function stackedAreaPaths(rows: readonly Record<string, number>[], xKey: string, keys: readonly string[], x: Scale, y: Scale): string[] {
+export function stackedAreaPaths(
+  rows: readonly Record<string, number>[],
+  xKey: string,
+  keys: readonly string[],
+  x: Scale,
+  y: Scale,
+): string[] {
   const below = rows.map(() => 0);
   return keys.map((key) => {
     const top: string[] = [];

@@ -21,7 +21,12 @@ describe('axis ticks', () => {
 
   it('never gives equal ticks or equal labels for a (nearly) flat series', () => {
     // Seen in the throughput chart: raw and smoothed copies of 3191.12… one ulp apart.
-    for (const [a, b] of [[3191.1246844710854, 3191.124684471086], [3298.7, 3299.2], [0.5, 0.50001], [99_990, 100_010]]) {
+    for (const [a, b] of [
+      [3191.1246844710854, 3191.124684471086],
+      [3298.7, 3299.2],
+      [0.5, 0.50001],
+      [99_990, 100_010],
+    ]) {
       const { ticks, domain } = linearAxis(a, b);
       expect(new Set(ticks).size, `${a}..${b}: ${ticks}`).toBe(ticks.length);
       const labels = ticks.map((v) => formatNumber(v));
@@ -68,7 +73,15 @@ describe('axis ticks', () => {
   });
 
   it('finds the extent of several series, ignoring non-finite points', () => {
-    expect(extent([[{ x: 1, y: 2 }, { x: 3, y: NaN }], [{ x: 2, y: -1 }]])).toEqual({ x: [1, 2], y: [-1, 2] });
+    expect(
+      extent([
+        [
+          { x: 1, y: 2 },
+          { x: 3, y: NaN },
+        ],
+        [{ x: 2, y: -1 }],
+      ]),
+    ).toEqual({ x: [1, 2], y: [-1, 2] });
     expect(extent([[]])).toBeNull();
   });
 });

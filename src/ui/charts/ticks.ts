@@ -100,19 +100,28 @@ export function runStepAxis(first: number, last: number, xMax?: number): Axis {
 
 /** The smallest and largest finite y (and x) over several point lists. */
 export function extent(lists: readonly (readonly { x: number; y: number }[])[]): { x: [number, number]; y: [number, number] } | null {
-  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
-  for (const list of lists) for (const p of list) {
-    if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) continue;
-    if (p.x < x0) x0 = p.x;
-    if (p.x > x1) x1 = p.x;
-    if (p.y < y0) y0 = p.y;
-    if (p.y > y1) y1 = p.y;
-  }
+  let x0 = Infinity,
+    x1 = -Infinity,
+    y0 = Infinity,
+    y1 = -Infinity;
+  for (const list of lists)
+    for (const p of list) {
+      if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) continue;
+      if (p.x < x0) x0 = p.x;
+      if (p.x > x1) x1 = p.x;
+      if (p.y < y0) y0 = p.y;
+      if (p.y > y1) y1 = p.y;
+    }
   return x0 <= x1 ? { x: [x0, x1], y: [y0, y1] } : null;
 }
 
 /** Whether two axes have the same domain and ticks (then a chart keeps the old objects). */
 export function sameAxis(a: Axis | null | undefined, b: Axis | null | undefined): boolean {
   if (!a || !b) return a === b;
-  return a.domain[0] === b.domain[0] && a.domain[1] === b.domain[1] && a.ticks.length === b.ticks.length && a.ticks.every((t, i) => t === b.ticks[i]);
+  return (
+    a.domain[0] === b.domain[0] &&
+    a.domain[1] === b.domain[1] &&
+    a.ticks.length === b.ticks.length &&
+    a.ticks.every((t, i) => t === b.ticks[i])
+  );
 }

@@ -7,11 +7,14 @@ import { useMemo, useState } from 'react';
  */
 export function useInspecting() {
   const [inspecting, setInspecting] = useState(false);
-  const handlers = useMemo(() => ({
-    onPointerEnter: () => setInspecting(true),
-    onPointerLeave: () => setInspecting(false),
-    onFocus: () => setInspecting(true),
-    onBlur: () => setInspecting(false),
-  }), []);
+  const handlers = useMemo(
+    () => ({
+      onPointerEnter: () => setInspecting(true),
+      onPointerLeave: () => setInspecting(false),
+      onFocus: () => setInspecting(true),
+      onBlur: () => setInspecting(false),
+    }),
+    [],
+  );
   return { inspecting, handlers };
 }

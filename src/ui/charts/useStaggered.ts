@@ -26,8 +26,11 @@ export function useStaggered<T>(value: T, delayMs: number, active = true): T {
       }, delayMs);
     }
   }, [value, delayMs, active]);
-  useEffect(() => () => {
-    if (pending.current !== null) clearTimeout(pending.current);
-  }, []);
+  useEffect(
+    () => () => {
+      if (pending.current !== null) clearTimeout(pending.current);
+    },
+    [],
+  );
   return shown;
 }

@@ -23,8 +23,15 @@ export function ParamField({ name, value, issues, locked, onChange }: Props) {
   return (
     <div className={`field${hasError ? ' field-error' : ''}`} data-key={name}>
       <div className="field-head">
-        <label htmlFor={id} title={spec.help}>{spec.label}</label>
-        <span className={`tag tag-${spec.apply}`} title={spec.apply === 'hot' ? 'Applied from the next step, also mid-run' : 'Changing it needs a rebuild: locked while a run is active'}>
+        <label htmlFor={id} title={spec.help}>
+          {spec.label}
+        </label>
+        <span
+          className={`tag tag-${spec.apply}`}
+          title={
+            spec.apply === 'hot' ? 'Applied from the next step, also mid-run' : 'Changing it needs a rebuild: locked while a run is active'
+          }
+        >
           {spec.apply === 'hot' ? 'live' : 'rebuild'}
         </span>
         {spec.provenance && (
@@ -33,15 +40,31 @@ export function ParamField({ name, value, issues, locked, onChange }: Props) {
           </span>
         )}
       </div>
-      <Input id={id} spec={spec} name={name} value={value} disabled={locked} invalid={hasError} describedBy={describedBy} onChange={onChange} />
+      <Input
+        id={id}
+        spec={spec}
+        name={name}
+        value={value}
+        disabled={locked}
+        invalid={hasError}
+        describedBy={describedBy}
+        onChange={onChange}
+      />
       <p id={helpId} className="help" title={spec.help}>
         <span className="range">{rangeText(spec)}.</span> {spec.help}
-        {spec.provenance && <span className="prov-note"> {spec.provenance.source === 'paper' ? 'Paper:' : 'Our reading:'} {spec.provenance.note}</span>}
+        {spec.provenance && (
+          <span className="prov-note">
+            {' '}
+            {spec.provenance.source === 'paper' ? 'Paper:' : 'Our reading:'} {spec.provenance.note}
+          </span>
+        )}
       </p>
       {mine.length > 0 && (
         <div id={msgId} className="messages" aria-live="polite">
           {mine.map((i, k) => (
-            <p key={k} className={i.severity === 'error' ? 'msg-error' : 'msg-notice'} data-testid={`issue-${name}`}>{i.message}</p>
+            <p key={k} className={i.severity === 'error' ? 'msg-error' : 'msg-notice'} data-testid={`issue-${name}`}>
+              {i.message}
+            </p>
           ))}
         </div>
       )}
@@ -74,7 +97,9 @@ function Input({ id, name, spec, value, disabled, invalid, describedBy, onChange
     return (
       <select {...common} value={String(value)} onChange={(e) => onChange(name, e.currentTarget.value)}>
         {spec.values.map((v) => (
-          <option key={v} value={v} title={spec.valueHelp?.[v]}>{spec.valueHelp?.[v] ? `${v} — ${spec.valueHelp[v]}` : v}</option>
+          <option key={v} value={v} title={spec.valueHelp?.[v]}>
+            {spec.valueHelp?.[v] ? `${v} — ${spec.valueHelp[v]}` : v}
+          </option>
         ))}
       </select>
     );
@@ -87,7 +112,16 @@ function Input({ id, name, spec, value, disabled, invalid, describedBy, onChange
 }
 
 /** A number field that keeps what the user typed (even garbage) and reports the parsed value (NaN for garbage). */
-function NumberInput(props: { id: string; name: string; disabled: boolean; 'aria-invalid': boolean; 'aria-describedby': string; spec: ParamSpec & { min: number; max: number; step?: number }; value: number; onValue(v: number): void }) {
+function NumberInput(props: {
+  id: string;
+  name: string;
+  disabled: boolean;
+  'aria-invalid': boolean;
+  'aria-describedby': string;
+  spec: ParamSpec & { min: number; max: number; step?: number };
+  value: number;
+  onValue(v: number): void;
+}) {
   const { spec, value, onValue, ...rest } = props;
   const [text, setText] = useState(String(value));
   // biome-ignore lint/correctness/useExhaustiveDependencies: only a new value from outside resets the text, never the typing

@@ -60,7 +60,9 @@ export function DrawCanvas({ side, pixels, onChange }: Props) {
         onPointerUp={() => (drawing.current = false)}
         onPointerCancel={() => (drawing.current = false)}
       />
-      <button type="button" onClick={() => onChange(new Uint8Array(side * side))}>Clear</button>
+      <button type="button" onClick={() => onChange(new Uint8Array(side * side))}>
+        Clear
+      </button>
     </div>
   );
 }

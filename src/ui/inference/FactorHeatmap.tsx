@@ -20,13 +20,20 @@ export function FactorHeatmap({ data, rows, cols, title }: Props) {
   return (
     <figure className="infer-heatmap" data-testid="infer-heatmap">
       <figcaption>
-        {title} <span className="muted">[{rows}×{cols}], {range.lo.toPrecision(3)} … {range.hi.toPrecision(3)}</span>
+        {title}{' '}
+        <span className="muted">
+          [{rows}×{cols}], {range.lo.toPrecision(3)} … {range.hi.toPrecision(3)}
+        </span>
       </figcaption>
       <canvas
         ref={canvas}
         role="img"
         aria-label={`${title}: ${rows} by ${cols}, values ${range.lo.toPrecision(3)} to ${range.hi.toPrecision(3)}`}
-        style={{ width: aspect >= 1 ? side : Math.max(24, side * aspect), height: aspect >= 1 ? Math.max(24, side / aspect) : side, imageRendering: 'pixelated' }}
+        style={{
+          width: aspect >= 1 ? side : Math.max(24, side * aspect),
+          height: aspect >= 1 ? Math.max(24, side / aspect) : side,
+          imageRendering: 'pixelated',
+        }}
       />
     </figure>
   );

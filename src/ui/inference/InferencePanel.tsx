@@ -39,7 +39,15 @@ interface Loaded extends ModelWeights {
   notices: string[];
 }
 
-type Outcome = { result: InferenceResult; provider: string; reason: string; placement: string; wasmThreads: number; tokens: Int32Array; engineDifference?: number | string };
+type Outcome = {
+  result: InferenceResult;
+  provider: string;
+  reason: string;
+  placement: string;
+  wasmThreads: number;
+  tokens: Int32Array;
+  engineDifference?: number | string;
+};
 
 /** See the file comment. */
 export function InferencePanel({ currentRun, engineLogits }: InferencePanelProps) {
@@ -59,15 +67,23 @@ export function InferencePanel({ currentRun, engineLogits }: InferencePanelProps
     const file = bundleInput.current?.files?.[0];
     if (!file) return setLoadError('choose a bundle (.zip) or a weights file (.safetensors) first.');
     // Refused before reading it into memory; the importer bounds what the zip inflates to.
-    if (file.size > DEFAULT_LIMITS.maxTotalBytes) return setLoadError(`${file.name} has ${file.size} bytes, over the limit of ${DEFAULT_LIMITS.maxTotalBytes}.`);
+    if (file.size > DEFAULT_LIMITS.maxTotalBytes)
+      return setLoadError(`${file.name} has ${file.size} bytes, over the limit of ${DEFAULT_LIMITS.maxTotalBytes}.`);
     try {
       const configFile = configInput.current?.files?.[0];
-      const run = importRun(new Uint8Array(await file.arrayBuffer()), configFile ? new Uint8Array(await configFile.arrayBuffer()) : undefined);
+      const run = importRun(
+        new Uint8Array(await file.arrayBuffer()),
+        configFile ? new Uint8Array(await configFile.arrayBuffer()) : undefined,
+      );
       setLoadError(null);
       setModel({ config: run.config, weights: run.weights, label: `${file.name} (${run.source})`, notices: run.notices });
     } catch (err) {
       // The loaded model stays as it was: only a complete, validated import replaces it.
-      setLoadError(err instanceof ImportError ? `${file.name} was refused (${err.code}): ${err.message}` : `${file.name} could not be read: ${String(err)}`);
+      setLoadError(
+        err instanceof ImportError
+          ? `${file.name} was refused (${err.code}): ${err.message}`
+          : `${file.name} could not be read: ${String(err)}`,
+      );
     }
   };
 
@@ -123,7 +139,15 @@ export function InferencePanel({ currentRun, engineLogits }: InferencePanelProps
           engineDifference = `the engine could not run: ${err instanceof Error ? err.message : String(err)}`;
         }
       }
-      setOutcome({ result, provider: session.provider, reason: session.reason, placement: session.placement, wasmThreads: session.wasmThreads, tokens: batch.tokens, engineDifference });
+      setOutcome({
+        result,
+        provider: session.provider,
+        reason: session.reason,
+        placement: session.placement,
+        wasmThreads: session.wasmThreads,
+        tokens: batch.tokens,
+        engineDifference,
+      });
     } catch (err) {
       setRunError(err instanceof Error ? err.message : String(err));
     } finally {
@@ -139,15 +163,27 @@ export function InferencePanel({ currentRun, engineLogits }: InferencePanelProps
           Bundle or weights <input ref={bundleInput} type="file" accept=".zip,.safetensors" data-testid="infer-file" />
         </label>{' '}
         <label>
-          config JSON (only with a bare .safetensors) <input ref={configInput} type="file" accept=".json,application/json" data-testid="infer-config-file" />
+          config JSON (only with a bare .safetensors){' '}
+          <input ref={configInput} type="file" accept=".json,application/json" data-testid="infer-config-file" />
         </label>{' '}
-        <button type="button" onClick={() => void load()} data-testid="infer-load">Load</button>
-        {currentRun && <button type="button" onClick={() => void loadCurrentRun()} data-testid="infer-use-current">Use the current run</button>}
+        <button type="button" onClick={() => void load()} data-testid="infer-load">
+          Load
+        </button>
+        {currentRun && (
+          <button type="button" onClick={() => void loadCurrentRun()} data-testid="infer-use-current">
+            Use the current run
+          </button>
+        )}
       </div>
-      {loadError && <p role="alert" className="infer-error" data-testid="infer-load-error">{loadError}</p>}
+      {loadError && (
+        <p role="alert" className="infer-error" data-testid="infer-load-error">
+          {loadError}
+        </p>
+      )}
       {model && (
         <p data-testid="infer-model">
-          Model: {model.label} — {model.config.attention} attention, task {model.config.task}, {model.config.layers} layer(s), d {model.config.dModel}, n {model.config.seqLen}; graph exported from these weights.
+          Model: {model.label} — {model.config.attention} attention, task {model.config.task}, {model.config.layers} layer(s), d{' '}
+          {model.config.dModel}, n {model.config.seqLen}; graph exported from these weights.
           {model.notices.length > 0 && <span className="muted"> Notes: {model.notices.join(' ')}</span>}
         </p>
       )}
@@ -159,14 +195,24 @@ export function InferencePanel({ currentRun, engineLogits }: InferencePanelProps
           <option value="wasm">wasm</option>
         </select>
       </label>{' '}
-      <span data-testid="infer-session-state" className="muted">{sessionState}</span>
+      <span data-testid="infer-session-state" className="muted">
+        {sessionState}
+      </span>
       {model && <InputEditor config={model.config} onInput={setInput} />}
-      {input && !input.ok && <p role="alert" className="infer-error">{input.error}</p>}
+      {input && !input.ok && (
+        <p role="alert" className="infer-error">
+          {input.error}
+        </p>
+      )}
       {input?.ok && <p className="muted">{input.note}</p>}
       <button type="button" onClick={() => void run()} disabled={!session || !input?.ok || running} data-testid="infer-run">
         {running ? 'Running…' : 'Run'}
       </button>
-      {runError && <p role="alert" className="infer-error">{runError}</p>}
+      {runError && (
+        <p role="alert" className="infer-error">
+          {runError}
+        </p>
+      )}
       {outcome && model && <ResultView config={model.config} {...outcome} />}
     </section>
   );

@@ -47,15 +47,27 @@ export function InputEditor({ config, onInput }: Props) {
     case 'retrieval':
       return (
         <div className="infer-input">
-          <label>First mail<textarea data-testid="infer-mail" rows={4} value={mail} onChange={(e) => setMail(e.target.value)} /></label>
-          <label>Second mail<textarea data-testid="infer-mail2" rows={4} value={mail2} onChange={(e) => setMail2(e.target.value)} /></label>
+          <label>
+            First mail
+            <textarea data-testid="infer-mail" rows={4} value={mail} onChange={(e) => setMail(e.target.value)} />
+          </label>
+          <label>
+            Second mail
+            <textarea data-testid="infer-mail2" rows={4} value={mail2} onChange={(e) => setMail2(e.target.value)} />
+          </label>
         </div>
       );
     case 'image':
     case 'pathfinder':
       return (
         <div className="infer-input">
-          <span>{kind === 'image' ? `Draw an image (28×28, fed at ${customSide(config)}×${customSide(config)} grey pixels)` : config.task === 'image' ? `Draw a digit (28×28, fed at ${config.imageSize}×${config.imageSize})` : 'Draw a Pathfinder image (32×32): two dots and paths'}</span>
+          <span>
+            {kind === 'image'
+              ? `Draw an image (28×28, fed at ${customSide(config)}×${customSide(config)} grey pixels)`
+              : config.task === 'image'
+                ? `Draw a digit (28×28, fed at ${config.imageSize}×${config.imageSize})`
+                : 'Draw a Pathfinder image (32×32): two dots and paths'}
+          </span>
           <DrawCanvas side={side} pixels={pixels} onChange={setPixels} />
         </div>
       );
@@ -71,12 +83,25 @@ function encode(config: RunConfig, v: { listops: string; mail: string; mail2: st
   try {
     switch (config.task) {
       case 'custom': {
-        if (config.dataKind === 'pairs') return { ok: true, tokens: textToTokens(v.mail, config.seqLen), tokens2: textToTokens(v.mail2, config.seqLen), note: 'two texts' };
-        if (config.dataKind === 'text') return { ok: true, tokens: textToTokens(v.mail, config.seqLen), note: `${Math.min(new TextEncoder().encode(v.mail).length, config.seqLen)} bytes` };
+        if (config.dataKind === 'pairs')
+          return {
+            ok: true,
+            tokens: textToTokens(v.mail, config.seqLen),
+            tokens2: textToTokens(v.mail2, config.seqLen),
+            note: 'two texts',
+          };
+        if (config.dataKind === 'text')
+          return {
+            ok: true,
+            tokens: textToTokens(v.mail, config.seqLen),
+            note: `${Math.min(new TextEncoder().encode(v.mail).length, config.seqLen)} bytes`,
+          };
         const side = customSide(config);
         const rgba = new Uint8Array(28 * 28 * 4);
         // The canvas draws white on black; the pixels are grey levels, opaque.
-        v.pixels.forEach((p, i) => rgba.set([p, p, p, 255], 4 * i));
+        v.pixels.forEach((p, i) => {
+          rgba.set([p, p, p, 255], 4 * i);
+        });
         return { ok: true, tokens: Int32Array.from(greyPixels(rgba, 28, 28, side), (p) => p + 1), note: `${side * side} pixels` };
       }
       case 'listops': {
@@ -84,12 +109,20 @@ function encode(config: RunConfig, v: { listops: string; mail: string; mail2: st
         return { ok: true, tokens: parsed.tokens, note: `${parsed.tokens.length} tokens; true value ${parsed.value}` };
       }
       case 'text':
-        return { ok: true, tokens: textToTokens(v.mail, config.seqLen), note: `${Math.min(new TextEncoder().encode(v.mail).length, config.seqLen)} bytes` };
+        return {
+          ok: true,
+          tokens: textToTokens(v.mail, config.seqLen),
+          note: `${Math.min(new TextEncoder().encode(v.mail).length, config.seqLen)} bytes`,
+        };
       case 'retrieval':
         return { ok: true, tokens: textToTokens(v.mail, config.seqLen), tokens2: textToTokens(v.mail2, config.seqLen), note: 'two mails' };
       case 'image': {
         const tokens = digitToTokens(v.pixels, config.imageSize);
-        return { ok: true, tokens: tokens.subarray(0, config.seqLen), note: `${tokens.length} pixels${tokens.length > config.seqLen ? `, cut to seqLen ${config.seqLen}` : ''}` };
+        return {
+          ok: true,
+          tokens: tokens.subarray(0, config.seqLen),
+          note: `${tokens.length} pixels${tokens.length > config.seqLen ? `, cut to seqLen ${config.seqLen}` : ''}`,
+        };
       }
       case 'pathfinder': {
         const tokens = Int32Array.from(v.pixels, (p) => p + 1);

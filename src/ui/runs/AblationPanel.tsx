@@ -26,25 +26,63 @@ export function AblationPanel() {
     <section className="panel" aria-labelledby="ablation-h">
       <div className="panel-head">
         <h2 id="ablation-h">Studies</h2>
-        <label className="inline">Study <select data-testid="study-select" value={chosen} disabled={running} onChange={(e) => setChosen(e.currentTarget.value as StudyName)}>
-          {STUDY_NAMES.map((name) => <option key={name} value={name}>{STUDIES[name].title}</option>)}
-        </select></label>
-        <button type="button" data-testid="ablation-start" disabled={!ok || running || isActive(runState)} onClick={() => runner.start(config, chosen)}>Run the study</button>
-        <button type="button" disabled={!running} onClick={() => runner.cancel()}>Cancel</button>
+        <label className="inline">
+          Study{' '}
+          <select
+            data-testid="study-select"
+            value={chosen}
+            disabled={running}
+            onChange={(e) => setChosen(e.currentTarget.value as StudyName)}
+          >
+            {STUDY_NAMES.map((name) => (
+              <option key={name} value={name}>
+                {STUDIES[name].title}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button
+          type="button"
+          data-testid="ablation-start"
+          disabled={!ok || running || isActive(runState)}
+          onClick={() => runner.start(config, chosen)}
+        >
+          Run the study
+        </button>
+        <button type="button" disabled={!running} onClick={() => runner.cancel()}>
+          Cancel
+        </button>
       </div>
       <p className="help">
-        {study.title} on this task with these sizes and seeds ({config.task}, {config.steps} steps, data seed {config.dataSeed}, init seed {config.initSeed}): {study.description} Trained one after another.
+        {study.title} on this task with these sizes and seeds ({config.task}, {config.steps} steps, data seed {config.dataSeed}, init seed{' '}
+        {config.initSeed}): {study.description} Trained one after another.
         {study.unavailable.length > 0 && <> Not yet available here: {study.unavailable.map((u) => u.label).join(' and ')}.</>}
       </p>
       {items.length > 0 && (
         <div className="table-wrap">
           <table className="table" data-testid="ablation-table" data-study={ranStudy}>
-            <thead><tr><th scope="col">variant</th><th scope="col">status</th><th scope="col">best val acc</th><th scope="col">test acc</th><th scope="col">tokens/s</th><th scope="col">seq/s</th><th scope="col">ms/step</th><th scope="col">peak memory</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">variant</th>
+                <th scope="col">status</th>
+                <th scope="col">best val acc</th>
+                <th scope="col">test acc</th>
+                <th scope="col">tokens/s</th>
+                <th scope="col">seq/s</th>
+                <th scope="col">ms/step</th>
+                <th scope="col">peak memory</th>
+              </tr>
+            </thead>
             <tbody>
               {items.map((it) => (
                 <tr key={it.ablation.name} data-status={it.status}>
-                  <th scope="row" title={it.ablation.what}>{it.ablation.label}</th>
-                  <td title={it.note ?? undefined}>{it.status}{it.note ? ` — ${it.note}` : ''}</td>
+                  <th scope="row" title={it.ablation.what}>
+                    {it.ablation.label}
+                  </th>
+                  <td title={it.note ?? undefined}>
+                    {it.status}
+                    {it.note ? ` — ${it.note}` : ''}
+                  </td>
                   <td>{formatNumber(it.result?.bestValAccuracy ?? NaN, '%')}</td>
                   <td>{formatNumber(it.result?.testAccuracy ?? NaN, '%')}</td>
                   <td>{formatNumber(it.result?.tokensPerSec ?? NaN)}</td>
@@ -57,7 +95,10 @@ export function AblationPanel() {
             {shown.unavailable.length > 0 && (
               <tbody className="muted" data-testid="study-unavailable">
                 {shown.unavailable.map((u) => (
-                  <tr key={u.label} data-status="unavailable"><th scope="row">{u.label}</th><td colSpan={7}>{u.note}</td></tr>
+                  <tr key={u.label} data-status="unavailable">
+                    <th scope="row">{u.label}</th>
+                    <td colSpan={7}>{u.note}</td>
+                  </tr>
                 ))}
               </tbody>
             )}

@@ -15,8 +15,13 @@ export function ImportRun() {
     try {
       const run = importRun(new Uint8Array(await file.arrayBuffer()));
       const name = file.name.replace(/\.zip$/i, '');
-      trainingClient().startFrom({ config: run.config, weights: run.weights, optimizer: run.optimizer, metricsCsv: run.metrics?.toCsv() ?? '' }, name);
-      setMessage(`Continuing ${file.name} from step ${run.optimizer?.step ?? 0}${run.notices.length ? ` (notes: ${run.notices.join(' ')})` : ''}.`);
+      trainingClient().startFrom(
+        { config: run.config, weights: run.weights, optimizer: run.optimizer, metricsCsv: run.metrics?.toCsv() ?? '' },
+        name,
+      );
+      setMessage(
+        `Continuing ${file.name} from step ${run.optimizer?.step ?? 0}${run.notices.length ? ` (notes: ${run.notices.join(' ')})` : ''}.`,
+      );
     } catch (e) {
       setMessage(`${file.name} was not loaded: ${(e as Error).message}`);
     }
@@ -25,10 +30,20 @@ export function ImportRun() {
     <div className="import-run">
       <label>
         Continue training from a bundle{' '}
-        <input type="file" accept=".zip" disabled={busy} data-testid="import-run" onChange={(e) => void onFile(e.currentTarget.files?.[0])} />
+        <input
+          type="file"
+          accept=".zip"
+          disabled={busy}
+          data-testid="import-run"
+          onChange={(e) => void onFile(e.currentTarget.files?.[0])}
+        />
       </label>
       {busy && <small> (stop the current run first)</small>}
-      {message && <p role="status" data-testid="import-run-message">{message}</p>}
+      {message && (
+        <p role="status" data-testid="import-run-message">
+          {message}
+        </p>
+      )}
     </div>
   );
 }

@@ -8,8 +8,12 @@ import { formatNumber } from '../charts/chartData';
 import { MetricChart, PALETTE, type SeriesSpec } from '../charts/MetricChart';
 
 const OVERLAY_METRICS: [MetricName, string][] = [
-  ['taskLoss', 'train loss'], ['valLoss', 'validation loss'], ['trainAccuracy', 'train accuracy'], ['valAccuracy', 'validation accuracy'],
-  ['tokensPerSec', 'tokens/s'], ['proxyCosine', 'landmark/proxy cosine'],
+  ['taskLoss', 'train loss'],
+  ['valLoss', 'validation loss'],
+  ['trainAccuracy', 'train accuracy'],
+  ['valAccuracy', 'validation accuracy'],
+  ['tokensPerSec', 'tokens/s'],
+  ['proxyCosine', 'landmark/proxy cosine'],
 ];
 
 interface Row {
@@ -37,26 +41,52 @@ export function RunsPanel() {
   const [selected, setSelected] = useState<string[]>([]);
   const [metric, setMetric] = useState<MetricName>('taskLoss');
   const [loadError, setLoadError] = useState<string | null>(null);
-  useEffect(() => { if (!isActive(runState)) client.listRuns(); }, [runState, client]);
+  useEffect(() => {
+    if (!isActive(runState)) client.listRuns();
+  }, [runState, client]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: version: the buffer is mutated outside React, and the version says when it grew
   const rows: Row[] = useMemo(() => {
     const out = new Map<string, Row>();
     for (const r of savedRuns) {
-      out.set(r.runId, { runId: r.runId, name: r.name, variant: `${r.config.task} · ${r.config.attention}`, step: r.step, bestVal: r.bestValAccuracy ?? NaN, test: r.testAccuracy ?? NaN, state: r.state, saved: true, inPage: false });
+      out.set(r.runId, {
+        runId: r.runId,
+        name: r.name,
+        variant: `${r.config.task} · ${r.config.attention}`,
+        step: r.step,
+        bestVal: r.bestValAccuracy ?? NaN,
+        test: r.testAccuracy ?? NaN,
+        state: r.state,
+        saved: true,
+        inPage: false,
+      });
     }
     for (const r of sessionRuns) {
       const sum = summarizeRun(client.metrics(r.runId), evals[r.runId]);
       const prev = out.get(r.runId);
-      out.set(r.runId, { runId: r.runId, name: r.name, variant: `${r.config.task} · ${r.config.attention}`, step: sum.steps, bestVal: sum.bestValAccuracy, test: sum.testAccuracy,
-        state: r.runId === current ? runState : prev?.state ?? 'stopped', saved: prev !== undefined, inPage: true });
+      out.set(r.runId, {
+        runId: r.runId,
+        name: r.name,
+        variant: `${r.config.task} · ${r.config.attention}`,
+        step: sum.steps,
+        bestVal: sum.bestValAccuracy,
+        test: sum.testAccuracy,
+        state: r.runId === current ? runState : (prev?.state ?? 'stopped'),
+        saved: prev !== undefined,
+        inPage: true,
+      });
     }
     return [...out.values()];
   }, [savedRuns, sessionRuns, evals, version, current, runState]);
 
-  const series: SeriesSpec[] = selected.filter((id) => client.hasMetrics(id)).map((id, i) => ({
-    buffer: client.metrics(id), metric, label: rows.find((r) => r.runId === id)?.name ?? id, colour: PALETTE[i % PALETTE.length],
-  }));
+  const series: SeriesSpec[] = selected
+    .filter((id) => client.hasMetrics(id))
+    .map((id, i) => ({
+      buffer: client.metrics(id),
+      metric,
+      label: rows.find((r) => r.runId === id)?.name ?? id,
+      colour: PALETTE[i % PALETTE.length],
+    }));
   const toggle = (id: string) => {
     if (selected.includes(id)) {
       setSelected((s) => s.filter((x) => x !== id));
@@ -79,14 +109,37 @@ export function RunsPanel() {
     <section className="panel" aria-labelledby="runs-h">
       <h2 id="runs-h">Runs</h2>
       <ImportRun />
-      {rows.length === 0 ? <p className="help">No runs yet. Runs started here and runs saved in this browser (IndexedDB checkpoints) appear here.</p> : (
+      {rows.length === 0 ? (
+        <p className="help">No runs yet. Runs started here and runs saved in this browser (IndexedDB checkpoints) appear here.</p>
+      ) : (
         <div className="table-wrap">
           <table className="table" data-testid="run-list">
-            <thead><tr><th scope="col">compare</th><th scope="col">run</th><th scope="col">task · attention</th><th scope="col">step</th><th scope="col">best val acc</th><th scope="col">test acc</th><th scope="col">state</th><th scope="col"><span className="sr-only">actions</span></th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">compare</th>
+                <th scope="col">run</th>
+                <th scope="col">task · attention</th>
+                <th scope="col">step</th>
+                <th scope="col">best val acc</th>
+                <th scope="col">test acc</th>
+                <th scope="col">state</th>
+                <th scope="col">
+                  <span className="sr-only">actions</span>
+                </th>
+              </tr>
+            </thead>
             <tbody>
               {rows.map((r) => (
                 <tr key={r.runId}>
-                  <td><input type="checkbox" checked={selected.includes(r.runId)} onChange={() => toggle(r.runId)} aria-label={`Compare ${r.name}`} title={r.inPage ? '' : 'Its curves are read from its saved checkpoint'} /></td>
+                  <td>
+                    <input
+                      type="checkbox"
+                      checked={selected.includes(r.runId)}
+                      onChange={() => toggle(r.runId)}
+                      aria-label={`Compare ${r.name}`}
+                      title={r.inPage ? '' : 'Its curves are read from its saved checkpoint'}
+                    />
+                  </td>
                   <td title={r.runId}>{r.name}</td>
                   <td>{r.variant}</td>
                   <td>{r.step}</td>
@@ -95,9 +148,29 @@ export function RunsPanel() {
                   <td>{r.state}</td>
                   <td className="actions">
                     {r.saved && !r.inPage && (
-                      <button type="button" className="small" disabled={busy} onClick={() => { const s = savedRuns.find((x) => x.runId === r.runId); if (s) client.resumeSaved(s); }}>Resume</button>
+                      <button
+                        type="button"
+                        className="small"
+                        disabled={busy}
+                        onClick={() => {
+                          const s = savedRuns.find((x) => x.runId === r.runId);
+                          if (s) client.resumeSaved(s);
+                        }}
+                      >
+                        Resume
+                      </button>
                     )}
-                    {r.saved && r.runId !== current && <button type="button" className="small" disabled={busy} onClick={() => client.deleteRun(r.runId)} aria-label={`Delete saved run ${r.name}`}>Delete</button>}
+                    {r.saved && r.runId !== current && (
+                      <button
+                        type="button"
+                        className="small"
+                        disabled={busy}
+                        onClick={() => client.deleteRun(r.runId)}
+                        aria-label={`Delete saved run ${r.name}`}
+                      >
+                        Delete
+                      </button>
+                    )}
                   </td>
                 </tr>
               ))}
@@ -105,10 +178,25 @@ export function RunsPanel() {
           </table>
         </div>
       )}
-      {loadError && <p className="msg-error" role="alert">{loadError}</p>}
+      {loadError && (
+        <p className="msg-error" role="alert">
+          {loadError}
+        </p>
+      )}
       <div className="panel-head">
-        <label className="inline">Overlay <select value={metric} onChange={(e) => setMetric(e.currentTarget.value as MetricName)}>{OVERLAY_METRICS.map(([m, l]) => <option key={m} value={m}>{l}</option>)}</select></label>
-        <span className="muted">{series.length === 0 ? 'tick runs to compare their curves' : `${series.length} run${series.length > 1 ? 's' : ''}`}</span>
+        <label className="inline">
+          Overlay{' '}
+          <select value={metric} onChange={(e) => setMetric(e.currentTarget.value as MetricName)}>
+            {OVERLAY_METRICS.map(([m, l]) => (
+              <option key={m} value={m}>
+                {l}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="muted">
+          {series.length === 0 ? 'tick runs to compare their curves' : `${series.length} run${series.length > 1 ? 's' : ''}`}
+        </span>
       </div>
       {series.length > 0 && (
         <ChartCard title={`Compare: ${OVERLAY_METRICS.find(([m]) => m === metric)?.[1]}`} name={`compare-${metric}`}>

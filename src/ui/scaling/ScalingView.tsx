@@ -23,7 +23,14 @@ export interface ScalingViewProps {
 }
 
 /** One colour per variant (Okabe–Ito); typed over the schema's variants, so a new one needs a colour to compile. */
-const COLORS: Record<Variant, string> = { softmax: PALETTE[5], nystrom: PALETTE[0], proxy: PALETTE[2], linformer: PALETTE[1], performer: PALETTE[3], linear: PALETTE[4] };
+const COLORS: Record<Variant, string> = {
+  softmax: PALETTE[5],
+  nystrom: PALETTE[0],
+  proxy: PALETTE[2],
+  linformer: PALETTE[1],
+  performer: PALETTE[3],
+  linear: PALETTE[4],
+};
 
 function ScalingChart({ title, rows, unit, mark }: { title: string; rows: ChartRow[]; unit: '' | 'bytes'; mark: PaperMark | null }) {
   const [ref, width] = useWidth<HTMLDivElement>();
@@ -33,14 +40,42 @@ function ScalingChart({ title, rows, unit, mark }: { title: string; rows: ChartR
       {width > 0 && rows.length > 0 && (
         <LineChart width={width} height={220} data={rows} margin={{ top: 14, right: 12, bottom: 4, left: 0 }}>
           <CartesianGrid stroke="#e6e8eb" />
-          <XAxis dataKey="n" type="number" scale="log" domain={['dataMin', 'dataMax']} ticks={rows.map((r) => r.n)} tick={{ fontSize: 11 }} height={36} label={{ value: 'sequence length n', position: 'insideBottom', offset: 0, fontSize: 11 }} />
-          <YAxis type="number" scale="log" domain={['auto', 'auto']} width={64} tick={{ fontSize: 11 }} tickFormatter={(v: number) => formatNumber(v, unit)} allowDataOverflow />
+          <XAxis
+            dataKey="n"
+            type="number"
+            scale="log"
+            domain={['dataMin', 'dataMax']}
+            ticks={rows.map((r) => r.n)}
+            tick={{ fontSize: 11 }}
+            height={36}
+            label={{ value: 'sequence length n', position: 'insideBottom', offset: 0, fontSize: 11 }}
+          />
+          <YAxis
+            type="number"
+            scale="log"
+            domain={['auto', 'auto']}
+            width={64}
+            tick={{ fontSize: 11 }}
+            tickFormatter={(v: number) => formatNumber(v, unit)}
+            allowDataOverflow
+          />
           <Tooltip isAnimationActive={false} formatter={(v) => formatNumber(Number(v), unit)} labelFormatter={(l) => `n = ${l}`} />
           <Legend wrapperStyle={{ fontSize: 11 }} />
           {VARIANTS.map((v) => (
             <Line key={v} dataKey={v} name={VARIANT_NAMES[v]} stroke={COLORS[v]} dot isAnimationActive={false} connectNulls />
           ))}
-          {mark && <ReferenceDot x={mark.n} y={mark.value} r={5} ifOverflow="extendDomain" fill="none" stroke="#000" strokeDasharray="3 2" label={{ value: mark.label, position: 'left', fontSize: 11 }} />}
+          {mark && (
+            <ReferenceDot
+              x={mark.n}
+              y={mark.value}
+              r={5}
+              ifOverflow="extendDomain"
+              fill="none"
+              stroke="#000"
+              strokeDasharray="3 2"
+              label={{ value: mark.label, position: 'left', fontSize: 11 }}
+            />
+          )}
         </LineChart>
       )}
     </figure>
@@ -69,12 +104,22 @@ export function ScalingView({ run = runBrowserBench }: ScalingViewProps) {
     setResult(null);
     try {
       const opts: BrowserBenchOptions = {
-        variants: VARIANTS.filter((v) => variants.includes(v)), lengths: lengths.lengths, batch, warmup: 1, repeats, shrinkBatch: true,
+        variants: VARIANTS.filter((v) => variants.includes(v)),
+        lengths: lengths.lengths,
+        batch,
+        warmup: 1,
+        repeats,
+        shrinkBatch: true,
         peers: [...(peers.tfjs ? ['tfjs' as const] : []), ...(peers.ort ? ['ort' as const] : [])],
       };
       const r = await run(opts, (e) => {
         if (e.kind === 'phase') setProgress((p) => ({ ...p, text: e.text }));
-        else if (e.kind === 'sweep') setProgress({ done: e.progress.done, total: e.progress.total, text: `${VARIANT_NAMES[e.progress.variant]}, n = ${e.progress.n}${e.progress.row ? `: ${e.progress.row.mode} ${e.progress.row.status}` : ''}` });
+        else if (e.kind === 'sweep')
+          setProgress({
+            done: e.progress.done,
+            total: e.progress.total,
+            text: `${VARIANT_NAMES[e.progress.variant]}, n = ${e.progress.n}${e.progress.row ? `: ${e.progress.row.mode} ${e.progress.row.status}` : ''}`,
+          });
         else setProgress((p) => ({ ...p, text: `${e.row.peer}: ${VARIANT_NAMES[e.row.variant]} n = ${e.row.n} ${e.row.status}` }));
       });
       setResult(r);
@@ -100,54 +145,108 @@ export function ScalingView({ run = runBrowserBench }: ScalingViewProps) {
     <section className="scaling-view" aria-label="Scaling" data-testid="scaling-view">
       <h2>Scaling</h2>
       <p className="muted">
-        {VARIANTS.map((v) => VARIANT_NAMES[v]).join(', ')} at the paper preset on this GPU (every projection-based model with 128 landmarks, projected keys or features): a full training step (forward, backward, AdamW) and inference, against
-        sequence length. A software adapter's figures say nothing about GPU speed. The tfjs peer implements softmax, Nyströmformer and Proxyformer only.
+        {VARIANTS.map((v) => VARIANT_NAMES[v]).join(', ')} at the paper preset on this GPU (every projection-based model with 128 landmarks,
+        projected keys or features): a full training step (forward, backward, AdamW) and inference, against sequence length. A software
+        adapter's figures say nothing about GPU speed. The tfjs peer implements softmax, Nyströmformer and Proxyformer only.
       </p>
       <div className="scaling-controls" style={{ display: 'flex', flexWrap: 'wrap', gap: 8, alignItems: 'center' }}>
         <label>
-          lengths <input value={lengthsText} onChange={(e) => setLengthsText(e.target.value)} disabled={running} aria-invalid={!lengths.ok} />
+          lengths{' '}
+          <input value={lengthsText} onChange={(e) => setLengthsText(e.target.value)} disabled={running} aria-invalid={!lengths.ok} />
         </label>
         <label>
-          batch <input type="number" min={1} value={batch} onChange={(e) => setBatch(Number(e.target.value))} disabled={running} aria-invalid={!batchOk} />
+          batch{' '}
+          <input
+            type="number"
+            min={1}
+            value={batch}
+            onChange={(e) => setBatch(Number(e.target.value))}
+            disabled={running}
+            aria-invalid={!batchOk}
+          />
         </label>
         <label>
-          repeats <input type="number" min={1} value={repeats} onChange={(e) => setRepeats(Number(e.target.value))} disabled={running} aria-invalid={!repeatsOk} />
+          repeats{' '}
+          <input
+            type="number"
+            min={1}
+            value={repeats}
+            onChange={(e) => setRepeats(Number(e.target.value))}
+            disabled={running}
+            aria-invalid={!repeatsOk}
+          />
         </label>
         <fieldset className="inline" data-testid="scaling-variants" style={{ border: 0, padding: 0, margin: 0, display: 'flex', gap: 6 }}>
           <legend className="sr-only">variants</legend>
           {VARIANTS.map((v) => (
             <label key={v}>
-              <input type="checkbox" checked={variants.includes(v)} disabled={running}
-                onChange={(e) => setVariants(e.target.checked ? [...variants, v] : variants.filter((x) => x !== v))} /> {VARIANT_NAMES[v]}
+              <input
+                type="checkbox"
+                checked={variants.includes(v)}
+                disabled={running}
+                onChange={(e) => setVariants(e.target.checked ? [...variants, v] : variants.filter((x) => x !== v))}
+              />{' '}
+              {VARIANT_NAMES[v]}
             </label>
           ))}
         </fieldset>
         <label>
-          <input type="checkbox" checked={peers.tfjs} onChange={(e) => setPeers({ ...peers, tfjs: e.target.checked })} disabled={running} /> tfjs-webgpu peer
+          <input type="checkbox" checked={peers.tfjs} onChange={(e) => setPeers({ ...peers, tfjs: e.target.checked })} disabled={running} />{' '}
+          tfjs-webgpu peer
         </label>
         <label>
-          <input type="checkbox" checked={peers.ort} onChange={(e) => setPeers({ ...peers, ort: e.target.checked })} disabled={running} /> onnxruntime-web peer
+          <input type="checkbox" checked={peers.ort} onChange={(e) => setPeers({ ...peers, ort: e.target.checked })} disabled={running} />{' '}
+          onnxruntime-web peer
         </label>
-        <button type="button" onClick={start} disabled={running || !lengths.ok || !batchOk || !repeatsOk || variants.length === 0} data-testid="scaling-run">
+        <button
+          type="button"
+          onClick={start}
+          disabled={running || !lengths.ok || !batchOk || !repeatsOk || variants.length === 0}
+          data-testid="scaling-run"
+        >
           {running ? 'Running…' : 'Run sweep'}
         </button>
         {result && (
           <>
-            <button type="button" onClick={() => downloadText('bench.json', JSON.stringify(result, null, 2), 'application/json')}>JSON</button>
-            <button type="button" onClick={() => downloadText('bench.md', toMarkdown(result), 'text/markdown')}>Markdown</button>
+            <button type="button" onClick={() => downloadText('bench.json', JSON.stringify(result, null, 2), 'application/json')}>
+              JSON
+            </button>
+            <button type="button" onClick={() => downloadText('bench.md', toMarkdown(result), 'text/markdown')}>
+              Markdown
+            </button>
           </>
         )}
       </div>
-      {!lengths.ok && <p role="alert" className="infer-error">{lengths.error}</p>}
-      {!batchOk && <p role="alert" className="infer-error">batch must be an integer ≥ 1</p>}
-      {variants.length === 0 && <p role="alert" className="infer-error">choose at least one variant: {VARIANTS.map((v) => VARIANT_NAMES[v]).join(', ')}</p>}
-      {!repeatsOk && <p role="alert" className="infer-error">repeats must be an integer ≥ 1</p>}
+      {!lengths.ok && (
+        <p role="alert" className="infer-error">
+          {lengths.error}
+        </p>
+      )}
+      {!batchOk && (
+        <p role="alert" className="infer-error">
+          batch must be an integer ≥ 1
+        </p>
+      )}
+      {variants.length === 0 && (
+        <p role="alert" className="infer-error">
+          choose at least one variant: {VARIANTS.map((v) => VARIANT_NAMES[v]).join(', ')}
+        </p>
+      )}
+      {!repeatsOk && (
+        <p role="alert" className="infer-error">
+          repeats must be an integer ≥ 1
+        </p>
+      )}
       {running && (
         <p data-testid="scaling-progress">
           <progress max={Math.max(1, progress.total)} value={progress.done} /> {progress.done}/{progress.total} {progress.text}
         </p>
       )}
-      {error && <p role="alert" className="infer-error">{error}</p>}
+      {error && (
+        <p role="alert" className="infer-error">
+          {error}
+        </p>
+      )}
       {result && charts && (
         <>
           <p className="muted" data-testid="scaling-adapter">
@@ -157,26 +256,61 @@ export function ScalingView({ run = runBrowserBench }: ScalingViewProps) {
           <ScalingChart title="Training peak memory per sequence" rows={charts.memory} unit="bytes" mark={charts.memoryMark} />
           <ScalingChart title="Inference throughput (sequences/s)" rows={charts.inference} unit="" mark={null} />
           <table className="scaling-targets">
-            <thead><tr><th>ratio</th><th>n</th><th>measured</th><th>target</th></tr></thead>
+            <thead>
+              <tr>
+                <th>ratio</th>
+                <th>n</th>
+                <th>measured</th>
+                <th>target</th>
+              </tr>
+            </thead>
             <tbody>
               {result.targets.map((t) => (
-                <tr key={t.name}><td>{t.name}</td><td>{t.n}</td><td>{t.measured === null ? '—' : t.measured.toFixed(2)}</td><td>{t.target}{t.note ? ` (${t.note})` : ''}</td></tr>
+                <tr key={t.name}>
+                  <td>{t.name}</td>
+                  <td>{t.n}</td>
+                  <td>{t.measured === null ? '—' : t.measured.toFixed(2)}</td>
+                  <td>
+                    {t.target}
+                    {t.note ? ` (${t.note})` : ''}
+                  </td>
+                </tr>
               ))}
             </tbody>
           </table>
           {result.peers.length > 0 && (
             <table className="scaling-peers" data-testid="scaling-peers">
-              <thead><tr><th>peer</th><th>variant</th><th>mode</th><th>n</th><th>peer ms ÷ ours</th></tr></thead>
+              <thead>
+                <tr>
+                  <th>peer</th>
+                  <th>variant</th>
+                  <th>mode</th>
+                  <th>n</th>
+                  <th>peer ms ÷ ours</th>
+                </tr>
+              </thead>
               <tbody>
                 {result.peers.map((p) => (
-                  <tr key={`${p.peer}-${p.variant}-${p.n}`}><td>{p.peer}</td><td>{VARIANT_NAMES[p.variant]}</td><td>{p.mode}</td><td>{p.n}</td><td>{p.ratioToOurs === undefined ? `${p.status}: ${p.note ?? ''}` : p.ratioToOurs.toFixed(2)}</td></tr>
+                  <tr key={`${p.peer}-${p.variant}-${p.n}`}>
+                    <td>{p.peer}</td>
+                    <td>{VARIANT_NAMES[p.variant]}</td>
+                    <td>{p.mode}</td>
+                    <td>{p.n}</td>
+                    <td>{p.ratioToOurs === undefined ? `${p.status}: ${p.note ?? ''}` : p.ratioToOurs.toFixed(2)}</td>
+                  </tr>
                 ))}
               </tbody>
             </table>
           )}
           {result.rows.some((r) => r.status !== 'ok' || r.note) && (
             <ul className="muted">
-              {result.rows.filter((r) => r.status !== 'ok' || r.note).map((r) => <li key={`${r.variant}-${r.mode}-${r.n}`}>{VARIANT_NAMES[r.variant]} {r.mode} n = {r.n}: {r.note ?? r.status}</li>)}
+              {result.rows
+                .filter((r) => r.status !== 'ok' || r.note)
+                .map((r) => (
+                  <li key={`${r.variant}-${r.mode}-${r.n}`}>
+                    {VARIANT_NAMES[r.variant]} {r.mode} n = {r.n}: {r.note ?? r.status}
+                  </li>
+                ))}
             </ul>
           )}
         </>

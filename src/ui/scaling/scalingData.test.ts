@@ -3,13 +3,28 @@ import type { Row } from '../../bench/sweep';
 import { chartRows, paperMark, parseLengths } from './scalingData';
 
 const row = (variant: Row['variant'], n: number, seqs: number, mem: number, status: Row['status'] = 'ok'): Row => ({
-  variant, mode: 'train', n, batch: 2, status, sequencesPerSecond: seqs, peakBytesPerSequence: mem,
+  variant,
+  mode: 'train',
+  n,
+  batch: 2,
+  status,
+  sequencesPerSecond: seqs,
+  peakBytesPerSequence: mem,
 });
 
 describe('Scaling view data', () => {
-  const rows = [row('softmax', 1024, 40, 1000), row('proxy', 1024, 80, 300), row('softmax', 4096, 4, 16000), row('proxy', 4096, 20, 1200), row('nystrom', 4096, 0, 0, 'does-not-fit')];
+  const rows = [
+    row('softmax', 1024, 40, 1000),
+    row('proxy', 1024, 80, 300),
+    row('softmax', 4096, 4, 16000),
+    row('proxy', 4096, 20, 1200),
+    row('nystrom', 4096, 0, 0, 'does-not-fit'),
+  ];
   it('puts one row per length with a column per measured variant, leaving out what did not run', () => {
-    expect(chartRows(rows, 'train', 'sequencesPerSecond')).toEqual([{ n: 1024, softmax: 40, proxy: 80 }, { n: 4096, softmax: 4, proxy: 20 }]);
+    expect(chartRows(rows, 'train', 'sequencesPerSecond')).toEqual([
+      { n: 1024, softmax: 40, proxy: 80 },
+      { n: 4096, softmax: 4, proxy: 20 },
+    ]);
     expect(chartRows(rows, 'inference', 'sequencesPerSecond')).toEqual([]);
   });
   it('draws the baselines like the others: every variant of the schema gets its column', () => {

@@ -45,7 +45,10 @@ export function paperMark(rows: readonly Row[], metric: 'sequencesPerSecond' | '
 
 /** Parse the lengths field: comma-separated integers ≥ 2, ascending and unique. */
 export function parseLengths(text: string): { ok: true; lengths: number[] } | { ok: false; error: string } {
-  const parts = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const parts = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (parts.length === 0) return { ok: false, error: 'give at least one length, e.g. 256, 512, 1024' };
   const lengths: number[] = [];
   for (const p of parts) {

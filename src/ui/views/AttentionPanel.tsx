@@ -49,27 +49,100 @@ export function AttentionPanel() {
     <section className="panel" aria-labelledby="views-h">
       <div className="panel-head">
         <h2 id="views-h">Attention views</h2>
-        <label className="inline">Example <input type="number" min={0} value={example} onChange={(e) => setExample(Math.max(0, Math.floor(Number(e.currentTarget.value) || 0)))} /></label>
-        <label className="inline">Split <select value={split} onChange={(e) => setSplit(e.currentTarget.value as 'validation' | 'test')}><option value="validation">validation</option><option value="test">test</option></select></label>
-        <label className="inline">Layer <select value={l} onChange={(e) => setLayer(Number(e.currentTarget.value))} disabled={L === 0}>{Array.from({ length: Math.max(1, L) }, (_, i) => <option key={i} value={i}>{i}</option>)}</select></label>
-        <label className="inline">Head <select value={h} onChange={(e) => setHead(Number(e.currentTarget.value))} disabled={H === 0}>{Array.from({ length: Math.max(1, H) }, (_, i) => <option key={i} value={i}>{i}</option>)}</select></label>
+        <label className="inline">
+          Example{' '}
+          <input
+            type="number"
+            min={0}
+            value={example}
+            onChange={(e) => setExample(Math.max(0, Math.floor(Number(e.currentTarget.value) || 0)))}
+          />
+        </label>
+        <label className="inline">
+          Split{' '}
+          <select value={split} onChange={(e) => setSplit(e.currentTarget.value as 'validation' | 'test')}>
+            <option value="validation">validation</option>
+            <option value="test">test</option>
+          </select>
+        </label>
+        <label className="inline">
+          Layer{' '}
+          <select value={l} onChange={(e) => setLayer(Number(e.currentTarget.value))} disabled={L === 0}>
+            {Array.from({ length: Math.max(1, L) }, (_, i) => (
+              <option key={i} value={i}>
+                {i}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="inline">
+          Head{' '}
+          <select value={h} onChange={(e) => setHead(Number(e.currentTarget.value))} disabled={H === 0}>
+            {Array.from({ length: Math.max(1, H) }, (_, i) => (
+              <option key={i} value={i}>
+                {i}
+              </option>
+            ))}
+          </select>
+        </label>
         <button type="button" onClick={() => client.requestViews(example, split)} disabled={!canRequest} aria-keyshortcuts="v">
           Refresh views{' '}
           {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: a <kbd> is not focusable (a false positive); the hint is hidden because aria-keyshortcuts announces the key */}
           <kbd aria-hidden="true">V</kbd>
         </button>
-        <label className="inline">every <input type="number" min={0} value={every} onChange={(e) => setEvery(Math.max(0, Math.floor(Number(e.currentTarget.value) || 0)))} aria-label="Refresh the views every k steps (0 = only on request)" /> steps</label>
+        <label className="inline">
+          every{' '}
+          <input
+            type="number"
+            min={0}
+            value={every}
+            onChange={(e) => setEvery(Math.max(0, Math.floor(Number(e.currentTarget.value) || 0)))}
+            aria-label="Refresh the views every k steps (0 = only on request)"
+          />{' '}
+          steps
+        </label>
       </div>
-      {pending !== null && <p className="muted" role="status">Computing views…</p>}
-      {error && <p className="msg-error" role="alert">{error}</p>}
-      {!views && !error && <p className="help">Start a run, then press <b>Refresh views</b> (or set “every k steps”): the worker runs one example through the model between steps and sends back each layer’s and head’s attention factors.</p>}
+      {pending !== null && (
+        <p className="muted" role="status">
+          Computing views…
+        </p>
+      )}
+      {error && (
+        <p className="msg-error" role="alert">
+          {error}
+        </p>
+      )}
+      {!views && !error && (
+        <p className="help">
+          Start a run, then press <b>Refresh views</b> (or set “every k steps”): the worker runs one example through the model between steps
+          and sends back each layer’s and head’s attention factors.
+        </p>
+      )}
       {views && <ViewBody views={views} layer={l} head={h} />}
       {runId !== null && (
-        <ChartCard title="Landmark / proxy redundancy over training" name="proxy-cosine"
-          note={hasValues(client.metrics(runId), 'proxyCosine')
-            ? 'Mean off-diagonal cosine similarity of the m landmarks or proxies (the paper’s redundancy analysis), as the worker logs it: lower means more diverse.'
-            : 'Mean off-diagonal cosine similarity of the landmarks or proxies (mean over layers, heads, Q̃ and K̃), one point per views refresh: set “every k steps” to follow it during training. Lower means more diverse.'}>
-          <MetricChart series={[{ buffer: hasValues(client.metrics(runId), 'proxyCosine') ? client.metrics(runId) : client.redundancy(runId), metric: 'proxyCosine', label: 'mean off-diagonal cosine', colour: '#CC79A7' }]} version={version + (views?.step ?? 0)} smoothing={0} log={false} height={140} />
+        <ChartCard
+          title="Landmark / proxy redundancy over training"
+          name="proxy-cosine"
+          note={
+            hasValues(client.metrics(runId), 'proxyCosine')
+              ? 'Mean off-diagonal cosine similarity of the m landmarks or proxies (the paper’s redundancy analysis), as the worker logs it: lower means more diverse.'
+              : 'Mean off-diagonal cosine similarity of the landmarks or proxies (mean over layers, heads, Q̃ and K̃), one point per views refresh: set “every k steps” to follow it during training. Lower means more diverse.'
+          }
+        >
+          <MetricChart
+            series={[
+              {
+                buffer: hasValues(client.metrics(runId), 'proxyCosine') ? client.metrics(runId) : client.redundancy(runId),
+                metric: 'proxyCosine',
+                label: 'mean off-diagonal cosine',
+                colour: '#CC79A7',
+              },
+            ]}
+            version={version + (views?.step ?? 0)}
+            smoothing={0}
+            log={false}
+            height={140}
+          />
         </ChartCard>
       )}
       <Provenance />
@@ -87,7 +160,10 @@ function ViewBody({ views, layer, head }: { views: AttentionViews; layer: number
   // Linformer's n × n stand-in for softmax: P·E on the unpadded positions (see implied.ts).
   const tokens = views.example.tokens;
   const implied = useMemo(
-    () => (v.projectedAttention && v.linformerE && v.exact ? linformerImplied(v.projectedAttention, v.linformerE, (j) => j < tokens.length && tokens[j] !== 0) : undefined),
+    () =>
+      v.projectedAttention && v.linformerE && v.exact
+        ? linformerImplied(v.projectedAttention, v.linformerE, (j) => j < tokens.length && tokens[j] !== 0)
+        : undefined,
     [v, tokens],
   );
   const approx = v.approx ?? implied;
@@ -98,12 +174,20 @@ function ViewBody({ views, layer, head }: { views: AttentionViews; layer: number
     <div className="views" data-testid="views" data-attention={views.attention}>
       <p className="muted">
         Step {views.step} · {views.split} example {views.example.index} · label {views.example.label}
-        {views.example.prediction !== undefined && <> · predicted {views.example.prediction}</>} · n = {n}{views.budget && <>, {views.budget.name} = {views.budget.value}</>}
+        {views.example.prediction !== undefined && <> · predicted {views.example.prediction}</>} · n = {n}
+        {views.budget && (
+          <>
+            , {views.budget.name} = {views.budget.value}
+          </>
+        )}
       </p>
       {v.softmax && (
         <div className="view-block">
           <h3>Exact softmax attention</h3>
-          <p className="help">softmax(QKᵀ/√d_h): row i is how token i spreads its attention over all n tokens. Quadratic in n; the ground truth every approximation is measured against.</p>
+          <p className="help">
+            softmax(QKᵀ/√d_h): row i is how token i spreads its attention over all n tokens. Quadratic in n; the ground truth every
+            approximation is measured against.
+          </p>
           <Heatmap matrix={v.softmax} title="softmax(QKᵀ/√d)" rowLabel="query token" colLabel="key token" testId="heatmap-softmax" />
         </div>
       )}
@@ -111,14 +195,23 @@ function ViewBody({ views, layer, head }: { views: AttentionViews; layer: number
         <div className="view-block">
           <h3>The three kernels of the Nyström decomposition</h3>
           <p className="help">
-            Attention ≈ K1 · Z · K3 with Z ≈ K2⁺. K1 = softmax(Q K̃ᵀ): each token’s attention over the m {words}. K2 = softmax(Q̃ K̃ᵀ): the {words} among themselves; Z is its iterative pseudo-inverse. K3 = softmax(Q̃ Kᵀ): each {word}’s attention over the tokens.
-            {views.attention === 'proxy' ? ' In Proxyformer the landmarks are trainable proxy tokens (made input-aware by the injection module), not segment means.' : ' In Nyströmformer the landmarks Q̃, K̃ are segment means of Q and K.'}
+            Attention ≈ K1 · Z · K3 with Z ≈ K2⁺. K1 = softmax(Q K̃ᵀ): each token’s attention over the m {words}. K2 = softmax(Q̃ K̃ᵀ): the{' '}
+            {words} among themselves; Z is its iterative pseudo-inverse. K3 = softmax(Q̃ Kᵀ): each {word}’s attention over the tokens.
+            {views.attention === 'proxy'
+              ? ' In Proxyformer the landmarks are trainable proxy tokens (made input-aware by the injection module), not segment means.'
+              : ' In Nyströmformer the landmarks Q̃, K̃ are segment means of Q and K.'}
           </p>
           <div className="heatmap-row">
-            {v.kernel1 && <Heatmap matrix={v.kernel1} title="K1: tokens → landmarks" rowLabel="token" colLabel={word} testId="heatmap-k1" />}
-            {v.kernel2 && <Heatmap matrix={v.kernel2} title="K2" rowLabel={`${word} (query)`} colLabel={`${word} (key)`} testId="heatmap-k2" />}
+            {v.kernel1 && (
+              <Heatmap matrix={v.kernel1} title="K1: tokens → landmarks" rowLabel="token" colLabel={word} testId="heatmap-k1" />
+            )}
+            {v.kernel2 && (
+              <Heatmap matrix={v.kernel2} title="K2" rowLabel={`${word} (query)`} colLabel={`${word} (key)`} testId="heatmap-k2" />
+            )}
             {v.z && <Heatmap matrix={v.z} title="Z ≈ K2⁺" rowLabel={word} colLabel={word} testId="heatmap-z" />}
-            {v.kernel3 && <Heatmap matrix={v.kernel3} title="K3: landmarks → tokens" rowLabel={word} colLabel="token" testId="heatmap-k3" />}
+            {v.kernel3 && (
+              <Heatmap matrix={v.kernel3} title="K3: landmarks → tokens" rowLabel={word} colLabel="token" testId="heatmap-k3" />
+            )}
           </div>
         </div>
       )}
@@ -126,42 +219,95 @@ function ViewBody({ views, layer, head }: { views: AttentionViews; layer: number
         <div className="view-block">
           <h3>Linformer’s projection E and the n × k attention</h3>
           <p className="help">
-            Linformer projects the n keys and values to k rows with a learned E ∈ R^(k×n) per head: K′ = E·K, V′ = E·V, and each token attends over those k projected keys, softmax(QK′ᵀ/√d_h). Row r of E says how much of each position goes into projected key r. E has one column per position, so the model is tied to its sequence length (n = {n}).
+            Linformer projects the n keys and values to k rows with a learned E ∈ R^(k×n) per head: K′ = E·K, V′ = E·V, and each token
+            attends over those k projected keys, softmax(QK′ᵀ/√d_h). Row r of E says how much of each position goes into projected key r. E
+            has one column per position, so the model is tied to its sequence length (n = {n}).
           </p>
           <div className="heatmap-row">
-            {v.linformerE && <Heatmap matrix={v.linformerE} title="E: positions → projected keys" rowLabel="projected key" colLabel="position" testId="heatmap-linformer-e" />}
-            {v.projectedAttention && <Heatmap matrix={v.projectedAttention} title="softmax(QK′ᵀ/√d)" rowLabel="query token" colLabel="projected key" testId="heatmap-linformer-attention" />}
+            {v.linformerE && (
+              <Heatmap
+                matrix={v.linformerE}
+                title="E: positions → projected keys"
+                rowLabel="projected key"
+                colLabel="position"
+                testId="heatmap-linformer-e"
+              />
+            )}
+            {v.projectedAttention && (
+              <Heatmap
+                matrix={v.projectedAttention}
+                title="softmax(QK′ᵀ/√d)"
+                rowLabel="query token"
+                colLabel="projected key"
+                testId="heatmap-linformer-attention"
+              />
+            )}
           </div>
         </div>
       )}
       {views.attention === 'nystrom' && views.landmarks > 0 && n % views.landmarks === 0 && (
         <div className="view-block">
           <h3>Where the landmarks sit</h3>
-          <p className="help">Nyströmformer’s landmark j is the mean of the j-th of m equal segments ({n / views.landmarks} tokens each). Proxyformer’s proxies have no place in the sequence: they are learned.</p>
+          <p className="help">
+            Nyströmformer’s landmark j is the mean of the j-th of m equal segments ({n / views.landmarks} tokens each). Proxyformer’s
+            proxies have no place in the sequence: they are learned.
+          </p>
           <SegmentStrip n={n} m={views.landmarks} />
         </div>
       )}
       {v.kernel3 && (
         <div className="view-block">
           <h3>Each {word}’s attention over the input (K3 rows)</h3>
-          <p className="help">What each {word} reads from this example: its row of K3 over the n positions, {views.imageSide ? 'drawn over the input picture, each scaled from its own minimum to its maximum (brighter = more weight).' : 'as a colour behind each token.'}</p>
+          <p className="help">
+            What each {word} reads from this example: its row of K3 over the n positions,{' '}
+            {views.imageSide
+              ? 'drawn over the input picture, each scaled from its own minimum to its maximum (brighter = more weight).'
+              : 'as a colour behind each token.'}
+          </p>
           <K3OverInput task={views.task} kernel3={v.kernel3} tokens={views.example.tokens} imageSide={views.imageSide} />
         </div>
       )}
       {(v.queryCosine || v.keyCosine) && (
         <div className="view-block">
           <h3>Redundancy: cosine similarity of the {words}</h3>
-          <p className="help">Entry (i, j) is the cosine similarity of {word}s i and j, on the query side (Q̃) and the key side (K̃). Mean off-diagonal value: Q̃ <b data-testid="mean-off-diagonal">{formatNumber(v.queryMeanOffDiagonal ?? NaN)}</b>, K̃ <b>{formatNumber(v.keyMeanOffDiagonal ?? NaN)}</b>. Redundant {words} (values near 1) waste the rank of the approximation; Proxyformer’s contrastive loss is meant to push them apart.{linformer && ' Linformer has only the key side: the k projected keys E·K.'}</p>
+          <p className="help">
+            Entry (i, j) is the cosine similarity of {word}s i and j, on the query side (Q̃) and the key side (K̃). Mean off-diagonal value: Q̃{' '}
+            <b data-testid="mean-off-diagonal">{formatNumber(v.queryMeanOffDiagonal ?? NaN)}</b>, K̃{' '}
+            <b>{formatNumber(v.keyMeanOffDiagonal ?? NaN)}</b>. Redundant {words} (values near 1) waste the rank of the approximation;
+            Proxyformer’s contrastive loss is meant to push them apart.
+            {linformer && ' Linformer has only the key side: the k projected keys E·K.'}
+          </p>
           <div className="heatmap-row">
-            {v.queryCosine && <Heatmap matrix={v.queryCosine} title="cosine of Q̃" rowLabel={word} colLabel={word} testId="heatmap-qcosine" range={{ lo: -1, hi: 1 }} />}
-            {v.keyCosine && <Heatmap matrix={v.keyCosine} title="cosine of K̃" rowLabel={word} colLabel={word} testId="heatmap-kcosine" range={{ lo: -1, hi: 1 }} />}
+            {v.queryCosine && (
+              <Heatmap
+                matrix={v.queryCosine}
+                title="cosine of Q̃"
+                rowLabel={word}
+                colLabel={word}
+                testId="heatmap-qcosine"
+                range={{ lo: -1, hi: 1 }}
+              />
+            )}
+            {v.keyCosine && (
+              <Heatmap
+                matrix={v.keyCosine}
+                title="cosine of K̃"
+                rowLabel={word}
+                colLabel={word}
+                testId="heatmap-kcosine"
+                range={{ lo: -1, hi: 1 }}
+              />
+            )}
           </div>
         </div>
       )}
       {v.pinvResidual && v.pinvResidual.length > 0 && (
         <div className="view-block">
           <h3>Pseudo-inverse residual</h3>
-          <p className="help">‖I − K2·Z‖ after each iteration of Z ← ¼Z(13I − K2Z(15I − K2Z(7I − K2Z))), from the initial Z0. A residual that does not fall means Z is a poor inverse and the approximation suffers.</p>
+          <p className="help">
+            ‖I − K2·Z‖ after each iteration of Z ← ¼Z(13I − K2Z(15I − K2Z(7I − K2Z))), from the initial Z0. A residual that does not fall
+            means Z is a poor inverse and the approximation suffers.
+          </p>
           <ResidualChart residual={v.pinvResidual} />
         </div>
       )}
@@ -169,17 +315,45 @@ function ViewBody({ views, layer, head }: { views: AttentionViews; layer: number
         <div className="view-block">
           <h3>Exact softmax beside {linformer || kernelVariant ? 'the attention it stands in for' : 'its approximation'}</h3>
           <p className="help">
-            For n ≤ 1024: the exact softmax attention of this head’s Q and K, {linformer
+            For n ≤ 1024: the exact softmax attention of this head’s Q and K,{' '}
+            {linformer
               ? 'Linformer’s implied n × n matrix P·E (the weights its output puts on each value row; rows need not sum to 1, entries can be negative)'
               : kernelVariant
                 ? `the kernel’s implied n × n attention φ(Q)φ(K)ᵀ with each row divided by its sum (${views.attention === 'performer' ? 'Performer’s random features' : 'φ = elu + 1; the LRA code’s linear attention does not divide by the row sums, so this is the shape of its weights, normalised to compare with softmax'}; never formed when training, which is what makes it linear in n)`
-                : 'the approximation K1·Z·K3'}, and their absolute difference (same colour scale for the first two).
-            {approxError && <> Max |error| <b data-testid="approx-max-error">{formatNumber(approxError.maxAbs)}</b>, relative Frobenius error <b data-testid="approx-rel-error">{formatNumber(approxError.relFrobenius)}</b>.</>}
+                : 'the approximation K1·Z·K3'}
+            , and their absolute difference (same colour scale for the first two).
+            {approxError && (
+              <>
+                {' '}
+                Max |error| <b data-testid="approx-max-error">{formatNumber(approxError.maxAbs)}</b>, relative Frobenius error{' '}
+                <b data-testid="approx-rel-error">{formatNumber(approxError.relFrobenius)}</b>.
+              </>
+            )}
           </p>
           <div className="heatmap-row">
-            <Heatmap matrix={v.exact} title="exact softmax" rowLabel="query token" colLabel="key token" range={errorRange} testId="heatmap-exact" />
-            <Heatmap matrix={approx} title={approxTitle} rowLabel="query token" colLabel="key token" range={errorRange} testId="heatmap-approx" />
-            <Heatmap matrix={absDiff(v.exact, approx)} title="|exact − approx|" rowLabel="query token" colLabel="key token" testId="heatmap-error" />
+            <Heatmap
+              matrix={v.exact}
+              title="exact softmax"
+              rowLabel="query token"
+              colLabel="key token"
+              range={errorRange}
+              testId="heatmap-exact"
+            />
+            <Heatmap
+              matrix={approx}
+              title={approxTitle}
+              rowLabel="query token"
+              colLabel="key token"
+              range={errorRange}
+              testId="heatmap-approx"
+            />
+            <Heatmap
+              matrix={absDiff(v.exact, approx)}
+              title="|exact − approx|"
+              rowLabel="query token"
+              colLabel="key token"
+              testId="heatmap-error"
+            />
           </div>
         </div>
       )}

@@ -32,7 +32,12 @@ export function Heatmap({ matrix, title, rowLabel, colLabel, range, size = 220, 
   };
   return (
     <figure className="heatmap" data-testid={testId}>
-      <figcaption>{title} <span className="muted">[{matrix.rows}×{matrix.cols}]</span></figcaption>
+      <figcaption>
+        {title}{' '}
+        <span className="muted">
+          [{matrix.rows}×{matrix.cols}]
+        </span>
+      </figcaption>
       <canvas
         ref={canvas}
         style={{ width: cssW, height: cssH }}
@@ -51,11 +56,16 @@ export function Heatmap({ matrix, title, rowLabel, colLabel, range, size = 220, 
 
 /** The viridis scale bar with its end values. */
 function ColourScale({ lo, hi, width }: { lo: number; hi: number; width: number }) {
-  const stops = [0, 32, 64, 96, 128, 160, 192, 224, 255].map((i) => `rgb(${VIRIDIS_LUT[3 * i]},${VIRIDIS_LUT[3 * i + 1]},${VIRIDIS_LUT[3 * i + 2]}) ${((100 * i) / 255).toFixed(0)}%`);
+  const stops = [0, 32, 64, 96, 128, 160, 192, 224, 255].map(
+    (i) => `rgb(${VIRIDIS_LUT[3 * i]},${VIRIDIS_LUT[3 * i + 1]},${VIRIDIS_LUT[3 * i + 2]}) ${((100 * i) / 255).toFixed(0)}%`,
+  );
   return (
     <div className="scale" style={{ width }}>
       <div className="scale-bar" style={{ background: `linear-gradient(to right, ${stops.join(', ')})` }} />
-      <div className="scale-labels"><span>{lo.toPrecision(3)}</span><span>{hi.toPrecision(3)}</span></div>
+      <div className="scale-labels">
+        <span>{lo.toPrecision(3)}</span>
+        <span>{hi.toPrecision(3)}</span>
+      </div>
     </div>
   );
 }

@@ -8,7 +8,9 @@ export function Provenance() {
     <details className="provenance">
       <summary>The papers’ words and our reading</summary>
       <p className="help">
-        Lee, Lee &amp; Shin (AAAI 2024) describe Proxyformer’s proxies, input injection, contrastive loss and decomposed dropout in words; no code is public. Linformer and Performer follow the Nyströmformer authors’ LRA code where their papers leave a choice open. Each uncertain formula is a switch in the configuration.
+        Lee, Lee &amp; Shin (AAAI 2024) describe Proxyformer’s proxies, input injection, contrastive loss and decomposed dropout in words;
+        no code is public. Linformer and Performer follow the Nyströmformer authors’ LRA code where their papers leave a choice open. Each
+        uncertain formula is a switch in the configuration.
       </p>
       <ul data-testid="provenance-list">
         {keys.map((k) => {
@@ -16,7 +18,9 @@ export function Provenance() {
           const variants = s.attention ? ` (${s.attention.map((a) => VARIANT_NAMES[a]).join(', ')})` : '';
           return (
             <li key={k} data-key={k}>
-              <span className={`tag prov-${s.provenance!.source}`}>{s.provenance!.source === 'paper' ? 'paper' : 'our reading'}</span> <b>{s.label}</b>{variants}: {s.provenance!.note}
+              <span className={`tag prov-${s.provenance!.source}`}>{s.provenance!.source === 'paper' ? 'paper' : 'our reading'}</span>{' '}
+              <b>{s.label}</b>
+              {variants}: {s.provenance!.note}
             </li>
           );
         })}

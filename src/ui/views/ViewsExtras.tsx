@@ -17,8 +17,22 @@ export function ResidualChart({ residual }: { residual: number[] }) {
       {width > 0 && data.length > 0 && (
         <LineChart width={Math.min(width, 360)} height={140} data={data} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid stroke="#e6e8eb" />
-          <XAxis dataKey="x" type="number" domain={[0, 'dataMax']} allowDecimals={false} tick={{ fontSize: 11 }} label={{ value: 'iteration', position: 'insideBottomRight', fontSize: 11, offset: -2 }} />
-          <YAxis dataKey="y" scale="log" domain={['auto', 'auto']} width={56} tick={{ fontSize: 11 }} tickFormatter={(v: number) => formatNumber(v)} />
+          <XAxis
+            dataKey="x"
+            type="number"
+            domain={[0, 'dataMax']}
+            allowDecimals={false}
+            tick={{ fontSize: 11 }}
+            label={{ value: 'iteration', position: 'insideBottomRight', fontSize: 11, offset: -2 }}
+          />
+          <YAxis
+            dataKey="y"
+            scale="log"
+            domain={['auto', 'auto']}
+            width={56}
+            tick={{ fontSize: 11 }}
+            tickFormatter={(v: number) => formatNumber(v)}
+          />
           <Tooltip isAnimationActive={false} formatter={(v) => formatNumber(Number(v))} labelFormatter={(l) => `iteration ${l}`} />
           <Line dataKey="y" name="residual" stroke="#0072B2" dot isAnimationActive={false} />
         </LineChart>
@@ -33,14 +47,37 @@ export function SegmentStrip({ n, m }: { n: number; m: number }) {
   const seg = n / m;
   const w = 600;
   return (
-    <svg className="segment-strip" viewBox={`0 0 ${w} 30`} width="100%" height={30} role="img" aria-label={`${m} landmarks, each the mean of ${seg} consecutive tokens`} data-testid="landmark-segments">
+    <svg
+      className="segment-strip"
+      viewBox={`0 0 ${w} 30`}
+      width="100%"
+      height={30}
+      role="img"
+      aria-label={`${m} landmarks, each the mean of ${seg} consecutive tokens`}
+      data-testid="landmark-segments"
+    >
       {Array.from({ length: m }, (_, j) => (
-        <rect key={j} x={(j * w) / m} y={4} width={w / m} height={16} fill={cssColour(j % 2, 0, 1.6)} stroke="#fff" strokeWidth={m > 64 ? 0 : 0.5}>
-          <title>landmark {j}: tokens {j * seg}–{(j + 1) * seg - 1}</title>
+        <rect
+          key={j}
+          x={(j * w) / m}
+          y={4}
+          width={w / m}
+          height={16}
+          fill={cssColour(j % 2, 0, 1.6)}
+          stroke="#fff"
+          strokeWidth={m > 64 ? 0 : 0.5}
+        >
+          <title>
+            landmark {j}: tokens {j * seg}–{(j + 1) * seg - 1}
+          </title>
         </rect>
       ))}
-      <text x={0} y={29} fontSize={9}>token 0</text>
-      <text x={w} y={29} fontSize={9} textAnchor="end">token {n - 1}</text>
+      <text x={0} y={29} fontSize={9}>
+        token 0
+      </text>
+      <text x={w} y={29} fontSize={9} textAnchor="end">
+        token {n - 1}
+      </text>
     </svg>
   );
 }
@@ -64,28 +101,69 @@ export function K3OverInput({ task, kernel3, tokens, imageSide }: { task: Task; 
             </figure>
           ))}
         </div>
-        {m > 24 && <button type="button" className="small" onClick={() => setShowAll(!showAll)}>{showAll ? 'Show 24' : `Show all ${m}`}</button>}
+        {m > 24 && (
+          <button type="button" className="small" onClick={() => setShowAll(!showAll)}>
+            {showAll ? 'Show 24' : `Show all ${m}`}
+          </button>
+        )}
       </div>
     );
   }
   return <TokenStrip task={task} weights={row(Math.min(proxy, m - 1))} tokens={tokens} n={n} m={m} proxy={proxy} setProxy={setProxy} />;
 }
 
-function TokenStrip({ task, weights, tokens, n, m, proxy, setProxy }: { task: Task; weights: Float32Array; tokens: Int32Array; n: number; m: number; proxy: number; setProxy(j: number): void }) {
+function TokenStrip({
+  task,
+  weights,
+  tokens,
+  n,
+  m,
+  proxy,
+  setProxy,
+}: {
+  task: Task;
+  weights: Float32Array;
+  tokens: Int32Array;
+  n: number;
+  m: number;
+  proxy: number;
+  setProxy(j: number): void;
+}) {
   const limit = Math.min(n, 1024);
   const labels = useMemo(() => tokenLabels(task, tokens, limit), [task, tokens, limit]);
   let max = 0;
   for (let i = 0; i < limit; i++) max = Math.max(max, weights[i]);
   return (
     <div>
-      <label className="inline">Landmark / proxy <input type="number" min={0} max={m - 1} value={proxy} onChange={(e) => setProxy(Math.max(0, Math.min(m - 1, Math.floor(Number(e.currentTarget.value) || 0))))} /></label>
+      <label className="inline">
+        Landmark / proxy{' '}
+        <input
+          type="number"
+          min={0}
+          max={m - 1}
+          value={proxy}
+          onChange={(e) => setProxy(Math.max(0, Math.min(m - 1, Math.floor(Number(e.currentTarget.value) || 0))))}
+        />
+      </label>
       <div className="token-strip" data-testid="k3-strip">
         {labels.map((t, i) => {
           const w = weights[i];
-          return <span key={i} style={{ background: cssColour(w, 0, max), color: w > 0.6 * max ? '#000' : '#fff' }} title={`token ${i} ${t}: ${w.toPrecision(3)}`}>{t}</span>;
+          return (
+            <span
+              key={i}
+              style={{ background: cssColour(w, 0, max), color: w > 0.6 * max ? '#000' : '#fff' }}
+              title={`token ${i} ${t}: ${w.toPrecision(3)}`}
+            >
+              {t}
+            </span>
+          );
         })}
       </div>
-      {n > limit && <p className="help">Showing the first {limit} of {n} tokens.</p>}
+      {n > limit && (
+        <p className="help">
+          Showing the first {limit} of {n} tokens.
+        </p>
+      )}
     </div>
   );
 }

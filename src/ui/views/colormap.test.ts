@@ -4,13 +4,18 @@ import { cssColour, finiteRange, lutIndex, matrixToRgba, VIRIDIS_LUT } from './c
 const at = (i: number) => Array.from(VIRIDIS_LUT.slice(3 * i, 3 * i + 3));
 /** matplotlib's viridis at 0, ¼, ½, ¾ and 1: `cm.viridis(t)` reads entry floor(256·t) (#440154, #3b528b, #21918c, #5ec962, #fde725). */
 const MATPLOTLIB: [number, number[]][] = [
-  [0, [68, 1, 84]], [64, [59, 82, 139]], [128, [33, 145, 140]], [192, [94, 201, 98]], [255, [253, 231, 37]],
+  [0, [68, 1, 84]],
+  [64, [59, 82, 139]],
+  [128, [33, 145, 140]],
+  [192, [94, 201, 98]],
+  [255, [253, 231, 37]],
 ];
 
 describe('viridis colour map', () => {
   it('matches matplotlib within 4/255 at the endpoints and quartiles', () => {
     expect(VIRIDIS_LUT.length).toBe(768);
-    for (const [i, rgb] of MATPLOTLIB) for (const [ch, v] of at(i).entries()) expect(Math.abs(v - rgb[ch]), `entry ${i} channel ${ch}`).toBeLessThanOrEqual(4);
+    for (const [i, rgb] of MATPLOTLIB)
+      for (const [ch, v] of at(i).entries()) expect(Math.abs(v - rgb[ch]), `entry ${i} channel ${ch}`).toBeLessThanOrEqual(4);
   });
 
   it('gets brighter monotonically (luminance), as a sequential map must', () => {

@@ -64,8 +64,16 @@ export function finiteRange(data: ArrayLike<number>): { lo: number; hi: number }
  * RGBA pixels of a rows × cols matrix, block-averaged down to at most `maxSide` per side so a
  * 4096 × 4096 attention matrix does not become a 64 MiB image.
  */
-export function matrixToRgba(data: ArrayLike<number>, rows: number, cols: number, lo: number, hi: number, maxSide = 1024): { width: number; height: number; pixels: Uint8ClampedArray } {
-  if (data.length !== rows * cols) throw new Error(`matrix data has ${data.length} values, expected rows ${rows} × cols ${cols} = ${rows * cols}`);
+export function matrixToRgba(
+  data: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  lo: number,
+  hi: number,
+  maxSide = 1024,
+): { width: number; height: number; pixels: Uint8ClampedArray } {
+  if (data.length !== rows * cols)
+    throw new Error(`matrix data has ${data.length} values, expected rows ${rows} × cols ${cols} = ${rows * cols}`);
   const fy = Math.max(1, Math.ceil(rows / maxSide));
   const fx = Math.max(1, Math.ceil(cols / maxSide));
   const height = Math.ceil(rows / fy);
@@ -78,7 +86,10 @@ export function matrixToRgba(data: ArrayLike<number>, rows: number, cols: number
       for (let r = py * fy; r < Math.min(rows, (py + 1) * fy); r++) {
         for (let c = px * fx; c < Math.min(cols, (px + 1) * fx); c++) {
           const v = data[r * cols + c];
-          if (Number.isFinite(v)) { sum += v; count++; }
+          if (Number.isFinite(v)) {
+            sum += v;
+            count++;
+          }
         }
       }
       const li = 3 * lutIndex(count === 0 ? NaN : sum / count, lo, hi);

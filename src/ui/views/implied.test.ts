@@ -13,7 +13,9 @@ describe("Linformer's implied n × n attention", () => {
   });
 
   it('refuses factors whose k differ', () => {
-    expect(() => linformerImplied(mat(1, 2, [1, 1]), mat(3, 1, [1, 1, 1]), () => true)).toThrow('P has 2 columns but E has 3 rows (both must be k)');
+    expect(() => linformerImplied(mat(1, 2, [1, 1]), mat(3, 1, [1, 1, 1]), () => true)).toThrow(
+      'P has 2 columns but E has 3 rows (both must be k)',
+    );
   });
 
   it('measures the error against exact softmax as the worker does', () => {

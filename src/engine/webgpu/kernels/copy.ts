@@ -14,10 +14,22 @@ const COPY_STRIDED = kernel(
   shader(
     'copyStrided',
     uniforms({
-      total: 'u32', s1: 'u32', s2: 'u32', s3: 'u32',
-      a0: 'u32', a1: 'u32', a2: 'u32', a3: 'u32',
-      d0: 'u32', d1: 'u32', d2: 'u32', d3: 'u32',
-      soff: 'u32', doff: 'u32', alpha: 'f32', acc: 'u32',
+      total: 'u32',
+      s1: 'u32',
+      s2: 'u32',
+      s3: 'u32',
+      a0: 'u32',
+      a1: 'u32',
+      a2: 'u32',
+      a3: 'u32',
+      d0: 'u32',
+      d1: 'u32',
+      d2: 'u32',
+      d3: 'u32',
+      soff: 'u32',
+      doff: 'u32',
+      alpha: 'f32',
+      acc: 'u32',
     }),
     copyStridedWgsl,
   ),
@@ -63,17 +75,54 @@ export function eye(d: Dispatcher, out: Buf, batch: number, m: number, scale: nu
   d.run('eye', EYE, NO_CONSTANTS, { n, m, scale }, [out], d.grid1(Math.ceil(n / WG), 'eye'));
 }
 
-export function copyStrided(d: Dispatcher, src: Buf, dst: Buf, shape: Dims4, srcStrides: Dims4, srcOffset: number, dstStrides: Dims4, dstOffset: number, alpha: number, accumulate: boolean): void {
+export function copyStrided(
+  d: Dispatcher,
+  src: Buf,
+  dst: Buf,
+  shape: Dims4,
+  srcStrides: Dims4,
+  srcOffset: number,
+  dstStrides: Dims4,
+  dstOffset: number,
+  alpha: number,
+  accumulate: boolean,
+): void {
   const op = 'copyStrided';
   if (src.dtype !== dst.dtype) throw new Error(`${op}: "${src.label}" is ${src.dtype} but "${dst.label}" is ${dst.dtype}`);
   const total = shape[0] * shape[1] * shape[2] * shape[3];
   if (total === 0) return;
-  if (span(shape, srcStrides, srcOffset) > src.size) throw new Error(`${op}: source "${src.label}" (${src.size} elements) is too small for shape [${shape}] strides [${srcStrides}] offset ${srcOffset}`);
-  if (span(shape, dstStrides, dstOffset) > dst.size) throw new Error(`${op}: destination "${dst.label}" (${dst.size} elements) is too small for shape [${shape}] strides [${dstStrides}] offset ${dstOffset}`);
+  if (span(shape, srcStrides, srcOffset) > src.size)
+    throw new Error(
+      `${op}: source "${src.label}" (${src.size} elements) is too small for shape [${shape}] strides [${srcStrides}] offset ${srcOffset}`,
+    );
+  if (span(shape, dstStrides, dstOffset) > dst.size)
+    throw new Error(
+      `${op}: destination "${dst.label}" (${dst.size} elements) is too small for shape [${shape}] strides [${dstStrides}] offset ${dstOffset}`,
+    );
   const floatMath = alpha !== 1 || accumulate;
-  if (floatMath && src.dtype === 'i32') throw new Error(`${op}: i32 buffers are copied bit for bit only (alpha = 1, no accumulate); got alpha ${alpha}, accumulate ${accumulate}`);
+  if (floatMath && src.dtype === 'i32')
+    throw new Error(
+      `${op}: i32 buffers are copied bit for bit only (alpha = 1, no accumulate); got alpha ${alpha}, accumulate ${accumulate}`,
+    );
   const [a0, a1, a2, a3] = srcStrides;
   const [d0, d1, d2, d3] = dstStrides;
-  const values = { total, s1: shape[1], s2: shape[2], s3: shape[3], a0, a1, a2, a3, d0, d1, d2, d3, soff: srcOffset, doff: dstOffset, alpha, acc: accumulate ? 1 : 0 };
+  const values = {
+    total,
+    s1: shape[1],
+    s2: shape[2],
+    s3: shape[3],
+    a0,
+    a1,
+    a2,
+    a3,
+    d0,
+    d1,
+    d2,
+    d3,
+    soff: srcOffset,
+    doff: dstOffset,
+    alpha,
+    acc: accumulate ? 1 : 0,
+  };
   d.run(op, COPY_STRIDED, { FLOAT_MATH: floatMath ? 1 : 0 }, values, [src, dst], d.grid1(Math.ceil(total / WG), op));
 }

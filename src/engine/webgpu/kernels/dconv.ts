@@ -23,7 +23,8 @@ const DW_PARTIAL = kernel(dconvShader, 'dconv_dw_partial', 'rrrw');
 const DW_PARTIAL_SERIAL = kernel(dconvShader, 'dconv_dw_partial_serial', 'rrrw');
 
 function checkConv(op: string, bh: number, heads: number, k: number): void {
-  if (!Number.isInteger(heads) || heads < 1 || bh % heads !== 0) throw new Error(`${op}: bh = ${bh} must be a multiple of heads = ${heads}`);
+  if (!Number.isInteger(heads) || heads < 1 || bh % heads !== 0)
+    throw new Error(`${op}: bh = ${bh} must be a multiple of heads = ${heads}`);
   if (!Number.isInteger(k) || k < 1) throw new Error(`${op}: kernel length k = ${k} must be a positive integer`);
 }
 
@@ -33,10 +34,29 @@ export function dconv(d: Dispatcher, x: Buf, w: Buf, out: Buf, bh: number, heads
   d.need(op, x, bh * n * dim);
   d.need(op, out, bh * n * dim);
   d.need(op, w, heads * k);
-  d.run(op, FORWARD, NO_CONSTANTS, { bh, heads, n, d: dim, k, pad: Math.floor(k / 2) }, [x, w, out], d.grid1(Math.ceil((bh * n * dim) / WG), op));
+  d.run(
+    op,
+    FORWARD,
+    NO_CONSTANTS,
+    { bh, heads, n, d: dim, k, pad: Math.floor(k / 2) },
+    [x, w, out],
+    d.grid1(Math.ceil((bh * n * dim) / WG), op),
+  );
 }
 
-export function dconvBackward(d: Dispatcher, x: Buf, w: Buf, dy: Buf, dx: Buf | null, dw: Buf | null, bh: number, heads: number, n: number, dim: number, k: number): void {
+export function dconvBackward(
+  d: Dispatcher,
+  x: Buf,
+  w: Buf,
+  dy: Buf,
+  dx: Buf | null,
+  dw: Buf | null,
+  bh: number,
+  heads: number,
+  n: number,
+  dim: number,
+  k: number,
+): void {
   const op = 'dconvBackward';
   checkConv(op, bh, heads, k);
   d.need(op, x, bh * n * dim);

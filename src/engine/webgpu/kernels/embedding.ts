@@ -8,7 +8,12 @@ import { sumChunks } from './reduce';
 import embeddingWgsl from './embedding.wgsl?raw';
 import specialWgsl from './special.wgsl?raw';
 
-const embeddingShader = shader('embedding', uniforms({ count: 'u32', dim: 'u32', vocab: 'u32', parts: 'u32', chunk: 'u32' }, { chunk: 0 }), embeddingWgsl, [specialWgsl]);
+const embeddingShader = shader(
+  'embedding',
+  uniforms({ count: 'u32', dim: 'u32', vocab: 'u32', parts: 'u32', chunk: 'u32' }, { chunk: 0 }),
+  embeddingWgsl,
+  [specialWgsl],
+);
 const GATHER = kernel(embeddingShader, 'gather', 'rrw');
 const SCATTER_ADD = kernel(embeddingShader, 'scatter_add', 'rrw');
 const SCATTER_ADD_CHUNKS = kernel(embeddingShader, 'scatter_add_chunks', 'rrw');
@@ -39,7 +44,14 @@ export function scatterAdd(d: Dispatcher, ids: Buf, dy: Buf, dtable: Buf, count:
     const n = chunks * vocab * dim;
     const part = d.partials(n);
     fillZeros(d, op, part, n);
-    d.run(op, SCATTER_ADD_CHUNKS, NO_CONSTANTS, { count, dim, vocab, parts: chunks, chunk }, [ids, dy, part], d.grid1(Math.ceil((chunks * dim) / WG), op));
+    d.run(
+      op,
+      SCATTER_ADD_CHUNKS,
+      NO_CONSTANTS,
+      { count, dim, vocab, parts: chunks, chunk },
+      [ids, dy, part],
+      d.grid1(Math.ceil((chunks * dim) / WG), op),
+    );
     sumChunks(d, op, part, dtable, chunks, vocab * dim);
     return;
   }

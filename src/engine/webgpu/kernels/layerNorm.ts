@@ -24,7 +24,18 @@ const PARAMS_FINISH = kernel(layerNormShader, 'ln_params_finish', 'rww');
 /** Serial row kernels: one invocation per row, 64 rows per workgroup. */
 const SERIAL_ROWS = 64;
 
-export function layerNorm(d: Dispatcher, x: Buf, gamma: Buf, beta: Buf, out: Buf, mean: Buf, rstd: Buf, rows: number, cols: number, eps: number): void {
+export function layerNorm(
+  d: Dispatcher,
+  x: Buf,
+  gamma: Buf,
+  beta: Buf,
+  out: Buf,
+  mean: Buf,
+  rstd: Buf,
+  rows: number,
+  cols: number,
+  eps: number,
+): void {
   const op = 'layerNorm';
   d.need(op, x, rows * cols);
   d.need(op, out, rows * cols);
@@ -38,7 +49,20 @@ export function layerNorm(d: Dispatcher, x: Buf, gamma: Buf, beta: Buf, out: Buf
   else d.run(op, FORWARD, rowConstants(cols), values, bufs, d.grid1(rows, op));
 }
 
-export function layerNormBackward(d: Dispatcher, x: Buf, gamma: Buf, mean: Buf, rstd: Buf, dy: Buf, dx: Buf, dgamma: Buf, dbeta: Buf, rows: number, cols: number, accumulateDx: boolean): void {
+export function layerNormBackward(
+  d: Dispatcher,
+  x: Buf,
+  gamma: Buf,
+  mean: Buf,
+  rstd: Buf,
+  dy: Buf,
+  dx: Buf,
+  dgamma: Buf,
+  dbeta: Buf,
+  rows: number,
+  cols: number,
+  accumulateDx: boolean,
+): void {
   const op = 'layerNormBackward';
   for (const b of [x, dy, dx]) d.need(op, b, rows * cols);
   for (const b of [gamma, dgamma, dbeta]) d.need(op, b, cols);
@@ -51,6 +75,13 @@ export function layerNormBackward(d: Dispatcher, x: Buf, gamma: Buf, mean: Buf, 
   const { chunk, chunks } = chunking(rows, Math.ceil(cols / 64), 64, d.reductionTarget);
   const part = d.partials(chunks * 2 * cols);
   const values = { rows, cols, acc: 1, chunk, chunks };
-  d.run(op, d.serialRows ? PARAMS_PARTIAL_SERIAL : PARAMS_PARTIAL, NO_CONSTANTS, values, [x, mean, rstd, dy, part], [Math.ceil(cols / 64), chunks, 1]);
+  d.run(
+    op,
+    d.serialRows ? PARAMS_PARTIAL_SERIAL : PARAMS_PARTIAL,
+    NO_CONSTANTS,
+    values,
+    [x, mean, rstd, dy, part],
+    [Math.ceil(cols / 64), chunks, 1],
+  );
   d.run(op, PARAMS_FINISH, NO_CONSTANTS, values, [part, dgamma, dbeta], d.grid1(Math.ceil(cols / WG), op));
 }

@@ -10,9 +10,18 @@ import matmulWgsl from './matmul.wgsl?raw';
 const matmulShader = shader(
   'matmul',
   uniforms({
-    m: 'u32', n: 'u32', k: 'u32', batch0: 'u32',
-    ai: 'u32', ak: 'u32', bk: 'u32', bj: 'u32',
-    strideA: 'u32', strideB: 'u32', alpha: 'f32', acc: 'u32',
+    m: 'u32',
+    n: 'u32',
+    k: 'u32',
+    batch0: 'u32',
+    ai: 'u32',
+    ak: 'u32',
+    bk: 'u32',
+    bj: 'u32',
+    strideA: 'u32',
+    strideB: 'u32',
+    alpha: 'f32',
+    acc: 'u32',
   }),
   matmulWgsl,
 );
@@ -30,7 +39,8 @@ export function matmulWith(d: Dispatcher, version: MatmulKernel, a: Buf, b: Buf,
   const name = `matmul ${version}`;
   if (!(version in KERNELS)) throw new Error(`matmul: kernel ${String(version)} is not one of ${Object.keys(KERNELS).join(', ')}`);
   const { batch, m, n, k } = p;
-  for (const [key, v] of Object.entries({ batch, m, n, k })) if (!Number.isInteger(v) || v < 1) throw new Error(`matmul: ${key} = ${v} must be a positive integer`);
+  for (const [key, v] of Object.entries({ batch, m, n, k }))
+    if (!Number.isInteger(v) || v < 1) throw new Error(`matmul: ${key} = ${v} must be a positive integer`);
   d.need(name, a, (batch - 1) * p.strideA + m * k);
   d.need(name, b, (batch - 1) * p.strideB + k * n);
   d.need(name, out, batch * m * n);
@@ -40,7 +50,8 @@ export function matmulWith(d: Dispatcher, version: MatmulKernel, a: Buf, b: Buf,
   const per = version === 'naive' ? 16 : version === 'reg4' ? 4 * rw : 64;
   const gx = Math.ceil(n / per);
   const gy = Math.ceil(m / per);
-  if (gx > d.maxPerDim || gy > d.maxPerDim) throw new GpuLimitError('maxComputeWorkgroupsPerDimension', d.maxPerDim, Math.max(gx, gy), `${name} ${m}×${k}·${k}×${n}`);
+  if (gx > d.maxPerDim || gy > d.maxPerDim)
+    throw new GpuLimitError('maxComputeWorkgroupsPerDimension', d.maxPerDim, Math.max(gx, gy), `${name} ${m}×${k}·${k}×${n}`);
   const def = KERNELS[version];
   let constants = NO_CONSTANTS;
   if (version === 'reg4') {
@@ -54,7 +65,20 @@ export function matmulWith(d: Dispatcher, version: MatmulKernel, a: Buf, b: Buf,
   // More products than a grid dimension holds: dispatch them in slices (batch0 = first index).
   for (let b0 = 0; b0 < batch; b0 += d.maxPerDim) {
     const nb = Math.min(d.maxPerDim, batch - b0);
-    const values = { m, n, k, batch0: b0, ai, ak, bk, bj, strideA: p.strideA, strideB: p.strideB, alpha: p.alpha, acc: p.accumulate ? 1 : 0 };
+    const values = {
+      m,
+      n,
+      k,
+      batch0: b0,
+      ai,
+      ak,
+      bk,
+      bj,
+      strideA: p.strideA,
+      strideB: p.strideB,
+      alpha: p.alpha,
+      acc: p.accumulate ? 1 : 0,
+    };
     d.run(name, def, constants, values, [a, b, out], [gx, gy, nb]);
   }
 }

@@ -27,14 +27,29 @@ function rowConstants(op: ReduceOp, len: number): Record<string, number> {
 }
 
 /** `chunk` is read by the partial (stage-one) kernels only. */
-const reduceShader = shader('reduce', uniforms({ outer: 'u32', len: 'u32', inner: 'u32', alpha: 'f32', acc: 'u32', chunk: 'u32' }, { chunk: 0 }), reduceWgsl, [specialWgsl]);
+const reduceShader = shader(
+  'reduce',
+  uniforms({ outer: 'u32', len: 'u32', inner: 'u32', alpha: 'f32', acc: 'u32', chunk: 'u32' }, { chunk: 0 }),
+  reduceWgsl,
+  [specialWgsl],
+);
 const LANES = kernel(reduceShader, 'reduce_lanes', 'rw');
 const ROWS = kernel(reduceShader, 'reduce_rows', 'rw');
 const PARTIAL = kernel(reduceShader, 'reduce_partial', 'rw');
 const PARTIAL_SERIAL = kernel(reduceShader, 'reduce_partial_serial', 'rw');
 const MAX_BACKWARD = kernel(reduceShader, 'reduce_max_backward', 'rrrw');
 
-export function reduce(d: Dispatcher, op: ReduceOp, x: Buf, out: Buf, outer: number, len: number, inner: number, alpha: number, accumulate: boolean): void {
+export function reduce(
+  d: Dispatcher,
+  op: ReduceOp,
+  x: Buf,
+  out: Buf,
+  outer: number,
+  len: number,
+  inner: number,
+  alpha: number,
+  accumulate: boolean,
+): void {
   const name = `reduce ${op}`;
   if (!(op in REDUCE_OPS)) throw new Error(`reduce: op ${String(op)} is not one of ${Object.keys(REDUCE_OPS).join(', ')}`);
   d.need(name, x, outer * len * inner);
@@ -49,27 +64,65 @@ export function reduce(d: Dispatcher, op: ReduceOp, x: Buf, out: Buf, outer: num
   } else if (outer * inner < 4096 && len >= 256) {
     const { chunk, chunks } = chunking(len, outer * Math.ceil(inner / 64), 64, d.reductionTarget);
     const part = d.partials(outer * chunks * inner);
-    d.run(name, d.serialRows ? PARTIAL_SERIAL : PARTIAL, OP_CONSTANTS[op], { outer, len, inner, alpha: 1, acc: 0, chunk }, [x, part], [Math.ceil(inner / 64), chunks, outer]);
+    d.run(
+      name,
+      d.serialRows ? PARTIAL_SERIAL : PARTIAL,
+      OP_CONSTANTS[op],
+      { outer, len, inner, alpha: 1, acc: 0, chunk },
+      [x, part],
+      [Math.ceil(inner / 64), chunks, outer],
+    );
     // The chunks hold sums (of values or squares) or maxima (of values or magnitudes).
     const combine = op === 'sum' || op === 'sumsq' ? 'sum' : 'max';
-    d.run(name, LANES, OP_CONSTANTS[combine], { outer, len: chunks, inner, alpha, acc }, [part, out], d.grid1(Math.ceil((outer * inner) / WG), name));
+    d.run(
+      name,
+      LANES,
+      OP_CONSTANTS[combine],
+      { outer, len: chunks, inner, alpha, acc },
+      [part, out],
+      d.grid1(Math.ceil((outer * inner) / WG), name),
+    );
   } else {
     d.run(name, LANES, OP_CONSTANTS[op], { outer, len, inner, alpha, acc }, [x, out], d.grid1(Math.ceil((outer * inner) / WG), name));
   }
 }
 
-export function reduceMaxBackward(d: Dispatcher, x: Buf, y: Buf, dy: Buf, dx: Buf, outer: number, len: number, inner: number, accumulate: boolean): void {
+export function reduceMaxBackward(
+  d: Dispatcher,
+  x: Buf,
+  y: Buf,
+  dy: Buf,
+  dx: Buf,
+  outer: number,
+  len: number,
+  inner: number,
+  accumulate: boolean,
+): void {
   const name = 'reduceMaxBackward';
   d.need(name, x, outer * len * inner);
   d.need(name, dx, outer * len * inner);
   d.need(name, y, outer * inner);
   d.need(name, dy, outer * inner);
-  d.run(name, MAX_BACKWARD, NO_CONSTANTS, { outer, len, inner, alpha: 1, acc: accumulate ? 1 : 0 }, [x, y, dy, dx], d.grid1(Math.ceil((outer * inner) / WG), name));
+  d.run(
+    name,
+    MAX_BACKWARD,
+    NO_CONSTANTS,
+    { outer, len, inner, alpha: 1, acc: accumulate ? 1 : 0 },
+    [x, y, dy, dx],
+    d.grid1(Math.ceil((outer * inner) / WG), name),
+  );
 }
 
 /** out[i] = Σ_c part[c·width + i] for c < chunks, summed in chunk order (one invocation per lane). */
 export function sumChunks(d: Dispatcher, op: string, part: PoolEntry, out: Buf, chunks: number, width: number): void {
-  d.run(op, LANES, OP_CONSTANTS.sum, { outer: 1, len: chunks, inner: width, alpha: 1, acc: 1 }, [part, out], d.grid1(Math.ceil(width / WG), op));
+  d.run(
+    op,
+    LANES,
+    OP_CONSTANTS.sum,
+    { outer: 1, len: chunks, inner: width, alpha: 1, acc: 1 },
+    [part, out],
+    d.grid1(Math.ceil(width / WG), op),
+  );
 }
 
 /** out[0] (+)= Σ part[0..n), one workgroup with a barrier tree sum. */

@@ -8,13 +8,19 @@ import softmaxWgsl from './softmax.wgsl?raw';
 import specialWgsl from './special.wgsl?raw';
 import workgroupReduceWgsl from './workgroupReduce.wgsl?raw';
 
-const softmaxShader = shader('softmax', uniforms({ rows: 'u32', cols: 'u32', acc: 'u32' }), softmaxWgsl, [specialWgsl, workgroupReduceWgsl]);
+const softmaxShader = shader('softmax', uniforms({ rows: 'u32', cols: 'u32', acc: 'u32' }), softmaxWgsl, [
+  specialWgsl,
+  workgroupReduceWgsl,
+]);
 const SOFTMAX = kernel(softmaxShader, 'softmax', 'rw');
 const SOFTMAX_BACKWARD = kernel(softmaxShader, 'softmax_backward', 'rrw');
 const SOFTMAX_SERIAL = kernel(softmaxShader, 'softmax_serial', 'rw');
 const SOFTMAX_BACKWARD_SERIAL = kernel(softmaxShader, 'softmax_backward_serial', 'rrw');
 
-const crossEntropyShader = shader('crossEntropy', uniforms({ rows: 'u32', classes: 'u32', gradScale: 'f32' }), crossEntropyWgsl, [specialWgsl, workgroupReduceWgsl]);
+const crossEntropyShader = shader('crossEntropy', uniforms({ rows: 'u32', classes: 'u32', gradScale: 'f32' }), crossEntropyWgsl, [
+  specialWgsl,
+  workgroupReduceWgsl,
+]);
 const CE_LOSS = kernel(crossEntropyShader, 'ce_loss', 'rrw');
 const CE_GRAD = kernel(crossEntropyShader, 'ce_grad', 'rrww');
 
@@ -39,7 +45,16 @@ export function softmaxBackward(d: Dispatcher, y: Buf, dy: Buf, dx: Buf, rows: n
   else d.run(op, SOFTMAX_BACKWARD, rowConstants(cols), values, [y, dy, dx], d.grid1(rows, op));
 }
 
-export function crossEntropy(d: Dispatcher, logits: Buf, labels: Buf, lossRows: Buf, dlogits: Buf | null, rows: number, classes: number, gradScale: number): void {
+export function crossEntropy(
+  d: Dispatcher,
+  logits: Buf,
+  labels: Buf,
+  lossRows: Buf,
+  dlogits: Buf | null,
+  rows: number,
+  classes: number,
+  gradScale: number,
+): void {
   const op = 'crossEntropy';
   d.need(op, logits, rows * classes);
   d.need(op, labels, rows, 'i32');

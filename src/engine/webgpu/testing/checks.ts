@@ -24,7 +24,18 @@ async function cmp(tw: Twin, what: string, t: TwinBuf, tol: Tolerance): Promise<
 
 const CHECKS: Record<string, Check> = {
   async 'matmul, every kernel (batched, transposed, odd sizes)'(tw, gpu, rand) {
-    const p: MatmulParams = { batch: 3, m: 37, n: 70, k: 29, transA: true, transB: true, strideA: 37 * 29, strideB: 70 * 29, alpha: 0.5, accumulate: false };
+    const p: MatmulParams = {
+      batch: 3,
+      m: 37,
+      n: 70,
+      k: 29,
+      transA: true,
+      transB: true,
+      strideA: 37 * 29,
+      strideB: 70 * 29,
+      alpha: 0.5,
+      accumulate: false,
+    };
     const a = tw.buf(randomArray(rand, 3 * 37 * 29));
     const b = tw.buf(randomArray(rand, 3 * 70 * 29));
     const out = tw.zeros(3 * 37 * 70);
@@ -49,17 +60,28 @@ const CHECKS: Record<string, Check> = {
     return r;
   },
   async 'LayerNorm forward and backward'(tw, _gpu, rand) {
-    const rows = 17, cols = 64;
+    const rows = 17,
+      cols = 64;
     const x = tw.buf(randomArray(rand, rows * cols, -2, 2));
     const g = tw.buf(randomArray(rand, cols, 0.5, 1.5));
     const b = tw.buf(randomArray(rand, cols));
-    const out = tw.zeros(rows * cols), mean = tw.zeros(rows), rstd = tw.zeros(rows);
+    const out = tw.zeros(rows * cols),
+      mean = tw.zeros(rows),
+      rstd = tw.zeros(rows);
     const dy = tw.buf(randomArray(rand, rows * cols));
-    const dx = tw.zeros(rows * cols), dg = tw.zeros(cols), db = tw.zeros(cols);
+    const dx = tw.zeros(rows * cols),
+      dg = tw.zeros(cols),
+      db = tw.zeros(cols);
     tw.call('layerNorm', x, g, b, out, mean, rstd, rows, cols, 1e-5);
     tw.call('layerNormBackward', x, g, mean, rstd, dy, dx, dg, db, rows, cols, false);
     const r: string[] = [];
-    for (const [n, t] of [['out', out], ['dx', dx], ['dgamma', dg], ['dbeta', db]] as const) r.push(...(await cmp(tw, `layerNorm ${n}`, t, T.rowNorm)));
+    for (const [n, t] of [
+      ['out', out],
+      ['dx', dx],
+      ['dgamma', dg],
+      ['dbeta', db],
+    ] as const)
+      r.push(...(await cmp(tw, `layerNorm ${n}`, t, T.rowNorm)));
     tw.free(x, g, b, out, mean, rstd, dy, dx, dg, db);
     return r;
   },
@@ -75,10 +97,15 @@ const CHECKS: Record<string, Check> = {
     return r;
   },
   async 'cross-entropy loss and gradient'(tw, _gpu, rand) {
-    const rows = 12, classes = 10;
+    const rows = 12,
+      classes = 10;
     const logits = tw.buf(randomArray(rand, rows * classes, -5, 5));
-    const labels = tw.buf(Int32Array.from({ length: rows }, () => Math.floor(rand() * classes)), 'i32');
-    const loss = tw.zeros(rows), dl = tw.zeros(rows * classes);
+    const labels = tw.buf(
+      Int32Array.from({ length: rows }, () => Math.floor(rand() * classes)),
+      'i32',
+    );
+    const loss = tw.zeros(rows),
+      dl = tw.zeros(rows * classes);
     tw.call('crossEntropy', logits, labels, loss, dl, rows, classes, 1 / rows);
     const r = [...(await cmp(tw, 'loss', loss, T.rowNorm)), ...(await cmp(tw, 'dlogits', dl, T.rowNorm))];
     tw.free(logits, labels, loss, dl);
@@ -92,7 +119,10 @@ const CHECKS: Record<string, Check> = {
     return r;
   },
   async 'embedding backward accumulates repeated rows'(tw, _gpu, rand) {
-    const ids = tw.buf(Int32Array.from({ length: 200 }, () => Math.floor(rand() * 7)), 'i32');
+    const ids = tw.buf(
+      Int32Array.from({ length: 200 }, () => Math.floor(rand() * 7)),
+      'i32',
+    );
     const dy = tw.buf(randomArray(rand, 200 * 16));
     const dt = tw.zeros(7 * 16);
     tw.call('scatterAdd', ids, dy, dt, 200, 16);
@@ -102,8 +132,12 @@ const CHECKS: Record<string, Check> = {
   },
   async 'clipped AdamW step on the device'(tw, _gpu, rand) {
     const n = 3000;
-    const p = tw.buf(randomArray(rand, n)), g = tw.buf(randomArray(rand, n)), m = tw.zeros(n), v = tw.zeros(n);
-    const sq = tw.zeros(1), clip = tw.zeros(1);
+    const p = tw.buf(randomArray(rand, n)),
+      g = tw.buf(randomArray(rand, n)),
+      m = tw.zeros(n),
+      v = tw.zeros(n);
+    const sq = tw.zeros(1),
+      clip = tw.zeros(1);
     tw.call('sumSquares', g, sq, false);
     tw.call('clipCoefficient', sq, clip, 1);
     tw.call('adamw', p, g, m, v, clip, { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-6, weightDecay: 0.01, step: 1 });

@@ -26,10 +26,27 @@ export const PARITY_TOLERANCE = 2e-5;
 /** A tiny config with every key the exporter reads (tests override what they vary). */
 export function tinyConfig(over: Partial<ExportConfig>): ExportConfig {
   return {
-    attention: 'proxy', layers: 2, dModel: 16, heads: 2, ffn: 24, vocabSize: 11, numClasses: 3, seqLen: 16,
-    twoTower: false, pooling: 'masked-mean', landmarks: 4, pinvIterations: 6, pinvInit: 'per-matrix',
-    convKernel: 3, proxyParam: 'projected', injection: 'attend', linformerK: 5, linformerSharing: 'shared', performerFeatures: 12,
-    performerKernel: 'relu', ...over,
+    attention: 'proxy',
+    layers: 2,
+    dModel: 16,
+    heads: 2,
+    ffn: 24,
+    vocabSize: 11,
+    numClasses: 3,
+    seqLen: 16,
+    twoTower: false,
+    pooling: 'masked-mean',
+    landmarks: 4,
+    pinvIterations: 6,
+    pinvInit: 'per-matrix',
+    convKernel: 3,
+    proxyParam: 'projected',
+    injection: 'attend',
+    linformerK: 5,
+    linformerSharing: 'shared',
+    performerFeatures: 12,
+    performerKernel: 'relu',
+    ...over,
   };
 }
 
@@ -54,7 +71,8 @@ export function runPytorch(c: ExportConfig, weights: Map<string, Float32Array>, 
     }
     writeFileSync(join(dir, 'batch.safetensors'), writeSafetensors(batch));
     execFileSync(PYTHON, ['-m', 'proxyformer.parity', '--dir', dir, ...(views ? ['--views'] : [])], {
-      env: { ...process.env, PYTHONPATH: 'python' }, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PYTHONPATH: 'python' },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     return readSafetensors(readFileSync(join(dir, 'out.safetensors'))).tensors;
   } finally {
@@ -98,7 +116,8 @@ export function onnxCheck(model: Uint8Array): void {
 /** max |a − b| / max |b|: the error relative to the reference's scale. */
 export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
-  let err = 0, scale = 0;
+  let err = 0,
+    scale = 0;
   for (let i = 0; i < a.length; i++) {
     err = Math.max(err, Math.abs(a[i] - b[i]));
     scale = Math.max(scale, Math.abs(b[i]));
