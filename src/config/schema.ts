@@ -4,12 +4,15 @@
  * validator, the worker and the model builder all read this table; the types below are
  * derived from it so a key cannot exist in one place and not in another.
  */
-import { BASELINE_PARAMS, MODEL_PARAMS, NYSTROM_PARAMS, PROXY_PARAMS } from './schemaModel';
+import { BASELINE_PARAMS } from './schemaBaselines';
+import { MODEL_PARAMS, NYSTROM_PARAMS, PROXY_PARAMS } from './schemaModel';
 import { DATA_PARAMS, OPTIMISATION_PARAMS, SCHEDULE_PARAMS, SEED_PARAMS } from './schemaTrain';
+import { USER_DATA_PARAMS } from './schemaUserData';
 import type { Apply, Group, ParamSpec, Part, ValueOf } from './spec';
 
 export const SCHEMA = {
   ...DATA_PARAMS,
+  ...USER_DATA_PARAMS,
   ...MODEL_PARAMS,
   ...NYSTROM_PARAMS,
   ...PROXY_PARAMS,
