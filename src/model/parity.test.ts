@@ -367,9 +367,10 @@ describe('parity with the PyTorch reference', () => {
       const failures = [...errors].filter(([name, err]) => !(err <= tolerance(name)));
       const describeFailures = failures.map(([k, v]) => `${k} ${v.toExponential(2)}`).join(', ');
       if (c.broken) {
-        // The same comparison must reject it: the logits, the losses and many gradients differ.
+        // The same comparison must reject it: the logits and many gradients differ. The mean loss
+        // alone can land close by chance (Performer with its padded keys unmasked: logits off by
+        // 1.1e-2 but the loss by 5e-6 with these weights), so it is not required to differ too.
         expect(errors.get('logits')!, describeFailures).toBeGreaterThan(tolerance('logits') * 100);
-        expect(errors.get('loss')!, describeFailures).toBeGreaterThan(tolerance('loss'));
         expect(failures.length).toBeGreaterThan(5);
       } else {
         // Every output and every parameter's gradient was compared.
