@@ -161,7 +161,8 @@ describe('study runner (fake worker)', () => {
       lastCheckpointStep: null,
       canResume: false,
     });
-    expect(worker.sent.at(-1)?.type).toBe('stop');
+    worker.reply({ type: 'state', state: 'running', step: 3, totalSteps: 4 });
+    expect(worker.sent.filter((m) => m.type === 'stop')).toHaveLength(1);
     worker.reply({ type: 'state', state: 'failed', step: 3, totalSteps: 4 });
     const s = runner.store.getState();
     expect(s.error).toMatch(/ablation\.full\.s8 did not finish: loss is NaN at step 3/);

@@ -46,6 +46,7 @@ export class StudyRunner {
   private startedAt = 0;
   /** The training client's id of the current run (its metrics and evaluations are under it). */
   private trainingRunId: string | null = null;
+  private stopping = false;
 
   constructor(
     private readonly client: TrainingClient,
@@ -117,6 +118,7 @@ export class StudyRunner {
       return;
     }
     this.sawActive = false;
+    this.stopping = false;
     this.startedAt = this.now();
     this.trainingRunId = this.client.start(next.config, `study ${next.id}`);
     this.store.setState({ current: next.id });
@@ -127,7 +129,11 @@ export class StudyRunner {
     if (current === null || runId === null || runId !== this.trainingRunId) return;
     if (isActive(runState)) {
       this.sawActive = true;
-      if (this.client.store.getState().failure) this.client.stop(); // a failed run ends; the study stops below
+      // A failed run is stopped once; the study stops below when it has ended.
+      if (this.client.store.getState().failure && !this.stopping) {
+        this.stopping = true;
+        this.client.stop();
+      }
       return;
     }
     if (!this.sawActive) return;
