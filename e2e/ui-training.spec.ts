@@ -1,7 +1,7 @@
 /**
  * The playground with real training in its worker (software WebGPU): the loss falls from the
  * page, CSV export downloads every metrics row, attention views draw non-blank pixels for the
- * three variants, and the ablation runner completes a tiny study. Runs are shortened through the
+ * three variants (the study runner has e2e/study.spec.ts). Runs are shortened through the
  * URL hash, which is also how a researcher would share them.
  */
 import { readFileSync } from 'node:fs';
@@ -174,26 +174,3 @@ for (const attention of ['softmax', 'nystrom', 'proxy'] as const) {
     expect(watch.problems).toEqual([]);
   });
 }
-
-test('the ablation runner completes a tiny study and tabulates accuracy, throughput and memory', async ({ page }) => {
-  const watch = watchConsole(page);
-  await page.goto(link('quick-listops-proxy', { steps: 4, warmupSteps: 2, evalEvery: 4, evalSteps: 1, batchSize: 4, checkpointEvery: 0 }));
-  await page.getByTestId('ablation-start').click();
-  const rows = page.getByTestId('ablation-table').locator('tbody tr');
-  await expect(rows).toHaveCount(6);
-  for (let i = 0; i < 6; i++) {
-    // Wait for the row to end, then say how if it did not finish (its note carries the reason).
-    await expect(rows.nth(i)).toHaveAttribute('data-status', /finished|failed|skipped|cancelled/, { timeout: 300_000 });
-    expect(await rows.nth(i).getAttribute('data-status'), (await rows.nth(i).textContent()) ?? '').toBe('finished');
-  }
-  for (let i = 0; i < 6; i++) {
-    const cells = await rows.nth(i).locator('td').allTextContents();
-    // status, best val acc, test acc, tokens/s, seq/s, ms/step, peak memory: every figure present.
-    expect(
-      cells.slice(1).every((c) => c !== '–'),
-      `row ${i}: ${cells.join(' | ')}`,
-    ).toBe(true);
-  }
-  await expect(page.getByTestId('run-list').locator('tbody tr')).toHaveCount(6);
-  expect(watch.problems).toEqual([]);
-});

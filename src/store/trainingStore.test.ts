@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { RunConfig } from '../config';
 import { PRESETS } from '../presets';
 import type { FromWorker, ToWorker } from '../train/protocol';
-import { AblationRunner } from './ablationStore';
 import { TrainingClient, type WorkerLike } from './trainingStore';
 
 /** A worker that records what the page sends and lets the test answer. */
@@ -213,103 +212,5 @@ describe('training client (fake worker)', () => {
       },
     });
     expect(() => client.start(config, 'x')).toThrow(/could not be created: no such file/);
-  });
-});
-
-describe('ablation runner (fake worker)', () => {
-  it('runs the paper study one after another and tabulates accuracy, throughput and memory', () => {
-    const { worker, client, flush } = setup();
-    const runner = new AblationRunner(client);
-    runner.start(config);
-    const finish = (acc: number) => {
-      const start = worker.sent.filter((m) => m.type === 'start').pop() as Extract<ToWorker, { type: 'start' }>;
-      worker.reply({ type: 'state', state: 'running', step: 0, totalSteps: 400 });
-      worker.reply({
-        type: 'metrics',
-        runId: start.runId,
-        rows: [
-          { step: 1, loss: 2, tokensPerSec: 1000, seqsPerSec: 10, memPeak: 5e6 },
-          { step: 2, loss: 1, tokensPerSec: 3000, seqsPerSec: 30, memPeak: 7e6 },
-        ],
-      });
-      worker.reply({ type: 'eval', runId: start.runId, split: 'validation', step: 2, loss: 1, accuracy: acc, best: true });
-      worker.reply({ type: 'eval', runId: start.runId, split: 'test', step: 2, loss: 1, accuracy: acc - 0.01, best: false });
-      worker.reply({ type: 'state', state: 'finished', step: 2, totalSteps: 400 });
-      return start;
-    };
-    const starts = [0.5, 0.4, 0.3, 0.2, 0.1, 0.6].map(finish);
-    flush();
-    expect(starts.map((s) => s.config.attention)).toEqual(['proxy', 'proxy', 'proxy', 'proxy', 'nystrom', 'softmax']);
-    expect(starts[1].config.injection).toBe('none');
-    expect(starts.every((s) => s.config.dataSeed === config.dataSeed && s.config.initSeed === config.initSeed)).toBe(true);
-    const items = runner.store.getState().items;
-    expect(items.map((i) => i.status)).toEqual(Array(6).fill('finished'));
-    expect(items[0].result).toMatchObject({
-      bestValAccuracy: 0.5,
-      testAccuracy: 0.49,
-      tokensPerSec: 2000,
-      seqsPerSec: 20,
-      peakMemory: 7e6,
-      finalTrainLoss: 1,
-    });
-    expect(runner.active).toBe(false);
-  });
-
-  it("runs the paper's comparison: softmax, Linformer, Performer, Nyströmformer, Proxyformer with one budget", () => {
-    const { worker, client } = setup();
-    const runner = new AblationRunner(client);
-    runner.start(config, 'paper');
-    expect(runner.store.getState().study).toBe('paper');
-    const starts: Extract<ToWorker, { type: 'start' }>[] = [];
-    for (let i = 0; i < 5; i++) {
-      const start = worker.sent.filter((m) => m.type === 'start').pop() as Extract<ToWorker, { type: 'start' }>;
-      starts.push(start);
-      worker.reply({ type: 'state', state: 'running', step: 0, totalSteps: 400 });
-      worker.reply({ type: 'state', state: 'finished', step: 2, totalSteps: 400 });
-    }
-    expect(starts.map((s) => s.config.attention)).toEqual(['softmax', 'linformer', 'performer', 'nystrom', 'proxy']);
-    expect(client.store.getState().sessionRuns.map((r) => r.name)).toEqual([
-      'comparison: softmax',
-      'comparison: Linformer',
-      'comparison: Performer',
-      'comparison: Nyströmformer',
-      'comparison: Proxyformer',
-    ]);
-    for (const s of starts)
-      expect([s.config.landmarks, s.config.linformerK, s.config.performerFeatures, s.config.initSeed]).toEqual([
-        config.landmarks,
-        config.landmarks,
-        config.landmarks,
-        config.initSeed,
-      ]);
-    expect(runner.store.getState().items.map((i) => i.status)).toEqual(Array(5).fill('finished'));
-  });
-
-  it('records a failed run and goes on; skips invalid configs with the validator message; cancels', () => {
-    const { worker, client } = setup();
-    const runner = new AblationRunner(client);
-    runner.start({ ...config, seqLen: 60, listopsMaxLen: 50 }); // 60 is not a multiple of 16 landmarks: Nyströmformer is skipped
-    expect(runner.store.getState().items[4]).toMatchObject({ status: 'skipped' });
-    expect(runner.store.getState().items[4].note).toMatch(/seqLen 60 is not a multiple of landmarks 16/);
-    worker.reply({ type: 'state', state: 'running', step: 0, totalSteps: 400 });
-    worker.reply({
-      type: 'failure',
-      kind: 'non-finite-loss',
-      message: 'loss is NaN at step 7',
-      step: 7,
-      lastCheckpointStep: null,
-      canResume: false,
-    });
-    expect(worker.sent[worker.sent.length - 1]).toEqual({ type: 'stop' });
-    worker.reply({ type: 'state', state: 'finished', step: 7, totalSteps: 400 });
-    expect(runner.store.getState().items[0]).toMatchObject({ status: 'failed', note: 'loss is NaN at step 7' });
-    expect(runner.store.getState().items[1].status).toBe('running');
-    runner.cancel();
-    expect(
-      runner.store
-        .getState()
-        .items.slice(1)
-        .map((i) => i.status),
-    ).toEqual(['cancelled', 'cancelled', 'cancelled', 'skipped', 'cancelled']);
   });
 });

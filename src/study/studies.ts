@@ -3,7 +3,9 @@
  * <name>` runs one in Node; a JSON file of the same shape (`--study file.json`) runs yours.
  */
 import { ABLATIONS } from '../presets/ablations';
+import type { RunConfig } from '../config';
 import { PRESETS } from '../presets';
+import { PAPER_COMPARISON, projectionBudget } from '../presets/comparison';
 import type { Study } from './definition';
 
 /** Three seeds: the fewest that give a t-interval (its half-width is 4.3 standard errors). */
@@ -21,4 +23,32 @@ export const ABLATION_STUDY: Study = {
   baseline: 'nystrom',
 };
 
-export const STUDIES: Record<string, Study> = { [ABLATION_STUDY.name]: ABLATION_STUDY };
+/**
+ * The paper's comparison (softmax, Linformer, Performer, Nyströmformer, Proxyformer) for a base
+ * config: every projection-based arm gets the base's budget (landmarks = proxies = Linformer k =
+ * Performer features), and each is read against exact softmax attention. Reformer and BigBird
+ * are not implemented here (src/presets/comparison.ts lists them).
+ */
+export function paperComparisonStudy(base: RunConfig): Study {
+  const budget = projectionBudget(base);
+  return {
+    name: 'paper',
+    title: "The paper's comparison of attention variants",
+    description:
+      'softmax, Linformer, Performer, Nyströmformer and Proxyformer with one projection budget (landmarks = proxies = Linformer k = Performer features); same sizes, steps and seeds.',
+    base,
+    arms: PAPER_COMPARISON.map((a) => ({
+      name: a.name,
+      label: a.label,
+      what: a.what,
+      attention: a.attention,
+      overrides: { landmarks: budget, linformerK: budget, performerFeatures: budget },
+    })),
+    seeds: DEFAULT_SEEDS,
+    baseline: 'softmax',
+  };
+}
+
+export const PAPER_STUDY: Study = paperComparisonStudy(PRESETS['quick-listops-proxy'].config);
+
+export const STUDIES: Record<string, Study> = { [ABLATION_STUDY.name]: ABLATION_STUDY, [PAPER_STUDY.name]: PAPER_STUDY };

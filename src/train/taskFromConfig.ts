@@ -20,6 +20,15 @@ function evalSplitSize(config: RunConfig): number {
   return Math.max(config.batchSize, config.evalSteps * config.batchSize);
 }
 
+/**
+ * How many examples the final test evaluation reads, known from the config for the generated
+ * tasks (ListOps, Pathfinder); null for corpus and user tasks, whose test split is their file's.
+ */
+export function generatedTestSize(config: RunConfig): number | null {
+  if (config.task !== 'listops' && config.task !== 'pathfinder') return null;
+  return config.testSize > 0 ? config.testSize : evalSplitSize(config);
+}
+
 /** The data layer's spec of an LRA task (a `custom` task is loaded by `taskFor` from a dataset source). */
 function taskSourceSpecFor(config: RunConfig): TaskSourceSpec {
   const evalSize = evalSplitSize(config);

@@ -5,7 +5,7 @@ import { IsolationBadge } from './IsolationBadge';
 import { ChartsPanel } from './charts/ChartsPanel';
 import { ConfigPanel } from './config/ConfigPanel';
 import { UserDataPanel } from './data/UserDataPanel';
-import { AblationPanel } from './runs/AblationPanel';
+import { StudyPanel } from './runs/StudyPanel';
 import { RunsPanel } from './runs/RunsPanel';
 import { RunControls } from './RunControls';
 import { RunStatus } from './RunStatus';
@@ -54,7 +54,7 @@ export function App() {
           <ChartsPanel />
           <AttentionPanel />
           <RunsPanel />
-          <AblationPanel />
+          <StudyPanel />
           {/* The inference panel (a bundle, or the current run's weights from the worker) and the scaling sweep. */}
           <div className="panel">
             <InferencePanel currentRun={currentRunWeights} />

@@ -1,7 +1,7 @@
 /** Binds the command registry to the stores and to the keyboard (one listener for the page). */
 import { useEffect, useMemo, useState } from 'react';
 import { configStore, shareLink, useConfig } from '../store/configStore';
-import { ablationRunner, useAblation } from '../store/ablationStore';
+import { studyRunner, useStudy } from '../store/studyRunner';
 import { isActive, trainingClient, useTraining } from '../store/trainingStore';
 import { downloadBlob, downloadText } from './download';
 import { bundleOfExport } from './exportBundle';
@@ -74,7 +74,7 @@ function useCommandContext(): CommandContext {
   const runId = useTraining((s) => s.runId);
   useTraining((s) => s.metricsVersion);
   const configOk = useConfig((s) => s.ok);
-  const ablationActive = useAblation((s) => s.current !== null);
+  const ablationActive = useStudy((s) => s.current !== null);
   return { runState, configOk, canRecover, hasMetrics: trainingClient().hasMetrics(runId), ablationActive };
 }
 
@@ -122,4 +122,4 @@ export function useCommands(): { ctx: CommandContext; feedback: CommandFeedback 
   return { ctx: current, feedback, dismiss: () => setFeedback(null) };
 }
 
-export { COMMANDS, isActive, ablationRunner };
+export { COMMANDS, isActive, studyRunner };
