@@ -42,7 +42,7 @@ class SchemaKeysTest(unittest.TestCase):
         fields = set(ModelConfig.__dataclass_fields__) - {"training"}
         self.assertEqual(fields, {k for k, s in schema.KEYS.items() if s["part"] == "model"})
         self.assertEqual(set(TRAINING_KEYS), {k for k, s in schema.KEYS.items() if s["part"] != "model"})
-        self.assertEqual(schema.ATTENTIONS, ("softmax", "nystrom", "proxy"))
+        self.assertEqual(schema.ATTENTIONS, tuple(schema.KEYS["attention"]["values"]))
         self.assertEqual(schema.INJECTIONS, tuple(schema.KEYS["injection"]["values"]))
 
     def test_defaults_are_the_schema_defaults(self):
@@ -67,6 +67,8 @@ class SchemaKeysTest(unittest.TestCase):
                     bad = [spec["min"] - 1, spec["max"] + 1]
                 elif spec["type"] == "enum":
                     bad = ["no-such-value"]
+                elif spec["type"] == "text":
+                    bad = ["x" * (spec["maxLength"] + 1), 7]
                 else:
                     bad = ["yes"]
                 for value in bad:
