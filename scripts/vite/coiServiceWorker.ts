@@ -27,7 +27,10 @@ export function coiServiceWorker(): Plugin {
     generateBundle() {
       this.emitFile({ type: 'asset', fileName: COI_SCRIPT, source: source() });
     },
-    transformIndexHtml() {
+    transformIndexHtml(_html, ctx) {
+      // Only the app's page: test pages built elsewhere (e2e/pages/*.html) sit in sub-folders,
+      // where a relative script would 404, and are served with the headers anyway.
+      if (ctx.path !== '/index.html') return;
       // Relative, so the page finds it under any sub-path (`/user/repo/`). A classic script that
       // runs before the app: on a host without headers it registers the worker and reloads.
       return [{ tag: 'script', attrs: { src: `./${COI_SCRIPT}` }, injectTo: 'head-prepend' }];
