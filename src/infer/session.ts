@@ -49,13 +49,16 @@ export interface InferenceSession {
 
 let ortModule: Promise<typeof Ort> | null = null;
 /**
- * The onnxruntime-web module, loaded once, with its wasm thread count set from this page's
- * isolation (src/infer/isolation.ts): asked for threads without isolation, onnxruntime would
- * drop to one with only a console warning.
+ * The onnxruntime-web module, loaded once. Its wasm thread count is fixed when the first session
+ * initialises the runtime: threads from this page's isolation (src/infer/isolation.ts; asked for
+ * threads without isolation, onnxruntime would drop to one with only a console warning) when that
+ * first session is on `wasm`, one thread when it is on `webgpu` — onnxruntime-web 1.30 never
+ * finished creating a WebGPU session with two wasm threads in Chromium (seen on SwiftShader).
+ * Sessions report the count that ran.
  */
-function loadOrt(): Promise<typeof Ort> {
+function loadOrt(firstProvider: ExecutionProvider): Promise<typeof Ort> {
   ortModule ??= import('onnxruntime-web').then((ort) => {
-    ort.env.wasm.numThreads = isolationStatus().wasmThreads;
+    ort.env.wasm.numThreads = firstProvider === 'wasm' ? isolationStatus().wasmThreads : 1;
     return ort;
   });
   return ortModule;
@@ -99,7 +102,7 @@ async function createNow(model: Uint8Array, choice: ProviderChoice): Promise<Inf
     if (choice === 'webgpu' && !(await hasWebGpu()))
       throw new Error('the webgpu execution provider was asked for, but this browser gives no WebGPU adapter; choose wasm.');
   }
-  const ort = await loadOrt();
+  const ort = await loadOrt(provider);
   let session: Ort.InferenceSession;
   try {
     // logSeverityLevel 3 (errors): on webgpu, onnxruntime warns on every session that it keeps
