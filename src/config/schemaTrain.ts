@@ -279,7 +279,7 @@ export const SCHEDULE_PARAMS = {
     group: 'schedule',
     part: 'train',
     apply: 'cold',
-    label: 'Test examples',
+    label: 'Test split size',
     default: 0,
     min: 0,
     max: 100_000,
