@@ -176,7 +176,11 @@ export function ScalingView({ run = runBrowserBench }: ScalingViewProps) {
             aria-invalid={!repeatsOk}
           />
         </label>
-        <fieldset className="inline" data-testid="scaling-variants" style={{ border: 0, padding: 0, margin: 0, display: 'flex', flexWrap: 'wrap', gap: 6 }}>
+        <fieldset
+          className="inline"
+          data-testid="scaling-variants"
+          style={{ border: 0, padding: 0, margin: 0, display: 'flex', flexWrap: 'wrap', gap: 6 }}
+        >
           <legend className="sr-only">variants</legend>
           {VARIANTS.map((v) => (
             <label key={v}>
