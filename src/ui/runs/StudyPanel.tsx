@@ -81,7 +81,7 @@ export function StudyPanel() {
         {config.task} with {config.steps} steps per run, compared with {chosen.arms.find((a) => a.name === chosen.baseline)?.label}.
         {kind === 'paper' && <> Not yet available here: {NOT_YET_AVAILABLE.map((u) => u.label).join(' and ')}.</>}
       </p>
-      <fieldset className="inline" data-testid="study-arms" disabled={running}>
+      <fieldset className="inline wrap" data-testid="study-arms" disabled={running}>
         <legend>Configurations</legend>
         {chosen.arms.map((a) => (
           <label key={a.name} className="inline" title={a.what}>
