@@ -2,6 +2,7 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { coiServiceWorker } from './scripts/vite/coiServiceWorker.ts';
+import { contentSecurityPolicy } from './scripts/vite/csp.ts';
 
 // Cross-origin isolation: onnxruntime-web's threads and SharedArrayBuffer need both headers,
 // on the dev server and on the preview server that `npm start` uses.
@@ -15,8 +16,13 @@ export default defineConfig(({ command }) => ({
   // (`/user/repo/` on GitHub Pages); the dev server stays at the root.
   base: command === 'build' ? './' : '/',
   plugins: [react(), coiServiceWorker()],
-  server: { host: '127.0.0.1', port: 5173, headers: isolation },
-  preview: { host: '127.0.0.1', port: 4173, strictPort: true, headers: isolation },
+  server: { host: '127.0.0.1', port: 5173, headers: { ...isolation, 'Content-Security-Policy': contentSecurityPolicy(true) } },
+  preview: {
+    host: '127.0.0.1',
+    port: 4173,
+    strictPort: true,
+    headers: { ...isolation, 'Content-Security-Policy': contentSecurityPolicy() },
+  },
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   test: {

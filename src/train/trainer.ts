@@ -87,12 +87,14 @@ export function countCorrect(logits: ArrayLike<number>, labels: Int32Array, clas
 }
 
 function makeSchedule(c: RunConfig): OneCycleLR {
-  // PyTorch refuses a zero-length warm-up phase; a run without warm-up starts at its first step.
-  const warmup = Math.max(1, Math.min(c.warmupSteps, c.steps - 1));
+  // No warm-up (0) reads as a one-step warm-up: OneCycleLR runs a zero-length warm-up's only
+  // step at the peak, so the first step runs at lr and the decay follows. PyTorch's
+  // pct_start 0 would instead start one decay step below the peak.
+  const warmup = Math.max(1, Math.min(c.warmupSteps, c.steps));
   return new OneCycleLR({
     maxLr: c.lr,
-    totalSteps: Math.max(2, c.steps),
-    pctStart: warmup / Math.max(2, c.steps),
+    totalSteps: c.steps,
+    pctStart: warmup / c.steps,
     divFactor: c.divFactor,
     finalDivFactor: c.finalDivFactor,
     cycleMomentum: c.cycleMomentum,

@@ -3,6 +3,12 @@
  * rises from maxLr/divFactor to maxLr over the first pctStart of the steps, then falls to
  * maxLr/(divFactor·finalDivFactor); with cycleMomentum, β1 moves the opposite way between
  * maxMomentum and baseMomentum.
+ *
+ * One departure: PyTorch divides by zero (ZeroDivisionError) when a phase has zero length,
+ * e.g. a one-step warm-up (pctStart·totalSteps = 1) or a one-step run. Here a zero-length
+ * phase is a single point that has already reached its end value: a one-step warm-up runs
+ * its only step at maxLr, and when the warm-up fills every step the step after the last
+ * (`at(totalSteps)`) is at the final learning rate. Every other step matches PyTorch exactly.
  */
 
 export interface OneCycleOptions {
@@ -67,12 +73,9 @@ export class OneCycleLR {
     for (let i = 0; i < this.phases.length; i++) {
       const ph = this.phases[i];
       if (step <= ph.end || i === this.phases.length - 1) {
-        // PyTorch raises ZeroDivisionError here too (a phase of zero length).
-        if (ph.end === start)
-          throw new Error(
-            `OneCycleLR: phase ${i + 1} has zero length (pctStart·totalSteps = ${this.phases[0].end + 1}); change pctStart or totalSteps`,
-          );
-        const pct = (step - start) / (ph.end - start);
+        // A zero-length phase (PyTorch: ZeroDivisionError) is at its end value; the tolerance
+        // absorbs pctStart·totalSteps landing one ulp off an integer.
+        const pct = Math.abs(ph.end - start) < 1e-9 ? 1 : (step - start) / (ph.end - start);
         return {
           lr: this.interpolate(ph.lr[0], ph.lr[1], pct),
           beta1: this.cycleMomentum ? this.interpolate(ph.momentum[0], ph.momentum[1], pct) : undefined,

@@ -48,8 +48,16 @@ print(json.dumps(rows))`) as [number, number][];
       });
     });
 
-  it('rejects a zero-length warm-up phase as PyTorch does, and steps past the end', () => {
-    expect(() => new OneCycleLR({ maxLr: 1, totalSteps: 10, pctStart: 0.1 }).at(0)).toThrow(/zero length/);
+  it('a zero-length phase (PyTorch: ZeroDivisionError) is at its end value; steps past the end are refused', () => {
+    // One-step warm-up: its only step at the peak, then PyTorch's decay over the other 9.
+    const oneStep = new OneCycleLR({ maxLr: 1, totalSteps: 10, pctStart: 0.1, divFactor: 10, finalDivFactor: 10 });
+    expect(oneStep.at(0)).toEqual({ lr: 1, beta1: 0.85 });
+    expect(oneStep.at(9).lr).toBeCloseTo(0.01, 15);
+    expect(oneStep.at(1).lr).toBeCloseTo(1 - 0.99 / 9, 15);
+    // A one-step run, and a warm-up that fills the run (the decay phase has zero length).
+    expect(new OneCycleLR({ maxLr: 1, totalSteps: 1, pctStart: 1 }).at(0).lr).toBe(1);
+    const allWarm = new OneCycleLR({ maxLr: 1, totalSteps: 4, pctStart: 1, divFactor: 4, finalDivFactor: 2 });
+    for (const [s, lr] of [0.25, 0.5, 0.75, 1, 0.125].entries()) expect(allWarm.at(s).lr, `step ${s}`).toBeCloseTo(lr, 15);
     expect(() => new OneCycleLR({ maxLr: 1, totalSteps: 10 }).at(11)).toThrow(/outside/);
   });
 });
