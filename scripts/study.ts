@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { expandStudy, type Study } from '../src/study/definition';
 import { parseStudy } from '../src/study/load';
 import { studyCsv, studyMarkdown, summarizeStudy, type RunOutcome } from '../src/study/results';
+import { paperMarkdown, paperRow } from '../src/study/paperTables';
 import { STUDIES } from '../src/study/studies';
 import type { BackendChoice } from '../src/train/protocol';
 import { trainHeadless } from './headless';
@@ -121,7 +122,19 @@ const rows = summarizeStudy(
   study,
   outcomes.filter((o) => runs.some((r) => r.id === o.runId)),
 );
-const markdown = `# ${study.title}\n\n${study.description}\n\n${studyMarkdown(study, rows)}\n\nBackend: ${[...new Set(outcomes.map((o) => o.backend))].join(', ')}.\n`;
+// Our numbers beside the published ones for the same task and variant (src/study/paperTables.ts).
+const published = paperMarkdown(
+  rows.map((r) => {
+    const arm = study.arms.find((a) => a.name === r.arm)!;
+    const acc = r.metrics.testAccuracy;
+    return paperRow(
+      study.base.task,
+      arm.attention,
+      acc ? { mean: 100 * acc.mean, half: 100 * acc.half, seeds: acc.n, steps: study.base.steps } : null,
+    );
+  }),
+);
+const markdown = `# ${study.title}\n\n${study.description}\n\n${studyMarkdown(study, rows)}\n\nBackend: ${[...new Set(outcomes.map((o) => o.backend))].join(', ')}.\n\n## Beside the papers\n\n${published}\n`;
 await writeFile(join(dir, 'results.md'), markdown);
 await writeFile(join(dir, 'results.csv'), studyCsv(rows));
 console.log(`\n${markdown}`);
