@@ -52,7 +52,7 @@ export const PROXYFORMER_EFFICIENCY = {
 export const DIFFERENCES: Record<Task, string> = {
   custom: 'your own dataset: there is no published number for it',
   listops:
-    'same generator rules; quick presets use short trees (64–255 tokens) and a few hundred steps instead of 2K tokens and 5000 steps',
+    'same generator rules; the quick presets use trees of 10–50 tokens (depth ≤ 3) and a few hundred steps instead of 501–1999 tokens and 5000 steps',
   text: 'SpamAssassin mail (spam vs ham) instead of IMDb reviews; the task is easier and the numbers are not comparable',
   retrieval: 'same-thread mail pairs instead of ACL citation pairs; not comparable',
   image: 'MNIST digits instead of grayscale CIFAR-10; MNIST is far easier, so accuracies are much higher and not comparable',
