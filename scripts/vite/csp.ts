@@ -11,8 +11,11 @@
  *   Inline scripts stay forbidden.
  * - img-src data: blob: — the favicon is a data: URL (index.html) and the chart's PNG export
  *   draws the SVG from a blob: URL (src/ui/charts/exportChart.ts).
+ * - style-src 'unsafe-inline': the chart exports serialize recharts' SVG, whose elements carry
+ *   style attributes, and re-parse it (src/ui/charts/exportChart.ts); without it the SVG/PNG export
+ *   of every chart raised a CSP error. Styles only: inline scripts stay forbidden.
  * The dev server needs two more, for its own tooling only: React Refresh's inline preamble
- * script and the CSS Vite injects as style elements ('unsafe-inline'), and the HMR websocket.
+ * script ('unsafe-inline' for scripts) and the HMR websocket.
  */
 const POLICY: Record<string, string[]> = {
   'default-src': ["'self'"],
@@ -20,7 +23,7 @@ const POLICY: Record<string, string[]> = {
   'worker-src': ["'self'"],
   'connect-src': ["'self'"],
   'img-src': ["'self'", 'data:', 'blob:'],
-  'style-src': ["'self'"],
+  'style-src': ["'self'", "'unsafe-inline'"],
   'font-src': ["'self'"],
   'object-src': ["'none'"],
   'base-uri': ["'self'"],
@@ -30,7 +33,6 @@ const POLICY: Record<string, string[]> = {
 
 const DEV_EXTRA: Record<string, string[]> = {
   'script-src': ["'unsafe-inline'"],
-  'style-src': ["'unsafe-inline'"],
   'connect-src': ['ws:'],
 };
 

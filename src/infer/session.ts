@@ -49,16 +49,17 @@ export interface InferenceSession {
 
 let ortModule: Promise<typeof Ort> | null = null;
 /**
- * The onnxruntime-web module, loaded once. Its wasm thread count is fixed when the first session
- * initialises the runtime: threads from this page's isolation (src/infer/isolation.ts; asked for
- * threads without isolation, onnxruntime would drop to one with only a console warning) when that
- * first session is on `wasm`, one thread when it is on `webgpu` — onnxruntime-web 1.30 never
- * finished creating a WebGPU session with two wasm threads in Chromium (seen on SwiftShader).
- * Sessions report the count that ran.
+ * The onnxruntime-web module, loaded once, with the wasm thread count the first session's
+ * runtime initialisation fixes. Threads (from this page's isolation, src/infer/isolation.ts;
+ * asked for threads without isolation, onnxruntime would drop to one with only a console warning)
+ * only where they were seen to work: a first session on `wasm` in a browser that also has WebGPU.
+ * With onnxruntime-web 1.30 in Chromium, creating a session never finished with two wasm threads
+ * when the first session was on `webgpu`, or in a Chromium without WebGPU (both seen on this
+ * project's CI machine); those pages get one thread. Sessions report the count that ran.
  */
-function loadOrt(firstProvider: ExecutionProvider): Promise<typeof Ort> {
+function loadOrt(threaded: boolean): Promise<typeof Ort> {
   ortModule ??= import('onnxruntime-web').then((ort) => {
-    ort.env.wasm.numThreads = firstProvider === 'wasm' ? isolationStatus().wasmThreads : 1;
+    ort.env.wasm.numThreads = threaded ? isolationStatus().wasmThreads : 1;
     return ort;
   });
   return ortModule;
@@ -92,17 +93,17 @@ export function createSession(model: Uint8Array, choice: ProviderChoice = 'auto'
 async function createNow(model: Uint8Array, choice: ProviderChoice): Promise<InferenceSession> {
   let provider: ExecutionProvider;
   let reason: string;
+  const gpu = await hasWebGpu();
   if (choice === 'auto') {
-    const gpu = await hasWebGpu();
     provider = gpu ? 'webgpu' : 'wasm';
     reason = gpu ? 'WebGPU adapter available' : 'no WebGPU adapter in this browser';
   } else {
     provider = choice;
     reason = 'chosen';
-    if (choice === 'webgpu' && !(await hasWebGpu()))
+    if (choice === 'webgpu' && !gpu)
       throw new Error('the webgpu execution provider was asked for, but this browser gives no WebGPU adapter; choose wasm.');
   }
-  const ort = await loadOrt(provider);
+  const ort = await loadOrt(provider === 'wasm' && gpu);
   let session: Ort.InferenceSession;
   try {
     // logSeverityLevel 3 (errors): on webgpu, onnxruntime warns on every session that it keeps
