@@ -5,6 +5,7 @@
  * Works in a page and in a worker (the import worker writes, the training worker reads).
  */
 import type { DatasetHeader } from '../../data/userData/prepare';
+import { done, openDatabase, request } from './idb';
 
 const DB_NAME = 'proxyformer-playground-datasets';
 const DB_VERSION = 1;
@@ -20,37 +21,12 @@ export interface StoredDataset {
   addedAt: number;
 }
 
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
-function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted (storage full?)'));
-    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
-  });
-}
-
 export class IndexedDbDatasetStore {
   readonly where = `IndexedDB "${DB_NAME}"`;
   private db: Promise<IDBDatabase> | undefined;
 
   private open(): Promise<IDBDatabase> {
-    if (!this.db) {
-      if (typeof indexedDB === 'undefined')
-        return Promise.reject(new Error('this browser context has no IndexedDB: datasets cannot be kept'));
-      const req = indexedDB.open(DB_NAME, DB_VERSION);
-      req.onupgradeneeded = () => {
-        const db = req.result;
-        if (!db.objectStoreNames.contains('meta')) db.createObjectStore('meta');
-        if (!db.objectStoreNames.contains('files')) db.createObjectStore('files');
-      };
-      this.db = request(req);
-    }
+    this.db ??= openDatabase(DB_NAME, DB_VERSION, ['meta', 'files'], 'datasets cannot be kept');
     return this.db;
   }
 

@@ -4,41 +4,17 @@
  */
 import type { RunSummary } from '../protocol';
 import { checkRunId, sortRuns, type CheckpointKind, type CheckpointStore } from './types';
+import { done, openDatabase, request } from './idb';
 
 const DB_NAME = 'proxyformer-playground';
 const DB_VERSION = 1;
-
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
-function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted (storage full?)'));
-    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
-  });
-}
 
 export class IndexedDbCheckpointStore implements CheckpointStore {
   readonly where = `IndexedDB "${DB_NAME}"`;
   private db: Promise<IDBDatabase> | undefined;
 
   private open(): Promise<IDBDatabase> {
-    if (!this.db) {
-      if (typeof indexedDB === 'undefined')
-        return Promise.reject(new Error('this browser context has no IndexedDB: checkpoints cannot be saved'));
-      const req = indexedDB.open(DB_NAME, DB_VERSION);
-      req.onupgradeneeded = () => {
-        const db = req.result;
-        if (!db.objectStoreNames.contains('runs')) db.createObjectStore('runs');
-        if (!db.objectStoreNames.contains('checkpoints')) db.createObjectStore('checkpoints');
-      };
-      this.db = request(req);
-    }
+    this.db ??= openDatabase(DB_NAME, DB_VERSION, ['runs', 'checkpoints'], 'checkpoints cannot be saved');
     return this.db;
   }
 
