@@ -68,7 +68,9 @@ async function importInPage(page: Page, name: string, bytes: Uint8Array): Promis
 async function pageState(page: Page) {
   return {
     run: await page.getByTestId('run-state').getAttribute('data-state'),
-    runs: await page.getByTestId('run-list').textContent(),
+    // The saved runs (the list is absent while there are none).
+    runs: await page.getByTestId('run-list').locator('tbody tr').count(),
+    status: await page.getByTestId('run-state').textContent(),
     url: page.url(),
   };
 }
