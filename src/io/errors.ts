@@ -26,7 +26,20 @@ export type ImportErrorCode =
   /** A config that does not validate. */
   | 'config'
   /** An archive (run bundle) that is malformed or misses a member. */
-  | 'bundle';
+  | 'bundle'
+  /** A budget of src/io/importLimits.ts was passed (bytes, rows, columns, entries, CPU time); `limit` says which. */
+  | 'limit'
+  /** A weight or optimizer tensor holds NaN or ±Infinity (or a negative second moment). */
+  | 'non-finite'
+  /** The JavaScript engine ran out of room (a RangeError while building a string or array), converted here. */
+  | 'resources';
+
+/** Which budget an `ImportError('limit')` passed, what was seen and what is allowed. */
+export interface LimitBreach {
+  limit: string;
+  seen: number;
+  allowed: number;
+}
 
 /** A file was refused before anything was changed. */
 export class ImportError extends Error {
@@ -34,6 +47,7 @@ export class ImportError extends Error {
   constructor(
     readonly code: ImportErrorCode,
     message: string,
+    readonly breach?: LimitBreach,
   ) {
     super(message);
   }

@@ -134,11 +134,14 @@ export class MetricsBuffer {
 
   /** Every row as CSV with a header line; NaN becomes an empty cell. */
   toCsv(): string {
-    const lines = [METRIC_COLUMNS.join(',')];
-    for (let i = 0; i < this.rows_; i++) {
-      lines.push(METRIC_COLUMNS.map((c) => formatCell(this.columns.get(c)![i])).join(','));
-    }
-    return lines.join('\n') + '\n';
+    return [...this.csvLines()].join('\n') + '\n';
+  }
+
+  /** The CSV lines one at a time (header first), so that a caller can stop at a size budget. */
+  *csvLines(): Generator<string> {
+    yield METRIC_COLUMNS.join(',');
+    const columns = METRIC_COLUMNS.map((c) => this.columns.get(c)!);
+    for (let i = 0; i < this.rows_; i++) yield columns.map((col) => formatCell(col[i])).join(',');
   }
 
   /** Rebuild a buffer from CSV written by `toCsv` (columns matched by name; unknown columns ignored). */

@@ -106,7 +106,10 @@ describe('safetensors reader: every check, each with its own code and message', 
   it('bounds the header length', () => {
     expect(importError(() => readSafetensors(new Uint8Array(7))).code).toBe('truncated');
     const huge = importError(() => readSafetensors(fileOf('{}', undefined, BigInt(MAX_HEADER_BYTES) + 1n)));
-    expect([huge.code, huge.message]).toEqual(['header-length', 'the header length 100000001 is over the limit of 100000000 bytes.']);
+    expect([huge.code, huge.message]).toEqual([
+      'header-length',
+      'the header length 100000001 is over the limit maxHeaderBytes = 100000000 bytes.',
+    ]);
     expect(importError(() => readSafetensors(fileOf('{}', undefined, 2n ** 64n - 1n))).code).toBe('header-length');
     const past = importError(() => readSafetensors(fileOf('{}', undefined, 3n)));
     expect(past.message).toBe('the header length 3 runs past the end of the 10-byte file (at most 2).');

@@ -17,7 +17,8 @@
  * never aliases the input buffer.
  */
 import { ExportError, ImportError } from './errors';
-import { isJsonObject, parseStrictJson, type JsonValue } from './safetensorsJson';
+import { DEFAULT_LIMITS, type ImportBudget, limitError } from './importLimits';
+import { countTopLevelMembers, isJsonObject, parseStrictJson, type JsonValue } from './safetensorsJson';
 
 const DTYPE_BYTES = { F32: 4, I32: 4, F64: 8 } as const;
 export type Dtype = keyof typeof DTYPE_BYTES;
@@ -84,14 +85,29 @@ export function writeSafetensors(
   return out;
 }
 
+export interface ReadSafetensorsOptions {
+  /** Most header bytes (the import budget's `maxHeaderBytes`; the reference's 100 MB by default). */
+  maxHeaderBytes?: number;
+  /** Most header keys, counted while the header is parsed (src/io/importLimits.ts `maxHeaderEntries`). */
+  maxHeaderEntries?: number;
+  /** The import's deadline, checked while parsing and between tensors. */
+  budget?: ImportBudget;
+}
+
 /** Parse and validate safetensors bytes. Throws `ImportError` (with a `code`) and nothing else. */
-export function readSafetensors(input: Uint8Array | ArrayBuffer, options: { maxHeaderBytes?: number } = {}): SafetensorsContents {
+export function readSafetensors(input: Uint8Array | ArrayBuffer, options: ReadSafetensorsOptions = {}): SafetensorsContents {
   const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
   const maxHeader = options.maxHeaderBytes ?? MAX_HEADER_BYTES;
+  const maxEntries = options.maxHeaderEntries ?? DEFAULT_LIMITS.maxHeaderEntries;
+  const budget = options.budget;
   if (bytes.length < 8) throw new ImportError('truncated', `the file is ${bytes.length} bytes, too short for the 8-byte header length.`);
   const headerLength = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
   if (headerLength > BigInt(maxHeader)) {
-    throw new ImportError('header-length', `the header length ${headerLength} is over the limit of ${maxHeader} bytes.`);
+    throw new ImportError('header-length', `the header length ${headerLength} is over the limit maxHeaderBytes = ${maxHeader} bytes.`, {
+      limit: 'maxHeaderBytes',
+      seen: Number(headerLength),
+      allowed: maxHeader,
+    });
   }
   const n = Number(headerLength);
   if (8 + n > bytes.length) {
@@ -100,6 +116,9 @@ export function readSafetensors(input: Uint8Array | ArrayBuffer, options: { maxH
       `the header length ${n} runs past the end of the ${bytes.length}-byte file (at most ${bytes.length - 8}).`,
     );
   }
+  // Counted on the bytes before they are decoded (one key may be __metadata__).
+  const members = countTopLevelMembers(bytes.subarray(8, 8 + n), maxEntries + 1);
+  if (members > maxEntries + 1) throw limitError('maxHeaderEntries', 'the safetensors header entries (at least)', members, maxEntries);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(8, 8 + n));
@@ -111,7 +130,14 @@ export function readSafetensors(input: Uint8Array | ArrayBuffer, options: { maxH
       'header-json',
       `the header must be a JSON object starting with '{', it starts with ${JSON.stringify(text.slice(0, 8))}.`,
     );
-  const header = parseStrictJson(text);
+  const header = parseStrictJson(text, {
+    // Counted as the parser goes: a header of millions of tiny entries stops at the budget, not after building them all.
+    topLevelKey: (count) => {
+      // One key may be __metadata__.
+      if (count > maxEntries + 1) throw limitError('maxHeaderEntries', 'the safetensors header entries', count, maxEntries);
+    },
+    tick: () => budget?.check('parsing a safetensors header'),
+  });
   if (!isJsonObject(header)) throw new ImportError('header-json', 'the header must be a JSON object.');
 
   const metadata = readMetadata(header.__metadata__);
@@ -145,7 +171,10 @@ export function readSafetensors(input: Uint8Array | ArrayBuffer, options: { maxH
 
   const tensors = new Map<string, Tensor>();
   const dataStart = bytes.byteOffset + 8 + n;
-  for (const s of spans) tensors.set(s.name, decode(s.dtype, s.shape, bytes.buffer, dataStart + s.begin, s.end - s.begin));
+  for (const s of spans) {
+    budget?.check(`reading tensor ${s.name.slice(0, 80)}`);
+    tensors.set(s.name, decode(s.dtype, s.shape, bytes.buffer, dataStart + s.begin, s.end - s.begin));
+  }
   return { tensors, metadata };
 }
 

@@ -164,22 +164,30 @@ describe('bundle import refuses bad files with a typed error naming the problem'
       /"notes.txt", which is not a bundle file; allowed: model.safetensors, config.json/,
     );
     refused(() => readBundle(rezip({ 'model.safetensors': null })), 'bundle', /lacks model.safetensors/);
-    refused(() => readBundle(good, { limits: { maxEntries: 3 } }), 'bundle', /lists 5 entries; a bundle holds at most 3/);
+    refused(
+      () => readBundle(good, { limits: { maxEntries: 3 } }),
+      'limit',
+      /the zip's entries .*: 5, over the import limit maxEntries = 3/,
+    );
   });
 
   it('checks declared sizes before inflating (zip bombs) and the CRC after', () => {
     refused(
       () => readBundle(good, { limits: { maxEntryBytes: 1000 } }),
-      'bundle',
-      /declares \d+ bytes uncompressed, over the limit of 1000 per entry/,
+      'limit',
+      /declares its uncompressed bytes as: \d+, over the import limit maxEntryBytes = 1000/,
     );
-    refused(() => readBundle(good, { limits: { maxTotalBytes: 5000 } }), 'bundle', /over the limit of 5000 in all/);
+    refused(() => readBundle(good, { limits: { maxTotalBytes: 5000 } }), 'limit', /over the import limit maxTotalBytes = 5000/);
     // A deflated entry that claims a 4 GB-ish size: refused from the declaration alone.
     const bomb = zipSync({ 'metrics.csv': new Uint8Array(100) });
     const view = new DataView(bomb.buffer);
     const dir = view.getUint32(bomb.length - 22 + 16, true);
     view.setUint32(dir + 24, 0xfffffff0, true);
-    refused(() => readBundle(bomb), 'bundle', /metrics.csv declares 4294967280 bytes uncompressed/);
+    refused(
+      () => readBundle(bomb),
+      'limit',
+      /metrics.csv declares its uncompressed bytes as: 4294967280, over the import limit maxMetricsBytes/,
+    );
     view.setUint32(dir + 24, 200_000, true);
     refused(() => readBundle(bomb), 'bundle', /more than deflate can expand/);
     const stored = zipSync({ 'model.safetensors': [entries['model.safetensors'], { level: 0 }] });

@@ -5,6 +5,7 @@
  */
 import { CONFIG_KEYS, validateConfig, type ConfigKey, type RunConfig } from '../../config';
 import { ImportError } from '../errors';
+import { DEFAULT_LIMITS, limitError } from '../importLimits';
 import { parseStrictJson } from '../safetensorsJson';
 
 /** A validated config and the schema's notices about it. */
@@ -13,11 +14,10 @@ export interface ParsedConfig {
   notices: string[];
 }
 
-/** Largest config text accepted (a config is a few hundred bytes). */
-const MAX_CONFIG_CHARS = 1 << 20;
-
-/** Parse and validate config JSON (bytes or text) read from `where`. Throws `ImportError('config')`. */
-export function parseConfig(input: Uint8Array | string, where: string): ParsedConfig {
+/** Parse and validate config JSON (bytes or text) read from `where`. Throws `ImportError('config')` (or 'limit' for its size). */
+export function parseConfig(input: Uint8Array | string, where: string, maxBytes = DEFAULT_LIMITS.maxConfigBytes): ParsedConfig {
+  if (input.length > maxBytes)
+    throw limitError('maxConfigBytes', `${where} ${typeof input === 'string' ? 'characters' : 'bytes'}`, input.length, maxBytes);
   let text: string;
   if (typeof input === 'string') text = input;
   else {
@@ -27,8 +27,6 @@ export function parseConfig(input: Uint8Array | string, where: string): ParsedCo
       throw new ImportError('config', `${where} is not valid UTF-8 text; it must be the run's config JSON.`);
     }
   }
-  if (text.length > MAX_CONFIG_CHARS)
-    throw new ImportError('config', `${where} has ${text.length} characters; a config is at most ${MAX_CONFIG_CHARS}.`);
   let value: unknown;
   try {
     value = parseStrictJson(text.replace(/^\uFEFF/, ''));

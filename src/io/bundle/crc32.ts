@@ -13,9 +13,9 @@ const TABLE = (() => {
   return t;
 })();
 
-/** The CRC-32 of `bytes`, as an unsigned 32-bit integer. */
-export function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
+/** The CRC-32 of `bytes`, as an unsigned 32-bit integer; `previous` continues the CRC of the bytes before (streaming). */
+export function crc32(bytes: Uint8Array, previous = 0): number {
+  let c = (previous ^ 0xffffffff) >>> 0;
   for (let i = 0; i < bytes.length; i++) c = TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }

@@ -1,6 +1,6 @@
 /**
  * The run bundle's fixed names (docs/model-contract.md; python/proxyformer/bundle.py reads and
- * writes the same): zip entry names, safetensors metadata keys, and the import limits.
+ * writes the same): zip entry names and safetensors metadata keys.
  */
 
 /** F32 weights by state_dict name; `__metadata__.config` holds the config JSON. */
@@ -27,19 +27,5 @@ export const FORMAT_MODEL = 'proxyformer-playground/model';
 export const FORMAT_OPTIMIZER = 'proxyformer-playground/adamw';
 export const BUNDLE_VERSION = '1';
 
-/** Bounds checked on the zip's declared sizes before anything is inflated. */
-export interface ImportLimits {
-  /** Most entries the central directory may list. */
-  maxEntries: number;
-  /** Most bytes one entry may inflate to. */
-  maxEntryBytes: number;
-  /** Most bytes all entries together may inflate to. */
-  maxTotalBytes: number;
-}
-
-export const DEFAULT_LIMITS: ImportLimits = {
-  maxEntries: BUNDLE_FILES.length,
-  // The largest schema-valid models are a few hundred MB of F32; a browser tab should not be asked for more.
-  maxEntryBytes: 768 * 1024 * 1024,
-  maxTotalBytes: 1024 * 1024 * 1024,
-};
+/** The import budgets live in src/io/importLimits.ts (docs/imports.md). */
+export { DEFAULT_LIMITS, type ImportLimits } from '../importLimits';

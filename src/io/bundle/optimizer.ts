@@ -6,9 +6,10 @@
  * (The PyTorch trainer restarts AdamW and drops this file from its output, python/README.md.)
  */
 import { ExportError, ImportError } from '../errors';
+import type { ImportBudget } from '../importLimits';
 import { readSafetensors, writeSafetensors, type Tensor } from '../safetensors';
 import { BUNDLE_VERSION, FORMAT_OPTIMIZER, META_FORMAT, META_STEP, META_VERSION, OPTIMIZER_FILE } from './names';
-import { matchTensors } from './weights';
+import { checkFinite, matchTensors } from './weights';
 
 /** AdamW moments by parameter name and the step count (bias corrections continue from step + 1). */
 export interface OptimizerState {
@@ -44,8 +45,11 @@ export function writeOptimizer(state: OptimizerState, shapes: ReadonlyMap<string
 }
 
 /** Parse and check the optimizer file against the parameters. Throws `ImportError`. */
-export function readOptimizer(bytes: Uint8Array, shapes: ReadonlyMap<string, number[]>): OptimizerState {
-  const { tensors, metadata } = prefixed(() => readSafetensors(bytes));
+export function readOptimizer(bytes: Uint8Array, shapes: ReadonlyMap<string, number[]>, budget?: ImportBudget): OptimizerState {
+  const limits = budget?.limits;
+  const { tensors, metadata } = prefixed(() =>
+    readSafetensors(bytes, { maxHeaderBytes: limits?.maxHeaderBytes, maxHeaderEntries: limits?.maxHeaderEntries, budget }),
+  );
   const format = metadata.get(META_FORMAT);
   if (format !== FORMAT_OPTIMIZER)
     throw new ImportError(
@@ -60,6 +64,7 @@ export function readOptimizer(bytes: Uint8Array, shapes: ReadonlyMap<string, num
       `${OPTIMIZER_FILE}: __metadata__.step must be a non-negative integer, got ${JSON.stringify(stepText.slice(0, 40))}.`,
     );
   const all = matchTensors(OPTIMIZER_FILE, shapes, tensors, [EXP_AVG, EXP_AVG_SQ]);
+  checkFinite(OPTIMIZER_FILE, all, budget, (name) => name.endsWith(EXP_AVG_SQ));
   const expAvg = new Map<string, Float32Array>();
   const expAvgSq = new Map<string, Float32Array>();
   for (const name of shapes.keys()) {
@@ -84,7 +89,7 @@ export function prefixed<T>(read: () => T, file = OPTIMIZER_FILE): T {
   try {
     return read();
   } catch (err) {
-    if (err instanceof ImportError) throw new ImportError(err.code, `${file}: ${err.message}`);
+    if (err instanceof ImportError) throw new ImportError(err.code, `${file}: ${err.message}`, err.breach);
     throw err;
   }
 }

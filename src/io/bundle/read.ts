@@ -10,13 +10,13 @@
 import type { RunConfig } from '../../config';
 import type { MetricsBuffer } from '../metrics';
 import { ImportError } from '../errors';
+import { ImportBudget, guarded, limitError } from '../importLimits';
 import { readSafetensors } from '../safetensors';
 import { configDifferences, parseConfig, type ParsedConfig } from './config';
-import { parseMetrics } from './metrics';
+import { MetricsLineCounter, parseMetrics } from './metrics';
 import {
   BUNDLE_FILES,
   CONFIG_FILE,
-  DEFAULT_LIMITS,
   FORMAT_MODEL,
   META_CONFIG,
   META_FORMAT,
@@ -29,7 +29,7 @@ import {
 } from './names';
 import { checkVersion, prefixed, readOptimizer, type OptimizerState } from './optimizer';
 import { readZipEntries } from './zip';
-import { expectedShapes, matchTensors, optimizerShapes } from './weights';
+import { checkFinite, expectedShapes, matchTensors, optimizerShapes } from './weights';
 
 /** A validated run, ready to load into a parameter store or an inference session. */
 export interface ImportedRun {
@@ -48,8 +48,13 @@ export interface ImportedRun {
 }
 
 export interface ReadOptions {
+  /** Budgets other than src/io/importLimits.ts `DEFAULT_LIMITS` (tests, smaller devices). */
   limits?: Partial<ImportLimits>;
+  /** The import's budget: limits, deadline and progress (made from `limits` when absent). */
+  budget?: ImportBudget;
 }
+
+const budgetOf = (options: ReadOptions) => options.budget ?? new ImportBudget(options.limits);
 
 /** A zip starts with a local file header (PK 3 4) or, when empty, the end record (PK 5 6). */
 function looksLikeZip(b: Uint8Array): boolean {
@@ -62,14 +67,21 @@ export function importRun(bytes: Uint8Array | ArrayBuffer, configJson?: Uint8Arr
   const isZip = looksLikeZip(data);
   if (isZip && configJson !== undefined)
     throw new ImportError('bundle', 'a bundle zip carries its own config.json; give a separate config only with a bare .safetensors file.');
-  return isZip ? readBundle(data, options) : readWeightsFile(data, configJson, options);
+  const budget = budgetOf(options);
+  return isZip ? readBundle(data, { budget }) : readWeightsFile(data, configJson, { budget });
 }
 
 /** Read and validate a bundle zip. */
 export function readBundle(bytes: Uint8Array | ArrayBuffer, options: ReadOptions = {}): ImportedRun {
   const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const entries = readZipEntries(data, limits);
+  const budget = budgetOf(options);
+  // metrics.csv's rows are counted while it inflates: a file of millions of tiny rows stops at the row budget.
+  const counter = new MetricsLineCounter(budget);
+  const watch = (name: string) => (name === METRICS_FILE ? (chunk: Uint8Array) => counter.push(chunk) : undefined);
+  return guarded('reading the bundle', () => bundleOf(readZipEntries(data, budget, watch), budget));
+}
+
+function bundleOf(entries: Map<string, Uint8Array>, budget: ImportBudget): ImportedRun {
   const model = entries.get(MODEL_FILE);
   if (!model)
     throw new ImportError(
@@ -77,29 +89,32 @@ export function readBundle(bytes: Uint8Array | ArrayBuffer, options: ReadOptions
       `the bundle lacks ${MODEL_FILE}; it holds ${[...entries.keys()].join(', ') || 'nothing'} (a bundle has ${BUNDLE_FILES.join(', ')}).`,
     );
   const configBytes = entries.get(CONFIG_FILE);
-  const side = configBytes ? parseConfig(configBytes, CONFIG_FILE) : null;
-  const run = readModel(model, MODEL_FILE, side, CONFIG_FILE);
+  const side = configBytes ? parseConfig(configBytes, CONFIG_FILE, budget.limits.maxConfigBytes) : null;
+  const run = readModel(model, MODEL_FILE, side, CONFIG_FILE, budget);
   const notices = [...run.notices];
   const metricsBytes = entries.get(METRICS_FILE);
   let metrics: MetricsBuffer | null = null;
   if (metricsBytes) {
-    const parsed = parseMetrics(metricsBytes);
+    const parsed = parseMetrics(metricsBytes, budget);
     metrics = parsed.metrics;
     notices.push(...parsed.notices);
   }
   const optimizerBytes = entries.get(OPTIMIZER_FILE);
-  const optimizer = optimizerBytes ? readOptimizer(optimizerBytes, optimizerShapes(expectedShapes(run.config))) : null;
+  const optimizer = optimizerBytes ? readOptimizer(optimizerBytes, optimizerShapes(expectedShapes(run.config)), budget) : null;
   return { ...run, metrics, optimizer, onnx: entries.get(ONNX_FILE) ?? null, notices, source: 'bundle' };
 }
 
 /** Read and validate a bare model safetensors file; its config comes from `configJson` and/or its metadata (both: they must agree). */
 export function readWeightsFile(bytes: Uint8Array | ArrayBuffer, configJson?: Uint8Array | string, options: ReadOptions = {}): ImportedRun {
   const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  const limit = options.limits?.maxEntryBytes ?? DEFAULT_LIMITS.maxEntryBytes;
-  if (data.length > limit) throw new ImportError('bundle', `the weights file has ${data.length} bytes, over the limit of ${limit}.`);
-  const side = configJson === undefined ? null : parseConfig(configJson, 'the config file');
-  const run = readModel(data, 'the weights file', side, 'the config file');
-  return { ...run, metrics: null, optimizer: null, onnx: null, source: 'safetensors' };
+  const budget = budgetOf(options);
+  const limit = budget.limits.maxEntryBytes;
+  if (data.length > limit) throw limitError('maxEntryBytes', 'the weights file bytes', data.length, limit);
+  return guarded('reading the weights file', () => {
+    const side = configJson === undefined ? null : parseConfig(configJson, 'the config file', budget.limits.maxConfigBytes);
+    const run = readModel(data, 'the weights file', side, 'the config file', budget);
+    return { ...run, metrics: null, optimizer: null, onnx: null, source: 'safetensors' as const };
+  });
 }
 
 /** The model file: safetensors checks, metadata, config (metadata vs side file) and the tensors against it. */
@@ -108,8 +123,10 @@ function readModel(
   file: string,
   side: ParsedConfig | null,
   sideName: string,
+  budget: ImportBudget,
 ): { config: RunConfig; weights: Map<string, Float32Array>; notices: string[] } {
-  const { tensors, metadata } = prefixed(() => readSafetensors(bytes), file);
+  const { maxHeaderBytes, maxHeaderEntries, maxConfigBytes } = budget.limits;
+  const { tensors, metadata } = prefixed(() => readSafetensors(bytes, { maxHeaderBytes, maxHeaderEntries, budget }), file);
   const format = metadata.get(META_FORMAT);
   // The PyTorch reference writes only `config`; other tools write their own format names (e.g. 'pt'), which say nothing about ours.
   if (format?.startsWith('proxyformer-playground/') && format !== FORMAT_MODEL) {
@@ -120,7 +137,7 @@ function readModel(
   }
   if (format === FORMAT_MODEL || format === undefined) checkVersion(file, metadata.get(META_VERSION));
   const metaText = metadata.get(META_CONFIG);
-  const meta = metaText === undefined ? null : parseConfig(metaText, `${file} __metadata__.config`);
+  const meta = metaText === undefined ? null : parseConfig(metaText, `${file} __metadata__.config`, maxConfigBytes);
   if (!meta && !side) {
     throw new ImportError(
       'config',
@@ -141,5 +158,6 @@ function readModel(
   }
   const chosen = (side ?? meta)!;
   const weights = matchTensors(file, expectedShapes(chosen.config), tensors);
+  checkFinite(file, weights, budget);
   return { config: chosen.config, weights, notices: [...(side?.notices ?? []), ...(meta && !side ? meta.notices : [])] };
 }

@@ -5,6 +5,7 @@
  */
 import type { RunConfig } from '../../config';
 import { ImportError } from '../errors';
+import type { ImportBudget } from '../importLimits';
 import { checkExportConfig, isStateName, parameterShapes } from '../onnx/config';
 import type { Tensor } from '../safetensors';
 
@@ -61,6 +62,34 @@ export function matchTensors(
   const out = new Map<string, Float32Array>();
   for (const name of want.keys()) out.set(name, tensors.get(name)!.data as Float32Array);
   return out;
+}
+
+/**
+ * Refuse a tensor holding NaN or ±Infinity — or, where `nonNegative` says so (AdamW's second
+ * moments), a negative value — naming the tensor and the first bad element. Run before
+ * anything is loaded: a diverged run's weights must not silently replace a good state.
+ */
+export function checkFinite(
+  file: string,
+  tensors: ReadonlyMap<string, Float32Array>,
+  budget?: ImportBudget,
+  nonNegative: (name: string) => boolean = () => false,
+): void {
+  for (const [name, data] of tensors) {
+    budget?.check(`checking ${name}`);
+    const signed = !nonNegative(name);
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i];
+      // v - v is NaN exactly for NaN and ±Infinity.
+      if (v - v !== 0 || (!signed && v < 0)) {
+        const rule = signed ? 'every value must be finite' : 'a second moment must be finite and ≥ 0';
+        throw new ImportError(
+          'non-finite',
+          `${file}: tensor ${name} holds ${v} at element ${i} of ${data.length}; ${rule}. Nothing was loaded.`,
+        );
+      }
+    }
+  }
 }
 
 function list(items: string[]): string {

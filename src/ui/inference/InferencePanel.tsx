@@ -5,18 +5,18 @@
  * prediction, the class probabilities, the provider that ran, the attention factors, and the
  * largest difference between onnxruntime's logits and the engine's.
  *
- * Imports are validated completely (src/io/bundle/read.ts) before the panel uses them; a bad
- * file shows its message and leaves the loaded model as it was.
+ * Imports are read and validated completely (src/io/bundle/read.ts) in the bundle import
+ * worker, within the import budget (docs/imports.md), before the panel uses them; a bad file
+ * shows its message and leaves the loaded model as it was.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { RunConfig } from '../../config';
-import { ImportError } from '../../io/errors';
-import { importRun } from '../../io/bundle/read';
-import { DEFAULT_LIMITS } from '../../io/bundle/names';
 import { exportOnnx } from '../../io/onnx/export';
 import type { InferenceBatch } from '../../infer/engineLogits';
 import { maxAbsDifference, singleBatch } from '../../infer/inputs';
 import { createSession, type InferenceResult, type InferenceSession, type ProviderChoice } from '../../infer/session';
+import { ImportProgress } from '../runs/ImportProgress';
+import { BundleImportError, useBundleImport } from '../runs/useBundleImport';
 import { InputEditor, type EditedInput } from './InputEditor';
 import { ResultView } from './ResultView';
 import './inference.css';
@@ -62,25 +62,20 @@ export function InferencePanel({ currentRun, engineLogits }: InferencePanelProps
   const [running, setRunning] = useState(false);
   const bundleInput = useRef<HTMLInputElement>(null);
   const configInput = useRef<HTMLInputElement>(null);
+  const importer = useBundleImport();
 
   const load = async () => {
     const file = bundleInput.current?.files?.[0];
     if (!file) return setLoadError('choose a bundle (.zip) or a weights file (.safetensors) first.');
-    // Refused before reading it into memory; the importer bounds what the zip inflates to.
-    if (file.size > DEFAULT_LIMITS.maxTotalBytes)
-      return setLoadError(`${file.name} has ${file.size} bytes, over the limit of ${DEFAULT_LIMITS.maxTotalBytes}.`);
     try {
-      const configFile = configInput.current?.files?.[0];
-      const run = importRun(
-        new Uint8Array(await file.arrayBuffer()),
-        configFile ? new Uint8Array(await configFile.arrayBuffer()) : undefined,
-      );
+      const run = await importer.start(file, configInput.current?.files?.[0]);
+      if (!run) return setLoadError(`${file.name}: the import was cancelled; the loaded model stays.`);
       setLoadError(null);
       setModel({ config: run.config, weights: run.weights, label: `${file.name} (${run.source})`, notices: run.notices });
     } catch (err) {
       // The loaded model stays as it was: only a complete, validated import replaces it.
       setLoadError(
-        err instanceof ImportError
+        err instanceof BundleImportError
           ? `${file.name} was refused (${err.code}): ${err.message}`
           : `${file.name} could not be read: ${String(err)}`,
       );
@@ -166,7 +161,7 @@ export function InferencePanel({ currentRun, engineLogits }: InferencePanelProps
           config JSON (only with a bare .safetensors){' '}
           <input ref={configInput} type="file" accept=".json,application/json" data-testid="infer-config-file" />
         </label>{' '}
-        <button type="button" onClick={() => void load()} data-testid="infer-load">
+        <button type="button" onClick={() => void load()} disabled={importer.status.state === 'running'} data-testid="infer-load">
           Load
         </button>
         {currentRun && (
@@ -175,6 +170,7 @@ export function InferencePanel({ currentRun, engineLogits }: InferencePanelProps
           </button>
         )}
       </div>
+      <ImportProgress status={importer.status} onCancel={importer.cancel} />
       {loadError && (
         <p role="alert" className="infer-error" data-testid="infer-load-error">
           {loadError}
