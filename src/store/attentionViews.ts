@@ -99,6 +99,8 @@ export function budgetOf(config: RunConfig): { name: string; value: number } | n
       return { name: 'k', value: config.linformerK };
     case 'performer':
       return { name: 'features', value: config.performerFeatures };
+    case 'bigbird':
+      return { name: 'b', value: config.bigbirdBlock };
     case 'softmax':
     case 'linear':
       return null;

@@ -23,6 +23,7 @@ export const EXPORT_KEYS = [
   'pinvIterations',
   'pinvInit',
   'convKernel',
+  'bigbirdBlock',
   'proxyParam',
   'injection',
   'linformerK',
@@ -39,6 +40,10 @@ export type ExportConfig = Pick<ModelConfig, (typeof EXPORT_KEYS)[number]>;
  * its declaration (type, range, allowed values), then the model's shape rules (src/config/rules.ts).
  */
 export function checkExportConfig(c: ExportConfig): void {
+  if (c.attention === 'bigbird')
+    throw new Error(
+      'BigBird is not exportable to ONNX yet: its block gathers are not written in the graph builder. Export the weights as safetensors (they run in the PyTorch reference, which has BigBird), or train another variant for ONNX.',
+    );
   for (const key of EXPORT_KEYS) {
     const result = checkValue(key, paramSpec(key), c[key], false);
     if (!result.ok) throw new Error(`config ${result.issue.message}`);
