@@ -98,7 +98,9 @@ function createAttention(
       forgetKeyMask: faults?.forgetKeyMask,
     });
   if (c.attention === 'bigbird')
-    return new BigBirdAttention(scope, c.dModel, c.heads, c.seqLen, c.bigbirdBlock, c.bigbirdRandom, hot, init);
+    return new BigBirdAttention(scope, c.dModel, c.heads, c.seqLen, c.bigbirdBlock, c.bigbirdRandom, hot, init, {
+      forgetKeyMask: faults?.forgetKeyMask,
+    });
   if (c.attention === 'linear') return new LinearAttention(scope, c.dModel, c.heads, init, { scaleByHeadWidth: faults?.scaleByHeadWidth });
   const pinv = {
     landmarks: c.landmarks,

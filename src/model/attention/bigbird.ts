@@ -42,6 +42,11 @@ import { exactAttention } from './softmax';
 /** The state tensor's name under the layer's attention. */
 export const RANDOM_BLOCKS = 'random_blocks';
 
+export interface BigBirdFaults {
+  /** TEST-ONLY: leave padded keys unmasked in the sparse rows; the parity test must catch it. */
+  forgetKeyMask?: boolean;
+}
+
 export class BigBirdAttention implements AttentionModule {
   private readonly proj: Projections;
   /** [nb − 2, r] block ids (−1: none), as f32 state. */
@@ -62,6 +67,7 @@ export class BigBirdAttention implements AttentionModule {
     readonly random: number,
     private readonly hot: HotSettings,
     init: Initialiser,
+    private readonly faults: BigBirdFaults = {},
   ) {
     this.proj = new Projections(scope, d, heads, init);
     if (seqLen % block !== 0) throw new Error(`BigBird: seqLen ${seqLen} is not a multiple of the block size ${block}`);
@@ -128,7 +134,8 @@ export class BigBirdAttention implements AttentionModule {
     const scores = matmul(qSparse, this.gatherBlocks(k), { transB: true, alpha: 1 / Math.sqrt(dh) }); // [B·H, rows, b, width]
     const maskBH = reshape(broadcastTo(reshape(ctx.mask.mask, [batch, 1, n]), [batch, heads, n]), [batch * heads, n]);
     const keyMask = permute(reshape(embedding(transpose(maskBH), this.gather!), [rows, width, batch * heads, 1]), [2, 0, 3, 1]);
-    const bias = affine(mul(keyMask, this.slotValid!), -KEY_MASK_VALUE, KEY_MASK_VALUE); // [B·H, rows, 1, width]
+    const keep = this.faults.forgetKeyMask ? this.slotValid! : mul(keyMask, this.slotValid!);
+    const bias = affine(keep, -KEY_MASK_VALUE, KEY_MASK_VALUE); // [B·H, rows, 1, width]
     const pSparse = softmax(add(scores, bias));
     const dropped = ctx.plan.elementwise(`${ctx.prefix}dropout_blocks`, pSparse, p);
     const oSparse = reshape(matmul(dropped, this.gatherBlocks(v)), [batch, heads, rows * b, dh]);
