@@ -44,7 +44,7 @@ const LISTOPS: Partial<RunConfig> = {
   landmarks: 16,
   linformerK: 16,
   performerFeatures: 16,
-  bigbirdBlock: 8, // 8 blocks: each sparse query block sees at most 8 of them (the window, 2 global, r = 3 random)
+  bigbirdBlock: 4, // 16 blocks: each sparse query block sees at most 8 of them (its window, 2 global, r = 3 random)
   convKernel: 9, // 35 would span half the sequence
   vocabSize: 16, // 15 symbols + padding
   listopsMinLen: 10,
