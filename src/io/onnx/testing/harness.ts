@@ -47,6 +47,7 @@ export function tinyConfig(over: Partial<ExportConfig>): ExportConfig {
     performerFeatures: 12,
     performerKernel: 'relu',
     bigbirdBlock: 4,
+    bigbirdRandom: 3,
     ...over,
   };
 }
