@@ -1,6 +1,6 @@
 /**
- * The projection and kernel baselines in the page (software WebGPU): for Linformer, Performer and
- * linear attention a tiny run starts from its quick preset, the views are refreshed, and every
+ * The projection, kernel and block-sparse baselines in the page (software WebGPU): for Linformer,
+ * Performer, linear attention and BigBird a tiny run starts from its quick preset, the views are refreshed, and every
  * heatmap of the variant draws non-blank pixels, with the error against exact softmax shown as a
  * number — no console error or warning on the way. The form shows the variant's keys with their
  * provenance, and Linformer's help says that E ties the model to its seqLen.
@@ -26,6 +26,10 @@ const CASES = {
     heatmaps: ['heatmap-exact', 'heatmap-approx', 'heatmap-error'],
   },
   linear: { keys: [], heatmaps: ['heatmap-exact', 'heatmap-approx', 'heatmap-error'] },
+  bigbird: {
+    keys: ['bigbirdBlock', 'bigbirdRandom'],
+    heatmaps: ['heatmap-bigbird-pattern', 'heatmap-exact', 'heatmap-approx', 'heatmap-error'],
+  },
 } as const;
 
 for (const [attention, expected] of Object.entries(CASES)) {
@@ -69,24 +73,25 @@ for (const [attention, expected] of Object.entries(CASES)) {
       await expect(views.getByTestId('heatmap-linformer-e').locator('figcaption')).toContainText('[16×64]');
       await expect(views.getByTestId('heatmap-linformer-attention').locator('figcaption')).toContainText('[64×16]');
     }
+    if (attention === 'bigbird') {
+      // 64 tokens in 16 blocks of 4: the pattern is block × block.
+      await expect(views.getByTestId('heatmap-bigbird-pattern').locator('figcaption')).toContainText('[16×16]');
+    }
     await expect(views.getByTestId('approx-rel-error')).toHaveText(/^\d/);
-    await expect(views.locator('.muted').first()).toContainText(
-      attention === 'linformer' ? 'k = 16' : attention === 'performer' ? 'features = 16' : 'n = 64',
-    );
+    const budget = { linformer: 'k = 16', performer: 'features = 16', bigbird: 'b = 4' } as Record<string, string>;
+    await expect(views.locator('.muted').first()).toContainText(budget[attention] ?? 'n = 64');
     expect(watch.problems).toEqual([]);
   });
 }
 
-test("the paper's comparison offers softmax, Linformer, Performer, Nyströmformer and Proxyformer and names what is not available", async ({
+test("the paper's comparison offers softmax, BigBird, Linformer, Performer, Nyströmformer and Proxyformer and names what is not available", async ({
   page,
 }) => {
   const watch = watchConsole(page);
   await page.goto(link('quick-listops-proxy', { steps: 4, warmupSteps: 2, evalEvery: 4, evalSteps: 1, batchSize: 4, checkpointEvery: 0 }));
   await page.getByTestId('study-select').selectOption('paper');
   const arms = page.getByTestId('study-arms').locator('label');
-  await expect(arms).toHaveText(['softmax (baseline)', 'Linformer', 'Performer', 'Nyströmformer', 'Proxyformer']);
-  await expect(page.locator('section[aria-labelledby=study-h] .help').first()).toContainText(
-    'Not yet available here: Reformer and BigBird',
-  );
+  await expect(arms).toHaveText(['softmax (baseline)', 'BigBird', 'Linformer', 'Performer', 'Nyströmformer', 'Proxyformer']);
+  await expect(page.locator('section[aria-labelledby=study-h] .help').first()).toContainText('Not yet available here: Reformer.');
   expect(watch.problems).toEqual([]);
 });

@@ -157,6 +157,9 @@ class _ModelConfigMethods:
             what = "Nyströmformer segment landmarks" if self.attention == "nystrom" else "segment injection"
             raise ConfigError(f"{what} need seqLen a multiple of landmarks: seqLen {self.seqLen}, "
                               f"landmarks {self.landmarks}")
+        if self.attention == "bigbird" and self.seqLen % self.bigbirdBlock != 0:
+            raise ConfigError(f"BigBird needs seqLen a multiple of the block size: seqLen {self.seqLen}, "
+                              f"bigbirdBlock {self.bigbirdBlock}")
         if self.attention == "proxy" and self.contrastive == "uniformity" and self.landmarks < 2:
             raise ConfigError(f"the uniformity loss needs at least 2 proxies, got landmarks {self.landmarks}")
         for key, value in self.training.items():

@@ -17,6 +17,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .attention_linear import LinearAttention
+from .attention_bigbird import BigBirdAttention
 from .attention_linformer import LinformerAttention, new_projection
 from .attention_nystrom import NystromAttention
 from .attention_performer import PerformerAttention
@@ -29,7 +30,7 @@ from .losses import task_loss
 EMBED_INIT_STD = 0.02
 ATTENTION_CLASSES = {"softmax": SoftmaxAttention, "nystrom": NystromAttention, "proxy": ProxyAttention,
                      "linformer": LinformerAttention, "performer": PerformerAttention,
-                     "linear": LinearAttention}
+                     "linear": LinearAttention, "bigbird": BigBirdAttention}
 
 
 class Embeddings(nn.Module):
@@ -103,8 +104,10 @@ def mask_names(config: ModelConfig) -> List[str]:
     names = ["embed.dropout"]
     for i in range(config.layers):
         names.append(f"layers.{i}.attn.out_dropout")
-        if config.attention == "softmax":
+        if config.attention in ("softmax", "bigbird"):
             names.append(f"layers.{i}.attn.dropout")
+        if config.attention == "bigbird" and config.seqLen // config.bigbirdBlock > 2:
+            names.append(f"layers.{i}.attn.dropout_blocks")
         if config.attention == "proxy" and config.decomposedDropout != "off":
             names.append(f"layers.{i}.attn.columns")
         names += [f"layers.{i}.ffn.dropout1", f"layers.{i}.ffn.dropout2"]

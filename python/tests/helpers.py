@@ -37,6 +37,8 @@ VARIANTS: Dict[str, Dict[str, object]] = {
     "performer-relu": {"attention": "performer", "performerFeatures": 6},
     "performer-softmax": {"attention": "performer", "performerFeatures": 6, "performerKernel": "softmax"},
     "linear": {"attention": "linear"},
+    # BigBird with 8 blocks of 1 token: global, window and random blocks all present.
+    "bigbird": {"attention": "bigbird", "bigbirdBlock": 1, "bigbirdRandom": 2},
 }
 
 # Variants whose backward is, by the contract, not the derivative of the forward: Performer's
@@ -70,6 +72,11 @@ def mask_shape(config: ModelConfig, name: str, batch: int):
     """Shape of an explicit mask by contract name."""
     n, d, h, m = config.seqLen, config.dModel, config.heads, config.landmarks
     site = name.split("@")[0].split(".")[-1]
+    if config.attention == "bigbird" and site in ("dropout", "dropout_blocks") and not name.startswith("embed"):
+        b, nb = config.bigbirdBlock, n // config.bigbirdBlock
+        if site == "dropout":
+            return [batch, h, n if nb <= 2 else 2 * b, n]
+        return [batch * h, nb - 2, b, (5 + config.bigbirdRandom) * b]
     return {"dropout": [batch, n, d] if name.startswith("embed") else [batch, h, n, n],
             "out_dropout": [batch, n, d], "columns": [batch, h, m], "dropout1": [batch, n, config.ffn],
             "dropout2": [batch, n, d]}[site]

@@ -40,6 +40,13 @@ export function sizedBuffers(c: RunConfig): BufferEstimate[] {
     list.push(['Linformer attention [B, H, n, k]', [b, h, n, k]], ['Linformer E [H, k, n]', [h, k, n]]);
   } else if (c.attention === 'performer') {
     list.push(['Performer features φ(Q) [B, H, n, features]', [b, h, n, c.performerFeatures]]);
+  } else if (c.attention === 'bigbird') {
+    const blk = Math.min(c.bigbirdBlock, n);
+    const slots = n <= 2 * blk ? n : Math.min((5 + c.bigbirdRandom) * blk, n);
+    list.push(
+      ['BigBird global rows [B, H, 2b, n]', [b, h, Math.min(2 * blk, n), n]],
+      ['BigBird gathered keys [B·H, n, slots·b]', [b, h, n, slots]],
+    );
   } else if (c.attention === 'linear') {
     list.push(['linear attention φ(K)ᵀV [B, H, d_h, d_h]', [b, h, d / h, d / h]]);
   } else {

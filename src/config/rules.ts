@@ -45,7 +45,7 @@ export function maxListopsLength(maxDepth: number, maxArgs: number): number {
 }
 
 /** The keys the model's shape rules read (all in the model part, so the ONNX exporter has them too). */
-export type ShapeKeys = 'attention' | 'injection' | 'dModel' | 'heads' | 'landmarks' | 'seqLen' | 'convKernel';
+export type ShapeKeys = 'attention' | 'injection' | 'dModel' | 'heads' | 'landmarks' | 'seqLen' | 'convKernel' | 'bigbirdBlock';
 
 /**
  * The rules on the model's shape alone: heads divide d, m ≤ n, n a multiple of m where segment
@@ -63,6 +63,16 @@ export function checkShapeRules(c: Pick<RunConfig, ShapeKeys>): ConfigIssue[] {
       ['dModel'],
       c.heads,
       `dModel ${c.dModel} is not divisible by heads ${c.heads}: use heads ${headsOk.join(', ')}, or dModel ${[below, below + c.heads].filter((x) => x >= 4).join(' or ')}.`,
+    );
+  }
+  if (c.attention === 'bigbird' && c.seqLen % c.bigbirdBlock !== 0) {
+    const b = c.bigbirdBlock;
+    const lower = c.seqLen - (c.seqLen % b);
+    error(
+      'seqLen',
+      ['bigbirdBlock', 'attention'],
+      c.seqLen,
+      `seqLen ${c.seqLen} is not a multiple of the BigBird block size ${b} (BigBird cuts n into blocks of b tokens): use seqLen ${[lower, lower + b].filter((x) => x >= b).join(' or ')}, or block size ${nearestDivisors(c.seqLen, b).join(' or ')}.`,
     );
   }
   if (!usesLandmarks(c)) return issues;

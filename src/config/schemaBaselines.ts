@@ -6,6 +6,7 @@ import { int, oneOf } from './spec';
 
 const LINFORMER = ['linformer'] as const;
 const PERFORMER = ['performer'] as const;
+const BIGBIRD = ['bigbird'] as const;
 
 /** The LRA projection and kernel baselines (Linformer, Performer) and their switches. */
 export const BASELINE_PARAMS = {
@@ -81,5 +82,36 @@ export const BASELINE_PARAMS = {
     attention: PERFORMER,
     provenance: { source: 'ours', note: 'The LRA reference code never redraws; performer_pytorch can redraw every k steps.' },
     help: 'Redraw the random features every k training steps (deterministic from initSeed and the step; never during evaluation); 0 = never (the LRA reference code).',
+  }),
+  bigbirdBlock: int({
+    url: 'bb',
+    group: 'attention',
+    part: 'model',
+    apply: 'cold',
+    label: 'BigBird block size b',
+    default: 64,
+    min: 1,
+    max: 4096,
+    log: true,
+    attention: BIGBIRD,
+    provenance: { source: 'paper', note: 'The paper runs BigBird with a block size of 64.' },
+    help: 'Tokens per block; seqLen must be a multiple of it. The first and last block attend to everything; every other block attends to 3 window blocks, the 2 global blocks and r random blocks, so each query sees at most (5 + r)·b keys. With seqLen ≤ 2b every block is global and the layer is exact softmax attention.',
+  }),
+  bigbirdRandom: int({
+    url: 'br',
+    group: 'attention',
+    part: 'model',
+    apply: 'cold',
+    label: 'BigBird random blocks r',
+    default: 3,
+    min: 0,
+    max: 16,
+    step: 1,
+    attention: BIGBIRD,
+    provenance: {
+      source: 'ours',
+      note: 'BigBird’s ITC setting (and the LRA code) use 3 random blocks per query block; the paper does not restate it. We draw them once per layer from the run’s seed and keep them fixed in training and evaluation (the original redraws them every step in training).',
+    },
+    help: 'Random key blocks per query block, drawn once per layer from the run’s seed among the blocks that are neither in the window nor global (fewer when not enough exist), and kept fixed: they travel with the weights (random_blocks).',
   }),
 } as const;

@@ -16,9 +16,9 @@ export const MODEL_PARAMS = {
     part: 'model',
     apply: 'cold',
     label: 'Attention',
-    values: ['softmax', 'nystrom', 'proxy', 'linformer', 'performer', 'linear'],
+    values: ['softmax', 'nystrom', 'proxy', 'linformer', 'performer', 'linear', 'bigbird'],
     default: 'proxy',
-    help: 'The attention in every block: exact softmax (quadratic in n), Nyströmformer (segment-mean landmarks), Proxyformer (trainable proxy tokens as landmarks), or the LRA projection and kernel baselines Linformer, Performer and linear attention.',
+    help: 'The attention in every block: exact softmax (quadratic in n), Nyströmformer (segment-mean landmarks), Proxyformer (trainable proxy tokens as landmarks), the LRA projection and kernel baselines Linformer, Performer and linear attention, or BigBird’s block-sparse attention.',
     valueHelp: {
       softmax: 'exact softmax(QKᵀ/√d_h)V: the ground truth for every approximation view',
       nystrom: 'Xiong et al. 2021: landmarks are segment means of Q and K',
@@ -26,6 +26,8 @@ export const MODEL_PARAMS = {
       linformer: 'Wang et al. 2020: softmax(s·Q(EK)ᵀ)(EV) with a learned E ∈ R^{k×n}; the length n is fixed to seqLen',
       performer: 'Choromanski et al. 2021: D⁻¹φ(Q)(φ(K)ᵀV) with random orthogonal features (FAVOR+)',
       linear: 'Katharopoulos et al. 2020: D⁻¹φ(Q)(φ(K)ᵀV) with φ(x) = elu(x) + 1',
+      bigbird:
+        'Zaheer et al. 2020: blocks of b tokens see a sliding window, two global blocks and r random blocks; the global blocks see everything',
     },
   }),
   layers: int({

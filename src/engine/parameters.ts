@@ -13,13 +13,20 @@ export interface ParameterScope {
   readonly prefix: string;
   create(name: string, shape: readonly number[], values: ArrayLike<number> | number): Tensor;
   /** A non-trainable state tensor (see `ParameterStore.createState`). */
-  createState(name: string, shape: readonly number[], values: ArrayLike<number> | number): Tensor;
+  createState(name: string, shape: readonly number[], values: ArrayLike<number> | number, onLoad?: StateLoadHook): Tensor;
   under(prefix: string): ParameterScope;
 }
+
+/**
+ * Called with a state tensor's new values before `load` writes them: the owner rebuilds what it
+ * derives from them (BigBird's gather indices), or throws to refuse them (nothing is written).
+ */
+export type StateLoadHook = (values: ArrayLike<number>) => void;
 
 export class ParameterStore implements ParameterScope {
   readonly prefix = '';
   private readonly byName = new Map<string, Tensor>();
+  private readonly loadHooks = new Map<string, StateLoadHook>();
 
   constructor(readonly backend: Backend) {}
 
@@ -35,8 +42,10 @@ export class ParameterStore implements ParameterScope {
    * imported with them, a PyTorch buffer) but not trainable: no gradient, not in `params()`, so
    * no optimizer state and no weight decay (Performer's random features).
    */
-  createState(name: string, shape: readonly number[], values: ArrayLike<number> | number): Tensor {
-    return this.add(name, shape, values);
+  createState(name: string, shape: readonly number[], values: ArrayLike<number> | number, onLoad?: StateLoadHook): Tensor {
+    const t = this.add(name, shape, values);
+    if (onLoad) this.loadHooks.set(name, onLoad);
+    return t;
   }
 
   private add(name: string, shape: readonly number[], values: ArrayLike<number> | number): Tensor {
@@ -52,7 +61,7 @@ export class ParameterStore implements ParameterScope {
     const make = (p: string): ParameterScope => ({
       prefix: p,
       create: (name, shape, values) => this.create(`${p}.${name}`, shape, values),
-      createState: (name, shape, values) => this.createState(`${p}.${name}`, shape, values),
+      createState: (name, shape, values, onLoad) => this.createState(`${p}.${name}`, shape, values, onLoad),
       under: (sub) => make(`${p}.${sub}`),
     });
     return make(prefix);
@@ -107,6 +116,7 @@ export class ParameterStore implements ParameterScope {
     const t = this.get(name);
     if (values.length !== t.size)
       throw new Error(`ParameterStore.load: "${name}" ${t.describe()} needs ${t.size} values, got ${values.length}`);
+    this.loadHooks.get(name)?.(values);
     this.backend.write(t.buf, values);
   }
 

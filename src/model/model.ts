@@ -31,6 +31,8 @@ import { ProxyAttention } from './attention/proxy';
 import { SoftmaxAttention } from './attention/softmax';
 import { LinformerAttention, createProjection } from './attention/linformer';
 import { LinearAttention } from './attention/linear';
+import { BigBirdAttention } from './attention/bigbird';
+import { sparseBlocks } from './attention/bigbirdBlocks';
 import { PerformerAttention } from './attention/performer';
 import { redrawInitialiser } from './attention/performerFeatures';
 import { DropoutPlan, maskNames } from './dropout';
@@ -95,6 +97,10 @@ function createAttention(
     return new PerformerAttention(scope, c.dModel, c.heads, c.performerFeatures, c.performerKernel, init, {
       forgetKeyMask: faults?.forgetKeyMask,
     });
+  if (c.attention === 'bigbird')
+    return new BigBirdAttention(scope, c.dModel, c.heads, c.seqLen, c.bigbirdBlock, c.bigbirdRandom, hot, init, {
+      forgetKeyMask: faults?.forgetKeyMask,
+    });
   if (c.attention === 'linear') return new LinearAttention(scope, c.dModel, c.heads, init, { scaleByHeadWidth: faults?.scaleByHeadWidth });
   const pinv = {
     landmarks: c.landmarks,
@@ -141,7 +147,7 @@ export function buildModel(backend: Backend, config: ModelConfig | RunConfig, in
   const head = store.under('head');
   const fc1 = new Linear(head, 'fc1', c.twoTower ? 4 * c.dModel : c.dModel, c.ffn, init);
   const fc2 = new Linear(head, 'fc2', c.ffn, c.numClasses, init);
-  const names = maskNames(c);
+  const names = maskNames({ ...c, sparseBlocks: c.attention === 'bigbird' ? sparseBlocks(c.seqLen / c.bigbirdBlock) : 0 });
   const proxyLayers = blocks.map((b) => b.attn).filter((a): a is ProxyAttention => a instanceof ProxyAttention);
   const performerLayers = blocks.map((b) => b.attn).filter((a): a is PerformerAttention => a instanceof PerformerAttention);
 

@@ -63,6 +63,7 @@ interface Case {
 
 const P = (over: Partial<ModelConfig>) => tinyConfig('proxy', { contrastiveWeight: 0.5, ...over });
 const LF = (over: Partial<ModelConfig>) => tinyConfig('linformer', { linformerK: 6, ...over });
+const BB = (over: Partial<ModelConfig>) => tinyConfig('bigbird', { bigbirdBlock: 2, bigbirdRandom: 2, ...over });
 const PF = (over: Partial<ModelConfig>) => tinyConfig('performer', { performerFeatures: 12, ...over });
 const CASES: Case[] = [
   { name: 'softmax, masked-mean, all masks', config: tinyConfig('softmax'), n: 16, lengths: [16, 11, 7], masks: true },
@@ -207,6 +208,22 @@ const CASES: Case[] = [
     views: true,
   },
   { name: 'views: linear, padded example', config: tinyConfig('linear'), n: 16, lengths: [13], masks: false, views: true },
+  { name: 'bigbird, b 2, r 2, all masks', config: BB({}), n: 16, lengths: [16, 11, 7], masks: true },
+  {
+    name: 'bigbird, one block (exact softmax), mean-all',
+    config: BB({ bigbirdBlock: 16, pooling: 'mean-all' }),
+    n: 16,
+    lengths: [16, 9],
+    masks: true,
+  },
+  {
+    name: 'bigbird, b 4, r 0, two-tower, masks with @2',
+    config: BB({ bigbirdBlock: 4, bigbirdRandom: 0, twoTower: true, layers: 1 }),
+    n: 16,
+    lengths: [16, 10],
+    masks: true,
+  },
+  { name: 'views: bigbird, padded example', config: BB({}), n: 16, lengths: [13], masks: false, views: true },
   { name: 'BROKEN proxy (K2 transposed)', config: P({}), n: 16, lengths: [16, 11, 7], masks: true, broken: { transposeKernel2: true } },
   {
     name: 'BROKEN nystrom (K2 transposed)',
@@ -227,6 +244,14 @@ const CASES: Case[] = [
   {
     name: 'BROKEN performer softmax (padded keys unmasked)',
     config: PF({ performerKernel: 'softmax' }),
+    n: 16,
+    lengths: [16, 11, 7],
+    masks: true,
+    broken: { forgetKeyMask: true },
+  },
+  {
+    name: 'BROKEN bigbird (padded keys unmasked in the sparse rows)',
+    config: BB({}),
     n: 16,
     lengths: [16, 11, 7],
     masks: true,
@@ -318,6 +343,7 @@ describe('on WebGPU', () => {
     tinyConfig('performer', { performerFeatures: 12 }),
     tinyConfig('performer', { performerFeatures: 12, performerKernel: 'softmax' }),
     tinyConfig('linear'),
+    BB({}),
   ]) {
     const name = `${config.attention}${config.attention === 'linformer' ? ` ${config.linformerSharing}` : config.attention === 'performer' ? ` ${config.performerKernel}` : ''}`;
     it(`${name}: logits and loss on WebGPU match the CPU backend (same init seed, padded batch)`, async () => {

@@ -32,6 +32,7 @@ const VARIANTS: [string, ModelConfig][] = [
   ['linformer (k 8, shared E)', toy(tinyConfig('linformer', { linformerK: 8 }))],
   ['performer (relu kernel, 32 features)', toy(tinyConfig('performer', { performerFeatures: 32 }))],
   ['linear (elu + 1)', toy(tinyConfig('linear'))],
+  ['bigbird (blocks of 2, r 2: 8 blocks, sparse rows)', toy(tinyConfig('bigbird', { bigbirdBlock: 2, bigbirdRandom: 2 }))],
 ];
 
 describe('toy training (200 steps, CPU backend)', () => {

@@ -73,6 +73,12 @@ export interface LayerViewTensors {
   /** Performer and linear attention: φ(q), φ(k) as the layer uses them [B, H, n, F]. */
   Q_features?: Tensor;
   K_features?: Tensor;
+  /** BigBird: the global rows' attention [B, H, g, n], the sparse rows' [B, H, (nb − 2)·b, slots·b], the
+   * position each key slot was gathered from (−1: masked) [1, 1, nb − 2, slots·b], the block pattern [1, 1, nb, nb]. */
+  attention_global?: Tensor;
+  attention_blocks?: Tensor;
+  block_positions?: Tensor;
+  block_pattern?: Tensor;
   /** The layer's unmasked Q, K heads [B, H, n, d_h] for the exact softmax of the views. */
   q?: Tensor;
   k?: Tensor;

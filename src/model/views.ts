@@ -9,12 +9,15 @@
  * K' = E·(K⊙mask) and the k×k cosine similarity of K' (in the kLandmarks slots). Performer and
  * linear attention: for n ≤ 1024 the implied n×n attention (rows of φ(q)φ(k)ᵀ divided by their
  * sum, with φ(k) exactly as the layer uses it) as `approximation`, beside the exact softmax of the
- * same Q, K and the error. Plain typed arrays with shapes, for the UI.
+ * same Q, K and the error. BigBird: the block pattern, and for n ≤ 1024 the implied n×n attention
+ * (the rows it computed, put back in place; src/model/bigbirdViews.ts) beside the exact softmax.
+ * Plain typed arrays with shapes, for the UI.
  */
 import { div, intTensor, matmul, noGrad, scope, sum, tensor, type Tensor } from '../engine';
 import { toBatch } from './attention/nystromKernels';
 import { towerMask } from './attention/masking';
 import { exactAttention } from './attention/softmax';
+import { blockPattern, impliedAttention } from './bigbirdViews';
 import type { Model } from './model';
 
 /** A row-major matrix. */
@@ -45,6 +48,8 @@ export interface HeadViews {
   kMeanOffDiagonal?: number;
   /** ‖I − A·Z_k‖_F for k = 0 (the initialisation) … pinvIterations. */
   pinvResiduals?: Float32Array;
+  /** BigBird: which key blocks each query block attends to (nb × nb: 1 window or global, 2 random, 0 none). */
+  blockPattern?: Matrix;
   /** n ≤ 1024: softmax(s·QKᵀ + keymask) of the layer's Q, K. */
   exact?: Matrix;
   /** n ≤ 1024, Nyström variants: K1·Z·K3; Performer and linear: φ(q)φ(k)ᵀ with rows divided by their sums. */
@@ -113,6 +118,8 @@ export async function computeViews(model: Model, example: { tokens: ArrayLike<nu
         const out: Record<string, Tensor> = {};
         // The n×n softmax attention only for n ≤ EXACT_VIEW_MAX_N (its read-back grows as n²).
         const skip = ['q', 'k', 'K2_dropped', 'Q_features', 'K_features'];
+        // BigBird's rows grow as n·(slots·b): read only where the n×n views are drawn.
+        if (!exactWanted) skip.push('attention_global', 'attention_blocks', 'block_positions');
         for (const [k, t] of Object.entries(v)) if (t && !skip.includes(k) && (k !== 'attention' || exactWanted)) out[k] = t;
         if (exactWanted && v.q && v.k && !v.attention) out.exact = exactAttention(v.q, v.k, keyBias);
         if (exactWanted && v.K1 && v.Z && v.K3) out.approximation = matmul(matmul(v.K1, toBatch(v.Z, v.K1)), v.K3);
@@ -147,6 +154,10 @@ export async function computeViews(model: Model, example: { tokens: ArrayLike<nu
         exact: m('exact') ?? m('attention'),
         approximation: m('approximation'),
       };
+      const global = read.get('attention_global');
+      if (global) view.approximation = impliedAttention(global, read.get('attention_blocks'), read.get('block_positions'), h);
+      const pattern = read.get('block_pattern');
+      if (pattern) view.blockPattern = blockPattern(pattern);
       const residuals = read.get('pinv_residuals');
       if (residuals) {
         const count = residuals.shape[residuals.shape.length - 1];

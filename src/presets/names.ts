@@ -10,6 +10,7 @@ export const VARIANT_NAMES: Readonly<Record<Attention, string>> = {
   nystrom: 'Nyströmformer',
   proxy: 'Proxyformer',
   linformer: 'Linformer',
+  bigbird: 'BigBird',
   performer: 'Performer',
   linear: 'linear attention',
 };

@@ -12,10 +12,11 @@ import {
   STUDIES,
   VARIANT_NAMES,
 } from './index';
+import { fittingBlock } from './comparison';
 
 describe('presets', () => {
   it('every preset is valid: no error and no notice', () => {
-    expect(PRESET_LIST.length).toBe(42); // 5 tasks × 6 variants + 2 quick tasks × 6 variants
+    expect(PRESET_LIST.length).toBe(49); // 5 tasks × 7 variants + 2 quick tasks × 7 variants
     for (const p of PRESET_LIST) expect(presetIssues(p), p.name).toEqual([]);
   });
 
@@ -70,7 +71,7 @@ describe('presets', () => {
 
   it('quick presets are tiny: one or two layers of d 32, n ≤ 256, m, k and features ≤ 32, batch ≤ 16, a few hundred steps, lr 1e-3', () => {
     const quick = PRESET_LIST.filter((p) => p.name.startsWith('quick-'));
-    const variants = ['proxy', 'nystrom', 'softmax', 'linformer', 'performer', 'linear'];
+    const variants = ['proxy', 'nystrom', 'softmax', 'linformer', 'performer', 'linear', 'bigbird'];
     expect(quick.map((p) => p.name)).toEqual([...variants.map((v) => `quick-listops-${v}`), ...variants.map((v) => `quick-image-${v}`)]);
     for (const { config: c, name } of quick) {
       expect(c.layers, name).toBeLessThanOrEqual(2);
@@ -137,10 +138,10 @@ describe('ablation study', () => {
 });
 
 describe('the paper’s comparison', () => {
-  it('runs softmax, Linformer, Performer, Nyströmformer and Proxyformer with one budget, same task, sizes and seeds', () => {
+  it('runs softmax, BigBird, Linformer, Performer, Nyströmformer and Proxyformer with one budget, same task, sizes and seeds', () => {
     const base = { ...PRESETS['quick-listops-proxy'].config, dataSeed: 7, initSeed: 9 };
     const runs = STUDIES.paper.runs(base);
-    expect(runs.map((r) => r.ablation.label)).toEqual(['softmax', 'Linformer', 'Performer', 'Nyströmformer', 'Proxyformer']);
+    expect(runs.map((r) => r.ablation.label)).toEqual(['softmax', 'BigBird', 'Linformer', 'Performer', 'Nyströmformer', 'Proxyformer']);
     for (const r of runs) {
       expect(r.issues, r.ablation.name).toEqual([]);
       expect([
@@ -156,7 +157,8 @@ describe('the paper’s comparison', () => {
       expect([r.config.landmarks, r.config.linformerK, r.config.performerFeatures]).toEqual([16, 16, 16]);
     }
     const by = Object.fromEntries(runs.map((r) => [r.ablation.name, r.config]));
-    expect(by.proxy).toEqual({ ...base, linformerK: 16, performerFeatures: 16 });
+    expect(by.proxy).toEqual({ ...base, linformerK: 16, performerFeatures: 16, bigbirdBlock: 4 });
+    expect(by.bigbird.bigbirdBlock).toBe(4); // n 64: at least 16 blocks, so the pattern is sparse
     expect(diffConfig(by.proxy, by.linformer).changed.sort()).toEqual(['attention']);
     expect(by.nystrom.pinvInit).toBe('global');
   });
@@ -165,12 +167,16 @@ describe('the paper’s comparison', () => {
     const lin = STUDIES.paper.runs(PRESETS['quick-image-linformer'].config);
     expect(lin.map((r) => [r.ablation.name, r.ok, r.config.landmarks])).toEqual([
       ['softmax', true, 28],
+      ['bigbird', true, 28],
       ['linformer', true, 28],
       ['performer', true, 28],
       ['nystrom', true, 28],
       ['proxy', true, 28],
     ]);
-    expect(STUDIES.paper.unavailable.map((u) => u.label)).toEqual(['Reformer', 'BigBird']);
+    expect(STUDIES.paper.unavailable.map((u) => u.label)).toEqual(['Reformer']);
+    // A base of another variant: a divisor of n = 196 with at least 16 blocks.
+    expect(lin.find((r) => r.ablation.name === 'bigbird')!.config.bigbirdBlock).toBe(7);
+    expect([fittingBlock(196, 64), fittingBlock(4096, 64), fittingBlock(13, 8)]).toEqual([49, 64, 1]);
     for (const u of STUDIES.paper.unavailable) expect(u.note).toMatch(/^not yet available/);
     expect(getStudy('ablation')).toBe(STUDIES.ablation);
     expect(() => getStudy('paper-table')).toThrow('study "paper-table" is not known: use one of ablation, paper');

@@ -26,6 +26,8 @@ export interface HeadViews {
   /** Linformer: this head's E [k, n] (rows: projected keys, columns: positions) and softmax(s·Q(EK)ᵀ) [n, k]. */
   linformerE?: Matrix;
   projectedAttention?: Matrix;
+  /** BigBird: the block pattern [nb × nb] (1 window or global, 2 random, 0 not attended). */
+  blockPattern?: Matrix;
   /** ‖I − K2·Z_k‖_F for k = 0 (the initial Z0) … pinvIterations. */
   pinvResidual?: number[];
   /** For n ≤ 1024: the exact softmax attention of this head's Q, K and its approximation K1·Z·K3 (without the convolution skip). */
@@ -99,6 +101,8 @@ export function budgetOf(config: RunConfig): { name: string; value: number } | n
       return { name: 'k', value: config.linformerK };
     case 'performer':
       return { name: 'features', value: config.performerFeatures };
+    case 'bigbird':
+      return { name: 'b', value: config.bigbirdBlock };
     case 'softmax':
     case 'linear':
       return null;
@@ -122,6 +126,7 @@ function headViews(h: ModelHeadViews, where: string): HeadViews {
     approx: m('approximation'),
     linformerE: m('E'),
     projectedAttention: m('projectedAttention'),
+    blockPattern: m('blockPattern'),
     queryMeanOffDiagonal: h.qMeanOffDiagonal,
     keyMeanOffDiagonal: h.kMeanOffDiagonal,
     pinvResidual: h.pinvResiduals && Array.from(h.pinvResiduals),

@@ -5,7 +5,7 @@
 import { ABLATIONS } from '../presets/ablations';
 import type { RunConfig } from '../config';
 import { PRESETS } from '../presets';
-import { PAPER_COMPARISON, projectionBudget } from '../presets/comparison';
+import { comparisonBlock, PAPER_COMPARISON, projectionBudget } from '../presets/comparison';
 import type { Study } from './definition';
 
 /** Three seeds: the fewest that give a t-interval (its half-width is 4.3 standard errors). */
@@ -42,7 +42,7 @@ export function paperComparisonStudy(base: RunConfig): Study {
       label: a.label,
       what: a.what,
       attention: a.attention,
-      overrides: { landmarks: budget, linformerK: budget, performerFeatures: budget },
+      overrides: { landmarks: budget, linformerK: budget, performerFeatures: budget, bigbirdBlock: comparisonBlock(base) },
     })),
     seeds: DEFAULT_SEEDS,
     baseline: 'softmax',

@@ -1,5 +1,6 @@
 /** A run bundle (src/io/bundle) from the worker's export reply: weights, optimizer state, metrics and the ONNX graph. */
 import { writeBundle } from '../io/bundle/write';
+import { onnxUnsupported } from '../io/onnx/config';
 import type { RunExport } from '../train/protocol';
 
 export function bundleOfExport(run: RunExport): Uint8Array {
@@ -10,7 +11,8 @@ export function bundleOfExport(run: RunExport): Uint8Array {
       metrics: run.metricsCsv,
       optimizer: { step: run.optimizer.step, expAvg: new Map(run.optimizer.expAvg), expAvgSq: new Map(run.optimizer.expAvgSq) },
     },
-    { onnx: { attentionOutputs: true } },
+    // BigBird has no ONNX graph yet: its bundle holds the weights without model.onnx.
+    { onnx: onnxUnsupported(run.config) ? false : { attentionOutputs: true } },
   );
 }
 

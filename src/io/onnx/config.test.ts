@@ -18,7 +18,7 @@ describe('export config checks', () => {
   const bad: [Partial<ExportConfig>, RegExp][] = [
     [
       { attention: 'reformer' as never },
-      /config attention "reformer" is not a known value: allowed one of softmax, nystrom, proxy, linformer, performer, linear\./,
+      /config attention "reformer" is not a known value: allowed one of softmax, nystrom, proxy, linformer, performer, linear, bigbird\./,
     ],
     [
       { attention: 'linformer', linformerSharing: 'global' as never },

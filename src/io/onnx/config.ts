@@ -23,6 +23,8 @@ export const EXPORT_KEYS = [
   'pinvIterations',
   'pinvInit',
   'convKernel',
+  'bigbirdBlock',
+  'bigbirdRandom',
   'proxyParam',
   'injection',
   'linformerK',
@@ -33,6 +35,13 @@ export const EXPORT_KEYS = [
 
 /** The model part of the run config that decides the inference graph. */
 export type ExportConfig = Pick<ModelConfig, (typeof EXPORT_KEYS)[number]>;
+
+/** Why a config has no ONNX graph (its weights still travel in bundles), or null when it has one. */
+export function onnxUnsupported(c: Pick<ExportConfig, 'attention'>): string | null {
+  return c.attention === 'bigbird'
+    ? 'BigBird is not exportable to ONNX yet: its block gathers are not written in the graph builder. Its weights travel in the bundle (model.safetensors) and run in the PyTorch reference, which has BigBird.'
+    : null;
+}
 
 /**
  * Refuses configs the graph cannot express, with the schema's own messages: each key against
@@ -82,6 +91,9 @@ export function parameterShapes(c: ExportConfig): Map<string, number[]> {
       if (c.injection === 'mean') linear(`${p}.attn.inject`, d, d);
     }
     if (c.attention === 'performer') shapes.set(`${p}.attn.features`, [c.performerFeatures, d / c.heads]);
+    // BigBird's random blocks [max(nb − 2, 1), max(r, 1)] (src/model/attention/bigbird.ts).
+    if (c.attention === 'bigbird')
+      shapes.set(`${p}.attn.random_blocks`, [Math.max(c.seqLen / c.bigbirdBlock - 2, 1), Math.max(c.bigbirdRandom, 1)]);
     norm(`${p}.norm2`);
     linear(`${p}.ffn.fc1`, c.ffn, d);
     linear(`${p}.ffn.fc2`, d, c.ffn);
@@ -92,9 +104,9 @@ export function parameterShapes(c: ExportConfig): Map<string, number[]> {
   return shapes;
 }
 
-/** Whether a state name is non-trainable state (Performer's random features): no gradient, no optimizer moments. */
+/** Whether a state name is non-trainable state (Performer's random features, BigBird's random blocks): no gradient, no optimizer moments. */
 export function isStateName(name: string): boolean {
-  return /^layers\.\d+\.attn\.features$/.test(name);
+  return /^layers\.\d+\.attn\.(features|random_blocks)$/.test(name);
 }
 
 /** The trainable parameters of parameterShapes: the names an optimizer state covers. */

@@ -33,6 +33,8 @@ function attention(a: AttentionInput, layer: number): string {
       return performerAttention(a);
     case 'linear':
       return linearAttention(a);
+    case 'bigbird':
+      throw new Error('BigBird has no ONNX graph (checkExportConfig refuses it first)');
   }
 }
 

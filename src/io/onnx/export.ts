@@ -13,7 +13,7 @@
  * model's metadata under `config`. With pinvInit `global` the Z0 scale is a max over the whole
  * batch, so a sample's logits depend on its batch-mates, exactly as in the engine and PyTorch.
  */
-import { checkExportConfig, checkWeights, parameterShapes, type ExportConfig } from './config.ts';
+import { checkExportConfig, onnxUnsupported, checkWeights, parameterShapes, type ExportConfig } from './config.ts';
 import { encoderTower, type ViewSink } from './encoder.ts';
 import { GraphBuilder, int, type Dim } from './graph.ts';
 import { linear, mul, sub, type ExportContext } from './ops.ts';
@@ -28,6 +28,8 @@ export interface ExportOptions {
 /** The .onnx bytes of `config`'s model with `weights` (contract names, PyTorch layouts). */
 export function exportOnnx(config: ExportConfig, weights: ReadonlyMap<string, Float32Array>, opts: ExportOptions = {}): Uint8Array {
   checkExportConfig(config);
+  const unsupported = onnxUnsupported(config);
+  if (unsupported) throw new Error(unsupported);
   const shapes = parameterShapes(config);
   checkWeights(shapes, weights);
   const g = new GraphBuilder();

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { backward, intTensor, noGrad, scope, tensor, type Backend, type Tensor as EngineTensor } from '../../engine';
 import { readSafetensors, writeSafetensors, type Tensor } from '../../io/safetensors';
 import type { ModelConfig } from '../../config';
+import { drawRandomBlocks, slotCount } from '../attention/bigbirdBlocks';
 import { orthogonalGaussianFeatures } from '../attention/performerFeatures';
 import { Initialiser } from '../init';
 import { buildModel, type BuildOptions, type Model } from '../model';
@@ -42,10 +43,20 @@ export function randomWeights(shapes: [string, readonly number[]][], seed: numbe
         shape: [...shape],
         data: name.endsWith('attn.features')
           ? Float32Array.from(orthogonalGaussianFeatures(features, shape[0], shape[1]))
-          : data.get(name)!,
+          : name.endsWith('attn.random_blocks')
+            ? randomBlocksFor(features, shape)
+            : data.get(name)!,
       },
     ]),
   );
+}
+
+/** BigBird's random blocks for a state of shape [max(nb − 2, 1), max(r, 1)]: a valid draw (uniform values are no block ids). */
+function randomBlocksFor(init: Initialiser, shape: readonly number[]): Float32Array {
+  const [rows, r] = shape;
+  const draw = drawRandomBlocks(init, rows + 2, r);
+  // nb ≤ 2 (one row of −1s) and r = 0 store −1s; a draw for nb = 3 is all −1 too.
+  return draw.length === rows * r ? draw : new Float32Array(rows * r).fill(-1);
 }
 
 /** A padded batch (src/io/testing/random.ts `randomBatch`) as named safetensors tensors. */
@@ -68,6 +79,12 @@ export function randomBatch(c: ModelConfig, n: number, lengths: number[], seed: 
 function maskShape(c: ModelConfig, name: string, b: number, n: number): number[] {
   const base = name.replace(/@2$/, '');
   if (base.endsWith('attn.columns')) return [b, c.heads, c.landmarks];
+  if (c.attention === 'bigbird') {
+    // Global rows [B, H, g, n] (g = 2 blocks, or n when one or two blocks cover n); sparse rows per block.
+    const [blk, nb] = [c.bigbirdBlock, n / c.bigbirdBlock];
+    if (base.endsWith('attn.dropout')) return [b, c.heads, nb <= 2 ? n : 2 * blk, n];
+    if (base.endsWith('attn.dropout_blocks')) return [b * c.heads, nb - 2, blk, slotCount(c.bigbirdRandom) * blk];
+  }
   if (base.endsWith('attn.dropout')) return [b, c.heads, n, n];
   if (base.endsWith('ffn.dropout1')) return [b, n, c.ffn];
   return [b, n, c.dModel];
@@ -163,6 +180,7 @@ const VIEW_NAMES: [keyof HeadViews, string][] = [
   ['attention', 'attention'],
   ['E', 'E'],
   ['projectedAttention', 'attention_projected'],
+  ['blockPattern', 'block_pattern'],
 ];
 function addViews(out: Outputs, views: ModelViews): void {
   views.layers.forEach((layer, i) => {
@@ -173,6 +191,13 @@ function addViews(out: Outputs, views: ModelViews): void {
       const data = new Float32Array(mats.length * rows * cols);
       for (const [h, x] of mats.entries()) data.set(x!.data, h * rows * cols);
       out.set(`view.layers.${i}.${theirs}`, { shape: [1, mats.length, rows, cols], data });
+    }
+    // BigBird: the implied n×n attention (the rows it computed, put back in place).
+    if (layer.heads.every((h) => h.blockPattern && h.approximation)) {
+      const n = layer.heads[0].approximation!.rows;
+      const data = new Float32Array(layer.heads.length * n * n);
+      for (const [h, head] of layer.heads.entries()) data.set(head.approximation!.data, h * n * n);
+      out.set(`view.layers.${i}.attention_implied`, { shape: [1, layer.heads.length, n, n], data });
     }
     const residuals = layer.heads.map((h) => h.pinvResiduals);
     if (residuals.every((r) => r)) {

@@ -30,6 +30,7 @@ const COLORS: Record<Variant, string> = {
   linformer: PALETTE[1],
   performer: PALETTE[3],
   linear: PALETTE[4],
+  bigbird: PALETTE[7],
 };
 
 function ScalingChart({ title, rows, unit, mark }: { title: string; rows: ChartRow[]; unit: '' | 'bytes'; mark: PaperMark | null }) {

@@ -1,3 +1,4 @@
+import { BlockPattern } from './BlockPattern';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { isActive, trainingClient, useTraining } from '../../store/trainingStore';
 import { ChartCard } from '../charts/ChartCard';
@@ -169,7 +170,13 @@ function ViewBody({ views, layer, head }: { views: AttentionViews; layer: number
   const approx = v.approx ?? implied;
   const approxError = v.approxError ?? (implied && v.exact ? errorAgainst(v.exact, implied) : undefined);
   const errorRange = v.exact && approx ? finiteRange(v.exact.data) : undefined;
-  const approxTitle = linformer ? 'P·E (implied)' : kernelVariant ? 'φ(Q)φ(K)ᵀ / rowsum' : 'K1·Z·K3';
+  const approxTitle = linformer
+    ? 'P·E (implied)'
+    : kernelVariant
+      ? 'φ(Q)φ(K)ᵀ / rowsum'
+      : views.attention === 'bigbird'
+        ? 'block-sparse (computed rows)'
+        : 'K1·Z·K3';
   return (
     <div className="views" data-testid="views" data-attention={views.attention}>
       <p className="muted">
@@ -215,6 +222,7 @@ function ViewBody({ views, layer, head }: { views: AttentionViews; layer: number
           </div>
         </div>
       )}
+      {v.blockPattern && <BlockPattern pattern={v.blockPattern} n={n} />}
       {(v.linformerE || v.projectedAttention) && (
         <div className="view-block">
           <h3>Linformer’s projection E and the n × k attention</h3>

@@ -46,6 +46,8 @@ export function tinyConfig(over: Partial<ExportConfig>): ExportConfig {
     linformerSharing: 'shared',
     performerFeatures: 12,
     performerKernel: 'relu',
+    bigbirdBlock: 4,
+    bigbirdRandom: 3,
     ...over,
   };
 }
