@@ -5,8 +5,10 @@
  * prediction, the class probabilities, the provider that ran, the attention factors, and the
  * largest difference between onnxruntime's logits and the engine's.
  *
- * Imports are validated completely (src/io/bundle/read.ts) before the panel uses them; a bad
- * file shows its message and leaves the loaded model as it was.
+ * Imports are told apart by their first bytes (src/infer/modelFile.ts) and validated completely
+ * (src/io/bundle/read.ts) before the panel uses them; a bad file shows its message and leaves
+ * the loaded model as it was. A prediction is cleared as soon as the input it was made for is
+ * replaced by an invalid one, so no result stands beside an input it does not belong to.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { RunConfig } from '../../config';
@@ -16,6 +18,7 @@ import { DEFAULT_LIMITS } from '../../io/bundle/names';
 import { exportOnnx } from '../../io/onnx/export';
 import type { InferenceBatch } from '../../infer/engineLogits';
 import { maxAbsDifference, singleBatch } from '../../infer/inputs';
+import { modelFileKind } from '../../infer/modelFile';
 import { createSession, type InferenceResult, type InferenceSession, type ProviderChoice } from '../../infer/session';
 import { InputEditor, type EditedInput } from './InputEditor';
 import { ResultView } from './ResultView';
@@ -70,11 +73,11 @@ export function InferencePanel({ currentRun, engineLogits }: InferencePanelProps
     if (file.size > DEFAULT_LIMITS.maxTotalBytes)
       return setLoadError(`${file.name} has ${file.size} bytes, over the limit of ${DEFAULT_LIMITS.maxTotalBytes}.`);
     try {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const kind = modelFileKind(bytes, file.name);
+      if (kind.kind === 'unknown') return setLoadError(kind.message);
       const configFile = configInput.current?.files?.[0];
-      const run = importRun(
-        new Uint8Array(await file.arrayBuffer()),
-        configFile ? new Uint8Array(await configFile.arrayBuffer()) : undefined,
-      );
+      const run = importRun(bytes, configFile ? new Uint8Array(await configFile.arrayBuffer()) : undefined);
       setLoadError(null);
       setModel({ config: run.config, weights: run.weights, label: `${file.name} (${run.source})`, notices: run.notices });
     } catch (err) {
@@ -97,6 +100,11 @@ export function InferencePanel({ currentRun, engineLogits }: InferencePanelProps
       setLoadError(`the current run's weights could not be read: ${err instanceof Error ? err.message : String(err)}`);
     }
   };
+
+  // A result belongs to the input it was computed from: an invalid input clears it.
+  useEffect(() => {
+    if (input && !input.ok) setOutcome(null);
+  }, [input]);
 
   // One session per (model, provider); the previous one is released.
   useEffect(() => {
@@ -190,7 +198,7 @@ export function InferencePanel({ currentRun, engineLogits }: InferencePanelProps
       <label>
         Execution provider{' '}
         <select value={choice} onChange={(e) => setChoice(e.target.value as ProviderChoice)} data-testid="infer-provider-choice">
-          <option value="auto">auto (WebGPU if available, else WASM)</option>
+          <option value="auto">auto (WebGPU on a hardware adapter, else WASM)</option>
           <option value="webgpu">webgpu</option>
           <option value="wasm">wasm</option>
         </select>
@@ -198,6 +206,11 @@ export function InferencePanel({ currentRun, engineLogits }: InferencePanelProps
       <span data-testid="infer-session-state" className="muted">
         {sessionState}
       </span>
+      {session && (
+        <p className="muted" data-testid="infer-session-provider" data-provider={session.provider}>
+          Session on the {session.provider} execution provider ({session.reason}).
+        </p>
+      )}
       {model && <InputEditor config={model.config} onInput={setInput} />}
       {input && !input.ok && (
         <p role="alert" className="infer-error">
