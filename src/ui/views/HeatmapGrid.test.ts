@@ -38,7 +38,7 @@ function views(): AttentionViews {
 
 function render(v: AttentionViews): string {
   const grid = createElement(HeatmapGrid, { views: v, word: 'proxy' });
-  return renderToStaticMarkup(createElement(ViewsFigure, { views: v, source: 'run r, step 7', children: grid }));
+  return renderToStaticMarkup(createElement(ViewsFigure, { views: v, source: 'run r, step 7' }, grid));
 }
 
 /** The colour range of each cell, by its test id `grid-<layer>-<head>`. */

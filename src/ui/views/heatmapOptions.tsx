@@ -68,7 +68,7 @@ const Figure = createContext<FigureContext>({ matrices: new WeakMap() });
  * found by identity among the views' factors (src/ui/views/factors.ts), so a panel's heatmaps
  * need no extra props for the absolute and shared scales.
  */
-export function ViewsFigure({ views, source, children }: { views: AttentionViews; source: string; children: ReactNode }) {
+export function ViewsFigure({ views, source, children }: { views: AttentionViews; source: string; children?: ReactNode }) {
   const value = useMemo(() => {
     const ranges = sharedRanges(views);
     const matrices = new WeakMap<object, MatrixInfo>();
