@@ -32,7 +32,7 @@ test('without WebGPU, auto runs on wasm and says why; webgpu is refused with a m
   await expect(page.getByTestId('infer-session-state')).toHaveText('ready');
   await page.getByTestId('infer-run').click();
   await expect(page.getByTestId('infer-result')).toHaveAttribute('data-provider', 'wasm');
-  await expect(page.getByTestId('infer-provider')).toContainText('wasm execution provider (no WebGPU adapter in this browser)');
+  await expect(page.getByTestId('infer-provider')).toContainText('wasm execution provider (auto: no WebGPU adapter in this browser)');
   await page.getByTestId('infer-provider-choice').selectOption('webgpu');
   await expect(page.getByTestId('infer-session-state')).toContainText(
     'the webgpu execution provider was asked for, but this browser gives no WebGPU adapter; choose wasm.',

@@ -1,6 +1,6 @@
 /**
  * session.ts under Node (no `navigator.gpu`): onnxruntime-web's wasm provider is chosen by
- * `auto` with its reason, `webgpu` is refused with a message (never a silent fallback), and the
+ * `auto` with its reason (the choice itself: provider.test.ts), `webgpu` is refused with a message (never a silent fallback), and the
  * outputs are split into logits and attention factors that equal onnxruntime-node's.
  * The browser's webgpu and wasm providers are checked in e2e/inference.spec.ts.
  */
@@ -21,7 +21,7 @@ describe('onnxruntime-web session', () => {
     const session = await createSession(model, 'auto');
     try {
       expect(session.provider).toBe('wasm');
-      expect(session.reason).toBe('no WebGPU adapter in this browser');
+      expect(session.reason).toBe('auto: no WebGPU adapter in this browser');
       const out = await session.run(batch, config.seqLen);
       expect(out.classes).toBe(10);
       expect([...out.factors.keys()].sort()).toEqual(['layers.0.K1', 'layers.0.K2', 'layers.0.K3', 'layers.0.Z']);

@@ -1,7 +1,8 @@
 /**
  * onnxruntime-web sessions over an exported model (src/io/onnx/export.ts). A session is created
  * with exactly ONE execution provider — `webgpu`, or `wasm` when the browser has no WebGPU
- * adapter or the user asks for it — and records which one ran and why. Given a list,
+ * adapter, only a software one, or the user asks for it (src/infer/provider.ts) — and records
+ * which one ran and why. Given a list,
  * onnxruntime falls back silently; a single provider either works or fails with its error,
  * which is passed on (with `auto` nothing is retried on another provider behind the user's back).
  *
@@ -11,10 +12,9 @@
 import type * as Ort from 'onnxruntime-web';
 import type { InferenceBatch } from './engineLogits';
 import { isolationStatus } from './isolation';
+import { chooseProvider, probeAdapter, type ExecutionProvider, type ProviderChoice } from './provider';
 
-export type ExecutionProvider = 'webgpu' | 'wasm';
-/** `auto`: WebGPU when the browser gives an adapter, else WASM. */
-export type ProviderChoice = 'auto' | ExecutionProvider;
+export type { ExecutionProvider, ProviderChoice } from './provider';
 
 /** One tensor of the outputs: its dims and values. */
 export interface OutputTensor {
@@ -65,45 +65,33 @@ function loadOrt(threaded: boolean): Promise<typeof Ort> {
   return ortModule;
 }
 
-/** Whether this browser gives a WebGPU adapter (the condition for the `webgpu` provider). */
-async function hasWebGpu(): Promise<boolean> {
-  const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
-  if (!gpu) return false;
-  try {
-    return (await gpu.requestAdapter()) !== null;
-  } catch {
-    return false;
-  }
-}
-
 /**
- * Session creations run one after another: onnxruntime-web initialises its wasm runtime on the
- * first session, and a second creation during that ("multiple calls to 'initWasm()'") fails and
- * leaves the backend failed for the page — a user switching providers quickly would hit it.
+ * Session creations and releases run one after another: onnxruntime-web initialises its wasm
+ * runtime on the first session, and a second creation during that ("multiple calls to
+ * 'initWasm()'") fails and leaves the backend failed for the page — a user switching providers
+ * quickly would hit it. A release is queued the same way, so that the session a switch leaves
+ * behind is not released in the middle of the next creation.
  */
-let creating: Promise<unknown> = Promise.resolve();
+let queue: Promise<unknown> = Promise.resolve();
 
-/** Create a session on one provider. Throws with the provider named when it cannot be created. */
-export function createSession(model: Uint8Array, choice: ProviderChoice = 'auto'): Promise<InferenceSession> {
-  const next = creating.then(() => createNow(model, choice));
-  creating = next.catch(() => undefined);
+function serially<T>(task: () => Promise<T>): Promise<T> {
+  const next = queue.then(task);
+  queue = next.catch(() => undefined);
   return next;
 }
 
+/** Create a session on one provider. Throws with the provider named when it cannot be created. */
+export function createSession(model: Uint8Array, choice: ProviderChoice = 'auto'): Promise<InferenceSession> {
+  return serially(() => createNow(model, choice));
+}
+
 async function createNow(model: Uint8Array, choice: ProviderChoice): Promise<InferenceSession> {
-  let provider: ExecutionProvider;
-  let reason: string;
-  const gpu = await hasWebGpu();
-  if (choice === 'auto') {
-    provider = gpu ? 'webgpu' : 'wasm';
-    reason = gpu ? 'WebGPU adapter available' : 'no WebGPU adapter in this browser';
-  } else {
-    provider = choice;
-    reason = 'chosen';
-    if (choice === 'webgpu' && !gpu)
-      throw new Error('the webgpu execution provider was asked for, but this browser gives no WebGPU adapter; choose wasm.');
-  }
-  const ort = await loadOrt(provider === 'wasm' && gpu);
+  const adapter = await probeAdapter();
+  const { provider, reason } = chooseProvider(choice, adapter);
+  // Threads only for a wasm session the user chose, in a browser with WebGPU: the one case seen
+  // to work (see loadOrt). `auto` on a software adapter picks wasm too, but as the page's first
+  // session it hung with two threads on SwiftShader, so it runs on one, like a page without WebGPU.
+  const ort = await loadOrt(choice === 'wasm' && adapter !== null);
   let session: Ort.InferenceSession;
   try {
     // logSeverityLevel 3 (errors): on webgpu, onnxruntime warns on every session that it keeps
@@ -159,6 +147,6 @@ function wrap(ort: typeof Ort, session: Ort.InferenceSession, provider: Executio
       if (!logits) throw new Error(`the model has no "logits" output (outputs: ${session.outputNames.join(', ')}).`);
       return { logits: logits.data, classes: logits.dims[1], factors, ms };
     },
-    release: () => session.release(),
+    release: () => serially(() => session.release()),
   };
 }

@@ -3,6 +3,8 @@ import { PAPER_PRESETS } from './paper';
 import type { Preset } from './preset';
 import { QUICK_PRESETS } from './quick';
 
+export { NO_QUICK_PRESET } from './quick';
+
 export { ABLATIONS, ablationStudy, withAttention, type Ablation, type AblationRun } from './ablations';
 export { NOT_YET_AVAILABLE, PAPER_COMPARISON, projectionBudget, withBudget } from './comparison';
 export { VARIANT_NAMES, VARIANT_TITLES } from './names';

@@ -16,7 +16,7 @@ import { fittingBlock } from './comparison';
 
 describe('presets', () => {
   it('every preset is valid: no error and no notice', () => {
-    expect(PRESET_LIST.length).toBe(49); // 5 tasks × 7 variants + 2 quick tasks × 7 variants
+    expect(PRESET_LIST.length).toBe(50); // 5 tasks × 7 variants + 2 quick tasks × 7 variants + quick Text (Proxyformer)
     for (const p of PRESET_LIST) expect(presetIssues(p), p.name).toEqual([]);
   });
 
@@ -72,7 +72,11 @@ describe('presets', () => {
   it('quick presets are tiny: one or two layers of d 32, n ≤ 256, m, k and features ≤ 32, batch ≤ 16, a few hundred steps, lr 1e-3', () => {
     const quick = PRESET_LIST.filter((p) => p.name.startsWith('quick-'));
     const variants = ['proxy', 'nystrom', 'softmax', 'linformer', 'performer', 'linear', 'bigbird'];
-    expect(quick.map((p) => p.name)).toEqual([...variants.map((v) => `quick-listops-${v}`), ...variants.map((v) => `quick-image-${v}`)]);
+    expect(quick.map((p) => p.name)).toEqual([
+      ...variants.map((v) => `quick-listops-${v}`),
+      'quick-text-proxy',
+      ...variants.map((v) => `quick-image-${v}`),
+    ]);
     for (const { config: c, name } of quick) {
       expect(c.layers, name).toBeLessThanOrEqual(2);
       expect(c.dModel).toBe(32);

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { syncHash } from '../store/configStore';
 import { BackendBadge } from './BackendBadge';
 import { IsolationBadge } from './IsolationBadge';
+import { KeyboardHelp } from './KeyboardHelp';
 import { ChartsPanel } from './charts/ChartsPanel';
 import { ConfigPanel } from './config/ConfigPanel';
 import { UserDataPanel } from './data/UserDataPanel';
@@ -28,6 +29,8 @@ export function App() {
   }, []);
   return (
     <div className="app">
+      {/* First in the page, so that the skip link is the first Tab stop. */}
+      <KeyboardHelp />
       <header className="app-header">
         <div>
           <h1>Proxyformer Playground</h1>

@@ -1,4 +1,5 @@
-import { COMMANDS, shortcutHint } from './commands';
+import { COMMANDS, SHEET_KEY, shortcutHint } from './commands';
+import { openShortcutSheet } from './KeyboardHelp';
 import { runCommand, useCommands } from './useCommands';
 
 /** The run toolbar: one button per command of the registry, with its shortcut hint. */
@@ -6,7 +7,7 @@ export function RunControls() {
   const { ctx, feedback, dismiss } = useCommands();
   return (
     <div className="run-controls">
-      <div className="toolbar" role="toolbar" aria-label="Run controls">
+      <div className="toolbar" id="run-controls" role="toolbar" aria-label="Run controls">
         {COMMANDS.map((c) => (
           <button
             key={c.id}
@@ -23,6 +24,11 @@ export function RunControls() {
             {c.shortcut && <kbd aria-hidden="true">{shortcutHint(c.shortcut)}</kbd>}
           </button>
         ))}
+        <button type="button" className="cmd" data-testid="shortcuts-open" aria-keyshortcuts={SHEET_KEY} onClick={openShortcutSheet}>
+          Shortcuts
+          {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: as above, aria-keyshortcuts announces the key */}
+          <kbd aria-hidden="true">{SHEET_KEY}</kbd>
+        </button>
       </div>
       {feedback && (
         <p className="feedback" role="status" data-testid="command-feedback">

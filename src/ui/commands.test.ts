@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { command, commandForKey, COMMANDS, shortcutHint, type CommandContext } from './commands';
+import { command, commandForKey, COMMANDS, opensShortcutSheet, shortcutHint, type CommandContext } from './commands';
 
 const ctx = (over: Partial<CommandContext> = {}): CommandContext => ({
   runState: 'idle',
@@ -52,6 +52,17 @@ describe('command registry', () => {
     expect(commandForKey(key('s', { ctrlKey: true }))).toBeNull();
     expect(commandForKey(key('s', { targetTag: 'BUTTON' }))?.id).toBe('start');
     expect(commandForKey(key('q'))).toBeNull();
+  });
+
+  it('opens the shortcut sheet on ?, with or without Shift, never while typing or with Ctrl/Meta/Alt', () => {
+    expect(opensShortcutSheet(key('?', { shiftKey: true }))).toBe(true);
+    expect(opensShortcutSheet(key('?', { targetTag: 'BUTTON' }))).toBe(true);
+    expect(opensShortcutSheet(key('?', { targetTag: 'TEXTAREA' }))).toBe(false);
+    expect(opensShortcutSheet(key('?', { targetEditable: true }))).toBe(false);
+    expect(opensShortcutSheet(key('?', { ctrlKey: true }))).toBe(false);
+    expect(opensShortcutSheet(key('/'))).toBe(false);
+    // No command takes the sheet's key.
+    expect(commandForKey(key('?', { shiftKey: true }))).toBeNull();
   });
 
   it('formats shortcut hints', () => {

@@ -116,10 +116,23 @@ export interface KeyLike {
 
 const TYPING_TAGS = new Set(['INPUT', 'TEXTAREA', 'SELECT']);
 
+/** Keys typed into a field, or chorded with Ctrl/Meta/Alt, belong to the field or the browser, not to the page. */
+function typedOrChorded(ev: KeyLike): boolean {
+  if (ev.ctrlKey || ev.metaKey || ev.altKey) return true;
+  return ev.targetEditable === true || (ev.targetTag !== undefined && TYPING_TAGS.has(ev.targetTag.toUpperCase()));
+}
+
+/** The key that opens the shortcut sheet (Shift+/ on most layouts; the key value is what counts). */
+export const SHEET_KEY = '?';
+
+/** Whether a key press opens the shortcut sheet (same rule as the commands: not while typing, not chorded). */
+export function opensShortcutSheet(ev: KeyLike): boolean {
+  return ev.key === SHEET_KEY && !typedOrChorded(ev);
+}
+
 /** The command a key press triggers, or null (never while the user types in a field, never with Ctrl/Meta/Alt). */
 export function commandForKey(ev: KeyLike, commands: readonly Command[] = COMMANDS): Command | null {
-  if (ev.ctrlKey || ev.metaKey || ev.altKey) return null;
-  if (ev.targetEditable || (ev.targetTag !== undefined && TYPING_TAGS.has(ev.targetTag.toUpperCase()))) return null;
+  if (typedOrChorded(ev)) return null;
   for (const c of commands) {
     if (c.shortcut === null) continue;
     const shift = c.shortcut.startsWith('Shift+');

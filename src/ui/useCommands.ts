@@ -104,6 +104,8 @@ export function useCommands(): { ctx: CommandContext; feedback: CommandFeedback 
   const current = useMemo(() => ctx, [ctxKey]);
   useEffect(() => {
     const onKey = (ev: KeyboardEvent) => {
+      // A modal dialog (the shortcut sheet) has the keyboard: no command runs behind it.
+      if (document.querySelector('dialog[open]')) return;
       const target = ev.target as HTMLElement | null;
       const cmd = commandForKey({
         key: ev.key,

@@ -1,11 +1,12 @@
 /**
- * Export a rendered recharts chart: the SVG serialised as it is drawn (with a white
- * background and the page font inlined), or a PNG drawn from that SVG through a canvas.
+ * Export a rendered recharts chart: the SVG serialised as it is drawn, framed with its title,
+ * run and step, axis labels and legend (figureSvg.ts), or a PNG drawn from that SVG.
  */
 import { downloadBlob } from '../download';
+import { framedFigure, svgToPng, type FigureCaption } from './figureSvg';
 
-/** The chart's SVG as a standalone document string. */
-function chartSvgText(container: HTMLElement): string {
+/** The chart's SVG, framed with its caption, as a standalone document string. */
+function chartSvgText(container: HTMLElement, caption: FigureCaption): string {
   // The chart's own surface, not a legend icon (legend icons are small svg.recharts-surface too).
   const surfaces = [...container.querySelectorAll<SVGSVGElement>('svg.recharts-surface')].filter(
     (el) => !el.closest('.recharts-legend-wrapper'),
@@ -13,21 +14,13 @@ function chartSvgText(container: HTMLElement): string {
   const svg = surfaces.sort((a, b) => area(b) - area(a))[0];
   if (!svg) throw new Error('no chart drawn yet: nothing to export');
   const clone = svg.cloneNode(true) as SVGSVGElement;
-  const { width, height: drawn } = svg.getBoundingClientRect();
+  const { width, height } = svg.getBoundingClientRect();
   const legend = legendOf(container);
-  const height = drawn + (legend.length > 0 ? LEGEND_ROW : 0);
-  clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
   clone.setAttribute('width', String(Math.round(width)));
   clone.setAttribute('height', String(Math.round(height)));
   clone.setAttribute('viewBox', `0 0 ${Math.round(width)} ${Math.round(height)}`);
-  if (legend.length > 0) clone.appendChild(legendGroup(legend, width, drawn));
-  clone.setAttribute('style', `font-family: ${getComputedStyle(container).fontFamily}; font-size: 11px; background: #fff`);
-  const bg = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
-  bg.setAttribute('width', '100%');
-  bg.setAttribute('height', '100%');
-  bg.setAttribute('fill', '#fff');
-  clone.insertBefore(bg, clone.firstChild);
-  return new XMLSerializer().serializeToString(clone);
+  const below = legend.length > 0 ? { element: legendGroup(legend, width, 0), height: LEGEND_ROW } : undefined;
+  return framedFigure(clone, width, height, caption, getComputedStyle(container).fontFamily, below);
 }
 
 /** Height of the legend row added under an exported chart (px). */
@@ -80,33 +73,11 @@ function area(el: Element): number {
 }
 
 /** Download the chart as SVG. */
-export function exportSvg(container: HTMLElement, name: string): void {
-  downloadBlob(`${name}.svg`, new Blob([chartSvgText(container)], { type: 'image/svg+xml' }));
+export function exportSvg(container: HTMLElement, name: string, caption: FigureCaption): void {
+  downloadBlob(`${name}.svg`, new Blob([chartSvgText(container, caption)], { type: 'image/svg+xml' }));
 }
 
 /** Download the chart as PNG at twice its drawn size. */
-export async function exportPng(container: HTMLElement, name: string): Promise<void> {
-  const text = chartSvgText(container);
-  const url = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }));
-  try {
-    const img = new Image();
-    await new Promise<void>((resolve, reject) => {
-      img.onload = () => resolve();
-      img.onerror = () => reject(new Error('the chart SVG could not be drawn as an image'));
-      img.src = url;
-    });
-    const scale = 2;
-    const canvas = document.createElement('canvas');
-    canvas.width = img.width * scale;
-    canvas.height = img.height * scale;
-    const ctx = canvas.getContext('2d');
-    if (!ctx) throw new Error('no 2D canvas context for the PNG export');
-    ctx.scale(scale, scale);
-    ctx.drawImage(img, 0, 0);
-    const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
-    if (!blob) throw new Error('the canvas produced no PNG');
-    downloadBlob(`${name}.png`, blob);
-  } finally {
-    URL.revokeObjectURL(url);
-  }
+export async function exportPng(container: HTMLElement, name: string, caption: FigureCaption): Promise<void> {
+  downloadBlob(`${name}.png`, await svgToPng(chartSvgText(container, caption)));
 }

@@ -1,5 +1,5 @@
 import { issuesFor, paramSpec, type ConfigKey, type Group } from '../../config';
-import { PRESET_LIST } from '../../presets';
+import { NO_QUICK_PRESET, PRESET_LIST } from '../../presets';
 import { configStore, useConfig } from '../../store/configStore';
 import { visibleKeys } from '../../store/configForm';
 import { isActive, trainingClient, useTraining } from '../../store/trainingStore';
@@ -70,6 +70,9 @@ export function ConfigPanel() {
         </select>
         <p className="help">
           {presetInfo ? presetInfo.description : 'Edited: the link below the controls reproduces exactly these values.'}
+        </p>
+        <p className="help" data-testid="no-quick-preset">
+          {NO_QUICK_PRESET}
         </p>
       </div>
       {active && (

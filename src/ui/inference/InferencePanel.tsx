@@ -5,15 +5,18 @@
  * prediction, the class probabilities, the provider that ran, the attention factors, and the
  * largest difference between onnxruntime's logits and the engine's.
  *
- * Imports are read and validated completely (src/io/bundle/read.ts) in the bundle import
- * worker, within the import budget (docs/imports.md), before the panel uses them; a bad file
- * shows its message and leaves the loaded model as it was.
+ * Imports are told apart by their first bytes (src/infer/modelFile.ts), then read and validated
+ * completely (src/io/bundle/read.ts) in the bundle import worker, within the import budget
+ * (docs/imports.md), before the panel uses them; a bad file shows its message and leaves the
+ * loaded model as it was. A prediction is cleared as soon as the input it was made for is
+ * replaced by an invalid one, so no result stands beside an input it does not belong to.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { RunConfig } from '../../config';
 import { exportOnnx } from '../../io/onnx/export';
 import type { InferenceBatch } from '../../infer/engineLogits';
 import { maxAbsDifference, singleBatch } from '../../infer/inputs';
+import { modelFileKind } from '../../infer/modelFile';
 import { createSession, type InferenceResult, type InferenceSession, type ProviderChoice } from '../../infer/session';
 import { ImportProgress } from '../runs/ImportProgress';
 import { BundleImportError, useBundleImport } from '../runs/useBundleImport';
@@ -68,6 +71,9 @@ export function InferencePanel({ currentRun, engineLogits }: InferencePanelProps
     const file = bundleInput.current?.files?.[0];
     if (!file) return setLoadError('choose a bundle (.zip) or a weights file (.safetensors) first.');
     try {
+      // The first bytes say whether it is a bundle or a weights file at all; the worker reads the rest.
+      const kind = modelFileKind(new Uint8Array(await file.slice(0, 16).arrayBuffer()), file.name, file.size);
+      if (kind.kind === 'unknown') return setLoadError(kind.message);
       const run = await importer.start(file, configInput.current?.files?.[0]);
       if (!run) return setLoadError(`${file.name}: the import was cancelled; the loaded model stays.`);
       setLoadError(null);
@@ -92,6 +98,11 @@ export function InferencePanel({ currentRun, engineLogits }: InferencePanelProps
       setLoadError(`the current run's weights could not be read: ${err instanceof Error ? err.message : String(err)}`);
     }
   };
+
+  // A result belongs to the input it was computed from: an invalid input clears it.
+  useEffect(() => {
+    if (input && !input.ok) setOutcome(null);
+  }, [input]);
 
   // One session per (model, provider); the previous one is released.
   useEffect(() => {
@@ -186,7 +197,7 @@ export function InferencePanel({ currentRun, engineLogits }: InferencePanelProps
       <label>
         Execution provider{' '}
         <select value={choice} onChange={(e) => setChoice(e.target.value as ProviderChoice)} data-testid="infer-provider-choice">
-          <option value="auto">auto (WebGPU if available, else WASM)</option>
+          <option value="auto">auto (WebGPU on a hardware adapter, else WASM)</option>
           <option value="webgpu">webgpu</option>
           <option value="wasm">wasm</option>
         </select>
@@ -194,6 +205,11 @@ export function InferencePanel({ currentRun, engineLogits }: InferencePanelProps
       <span data-testid="infer-session-state" className="muted">
         {sessionState}
       </span>
+      {session && (
+        <p className="muted" data-testid="infer-session-provider" data-provider={session.provider}>
+          Session on the {session.provider} execution provider ({session.reason}).
+        </p>
+      )}
       {model && <InputEditor config={model.config} onInput={setInput} />}
       {input && !input.ok && (
         <p role="alert" className="infer-error">

@@ -7,6 +7,8 @@ import { MetricChart } from '../charts/MetricChart';
 import { viewRequest } from '../useCommands';
 import { finiteRange } from './colormap';
 import { Heatmap } from './Heatmap';
+import { HeatmapGrid } from './HeatmapGrid';
+import { ScaleModeSelect, ViewsFigure } from './heatmapOptions';
 import { absDiff, errorAgainst, linformerImplied } from './implied';
 import type { AttentionViews } from '../../store/attentionViews';
 import { K3OverInput, ResidualChart, SegmentStrip } from './ViewsExtras';
@@ -102,6 +104,7 @@ export function AttentionPanel() {
           />{' '}
           steps
         </label>
+        <ScaleModeSelect />
       </div>
       {pending !== null && (
         <p className="muted" role="status">
@@ -119,7 +122,11 @@ export function AttentionPanel() {
           and sends back each layer’s and head’s attention factors.
         </p>
       )}
-      {views && <ViewBody views={views} layer={l} head={h} />}
+      {views && (
+        <ViewsFigure views={views} source={`run ${runId ?? '?'}, step ${views.step}, ${views.split} example ${views.example.index}`}>
+          <ViewBody views={views} layer={l} head={h} />
+        </ViewsFigure>
+      )}
       {runId !== null && (
         <ChartCard
           title="Landmark / proxy redundancy over training"
@@ -263,6 +270,7 @@ function ViewBody({ views, layer, head }: { views: AttentionViews; layer: number
           <SegmentStrip n={n} m={views.landmarks} />
         </div>
       )}
+      {views.heads.length * (views.heads[0]?.length ?? 0) > 1 && <HeatmapGrid views={views} word={word} />}
       {v.kernel3 && (
         <div className="view-block">
           <h3>Each {word}’s attention over the input (K3 rows)</h3>

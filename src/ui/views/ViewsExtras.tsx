@@ -3,7 +3,8 @@ import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts'
 import type { Task } from '../../config';
 import { formatNumber } from '../charts/chartData';
 import { useWidth } from '../charts/useWidth';
-import { cssColour } from './colormap';
+import { pixelTokensToRgba } from '../../data/render';
+import { cssColour, VIRIDIS_LUT } from './colormap';
 import { ImageCanvas } from './ImageCanvas';
 import { overlayImage, tokenLabels } from './inputs';
 import type { Matrix } from '../../model/views';
@@ -91,9 +92,20 @@ export function K3OverInput({ task, kernel3, tokens, imageSide }: { task: Task; 
   const row = (j: number) => kernel3.data.subarray(j * n, (j + 1) * n);
   if (imageSide !== undefined && (task === 'image' || task === 'pathfinder')) {
     const shown = showAll ? m : Math.min(m, 24);
+    const plain = new Int32Array(imageSide * imageSide);
+    plain.set(tokens.subarray(0, imageSide * imageSide));
     return (
       <div>
+        <OverlayLegend
+          low="low weight"
+          high="high weight"
+          note="each overlay from its own minimum to its maximum, blended over the grey input (more opaque where higher)"
+        />
         <div className="overlay-grid" data-testid="k3-images">
+          <figure className="overlay overlay-input">
+            <ImageCanvas image={pixelTokensToRgba(plain, imageSide, imageSide)} size={72} label="the input alone" testId="k3-input" />
+            <figcaption>input</figcaption>
+          </figure>
           {Array.from({ length: shown }, (_, j) => (
             <figure key={j} className="overlay">
               <ImageCanvas image={overlayImage(tokens, imageSide, row(j))} size={72} label={`landmark or proxy ${j} over the input`} />
@@ -145,6 +157,10 @@ function TokenStrip({
           onChange={(e) => setProxy(Math.max(0, Math.min(m - 1, Math.floor(Number(e.currentTarget.value) || 0))))}
         />
       </label>
+      <OverlayLegend low="0" high={max.toPrecision(3)} note="this row’s weight behind each token (the largest is the top of the scale)" />
+      <p className="token-plain" data-testid="k3-plain" title="the input alone">
+        {labels.join(' ')}
+      </p>
       <div className="token-strip" data-testid="k3-strip">
         {labels.map((t, i) => {
           const w = weights[i];
@@ -164,6 +180,20 @@ function TokenStrip({
           Showing the first {limit} of {n} tokens.
         </p>
       )}
+    </div>
+  );
+}
+
+/** The colour key of an overlay: viridis from `low` to `high`, and how the weights were scaled. */
+function OverlayLegend({ low, high, note }: { low: string; high: string; note: string }) {
+  const stops = [0, 64, 128, 192, 255].map(
+    (i) => `rgb(${VIRIDIS_LUT[3 * i]},${VIRIDIS_LUT[3 * i + 1]},${VIRIDIS_LUT[3 * i + 2]}) ${((100 * i) / 255).toFixed(0)}%`,
+  );
+  return (
+    <div className="overlay-legend" data-testid="overlay-legend">
+      <span>{low}</span>
+      <span className="overlay-legend-bar" style={{ background: `linear-gradient(to right, ${stops.join(', ')})` }} />
+      <span>{high}</span> <span className="muted">{note}</span>
     </div>
   );
 }
