@@ -112,6 +112,7 @@ function createAttention(
     {
       ...pinv,
       proxyParam: c.proxyParam,
+      proxyInit: c.proxyInit,
       injection: c.injection,
       contrastive: c.contrastive,
       decomposedDropout: c.decomposedDropout,
