@@ -1,16 +1,19 @@
 /**
- * `npm run study -- --study <name|file.json> [--out DIR] [--backend auto|webgpu|cpu] [--steps N] [--seeds 0,1,2]`:
+ * `npm run study -- --study <name|file.json> [--out DIR] [--backend auto|webgpu|cpu] [--steps N] [--seeds 0,1,2] [--report yes]`:
  * runs a study (src/study) in Node, one run after another, and writes under `<out>/<study>/`:
  * `outcomes.json` (one entry per finished run, written after each), `results.md` and
  * `results.csv` (per configuration mean ± 95 % t-interval, paired difference against the
- * baseline). Restarting the same command skips the runs already in outcomes.json; a run that
- * was killed midway starts again from its first step.
+ * baseline), `curves.csv` and `curves.svg` (validation accuracy per arm with its seed band).
+ * Restarting the same command skips the runs already in outcomes.json; a run that was killed
+ * midway starts again from its first step. `--report yes` only writes the tables and curves of
+ * the runs finished so far (a study stopped early is reported as it stands).
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expandStudy, type Study } from '../src/study/definition';
 import { parseStudy } from '../src/study/load';
+import { curvesCsv, curvesSvg, studyCurves } from '../src/study/curves';
 import { studyCsv, studyMarkdown, summarizeStudy, type RunOutcome } from '../src/study/results';
 import { paperMarkdown, paperRow } from '../src/study/paperTables';
 import { STUDIES } from '../src/study/studies';
@@ -18,9 +21,16 @@ import type { BackendChoice } from '../src/train/protocol';
 import { trainHeadless } from './headless';
 import { runOutcome } from './study/outcome';
 
-const USAGE = `usage: npm run study -- --study <${Object.keys(STUDIES).join('|')}|file.json> [--out runs/studies] [--backend auto|webgpu|cpu] [--steps N] [--seeds 0,1,2]`;
+const USAGE = `usage: npm run study -- --study <${Object.keys(STUDIES).join('|')}|file.json> [--out runs/studies] [--backend auto|webgpu|cpu] [--steps N] [--seeds 0,1,2] [--report yes]`;
 
-function parseArgs(argv: string[]): { study: string; out: string; backend: BackendChoice; steps?: number; seeds?: number[] } {
+function parseArgs(argv: string[]): {
+  study: string;
+  out: string;
+  backend: BackendChoice;
+  steps?: number;
+  seeds?: number[];
+  report: boolean;
+} {
   const flags = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -31,7 +41,7 @@ function parseArgs(argv: string[]): { study: string; out: string; backend: Backe
     if (!a.startsWith('--') || i + 1 >= argv.length) fail(`expected --flag value pairs, got "${a}"`);
     flags.set(a.slice(2), argv[++i]);
   }
-  for (const k of flags.keys()) if (!['study', 'out', 'backend', 'steps', 'seeds'].includes(k)) fail(`unknown flag --${k}`);
+  for (const k of flags.keys()) if (!['study', 'out', 'backend', 'steps', 'seeds', 'report'].includes(k)) fail(`unknown flag --${k}`);
   const study = flags.get('study') ?? fail('--study is required');
   const backend = (flags.get('backend') ?? 'auto') as BackendChoice;
   if (!['auto', 'webgpu', 'cpu'].includes(backend)) fail(`--backend must be auto, webgpu or cpu, got ${backend}`);
@@ -41,7 +51,9 @@ function parseArgs(argv: string[]): { study: string; out: string; backend: Backe
   const seeds = flags.get('seeds')?.split(',').map(Number);
   if (seeds?.some((s) => !Number.isInteger(s) || s < 0))
     fail(`--seeds must be non-negative integers separated by commas, got ${flags.get('seeds')}`);
-  return { study, out: flags.get('out') ?? 'runs/studies', backend, steps, seeds };
+  const report = flags.get('report') ?? 'no';
+  if (!['yes', 'no'].includes(report)) fail(`--report must be yes or no, got ${report}`);
+  return { study, out: flags.get('out') ?? 'runs/studies', backend, steps, seeds, report: report === 'yes' };
 }
 
 function fail(message: string): never {
@@ -86,9 +98,9 @@ await mkdir(dir, { recursive: true });
 const outcomesFile = join(dir, 'outcomes.json');
 const outcomes: RunOutcome[] = existsSync(outcomesFile) ? JSON.parse(await readFile(outcomesFile, 'utf8')) : [];
 const done = new Set(outcomes.map((o) => o.runId));
-const pending = runs.filter((r) => !done.has(r.id));
+const pending = args.report ? [] : runs.filter((r) => !done.has(r.id));
 console.log(
-  `study ${study.name}: ${runs.length} runs (${study.arms.length} configurations × ${study.seeds.length} seeds), ${runs.length - pending.length} already finished; results in ${dir}`,
+  `study ${study.name}: ${runs.length} runs (${study.arms.length} configurations × ${study.seeds.length} seeds), ${done.size} already finished${args.report ? ' (report only: nothing runs)' : ''}; results in ${dir}`,
 );
 
 const started = performance.now();
@@ -118,10 +130,8 @@ for (const [i, run] of pending.entries()) {
   await rename(`${outcomesFile}.tmp`, outcomesFile);
 }
 
-const rows = summarizeStudy(
-  study,
-  outcomes.filter((o) => runs.some((r) => r.id === o.runId)),
-);
+const finished = outcomes.filter((o) => runs.some((r) => r.id === o.runId));
+const rows = summarizeStudy(study, finished);
 // Our numbers beside the published ones for the same task and variant (src/study/paperTables.ts).
 const published = paperMarkdown(
   rows.map((r) => {
@@ -137,4 +147,8 @@ const published = paperMarkdown(
 const markdown = `# ${study.title}\n\n${study.description}\n\n${studyMarkdown(study, rows)}\n\nBackend: ${[...new Set(outcomes.map((o) => o.backend))].join(', ')}.\n\n## Beside the papers\n\n${published}\n`;
 await writeFile(join(dir, 'results.md'), markdown);
 await writeFile(join(dir, 'results.csv'), studyCsv(rows));
+const curves = studyCurves(study, finished);
+await writeFile(join(dir, 'curves.csv'), curvesCsv(curves));
+if (curves.some((c) => c.points.length > 0))
+  await writeFile(join(dir, 'curves.svg'), curvesSvg(curves, `${study.title}: validation accuracy, mean and 95 % band over seeds`));
 console.log(`\n${markdown}`);

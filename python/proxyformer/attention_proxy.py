@@ -9,8 +9,11 @@ docs/model-contract.md):
 - proxyParam 'projected' (default): per layer P ∈ R^{m×d}; Q̃ = q(P_in), K̃ = k(P_in) with the
   layer's own Linear projections (bias included), split into heads.
   'per-head': parameters proxy_q, proxy_k ∈ R^{H×m×d_h} used directly as Q̃, K̃.
+- proxyInit 'normal': N(0, 0.02) entries; 'orthogonal' (ours): semi-orthogonal rows with mean
+  squared entry 1, and with 'per-head' proxy_k starts equal to proxy_q.
 - injection 'attend' (default): P_in = P + Concat_h(softmax(s·q(P)_h K_hᵀ + keymask) V_h);
   'mean': P_in = P + inject(maskedmean(X)); 'segment': P_in = P + SegMean_m(X·mask);
+  'attend-centred' (ours): the 'attend' read-out minus its mean over the m proxies;
   'none': P_in = P (K2 and Z do not depend on the input).
   With 'per-head' the same read-out is added to both proxy_q and proxy_k of a head
   ('attend': softmax(s·proxy_q K_hᵀ + keymask) V_h; 'segment': SegMean of the masked Q, K
@@ -39,6 +42,16 @@ from .losses import contrastive_loss
 PROXY_INIT_STD = 0.02
 
 
+def orthogonal_init(blocks: int, rows: int, cols: int) -> torch.Tensor:
+    """proxyInit 'orthogonal' (ours): `blocks` semi-orthogonal rows×cols matrices with mean squared
+    entry 1 — orthonormal rows times √cols when rows <= cols, orthonormal columns times √rows
+    otherwise (torch.nn.init.orthogonal_'s shape rule), as src/model/init.ts draws them."""
+    out = torch.empty(blocks, rows, cols)
+    for block in out:
+        nn.init.orthogonal_(block)
+    return out * math.sqrt(max(rows, cols))
+
+
 class ProxyAttention(nn.Module):
     """Multi-head Proxyformer attention: q, k, v, out, conv, and proxies or proxy_q/proxy_k
     (plus inject for 'mean' injection)."""
@@ -52,8 +65,14 @@ class ProxyAttention(nn.Module):
         self.v = nn.Linear(d, d)
         self.out = nn.Linear(d, d)
         self.conv = ConvSkip(heads, config.convKernel) if config.convKernel > 0 else None
+        orthogonal = config.proxyInit == "orthogonal"
         if config.proxyParam == "projected":
-            self.proxies = nn.Parameter(torch.randn(m, d) * PROXY_INIT_STD)
+            self.proxies = nn.Parameter(orthogonal_init(1, m, d)[0] if orthogonal else torch.randn(m, d) * PROXY_INIT_STD)
+        elif orthogonal:
+            # Tied start: K̃ = Q̃, so K2's logits are ‖p_i‖²/√d_h on the diagonal and (near) 0 off it.
+            start = orthogonal_init(heads, m, d // heads)
+            self.proxy_q = nn.Parameter(start)
+            self.proxy_k = nn.Parameter(start.clone())
         else:
             self.proxy_q = nn.Parameter(torch.randn(heads, m, d // heads) * PROXY_INIT_STD)
             self.proxy_k = nn.Parameter(torch.randn(heads, m, d // heads) * PROXY_INIT_STD)
@@ -64,7 +83,10 @@ class ProxyAttention(nn.Module):
         """'attend' read-out: softmax(s·P_q K_hᵀ + keymask) V_h, [B, H, m, d_h]."""
         scale = 1.0 / math.sqrt(k.shape[-1])
         weights = torch.softmax(scale * proxy_q_heads @ k.transpose(-1, -2) + key_mask_bias(mask), dim=-1)
-        return weights @ v
+        read = weights @ v
+        if self.config.injection == "attend-centred":  # minus its mean over the m proxies
+            read = read - read.mean(dim=-2, keepdim=True)
+        return read
 
     def landmarks(self, x: torch.Tensor, mask: torch.Tensor, q: torch.Tensor, k: torch.Tensor,
                   v: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
@@ -73,7 +95,7 @@ class ProxyAttention(nn.Module):
         heads, m = cfg.heads, cfg.landmarks
         if cfg.proxyParam == "projected":
             p = self.proxies[None]  # [1, m, d]
-            if cfg.injection == "attend":
+            if cfg.injection in ("attend", "attend-centred"):
                 read = self._read_input(split_heads(self.q(p), heads), k, v, mask)
                 p = p + merge_heads(read)
             elif cfg.injection == "mean":
@@ -82,7 +104,7 @@ class ProxyAttention(nn.Module):
                 p = p + segment_means(x * mask[:, :, None], m)
             return split_heads(self.q(p), heads), split_heads(self.k(p), heads)
         pq, pk = self.proxy_q[None], self.proxy_k[None]  # [1, H, m, d_h]
-        if cfg.injection == "attend":
+        if cfg.injection in ("attend", "attend-centred"):
             read = self._read_input(pq, k, v, mask)
             return pq + read, pk + read
         if cfg.injection == "mean":

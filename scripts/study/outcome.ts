@@ -19,6 +19,10 @@ export async function runOutcome(run: StudyRun, session: TrainingSession, testAc
   if (!trainer) throw new Error(`${run.id}: the session has no trainer after finishing`);
   const m = session.metrics;
   const val = finite(m.column('valAccuracy'));
+  const steps = m.column('step');
+  const valCurve = Array.from(m.column('valAccuracy'))
+    .map((acc, i): [number, number] => [steps[i], acc])
+    .filter(([, acc]) => Number.isFinite(acc));
   const seqs = finite(m.column('seqsPerSec'));
   const peak = finite(m.column('memPeak'));
   const ex = trainer.task.example('test', 0);
@@ -50,5 +54,6 @@ export async function runOutcome(run: StudyRun, session: TrainingSession, testAc
     redundancy: avg(cos),
     pinvResidual: avg(res),
     backend,
+    valCurve,
   };
 }

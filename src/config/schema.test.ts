@@ -40,6 +40,7 @@ const CONTRACT_MODEL = [
   'pinvInit',
   'convKernel',
   'proxyParam',
+  'proxyInit',
   'injection',
   'contrastive',
   'contrastiveWeight',
@@ -199,7 +200,7 @@ describe('defaultConfig', () => {
   it('types the config from the table (a compile-time check)', () => {
     const c = defaultConfig('listops', 'softmax');
     const variant: Attention = c.attention;
-    const injection: 'attend' | 'mean' | 'segment' | 'none' = c.injection;
+    const injection: 'attend' | 'attend-centred' | 'mean' | 'segment' | 'none' = c.injection;
     const twoTower: boolean = c.twoTower;
     expect([variant, injection, twoTower]).toEqual(['softmax', 'attend', false]);
   });

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../engine';
 import { defaultConfig, modelConfig } from '../config';
+import { Initialiser } from './init';
 import { buildModel } from './model';
 import { tinyConfig } from './testing/configs';
 
@@ -65,5 +66,53 @@ describe('initialisation', () => {
     );
     expect(model.params.get('layers.0.attn.conv.weight').shape).toEqual([2, 35]);
     model.dispose();
+  });
+});
+
+/** Gram matrix of the rows (or of the columns) of each rows×cols block, flattened. */
+function gram(x: ArrayLike<number>, blocks: number, rows: number, cols: number, ofRows: boolean): number[][][] {
+  const [count, len] = ofRows ? [rows, cols] : [cols, rows];
+  const at = (b: number, v: number, i: number) => x[b * rows * cols + (ofRows ? v * cols + i : i * cols + v)];
+  return Array.from({ length: blocks }, (_, b) =>
+    Array.from({ length: count }, (_, u) =>
+      Array.from({ length: count }, (_, v) => Array.from({ length: len }, (_, i) => at(b, u, i) * at(b, v, i)).reduce((s, t) => s + t, 0)),
+    ),
+  );
+}
+
+function expectScaledIdentity(g: number[][][], scale: number, what: string): void {
+  for (const block of g)
+    for (const [u, row] of block.entries())
+      for (const [v, value] of row.entries()) expect(value, `${what} [${u}, ${v}]`).toBeCloseTo(u === v ? scale : 0, 3);
+}
+
+describe("proxyInit 'orthogonal' (ours)", () => {
+  it('draws semi-orthogonal blocks with mean squared entry 1, rows when rows ≤ cols, columns otherwise', () => {
+    for (const [rows, cols] of [
+      [4, 8],
+      [8, 8],
+      [12, 4],
+    ]) {
+      const w = new Initialiser(5).orthogonal(3, rows, cols);
+      expect(Array.from(w).reduce((s, v) => s + v * v, 0) / w.length).toBeCloseTo(1, 6);
+      expectScaledIdentity(gram(w, 3, rows, cols, rows <= cols), Math.max(rows, cols), `${rows}×${cols}`);
+    }
+    expect(Array.from(new Initialiser(5).orthogonal(1, 4, 8))).toEqual(Array.from(new Initialiser(5).orthogonal(1, 4, 8)));
+    expect(Array.from(new Initialiser(6).orthogonal(1, 4, 8))).not.toEqual(Array.from(new Initialiser(5).orthogonal(1, 4, 8)));
+  });
+
+  it('starts projected proxies orthogonal, and per-head proxy_k equal to proxy_q', async () => {
+    const projected = buildModel(be, tinyConfig('proxy', { seqLen: 64, landmarks: 16, proxyInit: 'orthogonal' }), 1);
+    const d = projected.config.dModel;
+    const p = (await projected.params.read()).get('layers.0.attn.proxies')!.data;
+    expectScaledIdentity(gram(p, 1, 16, d, 16 <= d), Math.max(16, d), 'proxies');
+    projected.dispose();
+    const perHead = buildModel(be, tinyConfig('proxy', { proxyParam: 'per-head', landmarks: 4, proxyInit: 'orthogonal' }), 1);
+    const { heads, dModel } = perHead.config;
+    const values = await perHead.params.read();
+    const q = values.get('layers.0.attn.proxy_q')!.data;
+    expect(Array.from(values.get('layers.0.attn.proxy_k')!.data)).toEqual(Array.from(q));
+    expectScaledIdentity(gram(q, heads, 4, dModel / heads, 4 <= dModel / heads), Math.max(4, dModel / heads), 'proxy_q');
+    perHead.dispose();
   });
 });

@@ -118,6 +118,7 @@ function createAttention(
     {
       ...pinv,
       proxyParam: c.proxyParam,
+      proxyInit: c.proxyInit,
       injection: c.injection,
       contrastive: c.contrastive,
       decomposedDropout: c.decomposedDropout,

@@ -140,6 +140,20 @@ const CASES: Case[] = [
     masks: true,
   },
   {
+    name: 'proxy attend-centred, projected, orthogonal start',
+    config: P({ proxyInit: 'orthogonal', injection: 'attend-centred' }),
+    n: 16,
+    lengths: [16, 11, 7],
+    masks: true,
+  },
+  {
+    name: 'proxy attend-centred, per-head, orthogonal start (K̃ = Q̃), z-columns',
+    config: P({ proxyParam: 'per-head', proxyInit: 'orthogonal', injection: 'attend-centred', decomposedDropout: 'z-columns' }),
+    n: 16,
+    lengths: [16, 11, 7],
+    masks: true,
+  },
+  {
     name: 'proxy attend, n 20 not a multiple of m 6, mean-all, no masks',
     config: P({ seqLen: 20, landmarks: 6, pooling: 'mean-all' }),
     n: 20,

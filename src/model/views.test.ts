@@ -99,3 +99,32 @@ describe('views', () => {
     expect(m.params.params().every((p) => p.grad === null)).toBe(true);
   });
 });
+
+describe("injection 'attend-centred' (ours)", () => {
+  it('adds the read-out minus its mean over the proxies: the proxies move apart, their mean stays the parameter', async () => {
+    const over = { proxyParam: 'per-head', layers: 1 } as const;
+    const [plain, centred] = [
+      model(tinyConfig('proxy', { ...over, injection: 'attend' })),
+      model(tinyConfig('proxy', { ...over, injection: 'attend-centred' })),
+    ];
+    const [a, b] = [await plain.views({ tokens: TOKENS }), await centred.views({ tokens: TOKENS })];
+    const proxyQ = (await centred.params.read()).get('layers.0.attn.proxy_q')!;
+    const [, m, dh] = proxyQ.shape;
+    for (let h = 0; h < 2; h++) {
+      const qa = a.layers[0].heads[h].qLandmarks!.data;
+      const qb = b.layers[0].heads[h].qLandmarks!.data;
+      let moved = 0;
+      for (let j = 0; j < dh; j++) {
+        // attend − centred is the mean read-out: one vector, the same for every proxy.
+        const common = qa[j] - qb[j];
+        for (let i = 1; i < m; i++) expect(qa[i * dh + j] - qb[i * dh + j]).toBeCloseTo(common, 5);
+        // The centred read-outs sum to zero over the proxies.
+        let sum = 0;
+        for (let i = 0; i < m; i++) sum += qb[i * dh + j] - proxyQ.data[(h * m + i) * dh + j];
+        expect(sum).toBeCloseTo(0, 5);
+        moved += Math.abs(qb[j] - proxyQ.data[h * m * dh + j]) + Math.abs(common);
+      }
+      expect(moved).toBeGreaterThan(1e-3); // the input did change the proxies
+    }
+  });
+});

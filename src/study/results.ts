@@ -27,6 +27,8 @@ export interface RunOutcome {
   pinvResidual: number | null;
   /** Backend label (which adapter or the CPU). */
   backend: string;
+  /** Validation accuracy at each evaluation, as [step, accuracy] pairs (the learning curve); absent where not recorded. */
+  valCurve?: [number, number][];
 }
 
 export const METRICS = ['testAccuracy', 'bestValAccuracy', 'seqsPerSec', 'peakMemoryPerSeq', 'redundancy', 'pinvResidual'] as const;

@@ -51,4 +51,63 @@ export function paperComparisonStudy(base: RunConfig): Study {
 
 export const PAPER_STUDY: Study = paperComparisonStudy(PRESETS['quick-listops-proxy'].config);
 
-export const STUDIES: Record<string, Study> = { [ABLATION_STUDY.name]: ABLATION_STUDY, [PAPER_STUDY.name]: PAPER_STUDY };
+/** Five seeds: the readings study compares arms a few points apart, so it needs the narrower interval. */
+export const READING_SEEDS = [0, 1, 2, 3, 4] as const;
+
+/**
+ * Readings of Proxyformer (docs/models.md "Which reading of Proxyformer"): today's proxies
+ * (N(0, 0.02), swamped by the injected read-out) against proxies that start diverse, beside
+ * Nyströmformer (the baseline) and softmax. Every Proxyformer arm names its proxy switches, so
+ * an arm keeps its meaning when the defaults change.
+ */
+export function readingsStudy(name: string, taskLabel: string, base: RunConfig): Study {
+  return {
+    name,
+    title: `Readings of Proxyformer on ${taskLabel}`,
+    // Arms run in this order, so the comparison the defaults rest on finishes first.
+    description:
+      'Nyströmformer, softmax, and Proxyformer with normal or orthogonal proxy initialisation (projected proxies, or per-head proxies with K̃ tied to Q̃ at the start) and the injected read-out as is or centred; same sizes, steps and seeds.',
+    base,
+    arms: [
+      { name: 'nystrom', label: 'Nyströmformer', what: 'segment-mean landmarks', attention: 'nystrom', overrides: {} },
+      {
+        name: 'proxy-per-head-orthogonal',
+        label: 'Proxyformer, per-head orthogonal proxies',
+        what: 'per-head Q̃, K̃, orthogonal rows, K̃ = Q̃ at the start',
+        attention: 'proxy',
+        overrides: { proxyParam: 'per-head', proxyInit: 'orthogonal', injection: 'attend' },
+      },
+      {
+        name: 'proxy-per-head-orthogonal-centred',
+        label: 'Proxyformer, per-head orthogonal proxies, centred read-out',
+        what: 'as above, the injected read-out minus its mean over the proxies',
+        attention: 'proxy',
+        overrides: { proxyParam: 'per-head', proxyInit: 'orthogonal', injection: 'attend-centred' },
+      },
+      {
+        name: 'proxy-normal',
+        label: 'Proxyformer, normal proxies',
+        what: 'projected proxies, N(0, 0.02) (the reading before this study)',
+        attention: 'proxy',
+        overrides: { proxyParam: 'projected', proxyInit: 'normal', injection: 'attend' },
+      },
+      {
+        name: 'proxy-orthogonal',
+        label: 'Proxyformer, orthogonal proxies',
+        what: 'projected proxies, orthogonal rows of unit entry scale',
+        attention: 'proxy',
+        overrides: { proxyParam: 'projected', proxyInit: 'orthogonal', injection: 'attend' },
+      },
+      { name: 'softmax', label: 'softmax', what: 'exact attention', attention: 'softmax', overrides: {} },
+    ],
+    seeds: READING_SEEDS,
+    baseline: 'nystrom',
+  };
+}
+
+export const READINGS_LISTOPS = readingsStudy('readings-listops', 'quick ListOps', PRESETS['quick-listops-proxy'].config);
+export const READINGS_IMAGE = readingsStudy('readings-image', 'quick MNIST', PRESETS['quick-image-proxy'].config);
+
+export const STUDIES: Record<string, Study> = Object.fromEntries(
+  [ABLATION_STUDY, PAPER_STUDY, READINGS_LISTOPS, READINGS_IMAGE].map((s) => [s.name, s]),
+);

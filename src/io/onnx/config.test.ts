@@ -30,7 +30,7 @@ describe('export config checks', () => {
     ],
     [{ attention: 'linformer', linformerK: 0 }, /linformerK 0 is below the minimum 1/],
     [{ attention: 'performer', performerFeatures: 2.5 }, /performerFeatures 2.5 is not an integer/],
-    [{ injection: 'sum' as never }, /injection "sum" is not a known value: allowed one of attend, mean, segment, none/],
+    [{ injection: 'sum' as never }, /injection "sum" is not a known value: allowed one of attend, attend-centred, mean, segment, none/],
     [{ dModel: 15 }, /dModel 15 is not divisible by heads 2: use heads 1, 3, 5, 15, or dModel 14 or 16/],
     [{ convKernel: 4 }, /convKernel 4 is even: use 3 or 5, or 0 for off/],
     [{ attention: 'nystrom', seqLen: 18 }, /seqLen 18 is not a multiple of landmarks 4 \(Nyströmformer splits n into m equal segments\)/],

@@ -24,6 +24,8 @@ const CASES: [string, Partial<ExportConfig>][] = [
   ['proxy projected segment', { injection: 'segment' }],
   ['proxy projected none (cached Z)', { injection: 'none' }],
   ['proxy per-head attend', { proxyParam: 'per-head', injection: 'attend' }],
+  ['proxy projected attend-centred', { injection: 'attend-centred' }],
+  ['proxy per-head attend-centred', { proxyParam: 'per-head', injection: 'attend-centred' }],
   ['proxy per-head mean', { proxyParam: 'per-head', injection: 'mean' }],
   ['proxy per-head segment', { proxyParam: 'per-head', injection: 'segment' }],
   ['proxy per-head none (cached Z), global init', { proxyParam: 'per-head', injection: 'none', pinvInit: 'global' }],

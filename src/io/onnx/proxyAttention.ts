@@ -22,6 +22,7 @@ import {
   transposeLast,
   weight,
 } from './ops.ts';
+import { int, ints } from './graph.ts';
 import { fixedPinv } from './pinvConstant.ts';
 
 /** [B, n, d] → [B, n, d]. */
@@ -46,12 +47,15 @@ export function proxyAttention(a: AttentionInput, layer: number): string {
   return linear(ctx, mergeHeads(g, out, n, cfg.dModel), `${prefix}.out`);
 }
 
-/** The `attend` read-out softmax(s·P_q K_hᵀ + keymask) V_h: [B or 1, H, m, d_h] → [B, H, m, d_h]. */
+/** The `attend` read-out softmax(s·P_q K_hᵀ + keymask) V_h (`attend-centred`: minus its mean over the m proxies): [B or 1, H, m, d_h] → [B, H, m, d_h]. */
 function readInput(a: AttentionInput, proxyQueries: string, k: string, v: string): string {
   const g = a.ctx.g;
   const s = 1 / Math.sqrt(a.cfg.dModel / a.cfg.heads);
   const scores = matmul(g, scale(g, proxyQueries, s), transposeLast(g, k));
-  return matmul(g, softmax(g, add(g, scores, a.keyBias)), v);
+  const read = matmul(g, softmax(g, add(g, scores, a.keyBias)), v);
+  if (a.cfg.injection !== 'attend-centred') return read;
+  // 'attend-centred': minus the read-out's mean over the m proxies (axis 2 of [B, H, m, d_h]).
+  return g.node('Sub', [read, g.node('ReduceMean', [read], { axes: ints([2]), keepdims: int(1) })]);
 }
 
 /** inject(maskedmean(X)) as [B, 1, d], the same shift for every proxy. */
@@ -71,7 +75,7 @@ function projectedProxies(a: AttentionInput, k: string, v: string): [string, str
     dh = d / heads;
   const p = reshape(g, weight(ctx, `${prefix}.proxies`), [1, m, d]);
   let pIn = p;
-  if (cfg.injection === 'attend') {
+  if (cfg.injection === 'attend' || cfg.injection === 'attend-centred') {
     const read = readInput(a, splitHeads(g, linear(ctx, p, `${prefix}.q`), m, heads, dh), k, v);
     pIn = add(g, p, mergeHeads(g, read, m, d));
   } else if (cfg.injection === 'mean') {
@@ -93,7 +97,7 @@ function perHeadProxies(a: AttentionInput, q: string, k: string, v: string): [st
     dh = cfg.dModel / heads;
   const pq = reshape(g, weight(ctx, `${prefix}.proxy_q`), [1, heads, m, dh]);
   const pk = reshape(g, weight(ctx, `${prefix}.proxy_k`), [1, heads, m, dh]);
-  if (cfg.injection === 'attend') {
+  if (cfg.injection === 'attend' || cfg.injection === 'attend-centred') {
     const read = readInput(a, pq, k, v);
     return [add(g, pq, read), add(g, pk, read)];
   }

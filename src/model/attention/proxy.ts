@@ -17,13 +17,14 @@ import { createConvSkip } from './conv';
 import { kernel2, type PinvInit } from './nystromKernels';
 import { Projections, type AttentionContext, type AttentionModule, type AttentionOutput } from './module';
 import { convSkip, dropZColumns, invertKernel2, nystromProduct, type ColumnPlacement } from './product';
-import { Proxies, type Injection, type ProxyParam } from './proxies';
+import { Proxies, type Injection, type ProxyInit, type ProxyParam } from './proxies';
 
 export interface ProxySettings {
   landmarks: number;
   pinvIterations: number;
   pinvInit: PinvInit;
   proxyParam: ProxyParam;
+  proxyInit: ProxyInit;
   injection: Injection;
   contrastive: ContrastiveKind;
   decomposedDropout: ColumnPlacement;
@@ -60,7 +61,7 @@ export class ProxyAttention implements AttentionModule {
   ) {
     this.proj = new Projections(scope, d, heads, init);
     this.conv = createConvSkip(scope, heads, convKernel, init);
-    this.proxies = new Proxies(scope, d, heads, s.landmarks, s.proxyParam, s.injection, init);
+    this.proxies = new Proxies(scope, d, heads, s.landmarks, s.proxyParam, s.injection, init, s.proxyInit);
   }
 
   private computeFixed(): Fixed {
