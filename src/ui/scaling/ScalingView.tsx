@@ -12,6 +12,7 @@ import { runBrowserBench, type BenchEvent, type BrowserBenchOptions } from '../.
 import { toMarkdown } from '../../bench/report';
 import { VARIANTS, VARIANT_NAMES, type SweepResult, type Variant } from '../../bench/sweep';
 import { formatNumber } from '../charts/chartData';
+import { logAxisOf } from '../charts/ticks';
 import { PALETTE } from '../charts/MetricChart';
 import { useWidth } from '../charts/useWidth';
 import { downloadText } from '../download';
@@ -34,10 +35,13 @@ const COLORS: Record<Variant, string> = {
 
 function ScalingChart({ title, rows, unit, mark }: { title: string; rows: ChartRow[]; unit: '' | 'bytes'; mark: PaperMark | null }) {
   const [ref, width] = useWidth<HTMLDivElement>();
+  // Our own log axis (ticks.ts) over the values and the paper's mark: recharts' 'auto' one
+  // repeated a label when the variants lay within a few percent of each other.
+  const y = useMemo(() => logAxisOf([...rows.flatMap((r) => VARIANTS.map((v) => r[v])), mark?.value]), [rows, mark]);
   return (
     <figure ref={ref} className="metric-chart" aria-label={title}>
       <figcaption>{title}</figcaption>
-      {width > 0 && rows.length > 0 && (
+      {width > 0 && rows.length > 0 && y && (
         <LineChart width={width} height={220} data={rows} margin={{ top: 14, right: 12, bottom: 4, left: 0 }}>
           <CartesianGrid stroke="#e6e8eb" />
           <XAxis
@@ -53,7 +57,9 @@ function ScalingChart({ title, rows, unit, mark }: { title: string; rows: ChartR
           <YAxis
             type="number"
             scale="log"
-            domain={['auto', 'auto']}
+            domain={y.domain}
+            ticks={y.ticks}
+            interval={0}
             width={64}
             tick={{ fontSize: 11 }}
             tickFormatter={(v: number) => formatNumber(v, unit)}
