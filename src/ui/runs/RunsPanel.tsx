@@ -76,7 +76,8 @@ export function RunsPanel() {
       const prev = out.get(r.runId);
       out.set(r.runId, {
         runId: r.runId,
-        name: prev?.name ?? r.name,
+        // A label the user gave wins; else the name this page started it under (saved summaries carry the run id).
+        name: savedRuns.find((x) => x.runId === r.runId)?.label ?? r.name,
         notes: prev?.notes ?? '',
         config: r.config,
         variant: `${r.config.task} · ${r.config.attention}`,
