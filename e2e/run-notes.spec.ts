@@ -39,6 +39,7 @@ async function seed(page: Page, runs: RunSummary[]): Promise<void> {
 }
 
 test('a saved run is renamed and annotated from the run list, and keeps both after a reload', async ({ page }) => {
+  test.setTimeout(600_000);
   const watch = watchConsole(page);
   await page.goto('/');
   await seed(page, [summary('listops-proxy-aaa', 2000), summary('listops-proxy-bbb', 1000)]);
