@@ -126,3 +126,28 @@ test('bench: the Scaling view runs a sweep with progress and draws throughput an
   await page.screenshot({ path: test.info().outputPath('scaling-view.png'), fullPage: true });
   expect(watch.problems).toEqual([]);
 });
+
+test('bench: the Scaling view draws rows as they come, with an ETA, and Cancel keeps them', async ({ page }) => {
+  test.setTimeout(600_000);
+  const watch = watchConsole(page);
+  await page.goto(`${server.url}?view`);
+  const view = page.getByTestId('scaling-view');
+  await view.getByLabel('lengths').fill('32, 64, 128, 256');
+  await view.getByLabel('batch').fill('1');
+  await view.getByLabel('repeats').fill('1');
+  await view.getByTestId('scaling-run').click();
+  // The first measured rows are drawn before the sweep ends, and the time left is estimated.
+  await expect(view.getByTestId('scaling-partial').locator('figure.metric-chart').first()).toBeVisible({ timeout: 300_000 });
+  await expect(view.getByTestId('scaling-eta')).toHaveText(/ETA about \d+:\d\d/);
+  await view.getByTestId('scaling-cancel').click();
+  await expect(view.getByTestId('scaling-cancelled')).toHaveText(
+    new RegExp(`^Cancelled after \\d+ of ${VARIANTS.length * 4 * 2} measurements`),
+    {
+      timeout: 300_000,
+    },
+  );
+  await expect(view.getByTestId('scaling-run')).toBeEnabled();
+  await expect(view.getByTestId('scaling-partial').locator('figure.metric-chart')).toHaveCount(3);
+  await expect(view.getByTestId('scaling-adapter')).toHaveCount(0); // no full result
+  expect(watch.problems).toEqual([]);
+});

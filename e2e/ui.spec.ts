@@ -12,19 +12,27 @@ test('a bad value shows the validator message inline and keeps Start disabled', 
   await expect(start).toBeEnabled();
   await input(page, 'layers').fill('99');
   await expect(field(page, 'layers').getByTestId('issue-layers')).toHaveText(
-    'layers 99 is above the maximum 12: allowed an integer from 1 to 12.',
+    'Layers 99 is above the maximum 12: allowed an integer from 1 to 12.',
   );
   await expect(input(page, 'layers')).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByTestId('config-errors')).toContainText('1 problem keeps the run from starting');
   await expect(start).toBeDisabled();
-  // A cross-key rule names both values and what would work.
+  // A cross-key rule names both fields by their labels, their values and what would work.
   await input(page, 'layers').fill('2');
   await input(page, 'heads').fill('3');
-  await expect(field(page, 'heads').getByTestId('issue-heads')).toContainText('dModel 32 is not divisible by heads 3');
+  await expect(field(page, 'heads').getByTestId('issue-heads')).toContainText('Width d 32 is not divisible by Heads 3');
   await expect(start).toBeDisabled();
   await input(page, 'heads').fill('2');
+  // An invalid landmark count: one message, about what was typed (none about the default behind it).
+  const landmarks = await input(page, 'landmarks').inputValue();
+  await input(page, 'landmarks').fill('0');
+  await expect(field(page, 'landmarks').getByTestId('issue-landmarks')).toHaveText(/^Landmarks \/ proxies m 0 is below the minimum 1/);
+  await expect(page.getByTestId('config-errors')).toContainText('1 problem keeps the run from starting');
+  await expect(page.locator('.field .msg-error')).toHaveCount(1);
+  await input(page, 'landmarks').fill(landmarks);
+  await expect(start).toBeEnabled();
   await input(page, 'lr').fill('abc');
-  await expect(field(page, 'lr').getByTestId('issue-lr')).toContainText('lr NaN is not a finite number: allowed a number from');
+  await expect(field(page, 'lr').getByTestId('issue-lr')).toContainText('Learning rate is empty or not a number: allowed a number from');
   await expect(start).toBeDisabled();
   await page.keyboard.press('Escape');
   await page.locator('h1').click();

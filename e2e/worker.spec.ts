@@ -57,6 +57,8 @@ test('the worker trains while the main thread stays responsive, and every contro
   console.log(`main thread while training: ${figures}`);
   expect(worst, `main-thread long tasks during training: ${JSON.stringify(longTasks)}`).toBeLessThanOrEqual(LONG_TASK_LIMIT_MS);
 
+  // The time left is estimated from the step times while it runs.
+  await expect(page.getByTestId('run-eta')).toHaveText(/^ETA \d+:\d\d/);
   // Pause: the step stops moving.
   await button(page, /^Pause/).click();
   await expect(runState(page)).toHaveAttribute('data-state', 'paused');

@@ -7,7 +7,16 @@
 import { acquireGpu, browserGpu } from '../engine/webgpu/device';
 import { WebGpuBackend } from '../engine/webgpu/backend';
 import { WebGpuUnavailableError } from '../engine/webgpu/errors';
-import { runSweep, targetsOf, type AdapterInfo, type PeerRow, type SweepOptions, type SweepProgress, type SweepResult } from './sweep';
+import {
+  runSweep,
+  SweepCancelled,
+  targetsOf,
+  type AdapterInfo,
+  type PeerRow,
+  type SweepOptions,
+  type SweepProgress,
+  type SweepResult,
+} from './sweep';
 
 export interface BrowserBenchOptions extends Omit<SweepOptions, 'limits'> {
   /** Peers to run after our sweep. */
@@ -64,6 +73,7 @@ export async function runBrowserBench(opts: BrowserBenchOptions, onEvent?: (e: B
     backend.dispose();
     ctx.destroy();
   }
+  if (opts.signal?.aborted) throw new SweepCancelled(result.rows.length, result.rows.length);
   const peerOpts = { warmup: opts.warmup, repeats: opts.repeats, overrides: opts.overrides, maxLength: opts.peerMaxLength };
   const onRow = (row: PeerRow) => onEvent?.({ kind: 'peer', row });
   if (opts.peers.includes('tfjs')) {

@@ -48,6 +48,8 @@ export interface SweepOptions {
   shrinkBatch?: boolean;
   /** Which modes to measure (default both). */
   modes?: Mode[];
+  /** Cancels the sweep between two measurements (the Scaling view's Cancel); the rows so far went out through onProgress. */
+  signal?: AbortSignal;
 }
 
 export type RowStatus = 'ok' | 'does-not-fit' | 'error';

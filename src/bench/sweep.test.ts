@@ -13,6 +13,7 @@ import {
   checkSweepOptions,
   fitBatch,
   runSweep,
+  SweepCancelled,
   targetsOf,
   VARIANTS,
   type PeerRow,
@@ -61,6 +62,25 @@ const row = (variant: Row['variant'], mode: Row['mode'], n: number) =>
   result.rows.find((r) => r.variant === variant && r.mode === mode && r.n === n)!;
 
 describe('runSweep (tiny, on the test adapter)', () => {
+  it('stops between two measurements when cancelled, having reported the rows so far', async () => {
+    const controller = new AbortController();
+    const rows: Row[] = [];
+    const run = runSweep(
+      backend,
+      result.adapter,
+      { variants: ['softmax', 'proxy'], lengths: [32, 64], batch: 1, warmup: 0, repeats: 1, signal: controller.signal },
+      (p) => {
+        if (!p.row) return;
+        rows.push(p.row);
+        controller.abort(); // after the first measurement
+      },
+    );
+    await expect(run).rejects.toThrow(SweepCancelled);
+    await expect(run).rejects.toThrow('the sweep was cancelled after 1 of 8 measurements');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ variant: 'softmax', n: 32, status: 'ok' });
+  }, 60_000);
+
   it('measures every variant, mode and length with positive figures', () => {
     expect(result.schema).toBe('proxyformer-bench/1');
     expect(result.rows).toHaveLength(VARIANTS.length * 2 * lengths.length);

@@ -211,6 +211,17 @@ export async function measure(backend: Backend, variant: Variant, mode: Mode, n:
   }
 }
 
+/** The sweep was cancelled (`opts.signal`) between two measurements; `done` of `total` rows were measured and reported. */
+export class SweepCancelled extends Error {
+  constructor(
+    readonly done: number,
+    readonly total: number,
+  ) {
+    super(`the sweep was cancelled after ${done} of ${total} measurements`);
+    this.name = 'SweepCancelled';
+  }
+}
+
 /** Run the whole sweep; `onProgress` after each row (the awaits between steps keep a page responsive). */
 export async function runSweep(
   backend: Backend,
@@ -225,6 +236,7 @@ export async function runSweep(
   for (const variant of opts.variants) {
     for (const n of opts.lengths) {
       for (const mode of modes) {
+        if (opts.signal?.aborted) throw new SweepCancelled(rows.length, total);
         onProgress?.({ done: rows.length, total, variant, n });
         const row = await measure(backend, variant, mode, n, opts);
         rows.push(row);

@@ -16,6 +16,7 @@ export {
   type ShapeKeys,
 } from './rules';
 export { allowedText, checkValue, type ConfigIssue } from './values';
+export { byFlag, byKey, byLabel, type KeyNamer } from './names';
 export { validateConfig, issuesFor, type ValidateOptions, type ValidationResult } from './validate';
 export { encodeHash, decodeHash, HASH_VERSION, type DecodedHash } from './url';
 export { schemaJson, schemaJsonText, SCHEMA_JSON_PATH, SCHEMA_JSON_FORMAT, type SchemaJson, type KeyJson } from './schemaJson';

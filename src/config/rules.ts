@@ -4,6 +4,7 @@
  * the values involved and what would work.
  */
 import { bufferLimit, formatBytes, largestBuffer, type DeviceLimits } from './limits';
+import { byKey, type KeyNamer } from './names';
 import type { RunConfig } from './schema';
 import { TASK_FACTS } from './tasks';
 import type { ConfigIssue } from './values';
@@ -50,8 +51,9 @@ export type ShapeKeys = 'attention' | 'injection' | 'dModel' | 'heads' | 'landma
 /**
  * The rules on the model's shape alone: heads divide d, m ≤ n, n a multiple of m where segment
  * means are taken, an odd conv kernel. Part of `checkRules`; the ONNX exporter runs them alone.
+ * `n` says how messages name the keys (names.ts).
  */
-export function checkShapeRules(c: Pick<RunConfig, ShapeKeys>): ConfigIssue[] {
+export function checkShapeRules(c: Pick<RunConfig, ShapeKeys>, n: KeyNamer = byKey): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const error = (key: string, related: string[], value: unknown, message: string) =>
     issues.push({ key, related, value, severity: 'error', message });
@@ -62,7 +64,7 @@ export function checkShapeRules(c: Pick<RunConfig, ShapeKeys>): ConfigIssue[] {
       'heads',
       ['dModel'],
       c.heads,
-      `dModel ${c.dModel} is not divisible by heads ${c.heads}: use heads ${headsOk.join(', ')}, or dModel ${[below, below + c.heads].filter((x) => x >= 4).join(' or ')}.`,
+      `${n('dModel')} ${c.dModel} is not divisible by ${n('heads')} ${c.heads}: use ${n('heads')} ${headsOk.join(', ')}, or ${n('dModel')} ${[below, below + c.heads].filter((x) => x >= 4).join(' or ')}.`,
     );
   }
   if (c.attention === 'bigbird' && c.seqLen % c.bigbirdBlock !== 0) {
@@ -81,7 +83,7 @@ export function checkShapeRules(c: Pick<RunConfig, ShapeKeys>): ConfigIssue[] {
       'landmarks',
       ['seqLen'],
       c.landmarks,
-      `landmarks ${c.landmarks} is more than seqLen ${c.seqLen}: use at most ${c.seqLen} landmarks (m ≤ n), or a longer sequence.`,
+      `${n('landmarks')} ${c.landmarks} is more than ${n('seqLen')} ${c.seqLen}: use at most ${c.seqLen} landmarks (m ≤ n), or a longer sequence.`,
     );
   } else if (!segmentsFit(c, c.seqLen)) {
     const m = c.landmarks;
@@ -89,12 +91,14 @@ export function checkShapeRules(c: Pick<RunConfig, ShapeKeys>): ConfigIssue[] {
     const nOptions = [lower, lower + m].filter((x) => x >= m && x <= 16384);
     const mOptions = nearestDivisors(c.seqLen, m);
     const why =
-      c.attention === 'nystrom' ? 'Nyströmformer splits n into m equal segments' : "injection 'segment' splits n into m equal segments";
+      c.attention === 'nystrom'
+        ? 'Nyströmformer splits n into m equal segments'
+        : `${n('injection')} 'segment' splits n into m equal segments`;
     error(
       'seqLen',
       ['landmarks', 'attention', 'injection'],
       c.seqLen,
-      `seqLen ${c.seqLen} is not a multiple of landmarks ${m} (${why}): use seqLen ${nOptions.join(' or ')}, or landmarks ${mOptions.join(' or ')}.`,
+      `${n('seqLen')} ${c.seqLen} is not a multiple of ${n('landmarks')} ${m} (${why}): use ${n('seqLen')} ${nOptions.join(' or ')}, or ${n('landmarks')} ${mOptions.join(' or ')}.`,
     );
   }
   if (c.convKernel > 0 && c.convKernel % 2 === 0) {
@@ -102,14 +106,14 @@ export function checkShapeRules(c: Pick<RunConfig, ShapeKeys>): ConfigIssue[] {
       'convKernel',
       [],
       c.convKernel,
-      `convKernel ${c.convKernel} is even: use ${c.convKernel - 1} or ${c.convKernel + 1}, or 0 for off (with zero padding k//2 an even kernel gives n + 1 outputs, which no longer line up with the tokens).`,
+      `${n('convKernel')} ${c.convKernel} is even: use ${c.convKernel - 1} or ${c.convKernel + 1}, or 0 for off (with zero padding k//2 an even kernel gives n + 1 outputs, which no longer line up with the tokens).`,
     );
   }
   return issues;
 }
 
-/** Cross-key checks of a config whose single values are already in range. */
-export function checkRules(c: RunConfig, limits?: DeviceLimits): ConfigIssue[] {
+/** Cross-key checks of a config whose single values are already in range; `n` names the keys in messages (names.ts). */
+export function checkRules(c: RunConfig, limits?: DeviceLimits, n: KeyNamer = byKey): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const error = (key: string, related: string[], value: unknown, message: string) =>
     issues.push({ key, related, value, severity: 'error', message });
@@ -117,14 +121,14 @@ export function checkRules(c: RunConfig, limits?: DeviceLimits): ConfigIssue[] {
     issues.push({ key, related, value, severity: 'notice', message });
   const task = TASK_FACTS[c.task];
 
-  issues.push(...checkShapeRules(c));
+  issues.push(...checkShapeRules(c, n));
 
   if (c.attention === 'linformer' && c.linformerK > c.seqLen) {
     notice(
       'linformerK',
       ['seqLen'],
       c.linformerK,
-      `linformerK ${c.linformerK} is more than seqLen ${c.seqLen}: E projects ${c.seqLen} keys up to ${c.linformerK} rows, which costs more than exact softmax attention and approximates nothing; use at most ${c.seqLen}.`,
+      `${n('linformerK')} ${c.linformerK} is more than ${n('seqLen')} ${c.seqLen}: E projects ${c.seqLen} keys up to ${c.linformerK} rows, which costs more than exact softmax attention and approximates nothing; use at most ${c.seqLen}.`,
     );
   }
   if (c.attention === 'performer' && c.performerRedraw > c.steps) {
@@ -132,17 +136,17 @@ export function checkRules(c: RunConfig, limits?: DeviceLimits): ConfigIssue[] {
       'performerRedraw',
       ['steps'],
       c.performerRedraw,
-      `performerRedraw ${c.performerRedraw} is more than steps ${c.steps}: the features are never redrawn in this run (0 says so directly).`,
+      `${n('performerRedraw')} ${c.performerRedraw} is more than ${n('steps')} ${c.steps}: the features are never redrawn in this run (0 says so directly).`,
     );
   }
 
-  if (c.task === 'custom') checkCustom(c, error);
+  if (c.task === 'custom') checkCustom(c, error, n);
   else if (c.numClasses !== task.numClasses) {
     error(
       'numClasses',
       ['task'],
       c.numClasses,
-      `numClasses ${c.numClasses} does not match task ${c.task}, which has ${task.numClasses} classes.`,
+      `${n('numClasses')} ${c.numClasses} does not match ${n('task')} ${c.task}, which has ${task.numClasses} classes.`,
     );
   }
   if (c.task !== 'custom' && c.twoTower !== task.twoTower) {
@@ -150,7 +154,7 @@ export function checkRules(c: RunConfig, limits?: DeviceLimits): ConfigIssue[] {
       'twoTower',
       ['task'],
       c.twoTower,
-      `twoTower ${c.twoTower} does not match task ${c.task}: ${task.twoTower ? 'Retrieval compares two documents and needs two towers' : 'only Retrieval uses two towers'}.`,
+      `${n('twoTower')} ${c.twoTower} does not match ${n('task')} ${c.task}: ${task.twoTower ? 'Retrieval compares two documents and needs two towers' : 'only Retrieval uses two towers'}.`,
     );
   }
   if (c.vocabSize < task.minVocab) {
@@ -158,7 +162,7 @@ export function checkRules(c: RunConfig, limits?: DeviceLimits): ConfigIssue[] {
       'vocabSize',
       ['task'],
       c.vocabSize,
-      `vocabSize ${c.vocabSize} is too small for task ${c.task}, whose token ids reach ${task.minVocab - 1}: use at least ${task.minVocab}.`,
+      `${n('vocabSize')} ${c.vocabSize} is too small for ${n('task')} ${c.task}, whose token ids reach ${task.minVocab - 1}: use at least ${task.minVocab}.`,
     );
   }
 
@@ -167,7 +171,7 @@ export function checkRules(c: RunConfig, limits?: DeviceLimits): ConfigIssue[] {
       'warmupSteps',
       ['steps'],
       c.warmupSteps,
-      `warmupSteps ${c.warmupSteps} is more than steps ${c.steps}: the warm-up must end within the run (at most ${c.steps}).`,
+      `${n('warmupSteps')} ${c.warmupSteps} is more than ${n('steps')} ${c.steps}: the warm-up must end within the run (at most ${c.steps}).`,
     );
   }
   if (c.evalEvery > c.steps) {
@@ -175,20 +179,20 @@ export function checkRules(c: RunConfig, limits?: DeviceLimits): ConfigIssue[] {
       'evalEvery',
       ['steps'],
       c.evalEvery,
-      `evalEvery ${c.evalEvery} is more than steps ${c.steps}: the only validation will be the one at the end.`,
+      `${n('evalEvery')} ${c.evalEvery} is more than ${n('steps')} ${c.steps}: the only validation will be the one at the end.`,
     );
   }
 
-  if (c.task === 'listops') checkListops(c, error);
+  if (c.task === 'listops') checkListops(c, error, n);
   if (c.task === 'image') {
     if (!dividesMnist(c.imageSize))
-      error('imageSize', [], c.imageSize, `imageSize ${c.imageSize} does not divide 28 (MNIST's side): use 28, 14 or 7.`);
+      error('imageSize', [], c.imageSize, `${n('imageSize')} ${c.imageSize} does not divide 28 (MNIST's side): use 28, 14 or 7.`);
     else if (c.seqLen < c.imageSize * c.imageSize) {
       notice(
         'seqLen',
         ['imageSize'],
         c.seqLen,
-        `seqLen ${c.seqLen} is shorter than the ${c.imageSize}×${c.imageSize} = ${c.imageSize ** 2} pixels of an image: the last rows are cut off.`,
+        `${n('seqLen')} ${c.seqLen} is shorter than the ${c.imageSize}×${c.imageSize} = ${c.imageSize ** 2} pixels of an image: the last rows are cut off.`,
       );
     }
   }
@@ -197,7 +201,7 @@ export function checkRules(c: RunConfig, limits?: DeviceLimits): ConfigIssue[] {
       'seqLen',
       [],
       c.seqLen,
-      `seqLen ${c.seqLen} is shorter than the ${task.naturalLength} pixels of a Pathfinder image: the last rows are cut off.`,
+      `${n('seqLen')} ${c.seqLen} is shorter than the ${task.naturalLength} pixels of a Pathfinder image: the last rows are cut off.`,
     );
   }
 
@@ -209,7 +213,7 @@ export function checkRules(c: RunConfig, limits?: DeviceLimits): ConfigIssue[] {
         'seqLen',
         ['batchSize', 'heads', 'landmarks', 'attention'],
         c.seqLen,
-        `the ${largest.name} buffer [${largest.shape.join(', ')}] needs ${largest.bytes} bytes (${formatBytes(largest.bytes)}), over this device's ${limit.name} of ${limit.bytes} bytes (${formatBytes(limit.bytes)}): lower batchSize, seqLen or heads${c.attention === 'softmax' ? ', or use an attention that is linear in n (nystrom, proxy, linformer, performer, linear)' : ''}.`,
+        `the ${largest.name} buffer [${largest.shape.join(', ')}] needs ${largest.bytes} bytes (${formatBytes(largest.bytes)}), over this device's ${limit.name} of ${limit.bytes} bytes (${formatBytes(limit.bytes)}): lower ${n('batchSize')}, ${n('seqLen')} or ${n('heads')}${c.attention === 'softmax' ? ', or use an attention that is linear in n (nystrom, proxy, linformer, performer, linear)' : ''}.`,
       );
     }
   }
@@ -219,13 +223,13 @@ export function checkRules(c: RunConfig, limits?: DeviceLimits): ConfigIssue[] {
 type Report = (key: string, related: string[], value: unknown, message: string) => void;
 
 /** A user dataset brings its classes and towers; the numbers are checked against the file when it is loaded. */
-function checkCustom(c: RunConfig, error: Report): void {
+function checkCustom(c: RunConfig, error: Report, n: KeyNamer): void {
   if (c.dataId === '') {
     error(
       'dataId',
       ['task'],
       c.dataId,
-      'task custom needs a dataset: import one in the Your data panel (or pass --data FILE on the command line), which sets dataId.',
+      `${n('task')} custom needs a dataset: import one in the Your data panel (or pass --data FILE on the command line), which sets ${n('dataId')}.`,
     );
   }
   const pairs = c.dataKind === 'pairs';
@@ -234,18 +238,18 @@ function checkCustom(c: RunConfig, error: Report): void {
       'twoTower',
       ['dataKind'],
       c.twoTower,
-      `twoTower ${c.twoTower} does not match dataKind ${c.dataKind}: ${pairs ? 'pairs of texts need two towers' : 'only pairs use two towers'}.`,
+      `${n('twoTower')} ${c.twoTower} does not match ${n('dataKind')} ${c.dataKind}: ${pairs ? 'pairs of texts need two towers' : 'only pairs use two towers'}.`,
     );
   }
 }
 
-function checkListops(c: RunConfig, error: Report): void {
+function checkListops(c: RunConfig, error: Report, n: KeyNamer): void {
   if (c.listopsMinLen > c.listopsMaxLen) {
     error(
       'listopsMinLen',
       ['listopsMaxLen'],
       c.listopsMinLen,
-      `listopsMinLen ${c.listopsMinLen} is more than listopsMaxLen ${c.listopsMaxLen}: the length window is empty.`,
+      `${n('listopsMinLen')} ${c.listopsMinLen} is more than ${n('listopsMaxLen')} ${c.listopsMaxLen}: the length window is empty.`,
     );
     return;
   }
@@ -255,7 +259,7 @@ function checkListops(c: RunConfig, error: Report): void {
       'listopsMinLen',
       ['listopsMaxDepth', 'listopsMaxArgs'],
       c.listopsMinLen,
-      `no ListOps tree of depth ≤ ${c.listopsMaxDepth} with ≤ ${c.listopsMaxArgs} arguments is longer than ${longest} tokens, but listopsMinLen is ${c.listopsMinLen}: lower it to at most ${longest} or allow deeper trees.`,
+      `no ListOps tree of depth ≤ ${c.listopsMaxDepth} with ≤ ${c.listopsMaxArgs} arguments is longer than ${longest} tokens, but ${n('listopsMinLen')} is ${c.listopsMinLen}: lower it to at most ${longest} or allow deeper trees.`,
     );
   }
   // A truncated tree loses its closing brackets and no longer determines its label, so the
@@ -265,7 +269,7 @@ function checkListops(c: RunConfig, error: Report): void {
       'seqLen',
       ['listopsMaxLen'],
       c.seqLen,
-      `seqLen ${c.seqLen} is shorter than listopsMaxLen ${c.listopsMaxLen}: a truncated tree no longer determines its value; use seqLen ≥ ${c.listopsMaxLen} or a shorter window.`,
+      `${n('seqLen')} ${c.seqLen} is shorter than ${n('listopsMaxLen')} ${c.listopsMaxLen}: a truncated tree no longer determines its value; use ${n('seqLen')} ≥ ${c.listopsMaxLen} or a shorter window.`,
     );
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from './defaults';
 import { largestBuffer } from './limits';
+import { byFlag, byLabel, type KeyNamer } from './names';
 import { maxListopsLength } from './rules';
 import { validateConfig } from './validate';
 
@@ -23,7 +24,7 @@ describe('validateConfig: single values', () => {
     const byKey = Object.fromEntries(r.issues.map((i) => [i.key, i.message]));
     expect(byKey.layers).toBe('layers 40 is above the maximum 12: allowed an integer from 1 to 12.');
     expect(byKey.dModel).toMatch(/dModel "wide" is not a finite number: allowed an integer from 4 to 1024/);
-    expect(byKey.lr).toMatch(/lr NaN is not a finite number/);
+    expect(byKey.lr).toMatch(/lr is empty or not a number: allowed a number from/);
     expect(byKey.pooling).toBe('pooling "max" is not a known value: allowed one of masked-mean, mean-all.');
     expect(byKey.twoTower).toMatch(/twoTower 1 is not a boolean: allowed true or false/);
     expect(byKey.heads).toMatch(/heads 2.5 is not an integer/);
@@ -62,6 +63,35 @@ describe('validateConfig: single values', () => {
     expect(r.config.layers).toBe(3);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(r.issues.some((i) => i.key === '__proto__')).toBe(true);
+  });
+});
+
+describe('validateConfig: how messages name the keys', () => {
+  it('uses the form labels with byLabel, the label and flag with byFlag, and the key by default', () => {
+    const input = { ...proxy, layers: 40, heads: 3 };
+    const message = (name?: KeyNamer) => validateConfig(input, { name }).issues.map((i) => i.message);
+    expect(message()).toEqual([
+      'layers 40 is above the maximum 12: allowed an integer from 1 to 12.',
+      'dModel 64 is not divisible by heads 3: use heads 1, 2, 4, 8, 16, or dModel 63 or 66.',
+    ]);
+    expect(message(byLabel)).toEqual([
+      'Layers 40 is above the maximum 12: allowed an integer from 1 to 12.',
+      'Width d 64 is not divisible by Heads 3: use Heads 1, 2, 4, 8, 16, or Width d 63 or 66.',
+    ]);
+    expect(message(byFlag)[1]).toBe(
+      'Width d (--dModel) 64 is not divisible by Heads (--heads) 3: use Heads (--heads) 1, 2, 4, 8, 16, or Width d (--dModel) 63 or 66.',
+    );
+    expect(byLabel('colour')).toBe('colour'); // not a config key: named as given
+  });
+
+  it('reports no combination over a value it refused (the default standing in for it was never given)', () => {
+    const base = { ...nystrom, seqLen: 64, listopsMaxLen: 60, listopsMinLen: 10, landmarks: 16 };
+    expect(errorsOf(base)).toEqual([]);
+    // The default, 128 landmarks, is more than 64 tokens: only the typed value is reported.
+    expect(errorsOf({ ...base, landmarks: 0 }).map((i) => i.message)).toEqual([
+      'landmarks 0 is below the minimum 1: allowed an integer from 1 to 1024.',
+    ]);
+    expect(errorsOf({ ...base, seqLen: 'long' }).map((i) => i.key)).toEqual(['seqLen']);
   });
 });
 

@@ -6,6 +6,7 @@
  */
 import { defaultConfig } from './defaults';
 import type { DeviceLimits } from './limits';
+import { byKey, type KeyNamer } from './names';
 import { checkRules } from './rules';
 import { CONFIG_KEYS, paramSpec, SCHEMA, type ConfigKey, type RunConfig } from './schema';
 import { appliesTo } from './spec';
@@ -20,6 +21,8 @@ export interface ValidateOptions {
   clamp?: boolean;
   /** Report keys that apply to this task and variant but are absent (default true). */
   reportMissing?: boolean;
+  /** How messages name a key: `byLabel` in the page, `byFlag` on the command line, the key itself by default (names.ts). */
+  name?: KeyNamer;
 }
 
 export interface ValidationResult {
@@ -32,6 +35,7 @@ export interface ValidationResult {
 /** Validate an arbitrary value as a run config. */
 export function validateConfig(input: unknown, options: ValidateOptions = {}): ValidationResult {
   const clamp = options.clamp ?? false;
+  const name = options.name ?? byKey;
   const issues: ConfigIssue[] = [];
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     issues.push({
@@ -57,19 +61,22 @@ export function validateConfig(input: unknown, options: ValidateOptions = {}): V
   }
 
   // Task and variant first: every other default depends on them.
-  const task = pickEnum('task', 'listops', given, issues);
-  const attention = pickEnum('attention', 'proxy', given, issues);
+  const task = pickEnum('task', 'listops', given, issues, name);
+  const attention = pickEnum('attention', 'proxy', given, issues, name);
   const config = defaultConfig(task, attention) as Record<ConfigKey, unknown>;
 
   const missing: ConfigKey[] = [];
+  // Keys whose value was refused and replaced by the default.
+  const refused = new Set<string>();
   for (const key of CONFIG_KEYS) {
     if (!given.has(key)) {
       if (appliesTo(paramSpec(key), task, attention)) missing.push(key);
       continue;
     }
     if (key === 'task' || key === 'attention') continue;
-    const result = checkValue(key, paramSpec(key), given.get(key), clamp);
+    const result = checkValue(key, paramSpec(key), given.get(key), clamp, name);
     if (result.ok) config[key] = result.value;
+    else refused.add(key);
     if (result.issue) issues.push(result.issue);
   }
   for (const key of given.keys()) {
@@ -93,7 +100,10 @@ export function validateConfig(input: unknown, options: ValidateOptions = {}): V
   }
 
   const typed = config as RunConfig;
-  issues.push(...checkRules(typed, options.limits));
+  // A rule over a refused key would judge the default standing in for it, a value the user never
+  // gave (typing 0 landmarks also said "landmarks 128 is more than seqLen 64"): its own error says enough.
+  const involvesRefused = (i: ConfigIssue) => refused.has(i.key) || (i.related?.some((k) => refused.has(k)) ?? false);
+  issues.push(...checkRules(typed, options.limits, name).filter((i) => !involvesRefused(i)));
   return { config: typed, issues, ok: !issues.some((i) => i.severity === 'error') };
 }
 
@@ -112,9 +122,10 @@ function pickEnum<K extends 'task' | 'attention'>(
   fallback: RunConfig[K],
   given: Map<string, unknown>,
   issues: ConfigIssue[],
+  name: KeyNamer,
 ): RunConfig[K] {
   if (!given.has(key)) return fallback;
-  const result = checkValue(key, SCHEMA[key], given.get(key), false);
+  const result = checkValue(key, SCHEMA[key], given.get(key), false, name);
   if (result.ok) return result.value as RunConfig[K];
   issues.push({ ...result.issue, message: `${result.issue.message} Using ${fallback}.` });
   return fallback;

@@ -2,6 +2,7 @@
  * One value against its declaration: type, range, allowed strings. Never throws; a bad value
  * becomes an issue that names the key, the value and what is allowed.
  */
+import { byKey, type KeyNamer } from './names';
 import type { ParamSpec } from './spec';
 
 /** A problem with a config: `error` keeps a run from starting, `notice` is shown and accepted. */
@@ -48,12 +49,14 @@ export function describe(value: unknown): string {
 
 /**
  * Check a value of the right JS type against its spec. With `clamp`, an out-of-range number is
- * pulled to the nearest bound and a notice says so (the URL hash); without, it is an error (the form).
+ * pulled to the nearest bound and a notice says so (the URL hash); without, it is an error (the
+ * form). `name` says how the message names the key (names.ts).
  */
-export function checkValue(key: string, spec: ParamSpec, raw: unknown, clamp: boolean): ValueResult {
+export function checkValue(key: string, spec: ParamSpec, raw: unknown, clamp: boolean, name: KeyNamer = byKey): ValueResult {
+  const what = name(key);
   const bad = (why: string): ValueResult => ({
     ok: false,
-    issue: { key, value: raw, severity: 'error', message: `${key} ${describe(raw)} ${why}: allowed ${allowedText(spec)}.` },
+    issue: { key, value: raw, severity: 'error', message: `${what} ${describe(raw)} ${why}: allowed ${allowedText(spec)}.` },
   });
   switch (spec.type) {
     case 'bool':
@@ -68,13 +71,18 @@ export function checkValue(key: string, spec: ParamSpec, raw: unknown, clamp: bo
       return new RegExp(`^(?:${spec.pattern})$`, 'u').test(raw) ? { ok: true, value: raw } : bad('does not match');
     case 'int':
     case 'float': {
+      // NaN is what the form's parser makes of an empty or unreadable field: say that, not "NaN".
+      if (Number.isNaN(raw)) {
+        const message = `${what} is empty or not a number: allowed ${allowedText(spec)}.`;
+        return { ok: false, issue: { key, value: raw, severity: 'error', message } };
+      }
       if (typeof raw !== 'number' || !Number.isFinite(raw)) return bad('is not a finite number');
-      if (Object.is(raw, -0)) return checkValue(key, spec, 0, clamp); // a config never holds -0 (it would not round-trip as text)
+      if (Object.is(raw, -0)) return checkValue(key, spec, 0, clamp, name); // a config never holds -0 (it would not round-trip as text)
       if (spec.type === 'int' && !Number.isInteger(raw)) {
         if (!clamp) return bad('is not an integer');
         const rounded = Math.round(raw);
-        const inRange = checkValue(key, spec, rounded, clamp);
-        const note = `${key} ${raw} is not an integer: rounded to ${rounded}.`;
+        const inRange = checkValue(key, spec, rounded, clamp, name);
+        const note = `${what} ${raw} is not an integer: rounded to ${rounded}.`;
         if (!inRange.ok) return inRange;
         const value = inRange.value;
         return {
@@ -87,7 +95,11 @@ export function checkValue(key: string, spec: ParamSpec, raw: unknown, clamp: bo
       const side = raw < spec.min ? `below the minimum ${spec.min}` : `above the maximum ${spec.max}`;
       if (!clamp) return bad(`is ${side}`);
       const value = raw < spec.min ? spec.min : spec.max;
-      return { ok: true, value, issue: { key, value: raw, severity: 'notice', message: `${key} ${raw} is ${side}: clamped to ${value}.` } };
+      return {
+        ok: true,
+        value,
+        issue: { key, value: raw, severity: 'notice', message: `${what} ${raw} is ${side}: clamped to ${value}.` },
+      };
     }
   }
 }

@@ -28,13 +28,30 @@ describe('configuration form logic', () => {
     const check = checkForm(setValue(initialValues(), 'layers', 99));
     expect(check.ok).toBe(false);
     expect(check.issues.find((i) => i.key === 'layers')?.message).toBe(
-      'layers 99 is above the maximum 12: allowed an integer from 1 to 12.',
+      'Layers 99 is above the maximum 12: allowed an integer from 1 to 12.',
     );
+    // An empty or unreadable field is said to be so, under the field's label (not "lr NaN").
     const typed = checkForm(setValue(initialValues(), 'lr', parseNumberInput('abc')));
-    expect(typed.issues.find((i) => i.key === 'lr')?.message).toMatch(
-      /lr NaN is not a finite number: allowed a number from 0.000001 to 1|lr NaN is not a finite number: allowed a number from 1e-6 to 1/,
-    );
+    expect(typed.issues.find((i) => i.key === 'lr')?.message).toMatch(/^Learning rate is empty or not a number: allowed a number from /);
+    // Combinations name every field by its label too.
+    const heads = checkForm(setValue(setValue(initialValues(), 'dModel', 32), 'heads', 3));
+    expect(heads.issues.find((i) => i.key === 'heads')?.message).toMatch(/^Width d 32 is not divisible by Heads 3: use Heads 1, 2, 4/);
+    expect(heads.issues.map((i) => i.message).join(' ')).not.toMatch(/dModel|heads \d/);
     expect(hashFor(setValue(initialValues(), 'layers', 99))).toBeNull(); // an invalid form never becomes a link
+  });
+
+  it('an invalid landmark count gets one message, about the value typed, not about the default standing in for it', () => {
+    const base = { ...setValue(initialValues(), 'attention', 'nystrom'), seqLen: 64, listopsMaxLen: 60, listopsMinLen: 10, landmarks: 16 };
+    expect(checkForm(base).ok).toBe(true);
+    for (const typed of [0, 5000, parseNumberInput('abc')]) {
+      const check = checkForm({ ...base, landmarks: typed });
+      expect(check.ok).toBe(false);
+      const errors = check.issues.filter((i) => i.severity === 'error');
+      expect(errors.map((i) => i.key)).toEqual(['landmarks']);
+      expect(errors[0].message).toMatch(/^Landmarks \/ proxies m /);
+      // The default (128 landmarks, more than the 64 tokens) is never reported.
+      expect(check.issues.map((i) => i.message).join(' ')).not.toMatch(/128/);
+    }
   });
 
   it('parses number fields strictly', () => {

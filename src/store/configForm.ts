@@ -5,6 +5,7 @@
  */
 import {
   appliesTo,
+  byLabel,
   CONFIG_KEYS,
   decodeHash,
   defaultConfig,
@@ -31,9 +32,9 @@ export interface FormCheck {
   ok: boolean;
 }
 
-/** Validate the form's values. */
+/** Validate the form's values; messages name the fields by their labels. */
 export function checkForm(values: FormValues, limits?: DeviceLimits): FormCheck {
-  const { config, issues, ok } = validateConfig(values, { reportMissing: false, limits });
+  const { config, issues, ok } = validateConfig(values, { reportMissing: false, limits, name: byLabel });
   return { config, issues, ok };
 }
 

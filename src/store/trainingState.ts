@@ -68,6 +68,8 @@ export interface TrainingState {
   lastCheckpoint: { runId: string; step: number; bytes: number } | null;
   sessionRuns: SessionRun[];
   savedRuns: RunSummary[];
+  /** Why the last rename of a saved run was refused (null once a list comes back without an error). */
+  runsError: string | null;
   views: AttentionViews | null;
   viewsError: string | null;
   viewsPending: number | null;
@@ -109,6 +111,7 @@ export function initialState(): TrainingState {
     lastCheckpoint: null,
     sessionRuns: [],
     savedRuns: [],
+    runsError: null,
     views: null,
     viewsError: null,
     viewsPending: null,

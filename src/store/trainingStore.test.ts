@@ -55,6 +55,16 @@ describe('training client (fake worker)', () => {
     expect(worker.sent.slice(1).map((m) => m.type)).toEqual(['pause', 'resume', 'step', 'stop', 'reset']);
   });
 
+  it('sends a rename with its notes and keeps why the worker refused one', () => {
+    const { worker, client } = setup();
+    client.annotateRun('old', { label: 'baseline', notes: 'seed 1' });
+    expect(worker.sent.at(-1)).toEqual({ type: 'annotate-run', runId: 'old', annotation: { label: 'baseline', notes: 'seed 1' } });
+    worker.reply({ type: 'runs', runs: [], error: 'run old is not saved' });
+    expect(client.store.getState().runsError).toBe('run old is not saved');
+    worker.reply({ type: 'runs', runs: [] });
+    expect(client.store.getState().runsError).toBeNull();
+  });
+
   it('keeps metrics outside the store and bumps the version once per flush', () => {
     const { worker, client, flush } = setup();
     const runId = client.start(config, 'quick');

@@ -7,7 +7,15 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { isHotKey, type ConfigKey, type RunConfig } from '../config';
 import type { MetricsBuffer } from '../io/metrics';
-import { isFromWorker, type FromWorker, type RunExport, type RunImport, type RunSummary, type ToWorker } from '../train/protocol';
+import {
+  isFromWorker,
+  type FromWorker,
+  type RunAnnotation,
+  type RunExport,
+  type RunImport,
+  type RunSummary,
+  type ToWorker,
+} from '../train/protocol';
 import { toAttentionViews } from './attentionViews';
 import { recordRedundancy, RunMetrics } from './runMetrics';
 import {
@@ -246,6 +254,11 @@ export class TrainingClient {
     this.send({ type: 'delete-run', runId });
   }
 
+  /** Rename a saved run and set its notes; the new list (or why it was refused, in `runsError`) comes back from the worker. */
+  annotateRun(runId: string, annotation: RunAnnotation): void {
+    this.send({ type: 'annotate-run', runId, annotation });
+  }
+
   dismissColdNotice(): void {
     this.store.setState({ coldNotice: null });
   }
@@ -332,7 +345,7 @@ export class TrainingClient {
         }
         break;
       case 'runs':
-        set({ savedRuns: msg.runs });
+        set({ savedRuns: msg.runs, runsError: msg.error ?? null });
         break;
       case 'saved-metrics': {
         const waiting = this.savedLoads.get(msg.runId) ?? [];

@@ -29,6 +29,8 @@ export type ToWorker =
   | { type: 'views'; requestId: number; split: 'validation' | 'test'; example: number }
   | { type: 'list-runs' }
   | { type: 'delete-run'; runId: string }
+  /** Rename a saved run and set its notes (kept with its summary; the page shows the label instead of the run id). */
+  | { type: 'annotate-run'; runId: string; annotation: RunAnnotation }
   /** The metrics saved with a run's latest checkpoint (to draw a saved run's curves after a reload). */
   | { type: 'saved-metrics'; runId: string }
   /** The current run's weights, optimizer state and metrics (for a run bundle or the inference panel). */
@@ -69,6 +71,16 @@ export interface RunSummary {
   bestValAccuracy: number | null;
   testAccuracy: number | null;
   state: RunState;
+  /** The name the user gave it (Rename in the run list); absent until then. */
+  label?: string;
+  /** The user's notes on the run; absent until written. */
+  notes?: string;
+}
+
+/** What the user writes about a run: its name and notes (the checkpoint stores keep them across saves). */
+export interface RunAnnotation {
+  label: string;
+  notes: string;
 }
 
 /** Worker → page. */
@@ -82,7 +94,8 @@ export type FromWorker =
   | { type: 'cold-change'; keys: string[]; message: string }
   | { type: 'checkpoint'; runId: string; step: number; bytes: number }
   | { type: 'views'; requestId: number; views: ViewsPayload }
-  | { type: 'runs'; runs: RunSummary[] }
+  /** The saved runs; `error` when the command that asked for them (an annotation) was refused. */
+  | { type: 'runs'; runs: RunSummary[]; error?: string }
   /** Reply to `saved-metrics`: the CSV, or null and why. */
   | { type: 'saved-metrics'; runId: string; metricsCsv: string | null; error?: string }
   /** Per-kernel GPU time since the run started (timestamp-query), largest first. */

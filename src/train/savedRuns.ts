@@ -6,7 +6,7 @@ import { parseCheckpoint } from './checkpoint';
 import type { FromWorker, ToWorker } from './protocol';
 import type { CheckpointStore } from './store/types';
 
-export type SavedRunsCommand = Extract<ToWorker, { type: 'list-runs' | 'saved-metrics' | 'delete-run' }>;
+export type SavedRunsCommand = Extract<ToWorker, { type: 'list-runs' | 'saved-metrics' | 'delete-run' | 'annotate-run' }>;
 
 export async function answerSavedRuns(store: CheckpointStore, post: (msg: FromWorker) => void, msg: SavedRunsCommand): Promise<void> {
   switch (msg.type) {
@@ -17,6 +17,15 @@ export async function answerSavedRuns(store: CheckpointStore, post: (msg: FromWo
       await store.remove(msg.runId);
       post({ type: 'runs', runs: await store.list() });
       return;
+    case 'annotate-run': {
+      // A refused name comes back with the list, so the page can say why and keep the old one.
+      const error = await store.annotate(msg.runId, msg.annotation).then(
+        () => undefined,
+        (e: Error) => e.message,
+      );
+      post({ type: 'runs', runs: await store.list(), ...(error === undefined ? {} : { error }) });
+      return;
+    }
     case 'saved-metrics':
       return post(await savedMetrics(store, msg.runId));
   }

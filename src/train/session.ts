@@ -124,6 +124,7 @@ export class TrainingSession {
       case 'list-runs':
       case 'saved-metrics':
       case 'delete-run':
+      case 'annotate-run':
         return answerSavedRuns(this.deps.store, (m) => this.deps.post(m), msg);
     }
   }

@@ -1,18 +1,27 @@
+import { runProgress } from '../store/runProgress';
 import { RECOVERY_LR_SCALE, trainingClient, useTraining } from '../store/trainingStore';
+import { formatDuration } from '../train/eta';
 
 /** Where the run stands: state, progress, backend, last checkpoint; failures and cold-change notices. */
 export function RunStatus() {
   const s = useTraining((st) => st);
   const client = trainingClient();
-  const pct = s.totalSteps > 0 ? Math.min(100, (100 * s.step) / s.totalSteps) : 0;
+  // The metrics version is part of `s`: a new row re-renders this line with its step.
+  const p = runProgress(s, client.hasMetrics(s.runId) && s.runId !== null ? client.metrics(s.runId) : null);
+  const timing = s.runState === 'running' || s.runState === 'paused';
   return (
     <div className="run-status">
       <div className="status-line" data-testid="run-state" data-state={s.runState}>
         <strong>{s.runState}</strong>
         <span>
-          step {s.step} / {s.totalSteps || '–'}
+          step {p.step} / {s.totalSteps || '–'}
         </span>
-        <progress max={100} value={pct} aria-label="Training progress" />
+        <progress max={100} value={100 * p.fraction} aria-label="Training progress" />
+        {timing && (
+          <span data-testid="run-eta" title="Time left at the pace of the recent steps (not counting pauses, evaluations and checkpoints)">
+            ETA {formatDuration(p.etaMs)}
+          </span>
+        )}
         {s.backend && (
           <span className="muted" title={s.backend.reason}>
             worker: {s.backend.label}

@@ -4,7 +4,7 @@
  * the schema's type and the whole config is validated, so a bad flag gets the same message
  * the form would show. Never throws: problems come back as messages.
  */
-import { CONFIG_KEYS, paramSpec, validateConfig, type ConfigKey, type RunConfig } from '../../config';
+import { byFlag, CONFIG_KEYS, paramSpec, validateConfig, type ConfigKey, type RunConfig } from '../../config';
 import { DEFAULT_PRESET, getPreset, PRESET_LIST } from '../../presets';
 import { quickDataConfig } from '../../presets/userData';
 import { datasetKeys } from '../userDataTask';
@@ -121,7 +121,7 @@ export function parseTrainArgs(argv: readonly string[], dataset?: DatasetChoice)
     start = { ...start, ...quick, ...keys };
     name = presetGiven ? `${preset}-${dataset.id.slice(0, 8)}` : `data-${slug(keys.dataName ?? '')}-${dataset.id.slice(0, 8)}`;
   }
-  const { config, issues, ok } = validateConfig({ ...start, ...overrides });
+  const { config, issues, ok } = validateConfig({ ...start, ...overrides }, { name: byFlag });
   const problems = issues.filter((x) => x.severity === 'error').map((x) => x.message);
   if (!ok) return { ok: false, errors: problems, help: false };
   return {

@@ -30,9 +30,14 @@ describe('npm run train arguments', () => {
     const r = parseTrainArgs(['--preset', 'quick-listops-proxy', '--heads', '3']);
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.errors.join('\n')).toMatch(/heads/);
+    // Messages name the field by its label and the flag that sets it.
+    expect(r.errors.join('\n')).toMatch(/^Width d \(--dModel\) \d+ is not divisible by Heads \(--heads\) 3: use Heads \(--heads\) /);
     const s = parseTrainArgs(['--preset', 'quick-listops-proxy', '--steps', 'many']);
     expect(s.ok).toBe(false);
+    if (s.ok) return;
+    expect(s.errors).toEqual([
+      expect.stringMatching(/^Training steps \(--steps\) "many" is not a finite number: allowed an integer from 1 to/),
+    ]);
   });
 
   it('asks for help', () => {

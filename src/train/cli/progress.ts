@@ -1,4 +1,5 @@
 /** The command line's progress line: step, loss, accuracy, tokens/s, ETA. */
+import { formatDuration, remainingMs } from '../eta';
 
 export interface ProgressState {
   step: number;
@@ -10,16 +11,6 @@ export interface ProgressState {
   elapsedMs: number;
 }
 
-function duration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '--:--';
-  const s = Math.round(ms / 1000);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  const two = (x: number) => String(x).padStart(2, '0');
-  return h > 0 ? `${h}:${two(m)}:${two(sec)}` : `${two(m)}:${two(sec)}`;
-}
-
 function pct(x: number | undefined): string {
   return x === undefined || Number.isNaN(x) ? '  -  ' : `${(100 * x).toFixed(1)}%`.padStart(6);
 }
@@ -29,12 +20,12 @@ export function progressLine(p: ProgressState, width = 24): string {
   const frac = p.totalSteps > 0 ? Math.min(1, p.step / p.totalSteps) : 0;
   const filled = Math.round(frac * width);
   const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
-  const eta = p.step > 0 ? (p.elapsedMs / p.step) * (p.totalSteps - p.step) : NaN;
+  const eta = remainingMs(p.step, p.totalSteps, p.elapsedMs);
   const tps = p.tokensPerSec >= 1000 ? `${(p.tokensPerSec / 1000).toFixed(1)}k` : p.tokensPerSec.toFixed(0);
   return (
     `${bar} ${String(p.step).padStart(String(p.totalSteps).length)}/${p.totalSteps}` +
     ` loss ${Number.isFinite(p.loss) ? p.loss.toFixed(4) : String(p.loss)}` +
     ` acc ${pct(p.trainAccuracy)} val ${pct(p.valAccuracy)}` +
-    ` ${tps} tok/s elapsed ${duration(p.elapsedMs)} ETA ${duration(eta)}`
+    ` ${tps} tok/s elapsed ${formatDuration(p.elapsedMs)} ETA ${formatDuration(eta)}`
   );
 }

@@ -5,8 +5,8 @@
  */
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunSummary } from '../protocol';
-import { checkRunId, sortRuns, type CheckpointKind, type CheckpointStore } from './types';
+import type { RunAnnotation, RunSummary } from '../protocol';
+import { checkAnnotation, checkRunId, keepAnnotation, sortRuns, type CheckpointKind, type CheckpointStore } from './types';
 
 export class FileCheckpointStore implements CheckpointStore {
   readonly where: string;
@@ -18,7 +18,26 @@ export class FileCheckpointStore implements CheckpointStore {
     const runDir = join(this.dir, checkRunId(runId));
     await mkdir(runDir, { recursive: true });
     await atomicWrite(join(runDir, `${kind}.safetensors`), bytes);
-    await atomicWrite(join(runDir, 'run.json'), new TextEncoder().encode(JSON.stringify(summary, null, 2)));
+    await this.writeSummary(runId, keepAnnotation(summary, await this.readSummary(runId)));
+  }
+
+  async annotate(runId: string, annotation: RunAnnotation): Promise<void> {
+    const a = checkAnnotation(annotation);
+    const previous = await this.readSummary(checkRunId(runId));
+    if (!previous) throw new Error(`run ${runId} is not saved (${this.where}): nothing to rename`);
+    await this.writeSummary(runId, { ...previous, ...a });
+  }
+
+  private async readSummary(runId: string): Promise<RunSummary | undefined> {
+    try {
+      return JSON.parse(await readFile(join(this.dir, runId, 'run.json'), 'utf8')) as RunSummary;
+    } catch {
+      return undefined; // not saved yet (or unreadable: the next save writes it whole)
+    }
+  }
+
+  private writeSummary(runId: string, summary: RunSummary): Promise<void> {
+    return atomicWrite(join(this.dir, runId, 'run.json'), new TextEncoder().encode(JSON.stringify(summary, null, 2)));
   }
 
   async load(runId: string, kind: CheckpointKind): Promise<Uint8Array | null> {

@@ -2,8 +2,8 @@
  * Checkpoints in the browser's IndexedDB (works in a page and in a worker). Two object
  * stores: `runs` (RunSummary by runId) and `checkpoints` (bytes by "runId/kind").
  */
-import type { RunSummary } from '../protocol';
-import { checkRunId, sortRuns, type CheckpointKind, type CheckpointStore } from './types';
+import type { RunAnnotation, RunSummary } from '../protocol';
+import { checkAnnotation, checkRunId, keepAnnotation, sortRuns, type CheckpointKind, type CheckpointStore } from './types';
 import { done, openDatabase, request } from './idb';
 
 const DB_NAME = 'proxyformer-playground';
@@ -24,7 +24,25 @@ export class IndexedDbCheckpointStore implements CheckpointStore {
     const tx = db.transaction(['runs', 'checkpoints'], 'readwrite');
     // One transaction: the summary never points at a checkpoint that was not written.
     tx.objectStore('checkpoints').put(bytes.slice().buffer, `${runId}/${kind}`);
-    tx.objectStore('runs').put(summary, runId);
+    // Read and write the summary in this transaction: a rename that lands meanwhile is kept.
+    const runs = tx.objectStore('runs');
+    const previous = runs.get(runId);
+    previous.onsuccess = () => runs.put(keepAnnotation(summary, previous.result as RunSummary | undefined), runId);
+    await done(tx);
+  }
+
+  async annotate(runId: string, annotation: RunAnnotation): Promise<void> {
+    const a = checkAnnotation(annotation);
+    checkRunId(runId);
+    const db = await this.open();
+    const tx = db.transaction('runs', 'readwrite');
+    const runs = tx.objectStore('runs');
+    const previous = await request(runs.get(runId));
+    if (!previous) {
+      tx.abort();
+      throw new Error(`run ${runId} is not saved (${this.where}): nothing to rename`);
+    }
+    runs.put({ ...(previous as RunSummary), ...a }, runId);
     await done(tx);
   }
 

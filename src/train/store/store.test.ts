@@ -57,6 +57,22 @@ describe.each(stores)('%s checkpoint store', (_name, make) => {
     expect(await store.load('run-a', 'latest')).toBeNull();
   });
 
+  it('keeps a run name and notes across later checkpoint saves, and refuses bad ones with a reason', async () => {
+    const store = await make();
+    await expect(store.annotate('run-a', { label: 'x', notes: '' })).rejects.toThrow(/run run-a is not saved/);
+    await store.save('run-a', 'latest', new Uint8Array([1]), summary('run-a', 10, 1000));
+    await store.annotate('run-a', { label: '  proxy, lr 1e-3 ', notes: 'collapsed after step 400' });
+    // The session saves summaries without label or notes: the store keeps them.
+    await store.save('run-a', 'best', new Uint8Array([2]), summary('run-a', 20, 2000));
+    const [a] = await store.list();
+    expect(a).toMatchObject({ step: 20, label: 'proxy, lr 1e-3', notes: 'collapsed after step 400' });
+    await expect(store.annotate('run-a', { label: '   ', notes: '' })).rejects.toThrow(/cannot be empty: give 1–80 characters/);
+    await expect(store.annotate('run-a', { label: 'y'.repeat(81), notes: '' })).rejects.toThrow(/at most 80 characters, this one has 81/);
+    expect((await store.list())[0].label).toBe('proxy, lr 1e-3'); // a refused rename changes nothing
+    await store.annotate('run-a', { label: 'renamed', notes: '' });
+    expect((await store.list())[0]).toMatchObject({ label: 'renamed', notes: '' });
+  });
+
   it('refuses run ids that could escape the store, naming what is allowed', async () => {
     const store = await make();
     for (const bad of ['../x', '.hidden', 'a/b', '', 'x'.repeat(81)]) {

@@ -48,7 +48,7 @@ export function ChartsPanel() {
     <section className="panel" aria-labelledby="charts-h">
       <div className="panel-head">
         <h2 id="charts-h">Training curves</h2>
-        <label className="inline">
+        <label className="inline" title="Training curves only: validation is a few points, each already a mean, drawn as they are">
           Smoothing{' '}
           <input
             type="range"

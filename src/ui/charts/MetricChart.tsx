@@ -119,21 +119,21 @@ export const MetricChart = memo(function MetricChart({
             tickFormatter={FORMAT[unit]}
           />
           {inspecting && <Tooltip isAnimationActive={false} formatter={(v) => FORMAT[unit](Number(v))} labelFormatter={stepLabel} />}
-          {!inspecting && <SeriesPaths smoothing={smoothing} />}
+          {!inspecting && <SeriesPaths />}
           {inspecting &&
             shaped.map((s) => [
               <Line
                 key={`${s.label}-raw`}
                 data={s.data.raw}
                 dataKey="y"
-                name={smoothing > 0 ? `${s.label} (raw)` : s.label}
+                name={s.data.smoothed ? `${s.label} (raw)` : s.label}
                 stroke={s.colour}
-                strokeOpacity={smoothing > 0 ? 0.3 : 1}
+                strokeOpacity={s.data.smoothed ? 0.3 : 1}
                 dot={s.data.raw.length <= SPARSE ? { r: 2.5, fill: s.colour, strokeOpacity: 1 } : false}
                 isAnimationActive={false}
                 strokeWidth={1.2}
               />,
-              smoothing > 0 ? (
+              s.data.smoothed ? (
                 <Line
                   key={`${s.label}-smooth`}
                   data={s.data.smooth}
@@ -148,7 +148,7 @@ export const MetricChart = memo(function MetricChart({
             ])}
         </LineChart>
       ) : null,
-    [width, height, xAxis, yAxis, log, unit, smoothing, inspecting, inspecting ? shaped : null],
+    [width, height, xAxis, yAxis, log, unit, inspecting, inspecting ? shaped : null],
   );
   return (
     <div ref={ref} className="metric-chart" data-empty={axes === null} {...handlers}>

@@ -23,7 +23,7 @@ export const SPARSE = 30;
  * from SeriesContext) and nothing else moves.
  * MetricChart swaps in recharts' <Line>s and Tooltip while the user inspects the chart.
  */
-export function SeriesPaths({ smoothing }: { smoothing: number }) {
+export function SeriesPaths() {
   const series = useContext(SeriesContext);
   const x = useXAxisScale();
   const y = useYAxisScale();
@@ -37,10 +37,10 @@ export function SeriesPaths({ smoothing }: { smoothing: number }) {
             d={linePath(s.data.raw, x, y)}
             fill="none"
             stroke={s.colour}
-            strokeOpacity={smoothing > 0 ? 0.3 : 1}
+            strokeOpacity={s.data.smoothed ? 0.3 : 1}
             strokeWidth={1.2}
           />
-          {smoothing > 0 && (
+          {s.data.smoothed && (
             <path className="series-curve" d={linePath(s.data.smooth, x, y)} fill="none" stroke={s.colour} strokeWidth={1.6} />
           )}
           {s.data.raw.length <= SPARSE &&

@@ -25,6 +25,22 @@ describe('chart data shaping', () => {
     expect(s.smooth.map((p) => p.y)).toEqual([0, expect.closeTo(4 / 3, 10), expect.closeTo(4 / 7, 10), expect.closeTo(4 / 3, 10)]);
   });
 
+  it('never smooths validation curves (sparse points), only training curves', () => {
+    // Validation every 10 steps: its points, not an average lagging behind them.
+    const b = buffer(50, (i) => ({ taskLoss: 3 - i / 25, ...(i % 10 === 9 ? { valLoss: 3 - i / 20, valAccuracy: i / 50 } : {}) }));
+    for (const metric of ['valLoss', 'valAccuracy'] as const) {
+      const s = shapeSeries(b, metric, { maxPoints: 100, smoothing: 0.9, log: false });
+      expect(s.smoothed).toBe(false);
+      expect(s.smooth).toEqual([]);
+      expect(s.raw.map((p) => p.x)).toEqual([9, 19, 29, 39, 49]);
+      expect(s.raw[4].y).toBeCloseTo(metric === 'valLoss' ? 3 - 49 / 20 : 49 / 50, 12);
+    }
+    const train = shapeSeries(b, 'taskLoss', { maxPoints: 100, smoothing: 0.9, log: false });
+    expect(train.smoothed).toBe(true);
+    expect(train.smooth).toHaveLength(50);
+    expect(shapeSeries(b, 'taskLoss', { maxPoints: 100, smoothing: 0, log: false }).smoothed).toBe(false);
+  });
+
   it('hides values ≤ 0 on a log scale and counts them', () => {
     const b = buffer(4, (i) => ({ lr: i - 1 }));
     const s = shapeSeries(b, 'lr', { maxPoints: 100, smoothing: 0, log: true });

@@ -13,8 +13,10 @@ export interface XY {
 export interface ShapedSeries {
   /** The raw curve, min/max-bucketed so spikes stay visible. */
   raw: XY[];
-  /** The smoothed curve (empty when smoothing is 0). */
+  /** The smoothed curve (empty when smoothing is 0 or the metric is never smoothed). */
   smooth: XY[];
+  /** Whether `smooth` is drawn: the raw curve then fades behind it. */
+  smoothed: boolean;
   /** Points left out because the log scale cannot show values ≤ 0. */
   hiddenNonPositive: number;
 }
@@ -24,7 +26,14 @@ export function pointBudget(widthPx: number): number {
   return Math.max(16, Math.floor(2 * Math.max(0, widthPx)));
 }
 
-/** One metric against the step, downsampled, smoothed over the full resolution, log-filtered. */
+/**
+ * Metrics that are never smoothed: validation runs every `evalEvery` steps, so these are a few
+ * points, each already a mean over many batches; an average over them drew a line that lagged
+ * its own dots by several evaluations. Only training curves (one noisy batch a point) are smoothed.
+ */
+export const UNSMOOTHED: ReadonlySet<MetricName> = new Set<MetricName>(['valLoss', 'valAccuracy']);
+
+/** One metric against the step, downsampled, smoothed over the full resolution (training curves only), log-filtered. */
 export function shapeSeries(
   buffer: MetricsBuffer,
   y: MetricName,
@@ -35,7 +44,8 @@ export function shapeSeries(
   const rawAll = buffer.downsample(x, y, opts.maxPoints);
   const raw = rawAll.filter(keep);
   let smooth: XY[] = [];
-  if (opts.smoothing > 0) {
+  const smoothed = opts.smoothing > 0 && !UNSMOOTHED.has(y);
+  if (smoothed) {
     const xs = buffer.column(x);
     const ys = buffer.column(y);
     const px: number[] = [];
@@ -51,7 +61,7 @@ export function shapeSeries(
       opts.maxPoints,
     ).filter(keep);
   }
-  return { raw, smooth, hiddenNonPositive: rawAll.length - raw.length };
+  return { raw, smooth, smoothed, hiddenNonPositive: rawAll.length - raw.length };
 }
 
 /** Every k-th element so that at most `max` remain, always keeping the last one. */

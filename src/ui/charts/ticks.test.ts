@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatNumber } from './chartData';
-import { extent, linearAxis, logAxis, niceStep, runStepAxis, stepAxis } from './ticks';
+import { extent, linearAxis, logAxis, logAxisOf, niceStep, runStepAxis, stepAxis } from './ticks';
 
 describe('axis ticks', () => {
   it('picks 1, 2, 2.5, 5 times a power of ten', () => {
@@ -56,6 +56,24 @@ describe('axis ticks', () => {
     expect(logAxis(1e-6, 10).ticks).toEqual([1e-6, 1e-5, 1e-4, 1e-3, 0.01, 0.1, 1, 10]);
     expect(logAxis(1e-12, 1).ticks).toEqual([1e-12, 1e-10, 1e-8, 1e-6, 1e-4, 0.01, 1]);
     expect(logAxis(0, 1).domain).toEqual([1, 10]);
+  });
+
+  it('labels a log axis distinctly when the values barely move (the pseudo-inverse residual)', () => {
+    for (const values of [
+      [1.2e-6, 1.2001e-6, 1.2002e-6, 1.2003e-6, 1.2004e-6, 1.2005e-6],
+      [0.5, 0.5000001],
+      [3, 3],
+      [812.4, 813.1, 812.9], // scaling-sweep throughputs a few percent apart
+    ]) {
+      const axis = logAxisOf(values)!;
+      const labels = axis.ticks.map((v) => formatNumber(v));
+      expect(new Set(labels).size, `${values}: ${labels}`).toBe(labels.length);
+      expect(axis.ticks.length).toBeGreaterThanOrEqual(2);
+      expect(axis.domain[0]).toBeLessThanOrEqual(Math.min(...values));
+      expect(axis.domain[1]).toBeGreaterThanOrEqual(Math.max(...values));
+    }
+    expect(logAxisOf([0.02, 0, -1, NaN, undefined, 0.3])).toEqual(logAxis(0.02, 0.3));
+    expect(logAxisOf([0, NaN])).toBeNull();
   });
 
   it('ends the step axis on the next whole tick, never two ticks on top of each other', () => {

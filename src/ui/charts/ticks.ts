@@ -76,6 +76,22 @@ export function logAxis(min: number, max: number): Axis {
 }
 
 /**
+ * A log axis around the positive finite values among `values` (null when there are none): the
+ * charts recharts scaled itself ('auto' on a log scale) printed one label six times when the
+ * values barely moved (a pseudo-inverse residual of 1.20e-6 … 1.21e-6); whole decades cannot.
+ */
+export function logAxisOf(values: Iterable<number | undefined>): Axis | null {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (v === undefined || !(v > 0) || !Number.isFinite(v)) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return lo <= hi ? logAxis(lo, hi) : null;
+}
+
+/**
  * The step axis: from the first step to the next whole nice step at or after the last, so the
  * axis (and recharts' store behind it) changes only when training crosses a tick, not on every
  * refresh; the line ends where training is, as in TensorBoard's live view.

@@ -1,8 +1,11 @@
-import { useEffect, useMemo, useState } from 'react';
+import { Fragment, useEffect, useMemo, useState } from 'react';
+import type { RunConfig } from '../../config';
 import type { MetricName } from '../../io/metrics';
 import { isActive, trainingClient, useTraining } from '../../store/trainingStore';
 import { summarizeRun } from '../../store/runSummary';
+import { ConfigDiffTable } from './ConfigDiffTable';
 import { ImportRun } from './ImportRun';
+import { RunNotesEditor } from './RunNotesEditor';
 import { ChartCard } from '../charts/ChartCard';
 import { formatNumber } from '../charts/chartData';
 import { MetricChart, PALETTE, type SeriesSpec } from '../charts/MetricChart';
@@ -18,7 +21,10 @@ const OVERLAY_METRICS: [MetricName, string][] = [
 
 interface Row {
   runId: string;
+  /** The name the user gave it, else the run's own. */
   name: string;
+  notes: string;
+  config: RunConfig;
   variant: string;
   step: number;
   bestVal: number;
@@ -41,6 +47,8 @@ export function RunsPanel() {
   const [selected, setSelected] = useState<string[]>([]);
   const [metric, setMetric] = useState<MetricName>('taskLoss');
   const [loadError, setLoadError] = useState<string | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
+  const runsError = useTraining((s) => s.runsError);
   useEffect(() => {
     if (!isActive(runState)) client.listRuns();
   }, [runState, client]);
@@ -51,7 +59,9 @@ export function RunsPanel() {
     for (const r of savedRuns) {
       out.set(r.runId, {
         runId: r.runId,
-        name: r.name,
+        name: r.label ?? r.name,
+        notes: r.notes ?? '',
+        config: r.config,
         variant: `${r.config.task} · ${r.config.attention}`,
         step: r.step,
         bestVal: r.bestValAccuracy ?? NaN,
@@ -66,7 +76,10 @@ export function RunsPanel() {
       const prev = out.get(r.runId);
       out.set(r.runId, {
         runId: r.runId,
-        name: r.name,
+        // A label the user gave wins; else the name this page started it under (saved summaries carry the run id).
+        name: savedRuns.find((x) => x.runId === r.runId)?.label ?? r.name,
+        notes: prev?.notes ?? '',
+        config: r.config,
         variant: `${r.config.task} · ${r.config.attention}`,
         step: sum.steps,
         bestVal: sum.bestValAccuracy,
@@ -130,53 +143,92 @@ export function RunsPanel() {
             </thead>
             <tbody>
               {rows.map((r) => (
-                <tr key={r.runId}>
-                  <td>
-                    <input
-                      type="checkbox"
-                      checked={selected.includes(r.runId)}
-                      onChange={() => toggle(r.runId)}
-                      aria-label={`Compare ${r.name}`}
-                      title={r.inPage ? '' : 'Its curves are read from its saved checkpoint'}
-                    />
-                  </td>
-                  <td title={r.runId}>{r.name}</td>
-                  <td>{r.variant}</td>
-                  <td>{r.step}</td>
-                  <td>{formatNumber(r.bestVal, '%')}</td>
-                  <td>{formatNumber(r.test, '%')}</td>
-                  <td>{r.state}</td>
-                  <td className="actions">
-                    {r.saved && !r.inPage && (
+                <Fragment key={r.runId}>
+                  <tr>
+                    <td>
+                      <input
+                        type="checkbox"
+                        checked={selected.includes(r.runId)}
+                        onChange={() => toggle(r.runId)}
+                        aria-label={`Compare ${r.name}`}
+                        title={r.inPage ? '' : 'Its curves are read from its saved checkpoint'}
+                      />
+                    </td>
+                    <td title={r.runId}>
+                      {r.name}
+                      {r.notes && (
+                        <span className="run-notes muted" title={r.notes}>
+                          {r.notes}
+                        </span>
+                      )}
+                    </td>
+                    <td>{r.variant}</td>
+                    <td>{r.step}</td>
+                    <td>{formatNumber(r.bestVal, '%')}</td>
+                    <td>{formatNumber(r.test, '%')}</td>
+                    <td>{r.state}</td>
+                    <td className="actions">
+                      {r.saved && !r.inPage && (
+                        <button
+                          type="button"
+                          className="small"
+                          disabled={busy}
+                          onClick={() => {
+                            const s = savedRuns.find((x) => x.runId === r.runId);
+                            if (s) client.resumeSaved(s);
+                          }}
+                        >
+                          Resume
+                        </button>
+                      )}
                       <button
                         type="button"
                         className="small"
-                        disabled={busy}
-                        onClick={() => {
-                          const s = savedRuns.find((x) => x.runId === r.runId);
-                          if (s) client.resumeSaved(s);
-                        }}
+                        disabled={!r.saved}
+                        title={r.saved ? 'Rename the run and write notes on it' : 'A run can be renamed once its first checkpoint is saved'}
+                        onClick={() => setEditing(editing === r.runId ? null : r.runId)}
+                        aria-label={`Rename ${r.name} or edit its notes`}
                       >
-                        Resume
+                        Rename
                       </button>
-                    )}
-                    {r.saved && r.runId !== current && (
-                      <button
-                        type="button"
-                        className="small"
-                        disabled={busy}
-                        onClick={() => client.deleteRun(r.runId)}
-                        aria-label={`Delete saved run ${r.name}`}
-                      >
-                        Delete
-                      </button>
-                    )}
-                  </td>
-                </tr>
+                      {r.saved && r.runId !== current && (
+                        <button
+                          type="button"
+                          className="small"
+                          disabled={busy}
+                          onClick={() => client.deleteRun(r.runId)}
+                          aria-label={`Delete saved run ${r.name}`}
+                        >
+                          Delete
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                  {editing === r.runId && (
+                    <tr>
+                      <td colSpan={8}>
+                        <RunNotesEditor
+                          label={r.name}
+                          notes={r.notes}
+                          onCancel={() => setEditing(null)}
+                          onSave={(label, notes) => {
+                            client.annotateRun(r.runId, { label, notes });
+                            setEditing(null);
+                          }}
+                        />
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
               ))}
             </tbody>
           </table>
         </div>
+      )}
+      {runsError && (
+        <p className="msg-error" role="alert">
+          The run could not be renamed: {runsError}
+        </p>
       )}
       {loadError && (
         <p className="msg-error" role="alert">
@@ -203,6 +255,7 @@ export function RunsPanel() {
           <MetricChart series={series} version={version} smoothing={0.6} log={false} unit={metric.endsWith('Accuracy') ? '%' : ''} />
         </ChartCard>
       )}
+      <ConfigDiffTable runs={selected.flatMap((id) => rows.filter((r) => r.runId === id))} />
     </section>
   );
 }

@@ -6,12 +6,14 @@
  * the paper's Proxyformer point (3.8× softmax's throughput, 0.08× its memory at n = 4096)
  * marked from our own softmax figure, the target lines and the peers' ratios.
  */
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceDot, Tooltip, XAxis, YAxis } from 'recharts';
 import { runBrowserBench, type BenchEvent, type BrowserBenchOptions } from '../../bench/browser';
 import { toMarkdown } from '../../bench/report';
-import { VARIANTS, VARIANT_NAMES, type SweepResult, type Variant } from '../../bench/sweep';
+import { SweepCancelled, VARIANTS, VARIANT_NAMES, type Row, type SweepResult, type Variant } from '../../bench/sweep';
+import { formatDuration, remainingMs } from '../../train/eta';
 import { formatNumber } from '../charts/chartData';
+import { logAxisOf } from '../charts/ticks';
 import { PALETTE } from '../charts/MetricChart';
 import { useWidth } from '../charts/useWidth';
 import { downloadText } from '../download';
@@ -35,10 +37,13 @@ const COLORS: Record<Variant, string> = {
 
 function ScalingChart({ title, rows, unit, mark }: { title: string; rows: ChartRow[]; unit: '' | 'bytes'; mark: PaperMark | null }) {
   const [ref, width] = useWidth<HTMLDivElement>();
+  // Our own log axis (ticks.ts) over the values and the paper's mark: recharts' 'auto' one
+  // repeated a label when the variants lay within a few percent of each other.
+  const y = useMemo(() => logAxisOf([...rows.flatMap((r) => VARIANTS.map((v) => r[v])), mark?.value]), [rows, mark]);
   return (
     <figure ref={ref} className="metric-chart" aria-label={title}>
       <figcaption>{title}</figcaption>
-      {width > 0 && rows.length > 0 && (
+      {width > 0 && rows.length > 0 && y && (
         <LineChart width={width} height={220} data={rows} margin={{ top: 14, right: 12, bottom: 4, left: 0 }}>
           <CartesianGrid stroke="#e6e8eb" />
           <XAxis
@@ -54,7 +59,9 @@ function ScalingChart({ title, rows, unit, mark }: { title: string; rows: ChartR
           <YAxis
             type="number"
             scale="log"
-            domain={['auto', 'auto']}
+            domain={y.domain}
+            ticks={y.ticks}
+            interval={0}
             width={64}
             tick={{ fontSize: 11 }}
             tickFormatter={(v: number) => formatNumber(v, unit)}
@@ -83,6 +90,25 @@ function ScalingChart({ title, rows, unit, mark }: { title: string; rows: ChartR
   );
 }
 
+interface Charts {
+  throughput: ChartRow[];
+  memory: ChartRow[];
+  inference: ChartRow[];
+  throughputMark: PaperMark | null;
+  memoryMark: PaperMark | null;
+}
+
+/** Throughput and memory against length (training), and inference throughput. */
+function ScalingCharts({ charts }: { charts: Charts }) {
+  return (
+    <>
+      <ScalingChart title="Training throughput (sequences/s)" rows={charts.throughput} unit="" mark={charts.throughputMark} />
+      <ScalingChart title="Training peak memory per sequence" rows={charts.memory} unit="bytes" mark={charts.memoryMark} />
+      <ScalingChart title="Inference throughput (sequences/s)" rows={charts.inference} unit="" mark={null} />
+    </>
+  );
+}
+
 /** The Scaling view (mounted by the playground page). */
 export function ScalingView({ run = runBrowserBench }: ScalingViewProps) {
   const [lengthsText, setLengthsText] = useState('256, 512, 1024, 2048, 4096');
@@ -91,9 +117,18 @@ export function ScalingView({ run = runBrowserBench }: ScalingViewProps) {
   const [peers, setPeers] = useState<{ tfjs: boolean; ort: boolean }>({ tfjs: false, ort: false });
   const [variants, setVariants] = useState<readonly Variant[]>(VARIANTS);
   const [running, setRunning] = useState(false);
-  const [progress, setProgress] = useState<{ done: number; total: number; text: string }>({ done: 0, total: 0, text: '' });
+  const [progress, setProgress] = useState<{ done: number; total: number; text: string; etaMs: number }>({
+    done: 0,
+    total: 0,
+    text: '',
+    etaMs: NaN,
+  });
   const [result, setResult] = useState<SweepResult | null>(null);
+  // The rows measured so far: drawn while the sweep runs, and kept when it is cancelled.
+  const [partial, setPartial] = useState<Row[]>([]);
+  const [cancelled, setCancelled] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const abort = useRef<AbortController | null>(null);
   const lengths = parseLengths(lengthsText);
   const batchOk = Number.isInteger(batch) && batch >= 1;
   const repeatsOk = Number.isInteger(repeats) && repeats >= 1;
@@ -103,6 +138,11 @@ export function ScalingView({ run = runBrowserBench }: ScalingViewProps) {
     setRunning(true);
     setError(null);
     setResult(null);
+    setPartial([]);
+    setCancelled(null);
+    const controller = new AbortController();
+    abort.current = controller;
+    const t0 = performance.now();
     try {
       const opts: BrowserBenchOptions = {
         variants: VARIANTS.filter((v) => variants.includes(v)),
@@ -112,35 +152,43 @@ export function ScalingView({ run = runBrowserBench }: ScalingViewProps) {
         repeats,
         shrinkBatch: true,
         peers: [...(peers.tfjs ? ['tfjs' as const] : []), ...(peers.ort ? ['ort' as const] : [])],
+        signal: controller.signal,
       };
       const r = await run(opts, (e) => {
         if (e.kind === 'phase') setProgress((p) => ({ ...p, text: e.text }));
-        else if (e.kind === 'sweep')
+        else if (e.kind === 'sweep') {
+          const { row } = e.progress;
+          if (row) setPartial((rows) => [...rows, row]);
           setProgress({
             done: e.progress.done,
             total: e.progress.total,
-            text: `${VARIANT_NAMES[e.progress.variant]}, n = ${e.progress.n}${e.progress.row ? `: ${e.progress.row.mode} ${e.progress.row.status}` : ''}`,
+            text: `${VARIANT_NAMES[e.progress.variant]}, n = ${e.progress.n}${row ? `: ${row.mode} ${row.status}` : ''}`,
+            // Longer sequences cost more than the average so far: an estimate, said to be one.
+            etaMs: remainingMs(e.progress.done, e.progress.total, performance.now() - t0),
           });
-        else setProgress((p) => ({ ...p, text: `${e.row.peer}: ${VARIANT_NAMES[e.row.variant]} n = ${e.row.n} ${e.row.status}` }));
+        } else setProgress((p) => ({ ...p, text: `${e.row.peer}: ${VARIANT_NAMES[e.row.variant]} n = ${e.row.n} ${e.row.status}` }));
       });
       setResult(r);
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      if (e instanceof SweepCancelled) setCancelled(`Cancelled after ${e.done} of ${e.total} measurements: the charts show those.`);
+      else setError(e instanceof Error ? e.message : String(e));
     } finally {
+      abort.current = null;
       setRunning(false);
     }
   };
 
-  const charts = useMemo(() => {
-    if (!result) return null;
+  const charts = useMemo((): Charts | null => {
+    const rows = result?.rows ?? partial;
+    if (rows.length === 0) return null;
     return {
-      throughput: chartRows(result.rows, 'train', 'sequencesPerSecond'),
-      memory: chartRows(result.rows, 'train', 'peakBytesPerSequence'),
-      inference: chartRows(result.rows, 'inference', 'sequencesPerSecond'),
-      throughputMark: paperMark(result.rows, 'sequencesPerSecond'),
-      memoryMark: paperMark(result.rows, 'peakBytesPerSequence'),
+      throughput: chartRows(rows, 'train', 'sequencesPerSecond'),
+      memory: chartRows(rows, 'train', 'peakBytesPerSequence'),
+      inference: chartRows(rows, 'inference', 'sequencesPerSecond'),
+      throughputMark: paperMark(rows, 'sequencesPerSecond'),
+      memoryMark: paperMark(rows, 'peakBytesPerSequence'),
     };
-  }, [result]);
+  }, [result, partial]);
 
   return (
     <section className="scaling-view" aria-label="Scaling" data-testid="scaling-view">
@@ -211,6 +259,11 @@ export function ScalingView({ run = runBrowserBench }: ScalingViewProps) {
         >
           {running ? 'Running…' : 'Run sweep'}
         </button>
+        {running && (
+          <button type="button" onClick={() => abort.current?.abort()} data-testid="scaling-cancel">
+            Cancel
+          </button>
+        )}
         {result && (
           <>
             <button type="button" onClick={() => downloadText('bench.json', JSON.stringify(result, null, 2), 'application/json')}>
@@ -244,7 +297,15 @@ export function ScalingView({ run = runBrowserBench }: ScalingViewProps) {
       )}
       {running && (
         <p data-testid="scaling-progress">
-          <progress max={Math.max(1, progress.total)} value={progress.done} /> {progress.done}/{progress.total} {progress.text}
+          <progress max={Math.max(1, progress.total)} value={progress.done} /> {progress.done}/{progress.total} {progress.text}{' '}
+          <span data-testid="scaling-eta" title="At the average pace so far; longer sequences come last and take longer">
+            ETA about {formatDuration(progress.etaMs)}
+          </span>
+        </p>
+      )}
+      {cancelled && (
+        <p role="status" data-testid="scaling-cancelled">
+          {cancelled}
         </p>
       )}
       {error && (
@@ -252,14 +313,18 @@ export function ScalingView({ run = runBrowserBench }: ScalingViewProps) {
           {error}
         </p>
       )}
+      {!result && charts && (
+        <div data-testid="scaling-partial">
+          <p className="muted">{running ? 'Measured so far:' : 'Measured before the sweep stopped:'}</p>
+          <ScalingCharts charts={charts} />
+        </div>
+      )}
       {result && charts && (
         <>
           <p className="muted" data-testid="scaling-adapter">
             {result.adapter.label} — {result.adapter.runtime}; batch {result.batch}, median of {result.repeats}
           </p>
-          <ScalingChart title="Training throughput (sequences/s)" rows={charts.throughput} unit="" mark={charts.throughputMark} />
-          <ScalingChart title="Training peak memory per sequence" rows={charts.memory} unit="bytes" mark={charts.memoryMark} />
-          <ScalingChart title="Inference throughput (sequences/s)" rows={charts.inference} unit="" mark={null} />
+          <ScalingCharts charts={charts} />
           <table className="scaling-targets">
             <thead>
               <tr>

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Task } from '../../config';
 import { formatNumber } from '../charts/chartData';
+import { logAxisOf, stepAxis } from '../charts/ticks';
 import { useWidth } from '../charts/useWidth';
 import { pixelTokensToRgba } from '../../data/render';
 import { cssColour, VIRIDIS_LUT } from './colormap';
@@ -13,23 +14,29 @@ import type { Matrix } from '../../model/views';
 export function ResidualChart({ residual }: { residual: number[] }) {
   const [ref, width] = useWidth<HTMLDivElement>();
   const data = residual.map((y, x) => ({ x, y })).filter((p) => p.y > 0 && Number.isFinite(p.y));
+  // Our own axes (ticks.ts): recharts' 'auto' log ticks repeated one label when the residual barely moved.
+  const y = logAxisOf(residual);
+  const x = data.length > 0 ? stepAxis(data[0].x, data[data.length - 1].x) : null;
   return (
     <div ref={ref} className="metric-chart" data-testid="pinv-residual">
-      {width > 0 && data.length > 0 && (
+      {width > 0 && x && y && (
         <LineChart width={Math.min(width, 360)} height={140} data={data} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid stroke="#e6e8eb" />
           <XAxis
             dataKey="x"
             type="number"
-            domain={[0, 'dataMax']}
-            allowDecimals={false}
+            domain={x.domain}
+            ticks={x.ticks}
+            interval={0}
             tick={{ fontSize: 11 }}
             label={{ value: 'iteration', position: 'insideBottomRight', fontSize: 11, offset: -2 }}
           />
           <YAxis
             dataKey="y"
             scale="log"
-            domain={['auto', 'auto']}
+            domain={y.domain}
+            ticks={y.ticks}
+            interval={0}
             width={56}
             tick={{ fontSize: 11 }}
             tickFormatter={(v: number) => formatNumber(v)}
