@@ -14,6 +14,14 @@ import { DEFAULT_LIMITS } from '../engine/webgpu/device';
 import { estimateMemory, formatSize, type MemoryEstimate } from '../model/memoryEstimate';
 import { microBatchCounts } from './microBatch';
 
+/** A run refused by its memory plan, before anything was built. */
+export class MemoryPlanError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MemoryPlanError';
+  }
+}
+
 /** The CPU backend's stated budget: typed arrays in one JS process (docs/gpu.md). */
 export const CPU_MEMORY_BUDGET = 2 * 1024 ** 3;
 /** The WebGPU budget: browsers do not report a device's memory, so a stated, conservative total. */
