@@ -1,4 +1,5 @@
 import { COMMANDS, shortcutHint } from './commands';
+import { MemoryPlanLine } from './MemoryPlanLine';
 import { runCommand, useCommands } from './useCommands';
 
 /** The run toolbar: one button per command of the registry, with its shortcut hint. */
@@ -24,6 +25,7 @@ export function RunControls() {
           </button>
         ))}
       </div>
+      <MemoryPlanLine />
       {feedback && (
         <p className="feedback" role="status" data-testid="command-feedback">
           {feedback.text}
