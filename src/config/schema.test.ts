@@ -72,6 +72,7 @@ const CONTRACT_TRAIN = [
   'checkpointEvery',
   'dataSeed',
   'initSeed',
+  'microBatches',
 ];
 
 describe('config schema', () => {
