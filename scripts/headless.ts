@@ -37,7 +37,7 @@ export async function trainHeadless(run: HeadlessRun): Promise<{ code: number; s
       else if (msg.type === 'state' && msg.state === 'finished') done(0);
       else if (msg.type === 'state' && msg.state === 'failed') done(1);
     },
-    createBackend: (choice) => createBackend(choice, choice === 'cpu' ? undefined : nodeGpu()),
+    createBackend: (choice, limits) => createBackend(choice, choice === 'cpu' ? undefined : nodeGpu(), { limits }),
     loadTask: (config) => taskFor(config, fsFetcher('public/data'), run.datasets),
     store: new FileCheckpointStore(run.out),
     yieldToEvents: () => new Promise((r) => setImmediate(r)),

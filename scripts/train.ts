@@ -108,6 +108,9 @@ async function trainOnce(config: RunConfig, runId: string, a: TrainArgs): Promis
       case 'backend':
         console.log(`backend: ${msg.label}${msg.reason ? ` (${msg.reason})` : ''}`);
         break;
+      case 'plan':
+        console.log(msg.line);
+        break;
       case 'metrics':
         for (const r of msg.rows) {
           if (r.loss !== undefined) last = { ...last, step: r.step, loss: r.loss, tokensPerSec: r.tokensPerSec ?? last.tokensPerSec };

@@ -205,8 +205,18 @@ export function checkRules(c: RunConfig, limits?: DeviceLimits, n: KeyNamer = by
     );
   }
 
+  if (c.microBatches > 0 && c.batchSize % c.microBatches !== 0) {
+    error(
+      'microBatches',
+      ['batchSize'],
+      c.microBatches,
+      `microBatches ${c.microBatches} does not divide batchSize ${c.batchSize}: use a divisor of ${c.batchSize} (${divisors(c.batchSize).slice(0, 12).join(', ')}${divisors(c.batchSize).length > 12 ? ', …' : ''}), or 0 to choose automatically.`,
+    );
+  }
   if (limits) {
-    const largest = largestBuffer(c);
+    // A batch split into micro-batches allocates for one micro-batch at a time.
+    const split = c.microBatches > 0 && c.batchSize % c.microBatches === 0 ? c.microBatches : 1;
+    const largest = largestBuffer({ ...c, batchSize: c.batchSize / split });
     const limit = bufferLimit(limits);
     if (largest.bytes > limit.bytes) {
       error(

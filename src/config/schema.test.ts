@@ -73,6 +73,7 @@ const CONTRACT_TRAIN = [
   'checkpointEvery',
   'dataSeed',
   'initSeed',
+  'microBatches',
 ];
 
 describe('config schema', () => {

@@ -113,6 +113,17 @@ export const OPTIMISATION_PARAMS = {
     log: true,
     help: 'Examples per step (pairs for Retrieval). LRA: 32 (ListOps, Text, Retrieval), 256 (Image, Pathfinder).',
   }),
+  microBatches: int({
+    url: 'mb',
+    group: 'optimisation',
+    part: 'train',
+    apply: 'cold',
+    label: 'Micro-batches',
+    default: 0,
+    min: 0,
+    max: 1024,
+    help: 'Run each batch as this many equal slices and add up their gradients before the one optimizer step: the same step up to float rounding, with the memory of the smaller slice. 0: auto, the fewest that fit this device (docs/gpu.md "Micro-batching"). Must divide the batch size.',
+  }),
   lr: float({
     url: 'lr',
     group: 'optimisation',

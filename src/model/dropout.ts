@@ -7,7 +7,7 @@
  *   `DropoutStream`, so a seed reproduces the run on every backend;
  * - off: evaluation.
  */
-import { type DropoutStream, Tensor, dropout, dropoutWith } from '../engine';
+import { DropoutStream, Tensor, dropout, dropoutWith } from '../engine';
 
 export class DropoutPlan {
   constructor(
@@ -66,4 +66,33 @@ export function maskNames(c: {
     names.push(`layers.${i}.ffn.dropout1`, `layers.${i}.ffn.dropout2`);
   }
   return c.twoTower ? [...names, ...names.map((n) => `${n}@2`)] : names;
+}
+
+/**
+ * The draws of micro-batch `part` of `parts` within the whole batch's stream. Every drawn mask
+ * has the batch as its leading axis ([B, n, d], [B, H, n, n], [B, H, m]) and the masks are drawn
+ * in the same order for any batch size, so a mask of `count` elements for B/parts examples is the
+ * slice [part·count, (part + 1)·count) of the whole batch's mask of parts·count elements, and the
+ * next mask starts parts·count further on. Gradient accumulation therefore sees the same dropout
+ * as the whole batch (src/train/microBatch.test.ts).
+ */
+export class MicroBatchStream extends DropoutStream {
+  private wholeOffset = 0;
+
+  constructor(
+    seed: number,
+    readonly part: number,
+    readonly parts: number,
+  ) {
+    super(seed);
+    if (!Number.isInteger(parts) || parts < 1 || !Number.isInteger(part) || part < 0 || part >= parts)
+      throw new Error(`micro-batch ${part} of ${parts}: the part must be an integer in [0, parts) and parts a positive integer`);
+  }
+
+  override take(count: number): number {
+    const at = (this.wholeOffset + this.part * count) >>> 0;
+    this.wholeOffset = (this.wholeOffset + this.parts * count) >>> 0;
+    this.offset = this.wholeOffset;
+    return at;
+  }
 }

@@ -35,7 +35,7 @@ import { BigBirdAttention } from './attention/bigbird';
 import { sparseBlocks } from './attention/bigbirdBlocks';
 import { PerformerAttention } from './attention/performer';
 import { redrawInitialiser } from './attention/performerFeatures';
-import { DropoutPlan, maskNames } from './dropout';
+import { DropoutPlan, MicroBatchStream, maskNames } from './dropout';
 import { Embeddings } from './embedding';
 import { Block, Encoder } from './encoder';
 import { Initialiser } from './init';
@@ -187,7 +187,10 @@ export function buildModel(backend: Backend, config: ModelConfig | RunConfig, in
         const unknown = [...opts.masks.keys()].filter((k) => !names.includes(k));
         if (unknown.length > 0) throw new Error(`unknown mask name(s) ${unknown.join(', ')} for this config; allowed: ${names.join(', ')}`);
       }
-      const stream = !opts.masks && opts.train ? new DropoutStream(opts.dropoutSeed ?? 0) : null;
+      const seed = opts.dropoutSeed ?? 0;
+      const slice = opts.microBatch;
+      const stream =
+        !opts.masks && opts.train ? (slice ? new MicroBatchStream(seed, slice.part, slice.parts) : new DropoutStream(seed)) : null;
       const plan = new DropoutPlan(opts.masks ?? null, stream);
       const common = { wantViews: false, cacheable: !opts.train && !isGradEnabled(), weightsVersion: model.weightsVersion };
       const first = encoder.encode(batch.tokens, batch.mask, { ...common, plan });

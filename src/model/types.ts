@@ -24,6 +24,11 @@ export interface ForwardOptions {
   masks?: ReadonlyMap<string, Tensor>;
   /** Seed of the counter-based generator for drawn dropout (train without masks); default 0. */
   dropoutSeed?: number;
+  /**
+   * This forward is micro-batch `part` (0-based) of `parts` equal slices of one batch: drawn
+   * dropout takes exactly the masks the whole batch would give these examples (dropout.ts).
+   */
+  microBatch?: { part: number; parts: number };
 }
 
 export interface ForwardResult {

@@ -8,7 +8,9 @@ import { acquireGpu, backendLabel } from '../engine/webgpu/device';
 import type { GpuDeviceLostError } from '../engine/webgpu/errors';
 import { WebGpuBackend } from '../engine/webgpu/backend';
 import { runComputeSelfTest } from '../engine/webgpu/selfTest';
+import type { DeviceLimits } from '../config';
 import type { BackendChoice } from './protocol';
+import type { RequestedLimits } from './memoryPlan';
 
 export interface BackendHandle {
   backend: Backend;
@@ -17,6 +19,8 @@ export interface BackendHandle {
   /** Why the CPU runs instead of WebGPU (only when `auto` fell back). */
   reason?: string;
   timestampQuery: boolean;
+  /** What the adapter can grant (GPUAdapter.limits): the memory plan checks against these; null on the CPU. */
+  adapterLimits: DeviceLimits | null;
   /** Resolves when the device is lost (WebGPU only). */
   lost?: Promise<GpuDeviceLostError>;
   /** Destroy the device (tests use it to simulate a device loss). */
@@ -25,11 +29,27 @@ export interface BackendHandle {
 
 const CPU_LABEL = 'CPU reference backend (float32)';
 
-/** Acquire a backend. `gpu` is the WebGPU entry point (navigator.gpu in a browser, Dawn in Node). */
-export async function createBackend(choice: BackendChoice, gpu: GPU | undefined, opts: { timing?: boolean } = {}): Promise<BackendHandle> {
-  if (choice === 'cpu') return { backend: new CpuBackend('f32'), kind: 'cpu', label: CPU_LABEL, timestampQuery: false };
+/**
+ * Acquire a backend. `gpu` is the WebGPU entry point (navigator.gpu in a browser, Dawn in Node);
+ * `limits`: buffer limits above the engine's defaults that a run's memory plan needs
+ * (src/train/memoryPlan.ts), requested from the adapter as requirements.
+ */
+export async function createBackend(
+  choice: BackendChoice,
+  gpu: GPU | undefined,
+  opts: { timing?: boolean; limits?: RequestedLimits | null } = {},
+): Promise<BackendHandle> {
+  const cpu = (reason?: string): BackendHandle => ({
+    backend: new CpuBackend('f32'),
+    kind: 'cpu',
+    label: CPU_LABEL,
+    reason,
+    timestampQuery: false,
+    adapterLimits: null,
+  });
+  if (choice === 'cpu') return cpu();
   try {
-    const ctx = await acquireGpu({ optionalFeatures: ['timestamp-query'] }, gpu);
+    const ctx = await acquireGpu({ optionalFeatures: ['timestamp-query'], limits: opts.limits ?? undefined }, gpu);
     const test = await runComputeSelfTest(ctx.device);
     if (!test.ok) {
       ctx.destroy();
@@ -42,11 +62,15 @@ export async function createBackend(choice: BackendChoice, gpu: GPU | undefined,
       kind: 'webgpu',
       label: backendLabel(ctx.report),
       timestampQuery: timing,
+      adapterLimits: {
+        maxStorageBufferBindingSize: ctx.adapter.limits.maxStorageBufferBindingSize,
+        maxBufferSize: ctx.adapter.limits.maxBufferSize,
+      },
       lost: ctx.lost,
       destroyDevice: () => ctx.destroy(),
     };
   } catch (e) {
     if (choice === 'webgpu') throw e;
-    return { backend: new CpuBackend('f32'), kind: 'cpu', label: CPU_LABEL, reason: (e as Error).message, timestampQuery: false };
+    return cpu((e as Error).message);
   }
 }

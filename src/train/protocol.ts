@@ -87,6 +87,8 @@ export interface RunAnnotation {
 export type FromWorker =
   | { type: 'backend'; kind: 'webgpu' | 'cpu'; label: string; reason?: string; timestampQuery: boolean }
   | { type: 'state'; state: RunState; step: number; totalSteps: number; message?: string }
+  /** The memory plan a run was built with (src/train/memoryPlan.ts): `line` as the CLI prints it. */
+  | { type: 'plan'; runId: string; line: string; microBatches: number; estimateBytes: number; budgetBytes: number }
   /** Metrics, batched a few times a second. */
   | { type: 'metrics'; runId: string; rows: MetricRow[] }
   | { type: 'eval'; runId: string; split: 'validation' | 'test'; step: number; loss: number; accuracy: number; best: boolean }

@@ -14,6 +14,7 @@ import { ModelConfigError } from '../model/validate';
 import type { TaskSource } from '../data';
 import { captureCheckpoint, captureRunExport, parseCheckpoint, restoreCheckpoint } from './checkpoint';
 import type { BackendHandle } from './backendFactory';
+import { MemoryPlanError, type RequestedLimits } from './memoryPlan';
 import type { BackendChoice, FailureKind, FromWorker, RunImport, RunState, RunSummary, ToWorker, ViewsPayload } from './protocol';
 import type { CheckpointStore } from './store/types';
 import type { KernelTimer } from '../engine/webgpu/timing';
@@ -28,7 +29,8 @@ import { Trainer } from './trainer';
 
 export interface SessionDeps {
   post(msg: FromWorker): void;
-  createBackend(choice: BackendChoice): Promise<BackendHandle>;
+  /** `limits`: buffer limits above the defaults that the run's memory plan needs (null: the defaults). */
+  createBackend(choice: BackendChoice, limits?: RequestedLimits | null): Promise<BackendHandle>;
   loadTask(config: RunConfig): Promise<TaskSource>;
   store: CheckpointStore;
   /** Let queued messages in (setTimeout 0 in a worker, setImmediate in Node). */
@@ -64,8 +66,8 @@ export class TrainingSession {
   constructor(private readonly deps: SessionDeps) {
     this.log = new RunLog(deps);
     this.backend = new SessionBackend(
-      (choice) => deps.createBackend(choice),
-      (msg) => deps.post(msg),
+      (c, l) => deps.createBackend(c, l),
+      (m) => deps.post(m),
     );
   }
 
@@ -164,9 +166,9 @@ export class TrainingSession {
       const { config, ok, issues } = validateConfig(contents?.config ?? raw);
       if (!ok) throw new ModelConfigError(issues.filter((i) => i.severity === 'error').map((i) => i.message));
       this.config = config;
-      const handle = await this.backend.ensure(choice);
+      const { handle, plan } = await this.backend.forRun(choice, config, runId);
       this.task = await this.deps.loadTask(config);
-      this.trainer = new Trainer(handle.backend, config, this.task);
+      this.trainer = new Trainer(handle.backend, config, this.task, { microBatches: plan.microBatches });
       if (contents) {
         restoreCheckpoint(this.trainer, contents);
         this.log.restore(contents.metricsCsv);
@@ -179,7 +181,7 @@ export class TrainingSession {
       }
     } catch (e) {
       const err = e as Error;
-      const overLimit = /limit|too large|maxStorageBufferBindingSize|maxBufferSize/i.test(err.message);
+      const overLimit = err instanceof MemoryPlanError || /limit|too large|maxStorageBufferBindingSize|maxBufferSize/i.test(err.message);
       this.trainer?.dispose();
       this.trainer = null;
       this.setState('failed', err.message);
@@ -221,7 +223,7 @@ export class TrainingSession {
     const handle = await this.backend.ensure(this.backend.choice);
     const contents = bytes ? parseCheckpoint(bytes) : null;
     this.trainer?.dispose();
-    this.trainer = new Trainer(handle.backend, config, this.task!);
+    this.trainer = new Trainer(handle.backend, config, this.task!, { microBatches: this.backend.plan?.microBatches });
     this.config = config;
     if (contents) restoreCheckpoint(this.trainer, contents);
   }

@@ -8,13 +8,18 @@
  * function of (seeds, step): the batch is `task.batch('train', step)`, the dropout seed is
  * `dropoutSeedFor(initSeed, step)`. A run restored from a checkpoint therefore continues
  * exactly as if it had never stopped.
+ *
+ * With `microBatches` k > 1 a step runs the batch as k slices and accumulates their gradients
+ * before the one optimizer step (src/train/microBatch.ts): the same step as the whole batch up
+ * to float rounding, with the memory of a batch of B/k.
  */
-import { AdamW, GradClipper, OneCycleLR, Tensor, backward, noGrad, scope, type Backend } from '../engine';
+import { AdamW, GradClipper, OneCycleLR, Tensor, add, backward, concat, noGrad, scale, scope, type Backend } from '../engine';
 import { pcgHash } from '../engine/cpu/random';
 import type { RunConfig } from '../config';
 import { buildModel, type Model } from '../model/model';
 import type { ModelBatch } from '../model/types';
 import type { Batch, Split, TaskSource } from '../data';
+import { sliceBatch, sliceExamples } from './microBatch';
 
 /** The dropout seed of a step: a hash, so consecutive steps draw unrelated masks. */
 export function dropoutSeedFor(initSeed: number, step: number): number {
@@ -110,8 +115,15 @@ export function redrawDue(c: Pick<RunConfig, 'attention' | 'performerRedraw'>, s
   return c.attention === 'performer' && c.performerRedraw > 0 && step > 0 && step % c.performerRedraw === 0;
 }
 
+export interface TrainerOptions {
+  /** Split each batch into this many equal micro-batches (must divide batchSize); default: the config's microBatches, else 1. */
+  microBatches?: number;
+}
+
 export class Trainer {
   readonly model: Model;
+  /** Micro-batches per step (1: the whole batch at once). */
+  readonly microBatches: number;
   readonly optimizer: AdamW;
   readonly clipper: GradClipper;
   private schedule: OneCycleLR;
@@ -127,8 +139,14 @@ export class Trainer {
     readonly backend: Backend,
     public config: RunConfig,
     readonly task: TaskSource,
+    options: TrainerOptions = {},
   ) {
-    this.model = buildModel(backend, config, config.initSeed);
+    const k = options.microBatches ?? (config.microBatches > 0 ? config.microBatches : 1);
+    if (!Number.isInteger(k) || k < 1 || config.batchSize % k !== 0)
+      throw new Error(`microBatches ${k} does not divide batchSize ${config.batchSize}: use a divisor of ${config.batchSize}`);
+    this.microBatches = k;
+    // The model (and its device check) is sized for one micro-batch.
+    this.model = buildModel(backend, { ...config, microBatches: 1 }, config.initSeed, { batchSize: config.batchSize / k });
     this.optimizer = new AdamW(this.model.params.params(), {
       lr: config.lr,
       beta1: config.beta1,
@@ -157,18 +175,40 @@ export class Trainer {
       if (timer) timer.phase = name;
     };
     if (redrawDue(this.config, step)) this.model.redrawFeatures(this.config.initSeed, step);
+    const k = this.microBatches;
+    const dropoutSeed = dropoutSeedFor(this.config.initSeed, step);
     const kept = scope(() => {
-      const batch = uploadBatch(this.backend, data);
       this.model.params.zeroGrad();
-      phase('forward');
-      const out = this.model.forward(batch, { train: true, dropoutSeed: dropoutSeedFor(this.config.initSeed, step) });
-      phase('backward');
-      backward(out.loss!);
+      const passes: { loss: Tensor; taskLoss: Tensor; contrastiveLoss: Tensor; logits: Tensor }[] = [];
+      for (let part = 0; part < k; part++) {
+        // Each pass in its own scope: its activations are freed before the next pass starts.
+        passes.push(
+          scope(() => {
+            const batch = uploadBatch(this.backend, sliceBatch(data, part, k));
+            phase('forward');
+            const r = this.model.forward(batch, { train: true, dropoutSeed, microBatch: k > 1 ? { part, parts: k } : undefined });
+            phase('backward');
+            // Its share of the whole batch's mean loss (see microBatch.ts).
+            backward(k > 1 ? scale(r.loss!, 1 / k) : r.loss!);
+            return { loss: r.loss!, taskLoss: r.taskLoss!, contrastiveLoss: r.contrastiveLoss, logits: r.logits };
+          }),
+        );
+      }
+      // The reported values are the whole batch's means: Σ over passes of value / k.
+      const mean = (pick: (p: (typeof passes)[number]) => Tensor) =>
+        k === 1 ? pick(passes[0]) : noGrad(() => passes.map((p) => scale(pick(p), 1 / k)).reduce((a, b) => add(a, b)));
+      const out = {
+        loss: mean((p) => p.loss),
+        taskLoss: mean((p) => p.taskLoss),
+        contrastiveLoss: mean((p) => p.contrastiveLoss),
+        logits: passes.map((p) => p.logits),
+      };
       phase('optimizer');
       const coefficient = this.clipper.compute(this.model.params.params(), this.config.gradClip);
       this.optimizer.step({ lr, beta1, gradScale: coefficient });
       phase('');
-      return { loss: out.loss!, taskLoss: out.taskLoss!, contrastiveLoss: out.contrastiveLoss, logits: out.logits };
+      const logits = out.logits.length === 1 ? out.logits[0] : noGrad(() => concat(out.logits, 0));
+      return { loss: out.loss, taskLoss: out.taskLoss, contrastiveLoss: out.contrastiveLoss, logits };
     });
     this.model.weightsChanged();
     this.step = step + 1;
@@ -210,19 +250,24 @@ export class Trainer {
     let correct = 0;
     let examples = 0;
     for (let i = 0; i < count; i++) {
-      const data = this.task.batch(split, i, B);
-      const { loss, logits } = noGrad(() =>
-        scope(() => {
-          const out = this.model.forward(uploadBatch(this.backend, data), { train: false });
-          return { loss: out.taskLoss!, logits: out.logits };
-        }),
-      );
-      const [l, z] = await Promise.all([loss.item(), logits.read()]);
-      loss.dispose();
-      logits.dispose();
-      lossSum += l * data.batchSize;
-      correct += countCorrect(z, data.labels, this.task.numClasses);
-      examples += data.batchSize;
+      const whole = this.task.batch(split, i, B);
+      // The same examples as a whole batch, in slices no larger than the micro-batch the model was sized for.
+      const size = B / this.microBatches;
+      for (let start = 0; start < whole.batchSize; start += size) {
+        const data = sliceExamples(whole, start, Math.min(size, whole.batchSize - start));
+        const { loss, logits } = noGrad(() =>
+          scope(() => {
+            const out = this.model.forward(uploadBatch(this.backend, data), { train: false });
+            return { loss: out.taskLoss!, logits: out.logits };
+          }),
+        );
+        const [l, z] = await Promise.all([loss.item(), logits.read()]);
+        loss.dispose();
+        logits.dispose();
+        lossSum += l * data.batchSize;
+        correct += countCorrect(z, data.labels, this.task.numClasses);
+        examples += data.batchSize;
+      }
     }
     return { loss: lossSum / examples, accuracy: correct / examples, examples };
   }

@@ -34,7 +34,7 @@ const yieldToEvents = () =>
 
 const session = new TrainingSession({
   post: (msg) => scope.postMessage(msg),
-  createBackend: (choice) => createBackend(choice, (scope.navigator as Navigator & { gpu?: GPU }).gpu, { timing: true }),
+  createBackend: (choice, limits) => createBackend(choice, (scope.navigator as Navigator & { gpu?: GPU }).gpu, { timing: true, limits }),
   loadTask: (config) => taskFor(config, fetchBytes, datasets),
   store,
   yieldToEvents,

@@ -1,5 +1,6 @@
 import { COMMANDS, SHEET_KEY, shortcutHint } from './commands';
 import { openShortcutSheet } from './KeyboardHelp';
+import { MemoryPlanLine } from './MemoryPlanLine';
 import { runCommand, useCommands } from './useCommands';
 
 /** The run toolbar: one button per command of the registry, with its shortcut hint. */
@@ -30,6 +31,7 @@ export function RunControls() {
           <kbd aria-hidden="true">{SHEET_KEY}</kbd>
         </button>
       </div>
+      <MemoryPlanLine />
       {feedback && (
         <p className="feedback" role="status" data-testid="command-feedback">
           {feedback.text}
