@@ -17,6 +17,7 @@ describe('parameterCounts', () => {
     ['linformer, per-layer E', tinyConfig('linformer', { linformerK: 6, linformerSharing: 'per-layer' })],
     ['performer', tinyConfig('performer', { performerFeatures: 12 })],
     ['linear', tinyConfig('linear', { layers: 3 })],
+    ['bigbird, blocks of 2, r 2', tinyConfig('bigbird', { bigbirdBlock: 2, bigbirdRandom: 2 })],
   ] as const) {
     it(`${name}: trainable and state elements match the built model`, () => {
       const model = buildModel(new CpuBackend('f32'), config, 0);
