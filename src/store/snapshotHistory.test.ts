@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytesOfViews, MAX_SNAPSHOTS, snapshotCapacity, SnapshotHistory } from './snapshotHistory';
+import { bytesOfViews, MAX_SNAPSHOTS, nearestSnapshot, snapshotCapacity, SnapshotHistory } from './snapshotHistory';
 import type { AttentionViews } from './attentionViews';
 
 describe('snapshot history', () => {
@@ -38,5 +38,13 @@ describe('snapshot history', () => {
       heads: [[{ kernel2: m(2, 2), z: m(2, 2), pinvResidual: [1, 2, 3], queryMeanOffDiagonal: 0.5 }]],
     } as unknown as AttentionViews;
     expect(bytesOfViews(v)).toBe(16 + 16 + 16 + 24);
+  });
+
+  it('finds the snapshot nearest to a step, or the latest', () => {
+    const s = [{ step: 0 }, { step: 10 }, { step: 30 }];
+    expect(nearestSnapshot(s, 18)).toBe(s[1]);
+    expect(nearestSnapshot(s, 25)).toBe(s[2]);
+    expect(nearestSnapshot(s, null)).toBe(s[2]);
+    expect(nearestSnapshot([], 3)).toBeUndefined();
   });
 });

@@ -67,3 +67,10 @@ export class SnapshotHistory<T> {
     return this.stride;
   }
 }
+
+/** The snapshot nearest to a step (the latest when there is no step to match; undefined when there are none). */
+export function nearestSnapshot<T extends { step: number }>(snapshots: readonly T[], step: number | null): T | undefined {
+  if (snapshots.length === 0) return undefined;
+  if (step === null) return snapshots[snapshots.length - 1];
+  return snapshots.reduce((best, v) => (Math.abs(v.step - step) < Math.abs(best.step - step) ? v : best));
+}

@@ -1,6 +1,8 @@
 import { useMemo, useState } from 'react';
 import { finiteRange, matrixToRgba, VIRIDIS_LUT } from './colormap';
 import type { Matrix } from '../../model/views';
+import { HeatmapAxis } from './HeatmapAxis';
+import type { TokenAxis } from './tokenAxis';
 import { usePixels } from './usePixels';
 
 interface Props {
@@ -10,19 +12,27 @@ interface Props {
   colLabel: string;
   /** Fixed scale (for comparing two matrices side by side); default: the matrix's own range. */
   range?: { lo: number; hi: number };
-  /** Drawn size in CSS pixels of the longer side. */
+  /** Drawn size in CSS pixels of the longer side (at zoom 1). */
   size?: number;
   testId?: string;
+  /** The tokens along an axis of token positions (labels where they fit, named in the read-out). */
+  rowTokens?: TokenAxis;
+  colTokens?: TokenAxis;
 }
 
-/** A matrix on a canvas in viridis, with its scale and a hover readout (row, column, value). */
-export function Heatmap({ matrix, title, rowLabel, colLabel, range, size = 220, testId }: Props) {
+const ZOOMS = [1, 2, 4, 8];
+
+/** A matrix on a canvas in viridis, with its scale, token axes, zoom (pan by scrolling) and a hover read-out. */
+export function Heatmap({ matrix, title, rowLabel, colLabel, range, size = 220, testId, rowTokens, colTokens }: Props) {
   const [hover, setHover] = useState<{ r: number; c: number; v: number } | null>(null);
+  const [zoom, setZoom] = useState(1);
   const scale = useMemo(() => range ?? finiteRange(matrix.data), [matrix, range]);
   const img = useMemo(() => matrixToRgba(matrix.data, matrix.rows, matrix.cols, scale.lo, scale.hi), [matrix, scale]);
   const aspect = matrix.cols / matrix.rows;
-  const cssW = Math.max(24, Math.round(aspect >= 1 ? size : size * aspect));
-  const cssH = Math.max(24, Math.round(aspect >= 1 ? size / aspect : size));
+  const baseW = Math.max(24, Math.round(aspect >= 1 ? size : size * aspect));
+  const baseH = Math.max(24, Math.round(aspect >= 1 ? size / aspect : size));
+  const cssW = baseW * zoom;
+  const cssH = baseH * zoom;
   const canvas = usePixels(img.pixels, img.width, img.height);
   const onMove = (e: React.MouseEvent<HTMLCanvasElement>) => {
     const rect = e.currentTarget.getBoundingClientRect();
@@ -30,6 +40,9 @@ export function Heatmap({ matrix, title, rowLabel, colLabel, range, size = 220, 
     const r = Math.min(matrix.rows - 1, Math.floor(((e.clientY - rect.top) / rect.height) * matrix.rows));
     if (r >= 0 && c >= 0) setHover({ r, c, v: matrix.data[r * matrix.cols + c] });
   };
+  const name = (label: string, i: number, axis?: TokenAxis) =>
+    `${label} ${i}${axis?.labels[i] !== undefined ? ` “${axis.labels[i]}”` : ''}`;
+  const zoomable = Math.max(matrix.rows, matrix.cols) > 16;
   return (
     <figure className="heatmap" data-testid={testId}>
       <figcaption>
@@ -37,18 +50,44 @@ export function Heatmap({ matrix, title, rowLabel, colLabel, range, size = 220, 
         <span className="muted">
           [{matrix.rows}×{matrix.cols}]
         </span>
+        {zoomable && (
+          <label className="heatmap-zoom">
+            {' '}
+            zoom{' '}
+            <select value={zoom} onChange={(e) => setZoom(Number(e.currentTarget.value))} aria-label={`Zoom ${title}`}>
+              {ZOOMS.map((z) => (
+                <option key={z} value={z}>
+                  {z}×
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
       </figcaption>
-      <canvas
-        ref={canvas}
-        style={{ width: cssW, height: cssH }}
-        onMouseMove={onMove}
-        onMouseLeave={() => setHover(null)}
-        role="img"
-        aria-label={`${title}: ${matrix.rows} ${rowLabel} by ${matrix.cols} ${colLabel}, values ${scale.lo.toPrecision(3)} to ${scale.hi.toPrecision(3)}`}
-      />
-      <ColourScale lo={scale.lo} hi={scale.hi} width={Math.max(cssW, 96)} />
-      <p className="readout" aria-live="off">
-        {hover ? `${rowLabel} ${hover.r}, ${colLabel} ${hover.c}: ${hover.v.toPrecision(4)}` : `rows: ${rowLabel}, columns: ${colLabel}`}
+      <div className="heatmap-scroll" style={{ maxWidth: baseW + (rowTokens ? 34 : 0), maxHeight: baseH + (colTokens ? 34 : 0) }}>
+        <div className="heatmap-grid" style={{ gridTemplateColumns: rowTokens ? '34px auto' : 'auto' }}>
+          {colTokens && (
+            <>
+              {rowTokens ? <span /> : null}
+              <HeatmapAxis axis={colTokens} side="cols" length={cssW} />
+            </>
+          )}
+          {rowTokens && <HeatmapAxis axis={rowTokens} side="rows" length={cssH} />}
+          <canvas
+            ref={canvas}
+            style={{ width: cssW, height: cssH, maxWidth: 'none' }}
+            onMouseMove={onMove}
+            onMouseLeave={() => setHover(null)}
+            role="img"
+            aria-label={`${title}: ${matrix.rows} ${rowLabel} by ${matrix.cols} ${colLabel}, values ${scale.lo.toPrecision(3)} to ${scale.hi.toPrecision(3)}`}
+          />
+        </div>
+      </div>
+      <ColourScale lo={scale.lo} hi={scale.hi} width={Math.max(baseW, 96)} />
+      <p className="readout" aria-live="off" data-testid={testId ? `${testId}-readout` : undefined}>
+        {hover
+          ? `${name(rowLabel, hover.r, rowTokens)}, ${name(colLabel, hover.c, colTokens)}: ${hover.v.toPrecision(4)}`
+          : `rows: ${rowLabel}, columns: ${colLabel}`}
       </p>
     </figure>
   );
