@@ -45,8 +45,12 @@ export interface LiveViewsState {
 const MAX_RUNS = 4;
 /** History points per run before every second one is dropped. */
 const MAX_HISTORY = 4096;
-/** A request unanswered this long (ms) is taken as lost (the run stopped meanwhile). */
-const LOST_MS = 30_000;
+/**
+ * A request unanswered this long (ms) is taken as lost. Only a backstop: a slow reply must not be
+ * replaced by a new request (the store would then drop it as stale, and a slow machine would never
+ * see a map); a request is asked again at once when the run stopped training since it was sent.
+ */
+const LOST_MS = 300_000;
 
 export function initialLiveViews(): LiveViewsState {
   return {
@@ -84,7 +88,7 @@ export class LiveViews {
   private readonly histories = new Map<string, SnapshotHistory<AttentionViews>>();
   private refreshes: Refresh[] = [];
   private lastReplyAt = -Infinity;
-  private inFlight: { id: number; at: number } | null = null;
+  private inFlight: { id: number; at: number; interrupted: boolean } | null = null;
   private runId: string | null = null;
   private unsubscribe: (() => void) | null = null;
 
@@ -98,6 +102,7 @@ export class LiveViews {
     if (this.unsubscribe) return;
     this.unsubscribe = this.client.store.subscribe((s, prev) => {
       if (s.runId !== this.runId) this.newRun(s.runId);
+      if (s.runState !== 'running' && this.inFlight) this.inFlight.interrupted = true;
       if (s.views !== prev.views && s.views !== null && s.runId !== null) this.record(s.runId, s.views);
       this.maybeRequest();
     });
@@ -172,16 +177,17 @@ export class LiveViews {
     if (!live.live || s.runState !== 'running' || s.runId === null) return;
     const t = this.now();
     if (this.inFlight?.id === -1) return;
-    if (this.inFlight !== null && s.viewsPending === this.inFlight.id && t - this.inFlight.at < LOST_MS) return;
+    const f = this.inFlight;
+    if (f !== null && !f.interrupted && s.viewsPending === f.id && t - f.at < LOST_MS) return;
     if (this.inFlight === null && s.viewsPending !== null) {
       // A request of the user's (or one left from a stopped run): wait for it, but not for ever.
-      this.inFlight = { id: s.viewsPending, at: t };
+      this.inFlight = { id: s.viewsPending, at: t, interrupted: false };
       return;
     }
     if (t - this.lastReplyAt < live.intervalMs) return;
     // requestViews notifies this subscriber again before it returns: mark the request first.
-    this.inFlight = { id: -1, at: t };
-    this.inFlight = { id: this.client.requestViews(live.example, live.split), at: t };
+    this.inFlight = { id: -1, at: t, interrupted: false };
+    this.inFlight = { id: this.client.requestViews(live.example, live.split), at: t, interrupted: false };
   }
 }
 

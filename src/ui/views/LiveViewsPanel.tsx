@@ -132,9 +132,10 @@ function LiveStatus() {
   const running = useTraining((s) => s.runState === 'running');
   return (
     <span className="live-status">
-      <button type="button" className="small" onClick={() => live.setLive(!on)} aria-pressed={!on} data-testid="live-toggle">
-        {on ? 'Pause views' : 'Resume views'}
-      </button>{' '}
+      <label className="inline">
+        <input type="checkbox" checked={on} onChange={(e) => live.setLive(e.currentTarget.checked)} data-testid="live-toggle" /> refresh
+        live
+      </label>{' '}
       <span className="muted" data-testid="live-pace">
         {!on
           ? 'refreshing paused'

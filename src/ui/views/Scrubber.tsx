@@ -66,7 +66,7 @@ export function Scrubber({
         disabled={snapshots.length < 2}
         aria-pressed={playing}
       >
-        {playing ? 'Stop' : 'Play'}
+        {playing ? 'Halt' : 'Play'}
       </button>
       <input
         type="range"
