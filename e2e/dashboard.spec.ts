@@ -66,7 +66,7 @@ test('Start on the default preset: live maps beside the curves, snapshots to scr
     .poll(async () => (await canvasPixels(map)).colours, { timeout: 60_000 })
     .toBeGreaterThan(1)
     .catch(async (e: Error) => {
-      const panel = (await page.getByTestId('live-views').innerText()).replace(/\s+/g, ' ');
+      const panel = ((await page.getByTestId('live-views').textContent()) ?? '').replace(/\s+/g, ' ');
       throw new Error(`${e.message}\nrun: ${await runState(page).textContent()}\nlive views panel: ${panel}`);
     });
   await expect.poll(async () => (await canvasPixels(redundancy)).colours, { timeout: 60_000 - (Date.now() - started) }).toBeGreaterThan(2);
