@@ -10,7 +10,13 @@ import { unzipSync } from 'fflate';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { watchConsole } from './console';
 
-test.describe.configure({ timeout: 600_000 });
+test.describe.configure({ timeout: 900_000 });
+
+/**
+ * How long the first maps may take after Start (ms): 60 s, the promise of the dashboard. A
+ * machine far busier than one test at a time can raise it (E2E_FIRST_VIEWS_MS); say so with the result.
+ */
+const FIRST_VIEWS_MS = Number(process.env.E2E_FIRST_VIEWS_MS ?? 60_000);
 
 const runState = (page: Page) => page.getByTestId('run-state');
 const button = (page: Page, name: RegExp) => page.getByRole('toolbar', { name: 'Run controls' }).getByRole('button', { name });
@@ -63,14 +69,17 @@ test('Start on the default preset: live maps beside the curves, snapshots to scr
   const redundancy = page.getByTestId('history-redundancy').locator('canvas');
   const loss = page.getByTestId('chart-loss');
   await expect
-    .poll(async () => (await canvasPixels(map)).colours, { timeout: 60_000 })
+    .poll(async () => (await canvasPixels(map)).colours, { timeout: FIRST_VIEWS_MS })
     .toBeGreaterThan(1)
     .catch(async (e: Error) => {
       const panel = ((await page.getByTestId('live-views').textContent()) ?? '').replace(/\s+/g, ' ');
       throw new Error(`${e.message}\nrun: ${await runState(page).textContent()}\nlive views panel: ${panel}`);
     });
-  await expect.poll(async () => (await canvasPixels(redundancy)).colours, { timeout: 60_000 - (Date.now() - started) }).toBeGreaterThan(2);
+  await expect
+    .poll(async () => (await canvasPixels(redundancy)).colours, { timeout: Math.max(1000, FIRST_VIEWS_MS - (Date.now() - started)) })
+    .toBeGreaterThan(2);
   await expect(loss.locator('path.series-curve').first()).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath('dashboard-1280x800.png') });
   for (const el of [
     map,
     redundancy,
@@ -79,13 +88,12 @@ test('Start on the default preset: live maps beside the curves, snapshots to scr
     page.locator('figure.chart-card', { hasText: 'GPU memory by category' }),
   ])
     expect(await onFirstScreen(page, el), `${await el.evaluate((e) => e.outerHTML.slice(0, 80))} on the first screen`).toBe(true);
-  expect(Date.now() - started).toBeLessThan(60_000);
-  await page.screenshot({ path: test.info().outputPath('dashboard-1280x800.png') });
+  expect(Date.now() - started).toBeLessThan(FIRST_VIEWS_MS);
 
   // They update while training: two different snapshots.
   const caption = page.getByTestId('live-views').locator('.views-caption');
   const first = { text: await caption.textContent(), pixels: await canvasPixels(map) };
-  await expect.poll(async () => caption.textContent(), { timeout: 60_000 }).not.toBe(first.text);
+  await expect.poll(async () => caption.textContent(), { timeout: FIRST_VIEWS_MS }).not.toBe(first.text);
   await expect.poll(async () => (await canvasPixels(map)).hash, { timeout: 30_000 }).not.toBe(first.pixels.hash);
   await expect(page.getByTestId('live-pace')).toHaveText(/views every \d+ steps, \d+\.\d % of time/);
 
@@ -126,22 +134,37 @@ test('Start on the default preset: live maps beside the curves, snapshots to scr
   await page.mouse.move(box.x + 2, box.y + 2);
   await expect(page.getByTestId('heatmap-k1-readout')).toHaveText(/^token 0 “[^”]+”, landmark 0: -?\d/);
 
-  // Stop, so the run sits in the runs table; then no horizontal overflow on phones.
+  expect(watch.problems).toEqual([]);
+});
+
+test('nothing overflows sideways at 360, 390 and 420 px, with a run in the runs table', async ({ page }) => {
+  const watch = watchConsole(page);
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.goto('/');
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-state', 'webgpu');
+  await button(page, /^Start/).click();
+  await expect(runState(page)).toHaveAttribute('data-state', 'running', { timeout: 300_000 });
   await button(page, /^Stop/).click();
-  await expect(runState(page)).toHaveAttribute('data-state', 'idle', { timeout: 120_000 });
+  await expect(runState(page)).toHaveAttribute('data-state', 'idle', { timeout: 300_000 });
+  await expect(page.getByTestId('run-list').locator('tbody tr').first()).toBeVisible();
   for (const width of [360, 390, 420]) {
     await page.setViewportSize({ width, height: 800 });
-    await page.evaluate(() => window.scrollTo(0, 0));
-    const over = await page.evaluate(() => {
-      const doc = document.documentElement;
-      const wide = [...document.querySelectorAll('body *')]
-        .filter((e) => e.getBoundingClientRect().right > doc.clientWidth + 1 && getComputedStyle(e).position !== 'fixed')
-        .filter((e) => !e.closest('.heatmap-scroll, .table-wrap, .token-strip'))
-        .slice(0, 5)
-        .map((e) => `${e.tagName.toLowerCase()}.${e.className}`);
-      return { scroll: doc.scrollWidth, client: doc.clientWidth, wide };
-    });
-    expect(over.scroll, `page at ${width} px: widest elements ${over.wide.join(', ')}`).toBeLessThanOrEqual(over.client);
+    // The charts follow the new width on their next ResizeObserver callback: poll, not one look.
+    const measure = () =>
+      page.evaluate(() => {
+        const doc = document.documentElement;
+        const wide = [...document.querySelectorAll('body *')]
+          .filter((e) => e.getBoundingClientRect().right > doc.clientWidth + 1)
+          .slice(0, 5)
+          .map((e) => `${e.tagName.toLowerCase()}.${String(e.className)} (${Math.round(e.getBoundingClientRect().right)} px)`);
+        return { over: doc.scrollWidth - doc.clientWidth, wide };
+      });
+    await expect
+      .poll(async () => (await measure()).over, { timeout: 15_000 })
+      .toBeLessThanOrEqual(0)
+      .catch(async (e: Error) => {
+        throw new Error(`page at ${width} px overflows: ${JSON.stringify(await measure())}\n${e.message}`);
+      });
   }
   expect(watch.problems).toEqual([]);
 });

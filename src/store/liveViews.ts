@@ -167,7 +167,8 @@ export class LiveViews {
       capacity: { ...s.capacity, [runId]: h.capacity },
       history: { ...s.history, [runId]: points },
       pace: measuredPace(this.refreshes),
-      intervalMs: nextIntervalMs(computeMs),
+      // A run's first reply carries one-off pipeline compiles, not what a refresh costs.
+      intervalMs: nextIntervalMs(this.refreshes.length <= 1 ? 0 : computeMs),
     });
   }
 

@@ -107,12 +107,16 @@ export function LiveViewsPanel() {
       {runId !== null && (landmarks || redundancy.length > 0) && (
         <div className="history-row">
           <figure className="history">
-            <figcaption>Redundancy (mean off-diagonal cosine of the {views?.attention === 'proxy' ? 'proxies' : 'landmarks'})</figcaption>
-            <HistoryChart points={redundancy} label="redundancy" colour="#CC79A7" testId="history-redundancy" />
+            <figcaption title="Mean off-diagonal cosine similarity of the landmarks or proxies (all layers, heads, Q̃ and K̃): lower is more diverse">
+              Redundancy (mean cosine)
+            </figcaption>
+            <HistoryChart points={redundancy} label="redundancy" colour="#CC79A7" height={80} testId="history-redundancy" />
           </figure>
           <figure className="history">
-            <figcaption>Pseudo-inverse residual ‖I − K2·Z‖ (log)</figcaption>
-            <HistoryChart points={residual} label="pseudo-inverse residual" colour="#0072B2" log testId="history-pinv" />
+            <figcaption title="Mean over layers and heads of the last ‖I − K2·Z‖ of the iterative pseudo-inverse">
+              pinv residual (log)
+            </figcaption>
+            <HistoryChart points={residual} label="pseudo-inverse residual" colour="#0072B2" height={80} log testId="history-pinv" />
           </figure>
         </div>
       )}

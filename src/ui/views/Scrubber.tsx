@@ -88,7 +88,7 @@ export function Scrubber({
         Export PNGs
       </button>
       <p className="help">
-        Keeps at most {capacity ?? '…'} snapshots per run, thinned evenly over training (the newest is always the last frame).
+        At most {capacity ?? '…'} snapshots kept per run, thinned evenly; the newest is the last frame.
         {message && <> {message}</>}
       </p>
     </div>

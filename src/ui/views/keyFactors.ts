@@ -46,9 +46,9 @@ export function keyFactors(v: AttentionViews, layer: number, head: number): Fact
       break;
     case 'proxy':
     case 'nystrom':
-      add('k2', `K2: ${word}s among themselves`, h.kernel2, `${word} (query)`, `${word} (key)`, false, false);
+      add('k2', 'K2', h.kernel2, `${word} (query)`, `${word} (key)`, false, false);
       add('z', 'Z ≈ K2⁺', h.z, word, word, false, false);
-      if (v.attention === 'proxy') add('qcosine', 'redundancy: cosine of Q̃', h.queryCosine, word, word, false, false, COSINE);
+      if (v.attention === 'proxy') add('qcosine', 'cosine of Q̃', h.queryCosine, word, word, false, false, COSINE);
       break;
     case 'linformer':
       add('projected', 'softmax(QK′ᵀ/√d)', h.projectedAttention, 'query token', 'projected key', true, false);
