@@ -170,7 +170,7 @@ for (const attention of ['softmax', 'nystrom', 'proxy'] as const) {
     // Hover readout names row, column and value.
     const canvas = views.locator('canvas').first();
     await canvas.hover({ position: { x: 3, y: 3 } });
-    await expect(views.locator('.readout').first()).toHaveText(/^[\w ()]+ \d+, [\w ()]+ \d+: -?\d/);
+    await expect(views.locator('.readout').first()).toHaveText(/^[\w ()]+ \d+( “[^”]+”)?, [\w ()]+ \d+( “[^”]+”)?: -?\d/);
     expect(watch.problems).toEqual([]);
   });
 }

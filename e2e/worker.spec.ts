@@ -38,12 +38,17 @@ test('the worker trains while the main thread stays responsive, and every contro
   await button(page, /^Start/).click();
   await expect(runState(page)).toHaveAttribute('data-state', 'running', { timeout: 120_000 });
   await expect.poll(() => shownStep(page), { timeout: 240_000 }).toBeGreaterThanOrEqual(2);
+  // Live attention views are on by default: the window below includes their refreshes.
+  await expect(page.getByTestId('live-softmax').locator('canvas')).toBeVisible({ timeout: 120_000 });
+  const viewsAtStart = await page.getByTestId('live-views').locator('.views-caption').textContent();
   // The observation window: from a running start, while the worker trains for a while.
   const windowStart = await page.evaluate(() => performance.now());
   const stepAtStart = await shownStep(page);
   await page.waitForTimeout(WINDOW_MS);
   await expect.poll(() => shownStep(page), { timeout: 240_000 }).toBeGreaterThanOrEqual(stepAtStart + WINDOW_STEPS);
   const windowEnd = await page.evaluate(() => performance.now());
+  // The views refreshed while the main thread was watched.
+  await expect(page.getByTestId('live-views').locator('.views-caption')).not.toHaveText(viewsAtStart ?? '', { timeout: 1 });
   const longTasks = await page.evaluate(
     (t0) => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.filter((e) => e.start >= t0),
     windowStart,

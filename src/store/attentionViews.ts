@@ -54,6 +54,8 @@ export interface AttentionViews {
   imageSide?: number;
   /** layers × heads. */
   heads: HeadViews[][];
+  /** What the worker spent computing them (ms), when it said. */
+  computeMs?: number;
 }
 
 /** The run the views belong to. */
@@ -88,6 +90,7 @@ export function toAttentionViews(payload: ViewsPayload, ctx: ViewsContext): Atte
     example: { index: example.index, tokens: Int32Array.from(example.tokens), label: example.label, prediction: example.prediction },
     imageSide: side,
     heads,
+    ...(payload.computeMs !== undefined ? { computeMs: payload.computeMs } : {}),
   };
 }
 

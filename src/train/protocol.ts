@@ -57,6 +57,8 @@ export interface RunExport {
 export interface ViewsPayload {
   example: { split: 'validation' | 'test'; index: number; tokens: number[]; label: number; prediction?: number };
   views: ModelViews;
+  /** Wall time the worker spent computing them (ms): the page paces live refreshes by it. */
+  computeMs?: number;
 }
 
 /** Why a run stopped or could not start. */

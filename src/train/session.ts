@@ -119,7 +119,11 @@ export class TrainingSession {
         return this.update(msg.changes);
       case 'views':
         if (!this.trainer || !this.deps.views) return;
-        this.deps.post({ type: 'views', requestId: msg.requestId, views: await this.deps.views(this.trainer, msg.split, msg.example) });
+        {
+          const t0 = this.deps.now();
+          const views = await this.deps.views(this.trainer, msg.split, msg.example);
+          this.deps.post({ type: 'views', requestId: msg.requestId, views: { ...views, computeMs: this.deps.now() - t0 } });
+        }
         return;
       case 'export':
         return this.exportRun(msg.requestId);

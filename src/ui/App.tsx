@@ -4,13 +4,15 @@ import { BackendBadge } from './BackendBadge';
 import { IsolationBadge } from './IsolationBadge';
 import { KeyboardHelp } from './KeyboardHelp';
 import { ChartsPanel } from './charts/ChartsPanel';
-import { ConfigPanel } from './config/ConfigPanel';
-import { UserDataPanel } from './data/UserDataPanel';
+import { ConfigSide } from './ConfigSide';
+import './dashboard.css';
 import { StudyPanel } from './runs/StudyPanel';
 import { RunsPanel } from './runs/RunsPanel';
 import { RunControls } from './RunControls';
 import { RunStatus } from './RunStatus';
 import { AttentionPanel } from './views/AttentionPanel';
+import { CompareViews } from './views/CompareViews';
+import { LiveViewsPanel } from './views/LiveViewsPanel';
 import { InferencePanel } from './inference/InferencePanel';
 import { weightsOfExport } from './exportBundle';
 
@@ -45,17 +47,19 @@ export function App() {
         </div>
       </header>
       <div className="layout">
-        <aside className="side">
-          <ConfigPanel />
-          <UserDataPanel />
-        </aside>
+        <ConfigSide />
         <main className="app-main">
           <section className="panel controls-panel" aria-label="Run">
             <RunControls />
             <RunStatus />
           </section>
-          <ChartsPanel />
+          {/* The dashboard: curves, throughput and memory beside the live attention maps. */}
+          <div className="dashboard">
+            <ChartsPanel />
+            <LiveViewsPanel />
+          </div>
           <AttentionPanel />
+          <CompareViews />
           <RunsPanel />
           <StudyPanel />
           {/* The inference panel (a bundle, or the current run's weights from the worker) and the scaling sweep. */}

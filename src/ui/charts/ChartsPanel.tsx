@@ -73,6 +73,20 @@ export function ChartsPanel() {
           <MetricChart series={series.accuracy} {...common} stagger={1 * STAGGER_MS} unit="%" />
         </ChartCard>
         <ChartCard
+          title="Throughput"
+          name="throughput"
+          note={`Mean ${formatNumber(meanOf(buffer, 'tokensPerSec'))} tokens/s, ${formatNumber(meanOf(buffer, 'seqsPerSec'))} sequences/s.`}
+        >
+          <MetricChart series={series.tokens} {...common} stagger={4 * STAGGER_MS} />
+        </ChartCard>
+        <ChartCard
+          title="GPU memory by category"
+          name="memory"
+          note="Bytes in the engine's buffer pool by category, stacked: at the peak (mid-step, while activations and scratch are live) or between steps (what stays allocated). The dashed line is the peak."
+        >
+          <MemoryChart buffer={buffer} version={version} stagger={6 * STAGGER_MS} xMax={totalSteps} />
+        </ChartCard>
+        <ChartCard
           title="Contrastive loss"
           name="contrastive"
           note={
@@ -91,13 +105,6 @@ export function ChartsPanel() {
           <MetricChart series={series.lr} {...common} stagger={3 * STAGGER_MS} smoothing={0} />
         </ChartCard>
         <ChartCard
-          title="Throughput"
-          name="throughput"
-          note={`Mean ${formatNumber(meanOf(buffer, 'tokensPerSec'))} tokens/s, ${formatNumber(meanOf(buffer, 'seqsPerSec'))} sequences/s.`}
-        >
-          <MetricChart series={series.tokens} {...common} stagger={4 * STAGGER_MS} />
-        </ChartCard>
-        <ChartCard
           title="Milliseconds per step"
           name="ms-per-step"
           note={
@@ -107,13 +114,6 @@ export function ChartsPanel() {
           }
         >
           <MetricChart series={series.ms} {...common} stagger={5 * STAGGER_MS} />
-        </ChartCard>
-        <ChartCard
-          title="GPU memory by category"
-          name="memory"
-          note="Bytes in the engine's buffer pool by category, stacked: at the peak (mid-step, while activations and scratch are live) or between steps (what stays allocated). The dashed line is the peak."
-        >
-          <MemoryChart buffer={buffer} version={version} stagger={6 * STAGGER_MS} xMax={totalSteps} />
         </ChartCard>
         <figure className="chart-card">
           <figcaption>

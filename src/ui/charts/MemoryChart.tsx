@@ -151,37 +151,40 @@ export const MemoryChart = memo(function MemoryChart({
       ) : null,
     [width, height, x, y, peakValue, peakStep, present.length, shaped.view, inspecting, inspecting ? rows : null],
   );
-  if (present.length === 0)
-    return (
-      <div ref={ref}>
-        <p className="empty" style={{ height }}>
-          No memory figures yet (the worker reports the buffer pool by category).
-        </p>
-      </div>
-    );
+  // One element carries the ref whatever is shown: its width and visibility are watched from the
+  // first render, and a chart that gets its first figures must not lose them (an empty box that was
+  // swapped for the chart left the observers on a detached element, and the chart never refreshed).
   return (
-    <div>
-      {shaped.hasPeakSplit && (
-        <label className="inline chart-option">
-          Stack{' '}
-          <select
-            value={shaped.view}
-            onChange={(e) => setView(e.currentTarget.value as MemoryView)}
-            aria-label="Memory by category: which moment"
-          >
-            <option value="atPeak">at the peak (mid-step)</option>
-            <option value="between">between steps</option>
-          </select>
-        </label>
+    <div ref={ref} className="metric-chart-frame">
+      {present.length === 0 ? (
+        <p className="empty" style={{ height }}>
+          No memory figures yet (the worker reports the buffer pool by category with every step).
+        </p>
+      ) : (
+        <>
+          {shaped.hasPeakSplit && (
+            <label className="inline chart-option">
+              Stack{' '}
+              <select
+                value={shaped.view}
+                onChange={(e) => setView(e.currentTarget.value as MemoryView)}
+                aria-label="Memory by category: which moment"
+              >
+                <option value="atPeak">at the peak (mid-step)</option>
+                <option value="between">between steps</option>
+              </select>
+            </label>
+          )}
+          <div className="metric-chart" data-view={shaped.view} {...handlers}>
+            {chart && (
+              <>
+                <RowsContext.Provider value={drawn}>{chart}</RowsContext.Provider>
+                <ChartLegend items={legend} />
+              </>
+            )}
+          </div>
+        </>
       )}
-      <div ref={ref} className="metric-chart" data-view={shaped.view} {...handlers}>
-        {chart && (
-          <>
-            <RowsContext.Provider value={drawn}>{chart}</RowsContext.Provider>
-            <ChartLegend items={legend} />
-          </>
-        )}
-      </div>
     </div>
   );
 });

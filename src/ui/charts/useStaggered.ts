@@ -12,9 +12,19 @@ export function useStaggered<T>(value: T, delayMs: number, active = true): T {
   const latest = useRef(value);
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
   latest.current = value;
+  const wasActive = useRef(active);
   useEffect(() => {
-    // Inactive (off screen): keep the last value; the next change after it is back catches up.
-    if (!active) return;
+    // Inactive (off screen): keep the last value.
+    if (!active) {
+      wasActive.current = false;
+      return;
+    }
+    // Back on screen: catch up at once, so a chart coming into view never shows stale or no data.
+    if (!wasActive.current) {
+      wasActive.current = true;
+      startTransition(() => setShown(latest.current));
+      return;
+    }
     if (delayMs <= 0) {
       setShown(value);
       return;

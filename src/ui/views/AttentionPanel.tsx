@@ -1,6 +1,7 @@
 import { BlockPattern } from './BlockPattern';
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { isActive, trainingClient, useTraining } from '../../store/trainingStore';
+import { useEffect, useMemo } from 'react';
+import { liveViews, useLiveViews } from '../../store/liveViews';
+import { trainingClient, useTraining } from '../../store/trainingStore';
 import { ChartCard } from '../charts/ChartCard';
 import { formatNumber, hasValues } from '../charts/chartData';
 import { MetricChart } from '../charts/MetricChart';
@@ -13,36 +14,29 @@ import { absDiff, errorAgainst, linformerImplied } from './implied';
 import type { AttentionViews } from '../../store/attentionViews';
 import { K3OverInput, ResidualChart, SegmentStrip } from './ViewsExtras';
 import { Provenance } from './Provenance';
+import { useShownViews } from './LiveViewsPanel';
+import { tokenAxisOf } from './tokenAxis';
+import { ViewsSelect } from './ViewsSelect';
 
 /** Attention views of one example, layer and head: the Nyström factors, redundancy, pseudo-inverse and approximation error. */
 export function AttentionPanel() {
-  const views = useTraining((s) => s.views);
+  const views = useShownViews();
   const error = useTraining((s) => s.viewsError);
   const pending = useTraining((s) => s.viewsPending);
-  const step = useTraining((s) => s.step);
   const runState = useTraining((s) => s.runState);
   const runId = useTraining((s) => s.runId);
   const version = useTraining((s) => s.metricsVersion);
-  const [example, setExample] = useState(0);
-  const [split, setSplit] = useState<'validation' | 'test'>('validation');
-  const [layer, setLayer] = useState(0);
-  const [head, setHead] = useState(0);
-  const [every, setEvery] = useState(0);
-  const lastAuto = useRef(-Infinity);
+  const live = liveViews(trainingClient);
+  const example = useLiveViews(live, (s) => s.example);
+  const split = useLiveViews(live, (s) => s.split);
+  const layer = useLiveViews(live, (s) => s.layer);
+  const head = useLiveViews(live, (s) => s.head);
   const client = trainingClient();
   const canRequest = runState === 'running' || runState === 'paused' || runState === 'finished';
 
   useEffect(() => {
     viewRequest.set({ example, split });
   }, [example, split]);
-  useEffect(() => {
-    // Every k steps, outside the training hot path: the worker computes views between steps.
-    if (every <= 0 || !isActive(runState) || pending !== null) return;
-    if (step - lastAuto.current >= every) {
-      lastAuto.current = step;
-      client.requestViews(example, split);
-    }
-  }, [step, every, runState, pending, example, split, client]);
 
   const L = views?.heads.length ?? 0;
   const H = views?.heads[0]?.length ?? 0;
@@ -52,58 +46,12 @@ export function AttentionPanel() {
     <section className="panel" aria-labelledby="views-h">
       <div className="panel-head">
         <h2 id="views-h">Attention views</h2>
-        <label className="inline">
-          Example{' '}
-          <input
-            type="number"
-            min={0}
-            value={example}
-            onChange={(e) => setExample(Math.max(0, Math.floor(Number(e.currentTarget.value) || 0)))}
-          />
-        </label>
-        <label className="inline">
-          Split{' '}
-          <select value={split} onChange={(e) => setSplit(e.currentTarget.value as 'validation' | 'test')}>
-            <option value="validation">validation</option>
-            <option value="test">test</option>
-          </select>
-        </label>
-        <label className="inline">
-          Layer{' '}
-          <select value={l} onChange={(e) => setLayer(Number(e.currentTarget.value))} disabled={L === 0}>
-            {Array.from({ length: Math.max(1, L) }, (_, i) => (
-              <option key={i} value={i}>
-                {i}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="inline">
-          Head{' '}
-          <select value={h} onChange={(e) => setHead(Number(e.currentTarget.value))} disabled={H === 0}>
-            {Array.from({ length: Math.max(1, H) }, (_, i) => (
-              <option key={i} value={i}>
-                {i}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ViewsSelect layers={L} heads={H} />
         <button type="button" onClick={() => client.requestViews(example, split)} disabled={!canRequest} aria-keyshortcuts="v">
           Refresh views{' '}
           {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: a <kbd> is not focusable (a false positive); the hint is hidden because aria-keyshortcuts announces the key */}
           <kbd aria-hidden="true">V</kbd>
         </button>
-        <label className="inline">
-          every{' '}
-          <input
-            type="number"
-            min={0}
-            value={every}
-            onChange={(e) => setEvery(Math.max(0, Math.floor(Number(e.currentTarget.value) || 0)))}
-            aria-label="Refresh the views every k steps (0 = only on request)"
-          />{' '}
-          steps
-        </label>
         <ScaleModeSelect />
       </div>
       {pending !== null && (
@@ -118,8 +66,8 @@ export function AttentionPanel() {
       )}
       {!views && !error && (
         <p className="help">
-          Start a run, then press <b>Refresh views</b> (or set “every k steps”): the worker runs one example through the model between steps
-          and sends back each layer’s and head’s attention factors.
+          Start a run: while it trains, the worker runs one example through the model between steps every few seconds and sends back each
+          layer’s and head’s attention factors (<b>Refresh views</b> asks at once, also while paused).
         </p>
       )}
       {views && (
@@ -134,7 +82,7 @@ export function AttentionPanel() {
           note={
             hasValues(client.metrics(runId), 'proxyCosine')
               ? 'Mean off-diagonal cosine similarity of the m landmarks or proxies (the paper’s redundancy analysis), as the worker logs it: lower means more diverse.'
-              : 'Mean off-diagonal cosine similarity of the landmarks or proxies (mean over layers, heads, Q̃ and K̃), one point per views refresh: set “every k steps” to follow it during training. Lower means more diverse.'
+              : 'Mean off-diagonal cosine similarity of the landmarks or proxies (mean over layers, heads, Q̃ and K̃), one point per views refresh (live while the run trains). Lower means more diverse.'
           }
         >
           <MetricChart
@@ -177,6 +125,7 @@ function ViewBody({ views, layer, head }: { views: AttentionViews; layer: number
   const approx = v.approx ?? implied;
   const approxError = v.approxError ?? (implied && v.exact ? errorAgainst(v.exact, implied) : undefined);
   const errorRange = v.exact && approx ? finiteRange(v.exact.data) : undefined;
+  const axis = useMemo(() => tokenAxisOf(views, n), [views, n]);
   const approxTitle = linformer
     ? 'P·E (implied)'
     : kernelVariant
@@ -202,7 +151,15 @@ function ViewBody({ views, layer, head }: { views: AttentionViews; layer: number
             softmax(QKᵀ/√d_h): row i is how token i spreads its attention over all n tokens. Quadratic in n; the ground truth every
             approximation is measured against.
           </p>
-          <Heatmap matrix={v.softmax} title="softmax(QKᵀ/√d)" rowLabel="query token" colLabel="key token" testId="heatmap-softmax" />
+          <Heatmap
+            matrix={v.softmax}
+            title="softmax(QKᵀ/√d)"
+            rowLabel="query token"
+            colLabel="key token"
+            testId="heatmap-softmax"
+            rowTokens={axis}
+            colTokens={axis}
+          />
         </div>
       )}
       {(v.kernel1 || v.kernel2 || v.z || v.kernel3) && (
@@ -217,14 +174,28 @@ function ViewBody({ views, layer, head }: { views: AttentionViews; layer: number
           </p>
           <div className="heatmap-row">
             {v.kernel1 && (
-              <Heatmap matrix={v.kernel1} title="K1: tokens → landmarks" rowLabel="token" colLabel={word} testId="heatmap-k1" />
+              <Heatmap
+                matrix={v.kernel1}
+                title="K1: tokens → landmarks"
+                rowLabel="token"
+                colLabel={word}
+                testId="heatmap-k1"
+                rowTokens={axis}
+              />
             )}
             {v.kernel2 && (
               <Heatmap matrix={v.kernel2} title="K2" rowLabel={`${word} (query)`} colLabel={`${word} (key)`} testId="heatmap-k2" />
             )}
             {v.z && <Heatmap matrix={v.z} title="Z ≈ K2⁺" rowLabel={word} colLabel={word} testId="heatmap-z" />}
             {v.kernel3 && (
-              <Heatmap matrix={v.kernel3} title="K3: landmarks → tokens" rowLabel={word} colLabel="token" testId="heatmap-k3" />
+              <Heatmap
+                matrix={v.kernel3}
+                title="K3: landmarks → tokens"
+                rowLabel={word}
+                colLabel="token"
+                testId="heatmap-k3"
+                colTokens={axis}
+              />
             )}
           </div>
         </div>
@@ -246,6 +217,7 @@ function ViewBody({ views, layer, head }: { views: AttentionViews; layer: number
                 rowLabel="projected key"
                 colLabel="position"
                 testId="heatmap-linformer-e"
+                colTokens={axis}
               />
             )}
             {v.projectedAttention && (
@@ -255,6 +227,7 @@ function ViewBody({ views, layer, head }: { views: AttentionViews; layer: number
                 rowLabel="query token"
                 colLabel="projected key"
                 testId="heatmap-linformer-attention"
+                rowTokens={axis}
               />
             )}
           </div>
@@ -354,6 +327,8 @@ function ViewBody({ views, layer, head }: { views: AttentionViews; layer: number
               colLabel="key token"
               range={errorRange}
               testId="heatmap-exact"
+              rowTokens={axis}
+              colTokens={axis}
             />
             <Heatmap
               matrix={approx}
@@ -362,6 +337,8 @@ function ViewBody({ views, layer, head }: { views: AttentionViews; layer: number
               colLabel="key token"
               range={errorRange}
               testId="heatmap-approx"
+              rowTokens={axis}
+              colTokens={axis}
             />
             <Heatmap
               matrix={absDiff(v.exact, approx)}
@@ -369,6 +346,8 @@ function ViewBody({ views, layer, head }: { views: AttentionViews; layer: number
               rowLabel="query token"
               colLabel="key token"
               testId="heatmap-error"
+              rowTokens={axis}
+              colTokens={axis}
             />
           </div>
         </div>

@@ -4,6 +4,8 @@ import { colourScale, flatNotice, type MatrixKind } from './colourScale';
 import { exportHeatmapPng, exportHeatmapSvg, type HeatmapFigure } from './exportHeatmap';
 import { useFigure, useScaleMode } from './heatmapOptions';
 import type { Matrix } from '../../model/views';
+import { HeatmapAxis } from './HeatmapAxis';
+import type { TokenAxis } from './tokenAxis';
 import { usePixels } from './usePixels';
 
 interface Props {
@@ -17,18 +19,23 @@ interface Props {
   kind?: MatrixKind;
   /** The range of this factor over every layer and head, for the shared scale; default: from the enclosing ViewsFigure. */
   shared?: { lo: number; hi: number };
-  /** Drawn size in CSS pixels of the longer side. */
+  /** Drawn size in CSS pixels of the longer side (at zoom 1). */
   size?: number;
   testId?: string;
-  /** Leave out the scale bar's end values, the readout and the export buttons (small multiples: the grid has its own). */
+  /** Leave out the scale bar's end values, the readout, zoom and the export buttons (small multiples: the grid has its own). */
   compact?: boolean;
+  /** The tokens along an axis of token positions (labels where they fit, named in the read-out). */
+  rowTokens?: TokenAxis;
+  colTokens?: TokenAxis;
 }
 
+const ZOOMS = [1, 2, 4, 8];
+
 /**
- * A matrix on a canvas in viridis, with its scale, a hover readout (row, column, value), a
- * notice when the map is nearly flat (min–max colours would draw noise as a pattern), and SVG/PNG
- * export with title, axes, run and step. The colour range follows the page's scale mode
- * (src/ui/views/colourScale.ts).
+ * A matrix on a canvas in viridis, with its scale, token axes, zoom (pan by scrolling), a hover
+ * read-out (row, column, token, value), a notice when the map is nearly flat (min–max colours
+ * would draw noise as a pattern), and SVG/PNG export with title, axes, run and step. The colour
+ * range follows the page's scale mode (src/ui/views/colourScale.ts).
  */
 export function Heatmap({
   matrix,
@@ -41,8 +48,11 @@ export function Heatmap({
   size = 220,
   testId,
   compact = false,
+  rowTokens,
+  colTokens,
 }: Props) {
   const [hover, setHover] = useState<{ r: number; c: number; v: number } | null>(null);
+  const [zoom, setZoom] = useState(1);
   const [exportError, setExportError] = useState<string | null>(null);
   const mode = useScaleMode();
   const { source, info } = useFigure(matrix.data);
@@ -55,8 +65,10 @@ export function Heatmap({
   const flat = useMemo(() => flatNotice(matrix.data), [matrix]);
   const img = useMemo(() => matrixToRgba(matrix.data, matrix.rows, matrix.cols, scale.lo, scale.hi), [matrix, scale]);
   const aspect = matrix.cols / matrix.rows;
-  const cssW = Math.max(24, Math.round(aspect >= 1 ? size : size * aspect));
-  const cssH = Math.max(24, Math.round(aspect >= 1 ? size / aspect : size));
+  const baseW = Math.max(24, Math.round(aspect >= 1 ? size : size * aspect));
+  const baseH = Math.max(24, Math.round(aspect >= 1 ? size / aspect : size));
+  const cssW = baseW * zoom;
+  const cssH = baseH * zoom;
   const canvas = usePixels(img.pixels, img.width, img.height);
   const onMove = (e: React.MouseEvent<HTMLCanvasElement>) => {
     const rect = e.currentTarget.getBoundingClientRect();
@@ -69,8 +81,8 @@ export function Heatmap({
     if (!canvas.current) return;
     const f: HeatmapFigure = {
       canvas: canvas.current,
-      width: cssW,
-      height: cssH,
+      width: baseW,
+      height: baseH,
       lo: scale.lo,
       hi: scale.hi,
       caption: {
@@ -81,14 +93,17 @@ export function Heatmap({
         notes: [`colour scale: ${scale.basis}`, ...(flat ? [flat] : [])],
       },
     };
-    const name = (testId ?? title).replace(/[^\w-]+/g, '-');
+    const fileName = (testId ?? title).replace(/[^\w-]+/g, '-');
     try {
-      if (format === 'svg') exportHeatmapSvg(f, name);
-      else await exportHeatmapPng(f, name);
+      if (format === 'svg') exportHeatmapSvg(f, fileName);
+      else await exportHeatmapPng(f, fileName);
     } catch (e) {
       setExportError(`Export failed: ${(e as Error).message}`);
     }
   };
+  const name = (label: string, i: number, axis?: TokenAxis) =>
+    `${label} ${i}${axis?.labels[i] !== undefined ? ` “${axis.labels[i]}”` : ''}`;
+  const zoomable = Math.max(matrix.rows, matrix.cols) > 16;
   return (
     <figure className="heatmap" data-testid={testId} data-flat={flat !== null} data-scale-lo={scale.lo} data-scale-hi={scale.hi}>
       <figcaption>
@@ -106,16 +121,40 @@ export function Heatmap({
             </button>
           </span>
         )}
+        {zoomable && !compact && (
+          <label className="heatmap-zoom">
+            {' '}
+            zoom{' '}
+            <select value={zoom} onChange={(e) => setZoom(Number(e.currentTarget.value))} aria-label={`Zoom ${title}`}>
+              {ZOOMS.map((z) => (
+                <option key={z} value={z}>
+                  {z}×
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
       </figcaption>
-      <canvas
-        ref={canvas}
-        style={{ width: cssW, height: cssH }}
-        onMouseMove={onMove}
-        onMouseLeave={() => setHover(null)}
-        role="img"
-        aria-label={`${title}: ${matrix.rows} ${rowLabel} by ${matrix.cols} ${colLabel}, values ${scale.lo.toPrecision(3)} to ${scale.hi.toPrecision(3)}`}
-      />
-      {!compact && <ColourScale lo={scale.lo} hi={scale.hi} width={Math.max(cssW, 96)} basis={scale.basis} />}
+      <div className="heatmap-scroll" style={{ maxWidth: baseW + (rowTokens ? 34 : 0), maxHeight: baseH + (colTokens ? 34 : 0) }}>
+        <div className="heatmap-axes" style={{ gridTemplateColumns: rowTokens ? '34px auto' : 'auto' }}>
+          {colTokens && (
+            <>
+              {rowTokens ? <span /> : null}
+              <HeatmapAxis axis={colTokens} side="cols" length={cssW} />
+            </>
+          )}
+          {rowTokens && <HeatmapAxis axis={rowTokens} side="rows" length={cssH} />}
+          <canvas
+            ref={canvas}
+            style={{ width: cssW, height: cssH, maxWidth: 'none' }}
+            onMouseMove={onMove}
+            onMouseLeave={() => setHover(null)}
+            role="img"
+            aria-label={`${title}: ${matrix.rows} ${rowLabel} by ${matrix.cols} ${colLabel}, values ${scale.lo.toPrecision(3)} to ${scale.hi.toPrecision(3)}`}
+          />
+        </div>
+      </div>
+      {!compact && <ColourScale lo={scale.lo} hi={scale.hi} width={Math.max(baseW, 96)} basis={scale.basis} />}
       {flat && (
         <p className="flat-notice" data-testid={testId ? `${testId}-flat` : undefined}>
           {flat}
@@ -123,8 +162,10 @@ export function Heatmap({
         </p>
       )}
       {!compact && (
-        <p className="readout" aria-live="off">
-          {hover ? `${rowLabel} ${hover.r}, ${colLabel} ${hover.c}: ${hover.v.toPrecision(4)}` : `rows: ${rowLabel}, columns: ${colLabel}`}
+        <p className="readout" aria-live="off" data-testid={testId ? `${testId}-readout` : undefined}>
+          {hover
+            ? `${name(rowLabel, hover.r, rowTokens)}, ${name(colLabel, hover.c, colTokens)}: ${hover.v.toPrecision(4)}`
+            : `rows: ${rowLabel}, columns: ${colLabel}`}
         </p>
       )}
       {exportError && <p className="msg-error">{exportError}</p>}
