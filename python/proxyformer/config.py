@@ -157,6 +157,10 @@ class _ModelConfigMethods:
             what = "Nyströmformer segment landmarks" if self.attention == "nystrom" else "segment injection"
             raise ConfigError(f"{what} need seqLen a multiple of landmarks: seqLen {self.seqLen}, "
                               f"landmarks {self.landmarks}")
+        if self.attention == "softmax" and self.softmaxImpl == "fused" and self.attentionDropout > 0:
+            # The TypeScript fused kernels store no probabilities to drop; the reference refuses the same pair.
+            raise ConfigError(f"attentionDropout {self.attentionDropout} needs the probabilities, which softmaxImpl "
+                              f"'fused' never stores: set attentionDropout 0, or softmaxImpl 'materialized'")
         if self.attention == "proxy" and self.contrastive == "uniformity" and self.landmarks < 2:
             raise ConfigError(f"the uniformity loss needs at least 2 proxies, got landmarks {self.landmarks}")
         for key, value in self.training.items():

@@ -15,6 +15,7 @@ import { add, matmul, mergeHeads, mul, reshape, softmax, splitHeads, type Parame
 import { EMBED_INIT_STD, type Initialiser } from '../init';
 import { Linear } from '../layers';
 import type { TowerMask } from '../types';
+import { fusedReadout } from './fused';
 import { toBatch } from './nystromKernels';
 import { segmentMeans } from './landmarks';
 import { maskedMean } from './masking';
@@ -30,6 +31,8 @@ export interface LayerInput {
   k: Tensor;
   v: Tensor;
   mask: TowerMask;
+  /** Read out with fused attention (softmaxImpl 'fused'): no m×n weights stored. */
+  fused?: boolean;
 }
 
 export class Proxies {
@@ -58,6 +61,7 @@ export class Proxies {
 
   /** 'attend' read-out softmax(s·P_q K_hᵀ + keymask) V_h: P_q [B|1, H, m, d_h] → [B, H, m, d_h]. */
   private read(proxyQueries: Tensor, input: LayerInput): Tensor {
+    if (input.fused) return fusedReadout(proxyQueries, input.k, input.v, input.mask.keyBias);
     const s = 1 / Math.sqrt(input.k.shape[3]);
     const weights = softmax(add(matmul(toBatch(proxyQueries, input.k), input.k, { transB: true, alpha: s }), input.mask.keyBias));
     return matmul(weights, input.v);
