@@ -50,7 +50,7 @@ beforeAll(async () => {
     overrides: { ...budgetOverrides(8), convKernel: 3 },
     limits,
   });
-}, 120_000);
+}, 180_000); // nine variants (three of them fused) × two lengths × two modes
 
 afterAll(() => {
   backend?.dispose();
