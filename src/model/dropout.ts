@@ -50,11 +50,18 @@ export class DropoutPlan {
 }
 
 /** Every explicit mask name a config accepts (the PyTorch reference's `mask_names`). */
-export function maskNames(c: { layers: number; attention: string; decomposedDropout: string; twoTower: boolean }): string[] {
+export function maskNames(c: {
+  layers: number;
+  attention: string;
+  decomposedDropout: string;
+  twoTower: boolean;
+  softmaxImpl?: string;
+}): string[] {
   const names = ['embed.dropout'];
   for (let i = 0; i < c.layers; i++) {
     names.push(`layers.${i}.attn.out_dropout`);
-    if (c.attention === 'softmax') names.push(`layers.${i}.attn.dropout`);
+    // Fused softmax has no attention dropout site (it never stores the probabilities).
+    if (c.attention === 'softmax' && c.softmaxImpl !== 'fused') names.push(`layers.${i}.attn.dropout`);
     if (c.attention === 'proxy' && c.decomposedDropout !== 'off') names.push(`layers.${i}.attn.columns`);
     names.push(`layers.${i}.ffn.dropout1`, `layers.${i}.ffn.dropout2`);
   }
