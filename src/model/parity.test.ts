@@ -149,12 +149,12 @@ const CASES: Case[] = [
   { name: 'softmax, two-tower', config: tinyConfig('softmax', { twoTower: true, layers: 1 }), n: 16, lengths: [16, 10], masks: true },
   // softmaxImpl 'fused': the same maths through fused attention ops; PyTorch computes it one way.
   {
-    // No explicit masks: the mask list names the attention dropout site, which fused softmax does not have.
-    name: 'softmax fused, padded, no masks',
+    // Every other site's mask: fused softmax has no attention dropout site (maskNames leaves it out).
+    name: 'softmax fused, masks',
     config: tinyConfig('softmax', { softmaxImpl: 'fused', attentionDropout: 0 }),
     n: 16,
     lengths: [16, 11, 7],
-    masks: false,
+    masks: true,
   },
   {
     name: 'nystrom fused, global init, masks',
