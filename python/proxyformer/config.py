@@ -160,6 +160,10 @@ class _ModelConfigMethods:
         if self.attention == "bigbird" and self.seqLen % self.bigbirdBlock != 0:
             raise ConfigError(f"BigBird needs seqLen a multiple of the block size: seqLen {self.seqLen}, "
                               f"bigbirdBlock {self.bigbirdBlock}")
+        if self.attention == "softmax" and self.softmaxImpl == "fused" and self.attentionDropout > 0:
+            # The TypeScript fused kernels store no probabilities to drop; the reference refuses the same pair.
+            raise ConfigError(f"attentionDropout {self.attentionDropout} needs the probabilities, which softmaxImpl "
+                              f"'fused' never stores: set attentionDropout 0, or softmaxImpl 'materialized'")
         if self.attention == "proxy" and self.contrastive == "uniformity" and self.landmarks < 2:
             raise ConfigError(f"the uniformity loss needs at least 2 proxies, got landmarks {self.landmarks}")
         for key, value in self.training.items():

@@ -46,6 +46,8 @@ class ConfigTest(unittest.TestCase):
             ({"task": "cifar"}, "task must be one of listops, text, retrieval, image, pathfinder, custom, got 'cifar'"),
             ({"layers": 13}, "layers must be an integer from 1 to 12, got 13"),
             ({"contrastiveTemperature": 0.0}, "contrastiveTemperature must be a number from 0.001 to 10, got 0.0"),
+            ({"attention": "softmax", "softmaxImpl": "fused"}, "attentionDropout 0.1 needs the probabilities"),
+            ({"softmaxImpl": "flash"}, "softmaxImpl must be one of materialized, fused"),
         ]
         for change, message in cases:
             with self.subTest(change=change):
@@ -54,6 +56,8 @@ class ConfigTest(unittest.TestCase):
                 self.assertIn(message, str(ctx.exception))
         with self.assertRaisesRegex(ConfigError, "lacks the required key\\(s\\) seqLen"):
             ModelConfig.from_dict({"vocabSize": 10, "numClasses": 2})
+        # fused softmax without attention dropout is the same model
+        ModelConfig.from_dict({**base, "attention": "softmax", "softmaxImpl": "fused", "attentionDropout": 0.0})
         # proxies without segment injection do not need n to be a multiple of m
         ModelConfig.from_dict({**base, "attention": "proxy", "landmarks": 5})
         # the baselines ignore landmarks, and Linformer's k may exceed n (the schema only notes it)

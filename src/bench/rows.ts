@@ -5,16 +5,35 @@
  */
 import type { MemoryCategory } from '../engine';
 import { ATTENTIONS, type Attention, type DeviceLimits, type RunConfig } from '../config';
+import { VARIANT_NAMES as ATTENTION_NAMES } from '../presets/names';
 import type { PowerFit, Spread } from './stats';
 
-/** Every value of the schema's `attention` key: a new variant is swept without touching this file. */
-export const VARIANTS = ATTENTIONS;
-export type Variant = Attention;
+/**
+ * Every value of the schema's `attention` key (a new variant is swept without touching this
+ * file), and softmax, Nyströmformer and Proxyformer once more with softmaxImpl 'fused' (every
+ * softmax-weighted product without its probabilities in memory) beside the materialized ones.
+ */
+const FUSED = ['softmax-fused', 'nystrom-fused', 'proxy-fused'] as const;
+export const VARIANTS = [...ATTENTIONS, ...FUSED] as const;
+export type Variant = Attention | (typeof FUSED)[number];
 export const MODES = ['train', 'inference'] as const;
 export type Mode = (typeof MODES)[number];
 
-/** The paper's names for the variants (tables and charts). */
-export { VARIANT_NAMES } from '../presets/names';
+/** The paper's names for the variants (tables and charts), and the fused ones'. */
+export const VARIANT_NAMES: Readonly<Record<Variant, string>> = {
+  ...ATTENTION_NAMES,
+  'softmax-fused': 'softmax (fused)',
+  'nystrom-fused': 'Nyströmformer (fused)',
+  'proxy-fused': 'Proxyformer (fused)',
+};
+
+/** The attention a swept variant runs, and the keys it sets on top of the paper preset. */
+export function variantKeys(v: Variant): { attention: Attention } & Partial<RunConfig> {
+  // Fused softmax refuses attention dropout (it never stores the probabilities to drop).
+  if (v === 'softmax-fused') return { attention: 'softmax', softmaxImpl: 'fused', attentionDropout: 0 };
+  if (v === 'nystrom-fused' || v === 'proxy-fused') return { attention: v === 'proxy-fused' ? 'proxy' : 'nystrom', softmaxImpl: 'fused' };
+  return { attention: v };
+}
 
 /** What the figures came from: written next to every figure. */
 export interface AdapterInfo {

@@ -51,7 +51,7 @@ beforeAll(async () => {
     overrides: { ...budgetOverrides(8), convKernel: 3 },
     limits,
   });
-}, 120_000);
+}, 180_000); // nine variants (three of them fused) × two lengths × two modes
 
 afterAll(() => {
   backend?.dispose();
@@ -111,7 +111,7 @@ describe('runSweep (tiny, on the test adapter)', () => {
       expect(g.lengths).toEqual(lengths);
       expect(Number.isFinite(g.fit.exponent)).toBe(true);
     }
-    expect(result.targets).toHaveLength(3);
+    expect(result.targets).toHaveLength(6);
     for (const t of result.targets) {
       expect(t.n).toBe(128);
       expect(t.measured).toBeGreaterThan(0);
@@ -173,6 +173,9 @@ describe('targetsOf (no device)', () => {
     ok('softmax', 4096, 10, 1000),
     ok('proxy', 4096, 45, 70),
     ok('nystrom', 4096, 40, 80),
+    ok('softmax-fused', 4096, 12, 90),
+    ok('nystrom-fused', 4096, 38, 60),
+    ok('proxy-fused', 4096, 44, 55),
     ok('softmax', 2048, 30, 300),
     ok('proxy', 2048, 60, 40),
   ];
@@ -192,6 +195,9 @@ describe('targetsOf (no device)', () => {
       [4096, 4.5, true],
       [4096, 0.07, true],
       [4096, 45 / 40, true],
+      [4096, 0.055, true],
+      [4096, 55 / 60, true],
+      [4096, 44 / 12, true],
     ]);
     const slow = targetsOf([ok('softmax', 4096, 10, 1000), ok('proxy', 4096, 20, 500)]);
     expect(slow[0]).toMatchObject({ measured: 2, met: false });
@@ -204,8 +210,8 @@ describe('targetsOf (no device)', () => {
       peer('tfjs 4.22.0 (webgpu)', 'train', 2048, 3.5),
       peer('onnxruntime-web (webgpu EP)', 'inference', 4096, 1.2),
     ]);
-    expect(t).toHaveLength(5);
-    expect(t[3]).toMatchObject({ n: 2048, measured: 3.5, met: true, note: 'measured at n = 2048, the target is for n = 4096' });
-    expect(t[4]).toMatchObject({ n: 4096, measured: 1.2, met: false });
+    expect(t).toHaveLength(8);
+    expect(t[6]).toMatchObject({ n: 2048, measured: 3.5, met: true, note: 'measured at n = 2048, the target is for n = 4096' });
+    expect(t[7]).toMatchObject({ n: 4096, measured: 1.2, met: false });
   });
 });

@@ -27,6 +27,7 @@ import {
   type SweepProgress,
   type SweepResult,
   type Variant,
+  variantKeys,
 } from './rows';
 import { spreadOf } from './stats';
 import { growthOf, targetsOf } from './targets';
@@ -54,7 +55,8 @@ export function checkSweepOptions(o: SweepOptions): void {
  * sweep's overrides. Linformer's E is built for exactly this n (it has one column per position).
  */
 export function benchConfig(variant: Variant, n: number, batch: number, overrides: Partial<RunConfig> = {}): RunConfig {
-  return { ...defaultConfig('listops', variant), ...overrides, attention: variant, seqLen: n, batchSize: batch };
+  const keys = variantKeys(variant);
+  return { ...defaultConfig('listops', keys.attention), ...overrides, ...keys, seqLen: n, batchSize: batch };
 }
 
 /**

@@ -34,7 +34,8 @@ export function sizedBuffers(c: RunConfig): BufferEstimate[] {
     ['FFN hidden [B, n, ffn]', [b, n, ffn]],
   ];
   if (c.attention === 'softmax') {
-    list.push(['softmax attention [B, H, n, n]', [b, h, n, n]]);
+    // Fused attention keeps no n×n buffer (only the heads and one log-sum-exp per row).
+    if (c.softmaxImpl !== 'fused') list.push(['softmax attention [B, H, n, n]', [b, h, n, n]]);
   } else if (c.attention === 'linformer') {
     const k = c.linformerK;
     list.push(['Linformer attention [B, H, n, k]', [b, h, n, k]], ['Linformer E [H, k, n]', [h, k, n]]);

@@ -18,6 +18,15 @@ describe('config rules shared with other layers', () => {
     expect(segmentsFit({ attention: 'proxy', injection: 'segment', landmarks: 4 }, 18)).toBe(false);
   });
 
+  it('refuses attention dropout with fused softmax, naming both ways out', () => {
+    const fused = { ...defaultConfig('listops', 'softmax'), softmaxImpl: 'fused' as const };
+    const issues = checkRules({ ...fused, attentionDropout: 0.1 }).filter((i) => i.key === 'attentionDropout');
+    expect(issues.map((i) => i.message)).toEqual([
+      "attentionDropout 0.1 needs the probabilities, which softmaxImpl 'fused' never stores: set attentionDropout 0, or softmaxImpl 'materialized'.",
+    ]);
+    expect(checkRules({ ...fused, attentionDropout: 0 }).filter((i) => i.key === 'attentionDropout')).toEqual([]);
+  });
+
   it('lets an image side divide MNIST’s 28 pixels and nothing else', () => {
     expect([28, 14, 7, 4, 2, 1].every(dividesMnist)).toBe(true);
     expect([0, 3, 5, 13, 27, 56, 3.5, -7].some(dividesMnist)).toBe(false);

@@ -123,6 +123,14 @@ export function checkRules(c: RunConfig, limits?: DeviceLimits, n: KeyNamer = by
 
   issues.push(...checkShapeRules(c, n));
 
+  if (c.attention === 'softmax' && c.softmaxImpl === 'fused' && c.attentionDropout > 0) {
+    error(
+      'attentionDropout',
+      ['softmaxImpl', 'attention'],
+      c.attentionDropout,
+      `attentionDropout ${c.attentionDropout} needs the probabilities, which softmaxImpl 'fused' never stores: set attentionDropout 0, or softmaxImpl 'materialized'.`,
+    );
+  }
   if (c.attention === 'linformer' && c.linformerK > c.seqLen) {
     notice(
       'linformerK',

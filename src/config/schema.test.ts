@@ -35,6 +35,7 @@ const CONTRACT_MODEL = [
   'pooling',
   'dropout',
   'attentionDropout',
+  'softmaxImpl',
   'landmarks',
   'pinvIterations',
   'pinvInit',

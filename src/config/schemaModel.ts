@@ -161,6 +161,25 @@ export const MODEL_PARAMS = {
     attention: ['softmax'],
     help: 'Dropout on the softmax attention probabilities. The Nyström path has none (as in the reference code); Proxyformer has decomposed dropout instead.',
   }),
+  softmaxImpl: oneOf({
+    url: 'smi',
+    group: 'attention',
+    part: 'model',
+    apply: 'cold',
+    label: 'Softmax products',
+    values: ['materialized', 'fused'],
+    default: 'materialized',
+    attention: ['softmax', 'nystrom', 'proxy'],
+    provenance: {
+      source: 'ours',
+      note: 'An implementation choice, not a model change: the same maths either way (FlashAttention-2, Dao 2023, for the fused kernels). The papers store the probabilities.',
+    },
+    help: 'How every softmax(s·QKᵀ + mask)·V is computed: materialized stores the probabilities (n×n for softmax; n×m, m×n for the Nyström kernels K1, K3 and the attend injection); fused visits the keys in tiles with an online softmax and keeps one log-sum-exp per row, recomputing the rest in the backward (memory linear in n). Fused refuses attention dropout.',
+    valueHelp: {
+      materialized: 'softmax, then the product: the probabilities are kept for the backward',
+      fused: 'one kernel per product, FlashAttention-2 style: no probabilities in memory',
+    },
+  }),
 } as const;
 
 /** Nyström decomposition switches shared by Nyströmformer and Proxyformer. */

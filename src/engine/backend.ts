@@ -84,6 +84,31 @@ export interface AdamWParams {
  * one buffer cannot exceed `maxBufferSize` bytes. A model checks its largest buffer against
  * these before it allocates anything.
  */
+/**
+ * Fused (FlashAttention-2 style) attention over `batch` independent problems, each
+ * out = softmax(scale·Q Kᵀ + bias) V with Q [nq, dk], K [nk, dk], V [nk, dv] (contiguous,
+ * problem i at offset i·rows·cols), and an additive key bias [batch / heads, nk] shared by the
+ * `heads` consecutive problems of one sample (null: none). The nq × nk scores never exist in
+ * memory: keys are visited in tiles with a running maximum and sum (online softmax), and only
+ * each row's log-sum-exp [batch, nq] is kept for the backward, which recomputes the scores.
+ */
+export interface AttentionParams {
+  batch: number;
+  heads: number;
+  nq: number;
+  nk: number;
+  dk: number;
+  dv: number;
+  scale: number;
+}
+
+/** The input gradients `attentionBackward` writes (overwrites); null: not wanted. */
+export interface AttentionGradTargets {
+  dq: Buf | null;
+  dk: Buf | null;
+  dv: Buf | null;
+}
+
 export interface BufferLimits {
   readonly maxStorageBufferBindingSize: number;
   readonly maxBufferSize: number;
@@ -188,6 +213,24 @@ export interface Backend {
    */
   dconv(x: Buf, w: Buf, out: Buf, bh: number, heads: number, n: number, d: number, k: number): void;
   dconvBackward(x: Buf, w: Buf, dy: Buf, dx: Buf | null, dw: Buf | null, bh: number, heads: number, n: number, d: number, k: number): void;
+
+  /** Fused attention forward (see `AttentionParams`): writes out [batch, nq, dv] and lse [batch, nq]. */
+  attention(q: Buf, k: Buf, v: Buf, bias: Buf | null, out: Buf, lse: Buf, p: AttentionParams): void;
+  /**
+   * Its backward from the saved lse, recomputing the scores tile by tile: with D = rowsum(dO ∘ O),
+   * P = exp(scale·QKᵀ + bias − lse), dV = Pᵀ dO, dS = P ∘ (dO Vᵀ − D), dQ = scale·dS K, dK = scale·dSᵀ Q.
+   */
+  attentionBackward(
+    q: Buf,
+    k: Buf,
+    v: Buf,
+    bias: Buf | null,
+    out: Buf,
+    lse: Buf,
+    dout: Buf,
+    g: AttentionGradTargets,
+    p: AttentionParams,
+  ): void;
 
   // ---------- randomness ----------
   /**

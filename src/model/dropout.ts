@@ -56,11 +56,13 @@ export function maskNames(c: {
   decomposedDropout: string;
   twoTower: boolean;
   sparseBlocks: number;
+  softmaxImpl?: string;
 }): string[] {
   const names = ['embed.dropout'];
   for (let i = 0; i < c.layers; i++) {
     names.push(`layers.${i}.attn.out_dropout`);
-    if (c.attention === 'softmax' || c.attention === 'bigbird') names.push(`layers.${i}.attn.dropout`);
+    // Fused softmax has no attention dropout site (it never stores the probabilities).
+    if ((c.attention === 'softmax' && c.softmaxImpl !== 'fused') || c.attention === 'bigbird') names.push(`layers.${i}.attn.dropout`);
     if (c.attention === 'bigbird' && c.sparseBlocks > 0) names.push(`layers.${i}.attn.dropout_blocks`);
     if (c.attention === 'proxy' && c.decomposedDropout !== 'off') names.push(`layers.${i}.attn.columns`);
     names.push(`layers.${i}.ffn.dropout1`, `layers.${i}.ffn.dropout2`);

@@ -8,6 +8,8 @@ describe('memory', () => {
   for (const [name, config] of [
     ['softmax', tinyConfig('softmax')],
     ['nystrom', tinyConfig('nystrom')],
+    ['softmax, fused', tinyConfig('softmax', { softmaxImpl: 'fused', attentionDropout: 0 })],
+    ['proxy, fused', tinyConfig('proxy', { softmaxImpl: 'fused' })],
     ["proxy, injection 'none', two towers", tinyConfig('proxy', { injection: 'none', twoTower: true })],
     ['linformer, per-layer E', tinyConfig('linformer', { linformerK: 6, linformerSharing: 'per-layer' })],
     ['performer, softmax kernel', tinyConfig('performer', { performerFeatures: 12, performerKernel: 'softmax' })],

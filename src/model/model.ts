@@ -106,9 +106,10 @@ function createAttention(
     landmarks: c.landmarks,
     pinvIterations: c.pinvIterations,
     pinvInit: c.pinvInit,
+    softmaxImpl: c.softmaxImpl,
     transposeKernel2: faults?.transposeKernel2,
   };
-  if (c.attention === 'softmax') return new SoftmaxAttention(scope, c.dModel, c.heads, hot, init);
+  if (c.attention === 'softmax') return new SoftmaxAttention(scope, c.dModel, c.heads, hot, init, c.softmaxImpl);
   if (c.attention === 'nystrom') return new NystromAttention(scope, c.dModel, c.heads, c.convKernel, pinv, init);
   return new ProxyAttention(
     scope,

@@ -162,6 +162,46 @@ const CASES: Case[] = [
   },
   { name: 'proxy, two-tower, masks with @2', config: P({ twoTower: true, layers: 1 }), n: 16, lengths: [16, 10], masks: true },
   { name: 'softmax, two-tower', config: tinyConfig('softmax', { twoTower: true, layers: 1 }), n: 16, lengths: [16, 10], masks: true },
+  // softmaxImpl 'fused': the same maths through fused attention ops; PyTorch computes it one way.
+  {
+    // Every other site's mask: fused softmax has no attention dropout site (maskNames leaves it out).
+    name: 'softmax fused, masks',
+    config: tinyConfig('softmax', { softmaxImpl: 'fused', attentionDropout: 0 }),
+    n: 16,
+    lengths: [16, 11, 7],
+    masks: true,
+  },
+  {
+    name: 'nystrom fused, global init, masks',
+    config: tinyConfig('nystrom', { pinvInit: 'global', softmaxImpl: 'fused' }),
+    n: 16,
+    lengths: [16, 11, 7],
+    masks: true,
+  },
+  { name: 'proxy attend fused, projected, k2-columns', config: P({ softmaxImpl: 'fused' }), n: 16, lengths: [16, 11, 7], masks: true },
+  {
+    name: 'proxy attend fused, per-head, z-columns, n 20, m 6',
+    config: P({ softmaxImpl: 'fused', proxyParam: 'per-head', decomposedDropout: 'z-columns', seqLen: 20, landmarks: 6 }),
+    n: 20,
+    lengths: [20, 13],
+    masks: true,
+  },
+  {
+    name: 'views: proxy attend fused, padded example',
+    config: P({ softmaxImpl: 'fused' }),
+    n: 16,
+    lengths: [13],
+    masks: false,
+    views: true,
+  },
+  {
+    name: 'views: softmax fused, padded example',
+    config: tinyConfig('softmax', { softmaxImpl: 'fused', attentionDropout: 0 }),
+    n: 16,
+    lengths: [13],
+    masks: false,
+    views: true,
+  },
   { name: 'views: proxy attend, padded example', config: P({}), n: 16, lengths: [13], masks: false, views: true },
   {
     name: 'views: proxy none, per-head, global init',

@@ -6,6 +6,8 @@
  */
 import type {
   AdamWParams,
+  AttentionGradTargets,
+  AttentionParams,
   Backend,
   BinaryOp,
   Buf,
@@ -22,6 +24,7 @@ import { CpuPool, type CpuArray } from './pool';
 import * as K from './kernels';
 import * as NN from './nn';
 import * as OPT from './optim';
+import * as ATT from './attention';
 
 export type CpuPrecision = 'f32' | 'f64';
 
@@ -278,6 +281,48 @@ export class CpuBackend implements Backend {
       n,
       d,
       k,
+    );
+  }
+
+  attention(q: Buf, k: Buf, v: Buf, bias: Buf | null, out: Buf, lse: Buf, p: AttentionParams): void {
+    const op = 'attention';
+    ATT.attention(
+      this.arr(q, op, p.batch * p.nq * p.dk),
+      this.arr(k, op, p.batch * p.nk * p.dk),
+      this.arr(v, op, p.batch * p.nk * p.dv),
+      bias ? this.arr(bias, op, (p.batch / p.heads) * p.nk) : null,
+      this.arr(out, op, p.batch * p.nq * p.dv),
+      this.arr(lse, op, p.batch * p.nq),
+      p,
+    );
+  }
+  attentionBackward(
+    q: Buf,
+    k: Buf,
+    v: Buf,
+    bias: Buf | null,
+    out: Buf,
+    lse: Buf,
+    dout: Buf,
+    g: AttentionGradTargets,
+    p: AttentionParams,
+  ): void {
+    const op = 'attentionBackward';
+    const [qs, ks, vs, os] = [p.batch * p.nq * p.dk, p.batch * p.nk * p.dk, p.batch * p.nk * p.dv, p.batch * p.nq * p.dv];
+    ATT.attentionBackward(
+      this.arr(q, op, qs),
+      this.arr(k, op, ks),
+      this.arr(v, op, vs),
+      bias ? this.arr(bias, op, (p.batch / p.heads) * p.nk) : null,
+      this.arr(out, op, os),
+      this.arr(lse, op, p.batch * p.nq),
+      this.arr(dout, op, os),
+      {
+        dq: g.dq ? this.arr(g.dq, op, qs) : null,
+        dk: g.dk ? this.arr(g.dk, op, ks) : null,
+        dv: g.dv ? this.arr(g.dv, op, vs) : null,
+      },
+      p,
     );
   }
 

@@ -12,3 +12,4 @@ export { maskedFill, dropout, dropoutWith, dropoutMask, DropoutStream } from './
 export { l2Normalize } from './normalize';
 export { full, zeros, eye, tensor, intTensor, arange, uniformValues } from './constants';
 export { linear, logSumExp, logSoftmax, nonFiniteFlag } from './composite';
+export { fusedAttention, type FusedAttentionOptions } from './attention';

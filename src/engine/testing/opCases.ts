@@ -299,6 +299,26 @@ export const OP_CASES: readonly OpCase[] = [
     ],
     (x) => O.mergeHeads(O.matmul(O.softmax(O.matmul(x.q, x.k, { transB: true, alpha: 0.5 })), x.v)),
   ),
+  // Fused attention: 70 keys span two CPU tiles (64) and three WGSL tiles (32); dv = 33 spans two column chunks (32).
+  c(
+    'fusedAttention (several key tiles, dv ≠ dk)',
+    [
+      { name: 'q', shape: [1, 2, 3, 3] },
+      { name: 'k', shape: [1, 2, 70, 3] },
+      { name: 'v', shape: [1, 2, 70, 33] },
+    ],
+    (x) => O.fusedAttention(x.q, x.k, x.v, null, { scale: 0.7 }),
+  ),
+  c(
+    'fusedAttention with key mask',
+    [
+      { name: 'q', shape: [2, 2, 4, 3] },
+      { name: 'k', shape: [2, 2, 6, 3] },
+      { name: 'v', shape: [2, 2, 6, 2] },
+      { name: 'mask', shape: [2, 1, 1, 6], kind: 'mask01' },
+    ],
+    (x) => O.fusedAttention(x.q, x.k, x.v, O.affine(x.mask, 1e9, -1e9), { scale: 0.5 }),
+  ),
 ];
 
 /** Look a case up by name. */

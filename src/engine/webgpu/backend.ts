@@ -13,6 +13,8 @@
  *   turned into exceptions at the next `read()`.
  */
 import type {
+  AttentionGradTargets,
+  AttentionParams,
   AdamWParams,
   Backend,
   BinaryOp,
@@ -30,6 +32,7 @@ import type {
 import type { GpuContext } from './device';
 import { Dispatcher } from './dispatcher';
 import { GpuValidationError } from './errors';
+import * as attention from './kernels/attention';
 import * as copy from './kernels/copy';
 import * as dconv from './kernels/dconv';
 import * as dropout from './kernels/dropout';
@@ -257,6 +260,22 @@ export class WebGpuBackend implements Backend {
   }
   dconvBackward(x: Buf, w: Buf, dy: Buf, dx: Buf | null, dw: Buf | null, bh: number, heads: number, n: number, d: number, k: number): void {
     dconv.dconvBackward(this.d, x, w, dy, dx, dw, bh, heads, n, d, k);
+  }
+  attention(q: Buf, k: Buf, v: Buf, bias: Buf | null, out: Buf, lse: Buf, p: AttentionParams): void {
+    attention.attention(this.d, q, k, v, bias, out, lse, p);
+  }
+  attentionBackward(
+    q: Buf,
+    k: Buf,
+    v: Buf,
+    bias: Buf | null,
+    out: Buf,
+    lse: Buf,
+    dout: Buf,
+    g: AttentionGradTargets,
+    p: AttentionParams,
+  ): void {
+    attention.attentionBackward(this.d, q, k, v, bias, out, lse, dout, g, p);
   }
   dropoutMask(out: Buf, seed: number, offset: number, p: number, scale: number): void {
     dropout.dropoutMask(this.d, out, seed, offset, p, scale);

@@ -9,6 +9,7 @@
 import { add, noGrad, type ParameterScope, type Tensor } from '../../engine';
 import type { Initialiser } from '../init';
 import { createConvSkip } from './conv';
+import type { SoftmaxImpl } from './fused';
 import { kernel2, type PinvInit } from './nystromKernels';
 import { segmentLandmarks } from './landmarks';
 import { Projections, type AttentionContext, type AttentionModule, type AttentionOutput } from './module';
@@ -18,6 +19,8 @@ export interface NystromSettings {
   landmarks: number;
   pinvIterations: number;
   pinvInit: PinvInit;
+  /** How K1·Z·K3·V is computed (the same maths; fused keeps no n×m probabilities). */
+  softmaxImpl?: SoftmaxImpl;
   /** TEST-ONLY fault: use K2ᵀ (the parity tests show that this is caught). */
   transposeKernel2?: boolean;
 }
@@ -44,7 +47,7 @@ export class NystromAttention implements AttentionModule {
     const k2 = kernel2(qLandmarks, kLandmarks, this.s.transposeKernel2);
     const pinv = { iterations: this.s.pinvIterations, init: this.s.pinvInit };
     const { a, z, residuals } = invertKernel2(k2, null, 'off', pinv, ctx.wantViews);
-    const product = nystromProduct(q, k, heads.v, qLandmarks, kLandmarks, z, ctx.mask);
+    const product = nystromProduct(q, k, heads.v, qLandmarks, kLandmarks, z, ctx.mask, this.s.softmaxImpl, ctx.wantViews);
     const out = this.conv ? add(product.out, convSkip(heads.v, ctx.mask, this.conv)) : product.out;
     const views = ctx.wantViews
       ? noGrad(() => ({

@@ -6,7 +6,8 @@
  * [B, H, m] multiplies the columns of K2 before the pseudo-inverse ('k2-columns', Z0 is computed
  * from K2') or of Z after it ('z-columns'); no rescale.
  */
-import { depthwiseConv, matmul, mul, reshape, type Tensor } from '../../engine';
+import { depthwiseConv, matmul, mul, noGrad, reshape, type Tensor } from '../../engine';
+import { fusedNystromProduct, type SoftmaxImpl } from './fused';
 import { kernel1, kernel3, toBatch, type PinvInit } from './nystromKernels';
 import { allDropped, iterativePinv, stackLast } from './pinv';
 import type { TowerMask } from '../types';
@@ -54,7 +55,9 @@ export function convSkip(v: Tensor, m: TowerMask, weight: Tensor): Tensor {
 
 /**
  * (K1·Z)·(K3·V) for heads q, k, v [B, H, n, d_h], landmarks [B|1, H, m, d_h] and Z [B|1, H, m, m].
- * Returns the product and the two outer kernels (for the views).
+ * Returns the product and the two outer kernels (for the views). With `impl` 'fused' the
+ * product runs as fused attention ops (fused.ts) and the kernels, only when `wantKernels`,
+ * are computed apart without a gradient.
  */
 export function nystromProduct(
   q: Tensor,
@@ -64,7 +67,14 @@ export function nystromProduct(
   kLandmarks: Tensor,
   z: Tensor,
   m: TowerMask,
-): { out: Tensor; k1: Tensor; k3: Tensor } {
+  impl: SoftmaxImpl = 'materialized',
+  wantKernels = true,
+): { out: Tensor; k1: Tensor | undefined; k3: Tensor | undefined } {
+  if (impl === 'fused') {
+    const out = fusedNystromProduct(q, k, v, qLandmarks, kLandmarks, z, m);
+    if (!wantKernels) return { out, k1: undefined, k3: undefined };
+    return { out, ...noGrad(() => ({ k1: kernel1(q, kLandmarks), k3: kernel3(qLandmarks, k, m.keyBias) })) };
+  }
   const k1 = kernel1(q, kLandmarks);
   const k3 = kernel3(qLandmarks, k, m.keyBias);
   const out = matmul(matmul(k1, toBatch(z, k1)), matmul(k3, v));

@@ -18,6 +18,7 @@ import { add, matmul, mean, mergeHeads, mul, reshape, softmax, splitHeads, sub, 
 import { EMBED_INIT_STD, type Initialiser } from '../init';
 import { Linear } from '../layers';
 import type { TowerMask } from '../types';
+import { fusedReadout } from './fused';
 import { toBatch } from './nystromKernels';
 import { segmentMeans } from './landmarks';
 import { maskedMean } from './masking';
@@ -34,6 +35,8 @@ export interface LayerInput {
   k: Tensor;
   v: Tensor;
   mask: TowerMask;
+  /** Read out with fused attention (softmaxImpl 'fused'): no m×n weights stored. */
+  fused?: boolean;
 }
 
 export class Proxies {
@@ -73,6 +76,7 @@ export class Proxies {
    * 'attend-centred' subtracts its mean over the m proxies, so no common vector is added to all.
    */
   private read(proxyQueries: Tensor, input: LayerInput): Tensor {
+    if (input.fused) return fusedReadout(proxyQueries, input.k, input.v, input.mask.keyBias);
     const s = 1 / Math.sqrt(input.k.shape[3]);
     const weights = softmax(add(matmul(toBatch(proxyQueries, input.k), input.k, { transB: true, alpha: s }), input.mask.keyBias));
     const read = matmul(weights, input.v);

@@ -14,6 +14,7 @@ import type { Initialiser } from '../init';
 import type { HotSettings } from '../types';
 import { contrastiveLoss, type ContrastiveKind } from '../losses/contrastive';
 import { createConvSkip } from './conv';
+import type { SoftmaxImpl } from './fused';
 import { kernel2, type PinvInit } from './nystromKernels';
 import { Projections, type AttentionContext, type AttentionModule, type AttentionOutput } from './module';
 import { convSkip, dropZColumns, invertKernel2, nystromProduct, type ColumnPlacement } from './product';
@@ -28,6 +29,8 @@ export interface ProxySettings {
   injection: Injection;
   contrastive: ContrastiveKind;
   decomposedDropout: ColumnPlacement;
+  /** How the read-out and K1·Z·K3·V are computed (fused.ts; the same maths). */
+  softmaxImpl?: SoftmaxImpl;
   /** TEST-ONLY fault: use K2ᵀ (the parity tests show that this is caught). */
   transposeKernel2?: boolean;
 }
@@ -109,14 +112,15 @@ export class ProxyAttention implements AttentionModule {
       ({ qLandmarks, kLandmarks, k2, z, contrastive } = fixed);
       a = k2;
     } else {
-      ({ qLandmarks, kLandmarks } = fixed ?? this.proxies.landmarks(this.proj, { x, q, k, v, mask: ctx.mask }));
+      ({ qLandmarks, kLandmarks } =
+        fixed ?? this.proxies.landmarks(this.proj, { x, q, k, v, mask: ctx.mask, fused: this.s.softmaxImpl === 'fused' }));
       k2 = fixed?.k2 ?? kernel2(qLandmarks, kLandmarks, this.s.transposeKernel2);
       ({ a, z, residuals } = invertKernel2(k2, columns, this.s.decomposedDropout, this.pinv(), wantResiduals));
       contrastive =
         fixed?.contrastive ?? meanAll(contrastiveLoss(this.s.contrastive, qLandmarks, kLandmarks, this.hot.contrastiveTemperature));
     }
     const zUsed = dropZColumns(z, columns, this.s.decomposedDropout);
-    const product = nystromProduct(q, k, v, qLandmarks, kLandmarks, zUsed, ctx.mask);
+    const product = nystromProduct(q, k, v, qLandmarks, kLandmarks, zUsed, ctx.mask, this.s.softmaxImpl, ctx.wantViews);
     const out = this.conv ? add(product.out, convSkip(v, ctx.mask, this.conv)) : product.out;
     const views = ctx.wantViews
       ? noGrad(() => ({

@@ -33,6 +33,10 @@ const COLORS: Record<Variant, string> = {
   performer: PALETTE[3],
   linear: PALETTE[4],
   bigbird: PALETTE[7],
+  // The fused variants keep their variant's colour and are drawn dashed.
+  'softmax-fused': PALETTE[5],
+  'nystrom-fused': PALETTE[0],
+  'proxy-fused': PALETTE[2],
 };
 
 function ScalingChart({ title, rows, unit, mark }: { title: string; rows: ChartRow[]; unit: '' | 'bytes'; mark: PaperMark | null }) {
@@ -70,7 +74,16 @@ function ScalingChart({ title, rows, unit, mark }: { title: string; rows: ChartR
           <Tooltip isAnimationActive={false} formatter={(v) => formatNumber(Number(v), unit)} labelFormatter={(l) => `n = ${l}`} />
           <Legend wrapperStyle={{ fontSize: 11 }} />
           {VARIANTS.map((v) => (
-            <Line key={v} dataKey={v} name={VARIANT_NAMES[v]} stroke={COLORS[v]} dot isAnimationActive={false} connectNulls />
+            <Line
+              key={v}
+              dataKey={v}
+              name={VARIANT_NAMES[v]}
+              stroke={COLORS[v]}
+              strokeDasharray={v.endsWith('-fused') ? '6 3' : undefined}
+              dot
+              isAnimationActive={false}
+              connectNulls
+            />
           ))}
           {mark && (
             <ReferenceDot
