@@ -53,6 +53,8 @@ const CONTRACT_MODEL = [
   'performerFeatures',
   'performerKernel',
   'performerRedraw',
+  'bigbirdBlock',
+  'bigbirdRandom',
 ];
 const CONTRACT_TRAIN = [
   'task',
