@@ -5,6 +5,7 @@
 import type { RunSummary } from '../protocol';
 import { checkRunId, sortRuns, type CheckpointKind, type CheckpointStore } from './types';
 import { done, openDatabase, request } from './idb';
+import { writeOrExplain } from './storageFull';
 
 const DB_NAME = 'proxyformer-playground';
 const DB_VERSION = 1;
@@ -21,11 +22,13 @@ export class IndexedDbCheckpointStore implements CheckpointStore {
   async save(runId: string, kind: CheckpointKind, bytes: Uint8Array, summary: RunSummary): Promise<void> {
     checkRunId(runId);
     const db = await this.open();
-    const tx = db.transaction(['runs', 'checkpoints'], 'readwrite');
-    // One transaction: the summary never points at a checkpoint that was not written.
-    tx.objectStore('checkpoints').put(bytes.slice().buffer, `${runId}/${kind}`);
-    tx.objectStore('runs').put(summary, runId);
-    await done(tx);
+    await writeOrExplain(`the ${kind} checkpoint of step ${summary.step}`, async () => {
+      const tx = db.transaction(['runs', 'checkpoints'], 'readwrite');
+      // One transaction: the summary never points at a checkpoint that was not written.
+      tx.objectStore('checkpoints').put(bytes.slice().buffer, `${runId}/${kind}`);
+      tx.objectStore('runs').put(summary, runId);
+      await done(tx);
+    });
   }
 
   async load(runId: string, kind: CheckpointKind): Promise<Uint8Array | null> {
