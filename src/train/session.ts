@@ -76,6 +76,11 @@ export class TrainingSession {
     return this.log.metrics;
   }
 
+  /** The config of the current run as trained (a resume's overrides applied). */
+  get runConfig(): RunConfig | null {
+    return this.config;
+  }
+
   private get runId(): string {
     return this.log.runId;
   }

@@ -70,7 +70,7 @@ describe('resuming a saved run', () => {
     expect(marks[0]).toBeCloseTo(0.0005, 10); // F32 in the checkpoint
     // The steps after the resume follow the schedule of the new learning rate.
     const resumed = b.rows().find((r) => r.step === stoppedAt + 1 && r.lr !== undefined)!;
-    expect(resumed.lr).toBeCloseTo(b.session.trainer!.scheduled(stoppedAt + 1).lr, 12);
+    expect(resumed.lr).toBeCloseTo(b.session.trainer!.scheduled(stoppedAt).lr, 12); // row s is the step from s − 1 (0-based)
     const before = a.rows().find((r) => r.step === stoppedAt && r.lr !== undefined)!;
     expect(resumed.lr! / before.lr!).toBeLessThan(0.3); // a quarter of the old rate, give or take one step of the schedule
   });

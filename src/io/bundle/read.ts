@@ -18,8 +18,12 @@ import {
   CONFIG_FILE,
   DEFAULT_LIMITS,
   FORMAT_MODEL,
+  BUNDLE_CHECKPOINTS,
+  type BundleCheckpointKind,
+  META_CHECKPOINT,
   META_CONFIG,
   META_FORMAT,
+  META_STEP,
   META_VERSION,
   METRICS_FILE,
   MODEL_FILE,
@@ -45,6 +49,8 @@ export interface ImportedRun {
   /** Accepted oddities: schema notices, ignored metrics columns, skipped rows. */
   notices: string[];
   source: 'bundle' | 'safetensors';
+  /** Which step the weights are, when the writer said (this side does; the PyTorch reference does not). */
+  checkpoint: { kind: BundleCheckpointKind; step: number } | null;
 }
 
 export interface ReadOptions {
@@ -108,7 +114,7 @@ function readModel(
   file: string,
   side: ParsedConfig | null,
   sideName: string,
-): { config: RunConfig; weights: Map<string, Float32Array>; notices: string[] } {
+): { config: RunConfig; weights: Map<string, Float32Array>; notices: string[]; checkpoint: ImportedRun['checkpoint'] } {
   const { tensors, metadata } = prefixed(() => readSafetensors(bytes), file);
   const format = metadata.get(META_FORMAT);
   // The PyTorch reference writes only `config`; other tools write their own format names (e.g. 'pt'), which say nothing about ours.
@@ -141,5 +147,14 @@ function readModel(
   }
   const chosen = (side ?? meta)!;
   const weights = matchTensors(file, expectedShapes(chosen.config), tensors);
-  return { config: chosen.config, weights, notices: [...(side?.notices ?? []), ...(meta && !side ? meta.notices : [])] };
+  const notices = [...(side?.notices ?? []), ...(meta && !side ? meta.notices : [])];
+  return { config: chosen.config, weights, notices, checkpoint: checkpointOf(metadata) };
+}
+
+/** `checkpoint` and `step` from the model metadata; anything else there is no claim (null). */
+function checkpointOf(metadata: Map<string, string>): ImportedRun['checkpoint'] {
+  const kind = metadata.get(META_CHECKPOINT);
+  const step = Number(metadata.get(META_STEP));
+  if (!(BUNDLE_CHECKPOINTS as readonly string[]).includes(kind ?? '') || !Number.isSafeInteger(step) || step < 0) return null;
+  return { kind: kind as BundleCheckpointKind, step };
 }
