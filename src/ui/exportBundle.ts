@@ -9,6 +9,7 @@ export function bundleOfExport(run: RunExport): Uint8Array {
       weights: new Map(run.weights),
       metrics: run.metricsCsv,
       optimizer: { step: run.optimizer.step, expAvg: new Map(run.optimizer.expAvg), expAvgSq: new Map(run.optimizer.expAvgSq) },
+      checkpoint: { kind: run.checkpoint, step: run.step },
     },
     { onnx: { attentionOutputs: true } },
   );
