@@ -51,7 +51,7 @@ export class TrainingSession {
   trainer: Trainer | null = null;
   private readonly log: RunLog;
   private readonly backend: SessionBackend;
-  /** The config of the current run (survives the trainer when a device is lost). */
+  /** The config of the current run (survives the trainer when a device is lost; a resume's overrides applied). */
   private config: RunConfig | null = null;
   private task: TaskSource | null = null;
   private stepBudget = 0;
@@ -76,7 +76,6 @@ export class TrainingSession {
     return this.log.metrics;
   }
 
-  /** The config of the current run as trained (a resume's overrides applied). */
   get runConfig(): RunConfig | null {
     return this.config;
   }
@@ -209,7 +208,6 @@ export class TrainingSession {
     }
   }
 
-  /** End the run in training (saving its checkpoint when it is live); whether a checkpoint was saved. */
   private async stop(): Promise<boolean> {
     const live = this.state === 'running' || this.state === 'paused';
     this.stepBudget = 0;
