@@ -18,6 +18,8 @@ export interface HeadlessRun {
   out: string;
   backend: BackendChoice;
   resume?: boolean;
+  /** With `resume`: hot config keys to change (a lower lr); recorded in the run's config and metrics. */
+  overrides?: Partial<RunConfig>;
   /** Where a `custom` task's prepared dataset comes from (docs/user-data.md). */
   datasets?: Parameters<typeof taskFor>[2];
   /** Every message the session posts, in order. */
@@ -26,6 +28,8 @@ export interface HeadlessRun {
 
 /** Train until the session finishes (exit code 0) or fails (1); the session stays readable afterwards. */
 export async function trainHeadless(run: HeadlessRun): Promise<{ code: number; session: TrainingSession; backend: string }> {
+  const store = new FileCheckpointStore(run.out);
+  for (const file of await store.cleanUp()) console.log(`removed ${file}: a temporary file left by a killed write`);
   let done: (code: number) => void = () => undefined;
   const finished = new Promise<number>((r) => (done = r));
   let backend = '';
@@ -39,11 +43,12 @@ export async function trainHeadless(run: HeadlessRun): Promise<{ code: number; s
     },
     createBackend: (choice, limits) => createBackend(choice, choice === 'cpu' ? undefined : nodeGpu(), { limits }),
     loadTask: (config) => taskFor(config, fsFetcher('public/data'), run.datasets),
-    store: new FileCheckpointStore(run.out),
+    store,
     yieldToEvents: () => new Promise((r) => setImmediate(r)),
     now: () => performance.now(),
     jsHeap: () => process.memoryUsage().heapUsed,
   });
-  await session.handle({ type: 'start', config: run.config, runId: run.runId, backend: run.backend, resume: run.resume });
+  const { config, runId, backend: choice, resume, overrides } = run;
+  await session.handle({ type: 'start', config, runId, backend: choice, resume, overrides: resume ? overrides : undefined });
   return { code: await finished, session, backend };
 }

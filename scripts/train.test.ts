@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, expect, it } from 'vitest';
+import { importRun } from '../src/io/bundle';
 
 const out = mkdtempSync(join(tmpdir(), 'train-cli-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -53,7 +54,13 @@ it('trains a quick preset from the command line to better than chance', async ()
   expect(csv.length).toBeGreaterThan(300);
   expect(existsSync(join(out, 'cli', 'latest.safetensors'))).toBe(true);
   expect(existsSync(join(out, 'cli', 'best.safetensors'))).toBe(true);
-  expect(existsSync(join(out, 'cli', 'bundle.zip'))).toBe(true);
+  // Both bundles, each saying which step it holds; the best one is the step the test split was evaluated on.
+  const best = importRun(readFileSync(join(out, 'cli', 'bundle-best.zip')));
+  const last = importRun(readFileSync(join(out, 'cli', 'bundle-last.zip')));
+  expect(last.checkpoint).toEqual({ kind: 'last', step: 300 });
+  expect(best.checkpoint?.kind).toBe('best');
+  expect(stdout).toContain(`bundle (best validation, step ${best.checkpoint!.step})`);
+  expect(existsSync(join(out, 'cli', 'bundle.zip'))).toBe(false);
 }, 300_000);
 
 it('--data FILE alone: prepares the CSV, trains a quick model on it above chance, writes the prepared file beside the run', async () => {
@@ -93,7 +100,7 @@ it('--data FILE alone: prepares the CSV, trains a quick model on it above chance
       .digest('hex')
       .slice(0, 16),
   ).toBe(config.dataId);
-  expect(existsSync(join(dataOut, runId, 'bundle.zip'))).toBe(true);
+  expect(existsSync(join(dataOut, runId, 'bundle-best.zip'))).toBe(true);
 }, 300_000);
 
 it("--compare paper trains each variant of the paper's comparison in turn and prints and writes the table", async () => {

@@ -2,7 +2,10 @@
  * `npm run train -- --preset <name> [--steps N] [--out DIR] [--backend webgpu|cpu] [--<key> V]`:
  * the same training session as the browser worker, in Node (WebGPU through Dawn, or the CPU
  * reference backend), with a progress line, metrics as CSV and checkpoints under --out; the run
- * ends with bundle.zip of its best checkpoint.
+ * ends with two bundles, bundle-best.zip (the best-validation checkpoint, the one the test split
+ * was evaluated on) and bundle-last.zip (the last step). `--resume` continues a saved run; config
+ * flags given with it (hot keys such as --lr) override its saved config and are recorded in
+ * config.json and metrics.csv. Nothing is written outside --out: the run id is checked first.
  *
  * `--data FILE` trains on your own dataset (docs/user-data.md): the prepared file is written
  * beside the run as dataset.pfdata, so the PyTorch side (python/proxyformer/user_data.py) reads
@@ -25,7 +28,7 @@ import { parseTrainArgs, USAGE, type DatasetChoice, type TrainArgs } from '../sr
 import { describeDataset, loadDataFile, splitDataArgs } from '../src/train/cli/data';
 import { progressLine } from '../src/train/cli/progress';
 import type { FromWorker } from '../src/train/protocol';
-import { FileCheckpointStore } from '../src/train/store/files';
+import { atomicWrite, FileCheckpointStore } from '../src/train/store/files';
 import { COMPARE_USAGE, studyTable, takeCompareFlag, type StudyRow } from './compare';
 import { trainHeadless } from './headless';
 
@@ -68,7 +71,7 @@ for (const n of notices) console.error(`note: ${n}`);
 const datasetFile = join(args.out, args.runId, 'dataset.pfdata');
 if (dataset) {
   await mkdir(join(args.out, args.runId), { recursive: true });
-  await writeFile(datasetFile, dataset.file);
+  await atomicWrite(datasetFile, dataset.file);
 }
 // A custom run (also a --resume without --data) reads its dataset from beside the run.
 const datasets = {
@@ -141,18 +144,30 @@ async function trainOnce(config: RunConfig, runId: string, a: TrainArgs): Promis
     }
   }
 
-  const { code, session } = await trainHeadless({ config, runId, out: a.out, backend: a.backend, resume: a.resume, datasets, observe });
-  await writeFile(join(runDir, 'metrics.csv'), session.metrics.toCsv());
-  await writeFile(join(runDir, 'config.json'), JSON.stringify(config, null, 2));
+  const { resume, overrides } = a;
+  const { code, session } = await trainHeadless({ config, runId, out: a.out, backend: a.backend, resume, overrides, datasets, observe });
+  await atomicWrite(join(runDir, 'metrics.csv'), session.metrics.toCsv());
+  await atomicWrite(join(runDir, 'config.json'), JSON.stringify(session.runConfig ?? config, null, 2));
   console.log(`metrics: ${join(runDir, 'metrics.csv')}; checkpoints: ${runDir}/{latest,best}.safetensors`);
-  // The bundle of the best checkpoint (the one the test split was evaluated on), as the page exports it.
+  // Both bundles, each saying in its metadata which step it holds, as the page exports them.
   const store = new FileCheckpointStore(a.out);
-  const best = (await store.load(runId, 'best')) ?? (await store.load(runId, 'latest'));
-  if (code === 0 && best) {
-    const ckpt = parseCheckpoint(best);
-    await writeFile(join(runDir, 'bundle.zip'), writeBundle({ config: ckpt.config, weights: ckpt.weights, metrics: session.metrics }));
-    console.log(`bundle: ${join(runDir, 'bundle.zip')}${dataset ? `; dataset: ${datasetFile}` : ''}`);
+  for (const [kind, file] of [
+    ['best', 'best'],
+    ['last', 'latest'],
+  ] as const) {
+    const bytes = code === 0 ? await store.load(runId, file) : null;
+    if (!bytes) continue;
+    const ckpt = parseCheckpoint(bytes);
+    const bundle = writeBundle({
+      config: ckpt.config,
+      weights: ckpt.weights,
+      metrics: ckpt.metrics,
+      checkpoint: { kind, step: ckpt.step },
+    });
+    await atomicWrite(join(runDir, `bundle-${kind}.zip`), bundle);
+    console.log(`bundle (${kind === 'best' ? 'best validation' : 'last step'}, step ${ckpt.step}): ${join(runDir, `bundle-${kind}.zip`)}`);
   }
+  if (dataset) console.log(`dataset: ${datasetFile}`);
   return { code, result: summarizeRun(session.metrics, evals), failure };
 }
 

@@ -2,7 +2,7 @@
 logits of a bundle's model on it: the PyTorch side reads the same examples as the engine.
 
     PYTHONPATH=python /usr/bin/python3 -m proxyformer.user_data --data runs/<run>/dataset.pfdata \
-        --bundle runs/<run>/bundle.zip [--split validation] [--count N] [--out logits.safetensors] [--float64]
+        --bundle runs/<run>/bundle-best.zip [--split validation] [--count N] [--out logits.safetensors] [--float64]
 
 File (docs/user-data.md, src/data/userData/format.ts): an 8-byte little-endian header length H,
 H bytes of JSON (name, kind, classes, seqLen, sizes, ... and `sections`: name -> [start, end)

@@ -36,6 +36,8 @@ export const METRIC_COLUMNS = [
   'memPeakScratch',
   'jsHeap',
   'proxyCosine',
+  // The learning rate a resume set (`--resume --lr`), on the row of the step it resumed from.
+  'resumeLr',
 ] as const;
 
 export type MetricName = (typeof METRIC_COLUMNS)[number];
@@ -158,6 +160,15 @@ export class MetricsBuffer {
       });
       if (Number.isFinite(row.step)) buf.append(row as MetricRow);
     }
+    return buf;
+  }
+
+  /** A buffer of `rows` rows from whole columns (a checkpoint's); missing columns are NaN. */
+  static fromColumns(columns: ReadonlyMap<MetricName, ArrayLike<number>>, rows: number): MetricsBuffer {
+    const buf = new MetricsBuffer(rows + 16);
+    for (const [name, values] of columns) buf.columns.get(name)?.set(values);
+    buf.rows_ = rows;
+    buf.version++;
     return buf;
   }
 

@@ -66,7 +66,15 @@ const PER_TOKEN_FEATURE: Record<Attention, number> = {
   linear: 35.5,
   bigbird: 30,
 };
-const PER_ATTENTION_TERM: Record<Attention, number> = { softmax: 3, nystrom: 6.25, proxy: 8.3, linformer: 2.1, performer: 6, linear: 0, bigbird: 5 };
+const PER_ATTENTION_TERM: Record<Attention, number> = {
+  softmax: 3,
+  nystrom: 6.25,
+  proxy: 8.3,
+  linformer: 2.1,
+  performer: 6,
+  linear: 0,
+  bigbird: 5,
+};
 
 /** The variant's attention term of one layer (elements of its n-sized factor). */
 function attentionTerm(c: RunConfig, bh: number): number {

@@ -95,6 +95,15 @@ export function isActive(state: RunState): boolean {
   return ACTIVE.includes(state);
 }
 
+/**
+ * Whether closing or reloading the page now would lose training: a run is in the worker and
+ * its progress is past its last saved checkpoint (or it has none yet).
+ */
+export function hasUnsavedProgress(s: Pick<TrainingState, 'runState' | 'runId' | 'step' | 'lastCheckpoint'>): boolean {
+  if (!isActive(s.runState) || s.runId === null) return false;
+  return s.lastCheckpoint?.runId !== s.runId || s.lastCheckpoint.step < s.step;
+}
+
 export function initialState(): TrainingState {
   return {
     runState: 'idle',

@@ -9,6 +9,7 @@ import { isHotKey, type ConfigKey, type RunConfig } from '../config';
 import type { MetricsBuffer } from '../io/metrics';
 import {
   isFromWorker,
+  type BundleCheckpoint,
   type FromWorker,
   type RunAnnotation,
   type RunExport,
@@ -149,8 +150,8 @@ export class TrainingClient {
     return runId;
   }
 
-  /** Continue a saved run from its last checkpoint. */
-  resumeSaved(run: RunSummary): void {
+  /** Continue a saved run from its last checkpoint; `overrides` (hot keys, e.g. a lower lr) change its config from there on. */
+  resumeSaved(run: RunSummary, overrides?: Partial<RunConfig>): void {
     const s = this.store.getState();
     if (isActive(s.runState)) throw new Error(`a run is ${s.runState}: stop it before resuming another`);
     // The worker sends the run's whole history from its checkpoint; curves loaded earlier go.
@@ -168,7 +169,7 @@ export class TrainingClient {
         { runId: run.runId, name: run.name, config: run.config, startedAt: this.opts.now() },
       ],
     });
-    this.send({ type: 'start', config: run.config, runId: run.runId, backend: this.opts.backend, resume: true });
+    this.send({ type: 'start', config: run.config, runId: run.runId, backend: this.opts.backend, resume: true, overrides });
   }
 
   pause(): void {
@@ -223,13 +224,13 @@ export class TrainingClient {
     }
   }
 
-  /** The current run's weights, optimizer state and metrics, read between two steps by the worker. */
-  exportRun(): Promise<RunExport> {
+  /** The current run's weights, optimizer state and metrics: as it is now (`last`) or its best-validation checkpoint. */
+  exportRun(checkpoint: BundleCheckpoint = 'last'): Promise<RunExport> {
     const requestId = this.nextRequestId++;
     return new Promise((resolve, reject) => {
       this.exports.set(requestId, { resolve, reject });
       try {
-        this.send({ type: 'export', requestId });
+        this.send({ type: 'export', requestId, checkpoint });
       } catch (e) {
         this.exports.delete(requestId);
         reject(e as Error);

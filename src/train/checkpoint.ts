@@ -1,32 +1,21 @@
 /**
- * Checkpoints: weights (PyTorch state_dict names), AdamW moments, step, learning-rate scale,
- * config and the metrics so far, in one safetensors file (F32 tensors; everything else as
- * strings in `__metadata__`). Restoring validates names and shapes against the model the
- * config builds before anything is loaded, so a wrong file never half-loads.
+ * Checkpoints of a trainer: read its weights and AdamW moments off the device and write them
+ * with step, learning-rate scale, config and metrics (the file layout is checkpointFile.ts).
+ * Restoring validates names and shapes against the model the config builds before anything is
+ * loaded, so a wrong file never half-loads.
  */
-import { writeSafetensors, readSafetensors, type Tensor as StTensor } from '../io/safetensors';
-import { validateConfig, type RunConfig } from '../config';
+import type { MetricsBuffer } from '../io/metrics';
+import { parseCheckpoint, writeCheckpoint, type CheckpointContents } from './checkpointFile';
+import type { CheckpointStore } from './store/types';
 import type { RunExport } from './protocol';
 import type { Trainer } from './trainer';
 
-const CHECKPOINT_FORMAT = 'proxyformer-checkpoint';
-const CHECKPOINT_VERSION = '1';
+export { parseCheckpoint, writeCheckpoint, type CheckpointContents } from './checkpointFile';
 
 export interface CheckpointExtra {
-  /** Metrics so far as CSV (MetricsBuffer.toCsv). */
-  metricsCsv?: string;
+  /** Metrics so far (written as tensors, not into the header). */
+  metrics?: MetricsBuffer;
   bestValAccuracy?: number | null;
-}
-
-export interface CheckpointContents {
-  config: RunConfig;
-  step: number;
-  optimizerStep: number;
-  lrScale: number;
-  weights: Map<string, Float32Array>;
-  moments: Map<string, { m: Float32Array; v: Float32Array }>;
-  metricsCsv: string;
-  bestValAccuracy: number | null;
 }
 
 const f32 = (d: Float32Array | Float64Array | Int32Array): Float32Array => (d instanceof Float32Array ? d : Float32Array.from(d));
@@ -55,6 +44,7 @@ export async function captureRunExport(trainer: Trainer, runId: string, metricsC
     runId,
     config: trainer.config,
     step: trainer.step,
+    checkpoint: 'last',
     metricsCsv,
     weights: weights.map((w): [string, Float32Array] => [w.name, w.data]),
     optimizer: {
@@ -65,83 +55,45 @@ export async function captureRunExport(trainer: Trainer, runId: string, metricsC
   };
 }
 
+/** A saved checkpoint (the best-validation one) as the page exports it, with the run's metrics up to its step. */
+export function runExportOfCheckpoint(runId: string, c: CheckpointContents, metrics: MetricsBuffer): RunExport {
+  const rows: string[] = metrics.toCsv().trimEnd().split('\n');
+  const upTo = [rows[0], ...rows.slice(1).filter((line) => Number(line.slice(0, line.indexOf(','))) <= c.step)];
+  return {
+    runId,
+    config: c.config,
+    step: c.step,
+    checkpoint: 'best',
+    metricsCsv: `${upTo.join('\n')}\n`,
+    weights: [...c.weights],
+    optimizer: {
+      step: c.optimizerStep,
+      expAvg: [...c.moments].map(([name, { m }]): [string, Float32Array] => [name, m]),
+      expAvgSq: [...c.moments].map(([name, { v }]): [string, Float32Array] => [name, v]),
+    },
+  };
+}
+
+/** A run's best-validation checkpoint for export, or why there is none. */
+export async function loadBestExport(store: CheckpointStore, runId: string, metrics: MetricsBuffer): Promise<RunExport | string> {
+  const bytes = await store.load(runId, 'best');
+  if (!bytes) return `run ${runId} has no best-validation checkpoint yet: it is saved at the first validation`;
+  return runExportOfCheckpoint(runId, parseCheckpoint(bytes), metrics);
+}
+
 /** Read everything off the device and serialise it. */
 export async function captureCheckpoint(trainer: Trainer, extra: CheckpointExtra = {}): Promise<Uint8Array> {
-  const tensors = new Map<string, StTensor>();
   const { weights, moments } = await readTrainerState(trainer);
-  for (const w of weights) tensors.set(w.name, { dtype: 'F32', shape: w.shape, data: w.data });
-  for (const { name, shape, m, v } of moments) {
-    tensors.set(`optimizer.${name}.exp_avg`, { dtype: 'F32', shape, data: m });
-    tensors.set(`optimizer.${name}.exp_avg_sq`, { dtype: 'F32', shape, data: v });
-  }
-  return writeSafetensors(tensors, {
-    format: CHECKPOINT_FORMAT,
-    version: CHECKPOINT_VERSION,
-    config: JSON.stringify(trainer.config),
-    step: String(trainer.step),
-    optimizerStep: String(trainer.optimizer.stepCount),
-    lrScale: String(trainer.lrScale),
-    bestValAccuracy: extra.bestValAccuracy == null ? '' : String(extra.bestValAccuracy),
-    metrics: extra.metricsCsv ?? '',
-  });
-}
-
-function metaNumber(meta: Record<string, string>, key: string, integer: boolean): number {
-  const v = Number(meta[key]);
-  if (meta[key] === undefined || meta[key] === '' || !Number.isFinite(v) || (integer && (!Number.isInteger(v) || v < 0))) {
-    throw new Error(
-      `checkpoint metadata "${key}" is ${JSON.stringify(meta[key] ?? null)}: expected ${integer ? 'a non-negative integer' : 'a number'}`,
-    );
-  }
-  return v;
-}
-
-/** Parse and validate a checkpoint file (names and shapes are checked later against the model). */
-export function parseCheckpoint(bytes: Uint8Array): CheckpointContents {
-  const st = readSafetensors(bytes);
-  const meta = Object.fromEntries(st.metadata) as Record<string, string>;
-  if (meta.format !== CHECKPOINT_FORMAT)
-    throw new Error(`not a checkpoint: metadata format is ${JSON.stringify(meta.format ?? null)}, expected "${CHECKPOINT_FORMAT}"`);
-  if (meta.version !== CHECKPOINT_VERSION)
-    throw new Error(`checkpoint version ${JSON.stringify(meta.version)} is not supported (this build reads version ${CHECKPOINT_VERSION})`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(meta.config ?? '');
-  } catch {
-    throw new Error('checkpoint metadata "config" is not valid JSON');
-  }
-  const { config, ok, issues } = validateConfig(raw);
-  if (!ok)
-    throw new Error(
-      `checkpoint config is invalid: ${issues
-        .filter((i) => i.severity === 'error')
-        .map((i) => i.message)
-        .join(' ')}`,
-    );
-  const weights = new Map<string, Float32Array>();
-  const moments = new Map<string, { m: Float32Array; v: Float32Array }>();
-  for (const [name, t] of st.tensors) {
-    if (t.dtype !== 'F32') throw new Error(`checkpoint tensor ${name} is ${t.dtype}, expected F32`);
-    const opt = /^optimizer\.(.+)\.(exp_avg|exp_avg_sq)$/.exec(name);
-    if (!opt) {
-      weights.set(name, t.data as Float32Array);
-      continue;
-    }
-    const slot = moments.get(opt[1]) ?? { m: new Float32Array(0), v: new Float32Array(0) };
-    if (opt[2] === 'exp_avg') slot.m = t.data as Float32Array;
-    else slot.v = t.data as Float32Array;
-    moments.set(opt[1], slot);
-  }
-  return {
-    config,
-    step: metaNumber(meta, 'step', true),
-    optimizerStep: metaNumber(meta, 'optimizerStep', true),
-    lrScale: metaNumber(meta, 'lrScale', false),
+  return writeCheckpoint({
+    config: trainer.config,
+    step: trainer.step,
+    optimizerStep: trainer.optimizer.stepCount,
+    lrScale: trainer.lrScale,
     weights,
     moments,
-    metricsCsv: meta.metrics ?? '',
-    bestValAccuracy: meta.bestValAccuracy ? Number(meta.bestValAccuracy) : null,
-  };
+    metrics: extra.metrics,
+    bestValAccuracy: extra.bestValAccuracy,
+  });
 }
 
 /** Load parsed contents into a trainer built from the same config; checks every name and size first. */

@@ -17,8 +17,17 @@ export type ToWorker =
   /**
    * Start a run: from scratch, from its saved checkpoint (`resume`), or from imported weights and
    * optimizer state (`from`: a validated run bundle; the step continues from the bundle's optimizer step).
+   * A resume takes the checkpoint's config with `overrides` (hot keys only, such as a lower lr) applied.
    */
-  | { type: 'start'; config: RunConfig; runId: string; backend: BackendChoice; resume?: boolean; from?: RunImport }
+  | {
+      type: 'start';
+      config: RunConfig;
+      runId: string;
+      backend: BackendChoice;
+      resume?: boolean;
+      from?: RunImport;
+      overrides?: Partial<RunConfig>;
+    }
   | { type: 'pause' }
   | { type: 'resume'; lrScale?: number }
   | { type: 'step'; count: number }
@@ -34,7 +43,11 @@ export type ToWorker =
   /** The metrics saved with a run's latest checkpoint (to draw a saved run's curves after a reload). */
   | { type: 'saved-metrics'; runId: string }
   /** The current run's weights, optimizer state and metrics (for a run bundle or the inference panel). */
-  | { type: 'export'; requestId: number };
+  /** `last`: the run as it is now; `best`: its best-validation checkpoint as saved. */
+  | { type: 'export'; requestId: number; checkpoint?: BundleCheckpoint };
+
+/** Which step an exported run holds: the latest one, or the best by validation accuracy. */
+export type BundleCheckpoint = 'best' | 'last';
 
 /** Imported state to continue training from (src/io/bundle `importRun`, already validated on the page). */
 export interface RunImport {
@@ -48,6 +61,7 @@ export interface RunExport {
   runId: string;
   config: RunConfig;
   step: number;
+  checkpoint: BundleCheckpoint;
   weights: [string, Float32Array][];
   optimizer: { step: number; expAvg: [string, Float32Array][]; expAvgSq: [string, Float32Array][] };
   metricsCsv: string;
@@ -62,7 +76,7 @@ export interface ViewsPayload {
 }
 
 /** Why a run stopped or could not start. */
-export type FailureKind = 'non-finite-loss' | 'device-lost' | 'over-limit' | 'invalid-config' | 'internal';
+export type FailureKind = 'non-finite-loss' | 'device-lost' | 'over-limit' | 'invalid-config' | 'storage-full' | 'internal';
 
 export interface RunSummary {
   runId: string;
@@ -72,7 +86,8 @@ export interface RunSummary {
   updatedAt: number;
   bestValAccuracy: number | null;
   testAccuracy: number | null;
-  state: RunState;
+  /** `interrupted`: saved while running, and no session runs it now (the page was closed or reloaded). */
+  state: RunState | 'interrupted';
   /** The name the user gave it (Rename in the run list); absent until then. */
   label?: string;
   /** The user's notes on the run; absent until written. */

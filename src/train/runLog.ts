@@ -15,6 +15,9 @@ export interface RunLogDeps {
   jsHeap?(): number | undefined;
 }
 
+/** Read values back at least this often (ms) or every so many steps. */
+const READ_INTERVAL_MS = 250;
+const READ_EVERY_STEPS = 16;
 /** Post metrics at most this often (ms) unless forced. */
 const POST_INTERVAL_MS = 200;
 
@@ -30,9 +33,13 @@ export class RunLog {
 
   constructor(private readonly deps: RunLogDeps) {}
 
-  /** Keep the rows of a checkpoint's or an import's metrics.csv up to `lastStep`. */
-  restore(metricsCsv: string, lastStep = Number.POSITIVE_INFINITY): void {
-    for (const row of MetricsBuffer.fromCsv(metricsCsv || 'step\n').rows()) if (row.step <= lastStep) this.metrics.append(row);
+  /** Keep the rows of a checkpoint's metrics or an import's metrics.csv up to `lastStep`. */
+  restore(metrics: MetricsBuffer | string, lastStep = Number.POSITIVE_INFINITY): void {
+    const from = typeof metrics === 'string' ? MetricsBuffer.fromCsv(metrics || 'step\n') : metrics;
+    for (let i = 0; i < from.length; i++) {
+      const row = from.row(i);
+      if (row.step <= lastStep) this.metrics.append(row);
+    }
   }
 
   /** Start the clocks at `step` (a restored run's wall time goes on) and post the rows kept so far. */
@@ -45,6 +52,11 @@ export class RunLog {
   /** Measure the next step time from now (after a pause or a rebuild). */
   markRead(step: number): void {
     this.lastRead = { time: this.deps.now(), step };
+  }
+
+  /** Whether values are due to be read back after `step` (enough steps or time since the last read). */
+  readDue(step: number): boolean {
+    return step - this.lastRead.step >= READ_EVERY_STEPS || this.deps.now() - this.lastRead.time >= READ_INTERVAL_MS;
   }
 
   add(row: MetricRow): void {

@@ -7,20 +7,25 @@
  *   restarts from the last checkpoint with a lower learning rate;
  * - a lost device is reported, a new one is requested, and the run continues from its last
  *   checkpoint (losing at most the steps since then);
- * - a model over the device's limits is refused before training, with the numbers.
+ * - a model over the device's limits is refused before training, with the numbers;
+ * - a full storage pauses the run, its state intact, and offers only checkpoints that were saved.
  */
 import { validateConfig, type RunConfig } from '../config';
 import { ModelConfigError } from '../model/validate';
 import type { TaskSource } from '../data';
-import { captureCheckpoint, captureRunExport, parseCheckpoint, restoreCheckpoint } from './checkpoint';
+import { captureCheckpoint, captureRunExport, loadBestExport, parseCheckpoint, restoreCheckpoint } from './checkpoint';
 import type { BackendHandle } from './backendFactory';
 import { MemoryPlanError, type RequestedLimits } from './memoryPlan';
-import type { BackendChoice, FailureKind, FromWorker, RunImport, RunState, RunSummary, ToWorker, ViewsPayload } from './protocol';
+import type { BackendChoice, FailureKind, FromWorker, RunState, RunSummary, ToWorker, ViewsPayload } from './protocol';
 import type { CheckpointStore } from './store/types';
 import type { KernelTimer } from '../engine/webgpu/timing';
 import { loadImport } from './importRun';
+import { openSavedRun } from './resumeRun';
+import { checkRunId } from './store/types';
+import { runSummary, saveCheckpoint } from './saveCheckpoint';
 import { KernelTimes } from './kernelTimes';
 import type { MetricsBuffer } from '../io/metrics';
+import { answerViews } from './answerViews';
 import { planUpdate } from './liveUpdate';
 import { RunLog } from './runLog';
 import { answerSavedRuns } from './savedRuns';
@@ -42,16 +47,14 @@ export interface SessionDeps {
   views?(trainer: Trainer, split: 'validation' | 'test', example: number): Promise<ViewsPayload>;
 }
 
-/** Read values back at least this often (ms) or every so many steps. */
-const READ_INTERVAL_MS = 250;
-const READ_EVERY_STEPS = 16;
+type StartCommand = Extract<ToWorker, { type: 'start' }>;
 
 export class TrainingSession {
   state: RunState = 'idle';
   trainer: Trainer | null = null;
   private readonly log: RunLog;
   private readonly backend: SessionBackend;
-  /** The config of the current run (survives the trainer when a device is lost). */
+  /** The config of the current run (survives the trainer when a device is lost; a resume's overrides applied). */
   private config: RunConfig | null = null;
   private task: TaskSource | null = null;
   private stepBudget = 0;
@@ -76,6 +79,10 @@ export class TrainingSession {
     return this.log.metrics;
   }
 
+  get runConfig(): RunConfig | null {
+    return this.config;
+  }
+
   private get runId(): string {
     return this.log.runId;
   }
@@ -84,7 +91,7 @@ export class TrainingSession {
   async handle(msg: ToWorker): Promise<void> {
     switch (msg.type) {
       case 'start':
-        return this.start(msg.config, msg.runId, msg.backend, msg.resume ?? false, msg.from);
+        return this.start(msg);
       case 'pause':
         if (this.state !== 'running') return;
         await this.halt();
@@ -100,15 +107,12 @@ export class TrainingSession {
         return;
       case 'stop': {
         const step = this.trainer?.step ?? 0;
-        const saved = this.trainer !== null && this.state !== 'finished';
-        await this.stop();
-        this.setState(
+        const where = this.deps.store.where;
+        const saved = await this.stop();
+        return this.setState(
           'idle',
-          saved
-            ? `stopped at step ${step}; its checkpoint is saved (${this.deps.store.where}) and can be resumed from the run list`
-            : undefined,
+          saved ? `stopped at step ${step}; its checkpoint is saved (${where}) and can be resumed from the run list` : undefined,
         );
-        return;
       }
       case 'reset':
         await this.stop();
@@ -118,20 +122,14 @@ export class TrainingSession {
       case 'update':
         return this.update(msg.changes);
       case 'views':
-        if (!this.trainer || !this.deps.views) return;
-        {
-          const t0 = this.deps.now();
-          const views = await this.deps.views(this.trainer, msg.split, msg.example);
-          this.deps.post({ type: 'views', requestId: msg.requestId, views: { ...views, computeMs: this.deps.now() - t0 } });
-        }
-        return;
+        return answerViews(this.deps, this.trainer, msg);
       case 'export':
-        return this.exportRun(msg.requestId);
+        return this.exportRun(msg.requestId, msg.checkpoint ?? 'last');
       case 'list-runs':
       case 'saved-metrics':
       case 'delete-run':
       case 'annotate-run':
-        return answerSavedRuns(this.deps.store, (m) => this.deps.post(m), msg);
+        return answerSavedRuns(this.deps.store, (m) => this.deps.post(m), msg, this.trainer ? this.runId : null);
     }
   }
 
@@ -153,7 +151,7 @@ export class TrainingSession {
     });
   }
 
-  private async start(raw: RunConfig, runId: string, choice: BackendChoice, resume: boolean, from?: RunImport): Promise<void> {
+  private async start({ config: raw, runId, backend: choice, resume, from, overrides }: StartCommand): Promise<void> {
     await this.stop();
     this.setState('building');
     this.log.runId = runId;
@@ -164,21 +162,21 @@ export class TrainingSession {
     this.kernelTimes.clear();
     this.metrics.clear();
     try {
-      let saved = resume ? await this.deps.store.load(runId, 'latest') : null;
-      if (resume && !saved) throw new ModelConfigError([`run ${runId} has no saved checkpoint to resume from (${this.deps.store.where})`]);
-      const contents = saved ? parseCheckpoint(saved) : null;
-      const { config, ok, issues } = validateConfig(contents?.config ?? raw);
+      checkRunId(runId);
+      const saved = resume ? await openSavedRun(this.deps.store, runId, overrides) : null;
+      const { config, ok, issues } = saved ? { config: saved.config, ok: true, issues: [] } : validateConfig(raw);
       if (!ok) throw new ModelConfigError(issues.filter((i) => i.severity === 'error').map((i) => i.message));
       this.config = config;
       const { handle, plan } = await this.backend.forRun(choice, config, runId);
       this.task = await this.deps.loadTask(config);
       this.trainer = new Trainer(handle.backend, config, this.task, { microBatches: plan.microBatches });
-      if (contents) {
-        restoreCheckpoint(this.trainer, contents);
-        this.log.restore(contents.metricsCsv);
-        this.bestValAccuracy = contents.bestValAccuracy;
-        this.lastCheckpoint = { bytes: saved!, step: contents.step };
-        saved = null;
+      if (saved) {
+        restoreCheckpoint(this.trainer, saved.contents);
+        this.log.restore(saved.contents.metrics);
+        // The overridden learning rate, on the row of the resume step (config.json has the rest).
+        if (saved.changed.includes('lr')) this.metrics.append({ step: saved.contents.step, resumeLr: config.lr });
+        this.bestValAccuracy = saved.bestValAccuracy;
+        this.lastCheckpoint = { bytes: saved.bytes, step: saved.contents.step };
       } else if (from) {
         loadImport(this.trainer, from);
         this.log.restore(from.metricsCsv, this.trainer.step);
@@ -212,14 +210,15 @@ export class TrainingSession {
     }
   }
 
-  private async stop(): Promise<void> {
+  private async stop(): Promise<boolean> {
     const live = this.state === 'running' || this.state === 'paused';
     this.stepBudget = 0;
     await this.halt();
-    if (this.trainer && live && !this.backend.lost) await this.checkpoint();
+    const saved = this.trainer !== null && live && !this.backend.lost && (await this.checkpoint());
     this.log.flush(true);
     this.trainer?.dispose();
     this.trainer = null;
+    return saved;
   }
 
   /** Rebuild the trainer (new config and/or new device) from checkpoint bytes. */
@@ -247,14 +246,17 @@ export class TrainingSession {
     }
     // β2 and eps are fixed in the optimizer: rebuild it (and the model) around the same state.
     const wasRunning = await this.halt();
-    await this.rebuild(plan.config, await captureCheckpoint(this.trainer, { metricsCsv: '', bestValAccuracy: this.bestValAccuracy }));
+    await this.rebuild(plan.config, await captureCheckpoint(this.trainer, { bestValAccuracy: this.bestValAccuracy }));
     if (wasRunning) this.continueRunning();
   }
 
-  private async exportRun(requestId: number): Promise<void> {
-    if (!this.trainer) {
-      this.deps.post({ type: 'export', requestId, run: null, error: 'there is no run to export: start or resume one first' });
-      return;
+  /** The current run as it is now (`last`), or its best-validation checkpoint as saved (`best`). */
+  private async exportRun(requestId: number, which: 'best' | 'last'): Promise<void> {
+    const refuse = (error: string) => this.deps.post({ type: 'export', requestId, run: null, error });
+    if (!this.trainer) return refuse('there is no run to export: start or resume one first');
+    if (which === 'best') {
+      const best = await loadBestExport(this.deps.store, this.runId, this.metrics);
+      return typeof best === 'string' ? refuse(best) : this.deps.post({ type: 'export', requestId, run: best });
     }
     const wasRunning = await this.halt();
     const run = await captureRunExport(this.trainer, this.runId, this.metrics.toCsv());
@@ -277,25 +279,25 @@ export class TrainingSession {
   }
 
   private summary(state: RunState = this.state, step = this.trainer!.step): RunSummary {
-    const t = this.trainer!;
-    return {
-      runId: this.runId,
-      name: this.runId,
-      config: t.config,
-      step,
-      updatedAt: Date.now(),
-      bestValAccuracy: this.bestValAccuracy,
-      testAccuracy: this.testAccuracy,
-      state,
-    };
+    const { bestValAccuracy, testAccuracy } = this;
+    return runSummary(this.runId, this.trainer!.config, step, { bestValAccuracy, testAccuracy }, state);
   }
 
-  private async checkpoint(kind: 'latest' | 'best' = 'latest'): Promise<void> {
+  /** Save a checkpoint; false when the storage is full (the run is then paused, its state intact in memory). */
+  private async checkpoint(kind: 'latest' | 'best' = 'latest'): Promise<boolean> {
     const t = this.trainer!;
-    const bytes = await captureCheckpoint(t, { metricsCsv: this.metrics.toCsv(), bestValAccuracy: this.bestValAccuracy });
+    const bytes = await captureCheckpoint(t, { metrics: this.metrics, bestValAccuracy: this.bestValAccuracy });
+    const result = await saveCheckpoint(this.deps.store, kind, bytes, this.summary());
+    if (!result.saved) {
+      // Only a saved checkpoint may be offered for resuming: lastCheckpoint stays the previous one.
+      [this.state, this.stepBudget] = ['paused', 0];
+      this.setState('paused', 'storage full: checkpoint not saved');
+      this.fail('storage-full', result.full, false);
+      return false;
+    }
     if (kind === 'latest') this.lastCheckpoint = { bytes, step: t.step };
-    await this.deps.store.save(this.runId, kind, bytes, this.summary());
     this.deps.post({ type: 'checkpoint', runId: this.runId, step: t.step, bytes: bytes.length });
+    return true;
   }
 
   private async evaluate(split: 'validation' | 'test', batches?: number): Promise<void> {
@@ -314,7 +316,7 @@ export class TrainingSession {
   private async finish(): Promise<void> {
     const t = this.trainer!;
     if (t.step % t.config.evalEvery !== 0) await this.evaluate('validation', t.config.evalSteps);
-    await this.checkpoint('latest');
+    if (this.state !== 'running' || !(await this.checkpoint('latest'))) return;
     const finalStep = t.step;
     const best = await this.deps.store.load(this.runId, 'best');
     if (best) restoreCheckpoint(t, parseCheckpoint(best));
@@ -354,15 +356,7 @@ export class TrainingSession {
         const evalDue = step % t.config.evalEvery === 0;
         const ckptDue = step % t.config.checkpointEvery === 0;
         const pausing = this.state !== 'running' && this.stepBudget === 0;
-        const { lastRead } = this.log;
-        const due =
-          step - lastRead.step >= READ_EVERY_STEPS ||
-          this.deps.now() - lastRead.time >= READ_INTERVAL_MS ||
-          evalDue ||
-          ckptDue ||
-          pausing ||
-          step >= t.config.steps;
-        if (due) {
+        if (this.log.readDue(step) || evalDue || ckptDue || pausing || step >= t.config.steps) {
           const { values, finite } = await this.backend.watch(t.readPending());
           const phases = await this.backend.watch(this.kernelTimes.collect((t.backend as { timer?: KernelTimer }).timer, values.length));
           if (phases) this.deps.post({ type: 'kernels', runId: this.runId, kernels: this.kernelTimes.top() });

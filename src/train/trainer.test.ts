@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../engine';
+import { MetricsBuffer } from '../io/metrics';
 import { captureCheckpoint, parseCheckpoint, restoreCheckpoint } from './checkpoint';
 import { taskFor } from './taskFromConfig';
 import { tinyConfig } from './testing';
@@ -24,12 +25,12 @@ describe('Trainer (CPU reference backend)', () => {
 
     const first = new Trainer(new CpuBackend('f32'), config, task);
     const before = await run(first, 4);
-    const bytes = await captureCheckpoint(first, { metricsCsv: 'step\n1\n' });
+    const bytes = await captureCheckpoint(first, { metrics: MetricsBuffer.fromCsv('step,loss\n1,2.5\n') });
     first.dispose();
     const second = new Trainer(new CpuBackend('f32'), config, task);
     const contents = parseCheckpoint(bytes);
     expect(contents.step).toBe(4);
-    expect(contents.metricsCsv).toBe('step\n1\n');
+    expect(contents.metrics.rows()).toEqual([{ step: 1, loss: 2.5 }]);
     restoreCheckpoint(second, contents);
     const after = await run(second, 4);
     expect([...before, ...after]).toEqual(reference); // exact equality, not a tolerance

@@ -17,7 +17,7 @@ import { InferencePanel } from './inference/InferencePanel';
 import { weightsOfExport } from './exportBundle';
 
 import { ScalingView } from './scaling/ScalingView';
-import { trainingClient } from '../store/trainingStore';
+import { hasUnsavedProgress, trainingClient } from '../store/trainingStore';
 
 /** The inference panel's "use the current run": the worker reads the weights between two steps. */
 const currentRunWeights = async () =>
@@ -26,6 +26,16 @@ const currentRunWeights = async () =>
 /** The playground page: configuration on the left; controls, curves, attention views and run comparison on the right. */
 export function App() {
   useEffect(() => syncHash(), []);
+  useEffect(() => {
+    // The browser asks before leaving while steps since the last checkpoint would be lost.
+    const warn = (ev: BeforeUnloadEvent) => {
+      if (!hasUnsavedProgress(trainingClient().store.getState())) return;
+      ev.preventDefault();
+      ev.returnValue = '';
+    };
+    addEventListener('beforeunload', warn);
+    return () => removeEventListener('beforeunload', warn);
+  }, []);
   useEffect(() => {
     trainingClient().connect();
   }, []);

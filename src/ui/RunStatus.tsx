@@ -69,6 +69,8 @@ function failureTitle(kind: string): string {
       return 'Model over the device limits';
     case 'invalid-config':
       return 'Invalid configuration';
+    case 'storage-full':
+      return 'Storage full';
     default:
       return 'Internal error';
   }

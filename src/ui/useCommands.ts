@@ -4,6 +4,7 @@ import { configStore, shareLink, useConfig } from '../store/configStore';
 import { studyRunner, useStudy } from '../store/studyRunner';
 import { isActive, trainingClient, useTraining } from '../store/trainingStore';
 import { downloadBlob, downloadText } from './download';
+import { bundleFileName } from '../io/bundle/names';
 import { bundleOfExport } from './exportBundle';
 import { commandForKey, COMMANDS, type Command, type CommandActions, type CommandContext } from './commands';
 
@@ -47,8 +48,9 @@ function actions(): CommandActions {
       client.exportRun().then(
         (run) => {
           const bytes = bundleOfExport(run);
-          downloadBlob(`${run.runId}-step${run.step}.zip`, new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
-          say({ text: `Bundle of step ${run.step} downloaded (${(bytes.length / 1024).toFixed(0)} KiB).` });
+          const name = bundleFileName(run.runId, run.checkpoint, run.step);
+          downloadBlob(name, new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
+          say({ text: `Bundle of step ${run.step} (the last step) downloaded as ${name} (${(bytes.length / 1024).toFixed(0)} KiB).` });
         },
         (e: Error) => say({ text: `Export failed: ${e.message}` }),
       );

@@ -23,6 +23,16 @@ export const META_CONFIG = 'config';
 export const META_FORMAT = 'format';
 export const META_VERSION = 'version';
 export const META_STEP = 'step';
+/** Which step a bundle's weights are: `best` (by validation accuracy) or `last`; with META_STEP, in model.safetensors. */
+export const META_CHECKPOINT = 'checkpoint';
+export const BUNDLE_CHECKPOINTS = ['best', 'last'] as const;
+export type BundleCheckpointKind = (typeof BUNDLE_CHECKPOINTS)[number];
+
+/** The download name of a run's bundle: it says which step it holds (`<run>-best-step1200.zip`). */
+export function bundleFileName(runId: string, kind: BundleCheckpointKind, step: number): string {
+  const base = runId.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+/, '') || 'run';
+  return `${base.slice(0, 80)}-${kind}-step${step}.zip`;
+}
 export const FORMAT_MODEL = 'proxyformer-playground/model';
 export const FORMAT_OPTIMIZER = 'proxyformer-playground/adamw';
 export const BUNDLE_VERSION = '1';

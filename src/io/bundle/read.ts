@@ -18,8 +18,12 @@ import {
   BUNDLE_FILES,
   CONFIG_FILE,
   FORMAT_MODEL,
+  BUNDLE_CHECKPOINTS,
+  type BundleCheckpointKind,
+  META_CHECKPOINT,
   META_CONFIG,
   META_FORMAT,
+  META_STEP,
   META_VERSION,
   METRICS_FILE,
   MODEL_FILE,
@@ -45,6 +49,8 @@ export interface ImportedRun {
   /** Accepted oddities: schema notices, ignored metrics columns, skipped rows. */
   notices: string[];
   source: 'bundle' | 'safetensors';
+  /** Which step the weights are, when the writer said (this side does; the PyTorch reference does not). */
+  checkpoint: { kind: BundleCheckpointKind; step: number } | null;
 }
 
 export interface ReadOptions {
@@ -124,7 +130,7 @@ function readModel(
   side: ParsedConfig | null,
   sideName: string,
   budget: ImportBudget,
-): { config: RunConfig; weights: Map<string, Float32Array>; notices: string[] } {
+): { config: RunConfig; weights: Map<string, Float32Array>; notices: string[]; checkpoint: ImportedRun['checkpoint'] } {
   const { maxHeaderBytes, maxHeaderEntries, maxConfigBytes } = budget.limits;
   const { tensors, metadata } = prefixed(() => readSafetensors(bytes, { maxHeaderBytes, maxHeaderEntries, budget }), file);
   const format = metadata.get(META_FORMAT);
@@ -159,5 +165,14 @@ function readModel(
   const chosen = (side ?? meta)!;
   const weights = matchTensors(file, expectedShapes(chosen.config), tensors);
   checkFinite(file, weights, budget);
-  return { config: chosen.config, weights, notices: [...(side?.notices ?? []), ...(meta && !side ? meta.notices : [])] };
+  const notices = [...(side?.notices ?? []), ...(meta && !side ? meta.notices : [])];
+  return { config: chosen.config, weights, notices, checkpoint: checkpointOf(metadata) };
+}
+
+/** `checkpoint` and `step` from the model metadata; anything else there is no claim (null). */
+function checkpointOf(metadata: Map<string, string>): ImportedRun['checkpoint'] {
+  const kind = metadata.get(META_CHECKPOINT);
+  const step = Number(metadata.get(META_STEP));
+  if (!(BUNDLE_CHECKPOINTS as readonly string[]).includes(kind ?? '') || !Number.isSafeInteger(step) || step < 0) return null;
+  return { kind: kind as BundleCheckpointKind, step };
 }

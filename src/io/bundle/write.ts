@@ -15,10 +15,13 @@ import { writeSafetensors, type Tensor } from '../safetensors';
 import { metricsText } from './metrics';
 import {
   BUNDLE_VERSION,
+  type BundleCheckpointKind,
   CONFIG_FILE,
   FORMAT_MODEL,
+  META_CHECKPOINT,
   META_CONFIG,
   META_FORMAT,
+  META_STEP,
   META_VERSION,
   METRICS_FILE,
   MODEL_FILE,
@@ -37,6 +40,8 @@ export interface RunBundle {
   metrics?: MetricsBuffer | string;
   /** AdamW state, for resuming: trainable parameters only (state tensors have no moments). */
   optimizer?: OptimizerState;
+  /** Which step the weights are (written to model.safetensors' metadata): the best-validation one or the last. */
+  checkpoint?: { kind: BundleCheckpointKind; step: number };
 }
 
 export interface WriteOptions {
@@ -68,6 +73,7 @@ export function writeBundle(run: RunBundle, options: WriteOptions = {}): Uint8Ar
     [META_CONFIG]: JSON.stringify(config),
     [META_FORMAT]: FORMAT_MODEL,
     [META_VERSION]: BUNDLE_VERSION,
+    ...(run.checkpoint ? { [META_CHECKPOINT]: run.checkpoint.kind, [META_STEP]: String(run.checkpoint.step) } : {}),
   });
 
   const text = new TextEncoder();

@@ -7,6 +7,7 @@
 import { byFlag, CONFIG_KEYS, paramSpec, validateConfig, type ConfigKey, type RunConfig } from '../../config';
 import { DEFAULT_PRESET, getPreset, PRESET_LIST } from '../../presets';
 import { quickDataConfig } from '../../presets/userData';
+import { checkRunId } from '../store/types';
 import { datasetKeys } from '../userDataTask';
 import { DATA_USAGE } from './data';
 import { decodeDataset } from '../../data/userData';
@@ -19,6 +20,8 @@ export interface TrainArgs {
   runId: string;
   resume: boolean;
   logEvery: number;
+  /** The config keys given as flags: with --resume, they override the saved run's config (hot keys only). */
+  overrides: Partial<RunConfig>;
 }
 
 export type ParsedArgs = { ok: true; args: TrainArgs; notices: string[] } | { ok: false; errors: string[]; help: boolean };
@@ -124,9 +127,17 @@ export function parseTrainArgs(argv: readonly string[], dataset?: DatasetChoice)
   const { config, issues, ok } = validateConfig({ ...start, ...overrides }, { name: byFlag });
   const problems = issues.filter((x) => x.severity === 'error').map((x) => x.message);
   if (!ok) return { ok: false, errors: problems, help: false };
+  // Checked here, before anything is written: the run id names a folder under --out.
+  const id = runId || `${name}-${config.initSeed}`;
+  try {
+    checkRunId(id);
+  } catch (e) {
+    return { ok: false, errors: [`--run-id: ${(e as Error).message}`], help: false };
+  }
+  const given = Object.fromEntries(Object.keys(overrides).map((k) => [k, config[k as ConfigKey]])) as Partial<RunConfig>;
   return {
     ok: true,
-    args: { preset: name, config, out, backend, runId: runId || `${name}-${config.initSeed}`, resume, logEvery },
+    args: { preset: name, config, out, backend, runId: id, resume, logEvery, overrides: given },
     notices: issues.filter((x) => x.severity === 'notice').map((x) => x.message),
   };
 }

@@ -16,6 +16,20 @@ describe('npm run train arguments', () => {
     expect(r.args.runId).toBe(`quick-listops-softmax-${r.args.config.initSeed}`);
   });
 
+  it('checks the run id before anything is written: no separators, no "..", no absolute paths, no control characters', () => {
+    for (const bad of ['../escape', '/tmp/abs', 'a/b', 'a\\b', '..', '.hidden', 'tab\there', 'nl\nx', 'x'.repeat(81)]) {
+      const r = parseTrainArgs(['--run-id', bad]);
+      expect(r.ok, JSON.stringify(bad)).toBe(false);
+      if (!r.ok) expect(r.errors.join('\n')).toMatch(/^--run-id: run id .* is not allowed: use 1–80 letters, digits/);
+    }
+    expect(parseTrainArgs(['--run-id', 'my-run_2.b']).ok).toBe(true);
+  });
+
+  it('keeps the config flags given, which override a resumed run', () => {
+    const r = parseTrainArgs(['--resume', '--run-id', 'r1', '--lr', '0.0005', '--steps', '900']);
+    expect(r.ok && r.args.resume && r.args.overrides).toEqual({ lr: 0.0005, steps: 900 });
+  });
+
   it('refuses unknown presets, unknown flags and bad values with messages naming them', () => {
     const r = parseTrainArgs(['--preset', 'nope', '--bogus', '1', '--backend', 'tpu']);
     expect(r.ok).toBe(false);

@@ -1,7 +1,8 @@
 /**
  * Checkpoints as files (Node: the command line and tests): `<dir>/<runId>/run.json`,
- * `latest.safetensors`, `best.safetensors`. Writes go to a temporary file first and are renamed,
- * so a crash mid-write never leaves a truncated checkpoint.
+ * `latest.safetensors`, `best.safetensors`. Writes go to a temporary file first
+ * (`<name>.tmp-<pid>`) and are renamed, so a crash mid-write never leaves a truncated
+ * checkpoint; the temporary files a killed write leaves are removed on the next start.
  */
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -68,12 +69,31 @@ export class FileCheckpointStore implements CheckpointStore {
     return sortRuns(runs);
   }
 
+  /** Remove temporary files left by killed writes (`*.tmp-<pid>` in each run folder); their names, for the log. */
+  async cleanUp(): Promise<string[]> {
+    const removed: string[] = [];
+    const runs = await readdir(this.dir, { withFileTypes: true }).catch(() => []);
+    for (const run of runs) {
+      if (!run.isDirectory()) continue;
+      for (const name of await readdir(join(this.dir, run.name))) {
+        if (!TEMPORARY.test(name)) continue;
+        await rm(join(this.dir, run.name, name), { force: true });
+        removed.push(join(run.name, name));
+      }
+    }
+    return removed;
+  }
+
   async remove(runId: string): Promise<void> {
     await rm(join(this.dir, checkRunId(runId)), { recursive: true, force: true });
   }
 }
 
-async function atomicWrite(path: string, bytes: Uint8Array): Promise<void> {
+/** What atomicWrite names its temporary files. */
+const TEMPORARY = /\.tmp-\d+$/;
+
+/** Write `path` whole or not at all: a temporary file beside it, then a rename. */
+export async function atomicWrite(path: string, bytes: Uint8Array | string): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;
   await writeFile(tmp, bytes);
   await rename(tmp, path);

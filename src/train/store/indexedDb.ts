@@ -5,6 +5,7 @@
 import type { RunAnnotation, RunSummary } from '../protocol';
 import { checkAnnotation, checkRunId, keepAnnotation, sortRuns, type CheckpointKind, type CheckpointStore } from './types';
 import { done, openDatabase, request } from './idb';
+import { writeOrExplain } from './storageFull';
 
 const DB_NAME = 'proxyformer-playground';
 const DB_VERSION = 1;
@@ -21,14 +22,16 @@ export class IndexedDbCheckpointStore implements CheckpointStore {
   async save(runId: string, kind: CheckpointKind, bytes: Uint8Array, summary: RunSummary): Promise<void> {
     checkRunId(runId);
     const db = await this.open();
-    const tx = db.transaction(['runs', 'checkpoints'], 'readwrite');
-    // One transaction: the summary never points at a checkpoint that was not written.
-    tx.objectStore('checkpoints').put(bytes.slice().buffer, `${runId}/${kind}`);
-    // Read and write the summary in this transaction: a rename that lands meanwhile is kept.
-    const runs = tx.objectStore('runs');
-    const previous = runs.get(runId);
-    previous.onsuccess = () => runs.put(keepAnnotation(summary, previous.result as RunSummary | undefined), runId);
-    await done(tx);
+    await writeOrExplain(`the ${kind} checkpoint of step ${summary.step}`, async () => {
+      const tx = db.transaction(['runs', 'checkpoints'], 'readwrite');
+      // One transaction: the summary never points at a checkpoint that was not written.
+      tx.objectStore('checkpoints').put(bytes.slice().buffer, `${runId}/${kind}`);
+      // Read and write the summary in this transaction: a rename that lands meanwhile is kept.
+      const runs = tx.objectStore('runs');
+      const previous = runs.get(runId);
+      previous.onsuccess = () => runs.put(keepAnnotation(summary, previous.result as RunSummary | undefined), runId);
+      await done(tx);
+    });
   }
 
   async annotate(runId: string, annotation: RunAnnotation): Promise<void> {

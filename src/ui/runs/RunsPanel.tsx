@@ -74,6 +74,8 @@ export function RunsPanel() {
     for (const r of sessionRuns) {
       const sum = summarizeRun(client.metrics(r.runId), evals[r.runId]);
       const prev = out.get(r.runId);
+      // A resumed run's saved best counts too: evaluations in this page never lower it.
+      const bests = [sum.bestValAccuracy, prev?.bestVal ?? Number.NaN].filter(Number.isFinite);
       out.set(r.runId, {
         runId: r.runId,
         // A label the user gave wins; else the name this page started it under (saved summaries carry the run id).
@@ -82,7 +84,7 @@ export function RunsPanel() {
         config: r.config,
         variant: `${r.config.task} · ${r.config.attention}`,
         step: sum.steps,
-        bestVal: sum.bestValAccuracy,
+        bestVal: bests.length > 0 ? Math.max(...bests) : Number.NaN,
         test: sum.testAccuracy,
         state: r.runId === current ? runState : (prev?.state ?? 'stopped'),
         saved: prev !== undefined,
