@@ -39,6 +39,8 @@ def contract_parameters(c):
             p[L + "attn.linformer_e"] = [h, c.linformerK, c.seqLen]
         if c.attention == "performer":
             p[L + "attn.features"] = [c.performerFeatures, d // h]  # a buffer: state, not a parameter
+        if c.attention == "bigbird":  # a buffer: the random blocks, block ids (−1 none)
+            p[L + "attn.random_blocks"] = [max(c.seqLen // c.bigbirdBlock - 2, 1), max(c.bigbirdRandom, 1)]
     if c.attention == "linformer" and c.linformerSharing == "shared":
         p["linformer_e"] = [h, c.linformerK, c.seqLen]
     return p

@@ -7,7 +7,18 @@ describe('parseBenchArgs', () => {
     expect(a.sweep).toMatchObject({
       batch: 32,
       lengths: [256, 512, 1024, 2048, 4096, 8192],
-      variants: ['softmax', 'nystrom', 'proxy', 'linformer', 'performer', 'linear'],
+      variants: [
+        'softmax',
+        'nystrom',
+        'proxy',
+        'linformer',
+        'performer',
+        'linear',
+        'bigbird',
+        'softmax-fused',
+        'nystrom-fused',
+        'proxy-fused',
+      ],
       shrinkBatch: true,
     });
     expect(a.peers).toEqual(['tfjs']);

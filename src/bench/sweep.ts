@@ -16,6 +16,7 @@ import { uniformStream } from '../engine/cpu/random';
 import { bufferLimit, defaultConfig, formatBytes, largestBuffer, type DeviceLimits, type RunConfig } from '../config';
 import { buildModel, type Model } from '../model/model';
 import type { ModelBatch } from '../model/types';
+import { sparseBlock } from '../presets/comparison';
 import { dropoutSeedFor } from '../train/trainer';
 import {
   MODES,
@@ -53,10 +54,13 @@ export function checkSweepOptions(o: SweepOptions): void {
 /**
  * The paper preset of a variant at length n (ListOps sizes: vocabulary 32, 10 classes), with the
  * sweep's overrides. Linformer's E is built for exactly this n (it has one column per position).
+ * BigBird keeps the paper's block of 64 from n = 1024 on; shorter sequences get a divisor of n of
+ * at most n/16 (sparseBlock), so that n is a multiple of the block and the pattern stays sparse.
  */
 export function benchConfig(variant: Variant, n: number, batch: number, overrides: Partial<RunConfig> = {}): RunConfig {
   const keys = variantKeys(variant);
-  return { ...defaultConfig('listops', keys.attention), ...overrides, ...keys, seqLen: n, batchSize: batch };
+  const config = { ...defaultConfig('listops', keys.attention), ...overrides, ...keys, seqLen: n, batchSize: batch };
+  return keys.attention === 'bigbird' ? { ...config, bigbirdBlock: sparseBlock(n) } : config;
 }
 
 /**

@@ -55,8 +55,12 @@ export function fittingBlock(n: number, block: number): number {
  * exact softmax attention.
  */
 export function comparisonBlock(base: RunConfig): number {
-  const n = base.seqLen;
-  return fittingBlock(n, base.attention === 'bigbird' ? base.bigbirdBlock : Math.min(64, Math.max(1, Math.floor(n / 16))));
+  return base.attention === 'bigbird' ? fittingBlock(base.seqLen, base.bigbirdBlock) : sparseBlock(base.seqLen);
+}
+
+/** The paper's block of 64, at most n/16 (at least 16 blocks), fitted to divide n. */
+export function sparseBlock(n: number): number {
+  return fittingBlock(n, Math.min(64, Math.max(1, Math.floor(n / 16))));
 }
 
 /** The keys that carry the budget, set to one value (and BigBird's block). */

@@ -185,7 +185,7 @@ describe('study runner (fake worker)', () => {
 describe('study plans', () => {
   it("builds the paper's comparison with one budget against softmax, and names bad plans", () => {
     const study = planStudy({ study: 'paper', base, seeds: 5, arms: [] });
-    expect(study.arms.map((a) => a.name)).toEqual(['softmax', 'linformer', 'performer', 'nystrom', 'proxy']);
+    expect(study.arms.map((a) => a.name)).toEqual(['softmax', 'bigbird', 'linformer', 'performer', 'nystrom', 'proxy']);
     expect(study.baseline).toBe('softmax');
     expect(study.seeds).toEqual([7, 8, 9, 10, 11]);
     expect(study.arms[1].overrides).toEqual({ landmarks: base.landmarks, linformerK: base.landmarks, performerFeatures: base.landmarks });

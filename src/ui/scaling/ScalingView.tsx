@@ -14,30 +14,15 @@ import { SweepCancelled, VARIANTS, VARIANT_NAMES, type Row, type SweepResult, ty
 import { formatDuration, remainingMs } from '../../train/eta';
 import { formatNumber } from '../charts/chartData';
 import { logAxisOf } from '../charts/ticks';
-import { PALETTE } from '../charts/MetricChart';
 import { useWidth } from '../charts/useWidth';
 import { downloadText } from '../download';
+import { COLORS } from './colors';
 import { chartRows, paperMark, parseLengths, type ChartRow, type PaperMark } from './scalingData';
 
 export interface ScalingViewProps {
   /** The benchmark runner (tests may pass a fake). */
   run?: (opts: BrowserBenchOptions, onEvent: (e: BenchEvent) => void) => Promise<SweepResult>;
 }
-
-/** One colour per variant (Okabe–Ito); typed over the schema's variants, so a new one needs a colour to compile. */
-const COLORS: Record<Variant, string> = {
-  softmax: PALETTE[5],
-  nystrom: PALETTE[0],
-  proxy: PALETTE[2],
-  linformer: PALETTE[1],
-  performer: PALETTE[3],
-  linear: PALETTE[4],
-  bigbird: PALETTE[7],
-  // The fused variants keep their variant's colour and are drawn dashed.
-  'softmax-fused': PALETTE[5],
-  'nystrom-fused': PALETTE[0],
-  'proxy-fused': PALETTE[2],
-};
 
 function ScalingChart({ title, rows, unit, mark }: { title: string; rows: ChartRow[]; unit: '' | 'bytes'; mark: PaperMark | null }) {
   const [ref, width] = useWidth<HTMLDivElement>();
