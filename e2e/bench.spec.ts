@@ -15,8 +15,8 @@ import type { BrowserBenchOptions } from '../src/bench/browser';
 import { resultFolderName } from '../src/bench/naming';
 import { toMarkdown, targetLines } from '../src/bench/report';
 import type { SweepResult } from '../src/bench/sweep';
-import { ATTENTIONS as VARIANTS } from '../src/config';
-import { VARIANT_NAMES } from '../src/presets';
+// Every variant of the sweep: the schema's attentions and the fused implementations (src/bench/rows.ts).
+import { VARIANTS, VARIANT_NAMES } from '../src/bench/rows';
 import { startBenchPage, type BenchPageServer } from './pages/benchServer';
 import { watchConsole } from './console';
 
@@ -87,8 +87,9 @@ test(
           expect(p.ratioToOurs).toBeGreaterThan(0);
         }
       }
-      // Three ratios between our variants, one per peer.
-      expect(result.targets.map((t) => t.name)).toHaveLength(5);
+      // Six ratios between our variants (three of them against the fused ones, unmeasured in this
+      // smoke run of softmax, Nyströmformer and Proxyformer), one per peer.
+      expect(result.targets.map((t) => t.name)).toHaveLength(8);
       expect(toMarkdown(result)).toContain('## Peers on the same adapter');
     } else {
       const folder = join('results', resultFolderName(result));
@@ -122,7 +123,7 @@ test('bench: the Scaling view runs a sweep with progress and draws throughput an
   );
   await expect(charts.nth(0)).toContainText('paper: Proxyformer 3.8× softmax');
   await expect(charts.nth(1)).toContainText('paper: Proxyformer 0.08× softmax');
-  await expect(view.locator('table.scaling-targets tbody tr')).toHaveCount(3);
+  await expect(view.locator('table.scaling-targets tbody tr')).toHaveCount(6);
   await page.screenshot({ path: test.info().outputPath('scaling-view.png'), fullPage: true });
   expect(watch.problems).toEqual([]);
 });

@@ -85,9 +85,20 @@ export function createSession(model: Uint8Array, choice: ProviderChoice = 'auto'
   return serially(() => createNow(model, choice));
 }
 
+/**
+ * Whether this page has created a WASM session. With onnxruntime-web 1.30 in Chromium, a WebGPU
+ * session asked for after that never finished being created (seen every time in this project's
+ * e2e test of the panel, on SwiftShader), so it is refused with what to do instead of hanging.
+ */
+let wasmStarted = false;
+
 async function createNow(model: Uint8Array, choice: ProviderChoice): Promise<InferenceSession> {
   const adapter = await probeAdapter();
   const { provider, reason } = chooseProvider(choice, adapter);
+  if (provider === 'webgpu' && wasmStarted)
+    throw new Error(
+      'this page already runs onnxruntime-web on WASM, and onnxruntime-web 1.30 does not finish creating a WebGPU session after that: reload the page and choose webgpu before loading the model (or keep wasm).',
+    );
   // Threads only for a wasm session the user chose, in a browser with WebGPU: the one case seen
   // to work (see loadOrt). `auto` on a software adapter picks wasm too, but as the page's first
   // session it hung with two threads on SwiftShader, so it runs on one, like a page without WebGPU.
@@ -107,6 +118,7 @@ async function createNow(model: Uint8Array, choice: ProviderChoice): Promise<Inf
       `onnxruntime-web could not create a session on the ${provider} execution provider: ${err instanceof Error ? err.message : String(err)}`,
     );
   }
+  if (provider === 'wasm') wasmStarted = true;
   return wrap(ort, session, provider, reason);
 }
 

@@ -4,6 +4,7 @@ import { VIEWS_SHARE } from '../../store/livePacing';
 import { trainingClient, useTraining } from '../../store/trainingStore';
 import type { AttentionViews } from '../../store/attentionViews';
 import { Heatmap } from './Heatmap';
+import { ViewsFigure } from './heatmapOptions';
 import { HistoryChart } from './HistoryChart';
 import { keyFactors } from './keyFactors';
 import { ProxyOverInput } from './ProxyOverInput';
@@ -82,22 +83,25 @@ export function LiveViewsPanel() {
             {views.seqLen}
             {views.budget && `, ${views.budget.name} = ${views.budget.value}`}
           </p>
-          <div className="heatmap-row live-maps">
-            {factors.map((f) => (
-              <Heatmap
-                key={f.key}
-                matrix={f.matrix}
-                title={f.title}
-                rowLabel={f.rowLabel}
-                colLabel={f.colLabel}
-                range={f.range}
-                size={factors.length > 2 ? 128 : 160}
-                testId={`live-${f.key}`}
-                rowTokens={f.tokenRows ? axis : undefined}
-                colTokens={f.tokenCols ? axis : undefined}
-              />
-            ))}
-          </div>
+          {/* The figure's source and the matrices' kinds, for the scale modes and the exports' captions. */}
+          <ViewsFigure views={views} source={`run ${runName}, step ${views.step}, ${views.split} example ${views.example.index}`}>
+            <div className="heatmap-row live-maps">
+              {factors.map((f) => (
+                <Heatmap
+                  key={f.key}
+                  matrix={f.matrix}
+                  title={f.title}
+                  rowLabel={f.rowLabel}
+                  colLabel={f.colLabel}
+                  range={f.range}
+                  size={factors.length > 2 ? 128 : 160}
+                  testId={`live-${f.key}`}
+                  rowTokens={f.tokenRows ? axis : undefined}
+                  colTokens={f.tokenCols ? axis : undefined}
+                />
+              ))}
+            </div>
+          </ViewsFigure>
           {views.attention === 'nystrom' && views.landmarks > 0 && views.seqLen % views.landmarks === 0 && (
             <SegmentStrip n={views.seqLen} m={views.landmarks} />
           )}

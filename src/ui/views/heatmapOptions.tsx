@@ -34,7 +34,7 @@ export function useScaleMode(): ScaleMode {
 export function ScaleModeSelect() {
   const current = useScaleMode();
   return (
-    <label className="inline">
+    <label className="inline scale-mode">
       Colour scale{' '}
       <select value={current} onChange={(e) => setScaleMode(e.currentTarget.value as ScaleMode)} data-testid="heatmap-scale-mode">
         {SCALE_MODES.map((m) => (
