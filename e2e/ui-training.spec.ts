@@ -119,6 +119,8 @@ for (const attention of ['softmax', 'nystrom', 'proxy'] as const) {
     await expect(runState(page)).toHaveAttribute('data-state', 'paused', { timeout: 300_000 });
     if (attention === 'proxy') {
       // Mid-run: cold settings are locked with a note, hot ones stay editable and go to the worker.
+      // The configuration folds away when a run starts (the dashboard's room): open it first.
+      await page.getByRole('button', { name: 'Configuration ▸' }).click();
       await expect(page.getByTestId('locked-note')).toBeVisible();
       await expect(page.locator('.field[data-key="layers"] input')).toBeDisabled();
       await expect(page.locator('.field[data-key="injection"] select')).toBeDisabled();

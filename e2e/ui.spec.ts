@@ -118,7 +118,7 @@ for (const viewport of [
 test('keyboard: shortcuts trigger commands (not while typing), and every control is reachable with Tab', async ({ page }) => {
   const watch = watchConsole(page);
   await page.goto('/');
-  await page.getByLabel('Example').click();
+  await page.getByRole('region', { name: 'Attention views' }).getByLabel('Example').click();
   await page.keyboard.press('l'); // a key typed into a field is not a shortcut
   await expect(page.getByTestId('command-feedback')).toHaveCount(0);
   await page.locator('h1').click();
