@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunConfig } from '../config';
 import { PRESETS } from '../presets';
+import { comparisonBlock } from '../presets/comparison';
 import { summarizeStudy } from '../study/results';
 import type { FromWorker, ToWorker } from '../train/protocol';
 import { planStudy, type SavedStudy, type StudyPlan, type StudyStorage } from './studyPlan';
@@ -188,7 +189,10 @@ describe('study plans', () => {
     expect(study.arms.map((a) => a.name)).toEqual(['softmax', 'bigbird', 'linformer', 'performer', 'nystrom', 'proxy']);
     expect(study.baseline).toBe('softmax');
     expect(study.seeds).toEqual([7, 8, 9, 10, 11]);
-    expect(study.arms[1].overrides).toEqual({ landmarks: base.landmarks, linformerK: base.landmarks, performerFeatures: base.landmarks });
+    // Every projection-based arm gets the base's budget; BigBird a block that divides n with at least 16 blocks.
+    for (const arm of study.arms.slice(1))
+      expect(arm.overrides).toMatchObject({ landmarks: base.landmarks, linformerK: base.landmarks, performerFeatures: base.landmarks });
+    expect(study.arms[1].overrides.bigbirdBlock).toBe(comparisonBlock(base));
     expect(() => planStudy({ ...plan, seeds: 2 })).toThrow(/seeds must be 3, 4 or 5, got 2/);
     expect(() => planStudy({ ...plan, arms: ['nope'] })).toThrow(/configurations nope are not in the study \(known: full,/);
   });
