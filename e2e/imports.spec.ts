@@ -11,6 +11,7 @@ import { sampleMetrics, tinyRunConfig } from '../src/io/bundle/testing/fixtures'
 import { parameterShapes } from '../src/io/onnx/config';
 import { randomWeights } from '../src/io/testing/random';
 import { watchConsole } from './console';
+import { chooseFileWatchingLongTasks } from './longTasks';
 
 test.describe.configure({ timeout: 300_000 });
 
@@ -45,24 +46,8 @@ async function importInPage(page: Page, name: string, bytes: Uint8Array): Promis
     },
     [name, Buffer.from(bytes).toString('base64')] as const,
   );
-  await page.evaluate(() => {
-    const w = window as unknown as { __file: File; __long: [number, number][]; __t0: number };
-    w.__long = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.__long.push([e.startTime, e.duration]);
-    }).observe({ type: 'longtask' });
-    const input = document.querySelector<HTMLInputElement>('[data-testid="import-run"]')!;
-    const dt = new DataTransfer();
-    dt.items.add(w.__file);
-    input.files = dt.files;
-    input.dispatchEvent(new Event('change', { bubbles: true }));
-    w.__t0 = performance.now();
-  });
-  return () =>
-    page.evaluate(() => {
-      const w = window as unknown as { __long: [number, number][]; __t0: number };
-      return w.__long.filter(([start]) => start >= w.__t0).map(([, d]) => d);
-    });
+  const read = await chooseFileWatchingLongTasks(page, 'import-run');
+  return async () => (await read()).during;
 }
 
 async function pageState(page: Page) {

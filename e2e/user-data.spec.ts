@@ -9,6 +9,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { unzipSync, zipSync } from 'fflate';
 import { defaultConfig, encodeHash } from '../src/config';
 import { watchConsole } from './console';
+import { chooseFileWatchingLongTasks } from './longTasks';
 
 test.describe.configure({ timeout: 600_000 });
 
@@ -49,24 +50,7 @@ async function importBuiltInPage(page: Page, name: string, build: string): Promi
     },
     [name, build] as const,
   );
-  await page.evaluate(() => {
-    const w = window as unknown as { __file: File; __long: [number, number][]; __t0: number };
-    w.__long = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.__long.push([e.startTime, e.duration]);
-    }).observe({ type: 'longtask' });
-    const input = document.querySelector<HTMLInputElement>('[data-testid="data-file"]')!;
-    const dt = new DataTransfer();
-    dt.items.add(w.__file);
-    input.files = dt.files;
-    input.dispatchEvent(new Event('change', { bubbles: true }));
-    w.__t0 = performance.now();
-  });
-  return () =>
-    page.evaluate(() => {
-      const w = window as unknown as { __long: [number, number][]; __t0: number };
-      return { during: w.__long.filter(([start]) => start >= w.__t0).map(([, d]) => d), all: w.__long.map(([, d]) => d) };
-    });
+  return chooseFileWatchingLongTasks(page, 'data-file');
 }
 
 test('a CSV dataset: import, preview, train above chance, export a bundle, reload and find both', async ({ page }) => {
