@@ -34,7 +34,7 @@ import {
 } from '../../engine';
 import type { Initialiser } from '../init';
 import type { HotSettings } from '../types';
-import { blockLayout, checkRandomBlocks, drawRandomBlocks, globalRows, slotCount, sparseBlocks } from './bigbirdBlocks';
+import { blockLayout, checkRandomBlocks, drawRandomBlocks, slotCount, sparseBlocks } from './bigbirdBlocks';
 import { KEY_MASK_VALUE } from './masking';
 import { Projections, type AttentionContext, type AttentionModule, type AttentionOutput } from './module';
 import { exactAttention } from './softmax';
@@ -152,10 +152,5 @@ export class BigBirdAttention implements AttentionModule {
         }))
       : null;
     return { out, contrastive: null, views };
-  }
-
-  /** Global query rows of this layer (for shapes in tests and the mask names). */
-  globalRows(): number {
-    return globalRows(this.nb, this.block);
   }
 }

@@ -25,11 +25,6 @@ export function sparseBlocks(nb: number): number {
   return Math.max(nb - 2, 0);
 }
 
-/** Query rows that attend to every key: the first and last block, or all n when nb ≤ 2. */
-export function globalRows(nb: number, b: number): number {
-  return nb <= 2 ? nb * b : 2 * b;
-}
-
 /** Blocks a sparse query block i may draw at random: neither in its window nor global. */
 function candidates(i: number, nb: number): number[] {
   const fixed = new Set([i - 1, i, i + 1, 0, nb - 1]);
