@@ -16,7 +16,7 @@ import { fittingBlock } from './comparison';
 
 describe('presets', () => {
   it('every preset is valid: no error and no notice', () => {
-    expect(PRESET_LIST.length).toBe(50); // 5 tasks × 7 variants + 2 quick tasks × 7 variants + quick Text (Proxyformer)
+    expect(PRESET_LIST.length).toBe(57); // 5 tasks × 8 variants + 2 quick tasks × 8 variants + quick Text (Proxyformer)
     for (const p of PRESET_LIST) expect(presetIssues(p), p.name).toEqual([]);
   });
 
@@ -71,7 +71,7 @@ describe('presets', () => {
 
   it('quick presets are tiny: one or two layers of d 32, n ≤ 256, m, k and features ≤ 32, batch ≤ 16, a few hundred steps, lr 1e-3', () => {
     const quick = PRESET_LIST.filter((p) => p.name.startsWith('quick-'));
-    const variants = ['proxy', 'nystrom', 'softmax', 'linformer', 'performer', 'linear', 'bigbird'];
+    const variants = ['proxy', 'nystrom', 'softmax', 'linformer', 'performer', 'linear', 'bigbird', 'reformer'];
     expect(quick.map((p) => p.name)).toEqual([
       ...variants.map((v) => `quick-listops-${v}`),
       'quick-text-proxy',

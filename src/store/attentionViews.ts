@@ -106,6 +106,8 @@ export function budgetOf(config: RunConfig): { name: string; value: number } | n
       return { name: 'features', value: config.performerFeatures };
     case 'bigbird':
       return { name: 'b', value: config.bigbirdBlock };
+    case 'reformer':
+      return { name: 'chunk', value: config.reformerChunk };
     case 'softmax':
     case 'linear':
       return null;
