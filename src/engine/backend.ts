@@ -234,10 +234,11 @@ export interface Backend {
 
   // ---------- Reformer's LSH (no gradient: they choose which keys a query meets) ----------
   /**
-   * Angular LSH over rotated [bh, n, rounds·half] (each token's x·R): buckets i32 [bh, rounds, n]
-   * = argmax_j of [x_r, −x_r] over round r's 2·half entries (the first maximum on ties).
+   * Angular LSH over rotated [batch·heads, n, rounds·half] (each token's x·R): buckets i32
+   * [batch·heads, rounds, n] = argmax_j of [x_r, −x_r] over round r's 2·half entries (the first
+   * maximum on ties), or 2·half (a bucket of its own, sorted last) where mask [batch, n] is 0.
    */
-  lshHash(rotated: Buf, buckets: Buf, bh: number, n: number, rounds: number, half: number): void;
+  lshHash(rotated: Buf, mask: Buf, buckets: Buf, batch: number, heads: number, n: number, rounds: number, half: number): void;
   /**
    * Stable sort of each row of buckets i32 [rows, n] (values in [0, numBuckets)) by (bucket,
    * position): sorted[row·n + s] = row·n + t for the token t in slot s, undo[row·n + t] = row·n + s.

@@ -129,6 +129,20 @@ describe('Reformer LSH attention', () => {
     }
   });
 
+  it('padded tokens do not change the valid outputs (they hash last); a valid token does', async () => {
+    const n = 16;
+    const s = setup(n, 2, 4, 3);
+    const base = await run(s, n);
+    const valid = base.length / B; // the first sample has no padding
+    const changed = s.x.slice();
+    for (let i = 2 * n - 3; i < 2 * n; i++) for (let c = 0; c < D; c++) changed[i * D + c] = 5 * Math.sin(i + c); // padded rows
+    const after = await run({ ...s, x: changed }, n);
+    expect(maxDiff(after.subarray(valid, valid + (n - 3) * D), base.subarray(valid, valid + (n - 3) * D))).toBeLessThan(1e-12);
+    changed[n * D + 1] += 1; // a valid token of the second sample
+    const moved = await run({ ...s, x: changed }, n);
+    expect(maxDiff(moved.subarray(valid, valid + (n - 3) * D), base.subarray(valid, valid + (n - 3) * D))).toBeGreaterThan(1e-4);
+  });
+
   it('gradients of the input and the weights match central differences', async () => {
     const n = 8;
     const s = setup(n, 2, 2, 7);

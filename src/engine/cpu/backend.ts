@@ -285,9 +285,19 @@ export class CpuBackend implements Backend {
     );
   }
 
-  lshHash(rotated: Buf, buckets: Buf, bh: number, n: number, rounds: number, half: number): void {
+  lshHash(rotated: Buf, mask: Buf, buckets: Buf, batch: number, heads: number, n: number, rounds: number, half: number): void {
     const op = 'lshHash';
-    LSH.lshHash(this.arr(rotated, op, bh * n * rounds * half), this.arr(buckets, op, bh * rounds * n, 'i32'), bh, n, rounds, half);
+    const bh = batch * heads;
+    LSH.lshHash(
+      this.arr(rotated, op, bh * n * rounds * half),
+      this.arr(mask, op, batch * n),
+      this.arr(buckets, op, bh * rounds * n, 'i32'),
+      batch,
+      heads,
+      n,
+      rounds,
+      half,
+    );
   }
   bucketSort(buckets: Buf, sorted: Buf, undo: Buf, rows: number, n: number, numBuckets: number): void {
     const op = 'bucketSort';

@@ -7,13 +7,27 @@ import type { CpuArray } from './pool';
 
 /**
  * Angular LSH: buckets[b, r, t] = argmax_j [x_r, −x_r]_j over the 2·half entries of round r of
- * rotated[b, t, r·half … (r+1)·half) (the first maximum on ties, as torch.argmax).
+ * rotated[b, t, r·half … (r+1)·half) (the first maximum on ties, as torch.argmax); a padded token
+ * (mask[b / heads, t] = 0) gets bucket 2·half, after every real one.
  */
-export function lshHash(rotated: CpuArray, buckets: CpuArray, bh: number, n: number, rounds: number, half: number): void {
+export function lshHash(
+  rotated: CpuArray,
+  mask: CpuArray,
+  buckets: CpuArray,
+  batch: number,
+  heads: number,
+  n: number,
+  rounds: number,
+  half: number,
+): void {
   const width = rounds * half;
-  for (let b = 0; b < bh; b++)
+  for (let b = 0; b < batch * heads; b++)
     for (let r = 0; r < rounds; r++)
       for (let t = 0; t < n; t++) {
+        if (mask[Math.floor(b / heads) * n + t] === 0) {
+          buckets[(b * rounds + r) * n + t] = 2 * half;
+          continue;
+        }
         const at = (b * n + t) * width + r * half;
         let best = 0;
         let value = -Infinity;

@@ -10,17 +10,19 @@ import { uniformStream } from '../cpu/random';
 const be = new CpuBackend('f64');
 
 describe('Reformer LSH ops (CPU reference)', () => {
-  it('lshBuckets is the argmax of [x, −x] per round, the first maximum on ties', async () => {
+  it('lshBuckets is the argmax of [x, −x] per round, the first maximum on ties; padded tokens get 2·half', async () => {
     const rand = uniformStream(3);
     const [b, h, n, rounds, half] = [2, 3, 5, 2, 4];
     const data = Array.from({ length: b * h * n * rounds * half }, () => Math.round((rand() * 2 - 1) * 3) / 2); // many ties
-    const got = await lshBuckets(tensor(be, data, [b, h, n, rounds * half]), rounds).read();
+    const mask = [1, 1, 0, 1, 1, 1, 1, 1, 1, 0];
+    const got = await lshBuckets(tensor(be, data, [b, h, n, rounds * half]), tensor(be, mask, [b, n]), rounds).read();
     for (let bh = 0; bh < b * h; bh++)
       for (let r = 0; r < rounds; r++)
         for (let t = 0; t < n; t++) {
           const row = data.slice((bh * n + t) * rounds * half + r * half, (bh * n + t) * rounds * half + (r + 1) * half);
           const both = [...row, ...row.map((x) => -x)];
-          expect(got[(bh * rounds + r) * n + t]).toBe(both.indexOf(Math.max(...both)));
+          const want = mask[Math.floor(bh / h) * n + t] === 0 ? 2 * half : both.indexOf(Math.max(...both));
+          expect(got[(bh * rounds + r) * n + t]).toBe(want);
         }
   });
 

@@ -8,14 +8,18 @@ import { record } from '../autograd';
 import type { Tensor } from '../tensor';
 import { checkInputs, copyInto, output } from './util';
 
-/** rotated [B, H, n, rounds·half] (x·R) → buckets i32 [B, H, rounds, n] in [0, 2·half). */
-export function lshBuckets(rotated: Tensor, rounds: number): Tensor {
-  checkInputs('lshBuckets', [rotated]);
+/**
+ * rotated [B, H, n, rounds·half] (x·R) and mask [B, n] (1 valid, 0 padding) → buckets i32
+ * [B, H, rounds, n]: in [0, 2·half) for valid tokens, 2·half for padded ones (sorted last).
+ */
+export function lshBuckets(rotated: Tensor, mask: Tensor, rounds: number): Tensor {
+  checkInputs('lshBuckets', [rotated, mask]);
   const [b, h, n, width] = rotated.shape;
   if (rotated.rank !== 4 || !Number.isInteger(rounds) || rounds < 1 || width % rounds !== 0)
     throw new Error(`lshBuckets: ${rotated.describe()} must be [B, H, n, rounds·half] with rounds = ${rounds} dividing the last axis`);
+  if (mask.size !== b * n) throw new Error(`lshBuckets: mask ${mask.describe()} must be [B, n] = [${b}, ${n}]`);
   const out = output(rotated, [b, h, rounds, n], 'lshBuckets', 'i32');
-  rotated.backend.lshHash(rotated.buf, out.buf, b * h, n, rounds, width / rounds);
+  rotated.backend.lshHash(rotated.buf, mask.buf, out.buf, b, h, n, rounds, width / rounds);
   return out;
 }
 

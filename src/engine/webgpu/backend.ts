@@ -262,8 +262,8 @@ export class WebGpuBackend implements Backend {
   dconvBackward(x: Buf, w: Buf, dy: Buf, dx: Buf | null, dw: Buf | null, bh: number, heads: number, n: number, d: number, k: number): void {
     dconv.dconvBackward(this.d, x, w, dy, dx, dw, bh, heads, n, d, k);
   }
-  lshHash(rotated: Buf, buckets: Buf, bh: number, n: number, rounds: number, half: number): void {
-    lsh.lshHash(this.d, rotated, buckets, bh, n, rounds, half);
+  lshHash(rotated: Buf, mask: Buf, buckets: Buf, batch: number, heads: number, n: number, rounds: number, half: number): void {
+    lsh.lshHash(this.d, rotated, mask, buckets, batch, heads, n, rounds, half);
   }
   bucketSort(buckets: Buf, sorted: Buf, undo: Buf, rows: number, n: number, numBuckets: number): void {
     lsh.bucketSort(this.d, buckets, sorted, undo, rows, n, numBuckets);

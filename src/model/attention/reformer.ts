@@ -7,7 +7,9 @@
  * the rounds' sorted sequences, laid end to end, into chunks of c tokens; each chunk attends to
  * itself and the chunk before it (cyclically, so the first chunk of a round sees the last of the
  * round before, as in Hugging Face). A token never attends to itself (score −1e5) unless nothing
- * else is left, padded keys get −1e9 (both replace the score, as torch.where). The outputs go
+ * else is left, padded keys get −1e9 (both replace the score, as torch.where); padded tokens hash
+ * to a bucket of their own after every real one (ours: they never change which keys a valid
+ * token meets). The outputs go
  * back to token order and the rounds are averaged with weights softmax_r(logsumexp of the round's
  * scores). With one chunk in all (one round, c = n) the chunk has no predecessor: plain softmax
  * attention with the self-mask, as Hugging Face's standard path.
@@ -139,8 +141,8 @@ export class ReformerAttention implements AttentionModule {
     const { buckets, sorted, undo, keepScore, maskScore, slotToken } = noGrad(() => {
       const w = rotations.shape[2];
       const rotated = matmul(qk, broadcastTo(reshape(rotations, [1, heads, dh, w]), [batch, heads, dh, w]));
-      const buckets = lshBuckets(rotated, r); // [B, H, r, n]
-      const { sorted, undo } = bucketSort(buckets, this.buckets);
+      const buckets = lshBuckets(rotated, ctx.mask.mask, r); // [B, H, r, n]; padded tokens in bucket nb, last
+      const { sorted, undo } = bucketSort(buckets, this.buckets + 1);
       const slotToken = reshape(permuteRows(this.positionTable(rows, n), sorted, undo), [bh, chunks, c, 1]);
       const valid = reshape(broadcastTo(reshape(ctx.mask.mask, [batch, 1, 1, n]), [batch, heads, r, n]), [rows * n, 1]);
       const slotValid = reshape(permuteRows(valid, sorted, undo), [bh, chunks, c, 1]);

@@ -1,6 +1,6 @@
 /**
  * Reformer's LSH attention layer written as plain loops in float64, straight from docs/baselines.md
- * "Reformer": hash, sort by (bucket, position) with Array.prototype.sort, chunks with the previous
+ * "Reformer": hash (padded tokens last), sort by (bucket, position) with Array.prototype.sort, chunks with the previous
  * chunk, the masks, the rounds' log-sum-exp weights. The engine's composite (src/model/attention/
  * reformer.ts) is tested against it; it shares no code with it.
  */
@@ -65,6 +65,8 @@ export function reformerReference(a: ReformerReferenceInput): Float64Array {
           const both = [...rot, ...rot.map((y) => -y)];
           return both.indexOf(Math.max(...both));
         });
+        // Padded tokens in a bucket after every real one.
+        for (let i = 0; i < n; i++) if (a.mask[b * n + i] === 0) bucket[i] = 2 * half;
         order.push(...Array.from({ length: n }, (_, i) => i).sort((i, j) => bucket[i] - bucket[j]));
       }
       const chunks = (rounds * n) / chunk;
