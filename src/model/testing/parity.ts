@@ -85,6 +85,11 @@ function maskShape(c: ModelConfig, name: string, b: number, n: number): number[]
     if (base.endsWith('attn.dropout')) return [b, c.heads, nb <= 2 ? n : 2 * blk, n];
     if (base.endsWith('attn.dropout_blocks')) return [b * c.heads, nb - 2, blk, slotCount(c.bigbirdRandom) * blk];
   }
+  if (c.attention === 'reformer' && base.endsWith('attn.dropout')) {
+    // The chunked probabilities [B·H, rounds·n/c, c, keys per chunk] (2c, or c with one chunk in all).
+    const chunks = (c.reformerHashes * n) / c.reformerChunk;
+    return [b * c.heads, chunks, c.reformerChunk, chunks === 1 ? c.reformerChunk : 2 * c.reformerChunk];
+  }
   if (base.endsWith('attn.dropout')) return [b, c.heads, n, n];
   if (base.endsWith('ffn.dropout1')) return [b, n, c.ffn];
   return [b, n, c.dModel];
