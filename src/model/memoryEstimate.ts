@@ -70,7 +70,7 @@ const PER_TOKEN_FEATURE: Record<Attention, number> = {
   performer: 24,
   linear: 35.5,
   bigbird: 30,
-  reformer: 30,
+  reformer: 55, // fitted at 2 rounds: Q, K, V and their look-back copies repeat per round
 };
 const PER_ATTENTION_TERM: Record<Attention, number> = {
   softmax: 3,
@@ -80,7 +80,7 @@ const PER_ATTENTION_TERM: Record<Attention, number> = {
   performer: 6,
   linear: 0,
   bigbird: 5,
-  reformer: 5,
+  reformer: 12,
 };
 
 /** The variant's attention term of one layer (elements of its n-sized factor). */
