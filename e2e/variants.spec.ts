@@ -1,6 +1,6 @@
 /**
- * The projection, kernel and block-sparse baselines in the page (software WebGPU): for Linformer,
- * Performer, linear attention and BigBird a tiny run starts from its quick preset, the views are refreshed, and every
+ * The projection, kernel, block-sparse and LSH baselines in the page (software WebGPU): for Linformer,
+ * Performer, linear attention, BigBird and Reformer a tiny run starts from its quick preset, the views are refreshed, and every
  * heatmap of the variant draws non-blank pixels, with the error against exact softmax shown as a
  * number — no console error or warning on the way. The form shows the variant's keys with their
  * provenance, and Linformer's help says that E ties the model to its seqLen.
@@ -29,6 +29,10 @@ const CASES = {
   bigbird: {
     keys: ['bigbirdBlock', 'bigbirdRandom'],
     heatmaps: ['heatmap-bigbird-pattern', 'heatmap-exact', 'heatmap-approx', 'heatmap-error'],
+  },
+  reformer: {
+    keys: ['reformerHashes', 'reformerChunk'],
+    heatmaps: ['heatmap-reformer-buckets', 'heatmap-reformer-chunks', 'heatmap-exact', 'heatmap-approx', 'heatmap-error'],
   },
 } as const;
 
@@ -77,8 +81,13 @@ for (const [attention, expected] of Object.entries(CASES)) {
       // 64 tokens in 16 blocks of 4: the pattern is block × block.
       await expect(views.getByTestId('heatmap-bigbird-pattern').locator('figcaption')).toContainText('[16×16]');
     }
+    if (attention === 'reformer') {
+      // 2 rounds over 64 tokens; 128 sorted queries, each against 2 chunks of 8.
+      await expect(views.getByTestId('heatmap-reformer-buckets').locator('figcaption')).toContainText('[2×64]');
+      await expect(views.getByTestId('heatmap-reformer-chunks').locator('figcaption')).toContainText('[128×16]');
+    }
     await expect(views.getByTestId('approx-rel-error')).toHaveText(/^\d/);
-    const budget = { linformer: 'k = 16', performer: 'features = 16', bigbird: 'b = 4' } as Record<string, string>;
+    const budget = { linformer: 'k = 16', performer: 'features = 16', bigbird: 'b = 4', reformer: 'chunk = 8' } as Record<string, string>;
     await expect(views.locator('.muted').first()).toContainText(budget[attention] ?? 'n = 64');
     expect(watch.problems).toEqual([]);
   });

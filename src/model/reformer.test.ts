@@ -17,6 +17,7 @@ import { buildModel } from './model';
 import { tinyConfig } from './testing/configs';
 import { randomWeights } from './testing/parity';
 import { reformerReference } from './testing/reformerReference';
+import { lshImpliedAttention } from './reformerViews';
 import { uniformStream } from '../engine/cpu/random';
 
 const be = new CpuBackend('f64');
@@ -190,6 +191,58 @@ describe('Reformer LSH attention', () => {
     expect(maxDiff(trainA, trainB)).toBeGreaterThan(1e-6);
     expect(maxDiff(await run(s, n, new DropoutPlan(null, new DropoutStream(5))), trainA)).toBe(0); // the seed reproduces it
     expect(maxDiff(await run(s, n), evalA)).toBe(0);
+  });
+
+  it('views: the implied n×n attention times V is the layer (2 rounds, chunks of 4, padding)', async () => {
+    const n = 16;
+    const s = setup(n, 2, 4, 6);
+    const w = await weightsOf(s.store);
+    const views = noGrad(() => scope(() => s.attn.forward(tensor(be, s.x, [B, n, D]), { ...ctx(s.mask, n), wantViews: true }).views!));
+    const read = async (t: Tensor) => ({ shape: t.shape, data: Float32Array.from(await t.read()) });
+    const [probs, tokens, lse] = [await read(views.lsh_probs!), await read(views.lsh_tokens!), await read(views.lsh_lse!)];
+    const buckets = await views.lsh_buckets!.read();
+    expect(views.lsh_buckets!.shape).toEqual([B, H, 2, n]);
+    for (let t = n - 3; t < n; t++) expect(buckets[(1 * H * 2 + 0) * n + t]).toBe(8); // padded tokens: the padding bucket (8 buckets)
+    const out = await run(s, n);
+    const dh = D / H;
+    for (let b = 0; b < B; b++) {
+      const v = Array.from({ length: n }, (_, i) =>
+        Array.from(
+          { length: D },
+          (_, o) =>
+            w['v.bias'][o] +
+            Array.from({ length: D }, (_, k) => s.x[(b * n + i) * D + k] * w['v.weight'][o * D + k]).reduce((p, q) => p + q, 0),
+        ),
+      );
+      const merged = Array.from({ length: n }, () => new Array(D).fill(0));
+      for (let h = 0; h < H; h++) {
+        const a = lshImpliedAttention(probs, tokens, lse, b * H + h, { n, rounds: 2, chunk: 4 });
+        for (let i = 0; i < n; i++) {
+          const row = Array.from(a.data.subarray(i * n, (i + 1) * n));
+          if (s.mask[b * n + i]) expect(Math.abs(row.reduce((p, q) => p + q, 0) - 1)).toBeLessThan(1e-6);
+          for (let j = 0; j < n; j++) if (s.mask[b * n + j] === 0) expect(row[j]).toBeLessThan(1e-12);
+          for (let c = 0; c < dh; c++) merged[i][h * dh + c] = row.reduce((p, aij, j) => p + aij * v[j][h * dh + c], 0);
+        }
+      }
+      for (let i = 0; i < n; i++)
+        for (let o = 0; o < D; o++) {
+          const want = w['out.bias'][o] + merged[i].reduce((p, y, k) => p + y * w['out.weight'][o * D + k], 0);
+          expect(Math.abs(out[(b * n + i) * D + o] - want)).toBeLessThan(1e-5);
+        }
+    }
+  });
+
+  it('model views: bucket strip, chunked attention, and with one chunk covering the sequence the implied attention is the exact one', async () => {
+    const tokens = [3, 7, 1, 9, 4, 4, 2, 8, 10, 5, 6, 1, 3, 0, 0, 0];
+    const sparse = buildModel(be, tinyConfig('reformer', { reformerChunk: 4 }), 2);
+    const head = (await sparse.views({ tokens })).layers[0].heads[1];
+    expect([head.lshBuckets!.rows, head.lshBuckets!.cols, head.lshChunks!.rows, head.lshChunks!.cols]).toEqual([2, 16, 32, 8]);
+    expect(head.error!.relativeFrobenius).toBeGreaterThan(1e-3); // chunks of 4: an approximation
+    const whole = buildModel(be, tinyConfig('reformer', { reformerChunk: 16, reformerHashes: 1 }), 2);
+    for (const h of (await whole.views({ tokens })).layers[1].heads) {
+      expect(h.error!.maxAbs).toBeLessThan(1e-9);
+      expect(h.exact!.data[5 * 16 + 5]).toBeLessThan(1e-9); // the self-mask, in both
+    }
   });
 
   it('rotations are state: not trained, drawn from the seed, and a loaded draw changes the outputs', async () => {
