@@ -19,6 +19,7 @@ import { randomWeights } from './testing/parity';
 import { reformerReference } from './testing/reformerReference';
 import { lshImpliedAttention } from './reformerViews';
 import { uniformStream } from '../engine/cpu/random';
+import { parameterShapes } from '../io/onnx/config';
 
 const be = new CpuBackend('f64');
 const [B, D, H] = [2, 8, 2];
@@ -253,6 +254,8 @@ describe('Reformer LSH attention', () => {
     expect(m.params.get(name).shape).toEqual([2, 8, 2 * 4]); // H, d_h, rounds · buckets/2 (8 buckets)
     expect(m.params.params().some((t) => t.name.endsWith('rotations'))).toBe(false);
     expect(m.params.names().some((x) => x.endsWith('attn.k.weight'))).toBe(false); // shared query-key
+    // The exporter's and the bundles' list of names and shapes is the model's own.
+    expect(new Map(m.params.entries().map(([k, t]) => [k, [...t.shape]]))).toEqual(parameterShapes(c));
     const other = buildModel(be, c, 1);
     const theirs = await other.params.get(name).read();
     expect(Array.from(await m.params.get(name).read())).not.toEqual(Array.from(theirs));
