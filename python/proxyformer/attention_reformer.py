@@ -111,5 +111,24 @@ class ReformerAttention(nn.Module):
         heads_out = (out_rounds * weights[..., None]).sum(dim=2)
         aux: Dict[str, Any] = {"contrastive": None}
         if want_views:
-            aux["views"] = {"lsh_buckets": buckets.to(qk.dtype).detach()}
+            implied = _implied_attention(probs.reshape(bsz, heads, r * n, width), tokens, k_tok, weights, order, c)
+            aux["views"] = {"lsh_buckets": buckets.to(qk.dtype).detach(), "attention_implied": implied.detach()}
         return self.out(merge_heads(heads_out)), aux
+
+
+def _implied_attention(probs: torch.Tensor, tokens: torch.Tensor, key_tokens: torch.Tensor, weights: torch.Tensor,
+                       order: torch.Tensor, chunk: int) -> torch.Tensor:
+    """The n×n attention the layer implies [B, H, n, n]: A[i, j] = Σ_r w_r(i) Σ_k p_r(i, k)·[key k is token j].
+
+    probs [B, H, r·n, width] (sorted queries), tokens [B, H, r·n] (the token of each sorted slot),
+    key_tokens [B, H, chunks, width], weights [B, H, r, n] (token order), order [B, H, r, n].
+    """
+    bsz, heads, slots, width = probs.shape
+    n = order.shape[-1]
+    keys = key_tokens.repeat_interleave(chunk, dim=2)  # [B, H, r·n, width]: each sorted query's key tokens
+    w_sorted = torch.gather(weights, 3, order).reshape(bsz, heads, slots, 1)
+    rows = torch.zeros(bsz, heads, slots, n, dtype=probs.dtype)
+    rows.scatter_add_(-1, keys, probs * w_sorted)
+    implied = torch.zeros(bsz, heads, n, n, dtype=probs.dtype)
+    implied.scatter_add_(2, tokens[..., None].expand(-1, -1, -1, n), rows)
+    return implied

@@ -186,6 +186,7 @@ const VIEW_NAMES: [keyof HeadViews, string][] = [
   ['E', 'E'],
   ['projectedAttention', 'attention_projected'],
   ['blockPattern', 'block_pattern'],
+  ['lshBuckets', 'lsh_buckets'],
 ];
 function addViews(out: Outputs, views: ModelViews): void {
   views.layers.forEach((layer, i) => {
@@ -197,8 +198,8 @@ function addViews(out: Outputs, views: ModelViews): void {
       for (const [h, x] of mats.entries()) data.set(x!.data, h * rows * cols);
       out.set(`view.layers.${i}.${theirs}`, { shape: [1, mats.length, rows, cols], data });
     }
-    // BigBird: the implied n×n attention (the rows it computed, put back in place).
-    if (layer.heads.every((h) => h.blockPattern && h.approximation)) {
+    // BigBird and Reformer: the implied n×n attention (the rows they computed, put back in place).
+    if (layer.heads.every((h) => (h.blockPattern || h.lshBuckets) && h.approximation)) {
       const n = layer.heads[0].approximation!.rows;
       const data = new Float32Array(layer.heads.length * n * n);
       for (const [h, head] of layer.heads.entries()) data.set(head.approximation!.data, h * n * n);
