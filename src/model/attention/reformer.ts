@@ -42,6 +42,7 @@ import {
   relu,
   reshape,
   scale,
+  scope,
   slice,
   softmax,
   splitHeads,
@@ -138,25 +139,28 @@ export class ReformerAttention implements AttentionModule {
     const chunks = (r * n) / c;
     const rotations = this.rotationsFor(ctx);
     // Hashing and sorting choose the keys; no gradient flows through them (Hugging Face detaches too).
-    const { buckets, sorted, undo, keepScore, maskScore, slotToken } = noGrad(() => {
-      const w = rotations.shape[2];
-      const rotated = matmul(qk, broadcastTo(reshape(rotations, [1, heads, dh, w]), [batch, heads, dh, w]));
-      const buckets = lshBuckets(rotated, ctx.mask.mask, r); // [B, H, r, n]; padded tokens in bucket nb, last
-      const { sorted, undo } = bucketSort(buckets, this.buckets + 1);
-      const slotToken = reshape(permuteRows(this.positionTable(rows, n), sorted, undo), [bh, chunks, c, 1]);
-      const valid = reshape(broadcastTo(reshape(ctx.mask.mask, [batch, 1, 1, n]), [batch, heads, r, n]), [rows * n, 1]);
-      const slotValid = reshape(permuteRows(valid, sorted, undo), [bh, chunks, c, 1]);
-      const keyToken = this.keysOf(slotToken, chunks); // [bh, chunks, 2c or c, 1]
-      const width = keyToken.shape[2];
-      const self = relu(affine(abs(sub(slotToken, reshape(keyToken, [bh, chunks, 1, width]))), -1, 1)); // 1 on a token's own position
-      const keyValid = reshape(this.keysOf(slotValid, chunks), [bh, chunks, 1, width]);
-      const selfMask = this.faults.forgetSelfMask ? scale(self, 0) : self;
-      // scores·keep + fill: torch.where(valid, dots, −1e9), then where(not self, ·, −1e5).
-      const notSelf = affine(selfMask, -1, 1);
-      const keepScore = mul(notSelf, keyValid);
-      const maskScore = add(scale(selfMask, SELF_SCORE), mul(notSelf, affine(keyValid, -PAD_SCORE, PAD_SCORE)));
-      return { buckets, sorted, undo, keepScore, maskScore, slotToken };
-    });
+    // The inner scope frees the mask's intermediates ([B·H, chunks, c, 2c] each) at once.
+    const { buckets, sorted, undo, keepScore, maskScore, slotToken } = noGrad(() =>
+      scope(() => {
+        const w = rotations.shape[2];
+        const rotated = matmul(qk, broadcastTo(reshape(rotations, [1, heads, dh, w]), [batch, heads, dh, w]));
+        const buckets = lshBuckets(rotated, ctx.mask.mask, r); // [B, H, r, n]; padded tokens in bucket nb, last
+        const { sorted, undo } = bucketSort(buckets, this.buckets + 1);
+        const slotToken = reshape(permuteRows(this.positionTable(rows, n), sorted, undo), [bh, chunks, c, 1]);
+        const valid = reshape(broadcastTo(reshape(ctx.mask.mask, [batch, 1, 1, n]), [batch, heads, r, n]), [rows * n, 1]);
+        const slotValid = reshape(permuteRows(valid, sorted, undo), [bh, chunks, c, 1]);
+        const keyToken = this.keysOf(slotToken, chunks); // [bh, chunks, 2c or c, 1]
+        const width = keyToken.shape[2];
+        const self = relu(affine(abs(sub(slotToken, reshape(keyToken, [bh, chunks, 1, width]))), -1, 1)); // 1 on a token's own position
+        const keyValid = reshape(this.keysOf(slotValid, chunks), [bh, chunks, 1, width]);
+        const selfMask = this.faults.forgetSelfMask ? scale(self, 0) : self;
+        // scores·keep + fill: torch.where(valid, dots, −1e9), then where(not self, ·, −1e5).
+        const notSelf = affine(selfMask, -1, 1);
+        const keepScore = mul(notSelf, keyValid);
+        const maskScore = add(scale(selfMask, SELF_SCORE), mul(notSelf, affine(keyValid, -PAD_SCORE, PAD_SCORE)));
+        return { buckets, sorted, undo, keepScore, maskScore, slotToken };
+      }),
+    );
     const sortRows = (t: Tensor) =>
       permuteRows(reshape(broadcastTo(reshape(t, [bh, 1, n, dh]), [bh, r, n, dh]), [rows * n, dh]), sorted, undo);
     const qs = sortRows(qk);
