@@ -105,7 +105,12 @@ export class ReformerAttention implements AttentionModule {
     this.drawn = keep(tensor(this.rotations.backend, new Float32Array(this.rotations.size), shape));
   }
 
-  /** The rotations of this forward: fresh ones in drawn training, else the stored ones. */
+  /**
+   * The rotations of this forward: fresh ones in drawn training, else the stored ones. Drawn on the
+   * host in float64 and uploaded (one write, one submission per layer and step) rather than on the
+   * device: WGSL's cos and log may be off by 2⁻¹¹ (SwiftShader's Box–Muller draws differed from the
+   * CPU's by 6.7e-4), enough for the two backends to hash a token differently.
+   */
   private rotationsFor(ctx: AttentionContext): Tensor {
     const draw = ctx.plan.draws(2 * this.drawn.size);
     if (!draw) return this.rotations;
