@@ -39,11 +39,12 @@ export class DropoutPlan {
 
   /**
    * In drawn training, `count` fresh counters of the run's stream (Reformer's per-forward
-   * rotations); null in evaluation and with explicit masks, where the layer's stored rotations apply.
+   * rotations), the same for every micro-batch of a step; null in evaluation and with explicit
+   * masks, where the layer's stored rotations apply.
    */
   draws(count: number): { seed: number; offset: number } | null {
     if (this.masks || !this.stream) return null;
-    return { seed: this.stream.seed, offset: this.stream.take(count) };
+    return { seed: this.stream.seed, offset: this.stream.takeShared(count) };
   }
 
   /** Decomposed dropout's keep mask r ∈ {0,1} of `shape` [B, H, m], or null (nothing dropped). */
@@ -99,6 +100,14 @@ export class MicroBatchStream extends DropoutStream {
     super(seed);
     if (!Number.isInteger(parts) || parts < 1 || !Number.isInteger(part) || part < 0 || part >= parts)
       throw new Error(`micro-batch ${part} of ${parts}: the part must be an integer in [0, parts) and parts a positive integer`);
+  }
+
+  /** The whole batch's draws: every part gets the same counters (no batch axis to slice). */
+  override takeShared(count: number): number {
+    const at = this.wholeOffset;
+    this.wholeOffset = (this.wholeOffset + count) >>> 0;
+    this.offset = this.wholeOffset;
+    return at;
   }
 
   override take(count: number): number {

@@ -15,9 +15,10 @@
  * attention with the self-mask, as Hugging Face's standard path.
  *
  * Memory: the chunked scores [B·H, rounds·n/c, c, 2c] grow as rounds · n · 2c, linear in n.
- * Rotations: redrawn every training forward from the run's dropout stream (Hugging Face draws
- * fresh ones every call); the stored `layers.i.attn.rotations` (drawn from the seed at build,
- * exported with the weights) in evaluation and with explicit masks, so evaluation is deterministic.
+ * Rotations: redrawn every training step from the run's dropout stream (Hugging Face draws fresh
+ * ones every call), the same for every micro-batch of the step; the stored
+ * `layers.i.attn.rotations` (drawn from the seed at build, exported with the weights) in
+ * evaluation and with explicit masks, so evaluation is deterministic.
  * Dropout site `layers.i.attn.dropout` on the chunked probabilities.
  */
 import {
