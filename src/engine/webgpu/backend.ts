@@ -98,6 +98,19 @@ export class WebGpuBackend implements Backend {
     return this.recorder.dispatches;
   }
 
+  /** Bytes bound by every dispatch so far (an upper bound on bytes moved; see `Recorder.bytesBound`). */
+  get bytesBound(): number {
+    return this.recorder.bytesBound;
+  }
+
+  /** Bytes uploaded by `write()` so far (batches, loaded weights). */
+  bytesWritten = 0;
+
+  /** Dispatches so far by kernel (`shader.entry` → count). */
+  dispatchesByKernel(): Map<string, number> {
+    return new Map(this.recorder.byKernel);
+  }
+
   /** How many zero fills were recorded as buffer clears instead of dispatches. */
   get clearCount(): number {
     return this.recorder.clears;
@@ -140,6 +153,7 @@ export class WebGpuBackend implements Backend {
     // Earlier kernels may read this buffer: submit them before the queue write lands.
     this.flush();
     this.device.queue.writeBuffer(e.buffer, elementOffset * 4, typed.buffer, typed.byteOffset, typed.byteLength);
+    this.bytesWritten += typed.byteLength;
   }
 
   async read(b: Buf): Promise<Float32Array | Int32Array> {

@@ -29,6 +29,14 @@ export class Recorder {
   dispatches = 0;
   /** Buffer clears recorded so far (zero fills, which need no dispatch). */
   clears = 0;
+  /**
+   * Bytes of the storage bindings of every dispatch so far (the caller's element counts, not the
+   * pool's size classes): an upper bound on the bytes the kernels move, since a kernel may read
+   * only part of a binding (the step benchmark reports it per step).
+   */
+  bytesBound = 0;
+  /** Dispatches so far by kernel (`shader.entry`), so a benchmark can say where they go. */
+  readonly byKernel = new Map<string, number>();
 
   constructor(
     private readonly device: GPUDevice,
@@ -84,6 +92,7 @@ export class Recorder {
     pass.setBindGroup(0, bindGroup, [base]);
     pass.dispatchWorkgroups(grid[0], grid[1] ?? 1, grid[2] ?? 1);
     this.dispatches++;
+    this.byKernel.set(def.id, (this.byKernel.get(def.id) ?? 0) + 1);
     if (this.timer.enabled) pass.end();
   }
 
