@@ -291,6 +291,18 @@ export const OP_CASES: readonly OpCase[] = [
     f32: F32_LOOSE,
   }),
   c(
+    'pinvIteration: two fused steps, gradients to A and Z',
+    [
+      { name: 'a', shape: [2, 4, 4], kind: 'positive' },
+      { name: 'z', shape: [2, 4, 4] },
+    ],
+    (x) => {
+      const a = O.softmax(x.a);
+      return O.pinvIteration(a, O.pinvIteration(a, O.scale(x.z, 0.3)));
+    },
+    { fd: { abs: 1e-6, rel: 1e-5 }, f32: F32_LOOSE },
+  ),
+  c(
     'attention block',
     [
       { name: 'q', shape: [1, 2, 4, 3] },
