@@ -20,6 +20,7 @@ import type {
   UnaryGradOp,
   UnaryOp,
 } from '../backend';
+import { GROUP_ALIGN, type BufGroup } from '../backend';
 import { CpuPool, type CpuArray } from './pool';
 import * as K from './kernels';
 import * as NN from './nn';
@@ -61,6 +62,9 @@ export class CpuBackend implements Backend {
   // ---------- memory ----------
   alloc(size: number, dtype: DType, category: MemoryCategory, label: string): Buf {
     return this.pool.alloc(size, dtype, category, label);
+  }
+  allocGroup(sizes: readonly number[], dtype: DType, category: MemoryCategory, labels: readonly string[]): BufGroup {
+    return this.pool.allocGroup(sizes, dtype, category, labels);
   }
   free(b: Buf): void {
     this.pool.free(b);
@@ -339,7 +343,7 @@ export class CpuBackend implements Backend {
   clipCoefficient(sumSq: Buf, out: Buf, maxNorm: number): void {
     OPT.clipCoefficient(this.arr(sumSq, 'clipCoefficient', 1), this.arr(out, 'clipCoefficient', 1), maxNorm);
   }
-  adamw(param: Buf, grad: Buf, m: Buf, v: Buf, gradScale: Buf | null, p: AdamWParams): void {
+  adamw(param: Buf, grad: Buf, m: Buf, v: Buf, gradScale: Buf | null, p: AdamWParams, decayBlocks: Buf | null = null): void {
     const op = `adamw "${param.label}"`;
     const n = param.size;
     if (!Number.isInteger(p.step) || p.step < 1) throw new Error(`${op}: step ${p.step} must be a positive integer (1-based)`);
@@ -350,6 +354,7 @@ export class CpuBackend implements Backend {
       this.arr(v, op, n),
       gradScale ? this.arr(gradScale, op, 1) : null,
       p,
+      decayBlocks ? this.arr(decayBlocks, op, Math.ceil(n / GROUP_ALIGN)) : null,
     );
   }
   checkFinite(x: Buf, out: Buf): void {

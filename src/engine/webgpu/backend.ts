@@ -19,6 +19,7 @@ import type {
   Backend,
   BinaryOp,
   Buf,
+  BufGroup,
   BufferLimits,
   DType,
   Dims4,
@@ -140,6 +141,14 @@ export class WebGpuBackend implements Backend {
     return buf;
   }
 
+  allocGroup(sizes: readonly number[], dtype: DType, category: MemoryCategory, labels: readonly string[]): BufGroup {
+    this.d.live();
+    const { whole, parts, offsets, fresh } = this.pool.allocGroup(sizes, dtype, category, labels);
+    // The gaps between parts must read as zeros (a kernel over the whole sums or updates them too).
+    if (!fresh) copy.fill(this.d, whole, 0);
+    return { whole, parts, offsets };
+  }
+
   free(b: Buf): void {
     this.pool.free(b);
   }
@@ -152,7 +161,7 @@ export class WebGpuBackend implements Backend {
     const typed = uploadArray(b, data);
     // Earlier kernels may read this buffer: submit them before the queue write lands.
     this.flush();
-    this.device.queue.writeBuffer(e.buffer, elementOffset * 4, typed.buffer, typed.byteOffset, typed.byteLength);
+    this.device.queue.writeBuffer(e.buffer, e.offset + elementOffset * 4, typed.buffer, typed.byteOffset, typed.byteLength);
     this.bytesWritten += typed.byteLength;
   }
 
@@ -300,8 +309,8 @@ export class WebGpuBackend implements Backend {
   clipCoefficient(sumSq: Buf, out: Buf, maxNorm: number): void {
     optimizer.clipCoefficient(this.d, sumSq, out, maxNorm);
   }
-  adamw(param: Buf, grad: Buf, m: Buf, v: Buf, gradScale: Buf | null, p: AdamWParams): void {
-    optimizer.adamw(this.d, param, grad, m, v, gradScale, p);
+  adamw(param: Buf, grad: Buf, m: Buf, v: Buf, gradScale: Buf | null, p: AdamWParams, decayBlocks: Buf | null = null): void {
+    optimizer.adamw(this.d, param, grad, m, v, gradScale, p, decayBlocks);
   }
   checkFinite(x: Buf, out: Buf): void {
     optimizer.checkFinite(this.d, x, out);

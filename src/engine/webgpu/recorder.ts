@@ -97,20 +97,20 @@ export class Recorder {
   }
 
   /**
-   * Record zeroing the first `bytes` of `buffer` after everything recorded so far: a clear
+   * Record zeroing `bytes` of `buffer` from byte `offset` after everything recorded so far: a clear
    * command instead of a fill dispatch (a memset on a software adapter). Clears in a row share
    * one break between compute passes.
    */
-  clear(buffer: GPUBuffer, bytes: number): void {
+  clear(buffer: GPUBuffer, bytes: number, offset = 0): void {
     this.endPass();
-    this.enc().clearBuffer(buffer, 0, bytes);
+    this.enc().clearBuffer(buffer, offset, bytes);
     this.clears++;
   }
 
-  /** Record a buffer-to-buffer copy after everything recorded so far. */
-  copy(src: GPUBuffer, dst: GPUBuffer, bytes: number): void {
+  /** Record a buffer-to-buffer copy (from byte `srcOffset` of src) after everything recorded so far. */
+  copy(src: GPUBuffer, dst: GPUBuffer, bytes: number, srcOffset = 0): void {
     this.endPass();
-    this.enc().copyBufferToBuffer(src, 0, dst, 0, bytes);
+    this.enc().copyBufferToBuffer(src, srcOffset, dst, 0, bytes);
   }
 
   /** Upload the used uniform slots and submit everything recorded (no-op when nothing is). */
