@@ -118,7 +118,8 @@ export function backward(loss: Tensor, gradOutput?: Tensor): void {
       if (!t.requiresGrad) return;
       if (!t.node) {
         if (t.grad) return write(t.grad, true);
-        const g = Tensor.empty(t.backend, t.shape, { category: 'gradients', label: `${t.name}.grad` });
+        const g = t.gradHome ?? Tensor.empty(t.backend, t.shape, { category: 'gradients', label: `${t.name}.grad` });
+        t.gradHome = null;
         write(g, false);
         t.grad = g;
         return;
