@@ -222,6 +222,10 @@ export interface Backend {
    * Labels are i32; a label outside [0, classes) is a caller error.
    */
   crossEntropy(logits: Buf, labels: Buf, lossRows: Buf, dlogits: Buf | null, rows: number, classes: number, gradScale: number): void;
+  /** Row L2 normalisation: norm[r] = sqrt(Σ_c x² + eps²), out = x / norm (x, out [rows, cols]; norm [rows]). */
+  l2Normalize(x: Buf, out: Buf, norm: Buf, rows: number, cols: number, eps: number): void;
+  /** Its backward from the output y and norm: dx (+)= (dy − y·Σ_c dy·y) / norm. */
+  l2NormalizeBackward(y: Buf, norm: Buf, dy: Buf, dx: Buf, rows: number, cols: number, accumulate: boolean): void;
   /** LayerNorm over the last axis; saves mean and rstd (both [rows]) for the backward. */
   layerNorm(x: Buf, gamma: Buf, beta: Buf, out: Buf, mean: Buf, rstd: Buf, rows: number, cols: number, eps: number): void;
   /** dx (+)=, dgamma +=, dbeta += (gradients of the parameters always accumulate). */

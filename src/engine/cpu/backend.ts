@@ -24,6 +24,7 @@ import { GROUP_ALIGN, type BufGroup } from '../backend';
 import { CpuPool, type CpuArray } from './pool';
 import * as K from './kernels';
 import * as NN from './nn';
+import * as L2 from './normalize';
 import * as OPT from './optim';
 import * as ATT from './attention';
 
@@ -212,6 +213,15 @@ export class CpuBackend implements Backend {
       classes,
       gradScale,
     );
+  }
+  l2Normalize(x: Buf, out: Buf, norm: Buf, rows: number, cols: number, eps: number): void {
+    const op = 'l2Normalize';
+    L2.l2Normalize(this.arr(x, op, rows * cols), this.arr(out, op, rows * cols), this.arr(norm, op, rows), rows, cols, eps);
+  }
+  l2NormalizeBackward(y: Buf, norm: Buf, dy: Buf, dx: Buf, rows: number, cols: number, accumulate: boolean): void {
+    const op = 'l2NormalizeBackward';
+    const [a, b, c] = [y, dy, dx].map((t) => this.arr(t, op, rows * cols));
+    L2.l2NormalizeBackward(a, this.arr(norm, op, rows), b, c, rows, cols, accumulate);
   }
   layerNorm(x: Buf, gamma: Buf, beta: Buf, out: Buf, mean: Buf, rstd: Buf, rows: number, cols: number, eps: number): void {
     const op = 'layerNorm';

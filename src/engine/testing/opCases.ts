@@ -224,6 +224,8 @@ export const OP_CASES: readonly OpCase[] = [
   ),
   c('segmentMean', [{ name: 'x', shape: [2, 6, 3] }], (x) => O.segmentMean(x.x, 3)),
   c('l2Normalize', [{ name: 'x', shape: [3, 4] }], (x) => O.l2Normalize(x.x)),
+  // More rows than one workgroup of the row kernel, and the input reused (its gradient accumulates).
+  c('l2Normalize (130 rows, input reused)', [{ name: 'x', shape: [2, 65, 5] }], (x) => O.add(O.l2Normalize(x.x), O.scale(x.x, 0.5))),
   // ---- shape ops ----
   c('reshape', [{ name: 'x', shape: [2, 6] }], (x) => O.mul(O.reshape(x.x, [3, -1]), O.reshape(x.x, [3, 4]))),
   c('permute', [{ name: 'x', shape: [2, 3, 4, 2] }], (x) => O.permute(x.x, [2, 0, 3, 1])),

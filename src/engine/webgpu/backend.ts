@@ -41,6 +41,7 @@ import * as elementwise from './kernels/elementwise';
 import * as embedding from './kernels/embedding';
 import * as layerNorm from './kernels/layerNorm';
 import * as matmul from './kernels/matmul';
+import * as normalize from './kernels/normalize';
 import * as optimizer from './kernels/optimizer';
 import * as reduce from './kernels/reduce';
 import * as softmax from './kernels/softmax';
@@ -253,6 +254,12 @@ export class WebGpuBackend implements Backend {
   }
   crossEntropy(logits: Buf, labels: Buf, lossRows: Buf, dlogits: Buf | null, rows: number, classes: number, gradScale: number): void {
     softmax.crossEntropy(this.d, logits, labels, lossRows, dlogits, rows, classes, gradScale);
+  }
+  l2Normalize(x: Buf, out: Buf, norm: Buf, rows: number, cols: number, eps: number): void {
+    normalize.l2Normalize(this.d, x, out, norm, rows, cols, eps);
+  }
+  l2NormalizeBackward(y: Buf, norm: Buf, dy: Buf, dx: Buf, rows: number, cols: number, accumulate: boolean): void {
+    normalize.l2NormalizeBackward(this.d, y, norm, dy, dx, rows, cols, accumulate);
   }
   layerNorm(x: Buf, gamma: Buf, beta: Buf, out: Buf, mean: Buf, rstd: Buf, rows: number, cols: number, eps: number): void {
     layerNorm.layerNorm(this.d, x, gamma, beta, out, mean, rstd, rows, cols, eps);
