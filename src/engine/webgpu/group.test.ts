@@ -25,13 +25,15 @@ async function groups(be: Backend): Promise<void> {
   expect(g.whole.size).toBe(4 * GROUP_ALIGN);
   expect(be.memory().inUse.weights - before.inUse.weights).toBe(74 * 4 * (be.kind === 'cpu' ? 2 : 1));
   const values = sizes.map((n, p) => Array.from({ length: n }, (_, i) => 10 * p + i + 1));
-  g.parts.forEach((b, p) => be.write(b, values[p]));
+  g.parts.forEach((b, p) => {
+    be.write(b, values[p]);
+  });
   // A kernel on a part stays inside it: fill the middle part, then write one element back.
   be.fill(g.parts[1], 0);
   be.write(g.parts[1], [5], 69);
   const whole = await be.read(g.whole);
   const want = new Array(4 * GROUP_ALIGN).fill(0);
-  values[0].forEach((v, i) => (want[i] = v));
+  for (let i = 0; i < values[0].length; i++) want[i] = values[0][i];
   want[GROUP_ALIGN + 69] = 5;
   want[3 * GROUP_ALIGN] = values[2][0];
   close(whole, want, 0);
@@ -55,14 +57,17 @@ async function adamwOverGroup(be: Backend): Promise<void> {
       ),
     );
   const seedValues = (g: { parts: Buf[] }, salt: number, lo: number) =>
-    g.parts.forEach((b, p) =>
+    g.parts.forEach((b, p) => {
       be.write(
         b,
         Array.from({ length: b.size }, (_, i) => lo + Math.sin(salt + 7 * p + i)),
-      ),
-    );
+      );
+    });
   const [one, many] = [make(), make()];
-  for (const set of [one, many]) set.forEach((g, k) => seedValues(g, k, k === 3 ? 1.5 : 0));
+  for (const set of [one, many])
+    set.forEach((g, k) => {
+      seedValues(g, k, k === 3 ? 1.5 : 0);
+    });
   const scale = be.alloc(1, 'f32', 'scratch', 'scale');
   be.write(scale, [0.5]);
   const blocks = be.alloc(one[0].whole.size / GROUP_ALIGN, 'f32', 'optimizer', 'decay blocks');
@@ -73,9 +78,8 @@ async function adamwOverGroup(be: Backend): Promise<void> {
   be.write(blocks, table);
   const p: AdamWParams = { lr: 0.01, beta1: 0.9, beta2: 0.99, eps: 1e-6, weightDecay: 123, step: 3 };
   be.adamw(one[0].whole, one[1].whole, one[2].whole, one[3].whole, scale, p, blocks);
-  sizes.forEach((_, i) =>
-    be.adamw(many[0].parts[i], many[1].parts[i], many[2].parts[i], many[3].parts[i], scale, { ...p, weightDecay: decays[i] }),
-  );
+  for (let i = 0; i < sizes.length; i++)
+    be.adamw(many[0].parts[i], many[1].parts[i], many[2].parts[i], many[3].parts[i], scale, { ...p, weightDecay: decays[i] });
   for (const k of [0, 2, 3])
     for (let i = 0; i < sizes.length; i++) close(await be.read(one[k].parts[i]), await be.read(many[k].parts[i]), 0);
   // The gaps stay zero: nothing there to update.

@@ -41,7 +41,10 @@ export function logSumExp(x: Tensor): Tensor {
 const DIAGONAL_LABELS = new WeakMap<Backend, Map<string, Tensor>>();
 function diagonalLabels(backend: Backend, rows: number, m: number): Tensor {
   let byShape = DIAGONAL_LABELS.get(backend);
-  if (!byShape) DIAGONAL_LABELS.set(backend, (byShape = new Map()));
+  if (!byShape) {
+    byShape = new Map();
+    DIAGONAL_LABELS.set(backend, byShape);
+  }
   const key = `${rows}:${m}`;
   let t = byShape.get(key);
   if (!t || t.disposed) {
