@@ -210,6 +210,12 @@ export interface Backend {
   // (ties share the gradient evenly). No compare/select kernel exists to compose it from.
   reduceMaxBackward(x: Buf, y: Buf, dy: Buf, dx: Buf, outer: number, len: number, inner: number, accumulate: boolean): void;
   matmul(a: Buf, b: Buf, out: Buf, p: MatmulParams): void;
+  /**
+   * out[i] = shift·I + alpha·A[i]·B[i] for `batch` square m×m matrices, contiguous: the
+   * pseudo-inverse iteration's shifted products in one kernel each. The product sums in the
+   * order of `matmul`'s, so it equals `eye` then an accumulating `matmul` to the bit on WebGPU.
+   */
+  shiftedProduct(a: Buf, b: Buf, out: Buf, batch: number, m: number, shift: number, alpha: number): void;
 
   // ---------- neural-network kernels ----------
   /** Row softmax of x [rows, cols] into out. */

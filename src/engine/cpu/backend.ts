@@ -214,6 +214,11 @@ export class CpuBackend implements Backend {
       gradScale,
     );
   }
+  shiftedProduct(a: Buf, b: Buf, out: Buf, batch: number, m: number, shift: number, alpha: number): void {
+    const op = 'shiftedProduct';
+    const n = batch * m * m;
+    K.shiftedProduct(this.arr(a, op, n), this.arr(b, op, n), this.arr(out, op, n), batch, m, shift, alpha);
+  }
   l2Normalize(x: Buf, out: Buf, norm: Buf, rows: number, cols: number, eps: number): void {
     const op = 'l2Normalize';
     L2.l2Normalize(this.arr(x, op, rows * cols), this.arr(out, op, rows * cols), this.arr(norm, op, rows), rows, cols, eps);

@@ -2,10 +2,10 @@
  * One step of the iterative Moore–Penrose pseudo-inverse (Razavi et al. 2014, the iteration of
  * Nyströmformer's Lemma 1) as one op: Z' = ¼ Z (13I − P (15I − P (7I − P))), P = A Z, for
  * A, Z [..., m, m]. Composed from single ops it records 11 dispatches forward and 12 backward;
- * here each identity shift rides on a product's accumulate (cI then += −P·T), the ¼ on the
- * last product's alpha, and the backward is written out: 8 and 8 (docs/gpu.md "Dispatches per
- * step"). The same sums in the same order as the composed ops, so the values agree to the bit
- * on a backend whose product kernel does not depend on alpha and accumulate (both here).
+ * here each cI − X·Y is one shifted product (`Backend.shiftedProduct`), the ¼ rides on the last
+ * product's alpha, and the backward is written out: 5 and 8 (docs/gpu.md "Dispatches per
+ * step"). The same sums in the same order as the composed ops, so on WebGPU the values agree to
+ * the bit; the CPU reference sums in float64 and rounds once, so in float32 it agrees to rounding.
  *
  * Backward, with G = dZ', T1 = 7I − P, T2 = 15I − P T1, T3 = 13I − P T2:
  *   dZ  = ¼ G T3ᵀ + Aᵀ dP          dT3 = ¼ Zᵀ G
@@ -47,12 +47,10 @@ export function pinvIteration(a: Tensor, z: Tensor): Tensor {
   const t2 = output(a, a.shape, 'pinv T2');
   const t3 = output(a, a.shape, 'pinv T3');
   mul(a.buf, z.buf, p.buf, {});
-  be.eye(t1.buf, batch, m, 7);
-  be.copyStrided(p.buf, t1.buf, [1, 1, 1, batch * mm], [0, 0, 0, 1], 0, [0, 0, 0, 1], 0, -1, true);
-  be.eye(t2.buf, batch, m, 15);
-  mul(p.buf, t1.buf, t2.buf, { alpha: -1, accumulate: true });
-  be.eye(t3.buf, batch, m, 13);
-  mul(p.buf, t2.buf, t3.buf, { alpha: -1, accumulate: true });
+  // T1 = 7I − AZ recomputes the product inside the shifted kernel (the same sums as P's).
+  be.shiftedProduct(a.buf, z.buf, t1.buf, batch, m, 7, -1);
+  be.shiftedProduct(p.buf, t1.buf, t2.buf, batch, m, 15, -1);
+  be.shiftedProduct(p.buf, t2.buf, t3.buf, batch, m, 13, -1);
   const y = output(a, a.shape, 'pinvIteration');
   mul(z.buf, t3.buf, y.buf, { alpha: 0.25 });
   const saved = [p, t1, t2, t3];

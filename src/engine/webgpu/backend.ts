@@ -42,6 +42,7 @@ import * as embedding from './kernels/embedding';
 import * as layerNorm from './kernels/layerNorm';
 import * as matmul from './kernels/matmul';
 import * as normalize from './kernels/normalize';
+import * as shifted from './kernels/shiftedProduct';
 import * as optimizer from './kernels/optimizer';
 import * as reduce from './kernels/reduce';
 import * as softmax from './kernels/softmax';
@@ -254,6 +255,9 @@ export class WebGpuBackend implements Backend {
   }
   crossEntropy(logits: Buf, labels: Buf, lossRows: Buf, dlogits: Buf | null, rows: number, classes: number, gradScale: number): void {
     softmax.crossEntropy(this.d, logits, labels, lossRows, dlogits, rows, classes, gradScale);
+  }
+  shiftedProduct(a: Buf, b: Buf, out: Buf, batch: number, m: number, shift: number, alpha: number): void {
+    shifted.shiftedProduct(this.d, a, b, out, batch, m, shift, alpha);
   }
   l2Normalize(x: Buf, out: Buf, norm: Buf, rows: number, cols: number, eps: number): void {
     normalize.l2Normalize(this.d, x, out, norm, rows, cols, eps);
