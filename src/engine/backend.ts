@@ -285,6 +285,8 @@ export interface Backend {
    * CPU and WebGPU backends produce the same mask for the same seed and offset.
    */
   dropoutMask(out: Buf, seed: number, offset: number, p: number, scale: number): void;
+  /** The same mask into `mask` (its size is the count), and y = x ⊙ mask: dropout in one kernel. */
+  dropoutApply(x: Buf, y: Buf, mask: Buf, seed: number, offset: number, p: number, scale: number): void;
 
   // ---------- optimizer ----------
   /** out[0] (+)= Σ x² (for the global gradient norm; accumulate across tensors). */

@@ -346,6 +346,12 @@ export class CpuBackend implements Backend {
   }
 
   // ---------- randomness ----------
+  dropoutApply(x: Buf, y: Buf, mask: Buf, seed: number, offset: number, p: number, scale: number): void {
+    this.dropoutMask(mask, seed, offset, p, scale);
+    const m = this.arr(mask, 'dropoutApply');
+    const [xs, ys] = [x, y].map((b) => this.arr(b, 'dropoutApply', m.length));
+    for (let i = 0; i < m.length; i++) ys[i] = xs[i] * m[i];
+  }
   dropoutMask(out: Buf, seed: number, offset: number, p: number, scale: number): void {
     if (!(p >= 0 && p < 1)) throw new Error(`dropoutMask: p = ${p} must be in [0, 1)`);
     NN.dropoutMask(this.arr(out, 'dropoutMask'), seed, offset, p, scale);

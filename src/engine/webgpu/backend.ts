@@ -311,6 +311,9 @@ export class WebGpuBackend implements Backend {
   ): void {
     attention.attentionBackward(this.d, q, k, v, bias, out, lse, dout, g, p);
   }
+  dropoutApply(x: Buf, y: Buf, mask: Buf, seed: number, offset: number, p: number, scale: number): void {
+    dropout.dropoutApply(this.d, x, y, mask, seed, offset, p, scale);
+  }
   dropoutMask(out: Buf, seed: number, offset: number, p: number, scale: number): void {
     dropout.dropoutMask(this.d, out, seed, offset, p, scale);
   }
