@@ -8,8 +8,8 @@
  * on what the kernels move) and the bytes uploaded. `--preset` also takes the paper presets;
  * `--batch` shrinks their batch so a software adapter runs them (the dispatch count of a step
  * does not depend on the batch: docs/gpu.md "Dispatches per step"). `--kernels` lists the
- * dispatches of one step by kernel. The paper preset's step budget (`STEP_DISPATCH_BUDGET`) is
- * printed beside its count.
+ * dispatches of one step by kernel. The paper preset's step budget (`STEP_DISPATCH_BUDGET`), its
+ * count before the fused paths and the target (half of it) are printed beside its count.
  *
  *   scripts/run-ts.sh scripts/bench-step.ts [--steps 20] [--warmup 3] [--read-every 10] [--backend cpu|webgpu|both]
  *                     [--preset quick-listops-proxy,listops-proxy-paper,...] [--batch 2] [--kernels]
@@ -21,7 +21,7 @@ import { acquireGpu, backendLabel } from '../src/engine/webgpu/device';
 import { nodeGpu } from '../src/engine/webgpu/node';
 import { getPreset } from '../src/presets';
 import { QUICK_PRESETS } from '../src/presets/quick';
-import { STEP_BUDGET_PRESET, STEP_DISPATCH_BUDGET } from '../src/train/stepBudget';
+import { STEP_BUDGET_PRESET, STEP_DISPATCH_BUDGET, STEP_DISPATCH_TARGET, STEP_DISPATCHES_BEFORE } from '../src/train/stepBudget';
 import { taskFor } from '../src/train/taskFromConfig';
 import { Trainer } from '../src/train/trainer';
 import { fsFetcher } from './corpora/fs-fetch';
@@ -110,7 +110,10 @@ async function bench(kind: 'cpu' | 'webgpu', presetName: string): Promise<string
   const perStep = stepDispatches / steps;
   const inReads = gpu ? (gpu.dispatchCount - d0 - stepDispatches) / steps : 0;
   const mb = (bytes: number) => (bytes / steps / 2 ** 20).toFixed(1);
-  const budget = presetName === STEP_BUDGET_PRESET ? ` (budget ${STEP_DISPATCH_BUDGET})` : '';
+  const budget =
+    presetName === STEP_BUDGET_PRESET
+      ? ` (budget ${STEP_DISPATCH_BUDGET}; ${STEP_DISPATCHES_BEFORE} before the fused paths, target ${STEP_DISPATCH_TARGET})`
+      : '';
   const gpuPart = gpu
     ? `, ${perStep.toFixed(0)} dispatches/step${budget} (+${inReads.toFixed(1)} in reads), ${((gpu.submitCount - sub0) / steps).toFixed(2)} submissions/step, ${((gpu.clearCount - c0n) / steps).toFixed(0)} buffer clears/step, ${mb(gpu.bytesBound - bb0)} MiB bound/step, ${mb(gpu.bytesWritten - bw0)} MiB uploaded/step`
     : '';

@@ -12,7 +12,7 @@ import { WebGpuBackend } from '../engine/webgpu/backend';
 import { acquireGpu } from '../engine/webgpu/device';
 import { nodeGpu } from '../engine/webgpu/node';
 import { getPreset } from '../presets';
-import { STEP_BUDGET_PRESET, STEP_DISPATCH_BUDGET } from './stepBudget';
+import { STEP_BUDGET_PRESET, STEP_DISPATCH_BUDGET, STEP_DISPATCHES_BEFORE } from './stepBudget';
 import { taskFor } from './taskFromConfig';
 import { Trainer } from './trainer';
 
@@ -24,7 +24,7 @@ function paperShaped() {
 }
 
 /** Losses of STEPS steps, and the dispatches of the last one (WebGPU only); `fused` false: the composed reference. */
-async function losses(backend: Backend, fused: boolean): Promise<{ losses: number[]; dispatches: number }> {
+async function losses(backend: Backend, fused: boolean): Promise<{ losses: number[]; contrastive: number[]; dispatches: number }> {
   const config = paperShaped();
   const trainer = new Trainer(backend, config, await taskFor(config));
   const gpu = backend instanceof WebGpuBackend ? backend : null;
@@ -41,10 +41,14 @@ async function losses(backend: Backend, fused: boolean): Promise<{ losses: numbe
   else withoutFusion(steps);
   const read = await trainer.readPending();
   trainer.dispose();
-  return { losses: read.values.map((v) => v.loss), dispatches };
+  return { losses: read.values.map((v) => v.loss), contrastive: read.values.map((v) => v.contrastiveLoss), dispatches };
 }
 
-/** Float rounding only: the fused sums run in another order (the gradient norm, the clipped step). */
+/**
+ * Float rounding only: the fused sums run in another order (the gradient norm, the contrastive
+ * loss's cross-entropy, the CPU's shifted products). On WebGPU the losses have come out equal to
+ * the bit so far; the tolerance allows for adapters whose kernels round differently.
+ */
 const LOSS_TOLERANCE = 1e-5;
 
 function expectSameLosses(fused: number[], reference: number[]): void {
@@ -60,6 +64,7 @@ describe(`the ${STEP_BUDGET_PRESET} training step`, () => {
     const fused = await losses(new CpuBackend('f32'), true);
     const reference = await losses(new CpuBackend('f32'), false);
     expectSameLosses(fused.losses, reference.losses);
+    expectSameLosses(fused.contrastive, reference.contrastive);
   });
 
   it(`WebGPU: the same losses, and at most ${STEP_DISPATCH_BUDGET} dispatches per step`, async () => {
@@ -68,11 +73,12 @@ describe(`the ${STEP_BUDGET_PRESET} training step`, () => {
       const fused = await losses(new WebGpuBackend(ctx), true);
       const reference = await losses(new WebGpuBackend(ctx), false);
       expectSameLosses(fused.losses, reference.losses);
-      console.log(
-        `dispatches per step: fused ${fused.dispatches}, composed ${reference.dispatches}; losses ${fused.losses} vs ${reference.losses}`,
-      );
-      expect(reference.dispatches).toBeGreaterThan(fused.dispatches);
+      expectSameLosses(fused.contrastive, reference.contrastive);
       expect(fused.dispatches).toBeLessThanOrEqual(STEP_DISPATCH_BUDGET);
+      // The composed paths keep only the engine-wide change (gradient views): below the count
+      // before the fused paths, and well above the fused step.
+      expect(reference.dispatches).toBeLessThan(STEP_DISPATCHES_BEFORE);
+      expect(fused.dispatches).toBeLessThan(0.7 * reference.dispatches);
     } finally {
       ctx.destroy();
     }
