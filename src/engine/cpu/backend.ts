@@ -218,32 +218,21 @@ export class CpuBackend implements Backend {
     );
   }
   shiftedProduct(a: Buf, b: Buf, out: Buf, batch: number, m: number, shift: number, alpha: number): void {
-    const op = 'shiftedProduct';
-    const n = batch * m * m;
-    K.shiftedProduct(this.arr(a, op, n), this.arr(b, op, n), this.arr(out, op, n), batch, m, shift, alpha);
+    const [x, y, o] = [a, b, out].map((t) => this.arr(t, 'shiftedProduct', batch * m * m));
+    K.shiftedProduct(x, y, o, batch, m, shift, alpha);
   }
   l2Normalize(x: Buf, out: Buf, norm: Buf, rows: number, cols: number, eps: number): void {
-    const op = 'l2Normalize';
-    L2.l2Normalize(this.arr(x, op, rows * cols), this.arr(out, op, rows * cols), this.arr(norm, op, rows), rows, cols, eps);
+    const [a, o, n] = [x, out, norm].map((t, i) => this.arr(t, 'l2Normalize', i < 2 ? rows * cols : rows));
+    L2.l2Normalize(a, o, n, rows, cols, eps);
   }
   l2NormalizeBackward(y: Buf, norm: Buf, dy: Buf, dx: Buf, rows: number, cols: number, accumulate: boolean): void {
-    const op = 'l2NormalizeBackward';
-    const [a, b, c] = [y, dy, dx].map((t) => this.arr(t, op, rows * cols));
-    L2.l2NormalizeBackward(a, this.arr(norm, op, rows), b, c, rows, cols, accumulate);
+    const [a, n, b, c] = [y, norm, dy, dx].map((t, i) => this.arr(t, 'l2NormalizeBackward', i === 1 ? rows : rows * cols));
+    L2.l2NormalizeBackward(a, n, b, c, rows, cols, accumulate);
   }
   layerNorm(x: Buf, gamma: Buf, beta: Buf, out: Buf, mean: Buf, rstd: Buf, rows: number, cols: number, eps: number): void {
-    const op = 'layerNorm';
-    NN.layerNorm(
-      this.arr(x, op, rows * cols),
-      this.arr(gamma, op, cols),
-      this.arr(beta, op, cols),
-      this.arr(out, op, rows * cols),
-      this.arr(mean, op, rows),
-      this.arr(rstd, op, rows),
-      rows,
-      cols,
-      eps,
-    );
+    const sizes = [rows * cols, cols, cols, rows * cols, rows, rows];
+    const [xs, g, b, o, mu, rs] = [x, gamma, beta, out, mean, rstd].map((t, i) => this.arr(t, 'layerNorm', sizes[i]));
+    NN.layerNorm(xs, g, b, o, mu, rs, rows, cols, eps);
   }
   layerNormBackward(
     x: Buf,
@@ -378,9 +367,7 @@ export class CpuBackend implements Backend {
   // ---------- randomness ----------
   dropoutApply(x: Buf, y: Buf, mask: Buf, seed: number, offset: number, p: number, scale: number): void {
     this.dropoutMask(mask, seed, offset, p, scale);
-    const m = this.arr(mask, 'dropoutApply');
-    const [xs, ys] = [x, y].map((b) => this.arr(b, 'dropoutApply', m.length));
-    for (let i = 0; i < m.length; i++) ys[i] = xs[i] * m[i];
+    this.binary('mul', x, mask, y, [1, 1, 1, mask.size], [0, 0, 0, 1], [0, 0, 0, 1]);
   }
   dropoutMask(out: Buf, seed: number, offset: number, p: number, scale: number): void {
     if (!(p >= 0 && p < 1)) throw new Error(`dropoutMask: p = ${p} must be in [0, 1)`);
@@ -398,15 +385,9 @@ export class CpuBackend implements Backend {
     const op = `adamw "${param.label}"`;
     const n = param.size;
     if (!Number.isInteger(p.step) || p.step < 1) throw new Error(`${op}: step ${p.step} must be a positive integer (1-based)`);
-    OPT.adamw(
-      this.arr(param, op, n),
-      this.arr(grad, op, n),
-      this.arr(m, op, n),
-      this.arr(v, op, n),
-      gradScale ? this.arr(gradScale, op, 1) : null,
-      p,
-      decayBlocks ? this.arr(decayBlocks, op, Math.ceil(n / GROUP_ALIGN)) : null,
-    );
+    const [w, g, m1, m2] = [param, grad, m, v].map((b) => this.arr(b, op, n));
+    const blocks = decayBlocks ? this.arr(decayBlocks, op, Math.ceil(n / GROUP_ALIGN)) : null;
+    OPT.adamw(w, g, m1, m2, gradScale ? this.arr(gradScale, op, 1) : null, p, blocks);
   }
   checkFinite(x: Buf, out: Buf): void {
     OPT.checkFinite(this.arr(x, 'checkFinite'), this.arr(out, 'checkFinite', 1));
