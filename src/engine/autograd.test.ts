@@ -123,6 +123,55 @@ describe('the tape', () => {
     expect(() => backward(l)).toThrow(/already used by an earlier backward/);
   });
 
+  it('pass-through gradients are views, copied before anything accumulates into a shared one', () => {
+    const { be, store, w, x } = setup();
+    // h feeds both sides of one add (the same buffer reaches h twice), then a reshape and a
+    // residual whose two branches meet again: every case where a view of g would be written
+    // while another gradient still reads it. L = Σ ((2h + h·h) ⊙ c), h = x·w.
+    const c = tensor(be, [1, -2, 0.5, 3], [2, 2]);
+    scope(() => {
+      const h = matmul(x, w);
+      const twice = add(h, h);
+      const r = add(reshape(twice, [4]), reshape(mul(h, h), [4]));
+      backward(sumAll(mul(reshape(r, [2, 2]), c)));
+    });
+    const viaAliases = read(w.grad!);
+    store.zeroGrad();
+    // The same gradient written out: dL/dh = c ⊙ (2 + 2h), dL/dw = xᵀ · dL/dh.
+    const xs = [1, -1, 2, 0.5];
+    const h = [1 * 1 + -1 * 3, 1 * 2 + -1 * 4, 2 * 1 + 0.5 * 3, 2 * 2 + 0.5 * 4];
+    const cs = [1, -2, 0.5, 3];
+    const dh = h.map((v, i) => cs[i] * (2 + 2 * v));
+    const expected = [0, 1, 2, 3].map((i) => {
+      const [k, j] = [Math.floor(i / 2), i % 2];
+      return xs[k] * dh[j] + xs[2 + k] * dh[2 + j];
+    });
+    expect(viaAliases).toEqual(expected);
+    expect(be.memory().inUse.scratch).toBe(0);
+    // Both inputs of y = a + b get views of g; e (recorded between them and y) then adds into
+    // a's gradient while b's still waits to be read. L = Σ y + Σ e, e = a ⊙ c3, a = h ⊙ c2, b = h ⊙ c1.
+    store.zeroGrad();
+    const [c1, c2, c3] = [
+      [1, 2, 3, 4],
+      [-1, 0.5, 2, 1],
+      [3, -1, 1, 2],
+    ];
+    scope(() => {
+      const hh = matmul(x, w);
+      const b = mul(hh, tensor(be, c1, [2, 2]));
+      const a = mul(hh, tensor(be, c2, [2, 2]));
+      const e = mul(a, tensor(be, c3, [2, 2]));
+      backward(add(sumAll(add(a, b)), sumAll(e)));
+    });
+    const dh2 = [0, 1, 2, 3].map((i) => c1[i] + c2[i] * (1 + c3[i]));
+    expect(read(w.grad!)).toEqual(
+      [0, 1, 2, 3].map((i) => {
+        const [k, j] = [Math.floor(i / 2), i % 2];
+        return xs[k] * dh2[j] + xs[2 + k] * dh2[2 + j];
+      }),
+    );
+  });
+
   it('backward with an explicit upstream gradient', () => {
     const { be, w, x } = setup();
     const y = matmul(x, w);

@@ -5,6 +5,7 @@
  * Gradients of parameters (leaves) accumulate into `param.grad` across backward calls until
  * zeroed; gradients of intermediates are scratch tensors freed as soon as their node is done.
  */
+import type { Buf } from './backend';
 import { Tensor, keep, scope } from './tensor';
 
 /** How an op routes the gradient of its output to its inputs. */
@@ -18,6 +19,12 @@ export interface GradSink {
   into(t: Tensor, write: (dst: Tensor, accumulate: boolean) => void): void;
   /** Add alpha·g to t's gradient; g is only read (the caller keeps it). */
   add(t: Tensor, g: Tensor, alpha?: number): void;
+  /**
+   * t's gradient contribution is g itself (same element count): the first contribution to an
+   * intermediate becomes a view of g instead of a copy (one dispatch fewer per pass-through op:
+   * reshape, a residual add); otherwise as `add(t, g)`. g must not be written afterwards.
+   */
+  pass(t: Tensor, g: Tensor): void;
 }
 
 export interface TapeNode {
@@ -95,25 +102,52 @@ export function backward(loss: Tensor, gradOutput?: Tensor): void {
   nodes.sort((a, b) => b.node!.seq - a.node!.seq);
 
   const grads = new Map<Tensor, Tensor>();
+  // Live intermediate gradients by buffer: `pass` makes views that share one, and a shared
+  // buffer is copied before anything accumulates into it (copy on write).
+  const users = new Map<Buf, number>();
+  const hold = (g: Tensor) => users.set(g.buf, (users.get(g.buf) ?? 0) + 1);
+  const release = (g: Tensor) => {
+    const n = (users.get(g.buf) ?? 1) - 1;
+    if (n > 0) users.set(g.buf, n);
+    else users.delete(g.buf);
+    g.dispose();
+  };
   const sink: GradSink = {
     needs: (t) => t.requiresGrad,
     into(t, write) {
       if (!t.requiresGrad) return;
       if (!t.node) {
         if (t.grad) return write(t.grad, true);
-        const g = Tensor.empty(t.backend, t.shape, { category: 'gradients', label: `${t.name}.grad` });
+        const g = t.gradHome ?? Tensor.empty(t.backend, t.shape, { category: 'gradients', label: `${t.name}.grad` });
+        t.gradHome = null;
         write(g, false);
         t.grad = g;
         return;
       }
-      const existing = grads.get(t);
+      let existing = grads.get(t);
+      if (existing && (users.get(existing.buf) ?? 0) > 1) {
+        const own = keep(Tensor.empty(t.backend, t.shape, { category: 'scratch', label: `grad of ${t.node.op}` }));
+        copyInto(existing, own, 1, false);
+        release(existing);
+        grads.set(t, own);
+        hold(own);
+        existing = own;
+      }
       if (existing) return write(existing, true);
       const g = keep(Tensor.empty(t.backend, t.shape, { category: 'scratch', label: `grad of ${t.node.op}` }));
       write(g, false);
       grads.set(t, g);
+      hold(g);
     },
     add(t, g, alpha = 1) {
       sink.into(t, (dst, acc) => copyInto(g, dst, alpha, acc));
+    },
+    pass(t, g) {
+      if (!t.requiresGrad) return;
+      if (!t.node || grads.has(t) || g.size !== t.size) return sink.add(t, g);
+      const alias = keep(g.view(t.shape, `grad of ${t.node.op}`));
+      grads.set(t, alias);
+      hold(alias);
     },
   };
 
@@ -123,6 +157,7 @@ export function backward(loss: Tensor, gradOutput?: Tensor): void {
       if (gradOutput) copyInto(gradOutput, seed, 1, false);
       else loss.backend.fill(seed.buf, 1);
       grads.set(loss, seed);
+      hold(seed);
       for (const t of nodes) {
         const node = t.node!;
         const g = grads.get(t);
@@ -131,13 +166,13 @@ export function backward(loss: Tensor, gradOutput?: Tensor): void {
           try {
             scope(() => node.backward!(g, sink));
           } finally {
-            g.dispose();
+            release(g);
           }
         }
         node.backward = null;
       }
     } finally {
-      for (const g of grads.values()) if (!g.disposed) g.dispose();
+      for (const g of grads.values()) if (!g.disposed) release(g);
     }
   });
 }

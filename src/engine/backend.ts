@@ -109,6 +109,34 @@ export interface AttentionGradTargets {
   dv: Buf | null;
 }
 
+/**
+ * Elements between the starts of consecutive parts of a group (`Backend.allocGroup`): 64 f32 =
+ * 256 bytes, WebGPU's default `minStorageBufferOffsetAlignment`, so each part binds on its own.
+ * The AdamW weight-decay table has one entry per block of this many elements.
+ */
+export const GROUP_ALIGN = 64;
+
+/** Buffers laid end to end in one allocation, and a handle to the whole (see `Backend.allocGroup`). */
+export interface BufGroup {
+  whole: Buf;
+  parts: Buf[];
+  /** Element offset of each part in the whole (multiples of GROUP_ALIGN). */
+  offsets: number[];
+}
+
+/** Start of each part and the whole's length when parts of `sizes` are laid end to end, aligned to GROUP_ALIGN. */
+export function groupLayout(sizes: readonly number[]): { offsets: number[]; total: number } {
+  const offsets: number[] = [];
+  let at = 0;
+  for (const n of sizes) {
+    if (!Number.isInteger(n) || n < 1) throw new Error(`allocGroup: part size ${n} must be a positive integer`);
+    offsets.push(at);
+    at += Math.ceil(n / GROUP_ALIGN) * GROUP_ALIGN;
+  }
+  if (offsets.length === 0) throw new Error('allocGroup: no parts');
+  return { offsets, total: at };
+}
+
 export interface BufferLimits {
   readonly maxStorageBufferBindingSize: number;
   readonly maxBufferSize: number;
@@ -126,6 +154,14 @@ export interface Backend {
 
   // ---------- memory ----------
   alloc(size: number, dtype: DType, category: MemoryCategory, label: string): Buf;
+  /**
+   * Buffers of `sizes` elements laid end to end in one zeroed allocation (each part starts at a
+   * multiple of GROUP_ALIGN; the gaps stay zero unless a kernel over the whole writes them), and
+   * a handle to the whole: one kernel over the whole reaches every part (AdamW and the gradient
+   * norm over all parameters in one dispatch). Each handle is freed on its own; the memory goes
+   * back with the last. In use counts the parts, not the whole.
+   */
+  allocGroup(sizes: readonly number[], dtype: DType, category: MemoryCategory, labels: readonly string[]): BufGroup;
   /** Return a buffer to the pool. Using it afterwards throws, naming the label. */
   free(b: Buf): void;
   write(b: Buf, data: ArrayLike<number>, elementOffset?: number): void;
@@ -179,6 +215,12 @@ export interface Backend {
   // (ties share the gradient evenly). No compare/select kernel exists to compose it from.
   reduceMaxBackward(x: Buf, y: Buf, dy: Buf, dx: Buf, outer: number, len: number, inner: number, accumulate: boolean): void;
   matmul(a: Buf, b: Buf, out: Buf, p: MatmulParams): void;
+  /**
+   * out[i] = shift·I + alpha·A[i]·B[i] for `batch` square m×m matrices, contiguous: the
+   * pseudo-inverse iteration's shifted products in one kernel each. The product sums in the
+   * order of `matmul`'s, so it equals `eye` then an accumulating `matmul` to the bit on WebGPU.
+   */
+  shiftedProduct(a: Buf, b: Buf, out: Buf, batch: number, m: number, shift: number, alpha: number): void;
 
   // ---------- neural-network kernels ----------
   /** Row softmax of x [rows, cols] into out. */
@@ -191,6 +233,10 @@ export interface Backend {
    * Labels are i32; a label outside [0, classes) is a caller error.
    */
   crossEntropy(logits: Buf, labels: Buf, lossRows: Buf, dlogits: Buf | null, rows: number, classes: number, gradScale: number): void;
+  /** Row L2 normalisation: norm[r] = sqrt(Σ_c x² + eps²), out = x / norm (x, out [rows, cols]; norm [rows]). */
+  l2Normalize(x: Buf, out: Buf, norm: Buf, rows: number, cols: number, eps: number): void;
+  /** Its backward from the output y and norm: dx (+)= (dy − y·Σ_c dy·y) / norm. */
+  l2NormalizeBackward(y: Buf, norm: Buf, dy: Buf, dx: Buf, rows: number, cols: number, accumulate: boolean): void;
   /** LayerNorm over the last axis; saves mean and rstd (both [rows]) for the backward. */
   layerNorm(x: Buf, gamma: Buf, beta: Buf, out: Buf, mean: Buf, rstd: Buf, rows: number, cols: number, eps: number): void;
   /** dx (+)=, dgamma +=, dbeta += (gradients of the parameters always accumulate). */
@@ -258,6 +304,8 @@ export interface Backend {
    * CPU and WebGPU backends produce the same mask for the same seed and offset.
    */
   dropoutMask(out: Buf, seed: number, offset: number, p: number, scale: number): void;
+  /** The same mask into `mask` (its size is the count), and y = x ⊙ mask: dropout in one kernel. */
+  dropoutApply(x: Buf, y: Buf, mask: Buf, seed: number, offset: number, p: number, scale: number): void;
 
   // ---------- optimizer ----------
   /** out[0] (+)= Σ x² (for the global gradient norm; accumulate across tensors). */
@@ -268,8 +316,10 @@ export interface Backend {
    * One AdamW step in PyTorch semantics (decoupled weight decay, bias-corrected moments):
    * g = grad·gradScale[0]; p −= lr·wd·p; m = β1 m + (1−β1) g; v = β2 v + (1−β2) g²;
    * p −= lr · (m / (1−β1^t)) / (sqrt(v / (1−β2^t)) + eps).
+   * With `decayBlocks`, wd is decayBlocks[⌊i / GROUP_ALIGN⌋] for element i instead of
+   * p.weightDecay: one step over a group of parameters with different decays.
    */
-  adamw(param: Buf, grad: Buf, m: Buf, v: Buf, gradScale: Buf | null, p: AdamWParams): void;
+  adamw(param: Buf, grad: Buf, m: Buf, v: Buf, gradScale: Buf | null, p: AdamWParams, decayBlocks?: Buf | null): void;
   /** out[0] = 1 if any element of x is NaN or ±Inf, else leaves out unchanged (start it at 0). */
   checkFinite(x: Buf, out: Buf): void;
 }

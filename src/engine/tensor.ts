@@ -14,7 +14,8 @@ import type { TapeNode } from './autograd';
 
 interface Storage {
   readonly backend: Backend;
-  readonly buf: Buf;
+  /** Changed only by `rebind` (a parameter moved into a group, views and all). */
+  buf: Buf;
   refs: number;
 }
 
@@ -42,6 +43,11 @@ export class Tensor {
   grad: Tensor | null = null;
   /** The tape entry that produced it; null for leaves. */
   node: TapeNode | null = null;
+  /**
+   * Where a leaf's gradient goes when backward first creates it (a part of the optimizer's
+   * gradient group, so one kernel reaches every gradient); null: a new buffer.
+   */
+  gradHome: Tensor | null = null;
   private storage: Storage | null;
 
   private constructor(
@@ -63,6 +69,26 @@ export class Tensor {
     checkShape(shape, label);
     const buf = backend.alloc(numel(shape), opts.dtype ?? 'f32', opts.category ?? 'activations', label);
     return new Tensor({ backend, buf, refs: 1 }, [...shape], label);
+  }
+
+  /** A tensor over an existing buffer, which it owns from now on (disposing it frees the buffer). */
+  static wrap(backend: Backend, buf: Buf, shape: readonly number[], label: string): Tensor {
+    checkShape(shape, label);
+    if (numel(shape) !== buf.size) throw new Error(`wrap: buffer "${buf.label}" holds ${buf.size} elements, not [${shape.join(', ')}]`);
+    return new Tensor({ backend, buf, refs: 1 }, [...shape], label);
+  }
+
+  /**
+   * Move this tensor, and every view of it, onto `buf` (same element count), which must already
+   * hold its values; the old buffer is freed. Parameters move into a group this way.
+   */
+  rebind(buf: Buf): void {
+    const s = this.live('rebind');
+    if (buf.size !== s.buf.size || buf.dtype !== s.buf.dtype)
+      throw new Error(`rebind: ${this.describe()} cannot move onto buffer "${buf.label}" of ${buf.size} ${buf.dtype}`);
+    const old = s.buf;
+    s.buf = buf;
+    s.backend.free(old);
   }
 
   /** A tensor holding `data` (row-major). */

@@ -204,7 +204,7 @@ export class Trainer {
         logits: passes.map((p) => p.logits),
       };
       phase('optimizer');
-      const coefficient = this.clipper.compute(this.model.params.params(), this.config.gradClip);
+      const coefficient = this.clipper.compute(this.model.params.params(), this.config.gradClip, this.optimizer.gradientGroup());
       this.optimizer.step({ lr, beta1, gradScale: coefficient });
       phase('');
       const logits = out.logits.length === 1 ? out.logits[0] : noGrad(() => concat(out.logits, 0));
@@ -227,7 +227,10 @@ export class Trainer {
     const pending = this.pending;
     this.pending = [];
     this.backend.fill(this.nonFiniteFlag.buf, 0);
-    for (const p of this.model.params.params()) this.backend.checkFinite(p.buf, this.nonFiniteFlag.buf);
+    // Every weight in one kernel when they share a group (the gaps between them are zeros).
+    const weights = this.optimizer.parameterGroup();
+    if (weights) this.backend.checkFinite(weights, this.nonFiniteFlag.buf);
+    else for (const p of this.model.params.params()) this.backend.checkFinite(p.buf, this.nonFiniteFlag.buf);
     const flag = this.nonFiniteFlag.item();
     const values = await Promise.all(
       pending.map(async (p) => {

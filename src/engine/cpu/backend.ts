@@ -20,9 +20,11 @@ import type {
   UnaryGradOp,
   UnaryOp,
 } from '../backend';
+import { GROUP_ALIGN, type BufGroup } from '../backend';
 import { CpuPool, type CpuArray } from './pool';
 import * as K from './kernels';
 import * as NN from './nn';
+import * as L2 from './normalize';
 import * as OPT from './optim';
 import * as ATT from './attention';
 import * as LSH from './lsh';
@@ -62,6 +64,9 @@ export class CpuBackend implements Backend {
   // ---------- memory ----------
   alloc(size: number, dtype: DType, category: MemoryCategory, label: string): Buf {
     return this.pool.alloc(size, dtype, category, label);
+  }
+  allocGroup(sizes: readonly number[], dtype: DType, category: MemoryCategory, labels: readonly string[]): BufGroup {
+    return this.pool.allocGroup(sizes, dtype, category, labels);
   }
   free(b: Buf): void {
     this.pool.free(b);
@@ -212,19 +217,22 @@ export class CpuBackend implements Backend {
       gradScale,
     );
   }
+  shiftedProduct(a: Buf, b: Buf, out: Buf, batch: number, m: number, shift: number, alpha: number): void {
+    const [x, y, o] = [a, b, out].map((t) => this.arr(t, 'shiftedProduct', batch * m * m));
+    K.shiftedProduct(x, y, o, batch, m, shift, alpha);
+  }
+  l2Normalize(x: Buf, out: Buf, norm: Buf, rows: number, cols: number, eps: number): void {
+    const [a, o, n] = [x, out, norm].map((t, i) => this.arr(t, 'l2Normalize', i < 2 ? rows * cols : rows));
+    L2.l2Normalize(a, o, n, rows, cols, eps);
+  }
+  l2NormalizeBackward(y: Buf, norm: Buf, dy: Buf, dx: Buf, rows: number, cols: number, accumulate: boolean): void {
+    const [a, n, b, c] = [y, norm, dy, dx].map((t, i) => this.arr(t, 'l2NormalizeBackward', i === 1 ? rows : rows * cols));
+    L2.l2NormalizeBackward(a, n, b, c, rows, cols, accumulate);
+  }
   layerNorm(x: Buf, gamma: Buf, beta: Buf, out: Buf, mean: Buf, rstd: Buf, rows: number, cols: number, eps: number): void {
-    const op = 'layerNorm';
-    NN.layerNorm(
-      this.arr(x, op, rows * cols),
-      this.arr(gamma, op, cols),
-      this.arr(beta, op, cols),
-      this.arr(out, op, rows * cols),
-      this.arr(mean, op, rows),
-      this.arr(rstd, op, rows),
-      rows,
-      cols,
-      eps,
-    );
+    const sizes = [rows * cols, cols, cols, rows * cols, rows, rows];
+    const [xs, g, b, o, mu, rs] = [x, gamma, beta, out, mean, rstd].map((t, i) => this.arr(t, 'layerNorm', sizes[i]));
+    NN.layerNorm(xs, g, b, o, mu, rs, rows, cols, eps);
   }
   layerNormBackward(
     x: Buf,
@@ -357,6 +365,10 @@ export class CpuBackend implements Backend {
   }
 
   // ---------- randomness ----------
+  dropoutApply(x: Buf, y: Buf, mask: Buf, seed: number, offset: number, p: number, scale: number): void {
+    this.dropoutMask(mask, seed, offset, p, scale);
+    this.binary('mul', x, mask, y, [1, 1, 1, mask.size], [0, 0, 0, 1], [0, 0, 0, 1]);
+  }
   dropoutMask(out: Buf, seed: number, offset: number, p: number, scale: number): void {
     if (!(p >= 0 && p < 1)) throw new Error(`dropoutMask: p = ${p} must be in [0, 1)`);
     NN.dropoutMask(this.arr(out, 'dropoutMask'), seed, offset, p, scale);
@@ -369,18 +381,13 @@ export class CpuBackend implements Backend {
   clipCoefficient(sumSq: Buf, out: Buf, maxNorm: number): void {
     OPT.clipCoefficient(this.arr(sumSq, 'clipCoefficient', 1), this.arr(out, 'clipCoefficient', 1), maxNorm);
   }
-  adamw(param: Buf, grad: Buf, m: Buf, v: Buf, gradScale: Buf | null, p: AdamWParams): void {
+  adamw(param: Buf, grad: Buf, m: Buf, v: Buf, gradScale: Buf | null, p: AdamWParams, decayBlocks: Buf | null = null): void {
     const op = `adamw "${param.label}"`;
     const n = param.size;
     if (!Number.isInteger(p.step) || p.step < 1) throw new Error(`${op}: step ${p.step} must be a positive integer (1-based)`);
-    OPT.adamw(
-      this.arr(param, op, n),
-      this.arr(grad, op, n),
-      this.arr(m, op, n),
-      this.arr(v, op, n),
-      gradScale ? this.arr(gradScale, op, 1) : null,
-      p,
-    );
+    const [w, g, m1, m2] = [param, grad, m, v].map((b) => this.arr(b, op, n));
+    const blocks = decayBlocks ? this.arr(decayBlocks, op, Math.ceil(n / GROUP_ALIGN)) : null;
+    OPT.adamw(w, g, m1, m2, gradScale ? this.arr(gradScale, op, 1) : null, p, blocks);
   }
   checkFinite(x: Buf, out: Buf): void {
     OPT.checkFinite(this.arr(x, 'checkFinite'), this.arr(out, 'checkFinite', 1));

@@ -321,3 +321,16 @@ function store4(out: CpuArray, at: number, alpha: number, accumulate: boolean, s
 export function eye(out: CpuArray, batch: number, m: number, scale: number): void {
   for (let t = 0; t < batch; t++) for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) out[(t * m + i) * m + j] = i === j ? scale : 0;
 }
+
+/** out[i] = shift·I + alpha·A[i]·B[i], square m×m, contiguous (the reference of the shifted product). */
+export function shiftedProduct(a: CpuArray, b: CpuArray, out: CpuArray, batch: number, m: number, shift: number, alpha: number): void {
+  for (let t = 0; t < batch; t++) {
+    const o = t * m * m;
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < m; j++) {
+        let s = 0;
+        for (let k = 0; k < m; k++) s += a[o + i * m + k] * b[o + k * m + j];
+        out[o + i * m + j] = alpha * s + (i === j ? shift : 0);
+      }
+  }
+}

@@ -1,5 +1,5 @@
 /** Reference loops for the optimizer kernels: squared norm, clipping coefficient, AdamW, finite check. */
-import type { AdamWParams } from '../backend';
+import { GROUP_ALIGN, type AdamWParams } from '../backend';
 import type { CpuArray } from './pool';
 
 /** out[0] (+)= Σ x². */
@@ -14,14 +14,26 @@ export function clipCoefficient(sumSq: CpuArray, out: CpuArray, maxNorm: number)
   out[0] = maxNorm <= 0 ? 1 : Math.min(1, maxNorm / (Math.sqrt(sumSq[0]) + 1e-6));
 }
 
-/** One AdamW step, torch.optim.AdamW semantics (decoupled decay applied before the moment update). */
-export function adamw(param: CpuArray, grad: CpuArray, m: CpuArray, v: CpuArray, gradScale: CpuArray | null, p: AdamWParams): void {
+/**
+ * One AdamW step, torch.optim.AdamW semantics (decoupled decay applied before the moment update);
+ * with `decayBlocks`, element i decays by decayBlocks[⌊i / GROUP_ALIGN⌋] (a group of parameters).
+ */
+export function adamw(
+  param: CpuArray,
+  grad: CpuArray,
+  m: CpuArray,
+  v: CpuArray,
+  gradScale: CpuArray | null,
+  p: AdamWParams,
+  decayBlocks: CpuArray | null = null,
+): void {
   const scale = gradScale ? gradScale[0] : 1;
   const bc1 = 1 - p.beta1 ** p.step;
   const bc2 = 1 - p.beta2 ** p.step;
   for (let i = 0; i < param.length; i++) {
     const g = grad[i] * scale;
-    param[i] = param[i] - p.lr * p.weightDecay * param[i];
+    const wd = decayBlocks ? decayBlocks[Math.floor(i / GROUP_ALIGN)] : p.weightDecay;
+    param[i] = param[i] - p.lr * wd * param[i];
     m[i] = p.beta1 * m[i] + (1 - p.beta1) * g;
     v[i] = p.beta2 * v[i] + (1 - p.beta2) * g * g;
     param[i] = param[i] - (p.lr * (m[i] / bc1)) / (Math.sqrt(v[i] / bc2) + p.eps);

@@ -3,7 +3,7 @@
  * WebGPU pool reports (in use and allocated, live and peak, by category), reuse of released
  * arrays of the same dtype and length, and errors that name the buffer on use after free.
  */
-import { MEMORY_CATEGORIES, type Buf, type DType, type MemoryCategory, type MemoryReport } from '../backend';
+import { MEMORY_CATEGORIES, groupLayout, type Buf, type BufGroup, type DType, type MemoryCategory, type MemoryReport } from '../backend';
 import { MemoryAccounting } from '../memoryAccounting';
 
 export type CpuArray = Float32Array | Float64Array | Int32Array;
@@ -17,6 +17,8 @@ export class CpuBuf implements Buf {
     readonly category: MemoryCategory,
     readonly label: string,
     public data: CpuArray | null,
+    /** The group this handle views (`allocGroup`); such arrays are not reused one by one. */
+    readonly group: { live: number; bytes: number; whole: CpuBuf | null } | null = null,
   ) {}
 }
 
@@ -53,6 +55,27 @@ export class CpuPool {
     return b;
   }
 
+  /** Parts laid end to end in one zeroed array (see `Backend.allocGroup`): subarray views of it. */
+  allocGroup(sizes: readonly number[], dtype: DType, category: MemoryCategory, labels: readonly string[]): BufGroup {
+    const { offsets, total } = groupLayout(sizes);
+    if (labels.length !== sizes.length) throw new Error(`allocGroup: ${labels.length} labels for ${sizes.length} parts`);
+    const arr = dtype === 'i32' ? new Int32Array(total) : this.floatPrecision === 'f64' ? new Float64Array(total) : new Float32Array(total);
+    const bytes = total * this.bytesPer(dtype);
+    this.accounting.allocated += bytes;
+    const group = { live: sizes.length + 1, bytes, whole: null as CpuBuf | null };
+    // The whole counts as allocated memory; in use counts the parts.
+    const whole = new CpuBuf(this.nextId++, total, dtype, category, `group of ${labels[0]}…`, arr, group);
+    group.whole = whole;
+    this.live.set(whole.id, whole);
+    const parts = sizes.map((n, i) => {
+      const b = new CpuBuf(this.nextId++, n, dtype, category, labels[i], arr.subarray(offsets[i], offsets[i] + n), group);
+      this.live.set(b.id, b);
+      this.accounting.take(category, n * this.bytesPer(dtype));
+      return b;
+    });
+    return { whole, parts, offsets };
+  }
+
   free(b: Buf): void {
     const own = this.live.get(b.id);
     if (!own || own !== b) {
@@ -60,6 +83,13 @@ export class CpuPool {
       throw new Error(`free: buffer "${b.label}" (#${b.id}) does not belong to this CPU backend`);
     }
     this.live.delete(b.id);
+    if (own.group) {
+      // A view of a group's array: the array goes with the group's last handle.
+      if (own !== own.group.whole) this.accounting.give(b.category, b.size * this.bytesPer(b.dtype));
+      if (--own.group.live === 0) this.accounting.allocated -= own.group.bytes;
+      own.data = null;
+      return;
+    }
     this.accounting.give(b.category, b.size * this.bytesPer(b.dtype));
     const key = `${b.dtype}:${b.size}`;
     const list = this.released.get(key) ?? [];

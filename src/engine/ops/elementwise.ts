@@ -1,5 +1,5 @@
 /** Elementwise arithmetic with NumPy broadcasting (bias add, masks, column scaling) and scalar affine maps. */
-import { record } from '../autograd';
+import { record, type GradSink } from '../autograd';
 import type { BinaryOp } from '../backend';
 import type { Tensor } from '../tensor';
 import { reshape } from './shape';
@@ -21,12 +21,28 @@ function combine(op: BinaryOp, g: Tensor, x: Tensor): Tensor {
   return t;
 }
 
+/**
+ * Route alpha·g to x: g itself when x has g's element count and alpha is 1 (a view, no copy:
+ * `GradSink.pass`), else summed down to x's shape.
+ */
+function passOrReduce(sink: GradSink, x: Tensor, g: Tensor, alpha: number): void {
+  if (alpha === 1 && x.size === g.size) sink.pass(x, g);
+  else sink.into(x, (d, acc) => reduceTo(g, d, alpha, acc));
+}
+
+/** Route a product's gradient term t (at the broadcast shape) to x, then drop the caller's handle on t. */
+function combined(sink: GradSink, x: Tensor, t: Tensor): void {
+  if (t.size === x.size) sink.pass(x, t);
+  else sink.into(x, (d, acc) => reduceTo(t, d, 1, acc));
+  t.dispose();
+}
+
 /** a + b (broadcasting). */
 export function add(a: Tensor, b: Tensor): Tensor {
   const { y } = binaryForward('add', a, b);
   return record('add', y, [a, b], (g, sink) => {
-    sink.into(a, (d, acc) => reduceTo(g, d, 1, acc));
-    sink.into(b, (d, acc) => reduceTo(g, d, 1, acc));
+    passOrReduce(sink, a, g, 1);
+    passOrReduce(sink, b, g, 1);
   });
 }
 
@@ -34,8 +50,8 @@ export function add(a: Tensor, b: Tensor): Tensor {
 export function sub(a: Tensor, b: Tensor): Tensor {
   const { y } = binaryForward('sub', a, b);
   return record('sub', y, [a, b], (g, sink) => {
-    sink.into(a, (d, acc) => reduceTo(g, d, 1, acc));
-    sink.into(b, (d, acc) => reduceTo(g, d, -1, acc));
+    passOrReduce(sink, a, g, 1);
+    passOrReduce(sink, b, g, -1);
   });
 }
 
@@ -43,16 +59,8 @@ export function sub(a: Tensor, b: Tensor): Tensor {
 export function mul(a: Tensor, b: Tensor): Tensor {
   const { y } = binaryForward('mul', a, b);
   return record('mul', y, [a, b], (g, sink) => {
-    sink.into(a, (d, acc) => {
-      const t = combine('mul', g, b);
-      reduceTo(t, d, 1, acc);
-      t.dispose();
-    });
-    sink.into(b, (d, acc) => {
-      const t = combine('mul', g, a);
-      reduceTo(t, d, 1, acc);
-      t.dispose();
-    });
+    if (sink.needs(a)) combined(sink, a, combine('mul', g, b));
+    if (sink.needs(b)) combined(sink, b, combine('mul', g, a));
   });
 }
 
@@ -60,11 +68,7 @@ export function mul(a: Tensor, b: Tensor): Tensor {
 export function div(a: Tensor, b: Tensor): Tensor {
   const { y } = binaryForward('div', a, b);
   return record('div', y, [a, b], (g, sink) => {
-    sink.into(a, (d, acc) => {
-      const t = combine('div', g, b);
-      reduceTo(t, d, 1, acc);
-      t.dispose();
-    });
+    if (sink.needs(a)) combined(sink, a, combine('div', g, b));
     // d(a/b)/db = −y/b
     sink.into(b, (d, acc) => {
       const gy = combine('mul', g, y);
@@ -81,7 +85,10 @@ export function affine(x: Tensor, alpha: number, beta: number): Tensor {
   checkInputs('affine', [x]);
   const y = output(x, x.shape, 'affine');
   x.backend.unary('affine', x.buf, y.buf, alpha, beta);
-  return record('affine', y, [x], (g, sink) => sink.into(x, (d, acc) => copyInto(g, d, alpha, acc)));
+  return record('affine', y, [x], (g, sink) => {
+    if (alpha === 1) sink.pass(x, g);
+    else sink.into(x, (d, acc) => copyInto(g, d, alpha, acc));
+  });
 }
 
 /** alpha·x. */

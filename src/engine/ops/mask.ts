@@ -1,7 +1,9 @@
 /** Masking and dropout: masked fill, seeded dropout masks, and dropout with an explicit mask (for parity tests). */
+import { record } from '../autograd';
+import { fusionEnabled } from '../fusion';
 import type { Tensor } from '../tensor';
 import { add, affine, mul, scale } from './elementwise';
-import { checkInputs, output } from './util';
+import { checkInputs, output, scratch } from './util';
 
 /** x where mask = 0, `value` where mask = 1 (mask broadcasts; 0/1 floats): x·(1 − mask) + value·mask. */
 export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
@@ -38,11 +40,26 @@ export class DropoutStream {
   }
 }
 
-/** Inverted dropout with a drawn mask: x ⊙ mask, mask from `stream` (p = 0 returns x itself). */
+/**
+ * Inverted dropout with a drawn mask: x ⊙ mask, mask from `stream` (p = 0 returns x itself).
+ * The mask and the product come from one kernel (`Backend.dropoutApply`); under
+ * `withoutFusion`, the mask and then `mul`, the reference. The values are the same either way.
+ */
 export function dropout(x: Tensor, p: number, stream: DropoutStream): Tensor {
   if (p === 0) return x;
-  const m = dropoutMask(x, x.shape, p, stream.seed, stream.take(x.size));
-  return mul(x, m);
+  if (!fusionEnabled()) return mul(x, dropoutMask(x, x.shape, p, stream.seed, stream.take(x.size)));
+  if (!(p >= 0 && p < 1)) throw new Error(`dropout: p = ${p} must be in [0, 1)`);
+  checkInputs('dropout', [x]);
+  const m = output(x, x.shape, 'dropout mask');
+  const y = output(x, x.shape, 'dropout');
+  x.backend.dropoutApply(x.buf, y.buf, m.buf, stream.seed, stream.take(x.size), p, 1 / (1 - p));
+  return record('dropout', y, [x], (g, sink) => {
+    if (!sink.needs(x)) return;
+    const t = scratch(x, x.shape, 'dropout grad');
+    x.backend.binary('mul', g.buf, m.buf, t.buf, [1, 1, 1, x.size], [0, 0, 0, 1], [0, 0, 0, 1]);
+    sink.pass(x, t);
+    t.dispose();
+  });
 }
 
 /** Dropout with an explicit multiplier mask (0 or 1/(1 − p)), which may broadcast. */

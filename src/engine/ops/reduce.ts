@@ -2,6 +2,7 @@
 import { record } from '../autograd';
 import type { Dims4 } from '../backend';
 import type { Tensor } from '../tensor';
+import { reshape } from './shape';
 import { around, axisOf, checkInputs, output } from './util';
 
 export interface ReduceOptions {
@@ -21,6 +22,8 @@ function spread(x: Tensor, g: Tensor, d: Tensor, outer: number, len: number, inn
 
 function sumLike(op: 'sum' | 'mean', x: Tensor, axis: number | null, keepDim: boolean): Tensor {
   checkInputs(op, [x]);
+  // The sum or mean of one element is that element: a view, no dispatch (a loss already reduced).
+  if (axis === null && x.size === 1) return reshape(x, keepDim ? x.shape.map(() => 1) : []);
   const ax = axis === null ? null : axisOf(op, x, axis);
   const [outer, len, inner] = ax === null ? [1, x.size, 1] : around(x.shape, ax);
   const alpha = op === 'mean' ? 1 / len : 1;

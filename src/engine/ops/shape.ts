@@ -20,7 +20,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   }
   if (numel(resolved) !== x.size) throw new Error(`reshape: cannot reshape ${x.describe()} (${x.size} elements) to ${shapeStr(shape)}`);
   const y = x.view(resolved, 'reshape');
-  return record('reshape', y, [x], (g, sink) => sink.add(x, g));
+  return record('reshape', y, [x], (g, sink) => sink.pass(x, g));
 }
 
 /** Axes reordered: out.shape[i] = x.shape[perm[i]] (at most 4 dimensions). */

@@ -3,7 +3,7 @@
  * anything back: Σ‖g‖² accumulates on the device, the coefficient min(1, max/(‖g‖ + 1e-6))
  * stays there too, and AdamW multiplies every gradient by it (`gradScale`).
  */
-import type { Backend } from '../backend';
+import type { Backend, Buf } from '../backend';
 import { Tensor } from '../tensor';
 
 export class GradClipper {
@@ -17,8 +17,17 @@ export class GradClipper {
     this.coefficient = Tensor.empty(backend, [1], { category: 'optimizer', label: 'clip coefficient' });
   }
 
-  /** Compute Σ g² over the gradients that exist and the coefficient for `maxNorm` (≤ 0: no clipping, coefficient 1). */
-  compute(params: Iterable<Tensor>, maxNorm: number): Tensor {
+  /**
+   * Compute Σ g² over the gradients that exist and the coefficient for `maxNorm` (≤ 0: no
+   * clipping, coefficient 1). With `group` (`AdamW.gradientGroup()`: every gradient in one
+   * buffer, zeros elsewhere) the sum is one reduction instead of one per gradient.
+   */
+  compute(params: Iterable<Tensor>, maxNorm: number, group: Buf | null = null): Tensor {
+    if (group) {
+      this.backend.sumSquares(group, this.sumSquares.buf, false);
+      this.backend.clipCoefficient(this.sumSquares.buf, this.coefficient.buf, maxNorm);
+      return this.coefficient;
+    }
     let first = true;
     for (const p of params) {
       if (!p.grad) continue;

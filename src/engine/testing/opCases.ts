@@ -224,6 +224,8 @@ export const OP_CASES: readonly OpCase[] = [
   ),
   c('segmentMean', [{ name: 'x', shape: [2, 6, 3] }], (x) => O.segmentMean(x.x, 3)),
   c('l2Normalize', [{ name: 'x', shape: [3, 4] }], (x) => O.l2Normalize(x.x)),
+  // More rows than one workgroup of the row kernel, and the input reused (its gradient accumulates).
+  c('l2Normalize (130 rows, input reused)', [{ name: 'x', shape: [2, 65, 5] }], (x) => O.add(O.l2Normalize(x.x), O.scale(x.x, 0.5))),
   // ---- shape ops ----
   c('reshape', [{ name: 'x', shape: [2, 6] }], (x) => O.mul(O.reshape(x.x, [3, -1]), O.reshape(x.x, [3, 4]))),
   c('permute', [{ name: 'x', shape: [2, 3, 4, 2] }], (x) => O.permute(x.x, [2, 0, 3, 1])),
@@ -290,6 +292,18 @@ export const OP_CASES: readonly OpCase[] = [
     fd: { abs: 1e-6, rel: 1e-5 },
     f32: F32_LOOSE,
   }),
+  c(
+    'pinvIteration: two fused steps, gradients to A and Z',
+    [
+      { name: 'a', shape: [2, 4, 4], kind: 'positive' },
+      { name: 'z', shape: [2, 4, 4] },
+    ],
+    (x) => {
+      const a = O.softmax(x.a);
+      return O.pinvIteration(a, O.pinvIteration(a, O.scale(x.z, 0.3)));
+    },
+    { fd: { abs: 1e-6, rel: 1e-5 }, f32: F32_LOOSE },
+  ),
   c(
     'attention block',
     [

@@ -19,6 +19,7 @@ import type {
   Backend,
   BinaryOp,
   Buf,
+  BufGroup,
   BufferLimits,
   DType,
   Dims4,
@@ -41,6 +42,8 @@ import * as embedding from './kernels/embedding';
 import * as layerNorm from './kernels/layerNorm';
 import * as lsh from './kernels/lsh';
 import * as matmul from './kernels/matmul';
+import * as normalize from './kernels/normalize';
+import * as shifted from './kernels/shiftedProduct';
 import * as optimizer from './kernels/optimizer';
 import * as reduce from './kernels/reduce';
 import * as softmax from './kernels/softmax';
@@ -99,6 +102,19 @@ export class WebGpuBackend implements Backend {
     return this.recorder.dispatches;
   }
 
+  /** Bytes bound by every dispatch so far (an upper bound on bytes moved; see `Recorder.bytesBound`). */
+  get bytesBound(): number {
+    return this.recorder.bytesBound;
+  }
+
+  /** Bytes uploaded by `write()` so far (batches, loaded weights). */
+  bytesWritten = 0;
+
+  /** Dispatches so far by kernel (`shader.entry` → count). */
+  dispatchesByKernel(): Map<string, number> {
+    return new Map(this.recorder.byKernel);
+  }
+
   /** How many zero fills were recorded as buffer clears instead of dispatches. */
   get clearCount(): number {
     return this.recorder.clears;
@@ -128,6 +144,14 @@ export class WebGpuBackend implements Backend {
     return buf;
   }
 
+  allocGroup(sizes: readonly number[], dtype: DType, category: MemoryCategory, labels: readonly string[]): BufGroup {
+    this.d.live();
+    const { whole, parts, offsets, fresh } = this.pool.allocGroup(sizes, dtype, category, labels);
+    // The gaps between parts must read as zeros (a kernel over the whole sums or updates them too).
+    if (!fresh) copy.fill(this.d, whole, 0);
+    return { whole, parts, offsets };
+  }
+
   free(b: Buf): void {
     this.pool.free(b);
   }
@@ -140,7 +164,8 @@ export class WebGpuBackend implements Backend {
     const typed = uploadArray(b, data);
     // Earlier kernels may read this buffer: submit them before the queue write lands.
     this.flush();
-    this.device.queue.writeBuffer(e.buffer, elementOffset * 4, typed.buffer, typed.byteOffset, typed.byteLength);
+    this.device.queue.writeBuffer(e.buffer, e.offset + elementOffset * 4, typed.buffer, typed.byteOffset, typed.byteLength);
+    this.bytesWritten += typed.byteLength;
   }
 
   async read(b: Buf): Promise<Float32Array | Int32Array> {
@@ -237,6 +262,15 @@ export class WebGpuBackend implements Backend {
   crossEntropy(logits: Buf, labels: Buf, lossRows: Buf, dlogits: Buf | null, rows: number, classes: number, gradScale: number): void {
     softmax.crossEntropy(this.d, logits, labels, lossRows, dlogits, rows, classes, gradScale);
   }
+  shiftedProduct(a: Buf, b: Buf, out: Buf, batch: number, m: number, shift: number, alpha: number): void {
+    shifted.shiftedProduct(this.d, a, b, out, batch, m, shift, alpha);
+  }
+  l2Normalize(x: Buf, out: Buf, norm: Buf, rows: number, cols: number, eps: number): void {
+    normalize.l2Normalize(this.d, x, out, norm, rows, cols, eps);
+  }
+  l2NormalizeBackward(y: Buf, norm: Buf, dy: Buf, dx: Buf, rows: number, cols: number, accumulate: boolean): void {
+    normalize.l2NormalizeBackward(this.d, y, norm, dy, dx, rows, cols, accumulate);
+  }
   layerNorm(x: Buf, gamma: Buf, beta: Buf, out: Buf, mean: Buf, rstd: Buf, rows: number, cols: number, eps: number): void {
     layerNorm.layerNorm(this.d, x, gamma, beta, out, mean, rstd, rows, cols, eps);
   }
@@ -289,6 +323,9 @@ export class WebGpuBackend implements Backend {
   ): void {
     attention.attentionBackward(this.d, q, k, v, bias, out, lse, dout, g, p);
   }
+  dropoutApply(x: Buf, y: Buf, mask: Buf, seed: number, offset: number, p: number, scale: number): void {
+    dropout.dropoutApply(this.d, x, y, mask, seed, offset, p, scale);
+  }
   dropoutMask(out: Buf, seed: number, offset: number, p: number, scale: number): void {
     dropout.dropoutMask(this.d, out, seed, offset, p, scale);
   }
@@ -298,8 +335,8 @@ export class WebGpuBackend implements Backend {
   clipCoefficient(sumSq: Buf, out: Buf, maxNorm: number): void {
     optimizer.clipCoefficient(this.d, sumSq, out, maxNorm);
   }
-  adamw(param: Buf, grad: Buf, m: Buf, v: Buf, gradScale: Buf | null, p: AdamWParams): void {
-    optimizer.adamw(this.d, param, grad, m, v, gradScale, p);
+  adamw(param: Buf, grad: Buf, m: Buf, v: Buf, gradScale: Buf | null, p: AdamWParams, decayBlocks: Buf | null = null): void {
+    optimizer.adamw(this.d, param, grad, m, v, gradScale, p, decayBlocks);
   }
   checkFinite(x: Buf, out: Buf): void {
     optimizer.checkFinite(this.d, x, out);

@@ -99,6 +99,7 @@ export class Dispatcher {
   ): void {
     this.live();
     const entries = bufs.map((b) => ('key' in b ? b : this.pool.entry(b, opName)));
+    for (const b of bufs) this.recorder.bytesBound += 'key' in b ? b.bytes : b.size * 4;
     this.recorder.dispatch(opName, kernel, constants, values, entries, grid);
   }
 

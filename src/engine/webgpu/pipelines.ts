@@ -59,7 +59,7 @@ export class PipelineCache {
         layout: this.layout(def).bgl,
         entries: [
           { binding: 0, resource: { buffer: this.uniform, size: this.uniformBindingBytes } },
-          ...entries.map((e, i) => ({ binding: i + 1, resource: { buffer: e.buffer } })),
+          ...entries.map((e, i) => ({ binding: i + 1, resource: { buffer: e.buffer, offset: e.offset, size: e.bytes } })),
         ],
       });
       this.bindGroups.set(key, g);

@@ -8,7 +8,7 @@
  * live handles; `allocated` counts the bytes of every GPU buffer the pool holds (live, released
  * for reuse, and staging), which is ≥ `inUse` because of size classes.
  */
-import { MEMORY_CATEGORIES, type Buf, type DType, type MemoryCategory, type MemoryReport } from '../backend';
+import { MEMORY_CATEGORIES, groupLayout, type Buf, type BufGroup, type DType, type MemoryCategory, type MemoryReport } from '../backend';
 import { MemoryAccounting } from '../memoryAccounting';
 import { GpuBufferStateError, GpuLimitError } from './errors';
 
@@ -46,11 +46,19 @@ export class GpuBuf implements Buf {
   }
 }
 
-/** One GPU buffer held by the pool; `key` is stable for its lifetime (bind-group cache key). */
+/**
+ * One GPU buffer held by the pool, or one part of a group (`allocGroup`): the bytes
+ * [offset, offset + bytes) of `buffer`. `key` is stable for its lifetime (bind-group cache key).
+ */
 export interface PoolEntry {
   readonly key: number;
   readonly buffer: GPUBuffer;
   readonly bytes: number;
+  readonly offset: number;
+  /** The group the entry belongs to: its buffer returns to the pool with the group's last handle. */
+  readonly group?: { live: number; entry: PoolEntry };
+  /** The group's whole (not counted in use: its parts are). */
+  readonly groupWhole?: boolean;
 }
 
 export interface PoolLimits {
@@ -109,7 +117,7 @@ export class BufferPool {
       });
       this.everyBuffer.add(buffer);
       this.created++;
-      entry = { key: this.nextKey++, buffer, bytes: cls };
+      entry = { key: this.nextKey++, buffer, bytes: cls, offset: 0 };
       this.accounting.allocated += cls;
     }
     const buf = new GpuBuf(this.nextId++, size, dtype, category, label, entry, this);
@@ -118,13 +126,47 @@ export class BufferPool {
     return { buf, fresh };
   }
 
+  /**
+   * Parts laid end to end in one buffer from the pool (see `Backend.allocGroup`), each bound at
+   * its own offset; the whole (counted as allocated, not in use) spans them all. `fresh` as for
+   * `alloc`: a reused buffer must be cleared by the caller.
+   */
+  allocGroup(sizes: readonly number[], dtype: DType, category: MemoryCategory, labels: readonly string[]): BufGroup & { fresh: boolean } {
+    const { offsets, total } = groupLayout(sizes);
+    if (labels.length !== sizes.length) throw new Error(`allocGroup: ${labels.length} labels for ${sizes.length} parts`);
+    const { buf: base, fresh } = this.alloc(total, dtype, category, `group of ${labels[0]}…`);
+    const entry = base.entry!;
+    this.accounting.give(category, total * 4);
+    const group = { live: sizes.length + 1, entry };
+    const handle = (size: number, label: string, offset: number, bytes: number, groupWhole: boolean) => {
+      const e: PoolEntry = { key: this.nextKey++, buffer: entry.buffer, bytes, offset, group, groupWhole };
+      const b = new GpuBuf(this.nextId++, size, dtype, category, label, e, this);
+      this.live.set(b.id, b);
+      return b;
+    };
+    this.live.delete(base.id);
+    base.entry = null;
+    const whole = handle(total, base.label, 0, total * 4, true);
+    const parts = sizes.map((n, i) => {
+      this.accounting.take(category, n * 4);
+      return handle(n, labels[i], offsets[i] * 4, n * 4, false);
+    });
+    return { whole, parts, offsets, fresh };
+  }
+
   /** Return a buffer for reuse; a second free, or a foreign handle, throws naming the label. */
   free(b: Buf): void {
     const own = this.owned(b, 'free');
-    const entry = own.entry!;
+    const part = own.entry!;
     own.entry = null;
     this.live.delete(own.id);
-    this.accounting.give(own.category, own.size * 4);
+    let entry = part;
+    if (part.group) {
+      // A part of a group (the whole is not counted in use): the buffer goes back with the last handle.
+      if (!part.groupWhole) this.accounting.give(own.category, own.size * 4);
+      if (--part.group.live > 0) return;
+      entry = part.group.entry;
+    } else this.accounting.give(own.category, own.size * 4);
     const list = this.released.get(entry.bytes) ?? [];
     entry.buffer.label = `released:${own.label}`;
     list.push(entry);
@@ -185,7 +227,7 @@ export class BufferPool {
       size: bytes,
       usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
     });
-    return { key: this.nextKey++, buffer, bytes };
+    return { key: this.nextKey++, buffer, bytes, offset: 0 };
   }
 
   /** Give an unmapped staging buffer back for reuse. */

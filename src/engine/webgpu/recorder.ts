@@ -29,6 +29,14 @@ export class Recorder {
   dispatches = 0;
   /** Buffer clears recorded so far (zero fills, which need no dispatch). */
   clears = 0;
+  /**
+   * Bytes of the storage bindings of every dispatch so far (the caller's element counts, not the
+   * pool's size classes): an upper bound on the bytes the kernels move, since a kernel may read
+   * only part of a binding (the step benchmark reports it per step).
+   */
+  bytesBound = 0;
+  /** Dispatches so far by kernel (`shader.entry`), so a benchmark can say where they go. */
+  readonly byKernel = new Map<string, number>();
 
   constructor(
     private readonly device: GPUDevice,
@@ -84,24 +92,25 @@ export class Recorder {
     pass.setBindGroup(0, bindGroup, [base]);
     pass.dispatchWorkgroups(grid[0], grid[1] ?? 1, grid[2] ?? 1);
     this.dispatches++;
+    this.byKernel.set(def.id, (this.byKernel.get(def.id) ?? 0) + 1);
     if (this.timer.enabled) pass.end();
   }
 
   /**
-   * Record zeroing the first `bytes` of `buffer` after everything recorded so far: a clear
+   * Record zeroing `bytes` of `buffer` from byte `offset` after everything recorded so far: a clear
    * command instead of a fill dispatch (a memset on a software adapter). Clears in a row share
    * one break between compute passes.
    */
-  clear(buffer: GPUBuffer, bytes: number): void {
+  clear(buffer: GPUBuffer, bytes: number, offset = 0): void {
     this.endPass();
-    this.enc().clearBuffer(buffer, 0, bytes);
+    this.enc().clearBuffer(buffer, offset, bytes);
     this.clears++;
   }
 
-  /** Record a buffer-to-buffer copy after everything recorded so far. */
-  copy(src: GPUBuffer, dst: GPUBuffer, bytes: number): void {
+  /** Record a buffer-to-buffer copy (from byte `srcOffset` of src) after everything recorded so far. */
+  copy(src: GPUBuffer, dst: GPUBuffer, bytes: number, srcOffset = 0): void {
     this.endPass();
-    this.enc().copyBufferToBuffer(src, 0, dst, 0, bytes);
+    this.enc().copyBufferToBuffer(src, srcOffset, dst, 0, bytes);
   }
 
   /** Upload the used uniform slots and submit everything recorded (no-op when nothing is). */

@@ -21,7 +21,7 @@ export async function readBack(pool: BufferPool, recorder: Recorder, b: Buf): Pr
   const e = pool.entry(b, 'read');
   const bytes = b.size * 4;
   const staging = pool.acquireStaging(bytes, b.label);
-  recorder.copy(e.buffer, staging, bytes);
+  recorder.copy(e.buffer, staging, bytes, e.offset);
   recorder.flush();
   await staging.mapAsync(GPUMapMode.READ, 0, bytes);
   const copied = staging.getMappedRange(0, bytes).slice(0);

@@ -15,10 +15,12 @@ import {
   concat,
   div,
   eye,
+  fusionEnabled,
   matmul,
   max,
   maxAll,
   noGrad,
+  pinvIteration,
   reshape,
   scale,
   sqrt,
@@ -49,8 +51,12 @@ export function initialInverse(a: Tensor, init: PinvInit, dropped: Tensor | null
   return div(transpose(a), denominator);
 }
 
-/** One step Z ← ¼ Z (13I − AZ (15I − AZ (7I − AZ))). */
+/**
+ * One step Z ← ¼ Z (13I − AZ (15I − AZ (7I − AZ))): the engine's fused op (8 dispatches
+ * forward, 8 backward), or under `withoutFusion` these composed ops (11 and 12), its reference.
+ */
 function pinvStep(a: Tensor, z: Tensor): Tensor {
+  if (fusionEnabled()) return pinvIteration(a, z);
   const m = a.shape[a.shape.length - 1];
   const be = a.backend;
   const az = matmul(a, z);

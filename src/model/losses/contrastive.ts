@@ -6,7 +6,27 @@
  *               L = −(1/m) Σ_i log( exp(a_i·b_i/τ) / Σ_j exp(a_i·b_j/τ) )
  *   uniformity: z_i = normalize(K̃_i),  L = (1/m) Σ_i log Σ_{j≠i} exp(z_i·z_j/τ)
  */
-import { add, exp, eye, l2Normalize, log, matmul, max, mean, mul, noGrad, reshape, sub, sum, type Tensor } from '../../engine';
+import {
+  add,
+  crossEntropy,
+  exp,
+  eye,
+  fusionEnabled,
+  intTensor,
+  keep,
+  l2Normalize,
+  log,
+  matmul,
+  max,
+  mean,
+  mul,
+  noGrad,
+  reshape,
+  sub,
+  sum,
+  type Backend,
+  type Tensor,
+} from '../../engine';
 
 export type ContrastiveKind = 'qk-infonce' | 'uniformity';
 
@@ -17,10 +37,43 @@ export function logSumExp(x: Tensor): Tensor {
   return add(lse, reshape(shift, lse.shape));
 }
 
-/** InfoNCE between query-side and key-side proxies: [..., m, d_h] ×2 → [...]. */
+/** Labels 0 … m − 1 repeated for `rows / m` matrices (i32 [rows]), made once per backend and shape. */
+const DIAGONAL_LABELS = new WeakMap<Backend, Map<string, Tensor>>();
+function diagonalLabels(backend: Backend, rows: number, m: number): Tensor {
+  let byShape = DIAGONAL_LABELS.get(backend);
+  if (!byShape) {
+    byShape = new Map();
+    DIAGONAL_LABELS.set(backend, byShape);
+  }
+  const key = `${rows}:${m}`;
+  let t = byShape.get(key);
+  if (!t || t.disposed) {
+    t = keep(
+      intTensor(
+        backend,
+        Int32Array.from({ length: rows }, (_, r) => r % m),
+        [rows],
+      ),
+    );
+    byShape.set(key, t);
+  }
+  return t;
+}
+
+/**
+ * InfoNCE between query-side and key-side proxies: [..., m, d_h] ×2 → [...]. The loss of row i
+ * is the cross-entropy of its logits against label i, so the engine's fused cross-entropy
+ * computes it (2 dispatches forward, 1 backward, instead of about 12 and 10); it then returns
+ * the mean over the leading indices too (shape []), which is what every caller takes. Under
+ * `withoutFusion`, the composed reference.
+ */
 function qkInfonce(qLandmarks: Tensor, kLandmarks: Tensor, temperature: number): Tensor {
   const m = qLandmarks.shape[qLandmarks.shape.length - 2];
   const logits = matmul(l2Normalize(qLandmarks), l2Normalize(kLandmarks), { transB: true, alpha: 1 / temperature });
+  if (fusionEnabled()) {
+    const rows = logits.size / m;
+    return crossEntropy(reshape(logits, [rows, m]), diagonalLabels(logits.backend, rows, m));
+  }
   const positives = sum(mul(logits, eye(logits.backend, m)), -1);
   return mean(sub(logSumExp(logits), positives), -1);
 }

@@ -45,7 +45,8 @@ export function fillBits(d: Dispatcher, out: Buf, bits: number, n: number): void
   // Zeros (gradients before a step, fresh accumulators) need no kernel.
   if (bits === 0) {
     d.live();
-    d.recorder.clear(d.pool.entry(out, 'fill').buffer, n * 4);
+    const e = d.pool.entry(out, 'fill');
+    d.recorder.clear(e.buffer, n * 4, e.offset);
     return;
   }
   d.run('fill', FILL, NO_CONSTANTS, { n, bits: bits >>> 0 }, [out], d.grid1(Math.ceil(n / WG), 'fill'));

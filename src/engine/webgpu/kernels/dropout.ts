@@ -6,11 +6,20 @@ import { uniforms } from '../uniforms';
 import dropoutWgsl from './dropout.wgsl?raw';
 import randomWgsl from './random.wgsl?raw';
 
-const DROPOUT_MASK = kernel(
-  shader('dropout', uniforms({ n: 'u32', seed: 'u32', offset: 'u32', p: 'f32', scale: 'f32' }), dropoutWgsl, [randomWgsl]),
-  'dropout_mask',
-  'w',
-);
+const dropoutShader = shader('dropout', uniforms({ n: 'u32', seed: 'u32', offset: 'u32', p: 'f32', scale: 'f32' }), dropoutWgsl, [
+  randomWgsl,
+]);
+const DROPOUT_MASK = kernel(dropoutShader, 'dropout_mask', 'w');
+const DROPOUT_APPLY = kernel(dropoutShader, 'dropout_apply', 'rww');
+
+/** mask as `dropoutMask` draws it, and y = x ⊙ mask, in one dispatch. */
+export function dropoutApply(d: Dispatcher, x: Buf, y: Buf, mask: Buf, seed: number, offset: number, p: number, scale: number): void {
+  if (!(p >= 0 && p < 1)) throw new Error(`dropoutApply: p = ${p} must be in [0, 1)`);
+  const n = mask.size;
+  for (const b of [x, y]) d.need('dropoutApply', b, n);
+  const values = { n, seed: seed >>> 0, offset: offset >>> 0, p, scale };
+  d.run('dropoutApply', DROPOUT_APPLY, NO_CONSTANTS, values, [x, y, mask], d.grid1(Math.ceil(n / WG), 'dropoutApply'));
+}
 
 export function dropoutMask(d: Dispatcher, out: Buf, seed: number, offset: number, p: number, scale: number): void {
   if (!(p >= 0 && p < 1)) throw new Error(`dropoutMask: p = ${p} must be in [0, 1)`);

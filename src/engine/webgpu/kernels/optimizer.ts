@@ -1,5 +1,5 @@
 /** The optimizer's kernels: global gradient norm, clip coefficient, AdamW and the finiteness check. */
-import type { AdamWParams, Buf } from '../../backend';
+import { GROUP_ALIGN, type AdamWParams, type Buf } from '../../backend';
 import { NO_CONSTANTS, WG, chunking, type Dispatcher } from '../dispatcher';
 import { kernel, shader } from '../shader';
 import { uniforms } from '../uniforms';
@@ -35,6 +35,8 @@ const SUM_SQUARES_PARTIAL = kernel(optimizerShader, 'sum_squares_partial', 'rw')
 const CLIP_COEFFICIENT = kernel(optimizerShader, 'clip_coefficient', 'rw');
 const ADAMW = kernel(optimizerShader, 'adamw', 'wrww');
 const ADAMW_SCALED = kernel(optimizerShader, 'adamw_scaled', 'wrwwr');
+const ADAMW_BLOCKS = kernel(optimizerShader, 'adamw_blocks', 'wrwwr');
+const ADAMW_SCALED_BLOCKS = kernel(optimizerShader, 'adamw_scaled_blocks', 'wrwwrr');
 const CHECK_FINITE = kernel(optimizerShader, 'check_finite', 'rw');
 
 export function sumSquares(d: Dispatcher, x: Buf, out: Buf, accumulate: boolean): void {
@@ -59,7 +61,16 @@ export function clipCoefficient(d: Dispatcher, sumSq: Buf, out: Buf, maxNorm: nu
   d.run('clipCoefficient', CLIP_COEFFICIENT, NO_CONSTANTS, { maxNorm }, [sumSq, out], [1, 1, 1]);
 }
 
-export function adamw(d: Dispatcher, param: Buf, grad: Buf, m: Buf, v: Buf, gradScale: Buf | null, p: AdamWParams): void {
+export function adamw(
+  d: Dispatcher,
+  param: Buf,
+  grad: Buf,
+  m: Buf,
+  v: Buf,
+  gradScale: Buf | null,
+  p: AdamWParams,
+  decayBlocks: Buf | null = null,
+): void {
   const op = `adamw "${param.label}"`;
   const n = param.size;
   if (!Number.isInteger(p.step) || p.step < 1) throw new Error(`${op}: step ${p.step} must be a positive integer (1-based)`);
@@ -75,6 +86,14 @@ export function adamw(d: Dispatcher, param: Buf, grad: Buf, m: Buf, v: Buf, grad
     bc2: 1 - p.beta2 ** p.step,
   };
   const grid = d.grid1(Math.ceil(n / WG), op);
+  if (decayBlocks) {
+    d.need(op, decayBlocks, Math.ceil(n / GROUP_ALIGN));
+    if (gradScale) {
+      d.need(op, gradScale, 1);
+      d.run(op, ADAMW_SCALED_BLOCKS, NO_CONSTANTS, values, [param, grad, m, v, gradScale, decayBlocks], grid);
+    } else d.run(op, ADAMW_BLOCKS, NO_CONSTANTS, values, [param, grad, m, v, decayBlocks], grid);
+    return;
+  }
   if (gradScale) {
     d.need(op, gradScale, 1);
     d.run(op, ADAMW_SCALED, NO_CONSTANTS, values, [param, grad, m, v, gradScale], grid);

@@ -4,7 +4,8 @@
 //                     into out[c]; the backend then adds the chunks in order.
 //   clip_coefficient: out[0] = min(1, maxNorm / (sqrt(sumSq[0]) + 1e-6)); maxNorm ≤ 0 → 1.
 //   adamw / adamw_scaled: PyTorch AdamW; g = grad · gradScale[0] (scaled variant reads the clip
-//                     coefficient from a buffer, so clipping needs no read-back).
+//                     coefficient from a buffer, so clipping needs no read-back). The _blocks
+//                     variants read the weight decay per block of 64 elements (a parameter group).
 //   check_finite:     out[0] = marker when any x is NaN or ±Inf (exponent bits all ones).
 override WG: u32 = 256u;
 
@@ -20,6 +21,10 @@ override WG: u32 = 256u;
 @group(0) @binding(3) var<storage, read_write> m1: array<f32>;
 @group(0) @binding(4) var<storage, read_write> m2: array<f32>;
 @group(0) @binding(5) var<storage, read> gscale: array<f32>;
+// adamw_blocks: param, grad, m, v, decay; adamw_scaled_blocks: param, grad, m, v, gradScale, decay
+// (decay[b]: the weight decay of elements [b·64, b·64 + 64), GROUP_ALIGN in backend.ts).
+@group(0) @binding(5) var<storage, read> decay5: array<f32>;
+@group(0) @binding(6) var<storage, read> decay6: array<f32>;
 
 @compute @workgroup_size(WG)
 fn sum_squares(@builtin(local_invocation_index) lid: u32) {
@@ -58,9 +63,9 @@ fn clip_coefficient() {
   }
 }
 
-fn adam_update(i: u32, g: f32) {
+fn adam_update(i: u32, g: f32, wd: f32) {
   var w = param[i];
-  w = w - p.lr * p.wd * w;
+  w = w - p.lr * wd * w;
   let m = p.beta1 * m1[i] + (1.0 - p.beta1) * g;
   let v = p.beta2 * m2[i] + (1.0 - p.beta2) * g * g;
   m1[i] = m;
@@ -72,7 +77,7 @@ fn adam_update(i: u32, g: f32) {
 fn adamw(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
   let i = (wid.y * nwg.x + wid.x) * WG + lid;
   if (i < p.n) {
-    adam_update(i, grad[i]);
+    adam_update(i, grad[i], p.wd);
   }
 }
 
@@ -80,7 +85,23 @@ fn adamw(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
 fn adamw_scaled(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
   let i = (wid.y * nwg.x + wid.x) * WG + lid;
   if (i < p.n) {
-    adam_update(i, grad[i] * gscale[0]);
+    adam_update(i, grad[i] * gscale[0], p.wd);
+  }
+}
+
+@compute @workgroup_size(WG)
+fn adamw_blocks(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let i = (wid.y * nwg.x + wid.x) * WG + lid;
+  if (i < p.n) {
+    adam_update(i, grad[i], decay5[i / 64u]);
+  }
+}
+
+@compute @workgroup_size(WG)
+fn adamw_scaled_blocks(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let i = (wid.y * nwg.x + wid.x) * WG + lid;
+  if (i < p.n) {
+    adam_update(i, grad[i] * gscale[0], decay6[i / 64u]);
   }
 }
 
