@@ -237,6 +237,13 @@ export interface Backend {
   l2Normalize(x: Buf, out: Buf, norm: Buf, rows: number, cols: number, eps: number): void;
   /** Its backward from the output y and norm: dx (+)= (dy − y·Σ_c dy·y) / norm. */
   l2NormalizeBackward(y: Buf, norm: Buf, dy: Buf, dx: Buf, rows: number, cols: number, accumulate: boolean): void;
+  /**
+   * The pseudo-inverse's initialisation per m×m matrix b of A: aux[b] = [c_0 … c_{m−1}, max_j c_j, s]
+   * (c_j = Σ_i |A_ij|, s = max + dropped[b]), Z0[b] = A[b]ᵀ / s (ops/pinvInit.ts).
+   */
+  pinvInit(a: Buf, dropped: Buf | null, z: Buf, aux: Buf, batch: number, m: number): void;
+  /** Its backward from A, Z0 and aux: dA (+)= Gᵀ / s + the max column's share of −Σ G·Z0 / s times sign(A). */
+  pinvInitBackward(a: Buf, z: Buf, aux: Buf, g: Buf, da: Buf, batch: number, m: number, accumulate: boolean): void;
   /** LayerNorm over the last axis; saves mean and rstd (both [rows]) for the backward. */
   layerNorm(x: Buf, gamma: Buf, beta: Buf, out: Buf, mean: Buf, rstd: Buf, rows: number, cols: number, eps: number): void;
   /** dx (+)=, dgamma +=, dbeta += (gradients of the parameters always accumulate). */

@@ -25,6 +25,7 @@ import { CpuPool, type CpuArray } from './pool';
 import * as K from './kernels';
 import * as NN from './nn';
 import * as L2 from './normalize';
+import * as PI from './pinvInit';
 import * as OPT from './optim';
 import * as ATT from './attention';
 import * as LSH from './lsh';
@@ -195,15 +196,8 @@ export class CpuBackend implements Backend {
     NN.softmax(this.arr(x, 'softmax', rows * cols), this.arr(out, 'softmax', rows * cols), rows, cols);
   }
   softmaxBackward(y: Buf, dy: Buf, dx: Buf, rows: number, cols: number, accumulate: boolean): void {
-    const n = rows * cols;
-    NN.softmaxBackward(
-      this.arr(y, 'softmaxBackward', n),
-      this.arr(dy, 'softmaxBackward', n),
-      this.arr(dx, 'softmaxBackward', n),
-      rows,
-      cols,
-      accumulate,
-    );
+    const [a, b, c] = [y, dy, dx].map((t) => this.arr(t, 'softmaxBackward', rows * cols));
+    NN.softmaxBackward(a, b, c, rows, cols, accumulate);
   }
   crossEntropy(logits: Buf, labels: Buf, lossRows: Buf, dlogits: Buf | null, rows: number, classes: number, gradScale: number): void {
     const op = 'crossEntropy';
@@ -228,6 +222,14 @@ export class CpuBackend implements Backend {
   l2NormalizeBackward(y: Buf, norm: Buf, dy: Buf, dx: Buf, rows: number, cols: number, accumulate: boolean): void {
     const [a, n, b, c] = [y, norm, dy, dx].map((t, i) => this.arr(t, 'l2NormalizeBackward', i === 1 ? rows : rows * cols));
     L2.l2NormalizeBackward(a, n, b, c, rows, cols, accumulate);
+  }
+  pinvInit(a: Buf, dropped: Buf | null, z: Buf, aux: Buf, batch: number, m: number): void {
+    const [x, o, s] = [a, z, aux].map((t, i) => this.arr(t, 'pinvInit', i < 2 ? batch * m * m : batch * (m + 2)));
+    PI.pinvInit(x, dropped && this.arr(dropped, 'pinvInit', batch), o, s, batch, m);
+  }
+  pinvInitBackward(a: Buf, z: Buf, aux: Buf, g: Buf, da: Buf, batch: number, m: number, accumulate: boolean): void {
+    const [x, y, s, dy, dx] = [a, z, aux, g, da].map((t, i) => this.arr(t, 'pinvInitBackward', i === 2 ? batch * (m + 2) : batch * m * m));
+    PI.pinvInitBackward(x, y, s, dy, dx, batch, m, accumulate);
   }
   layerNorm(x: Buf, gamma: Buf, beta: Buf, out: Buf, mean: Buf, rstd: Buf, rows: number, cols: number, eps: number): void {
     const sizes = [rows * cols, cols, cols, rows * cols, rows, rows];

@@ -14,4 +14,5 @@ export { full, zeros, eye, tensor, intTensor, arange, uniformValues } from './co
 export { linear, logSumExp, logSoftmax, nonFiniteFlag } from './composite';
 export { fusedAttention, type FusedAttentionOptions } from './attention';
 export { pinvIteration } from './pinvIteration';
+export { pinvInit } from './pinvInit';
 export { lshBuckets, bucketSort, permuteRows } from './lsh';

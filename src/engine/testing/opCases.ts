@@ -292,6 +292,13 @@ export const OP_CASES: readonly OpCase[] = [
     fd: { abs: 1e-6, rel: 1e-5 },
     f32: F32_LOOSE,
   }),
+  c('pinvInit: Z0 = Aᵀ / max column sum, per matrix (one op)', [{ name: 'a', shape: [3, 5, 5] }], (x) => O.pinvInit(x.a)),
+  c(
+    'pinvInit with a dropped flag per matrix, 70 columns (a strided workgroup loop)',
+    [{ name: 'a', shape: [2, 70, 70] }],
+    (x) => O.pinvInit(x.a, O.full(x.a.backend, [2, 1, 1], 1)),
+    { f32: F32_LOOSE },
+  ),
   c(
     'pinvIteration: two fused steps, gradients to A and Z',
     [

@@ -44,6 +44,7 @@ import * as lsh from './kernels/lsh';
 import * as matmul from './kernels/matmul';
 import * as normalize from './kernels/normalize';
 import * as shifted from './kernels/shiftedProduct';
+import * as pinvInit from './kernels/pinvInit';
 import * as optimizer from './kernels/optimizer';
 import * as reduce from './kernels/reduce';
 import * as softmax from './kernels/softmax';
@@ -270,6 +271,12 @@ export class WebGpuBackend implements Backend {
   }
   l2NormalizeBackward(y: Buf, norm: Buf, dy: Buf, dx: Buf, rows: number, cols: number, accumulate: boolean): void {
     normalize.l2NormalizeBackward(this.d, y, norm, dy, dx, rows, cols, accumulate);
+  }
+  pinvInit(a: Buf, dropped: Buf | null, z: Buf, aux: Buf, batch: number, m: number): void {
+    pinvInit.pinvInit(this.d, a, dropped, z, aux, batch, m);
+  }
+  pinvInitBackward(a: Buf, z: Buf, aux: Buf, g: Buf, da: Buf, batch: number, m: number, accumulate: boolean): void {
+    pinvInit.pinvInitBackward(this.d, a, z, aux, g, da, batch, m, accumulate);
   }
   layerNorm(x: Buf, gamma: Buf, beta: Buf, out: Buf, mean: Buf, rstd: Buf, rows: number, cols: number, eps: number): void {
     layerNorm.layerNorm(this.d, x, gamma, beta, out, mean, rstd, rows, cols, eps);

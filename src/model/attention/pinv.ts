@@ -20,6 +20,7 @@ import {
   max,
   maxAll,
   noGrad,
+  pinvInit,
   pinvIteration,
   reshape,
   scale,
@@ -42,8 +43,11 @@ export function allDropped(columns: Tensor, init: PinvInit): Tensor {
 /**
  * Z_0 = Aᵀ / (max absolute column sum). `dropped` (from `allDropped`) is added to the scale:
  * it is 1 exactly where the scale is 0 (A all zeros), so the division stays defined.
+ * 'per-matrix' is the engine's fused op (one dispatch forward, one backward); under
+ * `withoutFusion`, and for 'global', the composed ops below, its reference.
  */
 export function initialInverse(a: Tensor, init: PinvInit, dropped: Tensor | null = null): Tensor {
+  if (init === 'per-matrix' && fusionEnabled()) return pinvInit(a, dropped);
   const columnSums = sum(abs(a), -2); // [..., m]: Σ_i |A_ij| per column j
   const lead = a.shape.slice(0, -2);
   let denominator = init === 'global' ? maxAll(columnSums) : reshape(max(columnSums, -1), [...lead, 1, 1]);
