@@ -244,6 +244,11 @@ export interface Backend {
   pinvInit(a: Buf, dropped: Buf | null, z: Buf, aux: Buf, batch: number, m: number): void;
   /** Its backward from A, Z0 and aux: dA (+)= Gᵀ / s + the max column's share of −Σ G·Z0 / s times sign(A). */
   pinvInitBackward(a: Buf, z: Buf, aux: Buf, g: Buf, da: Buf, batch: number, m: number, accumulate: boolean): void;
+  /**
+   * A Linear layer's forward, out = x·Wᵀ + bias (x [rows, k], W [n, k]), as [rows, n] or, with
+   * heads > 1, in the head layout [rows / seq, heads, seq, n / heads] (ops/projection.ts).
+   */
+  linear(x: Buf, w: Buf, bias: Buf, out: Buf, rows: number, k: number, n: number, heads: number, seq: number): void;
   /** LayerNorm over the last axis; saves mean and rstd (both [rows]) for the backward. */
   layerNorm(x: Buf, gamma: Buf, beta: Buf, out: Buf, mean: Buf, rstd: Buf, rows: number, cols: number, eps: number): void;
   /** dx (+)=, dgamma +=, dbeta += (gradients of the parameters always accumulate). */

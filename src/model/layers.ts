@@ -1,5 +1,5 @@
 /** The two parameterised building blocks every module uses: Linear and LayerNorm (PyTorch names and layouts). */
-import { add, layerNorm, matmul, type ParameterScope, type Tensor } from '../engine';
+import { add, fusionEnabled, layerNorm, matmul, projection, splitHeads, type ParameterScope, type Tensor } from '../engine';
 import type { Initialiser } from './init';
 
 /** y = x Wᵀ + b with W [out, in] (`<name>.weight`, `<name>.bias`), PyTorch's default init. */
@@ -13,9 +13,16 @@ export class Linear {
     this.bias = scope.create(`${name}.bias`, [outFeatures], init.uniform(outFeatures, bound));
   }
 
-  /** x [..., in] → [..., out]. */
+  /** x [..., in] → [..., out]: the engine's fused op (one dispatch forward), or under `withoutFusion` product then bias add. */
   apply(x: Tensor): Tensor {
+    if (fusionEnabled()) return projection(x, this.weight, this.bias);
     return add(matmul(x, this.weight, { transB: true }), this.bias);
+  }
+
+  /** x [B, n, in] → heads [B, H, n, out / H] (`splitHeads` of `apply`), the split written by the same dispatch when fused. */
+  applyHeads(x: Tensor, heads: number): Tensor {
+    if (fusionEnabled()) return projection(x, this.weight, this.bias, heads);
+    return splitHeads(this.apply(x), heads);
   }
 }
 

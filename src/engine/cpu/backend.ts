@@ -26,6 +26,7 @@ import * as K from './kernels';
 import * as NN from './nn';
 import * as L2 from './normalize';
 import * as PI from './pinvInit';
+import * as LIN from './linear';
 import * as OPT from './optim';
 import * as ATT from './attention';
 import * as LSH from './lsh';
@@ -200,16 +201,12 @@ export class CpuBackend implements Backend {
     NN.softmaxBackward(a, b, c, rows, cols, accumulate);
   }
   crossEntropy(logits: Buf, labels: Buf, lossRows: Buf, dlogits: Buf | null, rows: number, classes: number, gradScale: number): void {
-    const op = 'crossEntropy';
-    NN.crossEntropy(
-      this.arr(logits, op, rows * classes),
-      this.arr(labels, op, rows, 'i32'),
-      this.arr(lossRows, op, rows),
-      dlogits ? this.arr(dlogits, op, rows * classes) : null,
-      rows,
-      classes,
-      gradScale,
-    );
+    const [x, y, l] = [
+      this.arr(logits, 'crossEntropy', rows * classes),
+      this.arr(labels, 'crossEntropy', rows, 'i32'),
+      this.arr(lossRows, 'crossEntropy', rows),
+    ];
+    NN.crossEntropy(x, y, l, dlogits && this.arr(dlogits, 'crossEntropy', rows * classes), rows, classes, gradScale);
   }
   shiftedProduct(a: Buf, b: Buf, out: Buf, batch: number, m: number, shift: number, alpha: number): void {
     const [x, y, o] = [a, b, out].map((t) => this.arr(t, 'shiftedProduct', batch * m * m));
@@ -230,6 +227,10 @@ export class CpuBackend implements Backend {
   pinvInitBackward(a: Buf, z: Buf, aux: Buf, g: Buf, da: Buf, batch: number, m: number, accumulate: boolean): void {
     const [x, y, s, dy, dx] = [a, z, aux, g, da].map((t, i) => this.arr(t, 'pinvInitBackward', i === 2 ? batch * (m + 2) : batch * m * m));
     PI.pinvInitBackward(x, y, s, dy, dx, batch, m, accumulate);
+  }
+  linear(x: Buf, w: Buf, bias: Buf, out: Buf, rows: number, k: number, n: number, heads: number, seq: number): void {
+    const [a, b, c, o] = [x, w, bias, out].map((t, i) => this.arr(t, 'linear', [rows * k, n * k, n, rows * n][i]));
+    LIN.linear(a, b, c, o, rows, k, n, heads, seq);
   }
   layerNorm(x: Buf, gamma: Buf, beta: Buf, out: Buf, mean: Buf, rstd: Buf, rows: number, cols: number, eps: number): void {
     const sizes = [rows * cols, cols, cols, rows * cols, rows, rows];

@@ -15,4 +15,5 @@ export { linear, logSumExp, logSoftmax, nonFiniteFlag } from './composite';
 export { fusedAttention, type FusedAttentionOptions } from './attention';
 export { pinvIteration } from './pinvIteration';
 export { pinvInit } from './pinvInit';
+export { projection } from './projection';
 export { lshBuckets, bucketSort, permuteRows } from './lsh';

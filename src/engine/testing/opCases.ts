@@ -292,6 +292,24 @@ export const OP_CASES: readonly OpCase[] = [
     fd: { abs: 1e-6, rel: 1e-5 },
     f32: F32_LOOSE,
   }),
+  c(
+    'projection (Linear in one op), 2 rows of 3-D input, 17 outputs (partial tiles)',
+    [
+      { name: 'x', shape: [2, 3, 18] },
+      { name: 'w', shape: [17, 18] },
+      { name: 'b', shape: [17] },
+    ],
+    (x) => O.projection(x.x, x.w, x.b),
+  ),
+  c(
+    'projection into 3 heads, input reused',
+    [
+      { name: 'x', shape: [2, 5, 4] },
+      { name: 'w', shape: [6, 4] },
+      { name: 'b', shape: [6] },
+    ],
+    (x) => O.mul(O.projection(x.x, x.w, x.b, 3), O.projection(x.x, x.w, x.b, 3)),
+  ),
   c('pinvInit: Z0 = Aᵀ / max column sum, per matrix (one op)', [{ name: 'a', shape: [3, 5, 5] }], (x) => O.pinvInit(x.a)),
   c(
     'pinvInit with a dropped flag per matrix, 70 columns (a strided workgroup loop)',

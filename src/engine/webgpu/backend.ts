@@ -45,6 +45,7 @@ import * as matmul from './kernels/matmul';
 import * as normalize from './kernels/normalize';
 import * as shifted from './kernels/shiftedProduct';
 import * as pinvInit from './kernels/pinvInit';
+import * as linear from './kernels/linear';
 import * as optimizer from './kernels/optimizer';
 import * as reduce from './kernels/reduce';
 import * as softmax from './kernels/softmax';
@@ -277,6 +278,9 @@ export class WebGpuBackend implements Backend {
   }
   pinvInitBackward(a: Buf, z: Buf, aux: Buf, g: Buf, da: Buf, batch: number, m: number, accumulate: boolean): void {
     pinvInit.pinvInitBackward(this.d, a, z, aux, g, da, batch, m, accumulate);
+  }
+  linear(x: Buf, w: Buf, bias: Buf, out: Buf, rows: number, k: number, n: number, heads: number, seq: number): void {
+    linear.linear(this.d, x, w, bias, out, rows, k, n, heads, seq);
   }
   layerNorm(x: Buf, gamma: Buf, beta: Buf, out: Buf, mean: Buf, rstd: Buf, rows: number, cols: number, eps: number): void {
     layerNorm.layerNorm(this.d, x, gamma, beta, out, mean, rstd, rows, cols, eps);

@@ -1,5 +1,5 @@
 /** What every attention variant receives and returns, and the projections they share. */
-import { mergeHeads, splitHeads, type ParameterScope, type Tensor } from '../../engine';
+import { mergeHeads, type ParameterScope, type Tensor } from '../../engine';
 import type { DropoutPlan } from '../dropout';
 import type { Initialiser } from '../init';
 import { Linear } from '../layers';
@@ -53,9 +53,9 @@ export class Projections {
   /** x [B, n, d] → Q, K, V heads [B, H, n, d_h] (head h takes columns h·d_h … (h+1)·d_h − 1). */
   qkv(x: Tensor): { q: Tensor; k: Tensor; v: Tensor } {
     return {
-      q: splitHeads(this.q.apply(x), this.heads),
-      k: splitHeads(this.k.apply(x), this.heads),
-      v: splitHeads(this.v.apply(x), this.heads),
+      q: this.q.applyHeads(x, this.heads),
+      k: this.k.applyHeads(x, this.heads),
+      v: this.v.applyHeads(x, this.heads),
     };
   }
 

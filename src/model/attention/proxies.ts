@@ -93,11 +93,11 @@ export class Proxies {
     if (this.proxies) {
       const [m, d] = this.proxies.shape;
       let p = reshape(this.proxies, [1, m, d]);
-      if (input && this.attends()) p = add(p, mergeHeads(this.read(splitHeads(proj.q.apply(p), this.heads), input)));
+      if (input && this.attends()) p = add(p, mergeHeads(this.read(proj.q.applyHeads(p, this.heads), input)));
       else if (input && this.injection === 'mean')
         p = add(p, reshape(this.inject!.apply(maskedMean(input.x, input.mask)), [input.x.shape[0], 1, d]));
       else if (input && this.injection === 'segment') p = add(p, segmentMeans(mul(input.x, input.mask.column), this.m));
-      return { qLandmarks: splitHeads(proj.q.apply(p), this.heads), kLandmarks: splitHeads(proj.k.apply(p), this.heads) };
+      return { qLandmarks: proj.q.applyHeads(p, this.heads), kLandmarks: proj.k.applyHeads(p, this.heads) };
     }
     const [h, m, dh] = this.proxyQ!.shape;
     const pq = reshape(this.proxyQ!, [1, h, m, dh]);
