@@ -249,6 +249,8 @@ export interface Backend {
    * heads > 1, in the head layout [rows / seq, heads, seq, n / heads] (ops/projection.ts).
    */
   linear(x: Buf, w: Buf, bias: Buf, out: Buf, rows: number, k: number, n: number, heads: number, seq: number): void;
+  /** out[c] (+)= Σ_r x[r, c] for x [rows, cols] in one dispatch (a Linear's bias gradient); the CPU's is `reduce`'s. */
+  columnSums(x: Buf, out: Buf, rows: number, cols: number, accumulate: boolean): void;
   /** LayerNorm over the last axis; saves mean and rstd (both [rows]) for the backward. */
   layerNorm(x: Buf, gamma: Buf, beta: Buf, out: Buf, mean: Buf, rstd: Buf, rows: number, cols: number, eps: number): void;
   /** dx (+)=, dgamma +=, dbeta += (gradients of the parameters always accumulate). */

@@ -1,8 +1,7 @@
 /**
- * The CPU reference backend: every `Backend` kernel as a plain loop (./kernels, ./nn, ./optim).
- * `precision: 'f64'` stores floats in Float64Array for finite-difference gradient checks;
- * `'f32'` stores them in Float32Array, so every kernel output is rounded to f32 as on the GPU.
- * Work runs at call time, so `flush()` has nothing to do and `read()` resolves at once.
+ * The CPU reference backend: every `Backend` kernel as a plain loop (./kernels, ./nn, ./optim, …).
+ * `precision: 'f64'` stores floats in Float64Array for finite-difference gradient checks; `'f32'`
+ * rounds every kernel output to f32 as on the GPU. Work runs at call time (`flush()` is empty).
  */
 import type {
   AdamWParams,
@@ -231,6 +230,9 @@ export class CpuBackend implements Backend {
   linear(x: Buf, w: Buf, bias: Buf, out: Buf, rows: number, k: number, n: number, heads: number, seq: number): void {
     const [a, b, c, o] = [x, w, bias, out].map((t, i) => this.arr(t, 'linear', [rows * k, n * k, n, rows * n][i]));
     LIN.linear(a, b, c, o, rows, k, n, heads, seq);
+  }
+  columnSums(x: Buf, out: Buf, rows: number, cols: number, accumulate: boolean): void {
+    this.reduce('sum', x, out, 1, rows, cols, 1, accumulate);
   }
   layerNorm(x: Buf, gamma: Buf, beta: Buf, out: Buf, mean: Buf, rstd: Buf, rows: number, cols: number, eps: number): void {
     const sizes = [rows * cols, cols, cols, rows * cols, rows, rows];

@@ -3,7 +3,8 @@
  * result split into attention heads [B, H, n, out / H] as `splitHeads` does. The forward is one
  * dispatch (`Backend.linear`) where the composed ops take two (product, bias add) or three (and
  * the head split's copy); docs/gpu.md "Dispatches per step". The backward is the composed one's:
- * the head layout copied back to rows, dx = g·W, dW = gᵀ·x over all rows, db = Σ_rows g. Under
+ * the head layout copied back to rows, dx = g·W, dW = gᵀ·x over all rows, db = Σ_rows g (one
+ * dispatch, `Backend.columnSums`, where a long reduction takes two). Under
  * `withoutFusion` the model composes matmul, add and splitHeads instead (model/layers.ts).
  */
 import { record } from '../autograd';
@@ -49,7 +50,7 @@ export function projection(x: Tensor, weight: Tensor, bias: Tensor, heads = 1): 
     const gr = rowsGrad.buf;
     sink.into(x, (d, acc) => be.matmul(gr, weight.buf, d.buf, { ...mm, m: rows, n: k, k: n, accumulate: acc }));
     sink.into(weight, (d, acc) => be.matmul(gr, x.buf, d.buf, { ...mm, m: n, n: k, k: rows, transA: true, accumulate: acc }));
-    sink.into(bias, (d, acc) => be.reduce('sum', gr, d.buf, 1, rows, n, 1, acc));
+    sink.into(bias, (d, acc) => be.columnSums(gr, d.buf, rows, n, acc));
     if (rowsGrad !== g) rowsGrad.dispose();
   });
 }

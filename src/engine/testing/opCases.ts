@@ -293,9 +293,9 @@ export const OP_CASES: readonly OpCase[] = [
     f32: F32_LOOSE,
   }),
   c(
-    'projection (Linear in one op), 2 rows of 3-D input, 17 outputs (partial tiles)',
+    'projection (Linear in one op), 120 rows, 17 outputs (partial tiles, two column blocks of the bias gradient)',
     [
-      { name: 'x', shape: [2, 3, 18] },
+      { name: 'x', shape: [4, 30, 18] },
       { name: 'w', shape: [17, 18] },
       { name: 'b', shape: [17] },
     ],

@@ -46,6 +46,7 @@ import * as normalize from './kernels/normalize';
 import * as shifted from './kernels/shiftedProduct';
 import * as pinvInit from './kernels/pinvInit';
 import * as linear from './kernels/linear';
+import { columnSums } from './kernels/columnSums';
 import * as optimizer from './kernels/optimizer';
 import * as reduce from './kernels/reduce';
 import * as softmax from './kernels/softmax';
@@ -281,6 +282,9 @@ export class WebGpuBackend implements Backend {
   }
   linear(x: Buf, w: Buf, bias: Buf, out: Buf, rows: number, k: number, n: number, heads: number, seq: number): void {
     linear.linear(this.d, x, w, bias, out, rows, k, n, heads, seq);
+  }
+  columnSums(x: Buf, out: Buf, rows: number, cols: number, accumulate: boolean): void {
+    columnSums(this.d, x, out, rows, cols, accumulate);
   }
   layerNorm(x: Buf, gamma: Buf, beta: Buf, out: Buf, mean: Buf, rstd: Buf, rows: number, cols: number, eps: number): void {
     layerNorm.layerNorm(this.d, x, gamma, beta, out, mean, rstd, rows, cols, eps);
