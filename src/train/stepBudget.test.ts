@@ -12,7 +12,7 @@ import { WebGpuBackend } from '../engine/webgpu/backend';
 import { acquireGpu } from '../engine/webgpu/device';
 import { nodeGpu } from '../engine/webgpu/node';
 import { getPreset } from '../presets';
-import { STEP_BUDGET_PRESET, STEP_DISPATCH_BUDGET, STEP_DISPATCHES_BEFORE } from './stepBudget';
+import { STEP_BUDGET_PRESET, STEP_DISPATCH_BUDGET, STEP_DISPATCH_TARGET, STEP_DISPATCHES_BEFORE } from './stepBudget';
 import { taskFor } from './taskFromConfig';
 import { Trainer } from './trainer';
 
@@ -46,8 +46,9 @@ async function losses(backend: Backend, fused: boolean): Promise<{ losses: numbe
 
 /**
  * Float rounding only: the fused sums run in another order (the gradient norm, the contrastive
- * loss's cross-entropy, the CPU's shifted products). On WebGPU the losses have come out equal to
- * the bit so far; the tolerance allows for adapters whose kernels round differently.
+ * loss's cross-entropy, the CPU's shifted products, the fused Linear's product and bias gradient,
+ * the pseudo-inverse initialisation's gradient). On SwiftShader the losses agree to about 1e-7
+ * relative; the tolerance allows for adapters whose kernels round differently.
  */
 const LOSS_TOLERANCE = 1e-5;
 
@@ -75,10 +76,13 @@ describe(`the ${STEP_BUDGET_PRESET} training step`, () => {
       expectSameLosses(fused.losses, reference.losses);
       expectSameLosses(fused.contrastive, reference.contrastive);
       expect(fused.dispatches).toBeLessThanOrEqual(STEP_DISPATCH_BUDGET);
+      // The issue's aim: at most half of the count before the fused paths.
+      expect(STEP_DISPATCH_BUDGET).toBeLessThanOrEqual(STEP_DISPATCH_TARGET);
+      expect(STEP_DISPATCH_TARGET).toBeLessThanOrEqual(STEP_DISPATCHES_BEFORE / 2);
       // The composed paths keep only the engine-wide change (gradient views): below the count
       // before the fused paths, and well above the fused step.
       expect(reference.dispatches).toBeLessThan(STEP_DISPATCHES_BEFORE);
-      expect(fused.dispatches).toBeLessThan(0.7 * reference.dispatches);
+      expect(fused.dispatches).toBeLessThan(0.6 * reference.dispatches);
     } finally {
       ctx.destroy();
     }
