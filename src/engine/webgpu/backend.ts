@@ -43,6 +43,7 @@ import * as matmul from './kernels/matmul';
 import * as optimizer from './kernels/optimizer';
 import * as reduce from './kernels/reduce';
 import * as softmax from './kernels/softmax';
+import { MatmulTable } from './autotune/matmulTable';
 import { chooseMatmulKernel, type MatmulKernel } from './matmulChoice';
 import { resolveOptions, type WebGpuBackendOptions } from './options';
 import { BufferPool } from './pool';
@@ -62,6 +63,8 @@ export class WebGpuBackend implements Backend {
   readonly timer: KernelTimer;
   /** One invocation per row and few reduction workgroups (see `rowKernels`). */
   readonly serialRows: boolean;
+  /** Matrix-product choices tuned for this adapter, by shape class (empty: the rule decides). */
+  readonly matmulTable = new MatmulTable();
   private readonly device: GPUDevice;
   private readonly matmulChoice: 'auto' | MatmulKernel;
   private readonly recorder: Recorder;
@@ -108,9 +111,10 @@ export class WebGpuBackend implements Backend {
     return this.bufferLimits;
   }
 
-  /** The matrix-product kernel this backend uses for `p`. */
+  /** The matrix-product kernel this backend uses for `p`: forced by the options, else tuned, else the rule. */
   matmulKernelFor(p: MatmulParams): MatmulKernel {
-    return this.matmulChoice === 'auto' ? chooseMatmulKernel(p, this.ctx.report.isFallback) : this.matmulChoice;
+    if (this.matmulChoice !== 'auto') return this.matmulChoice;
+    return this.matmulTable.lookup(p)?.kernel ?? chooseMatmulKernel(p, this.ctx.report.isFallback);
   }
 
   /** Per-kernel GPU times recorded so far (reads the resolved timestamps; waits for the GPU). */
@@ -216,11 +220,13 @@ export class WebGpuBackend implements Backend {
     reduce.reduceMaxBackward(this.d, x, y, dy, dx, outer, len, inner, accumulate);
   }
   matmul(a: Buf, b: Buf, out: Buf, p: MatmulParams): void {
-    matmul.matmulWith(this.d, this.matmulKernelFor(p), a, b, out, p);
+    const tuned = this.matmulChoice === 'auto' ? this.matmulTable.lookup(p) : undefined;
+    if (tuned) matmul.matmulWith(this.d, tuned.kernel, a, b, out, p, tuned.rw || undefined);
+    else matmul.matmulWith(this.d, this.matmulKernelFor(p), a, b, out, p);
   }
-  /** The matrix product with a named kernel version (the benchmark and tests call each one). */
-  matmulWith(kernel: MatmulKernel, a: Buf, b: Buf, out: Buf, p: MatmulParams): void {
-    matmul.matmulWith(this.d, kernel, a, b, out, p);
+  /** The matrix product with a named kernel version and reg4 side (the benchmark, the tuner and tests call each one). */
+  matmulWith(kernel: MatmulKernel, a: Buf, b: Buf, out: Buf, p: MatmulParams, rw?: number): void {
+    matmul.matmulWith(this.d, kernel, a, b, out, p, rw);
   }
   softmax(x: Buf, out: Buf, rows: number, cols: number): void {
     softmax.softmax(this.d, x, out, rows, cols);
