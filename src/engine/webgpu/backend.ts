@@ -91,6 +91,16 @@ export class WebGpuBackend implements Backend {
     this.d = new Dispatcher(this.pool, this.recorder, o.dispatch);
   }
 
+  /** How the row kernels reduce across a row: one invocation per row, subgroups, or a workgroup barrier tree. */
+  get rowReduction(): 'serial' | 'subgroups' | 'workgroup tree' {
+    return this.serialRows ? 'serial' : this.d.subgroups ? 'subgroups' : 'workgroup tree';
+  }
+
+  /** The pipelines built so far, as `shader.entry(constants)` (tests use them to see which kernel versions ran). */
+  builtPipelines(): string[] {
+    return this.recorder.pipelines.builtKeys();
+  }
+
   /** How many command buffers were submitted so far (tests use it to show batching). */
   get submitCount(): number {
     return this.recorder.submissions;

@@ -73,6 +73,11 @@ const FAMILIES: Record<string, CostFn> = {
   },
 };
 
+// The subgroup variants do the same work as the kernels they stand in for.
+FAMILIES.softmaxSubgroup = FAMILIES.softmax;
+FAMILIES.crossEntropySubgroup = FAMILIES.crossEntropy;
+FAMILIES.reduceSubgroup = FAMILIES.reduce;
+
 /** Flops and bytes of one dispatch of `shaderName.entry` with uniforms `values` over `grid`, or null when not counted. */
 export function kernelCost(shaderName: string, entry: string, values: object, grid: readonly number[]): KernelCost | null {
   const fn = FAMILIES[shaderName];
