@@ -4,6 +4,8 @@
  * on the dead device is raced against it (`watch`), and the next `ensure` asks for a new one.
  */
 import type { RunConfig } from '../config';
+import type { WebGpuBackend } from '../engine/webgpu/backend';
+import { tuneMatmulPending } from './adapterKernels';
 import type { BackendHandle } from './backendFactory';
 import { MemoryPlanError, planLine, planMemory, type MemoryPlan, type RequestedLimits } from './memoryPlan';
 import type { BackendChoice, FromWorker } from './protocol';
@@ -40,7 +42,7 @@ export class SessionBackend {
     this.deviceLost = false;
     const h = await this.create(choice, limits);
     this.handle = h;
-    this.post({ type: 'backend', kind: h.kind, label: h.label, reason: h.reason, timestampQuery: h.timestampQuery });
+    this.announce(h);
     void h.lost?.then(() => {
       if (this.handle === h) this.deviceLost = true;
     });
@@ -61,6 +63,24 @@ export class SessionBackend {
     const line = planLine(plan);
     this.post({ type: 'plan', runId, line, microBatches: plan.microBatches, estimateBytes: plan.estimate.total, budgetBytes: plan.budget });
     return { handle, plan };
+  }
+
+  private announce(h: BackendHandle): void {
+    this.post({ type: 'backend', kind: h.kind, label: h.label, reason: h.reason, timestampQuery: h.timestampQuery, adapter: h.adapter });
+  }
+
+  /** Whether the last steps met matmul shape classes that are not tuned yet (a cheap check, once per step). */
+  get tuningDue(): boolean {
+    const be = this.handle?.backend as WebGpuBackend | undefined;
+    return !!this.handle?.tuner && !!be?.matmulTable.recording && be.matmulTable.pendingCount > 0;
+  }
+
+  /** Tune those classes (between steps) and tell the page what was chosen. */
+  async tunePending(): Promise<void> {
+    const h = this.handle;
+    if (!h?.tuner || !h.adapter) return;
+    await tuneMatmulPending(h.backend as WebGpuBackend, h.tuner, h.adapter);
+    this.announce(h);
   }
 
   /** A read on a lost device may never settle: race it against the loss. */

@@ -24,7 +24,7 @@ export interface PeakOptions {
   timestamps?: boolean;
   /** fma_peak invocations (default: 262144 on a GPU, 4096 on a software adapter). */
   invocations?: number;
-  /** copy_peak bytes per direction (default 64 MiB, 16 MiB on a software adapter, capped by the binding limit). */
+  /** copy_peak bytes per direction (default 64 MiB, 4 MiB on a software adapter, capped by the binding limit). */
   copyBytes?: number;
   software?: boolean;
 }
@@ -53,7 +53,7 @@ export async function probePeak(device: GPUDevice, opts: PeakOptions = {}): Prom
   const repeats = opts.repeats ?? 3;
   const useTs = (opts.timestamps ?? true) && device.features.has('timestamp-query');
   const invocations = opts.invocations ?? (opts.software ? 4096 : 262144);
-  const copyBytes = Math.min(opts.copyBytes ?? (opts.software ? 16 : 64) * 2 ** 20, device.limits.maxStorageBufferBindingSize);
+  const copyBytes = Math.min(opts.copyBytes ?? (opts.software ? 4 : 64) * 2 ** 20, device.limits.maxStorageBufferBindingSize);
   const n4 = Math.floor(copyBytes / 16);
   const module = device.createShaderModule({ label: 'peak.wgsl', code: PEAK.code });
   const pipe = (entryPoint: string) =>

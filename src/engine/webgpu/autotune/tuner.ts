@@ -61,16 +61,19 @@ export class Autotuner {
     readonly adapterName: string,
     opts: TunerOptions = {},
   ) {
-    this.repeats = opts.repeats ?? 5;
+    this.repeats = opts.repeats ?? 3;
     this.warmup = opts.warmup ?? 1;
     this.now = opts.now ?? (() => new Date());
     if (!(Number.isInteger(this.repeats) && this.repeats >= 1))
       throw new Error(`autotune: repeats ${this.repeats} must be a positive integer`);
   }
 
-  /** The store's document (read once, then kept). */
+  /**
+   * The store's document, read again at every question: another tab, the page's "clear" button
+   * or another process may have changed it since (a stale copy would write cleared choices back).
+   */
   private async doc(): Promise<TuneCacheData> {
-    this.data ??= usable(await this.store.load());
+    this.data = usable(await this.store.load());
     return this.data;
   }
 
@@ -113,7 +116,7 @@ export class Autotuner {
     if (best === null) throw new NoValidCandidateError(key, rejected);
     const choice: TunedChoice = { choice: best, ms, rejected, shape, tunedAt: this.now().toISOString() };
     (await this.section()).choices[key] = choice;
-    await this.store.save(await this.doc());
+    await this.store.save(this.data!);
     return { ...choice, config: candidates.get(best)!, source: 'tuned' };
   }
 
@@ -125,7 +128,7 @@ export class Autotuner {
   /** Keep the peak probe's figures beside the choices. */
   async savePeak(peak: PeakFigures): Promise<void> {
     (await this.section()).peak = peak;
-    await this.store.save(await this.doc());
+    await this.store.save(this.data!);
   }
 
   /** Forget everything this store holds (every adapter), here and in the store. */
