@@ -87,6 +87,9 @@ export class SessionBackend {
   watch<T>(p: Promise<T>): Promise<T> {
     const lost = this.handle?.lost;
     if (!lost) return p;
+    // When the loss wins the race, `p` still rejects later (Dawn aborts the read with an
+    // AbortError): that rejection is expected and already reported as the loss, not unhandled.
+    p.catch(() => undefined);
     return Promise.race([p, lost.then((err) => Promise.reject(err))]);
   }
 }
