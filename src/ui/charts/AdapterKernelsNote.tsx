@@ -28,14 +28,17 @@ export function AdapterKernelsNote({ adapter }: { adapter: AdapterKernels | null
         {adapter.tuningError ? ` ${adapter.tuningError}.` : ''}
       </p>
       {adapter.matmul.length > 0 ? (
-        <ul data-testid="matmul-choices">
-          {adapter.matmul.map((d) => (
-            <li key={d.shapeClass}>
-              <code>{d.shapeClass}</code>: {d.choice} ({d.source === 'cache' ? 'tuned earlier on this adapter' : 'tuned now'}
-              {d.rejected.length > 0 ? `; failed validation: ${d.rejected.map((r) => r.candidate).join(', ')}` : ''})
-            </li>
-          ))}
-        </ul>
+        <details>
+          <summary>Matmul kernel per shape class ({adapter.matmul.length})</summary>
+          <ul data-testid="matmul-choices">
+            {adapter.matmul.map((d) => (
+              <li key={d.shapeClass}>
+                <code>{d.shapeClass}</code>: {d.choice} ({d.source === 'cache' ? 'tuned earlier on this adapter' : 'tuned now'}
+                {d.rejected.length > 0 ? `; failed validation: ${d.rejected.map((r) => r.candidate).join(', ')}` : ''})
+              </li>
+            ))}
+          </ul>
+        </details>
       ) : (
         <p>Matmul kernels: the documented rule chooses {adapter.tuning.startsWith('off') ? '' : 'until the first steps are tuned'}.</p>
       )}
