@@ -124,6 +124,10 @@ test('bench: the Scaling view runs a sweep with progress and draws throughput an
   await expect(charts.nth(0)).toContainText('paper: Proxyformer 3.8× softmax');
   await expect(charts.nth(1)).toContainText('paper: Proxyformer 0.08× softmax');
   await expect(view.locator('table.scaling-targets tbody tr')).toHaveCount(6);
+  // The committed n = 4096 memory of every variant, beside what this page measured.
+  const committed = view.getByTestId('committed-memory');
+  await expect(committed).toContainText('n = 4096');
+  for (const v of VARIANTS) await expect(committed.locator(`tr[data-variant="${v}"]`)).toHaveCount(1);
   await page.screenshot({ path: test.info().outputPath('scaling-view.png'), fullPage: true });
   expect(watch.problems).toEqual([]);
 });

@@ -54,11 +54,7 @@ async function onFirstScreen(page: Page, el: Locator): Promise<boolean> {
   );
 }
 
-// FIXME (open, not done): in the clean-clone CI run on 2 cores the live maps, the redundancy
-// history and two different snapshots came within the minute, but the 400-step default preset
-// ended with 4 snapshots, not the 20 the scrubber check needs (views cost seconds each on
-// SwiftShader, so the pacing spaces them out). Marked fixme until the pacing or the run is fixed.
-test.fixme('Start on the default preset: live maps beside the curves, snapshots to scrub and export, token read-outs, no overflow', async ({
+test('Start on the default preset: live maps beside the curves, snapshots to scrub and export, token read-outs, no overflow', async ({
   page,
 }) => {
   const watch = watchConsole(page);
@@ -137,14 +133,12 @@ test.fixme('Start on the default preset: live maps beside the curves, snapshots 
   await k1.scrollIntoViewIfNeeded();
   const box = (await k1.locator('canvas').boundingBox())!;
   await page.mouse.move(box.x + 2, box.y + 2);
-  await expect(page.getByTestId('heatmap-k1-readout')).toHaveText(/^token 0 “[^”]+”, landmark 0: -?\d/);
+  await expect(page.getByTestId('heatmap-k1-readout')).toHaveText(/^token 0 “[^”]+”, (landmark|proxy) 0: -?\d/);
 
   expect(watch.problems).toEqual([]);
 });
 
-// FIXME (open, not done): after the merges the runs table (634 px, its header cells 368 and
-// 456 px wide) widens the page by 46 px at 360 px; marked fixme until the table wraps again.
-test.fixme('nothing overflows sideways at 360, 390 and 420 px, with a run in the runs table', async ({ page }) => {
+test('nothing overflows sideways at 360, 390 and 420 px, with a run in the runs table', async ({ page }) => {
   const watch = watchConsole(page);
   await page.setViewportSize({ width: 390, height: 800 });
   await page.goto('/');
@@ -160,10 +154,18 @@ test.fixme('nothing overflows sideways at 360, 390 and 420 px, with a run in the
     const measure = () =>
       page.evaluate(() => {
         const doc = document.documentElement;
+        // Elements inside a scrolling or clipping box (a wide table in its scroller) do not widen the page: skip them.
+        const clipped = (e: Element) => {
+          for (let a = e.parentElement; a && a !== doc; a = a.parentElement) if (getComputedStyle(a).overflowX !== 'visible') return true;
+          return false;
+        };
         const wide = [...document.querySelectorAll('body *')]
-          .filter((e) => e.getBoundingClientRect().right > doc.clientWidth + 1)
+          .filter((e) => e.getBoundingClientRect().right > doc.clientWidth + 1 && !clipped(e))
           .slice(0, 5)
-          .map((e) => `${e.tagName.toLowerCase()}.${String(e.className)} (${Math.round(e.getBoundingClientRect().right)} px)`);
+          .map((e) => {
+            const name = e.id || e.getAttribute('aria-label') || e.closest('label')?.textContent?.slice(0, 40) || '';
+            return `${e.tagName.toLowerCase()}.${String(e.className)} "${name}" (${Math.round(e.getBoundingClientRect().right)} px)`;
+          });
         return { over: doc.scrollWidth - doc.clientWidth, wide };
       });
     await expect

@@ -5,6 +5,7 @@
  * URL hash, which is also how a researcher would share them.
  */
 import { readFileSync } from 'node:fs';
+import { unzipSync } from 'fflate';
 import { expect, test, type Page } from '@playwright/test';
 import { encodeHash, type RunConfig } from '../src/config';
 import { PRESETS } from '../src/presets';
@@ -106,6 +107,33 @@ test('the default preset trains from the page (started by its shortcut), the los
   const compare = page.locator('figure.chart-card', { hasText: 'Compare: train loss' });
   await expect(compare.locator('path.series-curve').first()).toBeVisible();
   expect((await compare.locator('path.series-curve').first().getAttribute('d'))!.split('L').length).toBeGreaterThanOrEqual(10);
+
+  // Resume it with a lower learning rate: a bad value is refused with the allowed range; the new
+  // one is used and recorded (config.json of its bundle, `resumeLr` on the resume step's row).
+  await savedRow.getByRole('button', { name: /^Resume/ }).click();
+  const editor = page.getByTestId('resume-editor');
+  await editor.getByLabel('Learning rate from here').fill('0');
+  await expect(editor.getByRole('alert')).toHaveText(/^Learning rate 0 .*allowed a number from 0\.000001 to 1\.$/);
+  await expect(editor.getByRole('button', { name: 'Resume' })).toBeDisabled();
+  await editor.getByLabel('Learning rate from here').fill('5e-4');
+  await expect(editor).toContainText('resumes with learning rate 0.0005');
+  await editor.getByRole('button', { name: 'Resume' }).click();
+  await expect(runState(page)).toHaveAttribute('data-state', 'finished', { timeout: 300_000 });
+  const [bundle] = await Promise.all([
+    page.waitForEvent('download', { timeout: 120_000 }),
+    page.getByRole('button', { name: /^Export bundle/ }).click(),
+  ]);
+  const files = unzipSync(readFileSync((await bundle.path())!));
+  expect(JSON.parse(new TextDecoder().decode(files['config.json'])).lr).toBe(5e-4);
+  const rows = new TextDecoder().decode(files['metrics.csv']).trim().split('\n');
+  const resumeCol = rows[0].split(',').indexOf('resumeLr');
+  expect(resumeCol).toBeGreaterThan(0);
+  expect(
+    rows
+      .slice(1)
+      .filter((r) => r.split(',')[resumeCol] !== '')
+      .map((r) => Number(r.split(',')[resumeCol])),
+  ).toEqual([5e-4]);
   expect(watch.problems).toEqual([]);
 });
 

@@ -84,6 +84,10 @@ test('a CSV dataset: import, preview, train above chance, export a bundle, reloa
   const config = JSON.parse(new TextDecoder().decode(entries['config.json']));
   expect(config).toMatchObject({ task: 'custom', dataId: id, dataName: 'zebra', dataKind: 'text', numClasses: 2 });
   expect(config.dataTrain + config.dataValidation + config.dataTest).toBe(400);
+  // The best-validation checkpoint (validations at 60 and 120) exports too, named as such.
+  const [best] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /^Export best/ }).click()]);
+  expect(best.suggestedFilename()).toMatch(/-best-step(60|120)\.zip$/);
+  await expect(page.getByTestId('command-feedback')).toContainText('(the best-validation checkpoint)');
 
   await page.reload();
   await expect(page.getByTestId(`dataset-${id}`)).toContainText('zebra');

@@ -83,6 +83,9 @@ test('the worker trains while the main thread stays responsive, and every contro
   expect(imported.weights.has('layers.0.attn.q.weight')).toBe(true);
   expect(imported.optimizer?.step).toBe(paused + 1);
   expect(imported.onnx?.length ?? 0).toBeGreaterThan(1000);
+  // Export best before the first validation (step 400 here): refused with the reason, nothing downloaded.
+  await button(page, /^Export best/).click();
+  await expect(page.getByTestId('command-feedback')).toContainText('has no best-validation checkpoint yet', { timeout: 60_000 });
   // Resume: it moves again.
   await button(page, /^Resume/).click();
   await expect(runState(page)).toHaveAttribute('data-state', 'running');

@@ -5,9 +5,12 @@
  * depend on speed, so the CPU gives the same bytes as a GPU without its limits (docs/gpu.md
  * "Memory at n = 4096"). Rows are written as they finish.
  *
- *   scripts/run-ts.sh scripts/bench-memory.ts [--length 4096] [--batch 1] [--variants proxy-fused,...] [--out results/<name>]
+ *   scripts/run-ts.sh scripts/bench-memory.ts [--length 4096] [--batch 1] [--variants proxy-fused,...] [--out results/<name>] [--append yes]
+ *
+ * `--append yes` keeps the rows already in the folder's memory.json (same n and batch) for the
+ * variants not measured now, so a variant added later joins the committed table.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CpuBackend } from '../src/engine';
 import { VARIANTS, VARIANT_NAMES, measure, type Row, type Variant } from '../src/bench/sweep';
@@ -30,6 +33,14 @@ mkdirSync(folder, { recursive: true });
 
 const mib = (b: number) => (b / 2 ** 20).toFixed(2);
 const rows: Row[] = [];
+const earlier = join(folder, 'memory.json');
+if (args.get('append') === 'yes' && existsSync(earlier)) {
+  const old = JSON.parse(readFileSync(earlier, 'utf8')) as { n: number; batch: number; rows: Row[] };
+  if (old.n !== n || old.batch !== batch)
+    throw new Error(`${earlier} is for n ${old.n}, batch ${old.batch}: not appending n ${n}, batch ${batch}`);
+  rows.push(...old.rows.filter((r) => !variants.includes(r.variant)));
+}
+const commandLine = `scripts/run-ts.sh scripts/bench-memory.ts ${argv.join(' ')}`.trim();
 for (const variant of variants) {
   const backend = new CpuBackend('f32');
   const row = await measure(backend, variant, 'train', n, { variants: [variant], lengths: [n], batch, warmup: 0, repeats: 1 });
@@ -42,7 +53,7 @@ for (const variant of variants) {
   const md = [
     `# Training-step peak memory per sequence, n = ${n}, batch ${batch} (CPU reference pool accounting)`,
     '',
-    `Command: \`scripts/run-ts.sh scripts/bench-memory.ts --length ${n} --batch ${batch}${args.has('variants') ? ` --variants ${args.get('variants')}` : ''}\``,
+    `Command (the last one; earlier rows kept with \`--append yes\`): \`${commandLine}\``,
     '',
     '| variant | MiB per sequence |',
     '| --- | --- |',

@@ -10,7 +10,7 @@ import json
 import sys
 from typing import Any, Dict, List, Optional
 
-NAMES = {"softmax": "softmax", "nystrom": "Nyströmformer", "proxy": "Proxyformer"}
+NAMES = {"softmax": "softmax", "softmax-fused": "softmax (fused)", "nystrom": "Nyströmformer", "proxy": "Proxyformer"}
 
 
 def compare(ours: Dict[str, Any], torch_result: Dict[str, Any]) -> Dict[str, Any]:

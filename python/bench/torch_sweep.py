@@ -25,9 +25,13 @@ import torch
 
 from proxyformer import LraModel, ModelConfig
 
-VARIANTS = ("softmax", "nystrom", "proxy")
+VARIANTS = ("softmax", "softmax-fused", "nystrom", "proxy")
 MODES = ("train", "inference")
-NAMES = {"softmax": "softmax", "nystrom": "Nyströmformer", "proxy": "Proxyformer"}
+NAMES = {"softmax": "softmax", "softmax-fused": "softmax (fused)", "nystrom": "Nyströmformer", "proxy": "Proxyformer"}
+# softmax-fused: PyTorch's scaled_dot_product_attention (attention_softmax.py), the native exact
+# attention without n×n memory, against our fused WGSL kernel of the same name. It has no
+# attention dropout (neither has ours in that mode).
+VARIANT_KEYS = {"softmax-fused": {"attention": "softmax", "softmaxImpl": "fused", "attentionDropout": 0.0}}
 # The ListOps paper preset (src/config defaults): vocabulary 32, 10 classes, lr 1e-4,
 # AdamW (0.9, 0.999), eps 1e-6, weight decay 0, no clipping.
 PRESET = {"vocabSize": 32, "numClasses": 10, "layers": 2, "dModel": 64, "heads": 2, "ffn": 128,
@@ -94,9 +98,12 @@ def measure(variant: str, mode: str, n: int, batch: int, warmup: int, repeats: i
     row: Dict[str, Any] = {"variant": variant, "mode": mode, "n": n, "batch": batch}
     model = opt = data = None
     try:
-        cfg = ModelConfig(**{**PRESET, **overrides, "attention": variant, "seqLen": n})
+        cfg = ModelConfig(**{**PRESET, **overrides, "attention": variant, **VARIANT_KEYS.get(variant, {}), "seqLen": n})
         torch.manual_seed(0)
         model = LraModel(cfg).to(device)
+        if variant == "softmax-fused":
+            # Which kernel ran: torch's fused one, or the composed product where this torch has none.
+            row["implementation"] = ",".join(sorted({m.implementation() for m in model.modules() if hasattr(m, "implementation")}))
         data = make_batch(cfg, batch, device)
         opt = torch.optim.AdamW(model.parameters(), **OPTIM) if mode == "train" else None
         checked = [False]
@@ -217,8 +224,11 @@ def to_markdown(r: Dict[str, Any]) -> str:
             continue
         ms = x["ms"]
         mem = f"{x['peakBytesPerSequence'] / 2 ** 20:.2f} MiB" if "peakBytesPerSequence" in x else "—"
+        impl = x.get("implementation")
+        note = "" if impl is None else "scaled_dot_product_attention" if impl == "sdpa" else "composed: this torch has no scaled_dot_product_attention"
         lines.append(f"| {NAMES[x['variant']]} | {x['mode']} | {x['n']} | {x['batch']} | {ms['median']:.3g} | "
-                     f"{ms['q1']:.3g}–{ms['q3']:.3g} ({ms['min']:.3g}–{ms['max']:.3g}) | {x['sequencesPerSecond']:.3g} | {mem} | |")
+                     f"{ms['q1']:.3g}–{ms['q3']:.3g} ({ms['min']:.3g}–{ms['max']:.3g}) | {x['sequencesPerSecond']:.3g} | {mem} | {note} |")
+
     if r["growth"]:
         lines += ["", "| variant | mode | exponent | R² |", "|---|---|---|---|"]
         lines += [f"| {NAMES[g['variant']]} | {g['mode']} | {g['fit']['exponent']:.2f} | {g['fit']['r2']:.3f} |" for g in r["growth"]]
@@ -241,7 +251,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     p.add_argument("--device", default="cuda", help="cuda or cpu")
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--lengths", type=lambda s: _int_list(s, "lengths", 2), default=[256, 512, 1024, 2048, 4096, 8192])
-    p.add_argument("--variants", default="softmax,nystrom,proxy")
+    p.add_argument("--variants", default="softmax,softmax-fused,nystrom,proxy")
     p.add_argument("--modes", default="train,inference")
     p.add_argument("--warmup", type=int, default=2)
     p.add_argument("--repeats", type=int, default=5)

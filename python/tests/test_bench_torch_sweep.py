@@ -62,7 +62,7 @@ class TorchSweepTest(unittest.TestCase):
         err = io.StringIO()
         with self.assertRaises(SystemExit), contextlib.redirect_stderr(err):
             ts.parse_args(["--variants", "linear", "--out", "x.json", "--device", "cpu"])
-        self.assertIn("'linear' is not one of softmax, nystrom, proxy", err.getvalue())
+        self.assertIn("'linear' is not one of softmax, softmax-fused, nystrom, proxy", err.getvalue())
         a = ts.parse_args(["--device", "cpu", "--lengths", "64,128", "--out", "x.json"])
         self.assertEqual(a.lengths, [64, 128])
 
@@ -85,3 +85,37 @@ class TorchSweepTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class FusedSoftmaxPeerTest(unittest.TestCase):
+    def test_the_fused_softmax_row_says_which_kernel_ran_and_matches_the_composed_maths(self):
+        r = ts.measure("softmax-fused", "train", 16, 2, 0, 1, {"landmarks": 8, "convKernel": 3}, torch.device("cpu"))
+        self.assertEqual(r["status"], "ok", r.get("note"))
+        has_sdpa = hasattr(torch.nn.functional, "scaled_dot_product_attention")
+        self.assertEqual(r["implementation"], "sdpa" if has_sdpa else "composed")
+        self.assertNotIn("implementation", ts.measure("softmax", "inference", 16, 2, 0, 1, {}, torch.device("cpu")))
+        md = ts.to_markdown({**self.minimal(), "rows": [r]})
+        self.assertIn("scaled_dot_product_attention" if has_sdpa else "composed: this torch has no", md)
+
+    def test_sdpa_and_the_composed_product_give_the_same_output(self):
+        from proxyformer import ModelConfig
+        from proxyformer.attention_softmax import SoftmaxAttention
+        from proxyformer.dropout import DropoutPlan
+
+        torch.manual_seed(0)
+        cfg = ModelConfig(vocabSize=10, numClasses=2, attention="softmax", softmaxImpl="fused", attentionDropout=0.0, dModel=16, heads=2, seqLen=12)
+        fused = SoftmaxAttention(cfg)
+        composed = SoftmaxAttention(ModelConfig(vocabSize=10, numClasses=2, attention="softmax", dModel=16, heads=2, seqLen=12, attentionDropout=0.0))
+        composed.load_state_dict(fused.state_dict())
+        x = torch.randn(3, 12, 16)
+        mask = torch.ones(3, 12)
+        mask[1, 9:] = 0
+        plan = DropoutPlan(None, training=False)
+        a, _ = fused(x, mask, plan, "layers.0.attn.")
+        b, _ = composed(x, mask, plan, "layers.0.attn.")
+        self.assertLess((a - b).abs().max().item(), 1e-5)
+
+    @staticmethod
+    def minimal():
+        return {"adapter": {"name": "CPU", "device": "cpu", "torch": torch.__version__, "python": "3"}, "batch": 2, "lengths": [16],
+                "warmup": 0, "repeats": 1, "overrides": {}, "timing": "t", "growth": []}

@@ -4,7 +4,8 @@
 # In order, each stage with its own time limit so a slow one cannot take the others' figures:
 #   1. unpack Node, dawn.node and the Vulkan loader into a scratch folder (no root needed);
 #   2. probe: which adapter Dawn finds through Vulkan (NVIDIA's ICD is looked for if none is set);
-#   3. PyTorch eager on CUDA: python/bench/torch_sweep.py, same model, batch and lengths;
+#   3. PyTorch on CUDA: python/bench/torch_sweep.py, same model, batch and lengths (eager, and
+#      softmax-fused through scaled_dot_product_attention, the native exact-attention anchor);
 #   4. our sweep through Dawn (scripts/bench.ts bundled) with the tfjs-webgpu peer;
 #   4b. the kernels benchmark (scripts/bench-kernels.ts bundled): probed peak, share of peak;
 #   5. compare.py: ours ÷ PyTorch per sequence on the same card.

@@ -135,6 +135,11 @@ export interface Backend {
   resetPeak(): void;
   /** Submit recorded work (WebGPU); a no-op on the CPU. */
   flush(): void;
+  /**
+   * Submit recorded work and resolve when the device has finished all of it (the CPU: at once).
+   * Lets a caller time its own work apart from the training steps still queued before it.
+   */
+  settled(): Promise<void>;
   /** Release every pooled buffer and the device's resources. */
   dispose(): void;
 

@@ -132,10 +132,12 @@ export async function computeViews(model: Model, example: { tokens: ArrayLike<nu
     }),
   );
   const result: ModelViews = { n, layers: [] };
-  for (const tensors of layers) {
+  // Every read-back at once: one wait for the device instead of one per matrix.
+  const values = await Promise.all(layers.map((tensors) => Promise.all(Object.values(tensors).map((t) => t.read()))));
+  for (const [l, tensors] of layers.entries()) {
     const read = new Map<string, { shape: readonly number[]; data: Float32Array }>();
-    for (const [k, t] of Object.entries(tensors)) {
-      read.set(k, { shape: t.shape, data: Float32Array.from(await t.read()) });
+    for (const [i, [k, t]] of Object.entries(tensors).entries()) {
+      read.set(k, { shape: t.shape, data: Float32Array.from(values[l][i]) });
       t.dispose();
     }
     const heads: HeadViews[] = [];

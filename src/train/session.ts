@@ -25,7 +25,7 @@ import { checkRunId } from './store/types';
 import { runSummary, saveCheckpoint } from './saveCheckpoint';
 import { KernelTimes } from './kernelTimes';
 import type { MetricsBuffer } from '../io/metrics';
-import { answerViews } from './answerViews';
+import { answerViews, ViewsGate } from './answerViews';
 import { planUpdate } from './liveUpdate';
 import { RunLog } from './runLog';
 import { answerSavedRuns } from './savedRuns';
@@ -59,6 +59,7 @@ export class TrainingSession {
   private task: TaskSource | null = null;
   private stepBudget = 0;
   private looping = false;
+  private readonly viewsGate = new ViewsGate();
   private lastCheckpoint: { bytes: Uint8Array; step: number } | null = null;
   private bestValAccuracy: number | null = null;
   private testAccuracy: number | null = null;
@@ -122,7 +123,7 @@ export class TrainingSession {
       case 'update':
         return this.update(msg.changes);
       case 'views':
-        return answerViews(this.deps, this.trainer, msg);
+        return this.viewsGate.run(() => answerViews(this.deps, this.trainer, msg));
       case 'export':
         return this.exportRun(msg.requestId, msg.checkpoint ?? 'last');
       case 'list-runs':
@@ -141,14 +142,8 @@ export class TrainingSession {
   private fail(kind: FailureKind, message: string, canResume: boolean): void {
     this.pendingFailure = kind;
     this.log.flush(true);
-    this.deps.post({
-      type: 'failure',
-      kind,
-      message,
-      step: this.trainer?.step ?? 0,
-      lastCheckpointStep: this.lastCheckpoint?.step ?? null,
-      canResume,
-    });
+    const step = this.trainer?.step ?? 0;
+    this.deps.post({ type: 'failure', kind, message, step, lastCheckpointStep: this.lastCheckpoint?.step ?? null, canResume });
   }
 
   private async start({ config: raw, runId, backend: choice, resume, from, overrides }: StartCommand): Promise<void> {
@@ -383,6 +378,7 @@ export class TrainingSession {
           this.setState('paused');
         }
         await this.deps.yieldToEvents();
+        await this.viewsGate.idle();
       }
     } catch (e) {
       if (this.backend.lost) {

@@ -30,9 +30,9 @@ describe('command registry', () => {
   it('enables run controls by run state', () => {
     const enabledIn = (state: CommandContext['runState']) => COMMANDS.filter((c) => c.enabled(ctx({ runState: state }))).map((c) => c.id);
     expect(enabledIn('idle')).toEqual(['start', 'copyLink']);
-    expect(enabledIn('running')).toEqual(['pause', 'stop', 'reset', 'copyLink', 'refreshViews', 'exportBundle']);
-    expect(enabledIn('paused')).toEqual(['resume', 'step', 'stop', 'reset', 'copyLink', 'refreshViews', 'exportBundle']);
-    expect(enabledIn('finished')).toEqual(['start', 'reset', 'copyLink', 'refreshViews', 'exportBundle']);
+    expect(enabledIn('running')).toEqual(['pause', 'stop', 'reset', 'copyLink', 'refreshViews', 'exportBundle', 'exportBest']);
+    expect(enabledIn('paused')).toEqual(['resume', 'step', 'stop', 'reset', 'copyLink', 'refreshViews', 'exportBundle', 'exportBest']);
+    expect(enabledIn('finished')).toEqual(['start', 'reset', 'copyLink', 'refreshViews', 'exportBundle', 'exportBest']);
   });
 
   it('keeps Start disabled while the config is invalid or an ablation study runs', () => {

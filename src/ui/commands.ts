@@ -29,6 +29,7 @@ export interface CommandActions {
   refreshViews(): void;
   downloadCsv(): void;
   exportBundle(): void;
+  exportBest(): void;
 }
 
 export type CommandId = keyof CommandActions;
@@ -84,6 +85,13 @@ export const COMMANDS: readonly Command[] = [
     label: 'Export bundle',
     shortcut: 'e',
     description: 'Download the run as a bundle: model.safetensors, config.json, metrics.csv, optimizer state and model.onnx',
+    enabled: (c) => c.runState === 'paused' || c.runState === 'finished' || c.runState === 'running',
+  },
+  {
+    id: 'exportBest',
+    label: 'Export best',
+    shortcut: 'b',
+    description: 'Download the bundle of the best-validation checkpoint (the weights the test accuracy is measured on)',
     enabled: (c) => c.runState === 'paused' || c.runState === 'finished' || c.runState === 'running',
   },
   {

@@ -6,6 +6,7 @@ import { isActive, trainingClient, useTraining } from '../store/trainingStore';
 import { downloadBlob, downloadText } from './download';
 import { bundleFileName } from '../io/bundle/names';
 import { bundleOfExport } from './exportBundle';
+import type { BundleCheckpoint } from '../train/protocol';
 import { commandForKey, COMMANDS, type Command, type CommandActions, type CommandContext } from './commands';
 
 /** Transient feedback of the last command (a copied link, a refused action). */
@@ -15,6 +16,21 @@ export interface CommandFeedback {
 }
 
 let feedbackListener: ((f: CommandFeedback) => void) | null = null;
+
+/** Download the run's bundle as it is now (`last`) or its best-validation checkpoint (`best`); the message says which. */
+function exportBundle(client: ReturnType<typeof trainingClient>, which: BundleCheckpoint, say: (f: CommandFeedback) => void): void {
+  say({ text: `Reading the ${which === 'best' ? 'best-validation checkpoint' : 'weights'} from the worker…` });
+  client.exportRun(which).then(
+    (run) => {
+      const bytes = bundleOfExport(run);
+      const name = bundleFileName(run.runId, run.checkpoint, run.step);
+      downloadBlob(name, new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
+      const what = run.checkpoint === 'best' ? 'the best-validation checkpoint' : 'the last step';
+      say({ text: `Bundle of step ${run.step} (${what}) downloaded as ${name} (${(bytes.length / 1024).toFixed(0)} KiB).` });
+    },
+    (e: Error) => say({ text: `Export failed: ${e.message}` }),
+  );
+}
 
 /** Page-level actions of every command. */
 function actions(): CommandActions {
@@ -43,18 +59,8 @@ function actions(): CommandActions {
       const s = viewRequest.get();
       client.requestViews(s.example, s.split);
     },
-    exportBundle: () => {
-      say({ text: 'Reading the weights from the worker…' });
-      client.exportRun().then(
-        (run) => {
-          const bytes = bundleOfExport(run);
-          const name = bundleFileName(run.runId, run.checkpoint, run.step);
-          downloadBlob(name, new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
-          say({ text: `Bundle of step ${run.step} (the last step) downloaded as ${name} (${(bytes.length / 1024).toFixed(0)} KiB).` });
-        },
-        (e: Error) => say({ text: `Export failed: ${e.message}` }),
-      );
-    },
+    exportBundle: () => exportBundle(client, 'last', say),
+    exportBest: () => exportBundle(client, 'best', say),
     downloadCsv: () => {
       const runId = client.store.getState().runId;
       if (runId === null) return;

@@ -88,6 +88,8 @@ export class CpuBackend implements Backend {
     this.pool.resetPeak();
   }
   flush(): void {}
+
+  async settled(): Promise<void> {}
   dispose(): void {
     this.pool.dispose();
   }

@@ -174,6 +174,11 @@ export class WebGpuBackend implements Backend {
     this.recorder.flush();
   }
 
+  async settled(): Promise<void> {
+    this.flush();
+    await this.device.queue.onSubmittedWorkDone();
+  }
+
   dispose(): void {
     if (this.d.isDisposed) return;
     this.flush();

@@ -5,6 +5,7 @@ import { isActive, trainingClient, useTraining } from '../../store/trainingStore
 import { summarizeRun } from '../../store/runSummary';
 import { ConfigDiffTable } from './ConfigDiffTable';
 import { ImportRun } from './ImportRun';
+import { ResumeEditor } from './ResumeEditor';
 import { RunNotesEditor } from './RunNotesEditor';
 import { ChartCard } from '../charts/ChartCard';
 import { formatNumber } from '../charts/chartData';
@@ -48,6 +49,7 @@ export function RunsPanel() {
   const [metric, setMetric] = useState<MetricName>('taskLoss');
   const [loadError, setLoadError] = useState<string | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
+  const [resuming, setResuming] = useState<string | null>(null);
   const runsError = useTraining((s) => s.runsError);
   useEffect(() => {
     if (!isActive(runState)) client.listRuns();
@@ -119,6 +121,7 @@ export function RunsPanel() {
     );
   };
   const busy = isActive(runState);
+  const savedOf = (id: string) => savedRuns.find((x) => x.runId === id);
 
   return (
     <section className="panel" aria-labelledby="runs-h">
@@ -175,12 +178,10 @@ export function RunsPanel() {
                           type="button"
                           className="small"
                           disabled={busy}
-                          onClick={() => {
-                            const s = savedRuns.find((x) => x.runId === r.runId);
-                            if (s) client.resumeSaved(s);
-                          }}
+                          onClick={() => setResuming(resuming === r.runId ? null : r.runId)}
+                          aria-label={`Resume ${r.name}…`}
                         >
-                          Resume
+                          Resume…
                         </button>
                       )}
                       <button
@@ -206,6 +207,21 @@ export function RunsPanel() {
                       )}
                     </td>
                   </tr>
+                  {resuming === r.runId && savedOf(r.runId) && (
+                    <tr>
+                      <td colSpan={8}>
+                        <ResumeEditor
+                          name={r.name}
+                          savedLr={savedOf(r.runId)!.config.lr}
+                          onCancel={() => setResuming(null)}
+                          onResume={(overrides) => {
+                            setResuming(null);
+                            client.resumeSaved(savedOf(r.runId)!, overrides);
+                          }}
+                        />
+                      </td>
+                    </tr>
+                  )}
                   {editing === r.runId && (
                     <tr>
                       <td colSpan={8}>

@@ -17,6 +17,7 @@ import { logAxisOf } from '../charts/ticks';
 import { useWidth } from '../charts/useWidth';
 import { downloadText } from '../download';
 import { COLORS } from './colors';
+import { CommittedMemoryTable } from './CommittedMemoryTable';
 import { chartRows, paperMark, parseLengths, type ChartRow, type PaperMark } from './scalingData';
 
 export interface ScalingViewProps {
@@ -383,6 +384,7 @@ export function ScalingView({ run = runBrowserBench }: ScalingViewProps) {
           )}
         </>
       )}
+      <CommittedMemoryTable />
     </section>
   );
 }
