@@ -2,14 +2,15 @@
  * What the training worker sets up on a new WebGPU device so kernels fit the adapter
  * (docs/kernels.md): the subgroup check (the row kernels' reductions), the peak probe (for the
  * kernels table's share of peak; read from the tuning store when this adapter was probed
- * before), and the matmul tuner, which records shape classes during the first steps and tunes
- * them between steps (`tuneMatmulPending`). The page is told what was found and decided.
+ * before), and the tuner of matmul and softmax layouts, which records shape classes during the
+ * first steps and tunes them between steps (`tunePendingKernels`). The page is told what was found and decided.
  */
 import type { WebGpuBackend } from '../engine/webgpu/backend';
 import type { GpuContext } from '../engine/webgpu/device';
 import type { MatmulDecision } from '../engine/webgpu/autotune/matmulTable';
 import { type PeakFigures, type TuneStore, adapterKey } from '../engine/webgpu/autotune/store';
-import { Autotuner } from '../engine/webgpu/autotune/tuner';
+import { Autotuner, type TunerOptions } from '../engine/webgpu/autotune/tuner';
+import { wallClock } from '../engine/webgpu/autotune/matmulTuner';
 import { backendLabel } from '../engine/webgpu/device';
 import { probePeak } from '../engine/webgpu/peak';
 import { checkSubgroups } from '../engine/webgpu/subgroups';
@@ -25,6 +26,8 @@ export interface AdapterKernels {
   tuning: string;
   /** The matmul choice per shape class so far (tuned now, or from the cache). */
   matmul: MatmulDecision[];
+  /** The softmax row layout per shape class so far. */
+  rows: MatmulDecision[];
   /** Why tuning stopped, when it did (the rule decides from then on). */
   tuningError?: string;
 }
@@ -41,9 +44,10 @@ export async function setUpAdapterKernels(
   store: TuneStore | null,
   subgroups: string,
   timing: boolean,
+  tunerOptions: TunerOptions = {},
 ): Promise<{ info: AdapterKernels; tuner: Autotuner | null }> {
   const report = backend.ctx.report;
-  const tuner = store ? new Autotuner(store, adapterKey(report), backendLabel(report)) : null;
+  const tuner = store ? new Autotuner(store, adapterKey(report), backendLabel(report), tunerOptions) : null;
   let peak: PeakFigures | null = null;
   if (timing) {
     peak = (await tuner?.peak()) ?? null;
@@ -53,7 +57,10 @@ export async function setUpAdapterKernels(
       await tuner?.savePeak(peak);
     }
   }
-  if (tuner) backend.matmulTable.recording = true;
+  if (tuner) {
+    backend.matmulTable.recording = true;
+    backend.rowTable.recording = true;
+  }
   return {
     tuner,
     info: {
@@ -62,8 +69,15 @@ export async function setUpAdapterKernels(
       subgroups,
       tuning: store ? `tuned on first use, kept in ${store.where}` : 'off: the documented rule chooses (matmulChoice.ts)',
       matmul: [],
+      rows: [],
     },
   };
+}
+
+/** Whether the last steps met matmul or softmax shape classes that are not tuned yet. */
+export function tuningPending(backend: WebGpuBackend): boolean {
+  const { matmulTable: m, rowTable: r } = backend;
+  return (m.recording && m.pendingCount > 0) || (r.recording && r.pendingCount > 0);
 }
 
 /**
@@ -71,13 +85,16 @@ export async function setUpAdapterKernels(
  * back, and update `info`. A class without a valid candidate stops tuning: said in `info`, and
  * the rule decides from then on.
  */
-export async function tuneMatmulPending(backend: WebGpuBackend, tuner: Autotuner, info: AdapterKernels): Promise<void> {
+export async function tunePendingKernels(backend: WebGpuBackend, tuner: Autotuner, info: AdapterKernels): Promise<void> {
   try {
     await backend.matmulTable.tunePending(backend, tuner);
+    await backend.rowTable.tunePending(backend, tuner, wallClock(backend));
   } catch (e) {
     backend.matmulTable.recording = false;
+    backend.rowTable.recording = false;
     info.tuningError = `tuning stopped, the rule decides: ${(e as Error).message}`;
   }
   backend.trim();
   info.matmul = [...backend.matmulTable.list()];
+  info.rows = [...backend.rowTable.list()];
 }

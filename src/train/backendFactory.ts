@@ -12,7 +12,7 @@ import type { DeviceLimits } from '../config';
 import type { BackendChoice } from './protocol';
 import type { RequestedLimits } from './memoryPlan';
 import type { TuneStore } from '../engine/webgpu/autotune/store';
-import type { Autotuner } from '../engine/webgpu/autotune/tuner';
+import type { Autotuner, TunerOptions } from '../engine/webgpu/autotune/tuner';
 import { type AdapterKernels, setUpAdapterKernels, subgroupOption } from './adapterKernels';
 
 export interface BackendHandle {
@@ -44,7 +44,7 @@ const CPU_LABEL = 'CPU reference backend (float32)';
 export async function createBackend(
   choice: BackendChoice,
   gpu: GPU | undefined,
-  opts: { timing?: boolean; limits?: RequestedLimits | null; tuning?: TuneStore | null } = {},
+  opts: { timing?: boolean; limits?: RequestedLimits | null; tuning?: TuneStore | null; tunerOptions?: TunerOptions } = {},
 ): Promise<BackendHandle> {
   const cpu = (reason?: string): BackendHandle => ({
     backend: new CpuBackend('f32'),
@@ -65,7 +65,7 @@ export async function createBackend(
     const timing = (opts.timing ?? false) && ctx.enabledFeatures.has('timestamp-query');
     const subgroups = await subgroupOption(ctx);
     const backend = new WebGpuBackend(ctx, { timing, subgroups: subgroups.use });
-    const { info, tuner } = await setUpAdapterKernels(backend, opts.tuning ?? null, subgroups.line, timing);
+    const { info, tuner } = await setUpAdapterKernels(backend, opts.tuning ?? null, subgroups.line, timing, opts.tunerOptions);
     return {
       adapter: info,
       tuner,

@@ -5,7 +5,7 @@
  */
 import type { RunConfig } from '../config';
 import type { WebGpuBackend } from '../engine/webgpu/backend';
-import { tuneMatmulPending } from './adapterKernels';
+import { tunePendingKernels, tuningPending } from './adapterKernels';
 import type { BackendHandle } from './backendFactory';
 import { MemoryPlanError, planLine, planMemory, type MemoryPlan, type RequestedLimits } from './memoryPlan';
 import type { BackendChoice, FromWorker } from './protocol';
@@ -69,17 +69,16 @@ export class SessionBackend {
     this.post({ type: 'backend', kind: h.kind, label: h.label, reason: h.reason, timestampQuery: h.timestampQuery, adapter: h.adapter });
   }
 
-  /** Whether the last steps met matmul shape classes that are not tuned yet (a cheap check, once per step). */
+  /** Whether the last steps met shape classes that are not tuned yet (a cheap check, once per step). */
   get tuningDue(): boolean {
-    const be = this.handle?.backend as WebGpuBackend | undefined;
-    return !!this.handle?.tuner && !!be?.matmulTable.recording && be.matmulTable.pendingCount > 0;
+    return !!this.handle?.tuner && tuningPending(this.handle.backend as WebGpuBackend);
   }
 
   /** Tune those classes (between steps) and tell the page what was chosen. */
   async tunePending(): Promise<void> {
     const h = this.handle;
     if (!h?.tuner || !h.adapter) return;
-    await tuneMatmulPending(h.backend as WebGpuBackend, h.tuner, h.adapter);
+    await tunePendingKernels(h.backend as WebGpuBackend, h.tuner, h.adapter);
     this.announce(h);
   }
 

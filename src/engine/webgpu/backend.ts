@@ -44,6 +44,7 @@ import * as optimizer from './kernels/optimizer';
 import * as reduce from './kernels/reduce';
 import * as softmax from './kernels/softmax';
 import { MatmulTable } from './autotune/matmulTable';
+import { RowTable } from './autotune/rowTable';
 import { chooseMatmulKernel, type MatmulKernel } from './matmulChoice';
 import { resolveOptions, type WebGpuBackendOptions } from './options';
 import { BufferPool } from './pool';
@@ -65,6 +66,8 @@ export class WebGpuBackend implements Backend {
   readonly serialRows: boolean;
   /** Matrix-product choices tuned for this adapter, by shape class (empty: the rule decides). */
   readonly matmulTable = new MatmulTable();
+  /** Softmax row layouts tuned for this adapter, by shape class (empty: the rule decides). */
+  readonly rowTable = new RowTable();
   private readonly device: GPUDevice;
   private readonly matmulChoice: 'auto' | MatmulKernel;
   private readonly recorder: Recorder;
@@ -89,6 +92,11 @@ export class WebGpuBackend implements Backend {
     this.timer = new KernelTimer(this.device, this.pool, o.timing);
     this.recorder = new Recorder(this.device, this.pool, this.timer, o.uniformSlots);
     this.d = new Dispatcher(this.pool, this.recorder, o.dispatch);
+  }
+
+  /** Whether the row kernels may reduce through subgroups (the option was given and the device has the feature). */
+  get subgroupsEnabled(): boolean {
+    return this.d.subgroups;
   }
 
   /** How the row kernels reduce across a row: one invocation per row, subgroups, or a workgroup barrier tree. */
@@ -244,10 +252,17 @@ export class WebGpuBackend implements Backend {
     matmul.matmulWith(this.d, kernel, a, b, out, p, rw);
   }
   softmax(x: Buf, out: Buf, rows: number, cols: number): void {
-    softmax.softmax(this.d, x, out, rows, cols);
+    softmax.softmax(this.d, x, out, rows, cols, this.rowTable.lookup(rows, cols));
   }
   softmaxBackward(y: Buf, dy: Buf, dx: Buf, rows: number, cols: number, accumulate: boolean): void {
-    softmax.softmaxBackward(this.d, y, dy, dx, rows, cols, accumulate);
+    softmax.softmaxBackward(this.d, y, dy, dx, rows, cols, accumulate, this.rowTable.lookup(rows, cols));
+  }
+  /** Softmax with a named row layout (the tuner and tests call each one). */
+  softmaxWith(cfg: softmax.RowLayout, x: Buf, out: Buf, rows: number, cols: number): void {
+    softmax.softmax(this.d, x, out, rows, cols, cfg);
+  }
+  softmaxBackwardWith(cfg: softmax.RowLayout, y: Buf, dy: Buf, dx: Buf, rows: number, cols: number): void {
+    softmax.softmaxBackward(this.d, y, dy, dx, rows, cols, false, cfg);
   }
   crossEntropy(logits: Buf, labels: Buf, lossRows: Buf, dlogits: Buf | null, rows: number, classes: number, gradScale: number): void {
     softmax.crossEntropy(this.d, logits, labels, lossRows, dlogits, rows, classes, gradScale);

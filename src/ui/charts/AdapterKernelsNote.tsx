@@ -5,8 +5,8 @@ import { formatNumber } from './chartData';
 
 /**
  * What the engine chose for this adapter and why (docs/kernels.md): the peak probe, how the row
- * kernels reduce, and the matmul kernel per shape class — tuned now, from the cache, or by the
- * documented rule — with a button that clears the tuning cache.
+ * kernels reduce, and the matmul kernel and softmax row layout per shape class — tuned now, from
+ * the cache, or by the documented rules — with a button that clears the tuning cache.
  */
 export function AdapterKernelsNote({ adapter }: { adapter: AdapterKernels | null | undefined }) {
   const [cleared, setCleared] = useState<string | null>(null);
@@ -27,25 +27,35 @@ export function AdapterKernelsNote({ adapter }: { adapter: AdapterKernels | null
         . Row reductions: {adapter.rowReduction} (subgroups: {adapter.subgroups}). Matmul tuning: {adapter.tuning}.
         {adapter.tuningError ? ` ${adapter.tuningError}.` : ''}
       </p>
-      {adapter.matmul.length > 0 ? (
-        <details>
-          <summary>Matmul kernel per shape class ({adapter.matmul.length})</summary>
-          <ul data-testid="matmul-choices">
-            {adapter.matmul.map((d) => (
-              <li key={d.shapeClass}>
-                <code>{d.shapeClass}</code>: {d.choice} ({d.source === 'cache' ? 'tuned earlier on this adapter' : 'tuned now'}
-                {d.rejected.length > 0 ? `; failed validation: ${d.rejected.map((r) => r.candidate).join(', ')}` : ''})
-              </li>
-            ))}
-          </ul>
-        </details>
-      ) : (
-        <p>Matmul kernels: the documented rule chooses {adapter.tuning.startsWith('off') ? '' : 'until the first steps are tuned'}.</p>
-      )}
+      <DecisionList title="Matmul kernel per shape class" testId="matmul-choices" decisions={adapter.matmul} />
+      <DecisionList title="Softmax row layout per shape class" testId="softmax-choices" decisions={adapter.rows} />
+      {adapter.matmul.length + adapter.rows.length === 0 ? (
+        <p>Kernels: the documented rules choose {adapter.tuning.startsWith('off') ? '' : 'until the first steps are tuned'}.</p>
+      ) : null}
       <button type="button" onClick={clear} data-testid="clear-tuning">
         Clear tuning cache
       </button>
       {cleared ? <span role="status"> {cleared}</span> : null}
     </div>
+  );
+}
+
+/** One list of tuning decisions, folded: each class, its choice, and whether it was tuned now or read from the cache. */
+function DecisionList({ title, testId, decisions }: { title: string; testId: string; decisions: AdapterKernels['matmul'] }) {
+  if (decisions.length === 0) return null;
+  return (
+    <details>
+      <summary>
+        {title} ({decisions.length})
+      </summary>
+      <ul data-testid={testId}>
+        {decisions.map((d) => (
+          <li key={d.shapeClass}>
+            <code>{d.shapeClass}</code>: {d.choice} ({d.source === 'cache' ? 'tuned earlier on this adapter' : 'tuned now'}
+            {d.rejected.length > 0 ? `; failed validation: ${d.rejected.map((r) => r.candidate).join(', ')}` : ''})
+          </li>
+        ))}
+      </ul>
+    </details>
   );
 }

@@ -43,7 +43,7 @@ export function matmulCandidates(): Map<string, MatmulConfig> {
 export type MatmulClock = (run: () => void, config: MatmulConfig) => Promise<number>;
 
 /** The wall-clock timer: drain, run, submit, drain (includes the submit overhead, the same for every candidate). */
-export function wallClock(be: WebGpuBackend, now: () => number = () => performance.now()): MatmulClock {
+export function wallClock(be: WebGpuBackend, now: () => number = () => performance.now()): (run: () => void) => Promise<number> {
   return async (run) => {
     be.flush();
     await be.ctx.device.queue.onSubmittedWorkDone();

@@ -31,22 +31,56 @@ const CE_GRAD_SUBGROUP = kernel(ceSubgroupShader, 'ce_grad', 'rrww');
 /** Serial row kernels: one invocation per row, 64 rows per workgroup. */
 const SERIAL_ROWS = 64;
 
-export function softmax(d: Dispatcher, x: Buf, out: Buf, rows: number, cols: number): void {
+/**
+ * A row layout chosen for this adapter (autotune/rowTuner.ts), or undefined for the backend's
+ * rule: serial rows on a software adapter, else one workgroup per row sized to the row, through
+ * subgroups where they passed the check.
+ */
+export interface RowLayout {
+  layout: 'serial' | 'tree' | 'subgroups';
+  wg: number;
+}
+
+/** The layout a softmax dispatch uses: `cfg`, or the rule. */
+function layoutOf(
+  d: Dispatcher,
+  cols: number,
+  cfg: RowLayout | undefined,
+): { serial: boolean; subgroups: boolean; constants: Record<string, number> } {
+  if (!cfg) return { serial: d.serialRows, subgroups: d.subgroups, constants: rowConstants(cols) };
+  if (cfg.layout === 'subgroups' && !d.subgroups)
+    throw new Error('softmax: the subgroup layout needs a backend created with subgroups: true');
+  // rowConstants(w) is { WG: w } for a power of two w in [32, 256], built once.
+  return { serial: cfg.layout === 'serial', subgroups: cfg.layout === 'subgroups', constants: rowConstants(cfg.wg) };
+}
+
+export function softmax(d: Dispatcher, x: Buf, out: Buf, rows: number, cols: number, cfg?: RowLayout): void {
   d.need('softmax', x, rows * cols);
   d.need('softmax', out, rows * cols);
   const values = { rows, cols, acc: 0 };
-  if (d.serialRows) d.run('softmax', SOFTMAX_SERIAL, NO_CONSTANTS, values, [x, out], d.grid1(Math.ceil(rows / SERIAL_ROWS), 'softmax'));
-  else d.run('softmax', d.subgroups ? SOFTMAX_SUBGROUP : SOFTMAX, rowConstants(cols), values, [x, out], d.grid1(rows, 'softmax'));
+  const l = layoutOf(d, cols, cfg);
+  if (l.serial) d.run('softmax', SOFTMAX_SERIAL, NO_CONSTANTS, values, [x, out], d.grid1(Math.ceil(rows / SERIAL_ROWS), 'softmax'));
+  else d.run('softmax', l.subgroups ? SOFTMAX_SUBGROUP : SOFTMAX, l.constants, values, [x, out], d.grid1(rows, 'softmax'));
 }
 
-export function softmaxBackward(d: Dispatcher, y: Buf, dy: Buf, dx: Buf, rows: number, cols: number, accumulate: boolean): void {
+export function softmaxBackward(
+  d: Dispatcher,
+  y: Buf,
+  dy: Buf,
+  dx: Buf,
+  rows: number,
+  cols: number,
+  accumulate: boolean,
+  cfg?: RowLayout,
+): void {
   const op = 'softmaxBackward';
   d.need(op, y, rows * cols);
   d.need(op, dy, rows * cols);
   d.need(op, dx, rows * cols);
   const values = { rows, cols, acc: accumulate ? 1 : 0 };
-  if (d.serialRows) d.run(op, SOFTMAX_BACKWARD_SERIAL, NO_CONSTANTS, values, [y, dy, dx], d.grid1(Math.ceil(rows / SERIAL_ROWS), op));
-  else d.run(op, d.subgroups ? SOFTMAX_BACKWARD_SUBGROUP : SOFTMAX_BACKWARD, rowConstants(cols), values, [y, dy, dx], d.grid1(rows, op));
+  const l = layoutOf(d, cols, cfg);
+  if (l.serial) d.run(op, SOFTMAX_BACKWARD_SERIAL, NO_CONSTANTS, values, [y, dy, dx], d.grid1(Math.ceil(rows / SERIAL_ROWS), op));
+  else d.run(op, l.subgroups ? SOFTMAX_BACKWARD_SUBGROUP : SOFTMAX_BACKWARD, l.constants, values, [y, dy, dx], d.grid1(rows, op));
 }
 
 export function crossEntropy(
