@@ -1,8 +1,9 @@
 /**
  * The Kernels card in a real Chromium (software WebGPU): after a short run the table gives each
- * kernel's GFLOP/s, GB/s and share of the probed peak, the page lists the matmul choice of every
- * shape class the first step met (tuned now, kept in IndexedDB), a second run after a reload
- * reads them from the cache, and the button clears it (docs/kernels.md).
+ * kernel's GFLOP/s, GB/s and share of the probed peak, the page lists the matmul kernel and the
+ * softmax row layout of every shape class the first step met (tuned now, kept in IndexedDB,
+ * once the software-adapter switch is on), a run after a reload reads them from the cache, and
+ * the button clears it (docs/kernels.md).
  */
 import { expect, test, type Page } from '@playwright/test';
 import { encodeHash } from '../src/config';
@@ -24,11 +25,17 @@ async function trainOnce(page: Page, reload = false): Promise<void> {
   await expect(runState(page)).toHaveAttribute('data-state', 'finished', { timeout: 540_000 });
 }
 
-test('the kernels table shows share of peak; matmul is tuned on the first run, read from the cache on the next, and the cache clears', async ({
+test('the kernels table shows share of peak; asked to, the page tunes on the next run, reads the cache on the one after, and clears it', async ({
   page,
 }) => {
   const watch = watchConsole(page);
   await trainOnce(page);
+  // On a software adapter tuning waits to be asked for; the switch applies from the next load.
+  const note = page.getByTestId('adapter-kernels');
+  await expect(note).toContainText('off on this software adapter');
+  await page.getByTestId('tune-software').check();
+  await expect(note.getByRole('status')).toContainText('Tuning on this software adapter on');
+  await trainOnce(page, true);
   const table = page.getByTestId('kernels-table');
   await table.scrollIntoViewIfNeeded();
   await expect(table.locator('caption')).toContainText(/share of the probed peak \([\d.e+-]+ GFLOP\/s FMA, [\d.e+-]+ GB\/s copy\)/);
@@ -36,11 +43,13 @@ test('the kernels table shows share of peak; matmul is tuned on the first run, r
   // A matmul row has a rate and a share of peak with what bounds it.
   const matmul = table.locator('tbody tr', { hasText: 'matmul' }).first();
   await expect(matmul.locator('td').nth(6)).toHaveText(/^[\d.]+% (compute|memory)$/);
-  const note = page.getByTestId('adapter-kernels');
   await expect(note).toContainText('Row reductions: serial');
   const choices = page.getByTestId('matmul-choices').locator('li');
   expect(await choices.count()).toBeGreaterThan(0);
   await expect(choices.first()).toContainText(/matmul b≤\d+ m≤\d+ n≤\d+ k≤\d+.*: (naive|reg4\/\d+|tiled) \(tuned now\)/);
+  await expect(page.getByTestId('softmax-choices').locator('li').first()).toContainText(
+    /softmax rows≤\d+ cols≤\d+: (serial|tree\/\d+|subgroups\/\d+) \(tuned now\)/,
+  );
 
   await trainOnce(page, true); // a new worker and device, the same IndexedDB
   await expect(page.getByTestId('matmul-choices').locator('li').first()).toContainText('(tuned earlier on this adapter)');

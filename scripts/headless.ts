@@ -25,7 +25,7 @@ export interface HeadlessRun {
   datasets?: Parameters<typeof taskFor>[2];
   /** Every message the session posts, in order. */
   observe?(msg: FromWorker): void;
-  /** Where matmul choices tuned for the adapter are kept (docs/kernels.md); absent: tuning off, the rule chooses. */
+  /** Where kernel choices tuned for the adapter are kept (docs/kernels.md; asked for, so software adapters too); absent: tuning off. */
   tuning?: TuneStore | null;
 }
 
@@ -45,7 +45,7 @@ export async function trainHeadless(run: HeadlessRun): Promise<{ code: number; s
       else if (msg.type === 'state' && msg.state === 'failed') done(1);
     },
     createBackend: (choice, limits) =>
-      createBackend(choice, choice === 'cpu' ? undefined : nodeGpu(), { limits, tuning: run.tuning ?? null }),
+      createBackend(choice, choice === 'cpu' ? undefined : nodeGpu(), { limits, tuning: run.tuning ?? null, tuneSoftware: true }),
     loadTask: (config) => taskFor(config, fsFetcher('public/data'), run.datasets),
     store,
     yieldToEvents: () => new Promise((r) => setImmediate(r)),

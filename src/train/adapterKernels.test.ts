@@ -5,7 +5,7 @@
  * and a second session on the same store reuses both without timing anything again.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { MemoryTuneStore } from '../engine/webgpu/autotune/store';
+import { MemoryTuneStore, setSoftwareTuning } from '../engine/webgpu/autotune/store';
 import { nodeGpu } from '../engine/webgpu/node';
 import type { AdapterKernels } from './adapterKernels';
 import { createBackend, type BackendHandle } from './backendFactory';
@@ -26,7 +26,7 @@ async function run(tuning: MemoryTuneStore): Promise<FromWorker[]> {
     post: (m) => messages.push(structuredClone(m)),
     createBackend: async (c) => {
       // One timed run per candidate: the test checks the path, not the pick (the machine is shared).
-      const h = await createBackend(c, nodeGpu(), { timing: true, tuning, tunerOptions: { repeats: 1, warmup: 0 } });
+      const h = await createBackend(c, nodeGpu(), { timing: true, tuning, tunerOptions: { repeats: 1, warmup: 0 }, tuneSoftware: true });
       handles.push(h);
       return h;
     },
@@ -86,4 +86,23 @@ describe('kernels fitted to the adapter, in a training session', () => {
     expect(second.rows.map((d) => [d.shapeClass, d.choice, d.source])).toEqual(a.rows.map((d) => [d.shapeClass, d.choice, 'cache']));
     expect(tuning.saves).toBe(saves);
   }, 600_000);
+});
+
+describe('tuning on a software adapter', () => {
+  it('is off unless asked for (the store’s switch or the caller), and says so', async () => {
+    const store = new MemoryTuneStore();
+    const off = await createBackend('webgpu', nodeGpu(), { tuning: store });
+    handles.push(off);
+    expect(off.tuner).toBeNull();
+    expect(off.adapter).toMatchObject({ softwareTuning: false, peak: null, matmul: [], rows: [] });
+    expect(off.adapter!.tuning).toMatch(/^off on this software adapter/);
+    await setSoftwareTuning(store, true);
+    const on = await createBackend('webgpu', nodeGpu(), { tuning: store });
+    handles.push(on);
+    expect(on.tuner).not.toBeNull();
+    expect(on.adapter).toMatchObject({ softwareTuning: true, tuning: 'tuned on first use, kept in memory' });
+    const none = await createBackend('webgpu', nodeGpu(), {});
+    handles.push(none);
+    expect(none.adapter).toMatchObject({ softwareTuning: false, tuning: 'off: the documented rules choose (matmulChoice.ts, rowKernels)' });
+  });
 });

@@ -8,7 +8,7 @@
 import type { WebGpuBackend } from '../engine/webgpu/backend';
 import type { GpuContext } from '../engine/webgpu/device';
 import type { MatmulDecision } from '../engine/webgpu/autotune/matmulTable';
-import { type PeakFigures, type TuneStore, adapterKey } from '../engine/webgpu/autotune/store';
+import { type PeakFigures, type TuneStore, adapterKey, softwareTuning } from '../engine/webgpu/autotune/store';
 import { Autotuner, type TunerOptions } from '../engine/webgpu/autotune/tuner';
 import { wallClock } from '../engine/webgpu/autotune/matmulTuner';
 import { backendLabel } from '../engine/webgpu/device';
@@ -22,8 +22,10 @@ export interface AdapterKernels {
   /** How the row kernels reduce ('serial', 'subgroups', 'workgroup tree') and why. */
   rowReduction: string;
   subgroups: string;
-  /** Where tuning results are kept, or why matmul follows the documented rule. */
+  /** Where tuning results are kept, or why the documented rules choose. */
   tuning: string;
+  /** On a software adapter: whether tuning was asked for there too (the page's switch); null on a GPU. */
+  softwareTuning: boolean | null;
   /** The matmul choice per shape class so far (tuned now, or from the cache). */
   matmul: MatmulDecision[];
   /** The softmax row layout per shape class so far. */
@@ -38,16 +40,21 @@ export async function subgroupOption(ctx: GpuContext): Promise<{ use: boolean; l
   return { use: c.usable, line: c.usable ? c.reason : `not used: ${c.reason}` };
 }
 
-/** Set up peak and tuning for `backend`; `store` null: tuning off (the rule decides). */
+/**
+ * Set up peak and tuning for `backend`; `store` null: tuning off (the rules decide). On a
+ * software adapter tuning runs only when asked: `tuneSoftware`, or else the store's switch.
+ */
 export async function setUpAdapterKernels(
   backend: WebGpuBackend,
   store: TuneStore | null,
   subgroups: string,
   timing: boolean,
   tunerOptions: TunerOptions = {},
+  tuneSoftware?: boolean,
 ): Promise<{ info: AdapterKernels; tuner: Autotuner | null }> {
   const report = backend.ctx.report;
-  const tuner = store ? new Autotuner(store, adapterKey(report), backendLabel(report), tunerOptions) : null;
+  const software = report.isFallback ? (tuneSoftware ?? (store ? await softwareTuning(store) : false)) : null;
+  const tuner = store && software !== false ? new Autotuner(store, adapterKey(report), backendLabel(report), tunerOptions) : null;
   let peak: PeakFigures | null = null;
   if (timing) {
     peak = (await tuner?.peak()) ?? null;
@@ -67,7 +74,12 @@ export async function setUpAdapterKernels(
       peak,
       rowReduction: backend.rowReduction,
       subgroups,
-      tuning: store ? `tuned on first use, kept in ${store.where}` : 'off: the documented rule chooses (matmulChoice.ts)',
+      tuning: tuner
+        ? `tuned on first use, kept in ${store!.where}`
+        : store
+          ? 'off on this software adapter (its timings say nothing about a GPU, and tuning costs CPU time): the documented rules choose'
+          : 'off: the documented rules choose (matmulChoice.ts, rowKernels)',
+      softwareTuning: software,
       matmul: [],
       rows: [],
     },

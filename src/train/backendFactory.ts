@@ -44,7 +44,15 @@ const CPU_LABEL = 'CPU reference backend (float32)';
 export async function createBackend(
   choice: BackendChoice,
   gpu: GPU | undefined,
-  opts: { timing?: boolean; limits?: RequestedLimits | null; tuning?: TuneStore | null; tunerOptions?: TunerOptions } = {},
+  opts: {
+    timing?: boolean;
+    limits?: RequestedLimits | null;
+    /** Where tuning results live (docs/kernels.md); null: tuning off. */
+    tuning?: TuneStore | null;
+    tunerOptions?: TunerOptions;
+    /** Tune on a software adapter too (default: the store's switch). */
+    tuneSoftware?: boolean;
+  } = {},
 ): Promise<BackendHandle> {
   const cpu = (reason?: string): BackendHandle => ({
     backend: new CpuBackend('f32'),
@@ -65,7 +73,14 @@ export async function createBackend(
     const timing = (opts.timing ?? false) && ctx.enabledFeatures.has('timestamp-query');
     const subgroups = await subgroupOption(ctx);
     const backend = new WebGpuBackend(ctx, { timing, subgroups: subgroups.use });
-    const { info, tuner } = await setUpAdapterKernels(backend, opts.tuning ?? null, subgroups.line, timing, opts.tunerOptions);
+    const { info, tuner } = await setUpAdapterKernels(
+      backend,
+      opts.tuning ?? null,
+      subgroups.line,
+      timing,
+      opts.tunerOptions,
+      opts.tuneSoftware,
+    );
     return {
       adapter: info,
       tuner,

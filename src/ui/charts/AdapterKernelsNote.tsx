@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { IndexedDbTuneStore } from '../../engine/webgpu/autotune/idbStore';
+import { setSoftwareTuning } from '../../engine/webgpu/autotune/store';
 import type { AdapterKernels } from '../../train/adapterKernels';
 import { formatNumber } from './chartData';
 
@@ -11,6 +12,12 @@ import { formatNumber } from './chartData';
 export function AdapterKernelsNote({ adapter }: { adapter: AdapterKernels | null | undefined }) {
   const [cleared, setCleared] = useState<string | null>(null);
   if (!adapter) return null;
+  const software = (on: boolean) => {
+    setSoftwareTuning(new IndexedDbTuneStore(), on).then(
+      () => setCleared(`Tuning on this software adapter ${on ? 'on' : 'off'}: it applies from the next page load.`),
+      (e: Error) => setCleared(`Could not change the setting: ${e.message}`),
+    );
+  };
   const clear = () => {
     new IndexedDbTuneStore().clear().then(
       () => setCleared('Tuning cache cleared: a new device (reload the page) tunes again.'),
@@ -32,6 +39,17 @@ export function AdapterKernelsNote({ adapter }: { adapter: AdapterKernels | null
       {adapter.matmul.length + adapter.rows.length === 0 ? (
         <p>Kernels: the documented rules choose {adapter.tuning.startsWith('off') ? '' : 'until the first steps are tuned'}.</p>
       ) : null}
+      {adapter.softwareTuning !== null ? (
+        <label>
+          <input
+            type="checkbox"
+            defaultChecked={adapter.softwareTuning}
+            onChange={(e) => software(e.currentTarget.checked)}
+            data-testid="tune-software"
+          />{' '}
+          Tune on this software adapter too (a minute of CPU on a model's first run)
+        </label>
+      ) : null}{' '}
       <button type="button" onClick={clear} data-testid="clear-tuning">
         Clear tuning cache
       </button>

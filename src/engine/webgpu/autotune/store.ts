@@ -44,6 +44,11 @@ export interface AdapterSection {
 export interface TuneCacheData {
   version: number;
   adapters: Record<string, AdapterSection>;
+  /**
+   * Tune on a software adapter (SwiftShader) too. Off by default: there tuning costs a minute of
+   * CPU on the first run and its timings say nothing about a GPU; the page has a switch for it.
+   */
+  tuneSoftware?: boolean;
 }
 
 /** Load, save and clear the whole document; `load` resolves null when nothing was stored. */
@@ -89,4 +94,16 @@ export class MemoryTuneStore implements TuneStore {
 export function usable(data: TuneCacheData | null): TuneCacheData {
   if (data && data.version === TUNING_VERSION && typeof data.adapters === 'object' && data.adapters) return data;
   return { version: TUNING_VERSION, adapters: {} };
+}
+
+/** Whether the store asks for tuning on software adapters too. */
+export async function softwareTuning(store: TuneStore): Promise<boolean> {
+  return usable(await store.load()).tuneSoftware === true;
+}
+
+/** Set that switch (kept with the tuning results; clearing the cache turns it off). */
+export async function setSoftwareTuning(store: TuneStore, on: boolean): Promise<void> {
+  const doc = usable(await store.load());
+  doc.tuneSoftware = on;
+  await store.save(doc);
 }
