@@ -1,6 +1,6 @@
 /**
- * The projection, kernel and block-sparse baselines in the page (software WebGPU): for Linformer,
- * Performer, linear attention and BigBird a tiny run starts from its quick preset, the views are refreshed, and every
+ * The projection, kernel, block-sparse and LSH baselines in the page (software WebGPU): for Linformer,
+ * Performer, linear attention, BigBird and Reformer a tiny run starts from its quick preset, the views are refreshed, and every
  * heatmap of the variant draws non-blank pixels, with the error against exact softmax shown as a
  * number — no console error or warning on the way. The form shows the variant's keys with their
  * provenance, and Linformer's help says that E ties the model to its seqLen.
@@ -29,6 +29,10 @@ const CASES = {
   bigbird: {
     keys: ['bigbirdBlock', 'bigbirdRandom'],
     heatmaps: ['heatmap-bigbird-pattern', 'heatmap-exact', 'heatmap-approx', 'heatmap-error'],
+  },
+  reformer: {
+    keys: ['reformerHashes', 'reformerChunk'],
+    heatmaps: ['heatmap-reformer-buckets', 'heatmap-reformer-chunks', 'heatmap-exact', 'heatmap-approx', 'heatmap-error'],
   },
 } as const;
 
@@ -77,21 +81,24 @@ for (const [attention, expected] of Object.entries(CASES)) {
       // 64 tokens in 16 blocks of 4: the pattern is block × block.
       await expect(views.getByTestId('heatmap-bigbird-pattern').locator('figcaption')).toContainText('[16×16]');
     }
+    if (attention === 'reformer') {
+      // 2 rounds over 64 tokens; 128 sorted queries, each against 2 chunks of 8.
+      await expect(views.getByTestId('heatmap-reformer-buckets').locator('figcaption')).toContainText('[2×64]');
+      await expect(views.getByTestId('heatmap-reformer-chunks').locator('figcaption')).toContainText('[128×16]');
+    }
     await expect(views.getByTestId('approx-rel-error')).toHaveText(/^\d/);
-    const budget = { linformer: 'k = 16', performer: 'features = 16', bigbird: 'b = 4' } as Record<string, string>;
+    const budget = { linformer: 'k = 16', performer: 'features = 16', bigbird: 'b = 4', reformer: 'chunk = 8' } as Record<string, string>;
     await expect(views.locator('.muted').first()).toContainText(budget[attention] ?? 'n = 64');
     expect(watch.problems).toEqual([]);
   });
 }
 
-test("the paper's comparison offers softmax, BigBird, Linformer, Performer, Nyströmformer and Proxyformer and names what is not available", async ({
-  page,
-}) => {
+test("the paper's comparison offers softmax, Reformer, BigBird, Linformer, Performer, Nyströmformer and Proxyformer", async ({ page }) => {
   const watch = watchConsole(page);
   await page.goto(link('quick-listops-proxy', { steps: 4, warmupSteps: 2, evalEvery: 4, evalSteps: 1, batchSize: 4, checkpointEvery: 0 }));
   await page.getByTestId('study-select').selectOption('paper');
   const arms = page.getByTestId('study-arms').locator('label');
-  await expect(arms).toHaveText(['softmax (baseline)', 'BigBird', 'Linformer', 'Performer', 'Nyströmformer', 'Proxyformer']);
-  await expect(page.locator('section[aria-labelledby=study-h] .help').first()).toContainText('Not yet available here: Reformer.');
+  await expect(arms).toHaveText(['softmax (baseline)', 'Reformer', 'BigBird', 'Linformer', 'Performer', 'Nyströmformer', 'Proxyformer']);
+  await expect(page.locator('section[aria-labelledby=study-h] .help').first()).not.toContainText('Not yet available');
   expect(watch.problems).toEqual([]);
 });

@@ -10,7 +10,7 @@ import { STUDY_NAMES, getStudy, type Study } from '../src/presets';
 
 export const COMPARE_USAGE = `       npm run train -- --compare ${STUDY_NAMES.join('|')} [--preset NAME] [--steps N] [--out DIR] [--backend webgpu|cpu] [--<config key> VALUE]...
          trains the study's runs one after another from the preset (same data and init seeds) and prints a table:
-         paper: softmax, Linformer, Performer, Nyströmformer, Proxyformer (one projection budget); ablation: the paper's RQ2`;
+         paper: softmax, Reformer, BigBird, Linformer, Performer, Nyströmformer, Proxyformer (one projection budget); ablation: the paper's RQ2`;
 
 /** `--compare NAME` taken out of argv: the study, the rest for the ordinary parser, or what is wrong. */
 export function takeCompareFlag(argv: readonly string[]): { study: Study | null; rest: string[]; error?: string } {

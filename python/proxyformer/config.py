@@ -160,6 +160,12 @@ class _ModelConfigMethods:
         if self.attention == "bigbird" and self.seqLen % self.bigbirdBlock != 0:
             raise ConfigError(f"BigBird needs seqLen a multiple of the block size: seqLen {self.seqLen}, "
                               f"bigbirdBlock {self.bigbirdBlock}")
+        if self.attention == "reformer" and self.seqLen % self.reformerChunk != 0:
+            raise ConfigError(f"Reformer needs seqLen a multiple of the chunk length: seqLen {self.seqLen}, "
+                              f"reformerChunk {self.reformerChunk}")
+        if self.attention == "reformer" and self.seqLen // self.reformerChunk > 512:
+            raise ConfigError(f"Reformer: seqLen {self.seqLen} / reformerChunk {self.reformerChunk} gives more than 512 chunks "
+                              f"per round (the bucket sort holds at most 1024 buckets)")
         if self.attention == "softmax" and self.softmaxImpl == "fused" and self.attentionDropout > 0:
             # The TypeScript fused kernels store no probabilities to drop; the reference refuses the same pair.
             raise ConfigError(f"attentionDropout {self.attentionDropout} needs the probabilities, which softmaxImpl "

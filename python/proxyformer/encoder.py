@@ -18,6 +18,7 @@ import torch.nn.functional as F
 
 from .attention_linear import LinearAttention
 from .attention_bigbird import BigBirdAttention
+from .attention_reformer import ReformerAttention
 from .attention_linformer import LinformerAttention, new_projection
 from .attention_nystrom import NystromAttention
 from .attention_performer import PerformerAttention
@@ -30,7 +31,8 @@ from .losses import task_loss
 EMBED_INIT_STD = 0.02
 ATTENTION_CLASSES = {"softmax": SoftmaxAttention, "nystrom": NystromAttention, "proxy": ProxyAttention,
                      "linformer": LinformerAttention, "performer": PerformerAttention,
-                     "linear": LinearAttention, "bigbird": BigBirdAttention}
+                     "linear": LinearAttention, "bigbird": BigBirdAttention,
+                     "reformer": ReformerAttention}
 
 
 class Embeddings(nn.Module):
@@ -104,7 +106,7 @@ def mask_names(config: ModelConfig) -> List[str]:
     names = ["embed.dropout"]
     for i in range(config.layers):
         names.append(f"layers.{i}.attn.out_dropout")
-        if config.attention in ("softmax", "bigbird"):
+        if config.attention in ("softmax", "bigbird", "reformer"):
             names.append(f"layers.{i}.attn.dropout")
         if config.attention == "bigbird" and config.seqLen // config.bigbirdBlock > 2:
             names.append(f"layers.{i}.attn.dropout_blocks")

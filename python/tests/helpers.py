@@ -43,6 +43,8 @@ VARIANTS: Dict[str, Dict[str, object]] = {
     "linear": {"attention": "linear"},
     # BigBird with 8 blocks of 1 token: global, window and random blocks all present.
     "bigbird": {"attention": "bigbird", "bigbirdBlock": 1, "bigbirdRandom": 2},
+    # Reformer with 2 rounds of 4 chunks of 2 tokens (8 buckets): look-back across rounds too.
+    "reformer": {"attention": "reformer", "reformerHashes": 2, "reformerChunk": 2},
 }
 
 # Variants whose backward is, by the contract, not the derivative of the forward: Performer's
@@ -81,6 +83,10 @@ def mask_shape(config: ModelConfig, name: str, batch: int):
         if site == "dropout":
             return [batch, h, n if nb <= 2 else 2 * b, n]
         return [batch * h, nb - 2, b, (5 + config.bigbirdRandom) * b]
+    if config.attention == "reformer" and site == "dropout" and not name.startswith("embed"):
+        c = config.reformerChunk
+        chunks = config.reformerHashes * n // c
+        return [batch * h, chunks, c, c if chunks == 1 else 2 * c]
     return {"dropout": [batch, n, d] if name.startswith("embed") else [batch, h, n, n],
             "out_dropout": [batch, n, d], "columns": [batch, h, m], "dropout1": [batch, n, config.ffn],
             "dropout2": [batch, n, d]}[site]

@@ -30,7 +30,7 @@ class ConfigTest(unittest.TestCase):
             ({"attention": "nystrom", "landmarks": 5}, "seqLen 12, landmarks 5"),
             ({"attention": "proxy", "injection": "segment", "landmarks": 5}, "seqLen 12, landmarks 5"),
             ({"landmarks": 16}, "landmarks 16 exceed the sequence length seqLen 12"),
-            ({"attention": "reformer"}, "attention must be one of softmax, nystrom, proxy, linformer, performer, linear"),
+            ({"attention": "lsh"}, "attention must be one of softmax, nystrom, proxy, linformer, performer, linear, bigbird, reformer"),
             ({"attention": "performer", "performerKernel": "exp"}, "performerKernel must be one of relu, softmax, got 'exp'"),
             ({"attention": "linformer", "linformerSharing": "global"}, "linformerSharing must be one of shared, per-layer"),
             ({"attention": "linformer", "linformerK": 0}, "linformerK must be an integer from 1 to 4096, got 0"),

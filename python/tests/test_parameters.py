@@ -21,7 +21,7 @@ def contract_parameters(c):
         p.update({L + "norm1.weight": [d], L + "norm1.bias": [d], L + "norm2.weight": [d], L + "norm2.bias": [d],
                   L + "ffn.fc1.weight": [f, d], L + "ffn.fc1.bias": [f],
                   L + "ffn.fc2.weight": [d, f], L + "ffn.fc2.bias": [d]})
-        for proj in ("q", "k", "v", "out"):
+        for proj in ("qk", "v", "out") if c.attention == "reformer" else ("q", "k", "v", "out"):
             p[L + f"attn.{proj}.weight"] = [d, d]
             p[L + f"attn.{proj}.bias"] = [d]
         if c.attention in ("nystrom", "proxy") and c.convKernel > 0:
@@ -41,6 +41,9 @@ def contract_parameters(c):
             p[L + "attn.features"] = [c.performerFeatures, d // h]  # a buffer: state, not a parameter
         if c.attention == "bigbird":  # a buffer: the random blocks, block ids (−1 none)
             p[L + "attn.random_blocks"] = [max(c.seqLen // c.bigbirdBlock - 2, 1), max(c.bigbirdRandom, 1)]
+        if c.attention == "reformer":  # a buffer: the evaluation rotations [H, d_h, rounds · buckets/2]
+            buckets = 2 ** ((2 * (c.seqLen // c.reformerChunk)).bit_length() - 1)
+            p[L + "attn.rotations"] = [h, d // h, c.reformerHashes * max(1, buckets // 2)]
     if c.attention == "linformer" and c.linformerSharing == "shared":
         p["linformer_e"] = [h, c.linformerK, c.seqLen]
     return p

@@ -15,6 +15,7 @@ describe('parseBenchArgs', () => {
         'performer',
         'linear',
         'bigbird',
+        'reformer',
         'softmax-fused',
         'nystrom-fused',
         'proxy-fused',
@@ -53,8 +54,8 @@ describe('parseBenchArgs', () => {
   });
   it('names bad values and what is allowed', () => {
     expect(() => parseBenchArgs(['--batch', '0'])).toThrow(/--batch must be an integer ≥ 1, got "0"/);
-    expect(() => parseBenchArgs(['--variants', 'reformer'])).toThrow(
-      /"reformer" is not one of softmax, nystrom, proxy, linformer, performer, linear/,
+    expect(() => parseBenchArgs(['--variants', 'lsh'])).toThrow(
+      /"lsh" is not one of softmax, nystrom, proxy, linformer, performer, linear, bigbird, reformer/,
     );
     expect(() => parseBenchArgs(['--peers', 'ort'])).toThrow(/"ort" is not one of tfjs, none/);
     expect(() => parseBenchArgs(['--speed', '1'])).toThrow(/unknown option --speed/);

@@ -60,7 +60,9 @@ export function checkSweepOptions(o: SweepOptions): void {
 export function benchConfig(variant: Variant, n: number, batch: number, overrides: Partial<RunConfig> = {}): RunConfig {
   const keys = variantKeys(variant);
   const config = { ...defaultConfig('listops', keys.attention), ...overrides, ...keys, seqLen: n, batchSize: batch };
-  return keys.attention === 'bigbird' ? { ...config, bigbirdBlock: sparseBlock(n) } : config;
+  if (keys.attention === 'bigbird') return { ...config, bigbirdBlock: sparseBlock(n) };
+  // Reformer: Hugging Face's chunk of 64 from n = 1024 on, by the same rule as BigBird's block.
+  return keys.attention === 'reformer' ? { ...config, reformerChunk: sparseBlock(n) } : config;
 }
 
 /**

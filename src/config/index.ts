@@ -14,6 +14,8 @@ export {
   usesLandmarks,
   usesSegments,
   type ShapeKeys,
+  reformerBuckets,
+  MAX_REFORMER_CHUNKS,
 } from './rules';
 export { allowedText, checkValue, type ConfigIssue } from './values';
 export { byFlag, byKey, byLabel, type KeyNamer } from './names';

@@ -48,6 +48,9 @@ export function sizedBuffers(c: RunConfig): BufferEstimate[] {
       ['BigBird global rows [B, H, 2b, n]', [b, h, Math.min(2 * blk, n), n]],
       ['BigBird gathered keys [B·H, n, slots·b]', [b, h, n, slots]],
     );
+  } else if (c.attention === 'reformer') {
+    const chunk = Math.min(c.reformerChunk, n);
+    list.push(['Reformer chunked scores [B, H, rounds·n, 2·chunk]', [b, h, c.reformerHashes * n, 2 * chunk]]);
   } else if (c.attention === 'linear') {
     list.push(['linear attention φ(K)ᵀV [B, H, d_h, d_h]', [b, h, d / h, d / h]]);
   } else {

@@ -45,8 +45,30 @@ export function maxListopsLength(maxDepth: number, maxArgs: number): number {
   return length;
 }
 
+/** The bucket sort keeps one counter per bucket in workgroup memory: at most 2·512 buckets. */
+export const MAX_REFORMER_CHUNKS = 512;
+
+/**
+ * Buckets per round: the largest power of 2 not above 2·n/chunk (Hugging Face's
+ * `_set_num_buckets` without its factorisation, which the LRA lengths never reach), so that a
+ * bucket holds about half a chunk and a chunk with its predecessor covers a bucket.
+ */
+export function reformerBuckets(seqLen: number, chunk: number): number {
+  const target = Math.max(1, 2 * Math.floor(seqLen / chunk));
+  return 2 ** Math.floor(Math.log2(target));
+}
+
 /** The keys the model's shape rules read (all in the model part, so the ONNX exporter has them too). */
-export type ShapeKeys = 'attention' | 'injection' | 'dModel' | 'heads' | 'landmarks' | 'seqLen' | 'convKernel' | 'bigbirdBlock';
+export type ShapeKeys =
+  | 'attention'
+  | 'injection'
+  | 'dModel'
+  | 'heads'
+  | 'landmarks'
+  | 'seqLen'
+  | 'convKernel'
+  | 'bigbirdBlock'
+  | 'reformerChunk';
 
 /**
  * The rules on the model's shape alone: heads divide d, m ≤ n, n a multiple of m where segment
@@ -76,6 +98,24 @@ export function checkShapeRules(c: Pick<RunConfig, ShapeKeys>, n: KeyNamer = byK
       c.seqLen,
       `seqLen ${c.seqLen} is not a multiple of the BigBird block size ${b} (BigBird cuts n into blocks of b tokens): use seqLen ${[lower, lower + b].filter((x) => x >= b).join(' or ')}, or block size ${nearestDivisors(c.seqLen, b).join(' or ')}.`,
     );
+  }
+  if (c.attention === 'reformer') {
+    const k = c.reformerChunk;
+    const lower = c.seqLen - (c.seqLen % k);
+    if (c.seqLen % k !== 0)
+      error(
+        'seqLen',
+        ['reformerChunk', 'attention'],
+        c.seqLen,
+        `seqLen ${c.seqLen} is not a multiple of the Reformer chunk length ${k} (the sorted sequence is cut into chunks of equal length): use seqLen ${[lower, lower + k].filter((x) => x >= k).join(' or ')}, or chunk length ${nearestDivisors(c.seqLen, k).join(' or ')}.`,
+      );
+    else if (c.seqLen / k > MAX_REFORMER_CHUNKS)
+      error(
+        'reformerChunk',
+        ['seqLen', 'attention'],
+        k,
+        `seqLen ${c.seqLen} / chunk length ${k} gives ${c.seqLen / k} chunks per round; the bucket sort holds at most ${2 * MAX_REFORMER_CHUNKS} buckets (2·n/chunk): use chunk length ≥ ${Math.ceil(c.seqLen / MAX_REFORMER_CHUNKS)}.`,
+      );
   }
   if (!usesLandmarks(c)) return issues;
   if (c.landmarks > c.seqLen) {

@@ -55,6 +55,8 @@ const CONTRACT_MODEL = [
   'performerRedraw',
   'bigbirdBlock',
   'bigbirdRandom',
+  'reformerHashes',
+  'reformerChunk',
 ];
 const CONTRACT_TRAIN = [
   'task',

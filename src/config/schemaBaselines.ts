@@ -7,6 +7,7 @@ import { int, oneOf } from './spec';
 const LINFORMER = ['linformer'] as const;
 const PERFORMER = ['performer'] as const;
 const BIGBIRD = ['bigbird'] as const;
+const REFORMER = ['reformer'] as const;
 
 /** The LRA projection and kernel baselines (Linformer, Performer) and their switches. */
 export const BASELINE_PARAMS = {
@@ -113,5 +114,36 @@ export const BASELINE_PARAMS = {
       note: 'BigBird’s ITC setting (and the LRA code) use 3 random blocks per query block; the paper does not restate it. We draw them once per layer from the run’s seed and keep them fixed in training and evaluation (the original redraws them every step in training).',
     },
     help: 'Random key blocks per query block, drawn once per layer from the run’s seed among the blocks that are neither in the window nor global (fewer when not enough exist), and kept fixed: they travel with the weights (random_blocks).',
+  }),
+  reformerHashes: int({
+    url: 'rh',
+    group: 'attention',
+    part: 'model',
+    apply: 'cold',
+    label: 'Reformer hashing rounds',
+    default: 2,
+    min: 1,
+    max: 8,
+    step: 1,
+    attention: REFORMER,
+    provenance: { source: 'paper', note: 'The paper runs Reformer with 2 hashing rounds.' },
+    help: 'LSH rounds: each round hashes every token into a bucket with its own random rotations, sorts and chunks; the rounds’ outputs are combined with their log-sum-exp weights. More rounds miss fewer neighbours and cost proportionally more.',
+  }),
+  reformerChunk: int({
+    url: 'rc',
+    group: 'attention',
+    part: 'model',
+    apply: 'cold',
+    label: 'Reformer chunk length',
+    default: 64,
+    min: 1,
+    max: 4096,
+    log: true,
+    attention: REFORMER,
+    provenance: {
+      source: 'ours',
+      note: 'Hugging Face’s LSHSelfAttention defaults to chunks of 64 and sizes the buckets from it (2n/chunk buckets, a power of 2); the paper does not restate it for the LRA.',
+    },
+    help: 'Tokens per chunk of the sorted sequence; seqLen must be a multiple of it. Each chunk attends to itself and the previous chunk, so each query sees 2·chunk keys per round. The bucket count is the largest power of 2 ≤ 2·seqLen/chunk (Hugging Face’s rule), so a bucket holds about half a chunk.',
   }),
 } as const;

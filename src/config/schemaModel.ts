@@ -16,9 +16,9 @@ export const MODEL_PARAMS = {
     part: 'model',
     apply: 'cold',
     label: 'Attention',
-    values: ['softmax', 'nystrom', 'proxy', 'linformer', 'performer', 'linear', 'bigbird'],
+    values: ['softmax', 'nystrom', 'proxy', 'linformer', 'performer', 'linear', 'bigbird', 'reformer'],
     default: 'proxy',
-    help: 'The attention in every block: exact softmax (quadratic in n), Nyströmformer (segment-mean landmarks), Proxyformer (trainable proxy tokens as landmarks), the LRA projection and kernel baselines Linformer, Performer and linear attention, or BigBird’s block-sparse attention.',
+    help: 'The attention in every block: exact softmax (quadratic in n), Nyströmformer (segment-mean landmarks), Proxyformer (trainable proxy tokens as landmarks), the LRA projection and kernel baselines Linformer, Performer and linear attention, BigBird’s block-sparse attention, or Reformer’s LSH attention.',
     valueHelp: {
       softmax: 'exact softmax(QKᵀ/√d_h)V: the ground truth for every approximation view',
       nystrom: 'Xiong et al. 2021: landmarks are segment means of Q and K',
@@ -28,6 +28,8 @@ export const MODEL_PARAMS = {
       linear: 'Katharopoulos et al. 2020: D⁻¹φ(Q)(φ(K)ᵀV) with φ(x) = elu(x) + 1',
       bigbird:
         'Zaheer et al. 2020: blocks of b tokens see a sliding window, two global blocks and r random blocks; the global blocks see everything',
+      reformer:
+        'Kitaev et al. 2020: shared query-key, tokens hashed into buckets by random rotations (LSH), sorted, cut into chunks; each chunk sees itself and the previous one',
     },
   }),
   layers: int({

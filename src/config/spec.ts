@@ -5,7 +5,7 @@
  */
 
 /** The attention variants. */
-export const ATTENTIONS = ['softmax', 'nystrom', 'proxy', 'linformer', 'performer', 'linear', 'bigbird'] as const;
+export const ATTENTIONS = ['softmax', 'nystrom', 'proxy', 'linformer', 'performer', 'linear', 'bigbird', 'reformer'] as const;
 export type Attention = (typeof ATTENTIONS)[number];
 
 /** The five Long Range Arena tasks (see docs/tasks.md for the stand-in corpora). */

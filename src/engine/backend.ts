@@ -237,6 +237,20 @@ export interface Backend {
     p: AttentionParams,
   ): void;
 
+  // ---------- Reformer's LSH (no gradient: they choose which keys a query meets) ----------
+  /**
+   * Angular LSH over rotated [batch·heads, n, rounds·half] (each token's x·R): buckets i32
+   * [batch·heads, rounds, n] = argmax_j of [x_r, −x_r] over round r's 2·half entries (the first
+   * maximum on ties), or 2·half (a bucket of its own, sorted last) where mask [batch, n] is 0.
+   */
+  lshHash(rotated: Buf, mask: Buf, buckets: Buf, batch: number, heads: number, n: number, rounds: number, half: number): void;
+  /**
+   * Stable sort of each row of buckets i32 [rows, n] (values in [0, numBuckets)) by (bucket,
+   * position): sorted[row·n + s] = row·n + t for the token t in slot s, undo[row·n + t] = row·n + s.
+   * Both i32 rows of the flattened [rows·n] table, each the other's inverse permutation.
+   */
+  bucketSort(buckets: Buf, sorted: Buf, undo: Buf, rows: number, n: number, numBuckets: number): void;
+
   // ---------- randomness ----------
   /**
    * Dropout keep-mask from a counter-based generator: out[i] = keep ? scale : 0 with

@@ -17,7 +17,7 @@ import { engineLogits, type InferenceBatch } from './engineLogits';
 import { readSafetensors, writeSafetensors, type Tensor } from '../io/safetensors';
 import { readBundle, writeBundle } from '../io/bundle';
 import { sampleMetrics, sampleOptimizer, tinyRunConfig } from '../io/bundle/testing/fixtures';
-import { parameterShapes } from '../io/onnx/config';
+import { onnxUnsupported, parameterShapes } from '../io/onnx/config';
 import { randomBatch, randomWeights } from '../io/testing/random';
 import { uniformStream } from '../engine/cpu/random';
 
@@ -30,7 +30,7 @@ const env = { ...process.env, PYTHONPATH: PYTHON_DIR, OMP_NUM_THREADS: '1' };
 /**
  * Tolerance on max|TS − torch| / max|torch|: the engine's CPU backend runs in float32, the
  * reference in float64 (--float64). Measured on these configs: 3.6e-8 (nystrom), 5.7e-8
- * (proxy), 7.0e-8 (softmax), 3.7e-8 (linformer), 7.0e-8 (performer), 4.4e-8 (linear); 2e-6
+ * (proxy), 7.0e-8 (softmax), 3.7e-8 (linformer), 7.0e-8 (performer), 4.4e-8 (linear), 6.4e-8 (reformer); 2e-6
  * leaves a ~30× margin, and a wrong weight (a transposed or mis-named tensor) moves the logits by
  * orders of magnitude more.
  */
@@ -96,13 +96,15 @@ describe('bundles with the PyTorch reference', () => {
       tinyRunConfig({ attention: 'performer', performerFeatures: 6, performerKernel: 'softmax', layers: 2 }),
     ],
     ['linear', tinyRunConfig({ attention: 'linear', layers: 2 })],
+    // The evaluation rotations are state: random values PyTorch could only get from the bundle.
+    ['reformer, 2 rounds, chunks of 4 (rotations from the bundle)', tinyRunConfig({ attention: 'reformer', reformerChunk: 4, layers: 2 })],
   ];
   it.each(cases)('a TypeScript bundle gives PyTorch the engine logits (%s)', async (_, config) => {
     const weights = randomWeights(parameterShapes(config), 3);
     const bundle = join(dir, `logits-${config.attention}.zip`);
     // Performer's features are state, not a parameter: seededWeights gives them values the model
     // would never draw, so PyTorch agreeing proves it used the bundle's, not its own draw.
-    writeFileSync(bundle, writeBundle({ config, weights, metrics: sampleMetrics() }, { onnx: true }));
+    writeFileSync(bundle, writeBundle({ config, weights, metrics: sampleMetrics() }, { onnx: onnxUnsupported(config) === null }));
     const batch = randomBatch(config, config.seqLen, [config.seqLen, 5, 1], 9);
     const batchFile = join(dir, `batch-${config.attention}.safetensors`);
     writeFileSync(batchFile, writeSafetensors(batchTensors(config, batch)));

@@ -37,6 +37,16 @@ export class DropoutPlan {
     return this.stream && p > 0 ? dropout(x, p, this.stream) : x;
   }
 
+  /**
+   * In drawn training, `count` fresh counters of the run's stream (Reformer's per-forward
+   * rotations), the same for every micro-batch of a step; null in evaluation and with explicit
+   * masks, where the layer's stored rotations apply.
+   */
+  draws(count: number): { seed: number; offset: number } | null {
+    if (this.masks || !this.stream) return null;
+    return { seed: this.stream.seed, offset: this.stream.takeShared(count) };
+  }
+
   /** Decomposed dropout's keep mask r ∈ {0,1} of `shape` [B, H, m], or null (nothing dropped). */
   columns(name: string, shape: readonly number[], p: number, like: Tensor): Tensor | null {
     if (this.masks) return this.explicit(name, shape);
@@ -62,7 +72,8 @@ export function maskNames(c: {
   for (let i = 0; i < c.layers; i++) {
     names.push(`layers.${i}.attn.out_dropout`);
     // Fused softmax has no attention dropout site (it never stores the probabilities).
-    if ((c.attention === 'softmax' && c.softmaxImpl !== 'fused') || c.attention === 'bigbird') names.push(`layers.${i}.attn.dropout`);
+    if ((c.attention === 'softmax' && c.softmaxImpl !== 'fused') || c.attention === 'bigbird' || c.attention === 'reformer')
+      names.push(`layers.${i}.attn.dropout`);
     if (c.attention === 'bigbird' && c.sparseBlocks > 0) names.push(`layers.${i}.attn.dropout_blocks`);
     if (c.attention === 'proxy' && c.decomposedDropout !== 'off') names.push(`layers.${i}.attn.columns`);
     names.push(`layers.${i}.ffn.dropout1`, `layers.${i}.ffn.dropout2`);
@@ -89,6 +100,14 @@ export class MicroBatchStream extends DropoutStream {
     super(seed);
     if (!Number.isInteger(parts) || parts < 1 || !Number.isInteger(part) || part < 0 || part >= parts)
       throw new Error(`micro-batch ${part} of ${parts}: the part must be an integer in [0, parts) and parts a positive integer`);
+  }
+
+  /** The whole batch's draws: every part gets the same counters (no batch axis to slice). */
+  override takeShared(count: number): number {
+    const at = this.wholeOffset;
+    this.wholeOffset = (this.wholeOffset + count) >>> 0;
+    this.offset = this.wholeOffset;
+    return at;
   }
 
   override take(count: number): number {

@@ -18,6 +18,7 @@ describe('parameterCounts', () => {
     ['performer', tinyConfig('performer', { performerFeatures: 12 })],
     ['linear', tinyConfig('linear', { layers: 3 })],
     ['bigbird, blocks of 2, r 2', tinyConfig('bigbird', { bigbirdBlock: 2, bigbirdRandom: 2 })],
+    ['reformer, 3 rounds, chunks of 4', tinyConfig('reformer', { reformerHashes: 3, reformerChunk: 4 })],
   ] as const) {
     it(`${name}: trainable and state elements match the built model`, () => {
       const model = buildModel(new CpuBackend('f32'), config, 0);

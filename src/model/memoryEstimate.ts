@@ -13,7 +13,7 @@
  *   Linformer B·H·n·k, Performer B·H·n·F, linear attention none beyond t·d, BigBird B·H times
  *   (n − 2b)·(5 + r)·b + 2b·n (sparse and global rows).
  */
-import { largestBuffer, type Attention, type BufferEstimate, type ModelConfig, type RunConfig } from '../config';
+import { largestBuffer, reformerBuckets, type Attention, type BufferEstimate, type ModelConfig, type RunConfig } from '../config';
 
 /** The estimate is within this factor of the measured peak (both ways); the test asserts it. */
 export const ESTIMATE_FACTOR = 2;
@@ -50,6 +50,11 @@ export function parameterCounts(c: ModelConfig): { trainable: number; state: num
   if (c.attention === 'linformer' && c.linformerSharing !== 'shared') attention += e;
   if (c.attention === 'performer') state = c.layers * c.performerFeatures * (d / h);
   if (c.attention === 'bigbird') state = c.layers * Math.max(n / c.bigbirdBlock - 2, 1) * Math.max(c.bigbirdRandom, 1);
+  if (c.attention === 'reformer') {
+    // Shared query-key: no k projection; the evaluation rotations [H, d_h, rounds·buckets/2] are state.
+    attention -= linear(d, d);
+    state = c.layers * h * (d / h) * c.reformerHashes * (reformerBuckets(n, c.reformerChunk) / 2);
+  }
   const layer = 2 * d + attention + 2 * d + linear(d, ffn) + linear(ffn, d);
   const shared = c.attention === 'linformer' && c.linformerSharing === 'shared' ? e : 0;
   const head = linear(c.twoTower ? 4 * d : d, ffn) + linear(ffn, c.numClasses);
@@ -65,6 +70,7 @@ const PER_TOKEN_FEATURE: Record<Attention, number> = {
   performer: 24,
   linear: 35.5,
   bigbird: 30,
+  reformer: 55, // fitted at 2 rounds: Q, K, V and their look-back copies repeat per round
 };
 const PER_ATTENTION_TERM: Record<Attention, number> = {
   softmax: 3,
@@ -74,6 +80,7 @@ const PER_ATTENTION_TERM: Record<Attention, number> = {
   performer: 6,
   linear: 0,
   bigbird: 5,
+  reformer: 12,
 };
 
 /** The variant's attention term of one layer (elements of its n-sized factor). */
@@ -88,6 +95,8 @@ function attentionTerm(c: RunConfig, bh: number): number {
     const b = c.bigbirdBlock;
     return n <= 2 * b ? bh * n * n : bh * ((n - 2 * b) * Math.min((5 + c.bigbirdRandom) * b, n) + 2 * b * n);
   }
+  // Reformer: the chunked scores, rounds·n queries against 2·chunk keys each.
+  if (c.attention === 'reformer') return bh * c.reformerHashes * n * 2 * Math.min(c.reformerChunk, n);
   return bh * n * c.landmarks;
 }
 

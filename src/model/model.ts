@@ -32,6 +32,7 @@ import { SoftmaxAttention } from './attention/softmax';
 import { LinformerAttention, createProjection } from './attention/linformer';
 import { LinearAttention } from './attention/linear';
 import { BigBirdAttention } from './attention/bigbird';
+import { ReformerAttention } from './attention/reformer';
 import { sparseBlocks } from './attention/bigbirdBlocks';
 import { PerformerAttention } from './attention/performer';
 import { redrawInitialiser } from './attention/performerFeatures';
@@ -51,7 +52,7 @@ export interface BuildOptions {
   /** Batch size for the size check (default: the config's, else 1). */
   batchSize?: number;
   /** TEST-ONLY faults: a deliberately broken model that the parity tests must catch. */
-  faults?: { transposeKernel2?: boolean; forgetKeyMask?: boolean; scaleByHeadWidth?: boolean };
+  faults?: { transposeKernel2?: boolean; forgetKeyMask?: boolean; scaleByHeadWidth?: boolean; forgetSelfMask?: boolean };
 }
 
 export interface Model {
@@ -100,6 +101,10 @@ function createAttention(
   if (c.attention === 'bigbird')
     return new BigBirdAttention(scope, c.dModel, c.heads, c.seqLen, c.bigbirdBlock, c.bigbirdRandom, hot, init, {
       forgetKeyMask: faults?.forgetKeyMask,
+    });
+  if (c.attention === 'reformer')
+    return new ReformerAttention(scope, c.dModel, c.heads, c.seqLen, c.reformerHashes, c.reformerChunk, hot, init, {
+      forgetSelfMask: faults?.forgetSelfMask,
     });
   if (c.attention === 'linear') return new LinearAttention(scope, c.dModel, c.heads, init, { scaleByHeadWidth: faults?.scaleByHeadWidth });
   const pinv = {
@@ -222,6 +227,7 @@ export function buildModel(backend: Backend, config: ModelConfig | RunConfig, in
     },
     dispose() {
       for (const a of proxyLayers) a.dropCache();
+      for (const b of blocks) if (b.attn instanceof ReformerAttention) b.attn.dispose();
       store.dispose();
     },
   };

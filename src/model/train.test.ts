@@ -33,6 +33,7 @@ const VARIANTS: [string, ModelConfig][] = [
   ['performer (relu kernel, 32 features)', toy(tinyConfig('performer', { performerFeatures: 32 }))],
   ['linear (elu + 1)', toy(tinyConfig('linear'))],
   ['bigbird (blocks of 2, r 2: 8 blocks, sparse rows)', toy(tinyConfig('bigbird', { bigbirdBlock: 2, bigbirdRandom: 2 }))],
+  ['reformer (2 rounds, chunks of 4: 8 buckets, rotations redrawn every step)', toy(tinyConfig('reformer', { reformerChunk: 4 }))],
 ];
 
 describe('toy training (200 steps, CPU backend)', () => {

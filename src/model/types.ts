@@ -84,6 +84,13 @@ export interface LayerViewTensors {
   attention_blocks?: Tensor;
   block_positions?: Tensor;
   block_pattern?: Tensor;
+  /** Reformer: each token's bucket per round [B, H, rounds, n] (i32), the chunked probabilities in
+   * sorted order [B, H, rounds·n, keys per chunk], the token of each sorted slot [B, H, rounds·n], and
+   * each sorted query's log-sum-exp [B, H, rounds, n] (sorted order; the rounds' weights). */
+  lsh_buckets?: Tensor;
+  lsh_probs?: Tensor;
+  lsh_tokens?: Tensor;
+  lsh_lse?: Tensor;
   /** The layer's unmasked Q, K heads [B, H, n, d_h] for the exact softmax of the views. */
   q?: Tensor;
   k?: Tensor;

@@ -11,13 +11,18 @@
  * sum, with φ(k) exactly as the layer uses it) as `approximation`, beside the exact softmax of the
  * same Q, K and the error. BigBird: the block pattern, and for n ≤ 1024 the implied n×n attention
  * (the rows it computed, put back in place; src/model/bigbirdViews.ts) beside the exact softmax.
+ * Reformer: each token's bucket per round, the chunked attention in sorted order, and for
+ * n ≤ 1024 the implied n×n attention (src/model/reformerViews.ts) beside the exact softmax of the
+ * same shared query-key with the same self-mask.
  * Plain typed arrays with shapes, for the UI.
  */
-import { div, intTensor, matmul, noGrad, scope, sum, tensor, type Tensor } from '../engine';
+import { add, div, eye, intTensor, matmul, noGrad, scope, sum, tensor, type Tensor } from '../engine';
 import { toBatch } from './attention/nystromKernels';
 import { towerMask } from './attention/masking';
 import { exactAttention } from './attention/softmax';
+import { SELF_SCORE } from './attention/reformer';
 import { blockPattern, impliedAttention } from './bigbirdViews';
+import { lshBucketStrip, lshChunkAttention, lshImpliedAttention } from './reformerViews';
 import type { Model } from './model';
 
 /** A row-major matrix. */
@@ -48,6 +53,9 @@ export interface HeadViews {
   kMeanOffDiagonal?: number;
   /** ‖I − A·Z_k‖_F for k = 0 (the initialisation) … pinvIterations. */
   pinvResiduals?: Float32Array;
+  /** Reformer: each token's bucket per round [rounds × n]; the chunked attention in sorted order [rounds·n × keys per chunk]. */
+  lshBuckets?: Matrix;
+  lshChunks?: Matrix;
   /** BigBird: which key blocks each query block attends to (nb × nb: 1 window or global, 2 random, 0 none). */
   blockPattern?: Matrix;
   /** n ≤ 1024: softmax(s·QKᵀ + keymask) of the layer's Q, K. */
@@ -120,8 +128,12 @@ export async function computeViews(model: Model, example: { tokens: ArrayLike<nu
         const skip = ['q', 'k', 'K2_dropped', 'Q_features', 'K_features'];
         // BigBird's rows grow as n·(slots·b): read only where the n×n views are drawn.
         if (!exactWanted) skip.push('attention_global', 'attention_blocks', 'block_positions');
+        // Reformer's chunked rows grow as rounds·n·2c, its implied matrix as n²: the same limit.
+        if (!exactWanted) skip.push('lsh_probs', 'lsh_tokens', 'lsh_lse');
+        // Reformer's exact counterpart keeps its self-mask: a token's own score −1e5.
+        if (exactWanted && v.lsh_buckets && v.q && v.k) out.exact = exactAttention(v.q, v.k, add(keyBias, eye(be, n, [], SELF_SCORE)));
         for (const [k, t] of Object.entries(v)) if (t && !skip.includes(k) && (k !== 'attention' || exactWanted)) out[k] = t;
-        if (exactWanted && v.q && v.k && !v.attention) out.exact = exactAttention(v.q, v.k, keyBias);
+        if (exactWanted && v.q && v.k && !v.attention && !v.lsh_buckets) out.exact = exactAttention(v.q, v.k, keyBias);
         if (exactWanted && v.K1 && v.Z && v.K3) out.approximation = matmul(matmul(v.K1, toBatch(v.Z, v.K1)), v.K3);
         if (exactWanted && v.Q_features && v.K_features) {
           const scores = matmul(v.Q_features, v.K_features, { transB: true });
@@ -158,6 +170,13 @@ export async function computeViews(model: Model, example: { tokens: ArrayLike<nu
       };
       const global = read.get('attention_global');
       if (global) view.approximation = impliedAttention(global, read.get('attention_blocks'), read.get('block_positions'), h);
+      const probs = read.get('lsh_probs');
+      const lsh = { n, rounds: model.config.reformerHashes, chunk: model.config.reformerChunk };
+      if (read.has('lsh_buckets')) view.lshBuckets = lshBucketStrip(read.get('lsh_buckets')!, h, lsh);
+      if (probs) {
+        view.lshChunks = lshChunkAttention(probs, h);
+        view.approximation = lshImpliedAttention(probs, read.get('lsh_tokens')!, read.get('lsh_lse')!, h, lsh);
+      }
       const pattern = read.get('block_pattern');
       if (pattern) view.blockPattern = blockPattern(pattern);
       const residuals = read.get('pinv_residuals');

@@ -11,6 +11,7 @@ export const VARIANT_NAMES: Readonly<Record<Attention, string>> = {
   proxy: 'Proxyformer',
   linformer: 'Linformer',
   bigbird: 'BigBird',
+  reformer: 'Reformer',
   performer: 'Performer',
   linear: 'linear attention',
 };

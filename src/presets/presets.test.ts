@@ -16,7 +16,7 @@ import { fittingBlock } from './comparison';
 
 describe('presets', () => {
   it('every preset is valid: no error and no notice', () => {
-    expect(PRESET_LIST.length).toBe(50); // 5 tasks × 7 variants + 2 quick tasks × 7 variants + quick Text (Proxyformer)
+    expect(PRESET_LIST.length).toBe(57); // 5 tasks × 8 variants + 2 quick tasks × 8 variants + quick Text (Proxyformer)
     for (const p of PRESET_LIST) expect(presetIssues(p), p.name).toEqual([]);
   });
 
@@ -71,7 +71,7 @@ describe('presets', () => {
 
   it('quick presets are tiny: one or two layers of d 32, n ≤ 256, m, k and features ≤ 32, batch ≤ 16, a few hundred steps, lr 1e-3', () => {
     const quick = PRESET_LIST.filter((p) => p.name.startsWith('quick-'));
-    const variants = ['proxy', 'nystrom', 'softmax', 'linformer', 'performer', 'linear', 'bigbird'];
+    const variants = ['proxy', 'nystrom', 'softmax', 'linformer', 'performer', 'linear', 'bigbird', 'reformer'];
     expect(quick.map((p) => p.name)).toEqual([
       ...variants.map((v) => `quick-listops-${v}`),
       'quick-text-proxy',
@@ -142,10 +142,18 @@ describe('ablation study', () => {
 });
 
 describe('the paper’s comparison', () => {
-  it('runs softmax, BigBird, Linformer, Performer, Nyströmformer and Proxyformer with one budget, same task, sizes and seeds', () => {
+  it('runs softmax, Reformer, BigBird, Linformer, Performer, Nyströmformer and Proxyformer with one budget, same task, sizes and seeds', () => {
     const base = { ...PRESETS['quick-listops-proxy'].config, dataSeed: 7, initSeed: 9 };
     const runs = STUDIES.paper.runs(base);
-    expect(runs.map((r) => r.ablation.label)).toEqual(['softmax', 'BigBird', 'Linformer', 'Performer', 'Nyströmformer', 'Proxyformer']);
+    expect(runs.map((r) => r.ablation.label)).toEqual([
+      'softmax',
+      'Reformer',
+      'BigBird',
+      'Linformer',
+      'Performer',
+      'Nyströmformer',
+      'Proxyformer',
+    ]);
     for (const r of runs) {
       expect(r.issues, r.ablation.name).toEqual([]);
       expect([
@@ -161,8 +169,9 @@ describe('the paper’s comparison', () => {
       expect([r.config.landmarks, r.config.linformerK, r.config.performerFeatures]).toEqual([16, 16, 16]);
     }
     const by = Object.fromEntries(runs.map((r) => [r.ablation.name, r.config]));
-    expect(by.proxy).toEqual({ ...base, linformerK: 16, performerFeatures: 16, bigbirdBlock: 4 });
+    expect(by.proxy).toEqual({ ...base, linformerK: 16, performerFeatures: 16, bigbirdBlock: 4, reformerChunk: 4 });
     expect(by.bigbird.bigbirdBlock).toBe(4); // n 64: at least 16 blocks, so the pattern is sparse
+    expect([by.reformer.reformerChunk, by.reformer.reformerHashes]).toEqual([4, 2]); // 16 chunks per round, the paper's 2 rounds
     expect(diffConfig(by.proxy, by.linformer).changed.sort()).toEqual(['attention']);
     expect(by.nystrom.pinvInit).toBe('global');
   });
@@ -171,17 +180,18 @@ describe('the paper’s comparison', () => {
     const lin = STUDIES.paper.runs(PRESETS['quick-image-linformer'].config);
     expect(lin.map((r) => [r.ablation.name, r.ok, r.config.landmarks])).toEqual([
       ['softmax', true, 28],
+      ['reformer', true, 28],
       ['bigbird', true, 28],
       ['linformer', true, 28],
       ['performer', true, 28],
       ['nystrom', true, 28],
       ['proxy', true, 28],
     ]);
-    expect(STUDIES.paper.unavailable.map((u) => u.label)).toEqual(['Reformer']);
+    expect(STUDIES.paper.unavailable).toEqual([]);
     // A base of another variant: a divisor of n = 196 with at least 16 blocks.
     expect(lin.find((r) => r.ablation.name === 'bigbird')!.config.bigbirdBlock).toBe(7);
+    expect(lin.find((r) => r.ablation.name === 'reformer')!.config.reformerChunk).toBe(7); // 28 chunks per round
     expect([fittingBlock(196, 64), fittingBlock(4096, 64), fittingBlock(13, 8)]).toEqual([49, 64, 1]);
-    for (const u of STUDIES.paper.unavailable) expect(u.note).toMatch(/^not yet available/);
     expect(getStudy('ablation')).toBe(STUDIES.ablation);
     expect(() => getStudy('paper-table')).toThrow('study "paper-table" is not known: use one of ablation, paper');
   });

@@ -4,7 +4,7 @@
  */
 import type { RunConfig } from '../config';
 import { ablationStudy, type AblationRun } from './ablations';
-import { comparisonBlock, NOT_YET_AVAILABLE, PAPER_COMPARISON, projectionBudget, withBudget } from './comparison';
+import { comparisonBlock, comparisonChunk, NOT_YET_AVAILABLE, PAPER_COMPARISON, projectionBudget, withBudget } from './comparison';
 
 export const STUDY_NAMES = ['ablation', 'paper'] as const;
 export type StudyName = (typeof STUDY_NAMES)[number];
@@ -33,8 +33,9 @@ export const STUDIES: Readonly<Record<StudyName, Study>> = {
     name: 'paper',
     title: 'The paper’s comparison',
     description:
-      'softmax, Linformer, Performer, Nyströmformer and Proxyformer, every projection-based model with the same budget (landmarks = proxies = Linformer k = Performer features).',
-    runs: (base) => ablationStudy(base, PAPER_COMPARISON, (c) => withBudget(c, projectionBudget(c), comparisonBlock(base))),
+      'softmax, Reformer, BigBird, Linformer, Performer, Nyströmformer and Proxyformer, every projection-based model with the same budget (landmarks = proxies = Linformer k = Performer features).',
+    runs: (base) =>
+      ablationStudy(base, PAPER_COMPARISON, (c) => withBudget(c, projectionBudget(c), comparisonBlock(base), comparisonChunk(base))),
     unavailable: NOT_YET_AVAILABLE,
   },
 };

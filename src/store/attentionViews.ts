@@ -28,6 +28,9 @@ export interface HeadViews {
   projectedAttention?: Matrix;
   /** BigBird: the block pattern [nb × nb] (1 window or global, 2 random, 0 not attended). */
   blockPattern?: Matrix;
+  /** Reformer: each token's bucket per round [rounds × n]; the chunked attention in sorted order [rounds·n × keys per chunk]. */
+  lshBuckets?: Matrix;
+  lshChunks?: Matrix;
   /** ‖I − K2·Z_k‖_F for k = 0 (the initial Z0) … pinvIterations. */
   pinvResidual?: number[];
   /** For n ≤ 1024: the exact softmax attention of this head's Q, K and its approximation K1·Z·K3 (without the convolution skip). */
@@ -106,6 +109,8 @@ export function budgetOf(config: RunConfig): { name: string; value: number } | n
       return { name: 'features', value: config.performerFeatures };
     case 'bigbird':
       return { name: 'b', value: config.bigbirdBlock };
+    case 'reformer':
+      return { name: 'chunk', value: config.reformerChunk };
     case 'softmax':
     case 'linear':
       return null;
@@ -130,6 +135,8 @@ function headViews(h: ModelHeadViews, where: string): HeadViews {
     linformerE: m('E'),
     projectedAttention: m('projectedAttention'),
     blockPattern: m('blockPattern'),
+    lshBuckets: m('lshBuckets'),
+    lshChunks: m('lshChunks'),
     queryMeanOffDiagonal: h.qMeanOffDiagonal,
     keyMeanOffDiagonal: h.kMeanOffDiagonal,
     pinvResidual: h.pinvResiduals && Array.from(h.pinvResiduals),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunConfig } from '../config';
 import { PRESETS } from '../presets';
-import { comparisonBlock } from '../presets/comparison';
+import { comparisonBlock, comparisonChunk } from '../presets/comparison';
 import { summarizeStudy } from '../study/results';
 import type { FromWorker, ToWorker } from '../train/protocol';
 import { planStudy, type SavedStudy, type StudyPlan, type StudyStorage } from './studyPlan';
@@ -186,13 +186,14 @@ describe('study runner (fake worker)', () => {
 describe('study plans', () => {
   it("builds the paper's comparison with one budget against softmax, and names bad plans", () => {
     const study = planStudy({ study: 'paper', base, seeds: 5, arms: [] });
-    expect(study.arms.map((a) => a.name)).toEqual(['softmax', 'bigbird', 'linformer', 'performer', 'nystrom', 'proxy']);
+    expect(study.arms.map((a) => a.name)).toEqual(['softmax', 'reformer', 'bigbird', 'linformer', 'performer', 'nystrom', 'proxy']);
     expect(study.baseline).toBe('softmax');
     expect(study.seeds).toEqual([7, 8, 9, 10, 11]);
     // Every projection-based arm gets the base's budget; BigBird a block that divides n with at least 16 blocks.
     for (const arm of study.arms.slice(1))
       expect(arm.overrides).toMatchObject({ landmarks: base.landmarks, linformerK: base.landmarks, performerFeatures: base.landmarks });
-    expect(study.arms[1].overrides.bigbirdBlock).toBe(comparisonBlock(base));
+    expect(study.arms[2].overrides.bigbirdBlock).toBe(comparisonBlock(base));
+    expect(study.arms[1].overrides.reformerChunk).toBe(comparisonChunk(base));
     expect(() => planStudy({ ...plan, seeds: 2 })).toThrow(/seeds must be 3, 4 or 5, got 2/);
     expect(() => planStudy({ ...plan, arms: ['nope'] })).toThrow(/configurations nope are not in the study \(known: full,/);
   });

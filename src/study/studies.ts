@@ -5,7 +5,7 @@
 import { ABLATIONS } from '../presets/ablations';
 import type { RunConfig } from '../config';
 import { PRESETS } from '../presets';
-import { comparisonBlock, PAPER_COMPARISON, projectionBudget } from '../presets/comparison';
+import { comparisonBlock, comparisonChunk, PAPER_COMPARISON, projectionBudget } from '../presets/comparison';
 import type { Study } from './definition';
 
 /** Three seeds: the fewest that give a t-interval (its half-width is 4.3 standard errors). */
@@ -35,14 +35,20 @@ export function paperComparisonStudy(base: RunConfig): Study {
     name: 'paper',
     title: "The paper's comparison of attention variants",
     description:
-      'softmax, Linformer, Performer, Nyströmformer and Proxyformer with one projection budget (landmarks = proxies = Linformer k = Performer features); same sizes, steps and seeds.',
+      'softmax, Reformer, BigBird, Linformer, Performer, Nyströmformer and Proxyformer with one projection budget (landmarks = proxies = Linformer k = Performer features); same sizes, steps and seeds.',
     base,
     arms: PAPER_COMPARISON.map((a) => ({
       name: a.name,
       label: a.label,
       what: a.what,
       attention: a.attention,
-      overrides: { landmarks: budget, linformerK: budget, performerFeatures: budget, bigbirdBlock: comparisonBlock(base) },
+      overrides: {
+        landmarks: budget,
+        linformerK: budget,
+        performerFeatures: budget,
+        bigbirdBlock: comparisonBlock(base),
+        reformerChunk: comparisonChunk(base),
+      },
     })),
     seeds: DEFAULT_SEEDS,
     baseline: 'softmax',

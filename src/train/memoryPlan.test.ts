@@ -41,6 +41,7 @@ describe('memory estimate against the measured peak (CPU backend)', () => {
     ['performer', tinyConfig('performer', { ...sizes, batchSize: 4, performerFeatures: 32 })],
     ['linear, ffn 128', tinyConfig('linear', { ...sizes, batchSize: 4, ffn: 128 })],
     ['bigbird, blocks of 8', tinyConfig('bigbird', { ...sizes, batchSize: 4, bigbirdBlock: 8 })],
+    ['reformer, 2 rounds, chunks of 16', tinyConfig('reformer', { ...sizes, batchSize: 4, reformerChunk: 16 })],
     ['softmax as 4 micro-batches of 2', tinyConfig('softmax', { ...sizes, batchSize: 8, microBatches: 4 })],
   ] as const) {
     it(`${name}: estimate within ${ESTIMATE_FACTOR}× of the peak`, async () => {

@@ -68,6 +68,10 @@ const CASES: [string, RunConfig][] = [
   ],
   ['softmax, attention dropout', tinyConfig('softmax', { batchSize: 8, dropout: 0.1, attentionDropout: 0.1 })],
   ['Nyströmformer, per-matrix pseudo-inverse init', tinyConfig('nystrom', { batchSize: 8, dropout: 0.1, pinvInit: 'per-matrix' })],
+  [
+    'Reformer, rotations drawn for the step (shared by its micro-batches), attention dropout',
+    tinyConfig('reformer', { batchSize: 8, reformerChunk: 4, dropout: 0.1, attentionDropout: 0.1 }),
+  ],
 ];
 
 describe('micro-batching (CPU reference backend)', () => {

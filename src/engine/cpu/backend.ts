@@ -25,6 +25,7 @@ import * as K from './kernels';
 import * as NN from './nn';
 import * as OPT from './optim';
 import * as ATT from './attention';
+import * as LSH from './lsh';
 
 export type CpuPrecision = 'f32' | 'f64';
 
@@ -283,6 +284,33 @@ export class CpuBackend implements Backend {
       n,
       d,
       k,
+    );
+  }
+
+  lshHash(rotated: Buf, mask: Buf, buckets: Buf, batch: number, heads: number, n: number, rounds: number, half: number): void {
+    const op = 'lshHash';
+    const bh = batch * heads;
+    LSH.lshHash(
+      this.arr(rotated, op, bh * n * rounds * half),
+      this.arr(mask, op, batch * n),
+      this.arr(buckets, op, bh * rounds * n, 'i32'),
+      batch,
+      heads,
+      n,
+      rounds,
+      half,
+    );
+  }
+  bucketSort(buckets: Buf, sorted: Buf, undo: Buf, rows: number, n: number, numBuckets: number): void {
+    const op = 'bucketSort';
+    const size = rows * n;
+    LSH.bucketSort(
+      this.arr(buckets, op, size, 'i32'),
+      this.arr(sorted, op, size, 'i32'),
+      this.arr(undo, op, size, 'i32'),
+      rows,
+      n,
+      numBuckets,
     );
   }
 

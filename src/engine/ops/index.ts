@@ -13,3 +13,4 @@ export { l2Normalize } from './normalize';
 export { full, zeros, eye, tensor, intTensor, arange, uniformValues } from './constants';
 export { linear, logSumExp, logSoftmax, nonFiniteFlag } from './composite';
 export { fusedAttention, type FusedAttentionOptions } from './attention';
+export { lshBuckets, bucketSort, permuteRows } from './lsh';

@@ -32,6 +32,10 @@ export class DropoutStream {
     this.offset = (this.offset + count) >>> 0;
     return at;
   }
+  /** Reserve `count` draws with no batch axis, which every micro-batch of a step shares (Reformer's rotations). */
+  takeShared(count: number): number {
+    return this.take(count);
+  }
 }
 
 /** Inverted dropout with a drawn mask: x ⊙ mask, mask from `stream` (p = 0 returns x itself). */

@@ -39,6 +39,7 @@ import * as dropout from './kernels/dropout';
 import * as elementwise from './kernels/elementwise';
 import * as embedding from './kernels/embedding';
 import * as layerNorm from './kernels/layerNorm';
+import * as lsh from './kernels/lsh';
 import * as matmul from './kernels/matmul';
 import * as optimizer from './kernels/optimizer';
 import * as reduce from './kernels/reduce';
@@ -296,6 +297,12 @@ export class WebGpuBackend implements Backend {
   }
   dconvBackward(x: Buf, w: Buf, dy: Buf, dx: Buf | null, dw: Buf | null, bh: number, heads: number, n: number, d: number, k: number): void {
     dconv.dconvBackward(this.d, x, w, dy, dx, dw, bh, heads, n, d, k);
+  }
+  lshHash(rotated: Buf, mask: Buf, buckets: Buf, batch: number, heads: number, n: number, rounds: number, half: number): void {
+    lsh.lshHash(this.d, rotated, mask, buckets, batch, heads, n, rounds, half);
+  }
+  bucketSort(buckets: Buf, sorted: Buf, undo: Buf, rows: number, n: number, numBuckets: number): void {
+    lsh.bucketSort(this.d, buckets, sorted, undo, rows, n, numBuckets);
   }
   attention(q: Buf, k: Buf, v: Buf, bias: Buf | null, out: Buf, lse: Buf, p: AttentionParams): void {
     attention.attention(this.d, q, k, v, bias, out, lse, p);

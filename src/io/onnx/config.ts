@@ -5,7 +5,7 @@
  * inference graph.
  */
 
-import { checkShapeRules, checkValue, paramSpec, usesLandmarks, type ModelConfig } from '../../config/index.ts';
+import { checkShapeRules, checkValue, paramSpec, reformerBuckets, usesLandmarks, type ModelConfig } from '../../config/index.ts';
 
 /** The model keys that decide the inference graph (the training-only ones are left out). */
 export const EXPORT_KEYS = [
@@ -25,6 +25,8 @@ export const EXPORT_KEYS = [
   'convKernel',
   'bigbirdBlock',
   'bigbirdRandom',
+  'reformerHashes',
+  'reformerChunk',
   'proxyParam',
   'injection',
   'linformerK',
@@ -38,9 +40,11 @@ export type ExportConfig = Pick<ModelConfig, (typeof EXPORT_KEYS)[number]>;
 
 /** Why a config has no ONNX graph (its weights still travel in bundles), or null when it has one. */
 export function onnxUnsupported(c: Pick<ExportConfig, 'attention'>): string | null {
-  return c.attention === 'bigbird'
-    ? 'BigBird is not exportable to ONNX yet: its block gathers are not written in the graph builder. Its weights travel in the bundle (model.safetensors) and run in the PyTorch reference, which has BigBird.'
-    : null;
+  if (c.attention === 'bigbird')
+    return 'BigBird is not exportable to ONNX yet: its block gathers are not written in the graph builder. Its weights travel in the bundle (model.safetensors) and run in the PyTorch reference, which has BigBird.';
+  if (c.attention === 'reformer')
+    return 'Reformer is not exportable to ONNX yet: its bucket sort (a stable sort by LSH bucket and position) and the chunk gathers are not written in the graph builder. Its weights and evaluation rotations travel in the bundle (model.safetensors) and run in the PyTorch reference, which has Reformer.';
+  return null;
 }
 
 /**
@@ -80,7 +84,8 @@ export function parameterShapes(c: ExportConfig): Map<string, number[]> {
     const p = `layers.${i}`;
     norm(`${p}.norm1`);
     if (c.attention === 'linformer' && c.linformerSharing === 'per-layer') shapes.set(`${p}.attn.linformer_e`, linformerE);
-    for (const proj of ['q', 'k', 'v', 'out']) linear(`${p}.attn.${proj}`, d, d);
+    // Reformer shares one query-key projection (src/model/attention/reformer.ts).
+    for (const proj of c.attention === 'reformer' ? ['qk', 'v', 'out'] : ['q', 'k', 'v', 'out']) linear(`${p}.attn.${proj}`, d, d);
     if (usesLandmarks(c) && c.convKernel > 0) shapes.set(`${p}.attn.conv.weight`, [c.heads, c.convKernel]);
     if (c.attention === 'proxy') {
       if (c.proxyParam === 'projected') shapes.set(`${p}.attn.proxies`, [c.landmarks, d]);
@@ -94,6 +99,13 @@ export function parameterShapes(c: ExportConfig): Map<string, number[]> {
     // BigBird's random blocks [max(nb − 2, 1), max(r, 1)] (src/model/attention/bigbird.ts).
     if (c.attention === 'bigbird')
       shapes.set(`${p}.attn.random_blocks`, [Math.max(c.seqLen / c.bigbirdBlock - 2, 1), Math.max(c.bigbirdRandom, 1)]);
+    // Reformer's evaluation rotations [H, d_h, rounds · buckets/2] (src/model/attention/reformerHash.ts).
+    if (c.attention === 'reformer')
+      shapes.set(`${p}.attn.rotations`, [
+        c.heads,
+        d / c.heads,
+        c.reformerHashes * Math.max(1, reformerBuckets(c.seqLen, c.reformerChunk) / 2),
+      ]);
     norm(`${p}.norm2`);
     linear(`${p}.ffn.fc1`, c.ffn, d);
     linear(`${p}.ffn.fc2`, d, c.ffn);
@@ -104,9 +116,9 @@ export function parameterShapes(c: ExportConfig): Map<string, number[]> {
   return shapes;
 }
 
-/** Whether a state name is non-trainable state (Performer's random features, BigBird's random blocks): no gradient, no optimizer moments. */
+/** Whether a state name is non-trainable state (Performer's random features, BigBird's random blocks, Reformer's rotations): no gradient, no optimizer moments. */
 export function isStateName(name: string): boolean {
-  return /^layers\.\d+\.attn\.(features|random_blocks)$/.test(name);
+  return /^layers\.\d+\.attn\.(features|random_blocks|rotations)$/.test(name);
 }
 
 /** The trainable parameters of parameterShapes: the names an optimizer state covers. */

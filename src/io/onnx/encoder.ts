@@ -35,6 +35,8 @@ function attention(a: AttentionInput, layer: number): string {
       return linearAttention(a);
     case 'bigbird':
       throw new Error('BigBird has no ONNX graph (checkExportConfig refuses it first)');
+    case 'reformer':
+      throw new Error('Reformer has no ONNX graph (checkExportConfig refuses it first)');
   }
 }
 

@@ -85,6 +85,11 @@ function maskShape(c: ModelConfig, name: string, b: number, n: number): number[]
     if (base.endsWith('attn.dropout')) return [b, c.heads, nb <= 2 ? n : 2 * blk, n];
     if (base.endsWith('attn.dropout_blocks')) return [b * c.heads, nb - 2, blk, slotCount(c.bigbirdRandom) * blk];
   }
+  if (c.attention === 'reformer' && base.endsWith('attn.dropout')) {
+    // The chunked probabilities [B·H, rounds·n/c, c, keys per chunk] (2c, or c with one chunk in all).
+    const chunks = (c.reformerHashes * n) / c.reformerChunk;
+    return [b * c.heads, chunks, c.reformerChunk, chunks === 1 ? c.reformerChunk : 2 * c.reformerChunk];
+  }
   if (base.endsWith('attn.dropout')) return [b, c.heads, n, n];
   if (base.endsWith('ffn.dropout1')) return [b, n, c.ffn];
   return [b, n, c.dModel];
@@ -181,6 +186,7 @@ const VIEW_NAMES: [keyof HeadViews, string][] = [
   ['E', 'E'],
   ['projectedAttention', 'attention_projected'],
   ['blockPattern', 'block_pattern'],
+  ['lshBuckets', 'lsh_buckets'],
 ];
 function addViews(out: Outputs, views: ModelViews): void {
   views.layers.forEach((layer, i) => {
@@ -192,8 +198,8 @@ function addViews(out: Outputs, views: ModelViews): void {
       for (const [h, x] of mats.entries()) data.set(x!.data, h * rows * cols);
       out.set(`view.layers.${i}.${theirs}`, { shape: [1, mats.length, rows, cols], data });
     }
-    // BigBird: the implied n×n attention (the rows it computed, put back in place).
-    if (layer.heads.every((h) => h.blockPattern && h.approximation)) {
+    // BigBird and Reformer: the implied n×n attention (the rows they computed, put back in place).
+    if (layer.heads.every((h) => (h.blockPattern || h.lshBuckets) && h.approximation)) {
       const n = layer.heads[0].approximation!.rows;
       const data = new Float32Array(layer.heads.length * n * n);
       for (const [h, head] of layer.heads.entries()) data.set(head.approximation!.data, h * n * n);

@@ -79,7 +79,9 @@ export function StudyPanel() {
       <p className="help">
         {chosen.description} Seeds {chosen.seeds.join(', ')} (from the form’s data seed; each sets the init and the data seed), on{' '}
         {config.task} with {config.steps} steps per run, compared with {chosen.arms.find((a) => a.name === chosen.baseline)?.label}.
-        {kind === 'paper' && <> Not yet available here: {NOT_YET_AVAILABLE.map((u) => u.label).join(' and ')}.</>}
+        {kind === 'paper' && NOT_YET_AVAILABLE.length > 0 && (
+          <> Not yet available here: {NOT_YET_AVAILABLE.map((u) => u.label).join(' and ')}.</>
+        )}
       </p>
       <fieldset className="inline wrap" data-testid="study-arms" disabled={running}>
         <legend>Configurations</legend>

@@ -10,6 +10,8 @@ export const COLORS: Record<Variant, string> = {
   performer: PALETTE[3],
   linear: PALETTE[4],
   bigbird: PALETTE[7],
+  // The last free colour of the eight.
+  reformer: PALETTE[6],
   // The fused variants keep their variant's colour and are drawn dashed.
   'softmax-fused': PALETTE[5],
   'nystrom-fused': PALETTE[0],

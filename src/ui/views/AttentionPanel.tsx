@@ -1,4 +1,5 @@
 import { BlockPattern } from './BlockPattern';
+import { LshViews } from './LshViews';
 import { useEffect, useMemo } from 'react';
 import { liveViews, useLiveViews } from '../../store/liveViews';
 import { trainingClient, useTraining } from '../../store/trainingStore';
@@ -132,7 +133,9 @@ function ViewBody({ views, layer, head }: { views: AttentionViews; layer: number
       ? 'φ(Q)φ(K)ᵀ / rowsum'
       : views.attention === 'bigbird'
         ? 'block-sparse (computed rows)'
-        : 'K1·Z·K3';
+        : views.attention === 'reformer'
+          ? 'LSH chunks (implied)'
+          : 'K1·Z·K3';
   return (
     <div className="views" data-testid="views" data-attention={views.attention}>
       <p className="muted">
@@ -201,6 +204,7 @@ function ViewBody({ views, layer, head }: { views: AttentionViews; layer: number
         </div>
       )}
       {v.blockPattern && <BlockPattern pattern={v.blockPattern} n={n} />}
+      {v.lshBuckets && <LshViews buckets={v.lshBuckets} chunks={v.lshChunks} chunk={views.budget?.value} axis={axis} />}
       {(v.linformerE || v.projectedAttention) && (
         <div className="view-block">
           <h3>Linformer’s projection E and the n × k attention</h3>

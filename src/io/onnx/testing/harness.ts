@@ -48,6 +48,8 @@ export function tinyConfig(over: Partial<ExportConfig>): ExportConfig {
     performerKernel: 'relu',
     bigbirdBlock: 4,
     bigbirdRandom: 3,
+    reformerHashes: 2,
+    reformerChunk: 4,
     ...over,
   };
 }
