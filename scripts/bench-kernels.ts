@@ -1,10 +1,14 @@
 /**
- * Matrix-product kernel benchmark (a benchmark, not a test): for every matmul kernel version of
- * the WebGPU backend, on the current adapter, first validate against the CPU reference on the
- * same shape (on the first 32 output rows of each product for shapes above 2 GFLOP), then time
- * it (warm-up, median of repeats) and print GFLOP/s.
+ * Kernel benchmark (a benchmark, not a test). First the start-up peak probe measures the
+ * adapter's fp32 FMA rate and copy bandwidth (src/engine/webgpu/peak.ts). Then, for every
+ * matmul candidate (kernel version and reg4 workgroup side), on the current adapter: validate
+ * against the CPU reference on the same shape (on the first 32 output rows of each product for
+ * shapes above 2 GFLOP), time it (warm-up, median of repeats) and print GFLOP/s, GB/s and the
+ * share of the probed peak (docs/kernels.md "Share of peak"); the row kernels (softmax,
+ * reductions, elementwise, layerNorm) follow. With `--tune` the autotuner picks per shape class
+ * through the Node cache file (`--clear-tune-cache` empties it first).
  *
- *   scripts/run-ts.sh scripts/bench-kernels.ts [--full] [--repeats N] [--json out.json]
+ *   scripts/run-ts.sh scripts/bench-kernels.ts [--full] [--repeats N] [--json out.json] [--tune] [--clear-tune-cache]
  *
  * Time comes from `timestamp-query` (GPU time of the dispatch's own compute pass) when the
  * adapter has it, else from wall time around `queue.onSubmittedWorkDone()` (which includes
@@ -17,14 +21,21 @@ import { writeFileSync } from 'node:fs';
 import { nodeGpu } from '../src/engine/webgpu/node';
 import { acquireGpu, backendLabel } from '../src/engine/webgpu/device';
 import { WebGpuBackend } from '../src/engine/webgpu/backend';
-import { MATMUL_KERNELS, chooseMatmulKernel, type MatmulKernel } from '../src/engine/webgpu/matmulChoice';
-import { CpuBackend } from '../src/engine/cpu/backend';
+import { chooseMatmulKernel } from '../src/engine/webgpu/matmulChoice';
 import type { Buf, MatmulParams } from '../src/engine/backend';
 import { diff, randomArray, seededRandom } from '../src/engine/webgpu/testing/twin';
+import { checkedRows, matmulSizes, matmulTolerance, pickRows, referenceRows } from '../src/engine/webgpu/autotune/matmulCheck';
+import { type MatmulConfig, configName, matmulCandidates, tuneMatmul } from '../src/engine/webgpu/autotune/matmulTuner';
+import { FileTuneStore } from '../src/engine/webgpu/autotune/fileStore';
+import { adapterKey } from '../src/engine/webgpu/autotune/store';
+import { Autotuner } from '../src/engine/webgpu/autotune/tuner';
+import { kernelCost, shareOfPeak } from '../src/engine/webgpu/costs';
+import { probePeak } from '../src/engine/webgpu/peak';
+import { benchRow, rowCases } from './bench/kernelRows';
 
 checkFlags(
-  { '--full': 'switch', '--repeats': 'value', '--json': 'value' },
-  'usage: npm run bench:kernels -- [--full] [--repeats N] [--json out.json]',
+  { '--full': 'switch', '--repeats': 'value', '--json': 'value', '--tune': 'switch', '--clear-tune-cache': 'switch' },
+  'usage: npm run bench:kernels -- [--full] [--repeats N] [--json out.json] [--tune] [--clear-tune-cache]',
 );
 
 interface Shape {
@@ -58,27 +69,6 @@ function shapes(full: boolean): Shape[] {
   return s;
 }
 
-/** Above this many flops, the CPU check covers only the first rows of each product. */
-const CPU_CHECK_FLOPS = 2e9;
-
-/** The same product restricted to the first `rows` rows of op(A) in every batch entry. */
-function firstRows(p: MatmulParams, a: Float32Array, rows: number): { sub: MatmulParams; subA: Float32Array } {
-  if (rows === p.m) return { sub: p, subA: a };
-  const subA = new Float32Array(p.batch * rows * p.k);
-  for (let t = 0; t < p.batch; t++)
-    for (let i = 0; i < rows; i++)
-      for (let l = 0; l < p.k; l++)
-        subA[(t * rows + i) * p.k + l] = p.transA ? a[t * p.strideA + l * p.m + i] : a[t * p.strideA + i * p.k + l];
-  return { sub: { ...p, m: rows, transA: false, strideA: rows * p.k }, subA };
-}
-
-/** The first `rows` rows of every m×n output of `out`. */
-function pickRows(out: ArrayLike<number>, p: MatmulParams, rows: number): Float32Array {
-  const r = new Float32Array(p.batch * rows * p.n);
-  for (let t = 0; t < p.batch; t++) for (let i = 0; i < rows * p.n; i++) r[t * rows * p.n + i] = out[t * p.m * p.n + i];
-  return r;
-}
-
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
@@ -101,25 +91,48 @@ const method = useTimestamps
   : 'wall time around queue.onSubmittedWorkDone() (includes submit overhead)';
 console.log(`adapter: ${adapter}`);
 console.log(`timing:  ${method}; median of ${repeats} after 2 warm-up runs`);
-console.log(`rule:    the backend's automatic choice is marked with *`);
+console.log(`rule:    the backend's rule choice is marked with *${process.argv.includes('--tune') ? ', the tuned choice with T' : ''}`);
+
+// The start-up peak probe: every rate below is also given as a share of these.
+const peak = await probePeak(ctx.device, { software: ctx.report.isFallback, timestamps: useTimestamps });
+console.log(
+  `peak:    fp32 FMA ${peak.gflops.toFixed(2)} GFLOP/s (${peak.fmaMs.toFixed(2)} ms), copy ${peak.gbps.toFixed(2)} GB/s (${peak.copyMs.toFixed(2)} ms); ${peak.method}`,
+);
+
+let tuner: Autotuner | null = null;
+if (process.argv.includes('--tune') || process.argv.includes('--clear-tune-cache')) {
+  const store = new FileTuneStore();
+  tuner = new Autotuner(store, adapterKey(ctx.report), backendLabel(ctx.report));
+  if (process.argv.includes('--clear-tune-cache')) {
+    await tuner.clear();
+    console.log(`tuning:  cleared ${store.where}`);
+  }
+  if (!process.argv.includes('--tune')) tuner = null;
+  else console.log(`tuning:  cache ${store.where}`);
+}
 
 interface Row {
   shape: string;
-  kernel: MatmulKernel;
-  auto: boolean;
+  kernel: string;
+  rule: boolean;
+  tuned: boolean;
   valid: boolean;
   maxAbsError: number;
   medianMs: number | null;
   gflops: number | null;
+  gbps: number | null;
+  /** Share of the probed peak (the larger of the compute and memory shares) and which. */
+  share: number | null;
+  bound: 'compute' | 'memory' | null;
 }
 const results: Row[] = [];
-const cpu = new CpuBackend('f32');
 const rand = seededRandom(7);
 
-async function timeOnce(kernel: MatmulKernel, a: Buf, b: Buf, out: Buf, p: MatmulParams): Promise<number> {
+async function timeOnce(c: MatmulConfig, a: Buf, b: Buf, out: Buf, p: MatmulParams): Promise<number> {
+  const run = () => be.matmulWith(c.kernel, a, b, out, p, c.rw || undefined);
   if (useTimestamps) {
     be.timer.reset();
-    be.matmulWith(kernel, a, b, out, p);
+    run();
     const r = await be.timing();
     if (!r.available) throw new Error(r.reason);
     // Batches beyond the z limit run as several dispatches: their times add up.
@@ -128,67 +141,94 @@ async function timeOnce(kernel: MatmulKernel, a: Buf, b: Buf, out: Buf, p: Matmu
   be.flush();
   await ctx.device.queue.onSubmittedWorkDone();
   const t0 = performance.now();
-  be.matmulWith(kernel, a, b, out, p);
+  run();
   be.flush();
   await ctx.device.queue.onSubmittedWorkDone();
   return performance.now() - t0;
 }
 
+const pct = (x: number | null) => (x === null ? '—' : `${(100 * x).toFixed(1)} %`);
+let bestMatmulShare = 0;
 for (const { name, p } of shapes(full)) {
-  const aLen = (p.batch - 1) * p.strideA + p.m * p.k;
-  const bLen = (p.batch - 1) * p.strideB + p.k * p.n;
-  const aData = randomArray(rand, aLen);
-  const bData = randomArray(rand, bLen);
-  // CPU reference once per shape. Big shapes are checked on their first `rows` output rows of
-  // every product (the CPU reference in plain TypeScript would take minutes on all of them).
-  const rows = 2 * p.batch * p.m * p.n * p.k > CPU_CHECK_FLOPS ? Math.min(p.m, 32) : p.m;
-  const { sub, subA } = firstRows(p, aData, rows);
-  const ca = cpu.alloc(subA.length, 'f32', 'scratch', 'a');
-  const cb = cpu.alloc(bLen, 'f32', 'scratch', 'b');
-  const co = cpu.alloc(p.batch * rows * p.n, 'f32', 'scratch', 'out');
-  cpu.write(ca, subA);
-  cpu.write(cb, bData);
-  cpu.matmul(ca, cb, co, sub);
-  const expected = cpu.readSync(co);
-  for (const x of [ca, cb, co]) cpu.free(x);
-
-  const a = be.alloc(aLen, 'f32', 'scratch', 'bench.a');
-  const b = be.alloc(bLen, 'f32', 'scratch', 'bench.b');
-  const out = be.alloc(p.batch * p.m * p.n, 'f32', 'scratch', 'bench.out');
+  const sizes = matmulSizes(p);
+  const aData = randomArray(rand, sizes.a);
+  const bData = randomArray(rand, sizes.b);
+  // CPU reference once per shape. Big shapes are checked on their first rows of every product.
+  const rows = checkedRows(p);
+  const expected = referenceRows(p, aData, bData, rows);
+  const a = be.alloc(sizes.a, 'f32', 'scratch', 'bench.a');
+  const b = be.alloc(sizes.b, 'f32', 'scratch', 'bench.b');
+  const out = be.alloc(sizes.out, 'f32', 'scratch', 'bench.out');
   be.write(a, aData);
   be.write(b, bData);
-  const flops = 2 * p.batch * p.m * p.n * p.k;
-  const auto = chooseMatmulKernel(p, ctx.report.isFallback);
-  for (const kernel of MATMUL_KERNELS) {
+  // Work of the whole product (one dispatch per 65535 batch entries; the counts add up).
+  const work = kernelCost('matmul', 'matmul_naive', { m: p.m, n: p.n, k: p.k, acc: 0 }, [1, 1, p.batch])!;
+  const rule = chooseMatmulKernel(p, ctx.report.isFallback);
+  const ruleName = rule === 'reg4' ? `reg4/${be.ctx.report.isFallback ? 4 : 16}` : rule;
+  const tuned = tuner ? configName((await tuneMatmul(be, tuner, p)).config) : null;
+  for (const [kernel, c] of matmulCandidates()) {
     be.fill(out, 0);
-    be.matmulWith(kernel, a, b, out, p);
+    be.matmulWith(c.kernel, a, b, out, p, c.rw || undefined);
     const got = pickRows(await be.read(out), p, rows);
-    const d = diff(expected, got, { abs: 2e-6 * p.k, rel: 1e-5 });
-    const row: Row = { shape: name, kernel, auto: kernel === auto, valid: d.ok, maxAbsError: d.maxAbs, medianMs: null, gflops: null };
+    const d = diff(expected, got, matmulTolerance(p.k));
+    const row: Row = {
+      shape: name,
+      kernel,
+      rule: kernel === ruleName,
+      tuned: kernel === tuned,
+      valid: d.ok,
+      maxAbsError: d.maxAbs,
+      medianMs: null,
+      gflops: null,
+      gbps: null,
+      share: null,
+      bound: null,
+    };
     if (d.ok) {
-      for (let w = 0; w < 2; w++) await timeOnce(kernel, a, b, out, p);
+      for (let w = 0; w < 2; w++) await timeOnce(c, a, b, out, p);
       const ts: number[] = [];
-      for (let r = 0; r < repeats; r++) ts.push(await timeOnce(kernel, a, b, out, p));
+      for (let r = 0; r < repeats; r++) ts.push(await timeOnce(c, a, b, out, p));
       row.medianMs = median(ts);
-      row.gflops = flops / (row.medianMs * 1e-3) / 1e9;
+      const s = shareOfPeak(work.flops, work.bytes, row.medianMs, peak);
+      Object.assign(row, { gflops: s.gflops, gbps: s.gbps, share: s.share, bound: s.bound });
+      bestMatmulShare = Math.max(bestMatmulShare, s.gflops / peak.gflops);
     }
     results.push(row);
+    const mark = `${row.rule ? '*' : ''}${row.tuned ? 'T' : ''}`;
     const fig =
       row.gflops === null
         ? 'NOT TIMED: failed validation'
-        : `${row.gflops.toFixed(2).padStart(9)} GFLOP/s  ${row.medianMs!.toFixed(3).padStart(10)} ms`;
-    console.log(
-      `${name.padEnd(48)} ${(kernel + (row.auto ? '*' : '')).padEnd(7)} ${fig}  max|Δ| ${d.maxAbs.toExponential(2)}${d.ok ? '' : ' INVALID'}`,
-    );
+        : `${row.gflops.toFixed(2).padStart(9)} GFLOP/s ${row.gbps!.toFixed(2).padStart(8)} GB/s ${pct(row.share).padStart(7)} of peak (${row.bound})  ${row.medianMs!.toFixed(3).padStart(9)} ms`;
+    console.log(`${name.padEnd(48)} ${(kernel + mark).padEnd(10)} ${fig}  max|Δ| ${d.maxAbs.toExponential(2)}${d.ok ? '' : ' INVALID'}`);
   }
   for (const x of [a, b, out]) be.free(x);
 }
+console.log(`matmul:  best share of the probed fp32 FMA peak ${pct(bestMatmulShare)} (README target on a real GPU: ≥ 50 %)`);
+
+const rowResults = [];
+if (useTimestamps) {
+  for (const c of rowCases(full)) {
+    const r = await benchRow(be, c, repeats);
+    rowResults.push(r);
+    const s = r.ms !== null && r.flops !== null && r.bytes !== null ? shareOfPeak(r.flops, r.bytes, r.ms, peak) : null;
+    const fig = !r.valid
+      ? 'NOT TIMED: failed validation'
+      : s
+        ? `${s.gflops.toFixed(2).padStart(9)} GFLOP/s ${s.gbps.toFixed(2).padStart(8)} GB/s ${pct(s.share).padStart(7)} of peak (${s.bound})  ${r.ms!.toFixed(3).padStart(9)} ms`
+        : `not counted  ${r.ms!.toFixed(3)} ms`;
+    console.log(`${r.name.padEnd(48)} ${fig}  [${r.kernels}]${r.valid ? '' : ` INVALID max|Δ| ${r.maxAbsError}`}`);
+  }
+} else console.log('row kernels: not timed (they are timed per kernel with timestamp-query, which this adapter lacks)');
 
 const json = arg('--json');
-if (json) writeFileSync(json, JSON.stringify({ adapter, report: ctx.report, timing: method, repeats, rows: results }, null, 2));
+if (json)
+  writeFileSync(
+    json,
+    JSON.stringify({ adapter, report: ctx.report, timing: method, repeats, peak, rows: results, rowKernels: rowResults }, null, 2),
+  );
 be.dispose();
 ctx.destroy();
-if (results.some((r) => !r.valid)) {
+if (results.some((r) => !r.valid) || rowResults.some((r) => !r.valid)) {
   console.error('some kernel failed validation against the CPU reference');
   process.exit(1);
 }

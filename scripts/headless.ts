@@ -7,6 +7,7 @@ import { fsFetcher } from './corpora/fs-fetch';
 import type { RunConfig } from '../src/config';
 import { nodeGpu } from '../src/engine/webgpu/node';
 import { createBackend } from '../src/train/backendFactory';
+import type { TuneStore } from '../src/engine/webgpu/autotune/store';
 import type { BackendChoice, FromWorker } from '../src/train/protocol';
 import { TrainingSession } from '../src/train/session';
 import { FileCheckpointStore } from '../src/train/store/files';
@@ -24,6 +25,8 @@ export interface HeadlessRun {
   datasets?: Parameters<typeof taskFor>[2];
   /** Every message the session posts, in order. */
   observe?(msg: FromWorker): void;
+  /** Where kernel choices tuned for the adapter are kept (docs/kernels.md; asked for, so software adapters too); absent: tuning off. */
+  tuning?: TuneStore | null;
 }
 
 /** Train until the session finishes (exit code 0) or fails (1); the session stays readable afterwards. */
@@ -41,7 +44,8 @@ export async function trainHeadless(run: HeadlessRun): Promise<{ code: number; s
       else if (msg.type === 'state' && msg.state === 'finished') done(0);
       else if (msg.type === 'state' && msg.state === 'failed') done(1);
     },
-    createBackend: (choice, limits) => createBackend(choice, choice === 'cpu' ? undefined : nodeGpu(), { limits }),
+    createBackend: (choice, limits) =>
+      createBackend(choice, choice === 'cpu' ? undefined : nodeGpu(), { limits, tuning: run.tuning ?? null, tuneSoftware: true }),
     loadTask: (config) => taskFor(config, fsFetcher('public/data'), run.datasets),
     store,
     yieldToEvents: () => new Promise((r) => setImmediate(r)),

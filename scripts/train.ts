@@ -31,6 +31,7 @@ import type { FromWorker } from '../src/train/protocol';
 import { atomicWrite, FileCheckpointStore } from '../src/train/store/files';
 import { COMPARE_USAGE, studyTable, takeCompareFlag, type StudyRow } from './compare';
 import { trainHeadless } from './headless';
+import { FileTuneStore } from '../src/engine/webgpu/autotune/fileStore';
 
 const usage = `${USAGE}\n${COMPARE_USAGE}`;
 const compare = takeCompareFlag(process.argv.slice(2));
@@ -145,7 +146,23 @@ async function trainOnce(config: RunConfig, runId: string, a: TrainArgs): Promis
   }
 
   const { resume, overrides } = a;
-  const { code, session } = await trainHeadless({ config, runId, out: a.out, backend: a.backend, resume, overrides, datasets, observe });
+  const tuning = a.tune || a.clearTuneCache ? new FileTuneStore() : null;
+  if (a.clearTuneCache) {
+    await tuning!.clear();
+    console.log(`cleared the tuning cache ${tuning!.where}`);
+  }
+  if (a.tune) console.log(`matmul tuned for this adapter on first use, kept in ${tuning!.where}`);
+  const { code, session } = await trainHeadless({
+    config,
+    runId,
+    out: a.out,
+    backend: a.backend,
+    resume,
+    overrides,
+    datasets,
+    observe,
+    tuning: a.tune ? tuning : null,
+  });
   await atomicWrite(join(runDir, 'metrics.csv'), session.metrics.toCsv());
   await atomicWrite(join(runDir, 'config.json'), JSON.stringify(session.runConfig ?? config, null, 2));
   console.log(`metrics: ${join(runDir, 'metrics.csv')}; checkpoints: ${runDir}/{latest,best}.safetensors`);

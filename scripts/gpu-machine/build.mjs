@@ -1,7 +1,8 @@
-// Bundles scripts/bench.ts into one ES module for the GPU machine (no node_modules there):
-// `webgpu` stays external (it is laid out beside the bundle as node_modules/webgpu), Vite-style
-// `?raw` WGSL imports become string modules, everything else (tfjs included) is inlined.
-//   node scripts/gpu-machine/build.mjs <outfile>
+// Bundles scripts/bench.ts (or another entry point, such as scripts/bench-kernels.ts) into one ES
+// module for the GPU machine (no node_modules there): `webgpu` stays external (it is laid out
+// beside the bundle as node_modules/webgpu), Vite-style `?raw` WGSL imports become string
+// modules, everything else (tfjs included) is inlined.
+//   node scripts/gpu-machine/build.mjs <outfile> [entry, default scripts/bench.ts]
 import { build } from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -9,8 +10,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const outfile = process.argv[2];
+const entry = process.argv[3] ?? 'scripts/bench.ts';
 if (!outfile) {
-  console.error('usage: node scripts/gpu-machine/build.mjs <outfile.mjs>');
+  console.error('usage: node scripts/gpu-machine/build.mjs <outfile.mjs> [entry.ts]');
   process.exit(2);
 }
 
@@ -29,7 +31,7 @@ const rawText = {
 };
 
 await build({
-  entryPoints: [resolve(root, 'scripts/bench.ts')],
+  entryPoints: [resolve(root, entry)],
   outfile,
   bundle: true,
   platform: 'node',
@@ -42,4 +44,4 @@ await build({
   logLevel: 'warning',
   legalComments: 'none',
 });
-console.log(`bundled scripts/bench.ts -> ${outfile}`);
+console.log(`bundled ${entry} -> ${outfile}`);

@@ -4,6 +4,8 @@
 #   node.xz                      this machine's Node, stripped and xz-compressed
 #   node_modules/webgpu/         Dawn's package: index.js, package.json, dist/linux-x64/dawn.node.xz
 #   bench.mjs                    scripts/bench.ts bundled with esbuild (tfjs inlined, webgpu external)
+#   kernels.mjs                  scripts/bench-kernels.ts bundled the same way (peak probe, share of peak)
+#   step.mjs                     scripts/bench-step.ts bundled the same way (dispatches, ms per training step)
 #   probe.mjs                    prints the adapter Dawn finds (the short first check)
 #   libvulkan1_*_amd64.deb       the Vulkan loader that dawn.node opens
 #   MANIFEST                     sizes and sha256 of the above
@@ -25,6 +27,8 @@ cp "$wg/index.js" "$wg/package.json" "$out/node_modules/webgpu/"
 xz -6 -T0 -c "$wg/dist/linux-x64/dawn.node" > "$out/node_modules/webgpu/dist/linux-x64/dawn.node.xz"
 
 node "$root/scripts/gpu-machine/build.mjs" "$out/bench.mjs"
+node "$root/scripts/gpu-machine/build.mjs" "$out/kernels.mjs" scripts/bench-kernels.ts
+node "$root/scripts/gpu-machine/build.mjs" "$out/step.mjs" scripts/bench-step.ts
 cp "$root/scripts/gpu-machine/probe.mjs" "$out/probe.mjs"
 
 # The Vulkan loader: from apt's cache when it is there, else apt-get download (Debian's mirror).

@@ -7,11 +7,15 @@
 #   3. PyTorch on CUDA: python/bench/torch_sweep.py, same model, batch and lengths (eager, and
 #      softmax-fused through scaled_dot_product_attention, the native exact-attention anchor);
 #   4. our sweep through Dawn (scripts/bench.ts bundled) with the tfjs-webgpu peer;
+#   4b. the kernels benchmark (scripts/bench-kernels.ts bundled): probed peak, share of peak;
+#   4c. the training-step benchmark (scripts/bench-step.ts bundled): ms, dispatches, submissions
+#       and bytes per step of the ListOps Proxyformer paper preset at batch $BATCH;
 #   5. compare.py: ours ÷ PyTorch per sequence on the same card.
 # Everything lands in $OUT: probe.json, nvidia-smi.txt, torch.{json,md,log},
-# webgpu/bench.{json,md} (or webgpu/partial.json when cut short), bench.log, compare.{json,md}.
+# webgpu/bench.{json,md} (or webgpu/partial.json when cut short), bench.log, kernels.{json,log}, step.log,
+# compare.{json,md}.
 # Settings (environment): BATCH=32 LENGTHS=256,...,8192 WARMUP=2 REPEATS=5 PEER_MAX_LENGTH=4096
-#   TORCH_DEVICE=cuda PROBE_S=60 TORCH_S=150 BENCH_S=300 BUNDLE=.gpu-bundle
+#   TORCH_DEVICE=cuda PROBE_S=60 TORCH_S=150 BENCH_S=300 KERNELS_S=60 KERNEL_REPEATS=10 BUNDLE=.gpu-bundle
 # Locally (SwiftShader, CPU torch, tiny): scripts/gpu-machine/test-local.sh
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -35,6 +39,9 @@ xz -dc "$BUNDLE/node.xz" > "$work/bin/node" && chmod +x "$work/bin/node"
 cp "$BUNDLE/node_modules/webgpu/index.js" "$BUNDLE/node_modules/webgpu/package.json" "$work/app/node_modules/webgpu/"
 xz -dc "$BUNDLE/node_modules/webgpu/dist/linux-x64/dawn.node.xz" > "$work/app/node_modules/webgpu/dist/linux-x64/dawn.node"
 cp "$BUNDLE/bench.mjs" "$BUNDLE/probe.mjs" "$work/app/"
+# Older bundles have no kernels benchmark: step 4b then says so.
+[ -f "$BUNDLE/kernels.mjs" ] && cp "$BUNDLE/kernels.mjs" "$work/app/"
+[ -f "$BUNDLE/step.mjs" ] && cp "$BUNDLE/step.mjs" "$work/app/"
 deb=$(ls "$BUNDLE"/libvulkan1_*_amd64.deb | head -n1)
 if command -v dpkg > /dev/null; then
   dpkg -x "$deb" "$work/vulkan"
@@ -73,6 +80,27 @@ if [ "$probe_rc" -eq 0 ]; then
   log "webgpu rc=$?"
 else
   log "webgpu sweep skipped: the probe found no adapter (see probe.err)"
+fi
+
+# 4b. Kernels: the adapter's probed fp32 FMA and copy peaks, every matmul candidate and the row
+# kernels as GFLOP/s, GB/s and share of that peak (docs/kernels.md "Share of peak").
+if [ "$probe_rc" -eq 0 ] && [ -f "$work/app/kernels.mjs" ]; then
+  log "kernels"
+  (cd "$work/app" && timeout "${KERNELS_S:-60}" "$work/bin/node" kernels.mjs --repeats "${KERNEL_REPEATS:-10}" --json "$OUT/kernels.json") > "$OUT/kernels.log" 2>&1
+  log "kernels rc=$?: $(grep -m1 '^peak:' "$OUT/kernels.log"); $(grep -m1 '^matmul:' "$OUT/kernels.log")"
+else
+  log "kernels skipped (no adapter, or a bundle without kernels.mjs: run prepare.sh again)"
+fi
+
+# 4c. One training step of the paper preset: ms, dispatches, submissions, bytes (docs/gpu.md
+# "Dispatches per step"). ListOps is generated, so no corpus files are needed.
+if [ "$probe_rc" -eq 0 ] && [ -f "$work/app/step.mjs" ]; then
+  log "training step"
+  (cd "$work/app" && timeout "${STEP_S:-60}" "$work/bin/node" step.mjs --backend webgpu --preset listops-proxy-paper \
+    --batch "$BATCH" --steps "${STEP_REPEATS:-10}" --warmup 2 --read-every 5 --kernels) > "$OUT/step.log" 2>&1
+  log "step rc=$?: $(grep -m1 'listops-proxy-paper' "$OUT/step.log")"
+else
+  log "training step skipped (no adapter, or a bundle without step.mjs: run prepare.sh again)"
 fi
 
 # 5. Ours against PyTorch.

@@ -156,9 +156,11 @@ export class LiveViews {
       // Only the newest runs keep their snapshots (memory stays bounded).
       while (this.histories.size > MAX_RUNS) this.histories.delete(this.histories.keys().next().value as string);
     }
-    h.add(views);
+    h.add(views, (newest) => newest.step === views.step);
     const s = this.store.getState();
-    let points = [...(s.history[runId] ?? []), historyPoint(views)];
+    const earlier = s.history[runId] ?? [];
+    // One history point per step, as one snapshot per step: a refresh before the run moved replaces the last.
+    let points = [...(earlier.at(-1)?.step === views.step ? earlier.slice(0, -1) : earlier), historyPoint(views)];
     if (points.length > MAX_HISTORY) points = points.filter((_, i) => i % 2 === 0 || i === points.length - 1);
     const snapshots: Record<string, AttentionViews[]> = {};
     for (const [id, hist] of this.histories) snapshots[id] = id === runId ? hist.list() : (s.snapshots[id] ?? hist.list());

@@ -24,6 +24,24 @@ describe('snapshot history', () => {
     expect(kept[0]).toBe(0); // from the start of the run
   });
 
+  it('keeps one frame per step: a second refresh of the same step replaces the newest', () => {
+    const h = new SnapshotHistory<{ step: number; v: string }>(8);
+    const sameStep = (x: { step: number }) => (n: { step: number }) => n.step === x.step;
+    for (const x of [
+      { step: 0, v: 'a' },
+      { step: 0, v: 'b' },
+      { step: 5, v: 'c' },
+    ])
+      h.add(x, sameStep(x));
+    expect(h.list()).toEqual([
+      { step: 0, v: 'b' },
+      { step: 5, v: 'c' },
+    ]);
+    // Without the rule every refresh is a frame.
+    h.add({ step: 5, v: 'd' });
+    expect(h.list().map((x) => x.v)).toEqual(['b', 'c', 'd']);
+  });
+
   it('sizes the capacity by the bytes of one snapshot, between 2 and the maximum', () => {
     expect(snapshotCapacity(1000)).toBe(MAX_SNAPSHOTS);
     expect(snapshotCapacity(10 * 1024 * 1024)).toBe(6);

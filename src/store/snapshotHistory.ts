@@ -39,8 +39,22 @@ export class SnapshotHistory<T> {
     if (!Number.isInteger(capacity) || capacity < 2) throw new Error(`snapshot capacity must be an integer ≥ 2, got ${capacity}`);
   }
 
-  /** Record one refresh. */
-  add(item: T): void {
+  /**
+   * Record one refresh. When `replaces(newest)` holds (a second refresh of the same training
+   * step, as when the run has not moved yet), the item takes the newest one's place: the
+   * scrubber shows one frame per step.
+   */
+  add(item: T, replaces?: (newest: T) => boolean): void {
+    if (replaces) {
+      if (this.tail !== null && replaces(this.tail)) {
+        this.tail = item;
+        return;
+      }
+      if (this.tail === null && this.kept.length > 0 && replaces(this.kept[this.kept.length - 1])) {
+        this.kept[this.kept.length - 1] = item;
+        return;
+      }
+    }
     const i = this.refreshes++;
     if (i % this.stride !== 0) {
       this.tail = item;

@@ -6,6 +6,7 @@
 import type { RunConfig } from '../config';
 import type { BackendChoice, FailureKind, RunState, RunSummary, ToWorker } from '../train/protocol';
 import type { AttentionViews } from './attentionViews';
+import type { AdapterKernels } from '../train/adapterKernels';
 
 /** What the client needs of a Worker (a real one, or a fake in unit tests). */
 export interface WorkerLike {
@@ -25,6 +26,9 @@ export interface KernelTiming {
   name: string;
   ms: number;
   calls: number;
+  /** Flops and bytes of those calls; null where the kernel has no cost function. */
+  flops: number | null;
+  bytes: number | null;
 }
 
 export interface EvalRecord {
@@ -59,7 +63,7 @@ export interface TrainingState {
   /** The run the controls act on. */
   runId: string | null;
   runConfig: RunConfig | null;
-  backend: { kind: 'webgpu' | 'cpu'; label: string; reason?: string; timestampQuery: boolean } | null;
+  backend: { kind: 'webgpu' | 'cpu'; label: string; reason?: string; timestampQuery: boolean; adapter?: AdapterKernels } | null;
   /** Bumped (at most every flushMs) when any run's metrics buffer grew. */
   metricsVersion: number;
   failure: Failure | null;

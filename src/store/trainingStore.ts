@@ -298,7 +298,9 @@ export class TrainingClient {
     const s = this.store.getState();
     switch (msg.type) {
       case 'backend':
-        set({ backend: { kind: msg.kind, label: msg.label, reason: msg.reason, timestampQuery: msg.timestampQuery } });
+        set({
+          backend: { kind: msg.kind, label: msg.label, reason: msg.reason, timestampQuery: msg.timestampQuery, adapter: msg.adapter },
+        });
         break;
       case 'state':
         set({ runState: msg.state, step: msg.step, totalSteps: msg.totalSteps, stateMessage: msg.message ?? null });

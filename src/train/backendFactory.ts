@@ -11,6 +11,9 @@ import { runComputeSelfTest } from '../engine/webgpu/selfTest';
 import type { DeviceLimits } from '../config';
 import type { BackendChoice } from './protocol';
 import type { RequestedLimits } from './memoryPlan';
+import type { TuneStore } from '../engine/webgpu/autotune/store';
+import type { Autotuner, TunerOptions } from '../engine/webgpu/autotune/tuner';
+import { type AdapterKernels, setUpAdapterKernels, subgroupOption } from './adapterKernels';
 
 export interface BackendHandle {
   backend: Backend;
@@ -25,6 +28,10 @@ export interface BackendHandle {
   lost?: Promise<GpuDeviceLostError>;
   /** Destroy the device (tests use it to simulate a device loss). */
   destroyDevice?: () => void;
+  /** Peak, row reductions and matmul tuning on this adapter (WebGPU only; docs/kernels.md). */
+  adapter?: AdapterKernels;
+  /** The matmul tuner, when a tuning store was given. */
+  tuner?: Autotuner | null;
 }
 
 const CPU_LABEL = 'CPU reference backend (float32)';
@@ -37,7 +44,15 @@ const CPU_LABEL = 'CPU reference backend (float32)';
 export async function createBackend(
   choice: BackendChoice,
   gpu: GPU | undefined,
-  opts: { timing?: boolean; limits?: RequestedLimits | null } = {},
+  opts: {
+    timing?: boolean;
+    limits?: RequestedLimits | null;
+    /** Where tuning results live (docs/kernels.md); null: tuning off. */
+    tuning?: TuneStore | null;
+    tunerOptions?: TunerOptions;
+    /** Tune on a software adapter too (default: the store's switch). */
+    tuneSoftware?: boolean;
+  } = {},
 ): Promise<BackendHandle> {
   const cpu = (reason?: string): BackendHandle => ({
     backend: new CpuBackend('f32'),
@@ -49,15 +64,26 @@ export async function createBackend(
   });
   if (choice === 'cpu') return cpu();
   try {
-    const ctx = await acquireGpu({ optionalFeatures: ['timestamp-query'], limits: opts.limits ?? undefined }, gpu);
+    const ctx = await acquireGpu({ optionalFeatures: ['timestamp-query', 'subgroups'], limits: opts.limits ?? undefined }, gpu);
     const test = await runComputeSelfTest(ctx.device);
     if (!test.ok) {
       ctx.destroy();
       throw new Error(`the WebGPU self-test computed wrong values (max error ${test.maxAbsError})`);
     }
     const timing = (opts.timing ?? false) && ctx.enabledFeatures.has('timestamp-query');
-    const backend = new WebGpuBackend(ctx, { timing });
+    const subgroups = await subgroupOption(ctx);
+    const backend = new WebGpuBackend(ctx, { timing, subgroups: subgroups.use });
+    const { info, tuner } = await setUpAdapterKernels(
+      backend,
+      opts.tuning ?? null,
+      subgroups.line,
+      timing,
+      opts.tunerOptions,
+      opts.tuneSoftware,
+    );
     return {
+      adapter: info,
+      tuner,
       backend,
       kind: 'webgpu',
       label: backendLabel(ctx.report),

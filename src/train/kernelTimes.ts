@@ -15,10 +15,15 @@ export interface KernelTotal {
   name: string;
   ms: number;
   calls: number;
+  /** Flops and bytes of those calls (engine/webgpu/costs.ts); null when not counted. */
+  flops: number | null;
+  bytes: number | null;
 }
 
+const add = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : a + b);
+
 export class KernelTimes {
-  private totals = new Map<string, { ms: number; calls: number }>();
+  private totals = new Map<string, { ms: number; calls: number; flops: number | null; bytes: number | null }>();
 
   clear(): void {
     this.totals.clear();
@@ -34,8 +39,13 @@ export class KernelTimes {
     for (const k of report.kernels) {
       const [phase, name] = k.name.includes('/') ? k.name.split('/', 2) : ['', k.name];
       if (phase === 'forward' || phase === 'backward' || phase === 'optimizer') ms[phase] += k.totalMs / steps;
-      const total = this.totals.get(name) ?? { ms: 0, calls: 0 };
-      this.totals.set(name, { ms: total.ms + k.totalMs, calls: total.calls + k.count });
+      const total = this.totals.get(name) ?? { ms: 0, calls: 0, flops: 0, bytes: 0 };
+      this.totals.set(name, {
+        ms: total.ms + k.totalMs,
+        calls: total.calls + k.count,
+        flops: add(total.flops, k.flops),
+        bytes: add(total.bytes, k.bytes),
+      });
     }
     return ms;
   }

@@ -6,6 +6,7 @@
 import type { RunConfig } from '../config';
 import type { MetricRow } from '../io/metrics';
 import type { ModelViews } from '../model/views';
+import type { AdapterKernels } from './adapterKernels';
 
 /** Which backend the worker should use. `auto` = WebGPU when it passes the self-test, else the CPU reference (and it says so). */
 export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
@@ -102,7 +103,8 @@ export interface RunAnnotation {
 
 /** Worker → page. */
 export type FromWorker =
-  | { type: 'backend'; kind: 'webgpu' | 'cpu'; label: string; reason?: string; timestampQuery: boolean }
+  /** The backend; `adapter`: its peak, row reductions and matmul choices (docs/kernels.md), sent again as tuning decides. */
+  | { type: 'backend'; kind: 'webgpu' | 'cpu'; label: string; reason?: string; timestampQuery: boolean; adapter?: AdapterKernels }
   | { type: 'state'; state: RunState; step: number; totalSteps: number; message?: string }
   /** The memory plan a run was built with (src/train/memoryPlan.ts): `line` as the CLI prints it. */
   | { type: 'plan'; runId: string; line: string; microBatches: number; estimateBytes: number; budgetBytes: number }
@@ -118,7 +120,7 @@ export type FromWorker =
   /** Reply to `saved-metrics`: the CSV, or null and why. */
   | { type: 'saved-metrics'; runId: string; metricsCsv: string | null; error?: string }
   /** Per-kernel GPU time since the run started (timestamp-query), largest first. */
-  | { type: 'kernels'; runId: string; kernels: { name: string; ms: number; calls: number }[] }
+  | { type: 'kernels'; runId: string; kernels: { name: string; ms: number; calls: number; flops: number | null; bytes: number | null }[] }
   | { type: 'export'; requestId: number; run: RunExport | null; error?: string };
 
 /** Narrowing helper for message handlers. */

@@ -346,6 +346,7 @@ export class TrainingSession {
         }
         if (this.backend.lost) throw new Error('device lost');
         t.trainStep();
+        if (this.backend.tuningDue) await this.backend.watch(this.backend.tunePending());
         if (this.stepBudget > 0) this.stepBudget--;
         const step = t.step;
         const evalDue = step % t.config.evalEvery === 0;

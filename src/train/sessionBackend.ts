@@ -4,6 +4,8 @@
  * on the dead device is raced against it (`watch`), and the next `ensure` asks for a new one.
  */
 import type { RunConfig } from '../config';
+import type { WebGpuBackend } from '../engine/webgpu/backend';
+import { tunePendingKernels, tuningPending } from './adapterKernels';
 import type { BackendHandle } from './backendFactory';
 import { MemoryPlanError, planLine, planMemory, type MemoryPlan, type RequestedLimits } from './memoryPlan';
 import type { BackendChoice, FromWorker } from './protocol';
@@ -40,7 +42,7 @@ export class SessionBackend {
     this.deviceLost = false;
     const h = await this.create(choice, limits);
     this.handle = h;
-    this.post({ type: 'backend', kind: h.kind, label: h.label, reason: h.reason, timestampQuery: h.timestampQuery });
+    this.announce(h);
     void h.lost?.then(() => {
       if (this.handle === h) this.deviceLost = true;
     });
@@ -63,10 +65,30 @@ export class SessionBackend {
     return { handle, plan };
   }
 
+  private announce(h: BackendHandle): void {
+    this.post({ type: 'backend', kind: h.kind, label: h.label, reason: h.reason, timestampQuery: h.timestampQuery, adapter: h.adapter });
+  }
+
+  /** Whether the last steps met shape classes that are not tuned yet (a cheap check, once per step). */
+  get tuningDue(): boolean {
+    return !!this.handle?.tuner && tuningPending(this.handle.backend as WebGpuBackend);
+  }
+
+  /** Tune those classes (between steps) and tell the page what was chosen. */
+  async tunePending(): Promise<void> {
+    const h = this.handle;
+    if (!h?.tuner || !h.adapter) return;
+    await tunePendingKernels(h.backend as WebGpuBackend, h.tuner, h.adapter);
+    this.announce(h);
+  }
+
   /** A read on a lost device may never settle: race it against the loss. */
   watch<T>(p: Promise<T>): Promise<T> {
     const lost = this.handle?.lost;
     if (!lost) return p;
+    // When the loss wins the race, `p` still rejects later (Dawn aborts the read with an
+    // AbortError): that rejection is expected and already reported as the loss, not unhandled.
+    p.catch(() => undefined);
     return Promise.race([p, lost.then((err) => Promise.reject(err))]);
   }
 }

@@ -6,6 +6,7 @@
  */
 import { computeViews } from '../model/views';
 import { httpFetcher } from '../data/corpora/load';
+import { IndexedDbTuneStore } from '../engine/webgpu/autotune/idbStore';
 import { createBackend } from './backendFactory';
 import type { ToWorker } from './protocol';
 import { TrainingSession } from './session';
@@ -21,6 +22,9 @@ const fetchBytes = httpFetcher(new URL(import.meta.env.DEV ? '/data/' : '../data
 const store = typeof indexedDB !== 'undefined' ? new IndexedDbCheckpointStore() : new MemoryCheckpointStore();
 // Your own datasets (task custom), stored by the import worker under their content id.
 const datasets = new IndexedDbDatasetStore();
+// Matmul choices tuned on this adapter, kept across page loads (docs/kernels.md); without
+// IndexedDB tuning is off and the page says the rule chooses.
+const tuning = typeof indexedDB !== 'undefined' ? new IndexedDbTuneStore() : null;
 
 // A MessageChannel hop lets queued commands (pause, stop) in without setTimeout's clamping.
 const channel = new MessageChannel();
@@ -34,7 +38,8 @@ const yieldToEvents = () =>
 
 const session = new TrainingSession({
   post: (msg) => scope.postMessage(msg),
-  createBackend: (choice, limits) => createBackend(choice, (scope.navigator as Navigator & { gpu?: GPU }).gpu, { timing: true, limits }),
+  createBackend: (choice, limits) =>
+    createBackend(choice, (scope.navigator as Navigator & { gpu?: GPU }).gpu, { timing: true, limits, tuning }),
   loadTask: (config) => taskFor(config, fetchBytes, datasets),
   store,
   yieldToEvents,

@@ -50,6 +50,8 @@ import { columnSums } from './kernels/columnSums';
 import * as optimizer from './kernels/optimizer';
 import * as reduce from './kernels/reduce';
 import * as softmax from './kernels/softmax';
+import { MatmulTable } from './autotune/matmulTable';
+import { RowTable } from './autotune/rowTable';
 import { chooseMatmulKernel, type MatmulKernel } from './matmulChoice';
 import { resolveOptions, type WebGpuBackendOptions } from './options';
 import { BufferPool } from './pool';
@@ -69,6 +71,10 @@ export class WebGpuBackend implements Backend {
   readonly timer: KernelTimer;
   /** One invocation per row and few reduction workgroups (see `rowKernels`). */
   readonly serialRows: boolean;
+  /** Matrix-product choices tuned for this adapter, by shape class (empty: the rule decides). */
+  readonly matmulTable = new MatmulTable();
+  /** Softmax row layouts tuned for this adapter, by shape class (empty: the rule decides). */
+  readonly rowTable = new RowTable();
   private readonly device: GPUDevice;
   private readonly matmulChoice: 'auto' | MatmulKernel;
   private readonly recorder: Recorder;
@@ -93,6 +99,21 @@ export class WebGpuBackend implements Backend {
     this.timer = new KernelTimer(this.device, this.pool, o.timing);
     this.recorder = new Recorder(this.device, this.pool, this.timer, o.uniformSlots);
     this.d = new Dispatcher(this.pool, this.recorder, o.dispatch);
+  }
+
+  /** Whether the row kernels may reduce through subgroups (the option was given and the device has the feature). */
+  get subgroupsEnabled(): boolean {
+    return this.d.subgroups;
+  }
+
+  /** How the row kernels reduce across a row: one invocation per row, subgroups, or a workgroup barrier tree. */
+  get rowReduction(): 'serial' | 'subgroups' | 'workgroup tree' {
+    return this.serialRows ? 'serial' : this.d.subgroups ? 'subgroups' : 'workgroup tree';
+  }
+
+  /** The pipelines built so far, as `shader.entry(constants)` (tests use them to see which kernel versions ran). */
+  builtPipelines(): string[] {
+    return this.recorder.pipelines.builtKeys();
   }
 
   /** How many command buffers were submitted so far (tests use it to show batching). */
@@ -128,9 +149,10 @@ export class WebGpuBackend implements Backend {
     return this.bufferLimits;
   }
 
-  /** The matrix-product kernel this backend uses for `p`. */
+  /** The matrix-product kernel this backend uses for `p`: forced by the options, else tuned, else the rule. */
   matmulKernelFor(p: MatmulParams): MatmulKernel {
-    return this.matmulChoice === 'auto' ? chooseMatmulKernel(p, this.ctx.report.isFallback) : this.matmulChoice;
+    if (this.matmulChoice !== 'auto') return this.matmulChoice;
+    return this.matmulTable.lookup(p)?.kernel ?? chooseMatmulKernel(p, this.ctx.report.isFallback);
   }
 
   /** Per-kernel GPU times recorded so far (reads the resolved timestamps; waits for the GPU). */
@@ -250,17 +272,26 @@ export class WebGpuBackend implements Backend {
     reduce.reduceMaxBackward(this.d, x, y, dy, dx, outer, len, inner, accumulate);
   }
   matmul(a: Buf, b: Buf, out: Buf, p: MatmulParams): void {
-    matmul.matmulWith(this.d, this.matmulKernelFor(p), a, b, out, p);
+    const tuned = this.matmulChoice === 'auto' ? this.matmulTable.lookup(p) : undefined;
+    if (tuned) matmul.matmulWith(this.d, tuned.kernel, a, b, out, p, tuned.rw || undefined);
+    else matmul.matmulWith(this.d, this.matmulKernelFor(p), a, b, out, p);
   }
-  /** The matrix product with a named kernel version (the benchmark and tests call each one). */
-  matmulWith(kernel: MatmulKernel, a: Buf, b: Buf, out: Buf, p: MatmulParams): void {
-    matmul.matmulWith(this.d, kernel, a, b, out, p);
+  /** The matrix product with a named kernel version and reg4 side (the benchmark, the tuner and tests call each one). */
+  matmulWith(kernel: MatmulKernel, a: Buf, b: Buf, out: Buf, p: MatmulParams, rw?: number): void {
+    matmul.matmulWith(this.d, kernel, a, b, out, p, rw);
   }
   softmax(x: Buf, out: Buf, rows: number, cols: number): void {
-    softmax.softmax(this.d, x, out, rows, cols);
+    softmax.softmax(this.d, x, out, rows, cols, this.rowTable.lookup(rows, cols));
   }
   softmaxBackward(y: Buf, dy: Buf, dx: Buf, rows: number, cols: number, accumulate: boolean): void {
-    softmax.softmaxBackward(this.d, y, dy, dx, rows, cols, accumulate);
+    softmax.softmaxBackward(this.d, y, dy, dx, rows, cols, accumulate, this.rowTable.lookup(rows, cols));
+  }
+  /** Softmax with a named row layout (the tuner and tests call each one). */
+  softmaxWith(cfg: softmax.RowLayout, x: Buf, out: Buf, rows: number, cols: number): void {
+    softmax.softmax(this.d, x, out, rows, cols, cfg);
+  }
+  softmaxBackwardWith(cfg: softmax.RowLayout, y: Buf, dy: Buf, dx: Buf, rows: number, cols: number): void {
+    softmax.softmaxBackward(this.d, y, dy, dx, rows, cols, false, cfg);
   }
   crossEntropy(logits: Buf, labels: Buf, lossRows: Buf, dlogits: Buf | null, rows: number, classes: number, gradScale: number): void {
     softmax.crossEntropy(this.d, logits, labels, lossRows, dlogits, rows, classes, gradScale);

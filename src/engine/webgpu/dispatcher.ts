@@ -64,6 +64,8 @@ export interface DispatcherOptions {
   reductionTarget: number;
   /** Side of the reg4 matmul's square workgroup (see matmul.wgsl). */
   reg4Workgroup: number;
+  /** Workgroup reductions of the row kernels through subgroups (subgroups.ts checked the layout). */
+  subgroups: boolean;
 }
 
 export class Dispatcher {
@@ -71,6 +73,7 @@ export class Dispatcher {
   readonly serialRows: boolean;
   readonly reductionTarget: number;
   readonly reg4Workgroup: number;
+  readonly subgroups: boolean;
   private readonly label: string;
   private disposed = false;
   /** Scratch of the two-stage reductions (see `partials`). */
@@ -86,6 +89,7 @@ export class Dispatcher {
     this.serialRows = opts.serialRows;
     this.reductionTarget = opts.reductionTarget;
     this.reg4Workgroup = opts.reg4Workgroup;
+    this.subgroups = opts.subgroups;
   }
 
   /** Record one dispatch; caller handles are checked here (use after free names the label). */

@@ -34,6 +34,13 @@ export interface WebGpuBackendOptions {
    * in the two layouts (both within the kernels' tested tolerances).
    */
   rowKernels?: 'auto' | 'workgroup' | 'serial';
+  /**
+   * Reduce across a row workgroup with subgroup operations (softmax, cross-entropy, row sums)
+   * instead of barrier trees. Needs the device's `subgroups` feature, and a passing
+   * `checkSubgroups(device)` (subgroups.ts): the caller runs that check and says what it found.
+   * Default false. Has no effect on the serial row kernels.
+   */
+  subgroups?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -54,6 +61,9 @@ export function resolveOptions(ctx: GpuContext, opts: WebGpuBackendOptions): Res
   const reused = opts.reusedBuffers ?? 'uninitialized';
   if (!['uninitialized', 'zeroed', 'poisoned'].includes(reused))
     throw new Error(`WebGpuBackend: reusedBuffers ${String(reused)} is not one of uninitialized, zeroed, poisoned`);
+  const subgroups = opts.subgroups ?? false;
+  if (subgroups && !ctx.device.features.has('subgroups'))
+    throw new Error('WebGpuBackend: subgroups: true needs a device created with the subgroups feature');
   const slots = opts.uniformSlots ?? MAX_TIMED_PASSES;
   if (!(Number.isInteger(slots) && slots >= 1 && slots <= MAX_TIMED_PASSES))
     throw new Error(`WebGpuBackend: uniformSlots ${slots} must be an integer in [1, ${MAX_TIMED_PASSES}]`);
@@ -67,6 +77,7 @@ export function resolveOptions(ctx: GpuContext, opts: WebGpuBackendOptions): Res
       // SwiftShader runs each workgroup on one CPU thread: 4×4 invocations (16×16 outputs) give
       // tiny products several workgroups to share out, where 16×16 gave one mostly idle one.
       reg4Workgroup: ctx.report.isFallback ? 4 : 16,
+      subgroups,
     },
     matmulChoice: opts.matmulKernel ?? 'auto',
     reused,

@@ -28,6 +28,11 @@ export class PipelineCache {
     private readonly uniformBindingBytes: number,
   ) {}
 
+  /** The keys of the pipelines built so far (`shader.entry(constants)`): tests use them to see which kernels ran. */
+  builtKeys(): string[] {
+    return [...this.pipelines.keys()];
+  }
+
   /** The pipeline of `def` with these override constants. */
   pipeline(def: Kernel, constants: Record<string, number>): GPUComputePipeline {
     // Looked up on every dispatch: a key built without sorting or intermediate arrays. Call

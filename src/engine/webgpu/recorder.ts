@@ -7,6 +7,7 @@
  * and the ring starts over; queue order keeps that correct. With kernel timing on, every
  * dispatch gets its own pass carrying timestamp writes.
  */
+import { kernelCost } from './costs';
 import { PipelineCache } from './pipelines';
 import type { BufferPool, PoolEntry } from './pool';
 import type { Kernel } from './shader';
@@ -84,7 +85,10 @@ export class Recorder {
     let pass: GPUComputePassEncoder;
     if (this.timer.enabled) {
       this.endPass();
-      pass = this.enc().beginComputePass({ label: opName, timestampWrites: this.timer.nextPass(opName) });
+      pass = this.enc().beginComputePass({
+        label: opName,
+        timestampWrites: this.timer.nextPass(opName, kernelCost(def.shader.name, def.entry, values, grid)),
+      });
     } else {
       pass = this.pass ??= this.enc().beginComputePass({ label: 'backend.step' });
     }

@@ -37,12 +37,20 @@ export interface Kernel<L extends UniformLayout = UniformLayout> {
 
 /**
  * A shader from its source and the snippets it calls (prepended in order); the source must not
- * declare the uniform struct itself, which is generated from `layout` as `struct P`.
+ * declare the uniform struct itself, which is generated from `layout` as `struct P`. `enables`
+ * are WGSL extensions (`subgroups`) the text needs: the device must have their features.
  */
-export function shader<L extends UniformLayout>(name: string, layout: L, source: string, snippets: readonly string[] = []): Shader<L> {
+export function shader<L extends UniformLayout>(
+  name: string,
+  layout: L,
+  source: string,
+  snippets: readonly string[] = [],
+  enables: readonly string[] = [],
+): Shader<L> {
   if (new RegExp(`\\bstruct\\s+${STRUCT}\\s*\\{`).test(source))
     throw new Error(`shader ${name}: the source declares struct ${STRUCT}; it is generated from the uniforms() declaration`);
-  return { name, code: [layout.struct(STRUCT), ...snippets, source].join('\n'), uniforms: layout };
+  const head = enables.map((e) => `enable ${e};`);
+  return { name, code: [...head, layout.struct(STRUCT), ...snippets, source].join('\n'), uniforms: layout };
 }
 
 /** A kernel: entry point `entry` of `s`, binding storage buffers with the accesses in `bindings` ('rrw'). */

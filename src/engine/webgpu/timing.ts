@@ -5,6 +5,7 @@
  * never waits for it), and the totals are only handed out when `report()` is asked for. Where the
  * device lacks `timestamp-query` the report says "not available" — never a made-up number.
  */
+import type { KernelCost } from './costs';
 import type { BufferPool } from './pool';
 
 export interface KernelTime {
@@ -12,6 +13,9 @@ export interface KernelTime {
   count: number;
   totalMs: number;
   meanMs: number;
+  /** Flops and bytes of the timed dispatches (`costs.ts`); null when any of them has no cost function. */
+  flops: number | null;
+  bytes: number | null;
 }
 
 export type TimingReport =
@@ -21,6 +25,7 @@ export type TimingReport =
 interface Pending {
   staging: GPUBuffer;
   names: string[];
+  costs: (KernelCost | null)[];
 }
 
 interface Mapping {
@@ -34,11 +39,12 @@ export class KernelTimer {
   private readonly querySet: GPUQuerySet | null = null;
   private readonly resolveBuffer: GPUBuffer | null = null;
   private names: string[] = [];
+  private costs: (KernelCost | null)[] = [];
   /** Resolved in the current submission, not yet submitted. */
   private pending: Pending[] = [];
   /** Submitted and being mapped in the background. */
   private mapping: Mapping[] = [];
-  private readonly totals = new Map<string, { count: number; ns: number }>();
+  private readonly totals = new Map<string, { count: number; ns: number; flops: number | null; bytes: number | null }>();
   private discarded = 0;
   private failure: Error | null = null;
   /**
@@ -78,10 +84,11 @@ export class KernelTimer {
     return this.names.length >= MAX_TIMED_PASSES;
   }
 
-  /** The `timestampWrites` for the next pass, which runs kernel `name`. */
-  nextPass(name: string): GPUComputePassTimestampWrites {
+  /** The `timestampWrites` for the next pass, which runs kernel `name` doing `cost` (null: not counted). */
+  nextPass(name: string, cost: KernelCost | null = null): GPUComputePassTimestampWrites {
     const i = this.names.length;
     this.names.push(this.phase ? `${this.phase}/${name}` : name);
+    this.costs.push(cost);
     return { querySet: this.querySet!, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 };
   }
 
@@ -92,8 +99,9 @@ export class KernelTimer {
     encoder.resolveQuerySet(this.querySet!, 0, count, this.resolveBuffer!, 0);
     const staging = this.pool.acquireStaging(count * 8, 'timing');
     encoder.copyBufferToBuffer(this.resolveBuffer!, 0, staging, 0, count * 8);
-    this.pending.push({ staging, names: this.names });
+    this.pending.push({ staging, names: this.names, costs: this.costs });
     this.names = [];
+    this.costs = [];
   }
 
   /** Call right after the submission that `resolve()` recorded into: starts mapping its timestamps. */
@@ -123,9 +131,12 @@ export class KernelTimer {
         this.discarded++;
         return;
       }
-      const e = this.totals.get(name) ?? { count: 0, ns: 0 };
+      const e = this.totals.get(name) ?? { count: 0, ns: 0, flops: 0, bytes: 0 };
       e.count++;
       e.ns += Number(end - begin);
+      const c = p.costs[i];
+      e.flops = c && e.flops !== null ? e.flops + c.flops : null;
+      e.bytes = c && e.bytes !== null ? e.bytes + c.bytes : null;
       this.totals.set(name, e);
     });
   }
@@ -138,7 +149,7 @@ export class KernelTimer {
     await Promise.all(mapping.map((m) => m.promise));
     if (this.failure) throw new Error(`kernel timing: reading the timestamps failed: ${this.failure.message}`);
     const kernels = [...this.totals.entries()]
-      .map(([name, { count, ns }]) => ({ name, count, totalMs: ns / 1e6, meanMs: ns / 1e6 / count }))
+      .map(([name, { count, ns, flops, bytes }]) => ({ name, count, totalMs: ns / 1e6, meanMs: ns / 1e6 / count, flops, bytes }))
       .sort((a, b) => b.totalMs - a.totalMs);
     return { available: true, kernels, totalMs: kernels.reduce((s, k) => s + k.totalMs, 0), discardedPairs: this.discarded };
   }

@@ -22,12 +22,15 @@ export interface TrainArgs {
   logEvery: number;
   /** The config keys given as flags: with --resume, they override the saved run's config (hot keys only). */
   overrides: Partial<RunConfig>;
+  /** `--tune`: matmul tuned for the adapter, kept in the Node tuning cache (docs/kernels.md); `--clear-tune-cache` empties it first. */
+  tune: boolean;
+  clearTuneCache: boolean;
 }
 
 export type ParsedArgs = { ok: true; args: TrainArgs; notices: string[] } | { ok: false; errors: string[]; help: boolean };
 
 export const USAGE = `usage: npm run train -- [--preset NAME] [--steps N] [--out DIR] [--backend webgpu|cpu]
-                       [--run-id ID] [--resume] [--log-every N] [--<config key> VALUE]...
+                       [--run-id ID] [--resume] [--log-every N] [--tune] [--clear-tune-cache] [--<config key> VALUE]...
                        [--data FILE [data options]]
 ${DATA_USAGE}
 presets: ${PRESET_LIST.map((p) => p.name).join(', ')}
@@ -68,6 +71,7 @@ export function parseTrainArgs(argv: readonly string[], dataset?: DatasetChoice)
   let backend: 'webgpu' | 'cpu' = 'webgpu';
   let runId = '';
   let resume = false;
+  const switches = new Set<string>();
   let logEvery = 10;
   const overrides: Record<string, unknown> = {};
   for (let i = 0; i < argv.length; i++) {
@@ -80,6 +84,10 @@ export function parseTrainArgs(argv: readonly string[], dataset?: DatasetChoice)
     let [name, value] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
     if (name === 'resume') {
       resume = true;
+      continue;
+    }
+    if (name === 'tune' || name === 'clear-tune-cache') {
+      switches.add(name);
       continue;
     }
     if (value === undefined) {
@@ -137,7 +145,18 @@ export function parseTrainArgs(argv: readonly string[], dataset?: DatasetChoice)
   const given = Object.fromEntries(Object.keys(overrides).map((k) => [k, config[k as ConfigKey]])) as Partial<RunConfig>;
   return {
     ok: true,
-    args: { preset: name, config, out, backend, runId: id, resume, logEvery, overrides: given },
+    args: {
+      preset: name,
+      config,
+      out,
+      backend,
+      runId: id,
+      resume,
+      logEvery,
+      overrides: given,
+      tune: switches.has('tune'),
+      clearTuneCache: switches.has('clear-tune-cache'),
+    },
     notices: issues.filter((x) => x.severity === 'notice').map((x) => x.message),
   };
 }

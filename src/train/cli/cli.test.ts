@@ -25,6 +25,13 @@ describe('npm run train arguments', () => {
     expect(parseTrainArgs(['--run-id', 'my-run_2.b']).ok).toBe(true);
   });
 
+  it('takes --tune and --clear-tune-cache as switches (off by default)', () => {
+    const r = parseTrainArgs(['--tune', '--steps', '500', '--clear-tune-cache']);
+    expect(r.ok && [r.args.tune, r.args.clearTuneCache, r.args.config.steps]).toEqual([true, true, 500]);
+    const plain = parseTrainArgs(['--steps', '500']);
+    expect(plain.ok && [plain.args.tune, plain.args.clearTuneCache]).toEqual([false, false]);
+  });
+
   it('keeps the config flags given, which override a resumed run', () => {
     const r = parseTrainArgs(['--resume', '--run-id', 'r1', '--lr', '0.0005', '--steps', '900']);
     expect(r.ok && r.args.resume && r.args.overrides).toEqual({ lr: 0.0005, steps: 900 });

@@ -3,6 +3,7 @@ import { MetricsBuffer } from '../../io/metrics';
 import { trainingClient, useTraining } from '../../store/trainingStore';
 import { ChartCard } from './ChartCard';
 import { formatNumber, hasValues, meanOf } from './chartData';
+import { AdapterKernelsNote } from './AdapterKernelsNote';
 import { KernelTable } from './KernelTable';
 import { MemoryChart } from './MemoryChart';
 import { MetricChart, PALETTE, type SeriesSpec } from './MetricChart';
@@ -19,6 +20,7 @@ export function ChartsPanel() {
   const version = useDeferredValue(useTraining((s) => s.metricsVersion));
   const kernels = useTraining((s) => s.kernels);
   const timing = useTraining((s) => s.backend?.timestampQuery ?? null);
+  const adapter = useTraining((s) => s.backend?.adapter);
   const attention = useTraining((s) => s.runConfig?.attention ?? null);
   const totalSteps = useTraining((s) => (s.runId === null ? undefined : s.totalSteps || undefined));
   const [smoothing, setSmoothing] = useState(0.6);
@@ -119,7 +121,8 @@ export function ChartsPanel() {
           <figcaption>
             <span className="chart-title">Kernels</span>
           </figcaption>
-          <KernelTable kernels={kernels} timing={timing} />
+          <KernelTable kernels={kernels} timing={timing} adapter={adapter} />
+          <AdapterKernelsNote adapter={adapter} />
         </figure>
       </div>
     </section>

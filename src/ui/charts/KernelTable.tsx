@@ -1,8 +1,20 @@
 import type { KernelTiming } from '../../store/trainingStore';
+import type { AdapterKernels } from '../../train/adapterKernels';
 import { formatNumber } from './chartData';
+import { kernelRows } from './kernelShare';
 
-/** The kernels that take the most GPU time (timestamp queries), or why there are none. */
-export function KernelTable({ kernels, timing }: { kernels: KernelTiming[] | null; timing: boolean | null }) {
+const rate = (v: number | null) => (v === null ? 'not counted' : formatNumber(v));
+
+/** The kernels that take the most GPU time (timestamp queries), with their share of the adapter's peak, or why there are none. */
+export function KernelTable({
+  kernels,
+  timing,
+  adapter,
+}: {
+  kernels: KernelTiming[] | null;
+  timing: boolean | null;
+  adapter?: AdapterKernels | null;
+}) {
   if (!kernels || kernels.length === 0) {
     return (
       <p className="help" data-testid="kernels-unavailable">
@@ -11,27 +23,38 @@ export function KernelTable({ kernels, timing }: { kernels: KernelTiming[] | nul
       </p>
     );
   }
-  const total = kernels.reduce((a, k) => a + k.ms, 0);
+  const peak = adapter?.peak ?? null;
   return (
-    <table className="table">
-      <caption>Top kernels by GPU time</caption>
+    <table className="table" data-testid="kernels-table">
+      <caption>
+        Top kernels by GPU time
+        {peak
+          ? `; share of the probed peak (${formatNumber(peak.gflops)} GFLOP/s FMA, ${formatNumber(peak.gbps)} GB/s copy)`
+          : '; share of peak: not available (no peak probe)'}
+      </caption>
       <thead>
         <tr>
           <th scope="col">kernel</th>
           <th scope="col">ms</th>
-          <th scope="col">share</th>
+          <th scope="col">time</th>
           <th scope="col">calls</th>
+          <th scope="col">GFLOP/s</th>
+          <th scope="col">GB/s</th>
+          <th scope="col">of peak</th>
         </tr>
       </thead>
       <tbody>
-        {kernels.slice(0, 10).map((k) => (
+        {kernelRows(kernels, peak).map((k) => (
           <tr key={k.name}>
             <td>
               <code>{k.name}</code>
             </td>
             <td>{formatNumber(k.ms)}</td>
-            <td>{formatNumber(k.ms / total, '%')}</td>
+            <td>{formatNumber(k.timeShare, '%')}</td>
             <td>{k.calls}</td>
+            <td>{rate(k.gflops)}</td>
+            <td>{rate(k.gbps)}</td>
+            <td>{k.peakShare === null ? '–' : `${formatNumber(k.peakShare, '%')} ${k.bound}`}</td>
           </tr>
         ))}
       </tbody>

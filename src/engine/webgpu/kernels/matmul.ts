@@ -34,8 +34,14 @@ const KERNELS = {
 /** The reg4 kernel's override constants per workgroup side, built once. */
 const reg4Constants = new Map<number, { RW: number }>();
 
-/** The matrix product with a named kernel version (the benchmark and tests call each one). */
-export function matmulWith(d: Dispatcher, version: MatmulKernel, a: Buf, b: Buf, out: Buf, p: MatmulParams): void {
+/** Sides of the reg4 kernel's square workgroup that the tuner may try (RW² ≤ 256 invocations). */
+export const REG4_SIDES = [4, 8, 16] as const;
+
+/**
+ * The matrix product with a named kernel version (the benchmark, the tuner and tests call each
+ * one); `rw` overrides the reg4 workgroup side (the adapter's default otherwise).
+ */
+export function matmulWith(d: Dispatcher, version: MatmulKernel, a: Buf, b: Buf, out: Buf, p: MatmulParams, rw = d.reg4Workgroup): void {
   const name = `matmul ${version}`;
   if (!(version in KERNELS)) throw new Error(`matmul: kernel ${String(version)} is not one of ${Object.keys(KERNELS).join(', ')}`);
   const { batch, m, n, k } = p;
@@ -46,7 +52,8 @@ export function matmulWith(d: Dispatcher, version: MatmulKernel, a: Buf, b: Buf,
   d.need(name, out, batch * m * n);
   const [ai, ak] = p.transA ? [1, m] : [k, 1];
   const [bk, bj] = p.transB ? [1, k] : [n, 1];
-  const rw = d.reg4Workgroup;
+  if (version === 'reg4' && !(REG4_SIDES as readonly number[]).includes(rw))
+    throw new Error(`matmul: reg4 workgroup side ${rw} is not one of ${REG4_SIDES.join(', ')}`);
   const per = version === 'naive' ? 16 : version === 'reg4' ? 4 * rw : 64;
   const gx = Math.ceil(n / per);
   const gy = Math.ceil(m / per);

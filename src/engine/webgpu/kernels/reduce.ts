@@ -8,6 +8,8 @@ import type { PoolEntry } from '../pool';
 import { kernel, shader } from '../shader';
 import { uniforms } from '../uniforms';
 import reduceWgsl from './reduce.wgsl?raw';
+import reduceTreeWgsl from './reduceTree.wgsl?raw';
+import reduceTreeSubgroupWgsl from './reduceTreeSubgroup.wgsl?raw';
 import specialWgsl from './special.wgsl?raw';
 
 export const REDUCE_OPS: Record<ReduceOp, number> = { sum: 0, max: 1, sumsq: 2, maxabs: 3 };
@@ -27,11 +29,13 @@ function rowConstants(op: ReduceOp, len: number): Record<string, number> {
 }
 
 /** `chunk` is read by the partial (stage-one) kernels only. */
-const reduceShader = shader(
-  'reduce',
-  uniforms({ outer: 'u32', len: 'u32', inner: 'u32', alpha: 'f32', acc: 'u32', chunk: 'u32' }, { chunk: 0 }),
-  reduceWgsl,
-  [specialWgsl],
+const reduceLayout = uniforms({ outer: 'u32', len: 'u32', inner: 'u32', alpha: 'f32', acc: 'u32', chunk: 'u32' }, { chunk: 0 });
+const reduceShader = shader('reduce', reduceLayout, reduceWgsl, [specialWgsl, reduceTreeWgsl]);
+/** The row kernel with its sums through subgroups (docs/kernels.md "Subgroups"). */
+const ROWS_SUBGROUP = kernel(
+  shader('reduceSubgroup', reduceLayout, reduceWgsl, [specialWgsl, reduceTreeSubgroupWgsl], ['subgroups']),
+  'reduce_rows',
+  'rw',
 );
 const LANES = kernel(reduceShader, 'reduce_lanes', 'rw');
 const ROWS = kernel(reduceShader, 'reduce_rows', 'rw');
@@ -60,7 +64,14 @@ export function reduce(
   // two stages (chunk partials, then their combination) for few outputs over a long strided
   // axis (bias gradients); otherwise one invocation per output walks its column.
   if (inner === 1 && len >= 64 && !d.serialRows) {
-    d.run(name, ROWS, rowConstants(op, len), { outer, len, inner, alpha, acc }, [x, out], d.grid1(outer, name));
+    d.run(
+      name,
+      d.subgroups ? ROWS_SUBGROUP : ROWS,
+      rowConstants(op, len),
+      { outer, len, inner, alpha, acc },
+      [x, out],
+      d.grid1(outer, name),
+    );
   } else if (outer * inner < 4096 && len >= 256) {
     const { chunk, chunks } = chunking(len, outer * Math.ceil(inner / 64), 64, d.reductionTarget);
     const part = d.partials(outer * chunks * inner);

@@ -84,17 +84,8 @@ fn reduce_lanes(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg:
   finish(idx, r);
 }
 
-fn tree(lid: u32, v: f32) -> f32 {
-  red[lid] = v;
-  workgroupBarrier();
-  for (var s = WG / 2u; s > 0u; s = s >> 1u) {
-    if (lid < s) {
-      red[lid] = combine(red[lid], red[lid + s]);
-    }
-    workgroupBarrier();
-  }
-  return red[0];
-}
+// tree(lid, v), the reduction across the workgroup, is prepended: reduceTree.wgsl, or
+// reduceTreeSubgroup.wgsl where the adapter has subgroups (reduce.ts chooses).
 
 var<workgroup> lanes: array<f32, 256>;
 

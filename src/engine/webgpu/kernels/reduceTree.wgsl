@@ -1,0 +1,13 @@
+// The workgroup reduction of reduce.wgsl (which declares `red` and `combine`): a barrier tree.
+// Included as text; call from uniform control flow only.
+fn tree(lid: u32, v: f32) -> f32 {
+  red[lid] = v;
+  workgroupBarrier();
+  for (var s = WG / 2u; s > 0u; s = s >> 1u) {
+    if (lid < s) {
+      red[lid] = combine(red[lid], red[lid + s]);
+    }
+    workgroupBarrier();
+  }
+  return red[0];
+}
