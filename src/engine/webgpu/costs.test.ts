@@ -24,6 +24,11 @@ describe('kernel costs', () => {
     });
     expect(kernelCost('matmul', 'matmul_tiled', { ...v, acc: 1 }, [1, 1, 1])!.bytes).toBe(4 * (8 * 16 + 16 * 4 + 2 * 8 * 4));
     expect(kernelCost('softmax', 'softmax', { rows: 3, cols: 5, acc: 0 }, [3])).toEqual({ flops: 75, bytes: 120 });
+    // The fused Linear: the product plus one bias add per output; its inputs, bias and output once.
+    expect(kernelCost('linear', 'linear_forward', { rows: 8, k: 16, n: 4, heads: 1, seq: 1 }, [1, 1, 1])).toEqual({
+      flops: 2 * 8 * 4 * 16 + 8 * 4,
+      bytes: 4 * (8 * 16 + 4 * 16 + 4 + 8 * 4),
+    });
     expect(kernelCost('unknownFamily', 'x', {}, [1])).toBeNull();
     expect(kernelCost('optimizer', 'clip_coefficient', { maxNorm: 1 }, [1])).toBeNull();
   });

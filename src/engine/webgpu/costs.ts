@@ -65,6 +65,16 @@ const FAMILIES: Record<string, CostFn> = {
     const io = v.batch * (v.nq * v.dk + v.nk * v.dk + v.nk * v.dv + v.nq * v.dv + v.nq);
     return cost(pairs * (2 * v.dk + 2 * v.dv + 5), F32 * (e === 'attention_forward' ? io : io + v.batch * v.nq * v.dv));
   },
+  // A Linear's fused forward: the product's FMAs and one bias add per output.
+  linear: (_e, v) => cost(2 * v.rows * v.n * v.k + v.rows * v.n, F32 * (v.rows * v.k + v.n * v.k + v.n + v.rows * v.n)),
+  columnSums: (_e, v) => cost(v.rows * v.cols, F32 * (v.rows * v.cols + v.cols * (1 + (v.acc ? 1 : 0)))),
+  pinvInit: (e, v) => {
+    const n = v.batch * v.m * v.m;
+    const aux = v.batch * (v.m + 2);
+    // Forward: |a| and a column-sum add per element, then a division; backward: about six per element.
+    if (e === 'pinv_init_backward') return cost(6 * n, F32 * ((4 + (v.acc ? 1 : 0)) * n + aux));
+    return cost(3 * n, F32 * (2 * n + aux));
+  },
   optimizer: (e, v) => {
     if (e.startsWith('adamw')) return cost(14 * v.n, F32 * 7 * v.n);
     if (e.startsWith('sum_squares')) return cost(2 * v.n, F32 * v.n);
