@@ -1,5 +1,5 @@
 /** The two parameterised building blocks every module uses: Linear and LayerNorm (PyTorch names and layouts). */
-import { add, fusionEnabled, layerNorm, matmul, projection, splitHeads, type ParameterScope, type Tensor } from '../engine';
+import { add, fusionEnabled, layerNorm, matmul, projection, reshape, splitHeads, type ParameterScope, type Tensor } from '../engine';
 import type { Initialiser } from './init';
 
 /** y = x Wᵀ + b with W [out, in] (`<name>.weight`, `<name>.bias`), PyTorch's default init. */
@@ -21,7 +21,11 @@ export class Linear {
 
   /** x [B, n, in] → heads [B, H, n, out / H] (`splitHeads` of `apply`), the split written by the same dispatch when fused. */
   applyHeads(x: Tensor, heads: number): Tensor {
-    if (fusionEnabled()) return projection(x, this.weight, this.bias, heads);
+    // One head: the fused op keeps [B, n, out]; the head axis is a free reshape ([B, 1, n, out]).
+    if (fusionEnabled())
+      return heads > 1
+        ? projection(x, this.weight, this.bias, heads)
+        : reshape(projection(x, this.weight, this.bias), [x.shape[0], 1, x.shape[1], this.weight.shape[0]]);
     return splitHeads(this.apply(x), heads);
   }
 }
