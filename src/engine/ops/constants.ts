@@ -47,9 +47,19 @@ export function arange(backend: Backend, n: number): Tensor {
   );
 }
 
-/** `count` values uniform in [lo, hi) from the shared counter-based generator (seeded, reproducible). */
-export function uniformValues(seed: number, count: number, lo: number, hi: number, offset = 0): Float64Array {
-  const out = new Float64Array(count);
+/**
+ * `count` values uniform in [lo, hi) from the shared counter-based generator (seeded, reproducible),
+ * into `out` when given (a caller that draws every step reuses one array).
+ */
+export function uniformValues(
+  seed: number,
+  count: number,
+  lo: number,
+  hi: number,
+  offset = 0,
+  out: Float64Array = new Float64Array(count),
+): Float64Array {
+  if (out.length < count) throw new Error(`uniformValues: ${count} values do not fit an array of ${out.length}`);
   for (let i = 0; i < count; i++) out[i] = lo + (hi - lo) * randomUniform(seed, offset + i);
   return out;
 }

@@ -81,6 +81,8 @@ export class ReformerAttention implements AttentionModule {
   readonly rotations: Tensor;
   /** The same shape, rewritten every training forward (never an allocation in the step). */
   private readonly drawn: Tensor;
+  /** Host arrays of the per-step draw (the rotations and their uniforms), allocated once. */
+  private readonly draws: { values: Float64Array; uniforms: Float64Array };
   readonly buckets: number;
   /** Positions 0 … n − 1 per sorted row, [rows·n, 1], for the self-mask; rebuilt when the batch changes. */
   private positions: Tensor | null = null;
@@ -104,6 +106,7 @@ export class ReformerAttention implements AttentionModule {
     const shape = rotationShape(heads, d / heads, rounds, this.buckets);
     this.rotations = scope.createState(ROTATIONS, shape, drawRotations(init, shape));
     this.drawn = keep(tensor(this.rotations.backend, new Float32Array(this.rotations.size), shape));
+    this.draws = { values: new Float64Array(this.rotations.size), uniforms: new Float64Array(2 * this.rotations.size) };
   }
 
   /**
@@ -115,7 +118,7 @@ export class ReformerAttention implements AttentionModule {
   private rotationsFor(ctx: AttentionContext): Tensor {
     const draw = ctx.plan.draws(2 * this.drawn.size);
     if (!draw) return this.rotations;
-    this.drawn.backend.write(this.drawn.buf, trainingRotations(draw.seed, draw.offset, this.drawn.size));
+    this.drawn.backend.write(this.drawn.buf, trainingRotations(draw.seed, draw.offset, this.draws.values, this.draws.uniforms));
     return this.drawn;
   }
 

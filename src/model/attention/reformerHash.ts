@@ -23,11 +23,11 @@ export function drawRotations(init: Initialiser, shape: readonly number[]): Floa
 /**
  * A training forward's rotations: N(0, 1) from the engine's counter-based generator at
  * (seed, offset …) by the Box–Muller transform, so every backend and a resumed run draw the same.
- * Consumes 2·count counters.
+ * Consumes 2·out.length counters; `uniforms` (2·out.length) and `out` are the caller's, reused
+ * every step so the draw allocates nothing.
  */
-export function trainingRotations(seed: number, offset: number, count: number): Float64Array {
-  const u = uniformValues(seed, 2 * count, 0, 1, offset);
-  const out = new Float64Array(count);
-  for (let i = 0; i < count; i++) out[i] = Math.sqrt(-2 * Math.log(1 - u[2 * i])) * Math.cos(2 * Math.PI * u[2 * i + 1]);
+export function trainingRotations(seed: number, offset: number, out: Float64Array, uniforms: Float64Array): Float64Array {
+  const u = uniformValues(seed, 2 * out.length, 0, 1, offset, uniforms);
+  for (let i = 0; i < out.length; i++) out[i] = Math.sqrt(-2 * Math.log(1 - u[2 * i])) * Math.cos(2 * Math.PI * u[2 * i + 1]);
   return out;
 }
