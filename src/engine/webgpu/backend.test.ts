@@ -209,6 +209,26 @@ describe('matrix product: every kernel version', () => {
     });
 });
 
+describe('Linear (product, bias and head split in one dispatch): both versions equal the CPU', () => {
+  for (const { rows, k, n, heads, seq } of [
+    { rows: 37, k: 29, n: 41, heads: 1, seq: 1 },
+    { rows: 2 * 33, k: 20, n: 3 * 6, heads: 3, seq: 33 },
+  ])
+    it(`${rows}×${k} · ${n}×${k}ᵀ, ${heads} head(s)`, async () => {
+      const [x, w, b] = [rnd(rows * k), rnd(n * k), rnd(n)];
+      const out = tw.buf(new Float32Array(rows * n));
+      tw.ref.linear(x.ref, w.ref, b.ref, out.ref, rows, k, n, heads, seq);
+      for (const version of ['tiled', 'reg4'] as const) {
+        gpu.write(out.test, new Float32Array(rows * n));
+        gpu.linearVersion = version;
+        gpu.linear(x.test, w.test, b.test, out.test, rows, k, n, heads, seq);
+        const d = await tw.compare(out, T.matmul);
+        expect(d.ok, describeDiff(`linear ${version}`, d, T.matmul)).toBe(true);
+      }
+      gpu.linearVersion = ctx.report.isFallback ? 'reg4' : 'tiled';
+    });
+});
+
 describe('the device', () => {
   it('reports no validation errors for everything above', () => {
     expect(ctx.uncapturedErrors).toEqual([]);

@@ -75,6 +75,8 @@ export class WebGpuBackend implements Backend {
   readonly matmulTable = new MatmulTable();
   /** Softmax row layouts tuned for this adapter, by shape class (empty: the rule decides). */
   readonly rowTable = new RowTable();
+  /** The Linear kernel, by matmul's rule (matmulChoice.ts): registers on a software adapter, where tiling loses (tests set either). */
+  linearVersion: 'tiled' | 'reg4';
   private readonly device: GPUDevice;
   private readonly matmulChoice: 'auto' | MatmulKernel;
   private readonly recorder: Recorder;
@@ -92,6 +94,7 @@ export class WebGpuBackend implements Backend {
     this.label = o.dispatch.label;
     this.serialRows = o.dispatch.serialRows;
     this.matmulChoice = o.matmulChoice;
+    this.linearVersion = ctx.report.isFallback ? 'reg4' : 'tiled';
     this.reused = o.reused;
     const lim = this.device.limits;
     this.bufferLimits = Object.freeze({ maxStorageBufferBindingSize: lim.maxStorageBufferBindingSize, maxBufferSize: lim.maxBufferSize });
@@ -225,13 +228,10 @@ export class WebGpuBackend implements Backend {
     this.recorder.pipelines.clear();
   }
 
-  /**
-   * Give released buffers back to the device (for example after evaluation at a different
-   * sequence length); returns the bytes freed. Recorded work is submitted first, and cached bind
-   * groups are dropped because some may name destroyed buffers.
-   */
+  /** Give released buffers back to the device (after evaluation at another length, say); returns the bytes freed. */
   trim(): number {
     this.flush();
+    // Cached bind groups may name the destroyed buffers.
     this.recorder.pipelines.dropBindGroups();
     return this.pool.trim();
   }
@@ -312,7 +312,7 @@ export class WebGpuBackend implements Backend {
     pinvInit.pinvInitBackward(this.d, a, z, aux, g, da, batch, m, accumulate);
   }
   linear(x: Buf, w: Buf, bias: Buf, out: Buf, rows: number, k: number, n: number, heads: number, seq: number): void {
-    linear.linear(this.d, x, w, bias, out, rows, k, n, heads, seq);
+    linear.linear(this.d, x, w, bias, out, rows, k, n, heads, seq, this.linearVersion);
   }
   columnSums(x: Buf, out: Buf, rows: number, cols: number, accumulate: boolean): void {
     columnSums(this.d, x, out, rows, cols, accumulate);

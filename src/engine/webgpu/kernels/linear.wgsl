@@ -2,8 +2,11 @@
 //   out = x · Wᵀ + bias, x [rows, k], W [n, k], bias [n],
 // written either as [rows, n] or, with heads > 1, straight into the attention's head layout
 // [B, heads, seq, n / heads] (rows = B·seq): the bias add and the head split ride on the product
-// instead of taking a dispatch each. 16×16 output tiles, the inner dimension staged through
-// workgroup memory in slices of 16; each output sums over k in order, then adds its bias.
+// instead of taking a dispatch each. Two versions, picked by matmul's rule (matmulChoice.ts):
+//   linear_forward: 16×16 output tiles, k staged through workgroup memory in slices of 16;
+//   linear_reg4:    4×4 outputs per invocation in registers, no workgroup memory (software
+//                   adapters, where workgroup tiling loses).
+// Each output sums over k in order, then adds its bias.
 const T: u32 = 16u;
 
 // The uniform struct P is generated from the uniforms() declaration in linear.ts.
@@ -46,6 +49,11 @@ fn linear_forward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_i
   if (row >= p.rows || col >= p.n) {
     return;
   }
+  put(row, col, acc);
+}
+
+// Output (row, col) plus its bias, in rows or in the head layout.
+fn put(row: u32, col: u32, acc: f32) {
   var o = row * p.n + col;
   if (p.heads > 1u) {
     let dh = p.n / p.heads;
@@ -53,4 +61,35 @@ fn linear_forward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_i
     o = ((b * p.heads + col / dh) * p.seq + row % p.seq) * dh + col % dh;
   }
   out[o] = acc + bias[col];
+}
+
+@compute @workgroup_size(8, 8)
+fn linear_reg4(@builtin(global_invocation_id) gid: vec3u) {
+  let c0 = gid.x * 4u;
+  let r0 = gid.y * 4u;
+  if (r0 >= p.rows || c0 >= p.n) {
+    return;
+  }
+  // Rows of x and of W past the edge are clamped (read valid memory) and not stored.
+  let rx = vec4u(min(r0, p.rows - 1u), min(r0 + 1u, p.rows - 1u), min(r0 + 2u, p.rows - 1u), min(r0 + 3u, p.rows - 1u)) * p.k;
+  let rw = vec4u(min(c0, p.n - 1u), min(c0 + 1u, p.n - 1u), min(c0 + 2u, p.n - 1u), min(c0 + 3u, p.n - 1u)) * p.k;
+  var a0 = vec4f(0.0);
+  var a1 = vec4f(0.0);
+  var a2 = vec4f(0.0);
+  var a3 = vec4f(0.0);
+  for (var kk = 0u; kk < p.k; kk++) {
+    let wv = vec4f(w[rw.x + kk], w[rw.y + kk], w[rw.z + kk], w[rw.w + kk]);
+    a0 += x[rx.x + kk] * wv;
+    a1 += x[rx.y + kk] * wv;
+    a2 += x[rx.z + kk] * wv;
+    a3 += x[rx.w + kk] * wv;
+  }
+  let acc = array<vec4f, 4>(a0, a1, a2, a3);
+  for (var r = 0u; r < 4u; r++) {
+    for (var c = 0u; c < 4u; c++) {
+      if (r0 + r < p.rows && c0 + c < p.n) {
+        put(r0 + r, c0 + c, acc[r][c]);
+      }
+    }
+  }
 }
