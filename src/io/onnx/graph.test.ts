@@ -23,6 +23,21 @@ describe('GraphBuilder', () => {
     expect(decoded.opset_import).toEqual([{ domain: '', version: 17 }]);
   });
 
+  it('builds a node with two outputs (TopK: values and indices) that onnxruntime runs', async () => {
+    const g = new GraphBuilder();
+    const x = g.input('x', 'float32', [4]);
+    const [values, indices] = g.nodeOutputs('TopK', [x, g.constInt64([4])], { axis: int(-1), largest: int(0), sorted: int(1) }, 2, 'sort');
+    expect([values, indices]).toEqual(['sort.0', 'sort.1']);
+    g.output('values', values, [4]);
+    g.output('indices', indices, [4], 'int64');
+    const bytes = g.encode('topk', 'a test graph');
+    onnxCheck(bytes);
+    const session = await ort.InferenceSession.create(bytes, { executionProviders: ['cpu'] });
+    const out = await session.run({ x: new ort.Tensor('float32', Float32Array.from([3, 0, 2, 1]), [4]) });
+    expect(Array.from(out.values.data as Float32Array)).toEqual([0, 1, 2, 3]);
+    expect(Array.from(out.indices.data as BigInt64Array, Number)).toEqual([1, 3, 2, 0]);
+  });
+
   it('gives repeated hints unique names inside scopes', () => {
     const g = new GraphBuilder();
     const x = g.input('x', 'float32', [2]);

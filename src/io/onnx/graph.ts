@@ -155,6 +155,14 @@ export class GraphBuilder {
     return out;
   }
 
+  /** Adds a node with several outputs (TopK's values and indices) and returns their names in order. */
+  nodeOutputs(op: string, inputs: string[], attrs: Record<string, Attr>, count: number, hint: string = op): string[] {
+    const outs = Array.from({ length: count }, (_, k) => this.fresh(`${hint}.${k}`));
+    const list = Object.entries(attrs).map(([k, v]) => attribute(k, v));
+    this.nodes.push({ name: outs[0], op_type: op, input: inputs, output: outs, attribute: list });
+    return outs;
+  }
+
   /** The model's bytes. */
   encode(graphName: string, docString: string, metadata: Record<string, string> = {}): Uint8Array {
     if (this.outputs.length === 0) throw new Error('an ONNX graph needs at least one output');
