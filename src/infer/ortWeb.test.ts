@@ -1,5 +1,5 @@
 /**
- * The baselines' graphs (Elu, Relu, Exp, ReduceMax over two axes, the implied n×n view) run on
+ * The baselines' graphs (Elu, Relu, Exp, ReduceMax over two axes, the implied n×n view, Reformer's sorts) run on
  * onnxruntime-web's wasm provider, the one the inference panel uses without WebGPU, and agree
  * with onnxruntime-node (which export.test.ts checks against PyTorch).
  */
@@ -11,15 +11,17 @@ import { randomBatch, randomWeights } from '../io/testing/random.ts';
 import { parameterShapes } from '../io/onnx/config.ts';
 import type { ExportConfig } from '../io/onnx/config.ts';
 
-const CASES: [string, Partial<ExportConfig>, string][] = [
-  ['linformer', { attention: 'linformer' }, 'attention_projected'],
-  ['performer, softmax kernel', { attention: 'performer', performerKernel: 'softmax' }, 'attention'],
-  ['performer, relu kernel', { attention: 'performer', performerKernel: 'relu' }, 'attention'],
-  ['linear', { attention: 'linear' }, 'attention'],
+const CASES: [string, Partial<ExportConfig>, string[]][] = [
+  ['linformer', { attention: 'linformer' }, ['attention_projected']],
+  ['performer, softmax kernel', { attention: 'performer', performerKernel: 'softmax' }, ['attention']],
+  ['performer, relu kernel', { attention: 'performer', performerKernel: 'relu' }, ['attention']],
+  ['linear', { attention: 'linear' }, ['attention']],
+  // TopK, ArgMax, GatherND with batch dimensions, Where: the bucket sort and chunks of src/io/onnx/reformerAttention.ts.
+  ['reformer, 2 rounds, chunks of 4', { attention: 'reformer', reformerHashes: 2, reformerChunk: 4 }, ['lsh_buckets', 'attention_implied']],
 ];
 
 describe('the baselines on onnxruntime-web (wasm)', () => {
-  it.each(CASES)('%s: logits and the attention output equal onnxruntime-node', async (_, over, view) => {
+  it.each(CASES)('%s: logits and the attention outputs equal onnxruntime-node', async (_, over, views) => {
     const c = tinyConfig(over);
     const model = exportOnnx(c, randomWeights(parameterShapes(c)), { attentionOutputs: true });
     const batch = randomBatch(c, c.seqLen, [c.seqLen]);
@@ -27,11 +29,13 @@ describe('the baselines on onnxruntime-web (wasm)', () => {
     try {
       const web = await session.run({ batch: 1, tokens: batch.tokens, mask: batch.mask }, c.seqLen);
       const node = await runOrt(model, c, batch);
-      expect([...web.factors.keys()].sort()).toEqual([`layers.0.${view}`, `layers.1.${view}`]);
+      expect([...web.factors.keys()].sort()).toEqual(views.flatMap((v) => [`layers.0.${v}`, `layers.1.${v}`]).sort());
       expect(relativeError(web.logits, node.logits.data as Float32Array)).toBeLessThan(1e-5);
-      const factor = web.factors.get(`layers.1.${view}`)!;
-      expect(factor.dims).toEqual(node[`layers.1.${view}`].dims as number[]);
-      expect(relativeError(factor.data, node[`layers.1.${view}`].data as Float32Array)).toBeLessThan(1e-5);
+      for (const view of views) {
+        const factor = web.factors.get(`layers.1.${view}`)!;
+        expect(factor.dims).toEqual(node[`layers.1.${view}`].dims as number[]);
+        expect(relativeError(factor.data, node[`layers.1.${view}`].data as Float32Array)).toBeLessThan(1e-5);
+      }
     } finally {
       await session.release();
     }

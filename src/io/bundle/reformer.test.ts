@@ -1,12 +1,13 @@
 /**
  * Reformer bundles: the evaluation rotations (state) round-trip in model.safetensors with the
- * weights and have no optimizer moments (src/model/reformer.test.ts checks the names and shapes against the model); the ONNX
- * exporter refuses Reformer with the reason, and the bundle written without model.onnx reads back whole.
+ * weights and have no optimizer moments (src/model/reformer.test.ts checks the names and shapes against the model); the bundle
+ * also carries model.onnx (src/io/onnx/reformerAttention.ts, with the rotations as initializers) and reads back whole.
  */
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { onnxUnsupported, parameterShapes } from '../onnx/config';
 import { exportOnnx } from '../onnx/export';
+import { modelProtoType, type ModelMessage } from '../onnx/proto';
 import { readSafetensors } from '../safetensors';
 import { randomWeights } from '../testing/random';
 import { readBundle, writeBundle } from './index';
@@ -37,9 +38,24 @@ describe('Reformer bundles', () => {
     expect([run.config.attention, run.config.reformerHashes, run.config.reformerChunk]).toEqual(['reformer', 2, 4]);
   });
 
-  it('the ONNX exporter refuses Reformer and says why', () => {
-    expect(onnxUnsupported(c)).toMatch(/Reformer is not exportable to ONNX yet: its bucket sort/);
-    expect(() => exportOnnx(c, randomWeights(parameterShapes(c)))).toThrow(/Reformer is not exportable to ONNX yet: .* PyTorch reference/);
-    expect(() => writeBundle({ config: c, weights: randomWeights(parameterShapes(c)) }, { onnx: true })).toThrow(/not exportable to ONNX/);
+  it('exports to ONNX: model.onnx in the bundle is the exporter graph with the rotations, and reads back byte for byte', () => {
+    const w = randomWeights(parameterShapes(c), 5);
+    expect(onnxUnsupported(c)).toBeNull();
+    const onnx = exportOnnx(c, w);
+    const bytes = writeBundle({ config: c, weights: w, optimizer: sampleOptimizer(c) }, { onnx: true });
+    const files = unzipSync(bytes);
+    expect(new Uint8Array(files['model.onnx'])).toEqual(new Uint8Array(onnx));
+    const run = readBundle(bytes);
+    expect(new Uint8Array(run.onnx!)).toEqual(new Uint8Array(onnx));
+    expect(new Uint8Array(exportOnnx(run.config, run.weights))).toEqual(new Uint8Array(onnx));
+    // The evaluation rotations are initializers under their contract names, with the bundle's values.
+    const type = modelProtoType();
+    const model = type.toObject(type.decode(files['model.onnx']), { longs: Number, defaults: false }) as ModelMessage;
+    for (const name of ['layers.0.attn.rotations', 'layers.1.attn.rotations']) {
+      const init = model.graph.initializer.find((t) => t.name === name)!;
+      expect(init.dims).toEqual(parameterShapes(c).get(name));
+      const raw = init.raw_data;
+      expect(bits(new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength))), name).toEqual(bits(w.get(name)!));
+    }
   });
 });

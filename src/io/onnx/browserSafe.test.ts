@@ -27,6 +27,7 @@ describe('src/io/onnx is browser-safe', () => {
         'performerAttention.ts',
         'linearAttention.ts',
         'kernelAttention.ts',
+        'reformerAttention.ts',
       ]),
     );
   });

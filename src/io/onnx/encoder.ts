@@ -14,6 +14,7 @@ import { linearAttention } from './linearAttention.ts';
 import { linformerAttention } from './linformerAttention.ts';
 import { performerAttention } from './performerAttention.ts';
 import { proxyAttention } from './proxyAttention.ts';
+import { reformerAttention } from './reformerAttention.ts';
 import { softmaxAttention } from './softmaxAttention.ts';
 
 /** Where a tower's attention factors go: `layers.{i}.{name}{suffix}` outputs, or nowhere. */
@@ -36,7 +37,7 @@ function attention(a: AttentionInput, layer: number): string {
     case 'bigbird':
       throw new Error('BigBird has no ONNX graph (checkExportConfig refuses it first)');
     case 'reformer':
-      throw new Error('Reformer has no ONNX graph (checkExportConfig refuses it first)');
+      return reformerAttention(a);
   }
 }
 

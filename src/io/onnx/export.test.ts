@@ -45,12 +45,22 @@ const CASES: [string, Partial<ExportConfig>][] = [
   ],
   ['linear', { attention: 'linear' }],
   ['linear, mean-all pooling, n 18', { attention: 'linear', pooling: 'mean-all', seqLen: 18 }],
+  // Reformer: 8 buckets for 16 tokens (chunks of 4) put several tokens in a bucket in every row.
+  ['reformer, 2 rounds, 8 chunks of 4', { attention: 'reformer', reformerHashes: 2, reformerChunk: 4 }],
+  ['reformer, 1 round, one chunk (c = n)', { attention: 'reformer', reformerHashes: 1, reformerChunk: 16 }],
+  ['reformer, 2 rounds, c = n, mean-all pooling', { attention: 'reformer', reformerHashes: 2, reformerChunk: 16, pooling: 'mean-all' }],
+  ['reformer, 3 rounds, chunks of 8, n 32', { attention: 'reformer', reformerHashes: 3, reformerChunk: 8, seqLen: 32 }],
+  [
+    'reformer, 1 round, chunks of 2, two towers, mean-all pooling',
+    { attention: 'reformer', reformerHashes: 1, reformerChunk: 2, twoTower: true, layers: 1, pooling: 'mean-all' },
+  ],
 ];
 
 /** The attention outputs of a variant (export.ts) and the reference's view each is compared with. */
 function viewNames(c: ExportConfig): string[] {
   if (c.attention === 'softmax' || c.attention === 'performer' || c.attention === 'linear') return ['attention'];
   if (c.attention === 'linformer') return ['attention_projected'];
+  if (c.attention === 'reformer') return ['lsh_buckets', 'attention_implied'];
   return ['K1', 'K2', 'Z', 'K3'];
 }
 
@@ -73,6 +83,19 @@ function referenceView(ref: Map<string, Tensor>, c: ExportConfig, i: number, nam
     }
   }
   return out;
+}
+
+/** Rows (sample, head, round) of lsh_buckets [B, H, r, n] where two valid tokens share a bucket: the sort's ties, broken by position. */
+function bucketTies(buckets: ort.Tensor, mask: Float32Array): number {
+  const [b, h, r, n] = buckets.dims as number[];
+  const data = buckets.data as Float32Array;
+  let ties = 0;
+  for (let row = 0; row < b * h * r; row++) {
+    const sample = Math.floor(row / (h * r));
+    const valid = Array.from({ length: n }, (_, t) => t).filter((t) => mask[sample * n + t] > 0);
+    if (new Set(valid.map((t) => data[row * n + t])).size < valid.length) ties++;
+  }
+  return ties;
 }
 
 /** Valid lengths per sample: one full, the others padded. */
@@ -111,6 +134,7 @@ describe('exportOnnx parity with the PyTorch reference (onnxruntime-node, CPU)',
         }
       }
       if (c.twoTower) expect(Object.keys(ours)).toContain(`layers.0.${names[0]}@2`);
+      if (c.attention === 'reformer') expect(bucketTies(ours['layers.0.lsh_buckets'], batch.mask)).toBeGreaterThan(0);
       console.log(
         `${title}: ${Object.entries(errors)
           .map(([k, v]) => `${k} ${v.toExponential(1)}`)

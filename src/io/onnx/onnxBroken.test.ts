@@ -1,6 +1,7 @@
 /**
  * The parity comparison can fail: an export whose K2 is transposed before the pseudo-inverse,
- * or a Performer export that forgets to zero padded keys before φ (plausible slips, and still
+ * a Performer export that forgets to zero padded keys before φ, or a Reformer export without
+ * its self-mask or its padding bucket (plausible slips, and still
  * valid ONNX files the checker accepts), must miss the PyTorch logits by far more than the
  * tolerance of export.test.ts.
  */
@@ -47,7 +48,41 @@ function forgetKeyMask(bytes: Uint8Array): Uint8Array {
   return type.encode(type.fromObject(model)).finish();
 }
 
+/**
+ * Decodes an exported Reformer model and skips, in every layer, the Where node named `step`
+ * (`self_mask`: tokens attend to themselves; `padding_bucket`: padded tokens are hashed like
+ * valid ones and no longer sort last): its consumers read its input `keep` instead.
+ */
+function skipReformerStep(bytes: Uint8Array, step: 'self_mask' | 'padding_bucket'): Uint8Array {
+  const type = modelProtoType();
+  const model = type.toObject(type.decode(bytes), { longs: Number, defaults: false }) as ModelMessage;
+  const nodes = model.graph.node as NodeMessage[];
+  const skipped = nodes.filter((n) => n.op_type === 'Where' && n.output[0].endsWith(`/${step}`));
+  if (skipped.length === 0) throw new Error(`no Where node named ${step}`);
+  const bypass = new Map(skipped.map((n) => [n.output[0], n.input[step === 'self_mask' ? 2 : 1]]));
+  for (const n of nodes) n.input = n.input.map((i) => bypass.get(i) ?? i);
+  return type.encode(type.fromObject(model)).finish();
+}
+
 describe('a deliberately broken export', () => {
+  it('Reformer without the self-mask, or with padded tokens hashed like valid ones, fails the PyTorch comparison', async () => {
+    const c = tinyConfig({ attention: 'reformer', reformerHashes: 2, reformerChunk: 4 });
+    const weights = randomWeights(parameterShapes(c));
+    const batch = randomBatch(c, c.seqLen, [16, 11, 8]);
+    const good = exportOnnx(c, weights);
+    const ref = runPytorch(c, weights, batch).get('logits')!.data;
+    const error = async (model: Uint8Array) => relativeError((await runOrt(model, c, batch)).logits.data as Float32Array, ref);
+    const goodError = await error(good);
+    expect(goodError).toBeLessThan(TOLERANCE);
+    for (const step of ['self_mask', 'padding_bucket'] as const) {
+      const broken = skipReformerStep(good, step);
+      onnxCheck(broken);
+      const brokenError = await error(broken);
+      console.log(`Reformer without ${step}: logits error ${brokenError.toExponential(1)} (correct export ${goodError.toExponential(1)})`);
+      expect(brokenError, step).toBeGreaterThan(100 * TOLERANCE);
+    }
+  });
+
   it('Performer without the key mask passes the checker but fails the PyTorch comparison', async () => {
     const c = tinyConfig({ attention: 'performer', performerKernel: 'relu' });
     const weights = randomWeights(parameterShapes(c));
