@@ -2,7 +2,7 @@
  * The inference panel's onnxruntime-web path in Chromium (SwiftShader WebGPU): a tiny exported
  * model runs on the `webgpu` AND the `wasm` execution provider, each created alone, and both give
  * the logits (and attention factors) that onnxruntime-node computes on CPU from the same file in
- * this process; the panel imports a bundle written here, runs it, names the provider and shows
+ * this process (a Proxyformer and a Reformer model); the panel imports a bundle written here, runs it, names the provider and shows
  * a small onnxruntime-vs-engine difference; no console error or warning.
  *
  * The page (e2e/pages/inference.html) is built here into a temporary folder and served by a
@@ -19,6 +19,7 @@ import { randomWeights } from '../src/io/testing/random';
 import { exportOnnx } from '../src/io/onnx/export';
 import { parseListOps, singleBatch } from '../src/infer/inputs';
 import type { InferenceBatch } from '../src/infer/engineLogits';
+import type { RunConfig } from '../src/config';
 import { watchConsole } from './console';
 import { startInferencePage, type InferencePageServer } from './pages/inferenceServer';
 
@@ -48,10 +49,10 @@ test.afterAll(async () => {
 const config = tinyRunConfig({ layers: 2, attention: 'proxy' });
 const weights = randomWeights(parameterShapes(config), 21);
 
-async function nodeOutputs(model: Uint8Array, batch: InferenceBatch): Promise<Record<string, Float32Array>> {
+async function nodeOutputs(model: Uint8Array, batch: InferenceBatch, seqLen = config.seqLen): Promise<Record<string, Float32Array>> {
   const session = await ortNode.InferenceSession.create(model, { executionProviders: ['cpu'] });
   try {
-    const dims = [batch.batch, config.seqLen];
+    const dims = [batch.batch, seqLen];
     const out = await session.run({
       tokens: new ortNode.Tensor('int32', batch.tokens, dims),
       mask: new ortNode.Tensor('float32', batch.mask, dims),
@@ -79,39 +80,69 @@ async function openPage(page: Page) {
   await expect(page.getByTestId('inference-panel')).toBeVisible();
 }
 
-test("an exported model gives onnxruntime-node's logits and attention factors on both the webgpu and the wasm provider", async ({
-  page,
-}) => {
+/**
+ * Runs `c`'s exported model with its attention outputs on webgpu, then wasm, on a fresh page, and
+ * returns each provider's largest error against onnxruntime-node, per output.
+ */
+async function bothProviders(
+  page: Page,
+  c: RunConfig,
+  w: Map<string, Float32Array>,
+  factor: string,
+): Promise<Record<string, Record<string, number>>> {
   const watch = watchConsole(page);
   await openPage(page);
-  const model = exportOnnx(config, weights, { attentionOutputs: true });
+  const model = exportOnnx(c, w, { attentionOutputs: true });
   // Three rows: full, half and one valid token (padding changes every factor).
   const rows = [parseListOps('[MAX 2 9 [MIN 4 7 ] 0 [SM 1 2 ] ]').tokens, parseListOps('[MED 3 1 4 ]').tokens, parseListOps('5').tokens];
-  const singles = rows.map((t) => singleBatch(config, t));
+  const singles = rows.map((t) => singleBatch(c, t));
   const batch: InferenceBatch = {
     batch: rows.length,
     tokens: Int32Array.from(singles.flatMap((s) => [...s.tokens])),
     mask: Float32Array.from(singles.flatMap((s) => [...s.mask])),
   };
-  const expected = await nodeOutputs(model, batch);
-  expect(Object.keys(expected)).toContain('layers.1.K1');
+  const expected = await nodeOutputs(model, batch, c.seqLen);
+  expect(Object.keys(expected)).toContain(factor);
+  const byProvider: Record<string, Record<string, number>> = {};
   for (const provider of ['webgpu', 'wasm'] as const) {
     const got = await page.evaluate(([m, p, b, n]) => window.__inferencePage.run(m, p, b, n), [
       Array.from(model),
       provider,
       { batch: batch.batch, tokens: Array.from(batch.tokens), mask: Array.from(batch.mask) },
-      config.seqLen,
+      c.seqLen,
     ] as const);
     expect(got.provider).toBe(provider);
     const errors: Record<string, number> = { logits: relativeError(got.logits, expected.logits) };
     for (const [name, data] of Object.entries(got.factors)) errors[name] = relativeError(data, expected[name]);
     expect(Object.keys(errors).sort()).toEqual(Object.keys(expected).sort());
     console.log(
-      `${provider}: max relative error ${Math.max(...Object.values(errors)).toExponential(2)} (logits ${errors.logits.toExponential(2)})`,
+      `${c.attention} ${provider}: max relative error ${Math.max(...Object.values(errors)).toExponential(2)} (logits ${errors.logits.toExponential(2)})`,
     );
-    for (const [name, e] of Object.entries(errors)) expect(e, `${provider} ${name}`).toBeLessThan(TOLERANCE);
+    byProvider[provider] = errors;
   }
   expect(watch.problems).toEqual([]);
+  return byProvider;
+}
+
+test("an exported model gives onnxruntime-node's logits and attention factors on both the webgpu and the wasm provider", async ({
+  page,
+}) => {
+  const errors = await bothProviders(page, config, weights, 'layers.1.K1');
+  for (const [provider, byName] of Object.entries(errors))
+    for (const [name, e] of Object.entries(byName)) expect(e, `${provider} ${name}`).toBeLessThan(TOLERANCE);
+});
+
+/**
+ * Reformer's graph: TopK (which the webgpu provider runs on onnxruntime's CPU kernel), ArgMax,
+ * GatherND over merged leading axes (src/io/onnx/reformerAttention.ts says why), Where.
+ */
+test("a Reformer model (TopK bucket sort) gives onnxruntime-node's logits, buckets and implied attention on webgpu and wasm", async ({
+  page,
+}) => {
+  const reformer = tinyRunConfig({ layers: 2, attention: 'reformer', reformerHashes: 2, reformerChunk: 4 });
+  const errors = await bothProviders(page, reformer, randomWeights(parameterShapes(reformer), 22), 'layers.1.attention_implied');
+  for (const [provider, byName] of Object.entries(errors))
+    for (const [name, e] of Object.entries(byName)) expect(e, `${provider} ${name}`).toBeLessThan(TOLERANCE);
 });
 
 test('the panel imports a bundle, runs it on each provider, names the provider and compares with the engine', async ({ page }) => {

@@ -6,7 +6,7 @@
  * real one. The sort by (bucket, position) is a TopK (smallest first, all n) of the key
  * bucket·n + position, unique per token, so any correct sort gives exactly the stable order; the
  * inverse permutation is a second TopK of the permutation. Rows move between token and sorted
- * order by GatherND with batch dimensions, chunks meet the previous chunk (cyclically) by
+ * order by GatherND (one batch axis: B, H and the round merged), chunks meet the previous chunk (cyclically) by
  * Slice + Concat, and the self and padding scores replace the dot products with Where.
  *
  * onnxruntime-web's WebGPU execution provider has no TopK kernel (its operator table,
@@ -40,9 +40,17 @@ function argsort(g: GraphBuilder, x: string, n: number, hint: string): string {
   return g.nodeOutputs('TopK', [x, g.constInt64([n])], { axis: int(-1), largest: int(0), sorted: int(1) }, 2, hint)[1];
 }
 
-/** Rows of x [B, H, ...lead, n, w] in the order idx [B, H, ...lead, m] (int64) → [B, H, ...lead, m, w]. */
-function gatherRows(g: GraphBuilder, x: string, idx: string, batchDims: number): string {
-  return g.node('GatherND', [x, g.node('Unsqueeze', [idx, g.constInt64([-1])])], { batch_dims: int(batchDims) });
+/**
+ * Rows of x [B, H, ...lead, n, w] in the order idx [B, H, ...lead, m] (int64) → [B, H, ...lead, m, w],
+ * by GatherND over the leading axes merged into one: onnxruntime-web 1.30's WebGPU GatherND
+ * shader is invalid WGSL for inputs of rank 5 or more (its dims uniform becomes an array of
+ * vec4, indexed as if of u32), and the failed pipeline left other kernels' outputs at zero
+ * (seen in e2e/inference.spec.ts).
+ */
+function gatherRows(g: GraphBuilder, x: string, idx: string, lead: number[], n: number, m: number, w: number): string {
+  const rows = reshape(g, x, [-1, n, w]);
+  const at = reshape(g, idx, [-1, m, 1]);
+  return reshape(g, g.node('GatherND', [rows, at], { batch_dims: int(1) }), [-1, ...lead, m, w]);
 }
 
 /** Chunks along `axis` → each chunk's keys along axis + 1: the previous chunk (cyclic), then its own; one chunk: itself. */
@@ -92,7 +100,7 @@ export function reformerAttention(a: AttentionInput): string {
   const orderF = g.node('Cast', [order], { to: int(1) });
   const undo = argsort(g, orderF, n, 'unsort'); // [B, H, r, n]: the slot of each token
   const slots = reshape(g, order, [0, heads, r * n]);
-  const sortRows = (x: string) => gatherRows(g, x, slots, 2); // [B, H, n, w] → [B, H, r·n, w]
+  const sortRows = (x: string) => gatherRows(g, x, slots, [heads], n, r * n, dh); // [B, H, n, d_h] → [B, H, r·n, d_h]
   const qs = sortRows(qk);
   // Unit keys: x / √(mean x² + 1e-6) / √d_h (Hugging Face's _len_and_dim_norm).
   const meanSquare = g.node('ReduceMean', [mul(g, qs, qs)], { axes: ints([-1]), keepdims: int(1) });
@@ -120,7 +128,7 @@ export function reformerAttention(a: AttentionInput): string {
   const lse = add(g, rowMax, g.node('Log', [sumExp])); // [B, H, C, c, 1]
   const probs = g.node('Exp', [sub(g, scores, lse)]);
   // Back to token order, round by round: [B, H, r, n (sorted), ·] → [B, H, r, n (tokens), ·].
-  const unsort = (x: string, w: number) => gatherRows(g, reshape(g, x, [0, heads, r, n, w]), undo, 3);
+  const unsort = (x: string, w: number) => gatherRows(g, x, undo, [heads, r], n, n, w);
   const outRounds = unsort(matmul(g, probs, values), dh); // [B, H, r, n, d_h]
   const roundWeights =
     r === 1
