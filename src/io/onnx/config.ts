@@ -40,8 +40,6 @@ export type ExportConfig = Pick<ModelConfig, (typeof EXPORT_KEYS)[number]>;
 
 /** Why a config has no ONNX graph (its weights still travel in bundles), or null when it has one. */
 export function onnxUnsupported(c: Pick<ExportConfig, 'attention'>): string | null {
-  if (c.attention === 'bigbird')
-    return 'BigBird is not exportable to ONNX yet: its block gathers are not written in the graph builder. Its weights travel in the bundle (model.safetensors) and run in the PyTorch reference, which has BigBird.';
   if (c.attention === 'reformer')
     return 'Reformer is not exportable to ONNX yet: its bucket sort (a stable sort by LSH bucket and position) and the chunk gathers are not written in the graph builder. Its weights and evaluation rotations travel in the bundle (model.safetensors) and run in the PyTorch reference, which has Reformer.';
   return null;

@@ -5,6 +5,7 @@
  * the sum divided by n.
  */
 import type { AttentionInput } from './attentionInput.ts';
+import { bigbirdAttention } from './bigbirdAttention.ts';
 import type { ExportConfig } from './config.ts';
 import type { Dim } from './graph.ts';
 import { nystromAttention } from './nystromAttention.ts';
@@ -34,7 +35,7 @@ function attention(a: AttentionInput, layer: number): string {
     case 'linear':
       return linearAttention(a);
     case 'bigbird':
-      throw new Error('BigBird has no ONNX graph (checkExportConfig refuses it first)');
+      return bigbirdAttention(a);
     case 'reformer':
       throw new Error('Reformer has no ONNX graph (checkExportConfig refuses it first)');
   }
