@@ -1,6 +1,6 @@
 /**
  * The inference panel's onnxruntime-web path in Chromium (SwiftShader WebGPU): a tiny exported
- * model runs on the `webgpu` AND the `wasm` execution provider, each created alone, and both give
+ * model (Proxyformer, and BigBird with its block gathers) runs on the `webgpu` AND the `wasm` execution provider, each created alone, and both give
  * the logits (and attention factors) that onnxruntime-node computes on CPU from the same file in
  * this process; the panel imports a bundle written here, runs it, names the provider and shows
  * a small onnxruntime-vs-engine difference; no console error or warning.
@@ -27,7 +27,8 @@ import { startInferencePage, type InferencePageServer } from './pages/inferenceS
  * other kernels (WGSL on SwiftShader, wasm SIMD) and other summation orders than onnxruntime-node's
  * CPU kernels, and the unrolled pseudo-inverse amplifies rounding by K2's condition number
  * (src/io/onnx/testing/harness.ts). Measured on SwiftShader: logits 1.4e-7 on both providers,
- * factors at most 3.6e-6 (webgpu) and 2.6e-6 (wasm); 1e-4 leaves a ~30× margin, while a wrong
+ * factors at most 3.6e-6 (webgpu) and 2.6e-6 (wasm); BigBird at most 1.7e-7 (webgpu) and 1.3e-7
+ * (wasm), logits and factors; 1e-4 leaves a ~30× margin, while a wrong
  * weight or a mixed-up output moves values by orders of magnitude more.
  */
 const TOLERANCE = 1e-4;
@@ -48,10 +49,14 @@ test.afterAll(async () => {
 const config = tinyRunConfig({ layers: 2, attention: 'proxy' });
 const weights = randomWeights(parameterShapes(config), 21);
 
-async function nodeOutputs(model: Uint8Array, batch: InferenceBatch): Promise<Record<string, Float32Array>> {
+// BigBird with 8 blocks of 4 tokens, so that its 3 random blocks per query block exist: rank-5 Gathers and MatMuls.
+const bigbird = tinyRunConfig({ layers: 2, attention: 'bigbird', seqLen: 32, bigbirdBlock: 4, bigbirdRandom: 3 });
+const bigbirdWeights = randomWeights(parameterShapes(bigbird), 22);
+
+async function nodeOutputs(model: Uint8Array, batch: InferenceBatch, n = config.seqLen): Promise<Record<string, Float32Array>> {
   const session = await ortNode.InferenceSession.create(model, { executionProviders: ['cpu'] });
   try {
-    const dims = [batch.batch, config.seqLen];
+    const dims = [batch.batch, n];
     const out = await session.run({
       tokens: new ortNode.Tensor('int32', batch.tokens, dims),
       mask: new ortNode.Tensor('float32', batch.mask, dims),
@@ -79,40 +84,44 @@ async function openPage(page: Page) {
   await expect(page.getByTestId('inference-panel')).toBeVisible();
 }
 
-test("an exported model gives onnxruntime-node's logits and attention factors on both the webgpu and the wasm provider", async ({
-  page,
-}) => {
-  const watch = watchConsole(page);
-  await openPage(page);
-  const model = exportOnnx(config, weights, { attentionOutputs: true });
-  // Three rows: full, half and one valid token (padding changes every factor).
-  const rows = [parseListOps('[MAX 2 9 [MIN 4 7 ] 0 [SM 1 2 ] ]').tokens, parseListOps('[MED 3 1 4 ]').tokens, parseListOps('5').tokens];
-  const singles = rows.map((t) => singleBatch(config, t));
-  const batch: InferenceBatch = {
-    batch: rows.length,
-    tokens: Int32Array.from(singles.flatMap((s) => [...s.tokens])),
-    mask: Float32Array.from(singles.flatMap((s) => [...s.mask])),
-  };
-  const expected = await nodeOutputs(model, batch);
-  expect(Object.keys(expected)).toContain('layers.1.K1');
-  for (const provider of ['webgpu', 'wasm'] as const) {
-    const got = await page.evaluate(([m, p, b, n]) => window.__inferencePage.run(m, p, b, n), [
-      Array.from(model),
-      provider,
-      { batch: batch.batch, tokens: Array.from(batch.tokens), mask: Array.from(batch.mask) },
-      config.seqLen,
-    ] as const);
-    expect(got.provider).toBe(provider);
-    const errors: Record<string, number> = { logits: relativeError(got.logits, expected.logits) };
-    for (const [name, data] of Object.entries(got.factors)) errors[name] = relativeError(data, expected[name]);
-    expect(Object.keys(errors).sort()).toEqual(Object.keys(expected).sort());
-    console.log(
-      `${provider}: max relative error ${Math.max(...Object.values(errors)).toExponential(2)} (logits ${errors.logits.toExponential(2)})`,
-    );
-    for (const [name, e] of Object.entries(errors)) expect(e, `${provider} ${name}`).toBeLessThan(TOLERANCE);
-  }
-  expect(watch.problems).toEqual([]);
-});
+const EXPORTED = [
+  ['a Proxyformer', config, weights, 'layers.1.K1'],
+  ['a BigBird', bigbird, bigbirdWeights, 'layers.1.block_pattern'],
+] as const;
+
+for (const [what, cfg, w, factor] of EXPORTED)
+  test(`${what} model gives onnxruntime-node's logits and attention factors on both the webgpu and the wasm provider`, async ({ page }) => {
+    const watch = watchConsole(page);
+    await openPage(page);
+    const model = exportOnnx(cfg, w, { attentionOutputs: true });
+    // Three rows: full, half and one valid token (padding changes every factor).
+    const rows = [parseListOps('[MAX 2 9 [MIN 4 7 ] 0 [SM 1 2 ] ]').tokens, parseListOps('[MED 3 1 4 ]').tokens, parseListOps('5').tokens];
+    const singles = rows.map((t) => singleBatch(cfg, t));
+    const batch: InferenceBatch = {
+      batch: rows.length,
+      tokens: Int32Array.from(singles.flatMap((s) => [...s.tokens])),
+      mask: Float32Array.from(singles.flatMap((s) => [...s.mask])),
+    };
+    const expected = await nodeOutputs(model, batch, cfg.seqLen);
+    expect(Object.keys(expected)).toContain(factor);
+    for (const provider of ['webgpu', 'wasm'] as const) {
+      const got = await page.evaluate(([m, p, b, n]) => window.__inferencePage.run(m, p, b, n), [
+        Array.from(model),
+        provider,
+        { batch: batch.batch, tokens: Array.from(batch.tokens), mask: Array.from(batch.mask) },
+        cfg.seqLen,
+      ] as const);
+      expect(got.provider).toBe(provider);
+      const errors: Record<string, number> = { logits: relativeError(got.logits, expected.logits) };
+      for (const [name, data] of Object.entries(got.factors)) errors[name] = relativeError(data, expected[name]);
+      expect(Object.keys(errors).sort()).toEqual(Object.keys(expected).sort());
+      console.log(
+        `${what}, ${provider}: max relative error ${Math.max(...Object.values(errors)).toExponential(2)} (logits ${errors.logits.toExponential(2)})`,
+      );
+      for (const [name, e] of Object.entries(errors)) expect(e, `${provider} ${name}`).toBeLessThan(TOLERANCE);
+    }
+    expect(watch.problems).toEqual([]);
+  });
 
 test('the panel imports a bundle, runs it on each provider, names the provider and compares with the engine', async ({ page }) => {
   const watch = watchConsole(page);
