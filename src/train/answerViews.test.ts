@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerViews } from './answerViews';
+import { ViewsGate, answerViews } from './answerViews';
 import type { FromWorker, ViewsPayload } from './protocol';
 import type { Trainer } from './trainer';
 
@@ -35,5 +35,30 @@ describe('answerViews', () => {
     const msg = posted[0] as Extract<FromWorker, { type: 'views' }>;
     expect(msg.requestId).toBe(7);
     expect(msg.views.computeMs).toBe(60);
+  });
+});
+
+describe('ViewsGate', () => {
+  it('holds while work runs, even work that fails, and opens after', async () => {
+    const gate = new ViewsGate();
+    expect(gate.holding).toBe(false);
+    let release = () => {};
+    const work = gate.run(() => new Promise<void>((r) => (release = r)));
+    expect(gate.holding).toBe(true);
+    let idled = false;
+    const idle = gate.idle().then(() => (idled = true));
+    await Promise.resolve();
+    expect(idled).toBe(false);
+    release();
+    await work;
+    await idle;
+    expect(idled).toBe(true);
+    expect(gate.holding).toBe(false);
+    const failing = gate.run(async () => {
+      throw new Error('views failed');
+    });
+    await expect(failing).rejects.toThrow('views failed');
+    expect(gate.holding).toBe(false);
+    await gate.idle();
   });
 });

@@ -36,6 +36,11 @@ export class ViewsGate {
     return p;
   }
 
+  /** Whether views are being computed now (the loop checks it so an open gate costs no promise per step). */
+  get holding(): boolean {
+    return this.busy !== null;
+  }
+
   /** Resolves once no views are being computed (failures are the caller of `run`'s to report). */
   async idle(): Promise<void> {
     while (this.busy) await this.busy.catch(() => undefined);

@@ -378,7 +378,7 @@ export class TrainingSession {
           this.setState('paused');
         }
         await this.deps.yieldToEvents();
-        await this.viewsGate.idle();
+        if (this.viewsGate.holding) await this.viewsGate.idle();
       }
     } catch (e) {
       if (this.backend.lost) {
