@@ -1,8 +1,8 @@
 /**
  * The inference panel's onnxruntime-web path in Chromium (SwiftShader WebGPU): a tiny exported
- * model runs on the `webgpu` AND the `wasm` execution provider, each created alone, and both give
+ * model (Proxyformer, BigBird with its block gathers, Reformer with its TopK sorts) runs on the `webgpu` AND the `wasm` execution provider, each created alone, and both give
  * the logits (and attention factors) that onnxruntime-node computes on CPU from the same file in
- * this process (a Proxyformer and a Reformer model); the panel imports a bundle written here, runs it, names the provider and shows
+ * this process; the panel imports a bundle written here, runs it, names the provider and shows
  * a small onnxruntime-vs-engine difference; no console error or warning.
  *
  * The page (e2e/pages/inference.html) is built here into a temporary folder and served by a
@@ -19,7 +19,6 @@ import { randomWeights } from '../src/io/testing/random';
 import { exportOnnx } from '../src/io/onnx/export';
 import { parseListOps, singleBatch } from '../src/infer/inputs';
 import type { InferenceBatch } from '../src/infer/engineLogits';
-import type { RunConfig } from '../src/config';
 import { watchConsole } from './console';
 import { startInferencePage, type InferencePageServer } from './pages/inferenceServer';
 
@@ -28,7 +27,8 @@ import { startInferencePage, type InferencePageServer } from './pages/inferenceS
  * other kernels (WGSL on SwiftShader, wasm SIMD) and other summation orders than onnxruntime-node's
  * CPU kernels, and the unrolled pseudo-inverse amplifies rounding by K2's condition number
  * (src/io/onnx/testing/harness.ts). Measured on SwiftShader: logits 1.4e-7 on both providers,
- * factors at most 3.6e-6 (webgpu) and 2.6e-6 (wasm); 1e-4 leaves a ~30× margin, while a wrong
+ * factors at most 3.6e-6 (webgpu) and 2.6e-6 (wasm); BigBird at most 1.7e-7 (webgpu) and 1.3e-7
+ * (wasm), logits and factors; 1e-4 leaves a ~30× margin, while a wrong
  * weight or a mixed-up output moves values by orders of magnitude more.
  */
 const TOLERANCE = 1e-4;
@@ -49,10 +49,18 @@ test.afterAll(async () => {
 const config = tinyRunConfig({ layers: 2, attention: 'proxy' });
 const weights = randomWeights(parameterShapes(config), 21);
 
-async function nodeOutputs(model: Uint8Array, batch: InferenceBatch, seqLen = config.seqLen): Promise<Record<string, Float32Array>> {
+// BigBird with 8 blocks of 4 tokens, so that its 3 random blocks per query block exist: rank-5 Gathers and MatMuls.
+const bigbird = tinyRunConfig({ layers: 2, attention: 'bigbird', seqLen: 32, bigbirdBlock: 4, bigbirdRandom: 3 });
+const bigbirdWeights = randomWeights(parameterShapes(bigbird), 22);
+// Reformer: TopK (run on onnxruntime's CPU kernel under webgpu), ArgMax, GatherND over merged
+// leading axes (src/io/onnx/reformerAttention.ts says why), Where.
+const reformer = tinyRunConfig({ layers: 2, attention: 'reformer', reformerHashes: 2, reformerChunk: 4 });
+const reformerWeights = randomWeights(parameterShapes(reformer), 23);
+
+async function nodeOutputs(model: Uint8Array, batch: InferenceBatch, n = config.seqLen): Promise<Record<string, Float32Array>> {
   const session = await ortNode.InferenceSession.create(model, { executionProviders: ['cpu'] });
   try {
-    const dims = [batch.batch, seqLen];
+    const dims = [batch.batch, n];
     const out = await session.run({
       tokens: new ortNode.Tensor('int32', batch.tokens, dims),
       mask: new ortNode.Tensor('float32', batch.mask, dims),
@@ -80,70 +88,45 @@ async function openPage(page: Page) {
   await expect(page.getByTestId('inference-panel')).toBeVisible();
 }
 
-/**
- * Runs `c`'s exported model with its attention outputs on webgpu, then wasm, on a fresh page, and
- * returns each provider's largest error against onnxruntime-node, per output.
- */
-async function bothProviders(
-  page: Page,
-  c: RunConfig,
-  w: Map<string, Float32Array>,
-  factor: string,
-): Promise<Record<string, Record<string, number>>> {
-  const watch = watchConsole(page);
-  await openPage(page);
-  const model = exportOnnx(c, w, { attentionOutputs: true });
-  // Three rows: full, half and one valid token (padding changes every factor).
-  const rows = [parseListOps('[MAX 2 9 [MIN 4 7 ] 0 [SM 1 2 ] ]').tokens, parseListOps('[MED 3 1 4 ]').tokens, parseListOps('5').tokens];
-  const singles = rows.map((t) => singleBatch(c, t));
-  const batch: InferenceBatch = {
-    batch: rows.length,
-    tokens: Int32Array.from(singles.flatMap((s) => [...s.tokens])),
-    mask: Float32Array.from(singles.flatMap((s) => [...s.mask])),
-  };
-  const expected = await nodeOutputs(model, batch, c.seqLen);
-  expect(Object.keys(expected)).toContain(factor);
-  const byProvider: Record<string, Record<string, number>> = {};
-  for (const provider of ['webgpu', 'wasm'] as const) {
-    const got = await page.evaluate(([m, p, b, n]) => window.__inferencePage.run(m, p, b, n), [
-      Array.from(model),
-      provider,
-      { batch: batch.batch, tokens: Array.from(batch.tokens), mask: Array.from(batch.mask) },
-      c.seqLen,
-    ] as const);
-    expect(got.provider).toBe(provider);
-    const errors: Record<string, number> = { logits: relativeError(got.logits, expected.logits) };
-    for (const [name, data] of Object.entries(got.factors)) errors[name] = relativeError(data, expected[name]);
-    expect(Object.keys(errors).sort()).toEqual(Object.keys(expected).sort());
-    console.log(
-      `${c.attention} ${provider}: max relative error ${Math.max(...Object.values(errors)).toExponential(2)} (logits ${errors.logits.toExponential(2)})`,
-    );
-    byProvider[provider] = errors;
-  }
-  expect(watch.problems).toEqual([]);
-  return byProvider;
-}
+const EXPORTED = [
+  ['a Proxyformer', config, weights, 'layers.1.K1'],
+  ['a BigBird', bigbird, bigbirdWeights, 'layers.1.block_pattern'],
+  ['a Reformer', reformer, reformerWeights, 'layers.1.attention_implied'],
+] as const;
 
-test("an exported model gives onnxruntime-node's logits and attention factors on both the webgpu and the wasm provider", async ({
-  page,
-}) => {
-  const errors = await bothProviders(page, config, weights, 'layers.1.K1');
-  for (const [provider, byName] of Object.entries(errors))
-    for (const [name, e] of Object.entries(byName)) expect(e, `${provider} ${name}`).toBeLessThan(TOLERANCE);
-});
-
-/**
- * Reformer's graph: TopK (which the webgpu provider runs on onnxruntime's CPU kernel), ArgMax,
- * GatherND over merged leading axes (src/io/onnx/reformerAttention.ts says why), Where.
- */
-test("a Reformer model (TopK bucket sort) gives onnxruntime-node's logits, buckets and implied attention on webgpu and wasm", async ({
-  page,
-}) => {
-  const reformer = tinyRunConfig({ layers: 2, attention: 'reformer', reformerHashes: 2, reformerChunk: 4 });
-  const errors = await bothProviders(page, reformer, randomWeights(parameterShapes(reformer), 22), 'layers.1.attention_implied');
-  for (const [provider, byName] of Object.entries(errors))
-    for (const [name, e] of Object.entries(byName)) expect(e, `${provider} ${name}`).toBeLessThan(TOLERANCE);
-});
+for (const [what, cfg, w, factor] of EXPORTED)
+  test(`${what} model gives onnxruntime-node's logits and attention factors on both the webgpu and the wasm provider`, async ({ page }) => {
+    const watch = watchConsole(page);
+    await openPage(page);
+    const model = exportOnnx(cfg, w, { attentionOutputs: true });
+    // Three rows: full, half and one valid token (padding changes every factor).
+    const rows = [parseListOps('[MAX 2 9 [MIN 4 7 ] 0 [SM 1 2 ] ]').tokens, parseListOps('[MED 3 1 4 ]').tokens, parseListOps('5').tokens];
+    const singles = rows.map((t) => singleBatch(cfg, t));
+    const batch: InferenceBatch = {
+      batch: rows.length,
+      tokens: Int32Array.from(singles.flatMap((s) => [...s.tokens])),
+      mask: Float32Array.from(singles.flatMap((s) => [...s.mask])),
+    };
+    const expected = await nodeOutputs(model, batch, cfg.seqLen);
+    expect(Object.keys(expected)).toContain(factor);
+    for (const provider of ['webgpu', 'wasm'] as const) {
+      const got = await page.evaluate(([m, p, b, n]) => window.__inferencePage.run(m, p, b, n), [
+        Array.from(model),
+        provider,
+        { batch: batch.batch, tokens: Array.from(batch.tokens), mask: Array.from(batch.mask) },
+        cfg.seqLen,
+      ] as const);
+      expect(got.provider).toBe(provider);
+      const errors: Record<string, number> = { logits: relativeError(got.logits, expected.logits) };
+      for (const [name, data] of Object.entries(got.factors)) errors[name] = relativeError(data, expected[name]);
+      expect(Object.keys(errors).sort()).toEqual(Object.keys(expected).sort());
+      console.log(
+        `${what}, ${provider}: max relative error ${Math.max(...Object.values(errors)).toExponential(2)} (logits ${errors.logits.toExponential(2)})`,
+      );
+      for (const [name, e] of Object.entries(errors)) expect(e, `${provider} ${name}`).toBeLessThan(TOLERANCE);
+    }
+    expect(watch.problems).toEqual([]);
+  });
 
 test('the panel imports a bundle, runs it on each provider, names the provider and compares with the engine', async ({ page }) => {
   const watch = watchConsole(page);

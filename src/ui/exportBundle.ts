@@ -12,7 +12,7 @@ export function bundleOfExport(run: RunExport): Uint8Array {
       optimizer: { step: run.optimizer.step, expAvg: new Map(run.optimizer.expAvg), expAvgSq: new Map(run.optimizer.expAvgSq) },
       checkpoint: { kind: run.checkpoint, step: run.step },
     },
-    // BigBird has no ONNX graph yet: its bundle holds the weights without model.onnx.
+    // A variant without an ONNX graph (onnxUnsupported says which and why): its bundle holds the weights without model.onnx.
     { onnx: onnxUnsupported(run.config) ? false : { attentionOutputs: true } },
   );
 }

@@ -5,6 +5,7 @@
  * the sum divided by n.
  */
 import type { AttentionInput } from './attentionInput.ts';
+import { bigbirdAttention } from './bigbirdAttention.ts';
 import type { ExportConfig } from './config.ts';
 import type { Dim } from './graph.ts';
 import { nystromAttention } from './nystromAttention.ts';
@@ -35,7 +36,7 @@ function attention(a: AttentionInput, layer: number): string {
     case 'linear':
       return linearAttention(a);
     case 'bigbird':
-      throw new Error('BigBird has no ONNX graph (checkExportConfig refuses it first)');
+      return bigbirdAttention(a);
     case 'reformer':
       return reformerAttention(a);
   }

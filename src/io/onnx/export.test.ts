@@ -54,6 +54,20 @@ const CASES: [string, Partial<ExportConfig>][] = [
     'reformer, 1 round, chunks of 2, two towers, mean-all pooling',
     { attention: 'reformer', reformerHashes: 1, reformerChunk: 2, twoTower: true, layers: 1, pooling: 'mean-all' },
   ],
+  // BigBird: nb = n / b blocks; random blocks exist only for nb ≥ 6 (block 1 has blocks 3 … nb − 2 to draw from).
+  ['bigbird, b 4, r 3, n 32 (8 blocks)', { attention: 'bigbird', seqLen: 32, bigbirdBlock: 4, bigbirdRandom: 3 }],
+  [
+    'bigbird, b 2, r 1, n 18, mean-all pooling',
+    { attention: 'bigbird', seqLen: 18, bigbirdBlock: 2, bigbirdRandom: 1, pooling: 'mean-all' },
+  ],
+  ['bigbird, b 4, r 5 > free blocks (−1 slots), n 24', { attention: 'bigbird', seqLen: 24, bigbirdBlock: 4, bigbirdRandom: 5 }],
+  ['bigbird, r 0 (window and globals only), n 16', { attention: 'bigbird', bigbirdBlock: 4, bigbirdRandom: 0 }],
+  ['bigbird, 3 blocks (no random block free), n 12', { attention: 'bigbird', seqLen: 12, bigbirdBlock: 4, bigbirdRandom: 2 }],
+  ['bigbird, 2 blocks (exact softmax), n 16', { attention: 'bigbird', bigbirdBlock: 8, bigbirdRandom: 3 }],
+  [
+    'bigbird two towers, b 3, r 2, n 24',
+    { attention: 'bigbird', seqLen: 24, bigbirdBlock: 3, bigbirdRandom: 2, twoTower: true, layers: 1 },
+  ],
 ];
 
 /** The attention outputs of a variant (export.ts) and the reference's view each is compared with. */
@@ -61,14 +75,18 @@ function viewNames(c: ExportConfig): string[] {
   if (c.attention === 'softmax' || c.attention === 'performer' || c.attention === 'linear') return ['attention'];
   if (c.attention === 'linformer') return ['attention_projected'];
   if (c.attention === 'reformer') return ['lsh_buckets', 'attention_implied'];
+  if (c.attention === 'bigbird') return ['attention', 'block_pattern'];
   return ['K1', 'K2', 'Z', 'K3'];
 }
 
 /**
- * The reference's view `name` of layer i; for Performer and linear attention the implied matrix,
- * rows of φ(q)φ(k)ᵀ divided by their sums, from the features the reference returns.
+ * The reference's view `name` of layer i; for BigBird's `attention` the reference's
+ * `attention_implied`; for Performer and linear attention the implied matrix, rows of φ(q)φ(k)ᵀ
+ * divided by their sums, from the features the reference returns.
  */
 function referenceView(ref: Map<string, Tensor>, c: ExportConfig, i: number, name: string): Float64Array {
+  if (c.attention === 'bigbird')
+    return ref.get(`view.layers.${i}.${name === 'attention' ? 'attention_implied' : name}`)!.data as Float64Array;
   if (name !== 'attention' || c.attention === 'softmax') return ref.get(`view.layers.${i}.${name}`)!.data as Float64Array;
   const q = ref.get(`view.layers.${i}.Q_features`)!,
     k = ref.get(`view.layers.${i}.K_features`)!;

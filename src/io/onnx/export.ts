@@ -4,13 +4,17 @@
  * retrieval model), output `logits` [batch, classes], optionally the attention factors
  * `layers.{i}.K1`, `.K2`, `.Z`, `.K3` (softmax: `layers.{i}.attention`; Linformer:
  * `layers.{i}.attention_projected`; Performer and linear attention: `layers.{i}.attention`, the
- * implied matrix with rows divided by their sums; Reformer: `layers.{i}.lsh_buckets` and
- * `layers.{i}.attention_implied`), suffixed `@2` for the second tower. Factor
- * shapes: K1 [batch, H, n, m], K2 and Z [batch, H, m, m], K3 [batch, H, m, n], attention and
- * attention_implied [batch, H, n, n], attention_projected [batch, H, n, k], lsh_buckets [batch, H, rounds, n]; with Proxyformer's injection `none` K2 and Z are the export-time
- * constants broadcast over the batch. Parameters and state (Linformer's `linformer_e`,
- * Performer's `layers.{i}.attn.features`, Reformer's `layers.{i}.attn.rotations`) keep their contract names as initializers (the
- * cached factors are `layers.{i}.attn.cached_K2` / `cached_Z`); the config JSON is stored in the
+ * implied matrix with rows divided by their sums; BigBird: `layers.{i}.attention`, the implied
+ * matrix, and `layers.{i}.block_pattern`; Reformer: `layers.{i}.lsh_buckets` and
+ * `layers.{i}.attention_implied`), suffixed `@2` for the second tower. Factor shapes: K1
+ * [batch, H, n, m], K2 and Z [batch, H, m, m], K3 [batch, H, m, n], attention and
+ * attention_implied [batch, H, n, n], attention_projected [batch, H, n, k], block_pattern
+ * [batch, H, nb, nb], lsh_buckets [batch, H, rounds, n]; with Proxyformer's injection `none` K2
+ * and Z are the export-time constants broadcast over the batch. Parameters and state (Linformer's
+ * `linformer_e`, Performer's `layers.{i}.attn.features`, Reformer's `layers.{i}.attn.rotations`)
+ * keep their contract names as initializers (the cached factors are `layers.{i}.attn.cached_K2` /
+ * `cached_Z`); BigBird's `random_blocks` become the gather positions
+ * `layers.{i}.attn.block_positions` and the slot mask `layers.{i}.attn.slot_valid`; the config JSON is stored in the
  * model's metadata under `config`. With pinvInit `global` the Z0 scale is a max over the whole
  * batch, so a sample's logits depend on its batch-mates, exactly as in the engine and PyTorch.
  */

@@ -1,13 +1,13 @@
 /**
  * The parity comparison can fail: an export whose K2 is transposed before the pseudo-inverse,
- * a Performer export that forgets to zero padded keys before φ, or a Reformer export without
- * its self-mask or its padding bucket (plausible slips, and still
- * valid ONNX files the checker accepts), must miss the PyTorch logits by far more than the
- * tolerance of export.test.ts.
+ * a Performer export that forgets to zero padded keys before φ, a BigBird export that ignores
+ * its stored random blocks or the padding of its sparse rows, or a Reformer export without its
+ * self-mask or its padding bucket (plausible slips, and still valid ONNX files the checker
+ * accepts), must miss the PyTorch logits by far more than the tolerance of export.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { exportOnnx } from './export.ts';
-import { modelProtoType, type ModelMessage, type NodeMessage } from './proto.ts';
+import { DataType, modelProtoType, type ModelMessage, type NodeMessage } from './proto.ts';
 import { PARITY_TOLERANCE as TOLERANCE, onnxCheck, relativeError, runOrt, runPytorch, tinyConfig } from './testing/harness.ts';
 import { randomWeights, randomBatch } from '../testing/random.ts';
 import { parameterShapes } from './config.ts';
@@ -48,20 +48,67 @@ function forgetKeyMask(bytes: Uint8Array): Uint8Array {
   return type.encode(type.fromObject(model)).finish();
 }
 
-/**
- * Decodes an exported Reformer model and skips, in every layer, the Where node named `step`
- * (`self_mask`: tokens attend to themselves; `padding_bucket`: padded tokens are hashed like
- * valid ones and no longer sort last): its consumers read its input `keep` instead.
- */
-function skipReformerStep(bytes: Uint8Array, step: 'self_mask' | 'padding_bucket'): Uint8Array {
+/** Decodes an exported model, lets `edit` change it, and encodes it again. */
+function rewrite(bytes: Uint8Array, edit: (model: ModelMessage) => void): Uint8Array {
   const type = modelProtoType();
   const model = type.toObject(type.decode(bytes), { longs: Number, defaults: false }) as ModelMessage;
-  const nodes = model.graph.node as NodeMessage[];
-  const skipped = nodes.filter((n) => n.op_type === 'Where' && n.output[0].endsWith(`/${step}`));
-  if (skipped.length === 0) throw new Error(`no Where node named ${step}`);
-  const bypass = new Map(skipped.map((n) => [n.output[0], n.input[step === 'self_mask' ? 2 : 1]]));
-  for (const n of nodes) n.input = n.input.map((i) => bypass.get(i) ?? i);
+  edit(model);
   return type.encode(type.fromObject(model)).finish();
+}
+
+/** BigBird that ignores its random blocks: every layer's random slots (slot 5 on, of b columns each) counted as empty. */
+function ignoreRandomBlocks(bytes: Uint8Array, b: number): Uint8Array {
+  return rewrite(bytes, (model) => {
+    const valid = model.graph.initializer.filter((t) => /^layers\.\d+\.attn\.slot_valid$/.test(t.name));
+    if (valid.length === 0) throw new Error('no slot_valid initializer');
+    for (const t of valid) {
+      const [rows, width] = t.dims;
+      const values = new Float32Array(Uint8Array.from(t.raw_data).buffer);
+      for (let row = 0; row < rows; row++) values.fill(0, row * width + 5 * b, (row + 1) * width);
+      t.raw_data = new Uint8Array(values.buffer);
+    }
+  });
+}
+
+/** BigBird that forgets padding in its sparse rows (the engine's `forgetKeyMask` fault): keep = slot counts alone. */
+function forgetSparseKeyMask(bytes: Uint8Array): Uint8Array {
+  return rewrite(bytes, (model) => {
+    model.graph.initializer.push({
+      name: 'broken_one',
+      dims: [],
+      data_type: DataType.FLOAT,
+      raw_data: new Uint8Array(Float32Array.of(1).buffer),
+    });
+    const nodes = model.graph.node;
+    const keeps = nodes.filter((n) => n.op_type === 'Mul' && /\.attn\.slot_valid$/.test(n.input[1]));
+    if (keeps.length === 0) throw new Error('no mask · slot_valid product');
+    for (const keep of keeps) {
+      const ones = `${keep.input[0]}/broken_ones`;
+      nodes.splice(nodes.indexOf(keep), 0, {
+        name: ones,
+        op_type: 'Max',
+        input: [keep.input[0], 'broken_one'],
+        output: [ones],
+        attribute: [],
+      });
+      keep.input = [ones, keep.input[1]];
+    }
+  });
+}
+
+/**
+ * Reformer that skips, in every layer, the Where node named `step` (`self_mask`: tokens attend to
+ * themselves; `padding_bucket`: padded tokens are hashed like valid ones and no longer sort last):
+ * its consumers read the input it would have replaced.
+ */
+function skipReformerStep(bytes: Uint8Array, step: 'self_mask' | 'padding_bucket'): Uint8Array {
+  return rewrite(bytes, (model) => {
+    const nodes = model.graph.node as NodeMessage[];
+    const skipped = nodes.filter((n) => n.op_type === 'Where' && n.output[0].endsWith(`/${step}`));
+    if (skipped.length === 0) throw new Error(`no Where node named ${step}`);
+    const bypass = new Map(skipped.map((n) => [n.output[0], n.input[step === 'self_mask' ? 2 : 1]]));
+    for (const n of nodes) n.input = n.input.map((i) => bypass.get(i) ?? i);
+  });
 }
 
 describe('a deliberately broken export', () => {
@@ -81,6 +128,25 @@ describe('a deliberately broken export', () => {
       console.log(`Reformer without ${step}: logits error ${brokenError.toExponential(1)} (correct export ${goodError.toExponential(1)})`);
       expect(brokenError, step).toBeGreaterThan(100 * TOLERANCE);
     }
+  });
+
+  const bigbird = tinyConfig({ attention: 'bigbird', seqLen: 32, bigbirdBlock: 4, bigbirdRandom: 3 });
+  const slips: [string, (bytes: Uint8Array) => Uint8Array][] = [
+    ['BigBird ignoring its random blocks', (bytes) => ignoreRandomBlocks(bytes, bigbird.bigbirdBlock)],
+    ['BigBird without the key mask in its sparse rows', forgetSparseKeyMask],
+  ];
+  it.each(slips)('%s passes the checker but fails the PyTorch comparison', async (title, breakIt) => {
+    const weights = randomWeights(parameterShapes(bigbird));
+    const batch = randomBatch(bigbird, bigbird.seqLen, [32, 27, 16]);
+    const good = exportOnnx(bigbird, weights);
+    const broken = breakIt(good);
+    onnxCheck(broken);
+    const ref = runPytorch(bigbird, weights, batch).get('logits')!.data;
+    const goodError = relativeError((await runOrt(good, bigbird, batch)).logits.data as Float32Array, ref);
+    const brokenError = relativeError((await runOrt(broken, bigbird, batch)).logits.data as Float32Array, ref);
+    console.log(`${title}: logits error ${brokenError.toExponential(1)} (correct export ${goodError.toExponential(1)})`);
+    expect(goodError).toBeLessThan(TOLERANCE);
+    expect(brokenError).toBeGreaterThan(100 * TOLERANCE);
   });
 
   it('Performer without the key mask passes the checker but fails the PyTorch comparison', async () => {

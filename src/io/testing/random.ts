@@ -13,7 +13,8 @@ import { isStateName } from '../onnx/config';
  * LayerNorm shifts ±0.1, LayerNorm gains 1 ± 0.1, embeddings and proxies U(±1) — large, so that
  * K2 is far from uniform (a near-uniform K2 would hide a transposed kernel); Linformer's E
  * U(±1/√n) (each projected key a mix of n keys of unit scale) by the fan-in rule; Performer's
- * features U(±√3), the scale of a N(0, 1) draw (W need not be orthogonal for parity).
+ * features U(±√3), the scale of a N(0, 1) draw (W need not be orthogonal for parity); BigBird's
+ * random blocks a valid draw of block ids (`randomBlocks`).
  */
 export function randomWeights(shapes: Iterable<readonly [string, readonly number[]]>, seed = 1): Map<string, Float32Array> {
   const next = uniformStream(seed);
@@ -28,7 +29,32 @@ export function randomWeights(shapes: Iterable<readonly [string, readonly number
       if (isStateName(name)) return sym(Math.sqrt(3));
       return sym(1 / Math.sqrt(shape[shape.length - 1]));
     };
-    out.set(name, Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, fill));
+    const count = shape.reduce((a, b) => a * b, 1);
+    out.set(name, name.endsWith('attn.random_blocks') ? randomBlocks(shape, next) : Float32Array.from({ length: count }, fill));
+  }
+  return out;
+}
+
+/**
+ * BigBird's random blocks [nb − 2, r] as a valid draw (uniform values are no block ids, and the
+ * exporter and the engine refuse them): per sparse query block i, r distinct blocks outside its
+ * window and the global blocks (a partial Fisher–Yates shuffle), −1 where fewer exist. One value
+ * of the stream per entry, as the other tensors take. With nb ≤ 2 the stored row is never read.
+ */
+function randomBlocks(shape: readonly number[], next: () => number): Float32Array {
+  const [rows, r] = shape;
+  const nb = rows + 2;
+  const out = new Float32Array(rows * r).fill(-1);
+  for (let row = 0; row < rows; row++) {
+    const i = row + 1;
+    const pool = Array.from({ length: nb }, (_, j) => j).filter((j) => ![i - 1, i, i + 1, 0, nb - 1].includes(j));
+    for (let t = 0; t < r; t++) {
+      const u = next();
+      if (t >= pool.length) continue;
+      const pick = t + Math.min(Math.floor(u * (pool.length - t)), pool.length - t - 1);
+      [pool[t], pool[pick]] = [pool[pick], pool[t]];
+      out[row * r + t] = pool[t];
+    }
   }
   return out;
 }
