@@ -37,8 +37,6 @@ export interface InferenceSession {
   readonly provider: ExecutionProvider;
   /** Why this provider: requested by the user, or what `auto` found. */
   readonly reason: string;
-  /** Where onnxruntime places nodes on this provider, in words. */
-  readonly placement: string;
   /** Wasm threads onnxruntime-web was told to use (more than 1 only when the page is cross-origin isolated). */
   readonly wasmThreads: number;
   readonly inputNames: readonly string[];
@@ -107,7 +105,7 @@ async function createNow(model: Uint8Array, choice: ProviderChoice): Promise<Inf
   try {
     // logSeverityLevel 3 (errors): on webgpu, onnxruntime warns on every session that it keeps
     // shape-only nodes on its CPU kernels ("Some nodes were not assigned to the preferred
-    // execution providers") — its documented placement, not a fallback; `placement` says so instead.
+    // execution providers") — its documented placement, not a fallback; the panel says so instead (placement.ts).
     session = await ort.InferenceSession.create(model, {
       executionProviders: [provider],
       graphOptimizationLevel: 'all',
@@ -127,10 +125,6 @@ function wrap(ort: typeof Ort, session: Ort.InferenceSession, provider: Executio
     provider,
     reason,
     wasmThreads: ort.env.wasm.numThreads ?? 1,
-    placement:
-      provider === 'webgpu'
-        ? 'compute nodes on WebGPU; onnxruntime keeps shape-only nodes (Shape, Gather of dims, …) on its CPU kernels by design'
-        : `every node on the WebAssembly CPU kernels, ${ort.env.wasm.numThreads ?? 1} thread${(ort.env.wasm.numThreads ?? 1) === 1 ? '' : 's'}`,
     inputNames: session.inputNames,
     outputNames: session.outputNames,
     async run(input, seqLen) {

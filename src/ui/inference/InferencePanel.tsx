@@ -17,6 +17,7 @@ import { exportOnnx } from '../../io/onnx/export';
 import type { InferenceBatch } from '../../infer/engineLogits';
 import { maxAbsDifference, singleBatch } from '../../infer/inputs';
 import { modelFileKind } from '../../infer/modelFile';
+import { placementOf } from '../../infer/placement';
 import { createSession, type InferenceResult, type InferenceSession, type ProviderChoice } from '../../infer/session';
 import { ImportProgress } from '../runs/ImportProgress';
 import { BundleImportError, useBundleImport } from '../runs/useBundleImport';
@@ -149,7 +150,7 @@ export function InferencePanel({ currentRun, engineLogits }: InferencePanelProps
         result,
         provider: session.provider,
         reason: session.reason,
-        placement: session.placement,
+        placement: placementOf(session.provider, session.wasmThreads, model.config.attention),
         wasmThreads: session.wasmThreads,
         tokens: batch.tokens,
         engineDifference,
