@@ -8,6 +8,7 @@
 import { CpuBackend } from '../engine';
 import { createSession } from '../infer/session';
 import { exportOnnx, type ExportConfig } from '../io/onnx/export';
+import { placementOf } from '../infer/placement';
 import { buildModel } from '../model/model';
 import { benchConfig, type PeerRow, type SweepOptions, type SweepResult } from './sweep';
 import { spreadOf } from './stats';
@@ -55,7 +56,7 @@ export async function ortInferencePeer(
           status: 'ok',
           ms,
           ratioToOurs: ms.median / row.ms!.median,
-          note: `provider ${session.provider}; each sample is session.run with the read-back of the logits`,
+          note: `provider ${session.provider} (${placementOf(session.provider, session.wasmThreads, c.attention)}); each sample is session.run with the read-back of the logits`,
         };
       } finally {
         await session.release();
