@@ -58,4 +58,21 @@ describe('Reformer bundles', () => {
       expect(bits(new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength))), name).toEqual(bits(w.get(name)!));
     }
   });
+
+  it('a Reformer whose float32 sort keys would pass 2^24 has no ONNX graph, says why, and its bundle still exports without model.onnx', () => {
+    // n 16384 with chunks of 32: 1024 buckets, keys up to 1025 · 16384 ≈ 1.68e7 > 2^24; chunks of 64 fit.
+    const long = { ...c, seqLen: 16384, reformerChunk: 32 };
+    expect(onnxUnsupported(long)).toMatch(
+      /Reformer at n = 16384 with chunks of 32 has no ONNX graph: .* 16793600, past float32's exact integers/,
+    );
+    expect(onnxUnsupported({ ...long, reformerChunk: 64 })).toBeNull();
+    expect(() => exportOnnx(long, new Map())).toThrow(/has no ONNX graph/);
+    const small = { ...c, seqLen: 16384, reformerChunk: 32, dModel: 4, heads: 1, ffn: 4, layers: 1 };
+    const bytes = writeBundle(
+      { config: small, weights: randomWeights(parameterShapes(small), 6) },
+      { onnx: onnxUnsupported(small) === null },
+    );
+    expect(unzipSync(bytes)['model.onnx']).toBeUndefined();
+    expect(readBundle(bytes).config.seqLen).toBe(16384);
+  });
 });

@@ -38,13 +38,26 @@ export const EXPORT_KEYS = [
 /** The model part of the run config that decides the inference graph. */
 export type ExportConfig = Pick<ModelConfig, (typeof EXPORT_KEYS)[number]>;
 
+/** Reformer's ONNX sort keys bucket·n + position travel as float32, exact only below 2²⁴ (reformerAttention.ts). */
+export const REFORMER_SORT_KEY_LIMIT = 2 ** 24;
+
+/** The largest sort key (2·half + 1)·n of a Reformer graph: buckets per round plus the padding bucket, times n. */
+export function reformerSortKeyTop(c: Pick<ExportConfig, 'seqLen' | 'reformerChunk'>): number {
+  const half = Math.max(1, reformerBuckets(c.seqLen, c.reformerChunk) / 2);
+  return (2 * half + 1) * c.seqLen;
+}
+
 /**
  * Why a config has no ONNX graph (its weights still travel in bundles), or null when it has one.
- * Every variant has one now (BigBird and Reformer last); the bundle writer and the UI still ask,
- * so that a future variant without a graph says why instead of failing in the exporter.
+ * Every variant has one; a Reformer with so many buckets that its float32 sort keys would not be
+ * exact has none. The bundle writer and the UI ask first, so such a run still exports its
+ * bundle (without model.onnx) and says why.
  */
-export function onnxUnsupported(_c: Pick<ExportConfig, 'attention'>): string | null {
-  return null;
+export function onnxUnsupported(c: Pick<ExportConfig, 'attention' | 'seqLen' | 'reformerChunk'>): string | null {
+  if (c.attention !== 'reformer') return null;
+  const top = reformerSortKeyTop(c);
+  if (top < REFORMER_SORT_KEY_LIMIT) return null;
+  return `Reformer at n = ${c.seqLen} with chunks of ${c.reformerChunk} has no ONNX graph: its sort keys bucket·n + position reach ${top}, past float32's exact integers (2^24), so the sort could tie tokens. Its weights travel in the bundle (model.safetensors) and run in the engine and the PyTorch reference; longer chunks (fewer buckets) export.`;
 }
 
 /**

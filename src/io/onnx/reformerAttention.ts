@@ -17,12 +17,11 @@ import type { AttentionInput } from './attentionInput.ts';
 import { int, ints, type GraphBuilder } from './graph.ts';
 import { add, linear, matmul, mergeHeads, mul, reshape, scale, splitHeads, sub, transpose, weight } from './ops.ts';
 import { reformerBuckets } from '../../config/index.ts';
+import { REFORMER_SORT_KEY_LIMIT, onnxUnsupported, reformerSortKeyTop } from './config.ts';
 
 /** Hugging Face's fp32 mask values (src/model/attention/reformer.ts): a token's own key, a padded key. */
 const SELF_SCORE = -1e5;
 const PAD_SCORE = -1e9;
-/** The sort keys bucket·n + position travel as float32: exact up to 2²⁴. */
-const EXACT_FLOAT_INTEGERS = 2 ** 24;
 
 /** The sizes of one layer: n tokens, r rounds, chunks of c, C = r·n/c chunks, `half` = buckets/2. */
 interface Sizes {
@@ -77,8 +76,8 @@ function sizesOf(a: AttentionInput): Sizes {
   const { seqLen: n, heads, reformerHashes: r, reformerChunk: c } = a.cfg;
   const half = Math.max(1, reformerBuckets(n, c) / 2);
   if (n % c !== 0) throw new Error(`Reformer: seqLen ${n} is not a multiple of the chunk length ${c}`);
-  if ((2 * half + 1) * n > EXACT_FLOAT_INTEGERS)
-    throw new Error(`Reformer: the sort keys bucket·n + position reach ${(2 * half + 1) * n}, past float32's exact integers (2^24)`);
+  // exportOnnx asks onnxUnsupported first; this guards a direct call.
+  if (reformerSortKeyTop(a.cfg) >= REFORMER_SORT_KEY_LIMIT) throw new Error(onnxUnsupported(a.cfg) ?? 'Reformer: sort keys past 2^24');
   return { n, heads, dh: a.cfg.dModel / heads, r, c, chunks: (r * n) / c, half };
 }
 
