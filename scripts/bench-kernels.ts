@@ -6,7 +6,8 @@
  * shapes above 2 GFLOP), time it (warm-up, median of repeats) and print GFLOP/s, GB/s and the
  * share of the probed peak (docs/kernels.md "Share of peak"); the row kernels (softmax,
  * reductions, elementwise, layerNorm) follow. With `--tune` the autotuner picks per shape class
- * through the Node cache file (`--clear-tune-cache` empties it first).
+ * through the Node cache file (`--clear-tune-cache` empties it first). A shape that is a fused
+ * Linear's product (one product, Bᵀ) also says which Linear version its class runs (tuned or rule).
  *
  *   scripts/run-ts.sh scripts/bench-kernels.ts [--full] [--repeats N] [--json out.json] [--tune] [--clear-tune-cache]
  *
@@ -26,6 +27,7 @@ import type { Buf, MatmulParams } from '../src/engine/backend';
 import { diff, randomArray, seededRandom } from '../src/engine/webgpu/testing/twin';
 import { checkedRows, matmulSizes, matmulTolerance, pickRows, referenceRows } from '../src/engine/webgpu/autotune/matmulCheck';
 import { type MatmulConfig, configName, matmulCandidates, tuneMatmul } from '../src/engine/webgpu/autotune/matmulTuner';
+import { linearForMatmul, linearRule } from '../src/engine/webgpu/autotune/linearChoice';
 import { FileTuneStore } from '../src/engine/webgpu/autotune/fileStore';
 import { adapterKey } from '../src/engine/webgpu/autotune/store';
 import { Autotuner } from '../src/engine/webgpu/autotune/tuner';
@@ -126,6 +128,7 @@ interface Row {
   bound: 'compute' | 'memory' | null;
 }
 const results: Row[] = [];
+const linearRows: { shape: string; linear: string; source: 'tuned' | 'rule' }[] = [];
 const rand = seededRandom(7);
 
 async function timeOnce(c: MatmulConfig, a: Buf, b: Buf, out: Buf, p: MatmulParams): Promise<number> {
@@ -165,7 +168,8 @@ for (const { name, p } of shapes(full)) {
   const work = kernelCost('matmul', 'matmul_naive', { m: p.m, n: p.n, k: p.k, acc: 0 }, [1, 1, p.batch])!;
   const rule = chooseMatmulKernel(p, ctx.report.isFallback);
   const ruleName = rule === 'reg4' ? `reg4/${be.ctx.report.isFallback ? 4 : 16}` : rule;
-  const tuned = tuner ? configName((await tuneMatmul(be, tuner, p)).config) : null;
+  const tunedConfig = tuner ? (await tuneMatmul(be, tuner, p)).config : null;
+  const tuned = tunedConfig ? configName(tunedConfig) : null;
   for (const [kernel, c] of matmulCandidates()) {
     be.fill(out, 0);
     be.matmulWith(c.kernel, a, b, out, p, c.rw || undefined);
@@ -201,6 +205,12 @@ for (const { name, p } of shapes(full)) {
         : `${row.gflops.toFixed(2).padStart(9)} GFLOP/s ${row.gbps!.toFixed(2).padStart(8)} GB/s ${pct(row.share).padStart(7)} of peak (${row.bound})  ${row.medianMs!.toFixed(3).padStart(9)} ms`;
     console.log(`${name.padEnd(48)} ${(kernel + mark).padEnd(10)} ${fig}  max|Δ| ${d.maxAbs.toExponential(2)}${d.ok ? '' : ' INVALID'}`);
   }
+  // One product with Bᵀ is a fused Linear's class (x·Wᵀ): say which Linear version it runs (autotune/linearChoice.ts).
+  if (p.batch === 1 && p.transB && !p.transA) {
+    const lin = tunedConfig ? linearForMatmul(tunedConfig) : linearRule(ctx.report.isFallback);
+    linearRows.push({ shape: name, linear: lin.name, source: tunedConfig ? 'tuned' : 'rule' });
+    console.log(`${name.padEnd(48)} the fused Linear of this class runs ${lin.name} (${tunedConfig ? 'tuned' : 'rule'})`);
+  }
   for (const x of [a, b, out]) be.free(x);
 }
 console.log(`matmul:  best share of the probed fp32 FMA peak ${pct(bestMatmulShare)} (README target on a real GPU: ≥ 50 %)`);
@@ -224,7 +234,11 @@ const json = arg('--json');
 if (json)
   writeFileSync(
     json,
-    JSON.stringify({ adapter, report: ctx.report, timing: method, repeats, peak, rows: results, rowKernels: rowResults }, null, 2),
+    JSON.stringify(
+      { adapter, report: ctx.report, timing: method, repeats, peak, rows: results, linear: linearRows, rowKernels: rowResults },
+      null,
+      2,
+    ),
   );
 be.dispose();
 ctx.destroy();

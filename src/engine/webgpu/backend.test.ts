@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Dims4, MatmulParams, ReduceOp, UnaryOp } from '../backend';
 import { contiguousStrides } from '../backend';
+import { LINEAR_REG4, LINEAR_TILED } from './autotune/linearChoice';
 import { MATMUL_KERNELS } from './matmulChoice';
 import { ctx, expectClose, gpu, rand, rnd, tw, setUpGpuTwin } from './testing/gpuTwin';
 import { TOLERANCES as T, sumTolerance } from './testing/tolerances';
@@ -209,7 +210,8 @@ describe('matrix product: every kernel version', () => {
     });
 });
 
-describe('Linear (product, bias and head split in one dispatch): both versions equal the CPU', () => {
+describe('Linear (product, bias and head split in one dispatch): every version and reg4 side equals the CPU', () => {
+  const kernels = [LINEAR_TILED, ...LINEAR_REG4.values()];
   for (const { rows, k, n, heads, seq } of [
     { rows: 37, k: 29, n: 41, heads: 1, seq: 1 },
     { rows: 2 * 33, k: 20, n: 3 * 6, heads: 3, seq: 33 },
@@ -218,14 +220,21 @@ describe('Linear (product, bias and head split in one dispatch): both versions e
       const [x, w, b] = [rnd(rows * k), rnd(n * k), rnd(n)];
       const out = tw.buf(new Float32Array(rows * n));
       tw.ref.linear(x.ref, w.ref, b.ref, out.ref, rows, k, n, heads, seq);
-      for (const version of ['tiled', 'reg4'] as const) {
+      const rule = gpu.linearChoice.rule;
+      for (const kern of kernels) {
         gpu.write(out.test, new Float32Array(rows * n));
-        gpu.linearVersion = version;
+        // Nothing is tuned in this file, so the rule decides: set it to each kernel in turn.
+        gpu.linearChoice.rule = kern;
+        expect(gpu.linearChoice.pick(rows, k, n)).toBe(kern);
         gpu.linear(x.test, w.test, b.test, out.test, rows, k, n, heads, seq);
         const d = await tw.compare(out, T.matmul);
-        expect(d.ok, describeDiff(`linear ${version}`, d, T.matmul)).toBe(true);
+        expect(d.ok, describeDiff(kern.name, d, T.matmul)).toBe(true);
       }
-      gpu.linearVersion = ctx.report.isFallback ? 'reg4' : 'tiled';
+      gpu.linearChoice.rule = rule;
+      // Each side really reached the pipeline as its override constant.
+      const built = gpu.builtPipelines().join(' ');
+      for (const rw of LINEAR_REG4.keys()) expect(built).toContain(`linear_reg4(RW=${rw},)`);
+      expect(built).toContain('linear_forward');
     });
 });
 

@@ -9,8 +9,7 @@
  * - `write()` submits recorded work first, so a write is never reordered before earlier kernels.
  * - A released buffer handed out again keeps its old contents unless `reusedBuffers` asks for
  *   zeros or NaN poison (tests use poison to catch code that relies on zeroed memory).
- * - Input checks name the op, the buffer and the sizes; the device's own validation errors are
- *   turned into exceptions at the next `read()`.
+ * - Input checks name the op, the buffer and the sizes; the device's own validation errors throw at the next `read()`.
  */
 import type {
   AttentionGradTargets,
@@ -50,6 +49,7 @@ import { columnSums } from './kernels/columnSums';
 import * as optimizer from './kernels/optimizer';
 import * as reduce from './kernels/reduce';
 import * as softmax from './kernels/softmax';
+import { LinearChoice } from './autotune/linearChoice';
 import { MatmulTable } from './autotune/matmulTable';
 import { RowTable } from './autotune/rowTable';
 import { chooseMatmulKernel, type MatmulKernel } from './matmulChoice';
@@ -75,8 +75,8 @@ export class WebGpuBackend implements Backend {
   readonly matmulTable = new MatmulTable();
   /** Softmax row layouts tuned for this adapter, by shape class (empty: the rule decides). */
   readonly rowTable = new RowTable();
-  /** The Linear kernel, by matmul's rule (matmulChoice.ts): registers on a software adapter, where tiling loses (tests set either). */
-  linearVersion: 'tiled' | 'reg4';
+  /** The fused Linear's kernel: the tuned matmul choice of its product's class, else a rule (autotune/linearChoice.ts). */
+  readonly linearChoice: LinearChoice;
   private readonly device: GPUDevice;
   private readonly matmulChoice: 'auto' | MatmulKernel;
   private readonly recorder: Recorder;
@@ -94,7 +94,7 @@ export class WebGpuBackend implements Backend {
     this.label = o.dispatch.label;
     this.serialRows = o.dispatch.serialRows;
     this.matmulChoice = o.matmulChoice;
-    this.linearVersion = ctx.report.isFallback ? 'reg4' : 'tiled';
+    this.linearChoice = new LinearChoice(o.matmulChoice === 'auto' ? this.matmulTable : null, ctx.report.isFallback);
     this.reused = o.reused;
     const lim = this.device.limits;
     this.bufferLimits = Object.freeze({ maxStorageBufferBindingSize: lim.maxStorageBufferBindingSize, maxBufferSize: lim.maxBufferSize });
@@ -312,7 +312,7 @@ export class WebGpuBackend implements Backend {
     pinvInit.pinvInitBackward(this.d, a, z, aux, g, da, batch, m, accumulate);
   }
   linear(x: Buf, w: Buf, bias: Buf, out: Buf, rows: number, k: number, n: number, heads: number, seq: number): void {
-    linear.linear(this.d, x, w, bias, out, rows, k, n, heads, seq, this.linearVersion);
+    linear.linear(this.d, x, w, bias, out, rows, k, n, heads, seq, this.linearChoice.pick(rows, k, n));
   }
   columnSums(x: Buf, out: Buf, rows: number, cols: number, accumulate: boolean): void {
     columnSums(this.d, x, out, rows, cols, accumulate);

@@ -112,6 +112,46 @@ describe('matmul autotuning on SwiftShader', () => {
     be.dispose();
   });
 
+  it('the fused Linear follows its tuned class: the clock picks reg4/4, the Linear runs reg4 with side 4 and equals the CPU', async () => {
+    const be = new WebGpuBackend(ctx, { timing: true });
+    const [rows, k, n] = [70, 24, 36];
+    const rand = seededRandom(9);
+    const [xData, wData, bData] = [randomArray(rand, rows * k), randomArray(rand, n * k), randomArray(rand, n)];
+    const [x, w, b, out] = [xData, wData, bData, new Float32Array(rows * n)].map((a, i) => {
+      const buf = be.alloc(a.length, 'f32', 'scratch', `linear ${i}`);
+      be.write(buf, a);
+      return buf;
+    });
+    // x·Wᵀ + b on the CPU, summed in the kernels' order.
+    const expected = new Float32Array(rows * n);
+    for (let r = 0; r < rows; r++)
+      for (let c = 0; c < n; c++) {
+        let acc = 0;
+        for (let i = 0; i < k; i++) acc = Math.fround(acc + Math.fround(xData[r * k + i] * wData[c * k + i]));
+        expected[r * n + c] = Math.fround(acc + bData[c]);
+      }
+    be.matmulTable.recording = true;
+    be.linear(x, w, b, out, rows, k, n, 1, 1); // the rule runs (reg4/8 on SwiftShader); the class waits
+    expect(be.matmulTable.pendingCount).toBe(1);
+    const ms: Record<string, number> = { naive: 9, 'reg4/4': 1, 'reg4/8': 2, 'reg4/16': 4, tiled: 3 };
+    const [d] = await be.matmulTable.tunePending(be, tunerOn(new MemoryTuneStore()), async (run, c) => {
+      run();
+      return ms[configName(c)];
+    });
+    expect([d.shapeClass, d.choice]).toEqual(['matmul b≤1 m≤128 n≤64 k≤32 Bᵀ', 'reg4/4']);
+    expect(be.linearChoice.pick(rows, k, n).name).toBe('linear reg4/4');
+    be.fill(out, 0);
+    be.timer.reset();
+    be.linear(x, w, b, out, rows, k, n, 1, 1);
+    const t = await be.timing(); // the kernels table names the Linear's version
+    expect(t.available && t.kernels.map((kt) => kt.name)).toContain('linear reg4/4');
+    const got = diff(expected, await be.read(out), matmulTolerance(k));
+    expect(got.ok, `max |Δ| ${got.maxAbs}`).toBe(true);
+    expect(be.builtPipelines().join(' ')).toMatch(/linear_reg4\(RW=8,\).*linear_reg4\(RW=4,\)/);
+    for (const buf of [x, w, b, out]) be.free(buf);
+    be.dispose();
+  });
+
   it('keeps the rule where nothing was tuned, and a forced kernel ignores the table', async () => {
     const table = new MatmulTable();
     expect(table.lookup(mm(1, 8, 8, 8))).toBeUndefined();

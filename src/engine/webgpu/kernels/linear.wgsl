@@ -2,10 +2,11 @@
 //   out = x · Wᵀ + bias, x [rows, k], W [n, k], bias [n],
 // written either as [rows, n] or, with heads > 1, straight into the attention's head layout
 // [B, heads, seq, n / heads] (rows = B·seq): the bias add and the head split ride on the product
-// instead of taking a dispatch each. Two versions, picked by matmul's rule (matmulChoice.ts):
+// instead of taking a dispatch each. Two versions, picked by the tuned matmul choice of the
+// product's shape class, else a rule (autotune/linearChoice.ts):
 //   linear_forward: 16×16 output tiles, k staged through workgroup memory in slices of 16;
-//   linear_reg4:    4×4 outputs per invocation in registers, no workgroup memory (software
-//                   adapters, where workgroup tiling loses).
+//   linear_reg4:    4×4 outputs per invocation in registers, RW×RW invocations per workgroup,
+//                   no workgroup memory (software adapters, where workgroup tiling loses).
 // Each output sums over k in order, then adds its bias.
 const T: u32 = 16u;
 
@@ -63,7 +64,10 @@ fn put(row: u32, col: u32, acc: f32) {
   out[o] = acc + bias[col];
 }
 
-@compute @workgroup_size(8, 8)
+// The workgroup side of linear_reg4 (4, 8 or 16: matmul_reg4's sides, so a tuned side carries over).
+override RW: u32 = 8u;
+
+@compute @workgroup_size(RW, RW)
 fn linear_reg4(@builtin(global_invocation_id) gid: vec3u) {
   let c0 = gid.x * 4u;
   let r0 = gid.y * 4u;
