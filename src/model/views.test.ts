@@ -5,7 +5,8 @@ import type { ModelConfig } from '../config';
 import { buildModel } from './model';
 import { tinyConfig } from './testing/configs';
 import { randomWeights } from './testing/parity';
-import { cosineSimilarity, type Matrix } from './views';
+import { EXACT_VIEW_MAX_N, cosineSimilarity, type Matrix } from './views';
+import { IMPLIED_VIEW_MAX_N } from '../io/onnx/attentionInput';
 
 const be = new CpuBackend('f32');
 const TOKENS = [3, 7, 1, 9, 4, 4, 2, 8, 10, 5, 6, 1, 3, 2, 0, 0]; // 14 valid, 2 padding
@@ -126,5 +127,11 @@ describe("injection 'attend-centred' (ours)", () => {
       }
       expect(moved).toBeGreaterThan(1e-3); // the input did change the proxies
     }
+  });
+});
+
+describe('the n×n views limit', () => {
+  it('is the same in the engine and in the ONNX export (src/io/onnx/attentionInput.ts)', () => {
+    expect(IMPLIED_VIEW_MAX_N).toBe(EXACT_VIEW_MAX_N);
   });
 });

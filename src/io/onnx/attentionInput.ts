@@ -20,4 +20,14 @@ export interface AttentionInput {
   wantsViews: boolean;
   /** Records an attention factor (K1, K2, Z, K3, the softmax or implied n×n matrix, Linformer's n×k attention) for the optional outputs. */
   view(name: string, value: string, dims: Dim[]): void;
+  /**
+   * Whether to build an implied n×n matrix (Performer, linear attention, BigBird's sparse rows,
+   * Reformer) for the views: only while n ≤ IMPLIED_VIEW_MAX_N, as the engine's views
+   * (EXACT_VIEW_MAX_N, src/model/views.ts). Past it the matrix costs more than the model: a text
+   * Reformer at n 4096 took 1.7 GB and 23× the run time with it in onnxruntime-node.
+   */
+  wantsImplied: boolean;
 }
+
+/** The longest sequence whose implied n×n attention the exported views include (the engine's limit too). */
+export const IMPLIED_VIEW_MAX_N = 1024;

@@ -90,13 +90,15 @@ export function bigbirdAttention(a: AttentionInput): string {
   const oSparse = reshape(g, matmul(g, pSparse, gather(v, 2)), [0, heads, sparse * b, dh]);
   const out = g.node('Concat', [rows(g, oGlobal, 0, b), oSparse, rows(g, oGlobal, b, b)], { axis: int(2) });
 
-  if (a.wantsViews) {
+  if (a.wantsImplied) {
     // Σ over slots of one-hot(block of slot) · probabilities: [nb−2, 1, nb, slots] · [B, H, nb−2, b, slots, b].
     const blockOfSlot = g.initializer(`${prefix}.block_of_slot`, layout.blockOfSlot, [sparse, 1, nb, slots]);
     const placed = matmul(g, blockOfSlot, reshape(g, pSparse, [0, heads, sparse, b, slots, b])); // [B, H, nb−2, b, nb, b]
     const middle = reshape(g, placed, [0, heads, sparse * b, n]);
     const implied = g.node('Concat', [rows(g, pGlobal, 0, b), middle, rows(g, pGlobal, b, b)], { axis: int(2) });
     a.view('attention', implied, ['batch', heads, n, n]);
+  }
+  if (a.wantsViews) {
     const pattern = g.initializer(`${prefix}.block_pattern`, layout.pattern, [1, 1, nb, nb]);
     a.view('block_pattern', perSample(a, pattern, heads, nb), ['batch', heads, nb, nb]);
   }

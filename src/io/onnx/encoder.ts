@@ -4,7 +4,7 @@
  * the masked mean over valid tokens, or ('mean-all', the reference code) padded rows zeroed and
  * the sum divided by n.
  */
-import type { AttentionInput } from './attentionInput.ts';
+import { IMPLIED_VIEW_MAX_N, type AttentionInput } from './attentionInput.ts';
 import { bigbirdAttention } from './bigbirdAttention.ts';
 import type { ExportConfig } from './config.ts';
 import type { Dim } from './graph.ts';
@@ -67,6 +67,7 @@ export function encoderTower(ctx: ExportContext, cfg: ExportConfig, tokens: stri
           keep,
           keyBias,
           wantsViews: views !== null,
+          wantsImplied: views !== null && n <= IMPLIED_VIEW_MAX_N,
           view,
         };
         const attended = add(g, x, attention(a, i));

@@ -21,6 +21,6 @@ export function linearAttention(a: AttentionInput): string {
   const phiQ = features(q);
   const phiK = mul(g, features(k), a.keep);
   const out = featureProduct(g, phiQ, phiK, mul(g, v, a.keep));
-  if (a.wantsViews) a.view('attention', impliedAttention(g, phiQ, phiK), ['batch', heads, n, n]); // n×n: only for the view
+  if (a.wantsImplied) a.view('attention', impliedAttention(g, phiQ, phiK), ['batch', heads, n, n]); // n×n: only for the view
   return linear(ctx, mergeHeads(g, out, n, cfg.dModel), `${prefix}.out`);
 }

@@ -44,6 +44,6 @@ export function performerAttention(a: AttentionInput): string {
   const phiQ = featureMap(a, scale(g, q, s), true);
   const phiK = featureMap(a, mul(g, scale(g, k, s), a.keep), false);
   const out = div(g, featureProduct(g, phiQ, phiK, mul(g, v, a.keep)), featureNormaliser(g, phiQ, phiK));
-  if (a.wantsViews) a.view('attention', impliedAttention(g, phiQ, phiK), ['batch', heads, n, n]); // n×n: only for the view
+  if (a.wantsImplied) a.view('attention', impliedAttention(g, phiQ, phiK), ['batch', heads, n, n]); // n×n: only for the view
   return linear(ctx, mergeHeads(g, out, n, cfg.dModel), `${prefix}.out`);
 }

@@ -137,7 +137,7 @@ export function reformerAttention(a: AttentionInput): string {
     roundWeights === null
       ? reshape(g, perRound, [0, heads, n, w])
       : g.node('ReduceSum', [mul(g, perRound, reshape(g, roundWeights, [0, heads, r, n, 1])), g.constInt64([2])], { keepdims: int(0) });
-  if (a.wantsViews) {
+  if (a.wantsImplied) {
     // The implied n×n matrix (n² per round: only for the view): each sorted query's probabilities
     // put at their key tokens by a one-hot product, back to token order, weighted over rounds.
     const oneHot = g.node('Cast', [g.node('Equal', [reshape(g, keyToken, [0, heads, chunks, width, 1]), positions])], { to: int(1) });
