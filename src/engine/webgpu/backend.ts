@@ -272,9 +272,9 @@ export class WebGpuBackend implements Backend {
     reduce.reduceMaxBackward(this.d, x, y, dy, dx, outer, len, inner, accumulate);
   }
   matmul(a: Buf, b: Buf, out: Buf, p: MatmulParams): void {
-    const tuned = this.matmulChoice === 'auto' ? this.matmulTable.lookup(p) : undefined;
-    if (tuned) matmul.matmulWith(this.d, tuned.kernel, a, b, out, p, tuned.rw || undefined);
-    else matmul.matmulWith(this.d, this.matmulKernelFor(p), a, b, out, p);
+    const tuned = this.matmulChoice === 'auto' ? this.matmulTable.lookup(p) : undefined; // one lookup; brings reg4's side
+    const kernel = tuned?.kernel ?? (this.matmulChoice === 'auto' ? chooseMatmulKernel(p, this.ctx.report.isFallback) : this.matmulChoice);
+    matmul.matmulWith(this.d, kernel, a, b, out, p, tuned?.rw || undefined);
   }
   /** The matrix product with a named kernel version and reg4 side (the benchmark, the tuner and tests call each one). */
   matmulWith(kernel: MatmulKernel, a: Buf, b: Buf, out: Buf, p: MatmulParams, rw?: number): void {
