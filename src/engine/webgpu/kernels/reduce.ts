@@ -9,6 +9,7 @@ import { kernel, shader } from '../shader';
 import { uniforms } from '../uniforms';
 import reduceWgsl from './reduce.wgsl?raw';
 import reduceTreeWgsl from './reduceTree.wgsl?raw';
+import reduceTreeBarrierWgsl from './reduceTreeBarrier.wgsl?raw';
 import reduceTreeSubgroupWgsl from './reduceTreeSubgroup.wgsl?raw';
 import specialWgsl from './special.wgsl?raw';
 
@@ -30,10 +31,10 @@ function rowConstants(op: ReduceOp, len: number): Record<string, number> {
 
 /** `chunk` is read by the partial (stage-one) kernels only. */
 const reduceLayout = uniforms({ outer: 'u32', len: 'u32', inner: 'u32', alpha: 'f32', acc: 'u32', chunk: 'u32' }, { chunk: 0 });
-const reduceShader = shader('reduce', reduceLayout, reduceWgsl, [specialWgsl, reduceTreeWgsl]);
+const reduceShader = shader('reduce', reduceLayout, reduceWgsl, [specialWgsl, reduceTreeWgsl, reduceTreeBarrierWgsl]);
 /** The row kernel with its sums through subgroups (docs/kernels.md "Subgroups"). */
 const ROWS_SUBGROUP = kernel(
-  shader('reduceSubgroup', reduceLayout, reduceWgsl, [specialWgsl, reduceTreeSubgroupWgsl], ['subgroups']),
+  shader('reduceSubgroup', reduceLayout, reduceWgsl, [specialWgsl, reduceTreeWgsl, reduceTreeSubgroupWgsl], ['subgroups']),
   'reduce_rows',
   'rw',
 );

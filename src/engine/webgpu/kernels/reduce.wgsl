@@ -84,8 +84,9 @@ fn reduce_lanes(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg:
   finish(idx, r);
 }
 
-// tree(lid, v), the reduction across the workgroup, is prepended: reduceTree.wgsl, or
-// reduceTreeSubgroup.wgsl where the adapter has subgroups (reduce.ts chooses).
+// tree(lid, v), the reduction across the workgroup, is prepended: reduceTreeBarrier.wgsl (the
+// barrier tree of reduceTree.wgsl), or reduceTreeSubgroup.wgsl where the adapter has subgroups
+// (reduce.ts chooses).
 
 var<workgroup> lanes: array<f32, 256>;
 

@@ -1,19 +1,12 @@
 // The workgroup reduction of reduce.wgsl through subgroups (docs/kernels.md "Subgroups"): for
 // sums, each subgroup adds in registers and its first invocation puts the result at the
 // subgroup's index (lid / size: the layout subgroups.ts checks), then the slots are added in
-// index order. Maxima keep the barrier tree: the CPU reference propagates NaN, and subgroupMax
-// does not promise to. Included as text; call from uniform control flow only.
+// index order. Maxima keep the barrier tree (reduceTree.wgsl, included with this file): the CPU
+// reference propagates NaN, and subgroupMax does not promise to. Included as text; call from
+// uniform control flow only.
 fn tree(lid: u32, v: f32) -> f32 {
   if (OP == 1u || OP == 3u) {
-    red[lid] = v;
-    workgroupBarrier();
-    for (var s = WG / 2u; s > 0u; s = s >> 1u) {
-      if (lid < s) {
-        red[lid] = combine(red[lid], red[lid + s]);
-      }
-      workgroupBarrier();
-    }
-    return red[0];
+    return barrier_tree(lid, v);
   }
   let lane = subgroupExclusiveAdd(1u);
   let size = subgroupAdd(1u);
